@@ -1,0 +1,42 @@
+# The reporting workbook. `make help` lists the targets.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+YEAR ?= 2016
+UNIT ?= klk
+
+.DEFAULT_GOAL := help
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	@touch $(STAMP)
+
+setup: $(STAMP) ## install everything into .venv (done automatically by the other targets)
+
+report: $(STAMP) ## build the default report: reports/2016/klk.html and reports/index.html
+	$(BIN)/workbook build --year $(YEAR) --unit $(UNIT)
+
+test: $(STAMP) ## run the whole test suite
+	$(BIN)/python -m pytest
+
+lint: $(STAMP) ## ruff lint and format check
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+lab: $(STAMP) ## start JupyterLab on the project
+	$(BIN)/jupyter lab --notebook-dir=.
+
+lock: ## re-resolve requirements.lock from pyproject.toml (needs network)
+	$(PYTHON) -m pip install --quiet uv && $(PYTHON) -m uv pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements.lock
+
+clean: ## remove built reports and executed notebooks (never data/)
+	rm -rf build reports/*/ reports/index.html
+
+.PHONY: help setup report test lint lab lock clean

@@ -1,0 +1,100 @@
+"""Charts for the report. Each function returns an ``alt.Chart``; none saves or displays.
+
+Colours are the kommun-neutral blue and a dark grey with a dashed line, so the comparison series is
+told apart by line style as well as colour (WCAG 1.4.1).
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+UNIT_COLOUR = "#1f5a96"
+COMPARISON_COLOUR = "#4d4d4d"
+BUDGET_COLOUR = "#9ab7d3"
+FONT = "Helvetica, Arial, sans-serif"
+WIDTH = 300
+HEIGHT = 160
+
+
+def _configured(chart: alt.Chart | alt.LayerChart) -> alt.Chart | alt.LayerChart:
+    return (
+        chart.configure(font=FONT)
+        .configure_axis(labelFontSize=12, titleFontSize=12, labelColor="#222", titleColor="#222")
+        .configure_legend(labelFontSize=12, titleFontSize=12, orient="bottom")
+        .configure_title(fontSize=14, anchor="start", color="#222")
+        .configure_view(strokeWidth=0)
+    )
+
+
+def indicator_chart(series: pd.DataFrame, title: str, unit: str = "") -> alt.LayerChart:
+    """One indicator over time: the unit's value and, where there is one, the comparison.
+
+    ``series`` has columns ``period``, ``värde`` and ``jämförelse`` (NaN where missing); a
+    missing measurement is a gap in the line, never a zero.
+    """
+    long = series.melt(
+        id_vars=["period"], value_vars=["värde", "jämförelse"], var_name="serie", value_name="y"
+    )
+    long["serie"] = long["serie"].map({"värde": "Hjo kommun", "jämförelse": "Jämförelse (medel)"})
+    long = long.astype({"y": "float64"})
+    has_comparison = series["jämförelse"].notna().any()
+    if not has_comparison:
+        long = long[long["serie"] == "Hjo kommun"]
+    domain = ["Hjo kommun", "Jämförelse (medel)"] if has_comparison else ["Hjo kommun"]
+    colours = [UNIT_COLOUR, COMPARISON_COLOUR][: len(domain)]
+    base = alt.Chart(long).encode(
+        x=alt.X("period:O", sort=list(series["period"]), title=None, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("y:Q", title=unit or None, scale=alt.Scale(zero=False)),
+        color=alt.Color("serie:N", scale=alt.Scale(domain=domain, range=colours), title=None),
+        strokeDash=alt.StrokeDash(
+            "serie:N",
+            scale=alt.Scale(domain=domain, range=[[1, 0], [5, 3]][: len(domain)]),
+            legend=None,
+        ),
+    )
+    line = base.mark_line(strokeWidth=2.5, invalid="break-paths-show-domains")
+    points = base.mark_point(filled=True, size=60).encode(
+        shape=alt.Shape(
+            "serie:N",
+            scale=alt.Scale(domain=domain, range=["circle", "square"][: len(domain)]),
+            title=None,
+        )
+    )
+    layered = alt.layer(line, points).properties(
+        width=WIDTH, height=HEIGHT, title=alt.Title(title, limit=WIDTH + 60)
+    )
+    return _configured(layered)
+
+
+def budget_chart(rows: pd.DataFrame, year: int) -> alt.Chart:
+    """Budget against outcome per sub-unit (tkr), side by side.
+
+    ``rows`` has columns ``delverksamhet``, ``budget`` and ``utfall``.
+    """
+    budget_label, outcome_label = f"Budget {year}", f"Utfall {year}"
+    long = rows.rename(columns={"budget": budget_label, "utfall": outcome_label}).melt(
+        id_vars=["delverksamhet"], value_vars=[budget_label, outcome_label],
+        var_name="mått", value_name="tkr",
+    )  # fmt: skip
+    order = list(rows["delverksamhet"])
+    chart = (
+        alt.Chart(long)
+        .mark_bar()
+        .encode(
+            y=alt.Y("delverksamhet:N", sort=order, title=None),
+            yOffset=alt.YOffset("mått:N", sort=[budget_label, outcome_label]),
+            x=alt.X("tkr:Q", title="tkr", axis=alt.Axis(format="~s")),
+            color=alt.Color(
+                "mått:N",
+                scale=alt.Scale(
+                    domain=[budget_label, outcome_label], range=[BUDGET_COLOUR, UNIT_COLOUR]
+                ),
+                title=None,
+            ),
+        )
+        .properties(
+            width=460, height=alt.Step(14), title=f"Budget och utfall {year} per delverksamhet"
+        )
+    )
+    return _configured(chart)

@@ -1,0 +1,53 @@
+"""Swedish number formatting: ``41 575``, ``−1 392``, ``0,7``, ``4 %``, ``76 tkr``.
+
+Babel supplies the locale's grouping and decimal symbols; its pattern formatting writes the
+ASCII hyphen for negatives, so the locale's own minus sign (U+2212) is put in its place.
+"""
+
+from __future__ import annotations
+
+import math
+
+from babel.numbers import format_decimal, get_minus_sign_symbol
+
+LOCALE = "sv_SE"
+MINUS = get_minus_sign_symbol(LOCALE)
+MISSING = "Uppgift saknas"
+
+
+def is_missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def format_number(value: float | int | None, decimals: int = 0, *, signed: bool = False) -> str:
+    """A number the Swedish way; ``signed`` writes ``+76`` for positive deviations."""
+    if is_missing(value):
+        return MISSING
+    pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+    rounded = round(float(value), decimals)
+    if rounded == 0:
+        rounded = 0.0  # no "−0"
+    text = format_decimal(abs(rounded), format=pattern, locale=LOCALE)
+    if rounded < 0:
+        return MINUS + text
+    if signed and rounded > 0:
+        return "+" + text
+    return text
+
+
+def format_with_unit(value: float | int | None, unit: str = "", decimals: int = 0) -> str:
+    """A number followed by its unit with a non-breaking space: ``4 %``, ``76 tkr``."""
+    text = format_number(value, decimals)
+    if is_missing(value) or not unit:
+        return text
+    return f"{text}\u00a0{unit}"
+
+
+def decimals_of(value: float | int | None) -> int:
+    """How many decimals a value needs (at most 2), for values typed without a format."""
+    if is_missing(value):
+        return 0
+    for decimals in range(3):
+        if abs(round(float(value), decimals) - float(value)) < 1e-9:
+            return decimals
+    return 2

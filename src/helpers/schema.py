@@ -1,0 +1,206 @@
+"""What each table of a unit-year must contain: columns, types and allowed values.
+
+The single source for loading (``unit_data``) and checking (``validate``). Column names are the
+analyst's Swedish ones; see docs/data-format.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+ColumnKind = Literal["text", "id", "int", "number", "year", "period", "date", "choice"]
+
+ASSESSMENTS = ("uppfyllt", "delvis uppfyllt", "ej uppfyllt")
+ACTIVITY_STATUSES = (
+    "ej påbörjad",
+    "påbörjad",
+    "pågående",
+    "delvis genomförd",
+    "genomförd",
+    "ej genomförd",
+)
+GOAL_LEVELS = ("kommunfullmäktige", "kommunstyrelsen")
+DIRECTIONS = ("ökande", "minskande")
+BUDGET_ROW_TYPES = ("intäkter", "kostnader", "ram", "delverksamhet", "summa")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: ColumnKind = "text"
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    optional_column: bool = False
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """One table: its file stem, columns, unique key and references to other tables."""
+
+    stem: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...] = ()
+    references: dict[str, tuple[str, str]] = field(default_factory=dict)
+    required_file: bool = True
+
+    @property
+    def names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+
+UNIT_TABLES: tuple[TableSpec, ...] = (
+    TableSpec(
+        "mal",
+        (
+            Column("mal_id", "id", required=True),
+            Column("nivå", "choice", required=True, choices=GOAL_LEVELS),
+            Column("nummer", "int", required=True),
+            Column("titel", required=True),
+            Column("bedömning", "choice", choices=ASSESSMENTS),
+            Column("adressat"),
+        ),
+        key=("mal_id",),
+    ),
+    TableSpec(
+        "aktiviteter",
+        (
+            Column("mal_id", "id", required=True),
+            Column("aktivitet", required=True),
+            Column("beskrivning"),
+            Column("slutdatum"),
+            Column("ansvarig"),
+            Column("status", "choice", required=True, choices=ACTIVITY_STATUSES),
+            Column("statuskommentar"),
+        ),
+        references={"mal_id": ("mal", "mal_id")},
+    ),
+    TableSpec(
+        "indikatorer",
+        (
+            Column("indikator_id", "id", required=True),
+            Column("mal_id", "id", required=True),
+            Column("indikator", required=True),
+            Column("källa"),
+            Column("enhet", "choice", choices=("%",)),
+            Column("önskad_riktning", "choice", choices=DIRECTIONS),
+        ),
+        key=("indikator_id",),
+        references={"mal_id": ("mal", "mal_id")},
+    ),
+    TableSpec(
+        "indikatorvarden",
+        (
+            Column("indikator_id", "id", required=True),
+            Column("period", "period", required=True),
+            Column("värde", "number"),
+            Column("jämförelse", "number"),
+            Column("notering"),
+            Column("kolada_hämtad", "date", optional_column=True),
+        ),
+        key=("indikator_id", "period"),
+        references={"indikator_id": ("indikatorer", "indikator_id")},
+    ),
+    TableSpec(
+        "nyckeltal",
+        (
+            Column("nyckeltal_id", "id", required=True),
+            Column("nyckeltal", required=True),
+            Column("decimaler", "int"),
+            Column("överordnad", "id"),
+            Column("beräkning"),
+        ),
+        key=("nyckeltal_id",),
+        references={"överordnad": ("nyckeltal", "nyckeltal_id")},
+    ),
+    TableSpec(
+        "nyckeltalsvarden",
+        (
+            Column("nyckeltal_id", "id", required=True),
+            Column("år", "year", required=True),
+            Column("värde", "number"),
+            Column("kolada_hämtad", "date", optional_column=True),
+        ),
+        key=("nyckeltal_id", "år"),
+        references={"nyckeltal_id": ("nyckeltal", "nyckeltal_id")},
+    ),
+    TableSpec(
+        "drift",
+        (
+            Column("post", required=True),
+            Column("typ", "choice", required=True, choices=BUDGET_ROW_TYPES),
+            Column("utfall_fg_år", "number"),
+            Column("utfall", "number"),
+            Column("budget", "number"),
+            Column("prognos", "number"),
+        ),
+        key=("post",),
+    ),
+    TableSpec(
+        "internkontroll",
+        (
+            Column("kontroll_id", "id", required=True),
+            Column("område", required=True),
+            Column("kontroll", required=True),
+        ),
+        key=("kontroll_id",),
+    ),
+    TableSpec(
+        "internkontroll_atgarder",
+        (
+            Column("kontroll_id", "id", required=True),
+            Column("åtgärd", required=True),
+            Column("ansvarig"),
+            Column("klart"),
+        ),
+        references={"kontroll_id": ("internkontroll", "kontroll_id")},
+    ),
+    TableSpec(
+        "prioriteringar",
+        (
+            Column("prioritering_id", "id", required=True),
+            Column("rubrik", required=True),
+        ),
+        key=("prioritering_id",),
+    ),
+)
+
+SHARED_TABLES: tuple[TableSpec, ...] = (
+    TableSpec(
+        "enheter",
+        (
+            Column("enhet", "id", required=True),
+            Column("namn", required=True),
+            Column("förkortning"),
+            Column("kommun", required=True),
+        ),
+        key=("enhet",),
+    ),
+    TableSpec(
+        "delverksamheter",
+        (
+            Column("enhet", "id", required=True),
+            Column("delverksamhet", required=True),
+        ),
+        key=("enhet", "delverksamhet"),
+        references={"enhet": ("enheter", "enhet")},
+    ),
+)
+
+SPECS: dict[str, TableSpec] = {spec.stem: spec for spec in UNIT_TABLES + SHARED_TABLES}
+
+# Narrative files every unit-year needs (relative to data/<år>/<enhet>/text/).
+REQUIRED_TEXTS = (
+    "uppdrag.md",
+    "inledning.md",
+    "mal.md",
+    "ks_mal.md",
+    "prioriteringar.md",
+    "handelser.md",
+    "vardegrund.md",
+    "framtid.md",
+    "internkontroll.md",
+    "nyckeltal.md",
+    "drift.md",
+    "drift_analys.md",
+)
