@@ -1,5 +1,6 @@
 """The ``workbook`` command: a thin layer over functions that notebooks and tests call too.
 
+Each subcommand lives in its own module with ``add_arguments(parser)`` and ``command(args)``.
 Errors an analyst can cause are printed as Swedish messages without a traceback (exit 2); a
 failed build exits 1.
 """
@@ -7,24 +8,18 @@ failed build exits 1.
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 
 from helpers.errors import DataError, WorkbookError
 
-
-def _build(args: argparse.Namespace) -> int:
-    from helpers.build import build
-
-    results = build(args.year, args.unit)
-    status = 0
-    for result in results:
-        if result.failures:
-            status = 1
-            for section, failure in result.failures.items():
-                print(f"FEL {result.year} {result.unit} {section}: {failure.last_line}", file=sys.stderr)
-        else:
-            print(f"Klar: {result.report}")
-    return status
+COMMANDS: tuple[tuple[str, str, str], ...] = (
+    ("build", "helpers.build_cli", "bygg rapporter för ett år, en enhet eller ett avsnitt"),
+    ("validate", "helpers.validate", "kontrollera underlaget utan att bygga"),
+    ("new-year", "helpers.new_year", "skapa nästa år utifrån ett tidigare år"),
+    ("new-unit", "helpers.new_unit", "skapa en ny enhet från mallen"),
+    ("kolada", "helpers.kolada", "hämta indikatorvärden från Kolada"),
+)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -32,24 +27,35 @@ def parser() -> argparse.ArgumentParser:
         prog="workbook", description="Bygg verksamhetsuppföljningen per enhet och år."
     )
     sub = main_parser.add_subparsers(dest="command", required=True, metavar="KOMMANDO")
-    build = sub.add_parser("build", help="bygg rapporter")
-    build.add_argument("--year", type=int, required=True, help="rapportåret, t.ex. 2016")
-    build.add_argument("--unit", help="en enhet (utan: alla enheter med params för året)")
-    build.set_defaults(func=_build)
+    for name, module_name, help_text in COMMANDS:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+            continue  # a command still being written
+        command_parser = sub.add_parser(name, help=help_text, description=help_text)
+        module.add_arguments(command_parser)
+        command_parser.set_defaults(func=module.command)
     return main_parser
+
+
+def report_error(exc: WorkbookError) -> None:
+    """Print an analyst-facing error without a traceback."""
+    if isinstance(exc, DataError):
+        print(f"Fel i underlaget ({len(exc.problems)} st):", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+    else:
+        print(f"Fel: {exc}", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        return args.func(args)
-    except DataError as exc:
-        print("Fel i underlaget:", file=sys.stderr)
-        for problem in exc.problems:
-            print(f"  {problem}", file=sys.stderr)
-        return 2
+        return int(args.func(args))
     except WorkbookError as exc:
-        print(f"Fel: {exc}", file=sys.stderr)
+        report_error(exc)
         return 2
     except KeyboardInterrupt:
         print("Avbrutet.", file=sys.stderr)

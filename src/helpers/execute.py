@@ -75,7 +75,9 @@ class SectionRunner:
         finally:
             client.stop_channels()
 
-    def run(self, notebook: Path, output: Path, parameters: dict[str, Any], cwd: Path) -> SectionFailure | None:
+    def run(
+        self, notebook: Path, output: Path, parameters: dict[str, Any], cwd: Path
+    ) -> SectionFailure | None:
         """Execute ``notebook`` into ``output``; return None on success or where it failed."""
         import papermill
         from papermill.exceptions import PapermillExecutionError

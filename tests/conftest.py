@@ -1,0 +1,53 @@
+"""Shared fixtures: a private copy of the project's data to build in, and one built report.
+
+Tests never write into the repository's data/, params/ or reports/: they copy the inputs into a
+temporary workspace and point the workbook at it with WORKBOOK_ROOT.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from helpers.paths import REPO_ROOT
+
+
+def copy_inputs(target: Path) -> Path:
+    """A workspace with copies of data/ and params/ (notebooks and code stay in the repo)."""
+    for name in ("data", "params"):
+        shutil.copytree(REPO_ROOT / name, target / name)
+    return target
+
+
+@pytest.fixture
+def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A fresh copy of the inputs, active as the workbook's project root."""
+    root = copy_inputs(tmp_path / "ws")
+    monkeypatch.setenv("WORKBOOK_ROOT", str(root))
+    yield root
+
+
+@pytest.fixture(scope="session")
+def built_klk(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The KLK 2016 report, built once per test session with real kernels; its path."""
+    import os
+
+    from helpers.paths import Project
+
+    root = copy_inputs(tmp_path_factory.mktemp("built") / "ws")
+    previous = os.environ.get("WORKBOOK_ROOT")
+    os.environ["WORKBOOK_ROOT"] = str(root)
+    try:
+        from helpers.build import build
+
+        results = build(2016, "klk", Project(root))
+        assert all(not r.failures for r in results), [r.failures for r in results]
+    finally:
+        if previous is None:
+            os.environ.pop("WORKBOOK_ROOT", None)
+        else:
+            os.environ["WORKBOOK_ROOT"] = previous
+    return Project(root).report_file(2016, "klk")
