@@ -31,7 +31,7 @@ lint: $(STAMP) ## ruff lint and format check
 	$(BIN)/ruff format --check src tests benchmarks
 
 lab: $(STAMP) ## start JupyterLab on the project
-	$(BIN)/jupyter lab --notebook-dir=.
+	$(BIN)/jupyter lab --notebook-dir=. --config=jupyter_server_config.py
 
 lock: ## re-resolve requirements.lock from pyproject.toml (needs network)
 	$(PYTHON) -m pip install --quiet uv && $(PYTHON) -m uv pip compile pyproject.toml --extra dev --python-version 3.11 -o requirements.lock

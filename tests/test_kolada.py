@@ -14,6 +14,7 @@ import argparse
 import io
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ import pytest
 import requests
 
 from helpers import kolada
-from helpers.errors import DataError
+from helpers.errors import DataError, ParameterError
 from helpers.kolada import (
     Change,
     Client,
@@ -349,14 +350,17 @@ def test_load_mapping_reports_every_problem(tmp_path: Path) -> None:
         "indikator,b,1951,,*\n"
         "indikator,c,N00001,medel,*\n"
         "indikator,d,N00001,,KLK!\n"
-        "nyckeltal,e,N00001,,*\n"
-        "nyckeltal,e,N00002,,*\n",
+        "nyckeltal,e,N00001,,klk bou\n"
+        "nyckeltal,e,N00002,,*\n"
+        "nyckeltal,f,N00001,,klk\n"
+        "nyckeltal,f,N00002,,bou\n",  # different units: fine
     )
     with pytest.raises(DataError) as caught:
         load_mapping(path, "data/kolada.csv")
     rows = [p.row for p in caught.value.problems]
     assert rows == [2, 3, 4, 5, 7]
     assert "riket" in str(caught.value)
+    assert "kopplas redan på rad 6" in str(caught.value)
 
 
 # --------------------------------------------------------------------------- pure change set
@@ -408,6 +412,24 @@ def test_compute_changes_rules() -> None:
         (2016, "7,25", False),
     ]
     assert all(c.retrieved == TODAY for c in changes)
+
+
+def test_compute_changes_fills_a_comparison_only_next_to_a_value() -> None:
+    def cell(record: int, column: str, old: str, where: str) -> Target:
+        return replace(target(old), record=record, column=column, municipality=where)
+
+    values = {
+        ("N00090", "1497", 2016): KoladaValue("N00090", "1497", 2016, None, TODAY),
+        ("N00090", "0000", 2016): KoladaValue("N00090", "0000", 2016, 60.0, TODAY),
+    }
+    targets = [
+        cell(1, "värde", "", "1497"),  # Kolada has no value: the row stays empty ...
+        cell(1, "jämförelse", "", "0000"),  # ... so no comparison either
+        cell(2, "värde", "62", "1497"),  # typed value
+        cell(2, "jämförelse", "", "0000"),  # comparison filled next to it
+    ]
+    changes = compute_changes(targets, values)
+    assert [(c.target.record, c.target.column, c.new) for c in changes] == [(2, "jämförelse", "60")]
 
 
 # --------------------------------------------------------------------------- writing
@@ -511,7 +533,7 @@ def test_run_with_yes_fills_overwrites_and_keeps_the_history(
         "kf1_nri,2012,53,57,,\n"
         "kf1_nri,2010-2013,,,Ingen mätning gjordes,\n"  # a period, not a year: not asked for
         "kf1_nri,2014,58,57.4,,2024-05-02\n"  # comparison (riket) filled
-        'kf1_nri,2016,,60,"Aug. 2017, preliminärt",2024-05-02\n'  # null stays missing
+        'kf1_nri,2016,,,"Aug. 2017, preliminärt",\n'  # null stays missing, so no comparison
         "kf9_kommunranking,2016,166,,,\n"  # not in Kolada
     )
     assert read(unit_file(project, "nyckeltalsvarden.csv")) == (
@@ -531,10 +553,10 @@ def test_run_with_yes_fills_overwrites_and_keeps_the_history(
         "/v3/data/kpi/N00090/municipality/1497/year/2013,2014,2015,2016",
     }
     out = capsys.readouterr().out
-    assert "Värden från Kolada" in out
-    assert "8893 → 8900" in out
+    assert "data/2016/klk/indikatorvarden.csv (Kolada, hämtad 2024-05-02)" in out
+    assert "skrivs över" in out and "fylls i" in out
     assert "lonegap räknas ut" in out
-    assert "Skrev 4 värden från Kolada till data/2016/klk/indikatorvarden.csv." in out
+    assert "Skrev 3 värden från Kolada till data/2016/klk/indikatorvarden.csv." in out
 
     # A second run, offline, answers from the cache and finds nothing left to change.
     offline = FakeSession(fail=requests.ConnectionError("no network"))
@@ -572,31 +594,32 @@ def test_run_asks_on_a_terminal_before_overwriting(
     assert "sjukfranvaro;2016;7,25;2024-05-02\r\n" in key_figures  # filled either way
 
 
-def test_command_offline_without_cache_changes_nothing(
+def test_workbook_kolada_offline_without_cache_changes_nothing(
     project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    from helpers import cli
+
     offline = FakeSession(fail=requests.ConnectionError("Name or service not known"))
     monkeypatch.setattr(kolada.requests, "Session", lambda: offline)
     before = snapshot(project / "data")
 
-    status = kolada.command(args(unit="klk", yes=True))
+    status = cli.main(["kolada", "--year", "2016", "--unit", "klk", "--yes"])
 
     assert status != 0
-    assert len(offline.calls) == 1
+    assert len(offline.calls) == 1  # gave up at the first unreachable request
     err = capsys.readouterr().err
     assert "Kolada kunde inte nås" in err
+    assert "inga sparade svar" in err
     assert "Ingenting ändrades" in err
     assert snapshot(project / "data") == before
     assert not (project / ".cache").exists()
 
 
-def test_command_http_error_changes_nothing(
-    project: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_command_http_error_changes_nothing(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(kolada.requests, "Session", lambda: FakeSession(status={"N00090": 500}))
     before = snapshot(project / "data")
-    assert kolada.command(args(yes=True)) == 1
-    assert "fel 500" in capsys.readouterr().err
+    with pytest.raises(KoladaError, match="fel 500.*Ingenting ändrades"):
+        kolada.command(args(yes=True))
     assert snapshot(project / "data") == before
 
 
@@ -621,8 +644,6 @@ def test_units_come_from_params_and_the_mapping_filters_them(
     assert "bou: data/2016/bou/nyckeltalsvarden.csv finns inte" in capsys.readouterr().out
 
 
-def test_unknown_unit_is_a_parameter_error(
-    project: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    assert kolada.command(args(unit="xyz")) == 1
-    assert "Enheten xyz har ingen data för 2016" in capsys.readouterr().err
+def test_unknown_unit_is_a_parameter_error(project: Path) -> None:
+    with pytest.raises(ParameterError, match="Enheten xyz har ingen data för 2016"):
+        kolada.command(args(unit="xyz"))

@@ -14,11 +14,12 @@ from helpers.unit_data import UnitData
 STRONG_ROWS = {"Nettokostnader", "Tilldelad ram", "Resultat"}
 
 
-def _cells(values, *, strong: bool) -> list[Cell]:
+def _cells(values, *, strong: bool, signed_row: bool = False) -> list[Cell]:
     cells = []
     for column in ("utfall_fg_år", "utfall", "budget", "avvikelse", "prognos"):
         value = values[column]
-        signed = column == "avvikelse"
+        # A result is a surplus (+) or deficit (−) in every column; elsewhere only deviations.
+        signed = signed_row or column == "avvikelse"
         classes = ["num"]
         if signed and value < 0:
             classes.append("neg")
@@ -47,7 +48,11 @@ def statement_table(data: UnitData, statement: BudgetStatement) -> str:
     )
     for name, row in statement.totals.iterrows():
         strong = name in STRONG_ROWS
-        table.add(str(name), _cells(row, strong=strong), ("wb-total",) if strong else ())
+        table.add(
+            str(name),
+            _cells(row, strong=strong, signed_row=name == "Resultat"),
+            ("wb-total",) if strong else (),
+        )
     for name, row in statement.subunits.iterrows():
         table.add(str(name), _cells(row, strong=False))
     table.add("Summa", _cells(statement.subunit_sum, strong=True), ("wb-sum",))
@@ -59,7 +64,8 @@ def budget_figure(data: UnitData, statement: BudgetStatement) -> str:
     chart = budget_chart(rows[["delverksamhet", "budget", "utfall"]], data.year)
     over = [n for n, r in statement.subunits.iterrows() if r["avvikelse"] < 0]
     description = (
-        f"Diagram: budget och utfall {data.year} per delverksamhet i tkr. "
+        f"Diagram: budget och utfall {data.year} per delverksamhet i tkr. I varje par visar "
+        "den övre, grå stapeln budget och den undre, blå utfall. "
         f"Totalt {format_with_unit(statement.subunit_sum['utfall'], 'tkr')} i utfall mot "
         f"{format_with_unit(statement.subunit_sum['budget'], 'tkr')} i budget"
         + (f"; utfallet var högre än budget för {', '.join(over)}." if over else ".")

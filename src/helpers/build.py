@@ -1,21 +1,40 @@
 """Building reports: plan what to run, execute the sections, export each unit's report.
 
-First version: sequential, one kernel for the whole build. Issue 3 widens this (pool of kernels,
-incremental fingerprints, progress).
+1. **Plan** (no kernel, no pandas): for every unit-year and section, compare the content
+   fingerprint of its inputs with the one stored beside its executed notebook
+   (``build/<år>/<enhet>/<avsnitt>.fingerprint.json``). Unchanged sections are cached.
+2. **Validate** every unit-year that has work, before any kernel starts (``DataError``).
+3. **Execute** the stale sections on a pool of worker processes (``spawn``), each with one
+   long-lived kernel (``SectionRunner``); with one worker, in this process. A section that fails
+   is recorded and the build goes on.
+4. **Export** a unit's report in this process once all its sections are current — never when one
+   failed, so the previous good report stays as it was.
+
+A rebuild with nothing changed stops after step 1: it imports neither papermill nor nbconvert.
 """
 
 from __future__ import annotations
 
-import hashlib
+import importlib
+import importlib.util
+import json
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from helpers.errors import BuildError
+from helpers.errors import BuildError, DataError, Problem, display_path
 from helpers.execute import SectionFailure, SectionRunner
-from helpers.export import render_report, write_atomically
-from helpers.params import available_units
+from helpers.fingerprint import Fingerprinter, changed_parts, read_stored, store, text_digest
+from helpers.params import available_units, available_years
 from helpers.paths import REPO_ROOT, Project, check_section, check_unit, check_year
-from helpers.unit_data import load_unit
+
+REPORT_FINGERPRINT = "report.fingerprint.json"
 
 
 def section_notebooks(project: Project, only: str | None = None) -> list[Path]:
@@ -25,20 +44,124 @@ def section_notebooks(project: Project, only: str | None = None) -> list[Path]:
         check_section(only)
         notebooks = [nb for nb in notebooks if nb.stem == only]
         if not notebooks:
-            raise BuildError(f"Avsnittet {only!r} finns inte bland notebooks/.")
+            raise BuildError(
+                f"Avsnittet {only!r} finns inte bland notebooks/ — se `workbook build --dry-run`."
+            )
     return notebooks
 
 
-def data_fingerprint(project: Project, year: int, unit: str) -> str:
-    """A short content hash of everything the unit's report is built from."""
-    digest = hashlib.sha256()
-    files = [project.params_file(year, unit), *sorted(project.unit_data(year, unit).rglob("*"))]
-    files += sorted(p for p in project.data.glob("*.csv"))
-    for path in files:
-        if path.is_file():
-            digest.update(path.relative_to(project.root).as_posix().encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:12]
+def data_fingerprint(
+    project: Project, year: int, unit: str, fingerprinter: Fingerprinter | None = None
+) -> str:
+    """A short content hash of everything the unit's report is built from (shown in the report)."""
+    fingerprinter = fingerprinter or Fingerprinter(project)
+    parts = {**fingerprinter.unit(year, unit), "shared": fingerprinter.shared}
+    return text_digest(json.dumps(parts, sort_keys=True))[:12]
+
+
+# ---------------------------------------------------------------------------------------- plan
+
+
+@dataclass
+class SectionPlan:
+    name: str
+    notebook: Path
+    output: Path
+    fingerprint: dict[str, str]
+    reason: str | None  # why it runs; None when cached
+
+    @property
+    def fingerprint_file(self) -> Path:
+        return self.output.with_name(f"{self.name}.fingerprint.json")
+
+
+@dataclass
+class UnitPlan:
+    year: int
+    unit: str
+    sections: list[SectionPlan]  # the sections this build may run (all, or --section's)
+    all_sections: list[SectionPlan]  # every section of the report, for the export
+    report_reason: str | None
+
+    @property
+    def to_run(self) -> list[SectionPlan]:
+        return [s for s in self.sections if s.reason]
+
+
+def _parameters(year: int, unit: str) -> dict[str, Any]:
+    return {"year": year, "unit": unit}
+
+
+def plan_build(
+    project: Project,
+    years: list[int],
+    unit: str | None = None,
+    section: str | None = None,
+    force: bool = False,
+) -> list[UnitPlan]:
+    """What a build would do and why; reads only small files and stored fingerprints."""
+    notebooks = section_notebooks(project)
+    selected = {nb.stem for nb in section_notebooks(project, section)}
+    fingerprinter = Fingerprinter(project)
+    plans = []
+    if unit is not None:
+        check_unit(unit)
+        with_params = [y for y in years if project.params_file(y, unit).is_file()]
+        if not with_params:
+            raise BuildError(
+                f"{display_path(project.params_file(years[-1], unit), project.root)} finns inte "
+                f"— enheten {unit!r} har inga parametrar för {', '.join(map(str, years))}. "
+                "Kör `workbook new-year` eller välj en annan enhet."
+            )
+        years = with_params  # with --all: the years the unit exists in
+    for year in years:
+        units = [unit] if unit else available_units(year, project)
+        for name in units:
+            all_sections = []
+            for notebook in notebooks:
+                output = project.executed_dir(year, name) / notebook.name
+                current = fingerprinter.section(notebook, year, name, _parameters(year, name))
+                stored = read_stored(output.with_name(f"{notebook.stem}.fingerprint.json"))
+                if force:
+                    reason: str | None = "--force"
+                elif not output.is_file() or stored is None:
+                    reason = "inget tidigare resultat"
+                elif stored.get("total") != current["total"]:
+                    reason = "ändrat: " + ", ".join(changed_parts(current, stored))
+                else:
+                    reason = None
+                all_sections.append(SectionPlan(notebook.stem, notebook, output, current, reason))
+            sections = [s for s in all_sections if s.name in selected]
+            plan = UnitPlan(year, name, sections, all_sections, None)
+            plan.report_reason = _report_reason(project, fingerprinter, plan, force)
+            plans.append(plan)
+    return plans
+
+
+def _report_fingerprint(fingerprinter: Fingerprinter, plan: UnitPlan) -> dict[str, str]:
+    return fingerprinter.report({s.name: s.fingerprint["total"] for s in plan.all_sections})
+
+
+def _report_reason(
+    project: Project, fingerprinter: Fingerprinter, plan: UnitPlan, force: bool
+) -> str | None:
+    if plan.to_run or force:
+        others = [s.name for s in plan.all_sections if s not in plan.sections and s.reason]
+        if others:  # --section: the report would mix current and stale sections
+            return f"bara om övriga avsnitt är aktuella ({len(others)} är inte det)"
+        return "avsnitt körs"
+    report = project.report_file(plan.year, plan.unit)
+    stored = read_stored(project.executed_dir(plan.year, plan.unit) / REPORT_FINGERPRINT)
+    if not report.is_file() or stored is None:
+        return "ingen rapport"
+    if stored.get("total") != _report_fingerprint(fingerprinter, plan)["total"]:
+        return "ändrat: " + ", ".join(
+            changed_parts(_report_fingerprint(fingerprinter, plan), stored)
+        )
+    return None
+
+
+# ------------------------------------------------------------------------------------ results
 
 
 @dataclass
@@ -47,39 +170,269 @@ class UnitResult:
     unit: str
     report: Path | None = None
     failures: dict[str, SectionFailure] = field(default_factory=dict)
+    executed: dict[str, str] = field(default_factory=dict)  # failed section -> notebook shown
+    sections_run: int = 0
+    sections_cached: int = 0
+    report_written: bool = False
+    report_stale: bool = False  # not re-exported: other sections are not current (--section)
 
 
-def build_unit(runner: SectionRunner, project: Project, year: int, unit: str) -> UnitResult:
-    data = load_unit(year, unit, project)
-    result = UnitResult(year, unit)
-    executed = []
-    for notebook in section_notebooks(project):
-        output = project.executed_dir(year, unit) / notebook.name
-        failure = runner.run(notebook, output, {"year": year, "unit": unit}, REPO_ROOT)
-        if failure is not None:
-            result.failures[notebook.stem] = failure
-        executed.append(output)
-    if result.failures:
-        return result
+@dataclass
+class BuildResult:
+    units: list[UnitResult]
+    seconds: float
+    kernel_sections: int  # sections executed in a kernel (0 for a no-op rebuild)
+
+    @property
+    def failed(self) -> bool:
+        return any(u.failures for u in self.units)
+
+
+# ---------------------------------------------------------------------------------- execution
+
+_WORKER_RUNNER: SectionRunner | None = None
+
+
+def _worker_init(env: dict[str, str], log: Path) -> None:
+    """In a pool process: start the kernel now, so it boots while the process imports."""
+    import atexit
+
+    global _WORKER_RUNNER
+    _WORKER_RUNNER = SectionRunner(env=env, log=log)
+    _WORKER_RUNNER.launch()
+    atexit.register(_WORKER_RUNNER.shutdown)
+
+
+def _worker_run(notebook: str, output: str, parameters: dict[str, Any]) -> SectionFailure | None:
+    assert _WORKER_RUNNER is not None
+    return _WORKER_RUNNER.run(Path(notebook), Path(output), parameters, REPO_ROOT)
+
+
+Done = Callable[[UnitPlan, SectionPlan, SectionFailure | None], None]
+
+
+def _execute(
+    tasks: list[tuple[UnitPlan, SectionPlan]], env: dict[str, str], log: Path, jobs: int, done: Done
+) -> None:
+    """Run every task; call ``done`` in this process as each one finishes."""
+    workers = max(1, min(jobs, len(tasks)))
+    if workers == 1:
+        runner = SectionRunner(env=env, log=log)
+        try:
+            for plan, section in tasks:
+                failure = runner.run(
+                    section.notebook, section.output, _parameters(plan.year, plan.unit), REPO_ROOT
+                )
+                done(plan, section, failure)
+        finally:
+            runner.shutdown()
+        return
+    # spawn, not fork: a forked pool hung once the parent had run kernels (stack notes).
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_worker_init, initargs=(env, log)
+    ) as pool:
+        futures: dict[Future, tuple[UnitPlan, SectionPlan]] = {
+            pool.submit(
+                _worker_run,
+                str(section.notebook),
+                str(section.output),
+                _parameters(plan.year, plan.unit),
+            ): (plan, section)
+            for plan, section in tasks
+        }
+        for future in as_completed(futures):
+            plan, section = futures[future]
+            try:
+                failure = future.result()
+            except Exception as exc:  # the worker process itself died
+                failure = SectionFailure(None, type(exc).__name__, f"{type(exc).__name__}: {exc}")
+            done(plan, section, failure)
+
+
+def _export(project: Project, fingerprinter: Fingerprinter, plan: UnitPlan) -> Path:
+    """Render the unit's report from its executed sections and write it atomically."""
+    from helpers.export import render_report, write_atomically
+    from helpers.unit_data import load_unit
+
+    data = load_unit(plan.year, plan.unit, project)
     html = render_report(
-        executed,
+        [s.output for s in plan.all_sections],
         title=data.params.title,
         unit_name=data.info.display_name,
         municipality=data.info.municipality,
-        fingerprint=data_fingerprint(project, year, unit),
+        fingerprint=data_fingerprint(project, plan.year, plan.unit, fingerprinter),
     )
-    report = project.report_file(year, unit)
+    report = project.report_file(plan.year, plan.unit)
     write_atomically(report, html)
-    result.report = report
-    return result
+    store(
+        project.executed_dir(plan.year, plan.unit) / REPORT_FINGERPRINT,
+        _report_fingerprint(fingerprinter, plan),
+    )
+    return report
 
 
-def build(year: int, unit: str | None = None, project: Project | None = None) -> list[UnitResult]:
-    project = project or Project.current()
-    year = check_year(year)
-    units = [check_unit(unit)] if unit else available_units(year, project)
-    runner = SectionRunner(env={"WORKBOOK_ROOT": str(project.root)})
+def _sections_current(plan: UnitPlan) -> bool:
+    """Every section of the report has an executed notebook matching its inputs."""
+    for section in plan.all_sections:
+        stored = read_stored(section.fingerprint_file)
+        if not section.output.is_file() or stored is None:
+            return False
+        if stored.get("total") != section.fingerprint["total"]:
+            return False
+    return True
+
+
+def validate_plans(project: Project, plans: list[UnitPlan]) -> None:
+    """Every problem in the data of the unit-years with work, before any kernel starts."""
+    from helpers.validate import validate_unit
+
+    problems: list[Problem] = []
+    for plan in plans:
+        if plan.to_run or plan.report_reason:
+            problems += validate_unit(project, plan.year, plan.unit)
+    if problems:
+        raise DataError(problems)
+
+
+def run_build(
+    project: Project,
+    plans: list[UnitPlan],
+    jobs: int | None = None,
+    progress: Any = None,
+) -> BuildResult:
+    """Execute a plan: stale sections on the kernel pool, then export the units' reports."""
+    started = time.perf_counter()
+    validate_plans(project, plans)
+    fingerprinter = Fingerprinter(project)
+    results = {(p.year, p.unit): UnitResult(p.year, p.unit) for p in plans}
+    pending = {(p.year, p.unit): len(p.to_run) for p in plans}
+    for plan in plans:
+        results[(plan.year, plan.unit)].sections_cached = len(plan.sections) - len(plan.to_run)
+
+    def finish_unit(plan: UnitPlan) -> None:
+        result = results[(plan.year, plan.unit)]
+        report = project.report_file(plan.year, plan.unit)
+        if result.failures or not (plan.report_reason or not report.is_file()):
+            result.report = report if report.is_file() else None
+            return
+        if not _sections_current(plan):
+            result.report = report if report.is_file() else None
+            result.report_stale = True
+            return
+        try:
+            result.report = _export(project, fingerprinter, plan)
+            result.report_written = True
+        except Exception as exc:  # a broken export must not stop the other units
+            result.failures["(export)"] = SectionFailure(
+                None, type(exc).__name__, f"{type(exc).__name__}: {exc}"
+            )
+
+    def section_done(plan: UnitPlan, section: SectionPlan, failure: SectionFailure | None) -> None:
+        result = results[(plan.year, plan.unit)]
+        result.sections_run += 1
+        if failure is None:
+            store(section.fingerprint_file, section.fingerprint)
+        else:
+            section.fingerprint_file.unlink(missing_ok=True)
+            result.failures[section.name] = failure
+            result.executed[section.name] = display_path(section.output, project.root)
+        if progress is not None:
+            progress.section_done(plan.year, plan.unit, section.name, failure is None)
+        pending[(plan.year, plan.unit)] -= 1
+        if pending[(plan.year, plan.unit)] == 0:
+            finish_unit(plan)
+
+    tasks = [(plan, section) for plan in plans for section in plan.to_run]
+    if progress is not None:
+        progress.start(len(tasks), sum(r.sections_cached for r in results.values()))
     try:
-        return [build_unit(runner, project, year, u) for u in units]
+        for plan in plans:
+            if not plan.to_run:
+                finish_unit(plan)
+        if tasks:
+            env = {"WORKBOOK_ROOT": str(project.root)}
+            log = project.build / "kernels.log"
+            log.unlink(missing_ok=True)
+            _execute(tasks, env, log, jobs or os.cpu_count() or 1, section_done)
     finally:
-        runner.shutdown()
+        if progress is not None:
+            progress.stop()
+    return BuildResult(list(results.values()), time.perf_counter() - started, len(tasks))
+
+
+def write_index(project: Project, result: BuildResult) -> Path | None:
+    """(Re)write reports/index.html when the index module exists and something changed."""
+    if importlib.util.find_spec("helpers.index_page") is None:
+        return None
+    index = project.reports / "index.html"
+    if index.is_file() and not any(u.report_written for u in result.units):
+        return index
+    module = importlib.import_module("helpers.index_page")
+    return module.write_index(project)
+
+
+def print_pdfs(project: Project, result: BuildResult) -> list[Path]:
+    """A PDF beside each report that is newer than its PDF (``--pdf``)."""
+    if importlib.util.find_spec("helpers.pdf") is None:
+        raise BuildError(
+            "PDF kan inte skapas: modulen helpers.pdf finns inte i den här versionen av "
+            "workbook. Bygg utan --pdf och skriv ut HTML-rapporten från webbläsaren."
+        )
+    module = importlib.import_module("helpers.pdf")
+    written = []
+    for unit in result.units:
+        if unit.report is None or unit.failures:
+            continue
+        pdf = unit.report.with_suffix(".pdf")
+        if pdf.is_file() and pdf.stat().st_mtime >= unit.report.stat().st_mtime:
+            continue
+        module.print_pdf(unit.report, pdf)
+        written.append(pdf)
+    return written
+
+
+@contextmanager
+def _no_lock() -> Iterator[None]:
+    yield
+
+
+def build_years(
+    years: list[int],
+    unit: str | None = None,
+    project: Project | None = None,
+    *,
+    section: str | None = None,
+    jobs: int | None = None,
+    force: bool = False,
+    progress: Any = None,
+    lock: bool = True,
+) -> BuildResult:
+    """Build the given years (all units, or one) under the project's build lock."""
+    from helpers.buildlock import build_lock
+
+    project = project or Project.current()
+    years = [check_year(y) for y in years]
+    with build_lock(project) if lock else _no_lock():
+        plans = plan_build(project, years, unit, section, force)
+        return run_build(project, plans, jobs, progress)
+
+
+def build(
+    year: int,
+    unit: str | None = None,
+    project: Project | None = None,
+    *,
+    section: str | None = None,
+    jobs: int | None = None,
+    force: bool = False,
+) -> list[UnitResult]:
+    """Build one year (every unit with params, or one unit); each unit's result."""
+    return build_years([year], unit, project, section=section, jobs=jobs, force=force).units
+
+
+def all_years(project: Project) -> list[int]:
+    years = available_years(project)
+    if not years:
+        raise BuildError(f"Det finns inga år under {project.params} — inget att bygga.")
+    return years

@@ -3,26 +3,89 @@
 from __future__ import annotations
 
 import argparse
-import sys
+import os
 
-from helpers.build import build
+from rich.console import Console
+
+from helpers.errors import ParameterError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--year", type=int, required=True, help="rapportåret, t.ex. 2016")
+    parser.add_argument("--year", type=int, help="rapportåret, t.ex. 2016")
+    parser.add_argument("--all", action="store_true", help="bygg alla år som har params/<år>/")
     parser.add_argument("--unit", help="en enhet (utan: alla enheter med params för året)")
+    parser.add_argument("--section", help="ett avsnitt, t.ex. 30_kf_mal (utan: alla avsnitt)")
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="antal parallella kärnor (standard: antal processorkärnor)",
+    )
+    parser.add_argument(
+        "--force", action="store_true", help="bygg om allt, även det som inte har ändrats"
+    )
+    parser.add_argument(
+        "--dry-run", action="store_true", help="visa vad som skulle byggas och varför, bygg inget"
+    )
+    parser.add_argument("--pdf", action="store_true", help="skriv också en PDF per rapport")
 
 
 def command(args: argparse.Namespace) -> int:
-    status = 0
-    for result in build(args.year, args.unit):
-        if result.failures:
-            status = 1
-            for section, failure in result.failures.items():
-                print(
-                    f"FEL {result.year} {result.unit} {section}: {failure.last_line}",
-                    file=sys.stderr,
-                )
-        else:
-            print(f"Klar: {result.report}")
-    return status
+    from helpers.build import all_years, build_years, plan_build, print_pdfs, write_index
+    from helpers.paths import Project, check_year
+    from helpers.progress import BuildProgress, failure_table, plan_table, summary_table
+
+    if args.all == (args.year is not None):
+        raise ParameterError("Ange antingen --year ÅR (t.ex. --year 2016) eller --all.")
+    if args.jobs < 1:
+        raise ParameterError(f"--jobs {args.jobs} går inte — ange minst 1.")
+    project = Project.current()
+    years = all_years(project) if args.all else [check_year(args.year)]
+    out = _console()
+
+    if args.dry_run:
+        plans = plan_build(project, years, args.unit, args.section, args.force)
+        out.print(plan_table(plans))
+        runs = sum(len(p.to_run) for p in plans)
+        cached = sum(len(p.sections) - len(p.to_run) for p in plans)
+        out.print(f"{runs} avsnitt skulle köras, {cached} är cachade.")
+        return 0
+
+    result = build_years(
+        years,
+        args.unit,
+        project,
+        section=args.section,
+        jobs=args.jobs,
+        force=args.force,
+        progress=BuildProgress(),
+    )
+    out.print(summary_table(result))
+    ran = sum(u.sections_run for u in result.units)
+    cached = sum(u.sections_cached for u in result.units)
+    failed = sum(len(u.failures) for u in result.units)
+    out.print(f"Körda avsnitt: {ran}, cachade: {cached}, fel: {failed} ({result.seconds:.1f} s)")
+    failures = failure_table(result)
+    if failures is not None:
+        _console(stderr=True).print(failures)
+    index = write_index(project, result)
+    if index is not None:
+        out.print(f"Översikt: {index}")
+    if args.pdf:
+        for pdf in print_pdfs(project, result):
+            out.print(f"PDF: {pdf}")
+    if result.failed:
+        _console(stderr=True).print(
+            "[red]Bygget misslyckades för minst ett avsnitt.[/red] Öppna den körda notebooken "
+            "(kolumnen 'körd notebook') för att se felet; tidigare rapporter är orörda."
+        )
+        return 1
+    return 0
+
+
+def _console(stderr: bool = False) -> Console:
+    """A console; in a log (not a terminal) wide enough that tables do not wrap every word."""
+    console = Console(stderr=stderr)
+    if not console.is_terminal:
+        console = Console(stderr=stderr, width=max(console.width, 160))
+    return console

@@ -11,17 +11,19 @@ import pandas as pd
 
 UNIT_COLOUR = "#1f5a96"
 COMPARISON_COLOUR = "#4d4d4d"
-BUDGET_COLOUR = "#9ab7d3"
+BUDGET_COLOUR = "#8a8a8a"  # 3.5:1 against white (WCAG 1.4.11), unlike the old light blue
 FONT = "Helvetica, Arial, sans-serif"
-WIDTH = 300
-HEIGHT = 160
+# Sized for the report's text column (46rem) and an A4 page: scaled down, never up.
+WIDTH = 520
+HEIGHT = 200
+LEGEND = alt.Legend(orient="bottom", title=None, symbolSize=100, symbolStrokeWidth=0)
 
 
 def _configured(chart: alt.Chart | alt.LayerChart) -> alt.Chart | alt.LayerChart:
     return (
         chart.configure(font=FONT)
         .configure_axis(labelFontSize=12, titleFontSize=12, labelColor="#222", titleColor="#222")
-        .configure_legend(labelFontSize=12, titleFontSize=12, orient="bottom")
+        .configure_legend(labelFontSize=12, titleFontSize=12, labelColor="#222")
         .configure_title(fontSize=14, anchor="start", color="#222")
         .configure_view(strokeWidth=0)
     )
@@ -46,19 +48,21 @@ def indicator_chart(series: pd.DataFrame, title: str, unit: str = "") -> alt.Lay
     base = alt.Chart(long).encode(
         x=alt.X("period:O", sort=list(series["period"]), title=None, axis=alt.Axis(labelAngle=0)),
         y=alt.Y("y:Q", title=unit or None, scale=alt.Scale(zero=False)),
-        color=alt.Color("serie:N", scale=alt.Scale(domain=domain, range=colours), title=None),
+        color=alt.Color("serie:N", scale=alt.Scale(domain=domain, range=colours), legend=LEGEND),
+    )
+    # One legend (colour and marker shape); the line style only repeats the distinction.
+    line = base.mark_line(strokeWidth=2.5, invalid="break-paths-show-domains").encode(
         strokeDash=alt.StrokeDash(
             "serie:N",
             scale=alt.Scale(domain=domain, range=[[1, 0], [5, 3]][: len(domain)]),
             legend=None,
-        ),
+        )
     )
-    line = base.mark_line(strokeWidth=2.5, invalid="break-paths-show-domains")
-    points = base.mark_point(filled=True, size=60).encode(
+    points = base.mark_point(filled=True, size=60, opacity=1).encode(
         shape=alt.Shape(
             "serie:N",
             scale=alt.Scale(domain=domain, range=["circle", "square"][: len(domain)]),
-            title=None,
+            legend=LEGEND,
         )
     )
     layered = alt.layer(line, points).properties(
@@ -84,17 +88,17 @@ def budget_chart(rows: pd.DataFrame, year: int) -> alt.Chart:
         .encode(
             y=alt.Y("delverksamhet:N", sort=order, title=None),
             yOffset=alt.YOffset("mått:N", sort=[budget_label, outcome_label]),
-            x=alt.X("tkr:Q", title="tkr", axis=alt.Axis(format="~s")),
+            x=alt.X("tkr:Q", title="tkr", axis=alt.Axis(format=",d")),
             color=alt.Color(
                 "mått:N",
                 scale=alt.Scale(
                     domain=[budget_label, outcome_label], range=[BUDGET_COLOUR, UNIT_COLOUR]
                 ),
-                title=None,
+                legend=LEGEND,
             ),
         )
         .properties(
-            width=460, height=alt.Step(14), title=f"Budget och utfall {year} per delverksamhet"
+            width=WIDTH, height=alt.Step(14), title=f"Budget och utfall {year} per delverksamhet"
         )
     )
     return _configured(chart)

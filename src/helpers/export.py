@@ -23,6 +23,7 @@ from helpers.paths import PACKAGE_DIR
 
 TEMPLATES = PACKAGE_DIR / "templates"
 CSS_FILE = TEMPLATES / "workbook" / "report.css"
+SUMMARY_ID = "sammanfattning"
 _HEADING = re.compile(r'<h([23]) id="([^"]+)">(.*?)</h\1>', re.S)
 
 
@@ -56,7 +57,10 @@ def assemble(executed: list[Path]) -> nbformat.NotebookNode:
 
 
 def table_of_contents(nb: nbformat.NotebookNode) -> list[dict]:
-    """The h2 headings of the report, each with its h3 headings, for the navigation."""
+    """The h2 headings of the report, each with its h3 headings, for the navigation.
+
+    The summary's own h3 (its cards) stay out: the summary is read whole, right above.
+    """
     toc: list[dict] = []
     for cell in nb.cells:
         for output in cell.outputs:
@@ -65,15 +69,42 @@ def table_of_contents(nb: nbformat.NotebookNode) -> list[dict]:
                 entry = {"id": anchor, "text": text, "children": []}
                 if level == "2" or not toc:
                     toc.append(entry)
-                else:
+                elif toc[-1]["id"] != SUMMARY_ID:
                     toc[-1]["children"].append(entry)
     return toc
+
+
+def summary_cell_id(nb: nbformat.NotebookNode) -> str | None:
+    """The id of the cell that shows the Sammanfattning: the table of contents follows it."""
+    marker = f'id="{SUMMARY_ID}"'
+    for cell in nb.cells:
+        if any(marker in output["data"]["text/html"] for output in cell.outputs):
+            return cell.id
+    return None
+
+
+def css_string(text: str) -> str:
+    """``text`` as a quoted CSS string, safe inside a ``<style>`` element."""
+    escaped = "".join(
+        ch if ch.isalnum() or ch in " .,:;()–-·/+" or ord(ch) > 127 else f"\\{ord(ch):x} "
+        for ch in text
+    )
+    return f'"{escaped}"'
+
+
+def page_label(title: str, unit_name: str, fingerprint: str) -> str:
+    """What every printed page says at its foot, so a loose page can be traced to its inputs."""
+    return css_string(f"{title} · {unit_name} · fingeravtryck {fingerprint}")
 
 
 def render_report(
     executed: list[Path], *, title: str, unit_name: str, municipality: str, fingerprint: str
 ) -> str:
-    """The report's HTML from its executed sections."""
+    """The report's HTML from its executed sections.
+
+    Nothing in it depends on where or when it was built (no paths, times or random ids), so the
+    same inputs give the same bytes.
+    """
     nb = assemble(executed)
     resources = {
         "workbook": {
@@ -84,6 +115,8 @@ def render_report(
             "version": __version__,
             "css": CSS_FILE.read_text(encoding="utf-8"),
             "toc": table_of_contents(nb),
+            "toc_after": summary_cell_id(nb),
+            "page_label": page_label(title, unit_name, fingerprint),
         }
     }
     body, _ = exporter().from_notebook_node(nb, resources=resources)
@@ -91,12 +124,17 @@ def render_report(
 
 
 def write_atomically(path: Path, text: str) -> None:
-    """Write next to the target and rename: the old file stays until the new one is complete."""
+    """Write next to the target and rename: the old file stays until the new one is complete.
+
+    The file is readable by everyone (0644), as a published report should be; ``mkstemp``
+    alone would leave it private to the builder.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
+        os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -14,24 +14,44 @@ import vl_convert as vlc
 
 from helpers.tables import TableSpecHtml, render_table
 
+LOCALE = "sv-SE"
+
 
 def chart_svg(chart: alt.TopLevelMixin) -> str:
     """The chart as an SVG string, labelled for assistive technology by its description."""
-    svg = vlc.vegalite_to_svg(chart.to_dict())
+    # Swedish numbers on the axes (9 050, 0,7); no data may be fetched from anywhere.
+    svg = vlc.vegalite_to_svg(chart.to_dict(), format_locale=LOCALE, allowed_base_urls=[])
     svg = re.sub(r"^<\?xml[^>]*>\s*", "", svg)
     # Scale to the page width; the intrinsic size stays the maximum.
-    return re.sub(r'<svg ([^>]*?)width="([\d.]+)" height="([\d.]+)"',
-                  r'<svg \1width="\2" height="\3" style="max-width:100%;height:auto"', svg, count=1)  # fmt: skip
+    return re.sub(
+        r'<svg ([^>]*?)width="([\d.]+)" height="([\d.]+)"',
+        r'<svg \1width="\2" height="\3" style="max-width:100%;height:auto"',
+        svg,
+        count=1,
+    )
+
+
+def short_label(description: str) -> str:
+    """The first sentence of a description: the chart's name for assistive technology."""
+    match = re.match(r"(.+?[.;])(?:\s|$)", description)
+    return (match.group(1) if match else description).rstrip(".;")
+
+
+def accessible_svg(svg: str, label: str) -> str:
+    """The SVG as one labelled image: ``role="img"`` and ``aria-label`` on the root only.
+
+    vega labels its marks and groups with ARIA roles and labels of its own; inside an image they
+    are presentational, and ``aria-label`` on an element without a role is an ARIA error.
+    """
+    svg = re.sub(r'\s(?:role|aria-label|aria-roledescription)="[^"]*"', "", svg)
+    label_attr = html.escape(label, quote=True)
+    return re.sub(r"<svg ", f'<svg role="img" aria-label="{label_attr}" ', svg, count=1)
 
 
 def figure_html(chart: alt.TopLevelMixin, description: str, data_table: TableSpecHtml) -> str:
-    """``<figure>`` with the SVG (role img, labelled), a caption and the data behind it."""
-    svg = chart_svg(chart)
-    label = html.escape(description, quote=True)
-    svg = re.sub(r"<svg ", f'<svg role="img" aria-label="{label}" ', svg, count=1)
-    # Inside role="img" the parts are presentational; vega's own roles would only add noise.
-    svg = re.sub(r'\srole="graphics-[a-z]+"', "", svg)
-    svg = re.sub(r'\saria-roledescription="[^"]*"', "", svg)
+    """``<figure>``: the SVG (an image named by the description's first sentence), the whole
+    description as caption, and the data behind the chart as a table."""
+    svg = accessible_svg(chart_svg(chart), short_label(description))
     return (
         '<figure class="wb-figure">'
         f'<div class="wb-chart">{svg}</div>'

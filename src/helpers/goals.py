@@ -36,11 +36,19 @@ def goal_heading(goal: pd.Series) -> str:
     return f"{LEVEL_LABELS[goal['nivå']]} {goal['nummer']}: {goal['titel']}"
 
 
+def assessment_slug(assessment: str) -> str:
+    """The CSS class suffix of an assessment: ``delvis uppfyllt`` → ``delvis-uppfyllt``."""
+    return assessment.replace(" ", "-").replace("ä", "a")
+
+
 def assessment_html(assessment: str) -> str:
     """The assessment as word and symbol, coloured by class: never colour alone."""
     if not assessment:
-        return '<p class="wb-assessment wb-assessment--none">Bedömning: <span>Ingen bedömning angiven</span></p>'
-    slug = assessment.replace(" ", "-").replace("ä", "a")
+        return (
+            '<p class="wb-assessment wb-assessment--none">Bedömning: '
+            "<span>Ingen bedömning angiven</span></p>"
+        )
+    slug = assessment_slug(assessment)
     symbol = ASSESSMENT_SYMBOLS[assessment]
     return (
         f'<p class="wb-assessment wb-assessment--{slug}">Bedömning: '
@@ -71,14 +79,28 @@ def activity_table(activities: pd.DataFrame, year: int) -> str:
     return render_table(table)
 
 
-def indicator_cell(value: float, comparison: float, note: str, unit: str) -> str:
-    """``53 (medel 57)``, ``70 %``, or the note when the measurement is missing."""
+def indicator_cell(
+    value: float, comparison: float, note: str, unit: str, decimals: int | None = None
+) -> str:
+    """``53 (medel 57)``, ``70 %``, or the note when the measurement is missing.
+
+    ``decimals`` (the indicator's, see :func:`indicator_decimals`) keeps a row consistent:
+    ``6,0 %`` beside ``5,8 %``, not ``6 %``.
+    """
     if is_missing(value):
         return note or MISSING
-    text = format_with_unit(value, unit, decimals_of(value))
+    places = decimals_of(value) if decimals is None else decimals
+    text = format_with_unit(value, unit, places)
     if not is_missing(comparison):
-        text += f" (medel {format_with_unit(comparison, unit, decimals_of(comparison))})"
+        places = decimals_of(comparison) if decimals is None else decimals
+        text += f" (medel {format_with_unit(comparison, unit, places)})"
     return text
+
+
+def indicator_decimals(values: pd.DataFrame) -> int:
+    """The decimals an indicator's values need: the most any of its values or comparisons has."""
+    numbers = [*values["värde"], *values["jämförelse"]]
+    return max((decimals_of(v) for v in numbers if not is_missing(v)), default=0)
 
 
 def _periods(values: pd.DataFrame) -> list[str]:
@@ -97,6 +119,7 @@ def indicator_table(indicators: pd.DataFrame, values: pd.DataFrame) -> str:
     fetched: set[str] = set()
     for _, indicator in indicators.iterrows():
         own = values[values["indikator_id"] == indicator["indikator_id"]].set_index("period")
+        decimals = indicator_decimals(own)
         cells = []
         for period in periods:
             if period in own.index:
@@ -104,15 +127,19 @@ def indicator_table(indicators: pd.DataFrame, values: pd.DataFrame) -> str:
                 cells.append(
                     Cell(
                         indicator_cell(
-                            row["värde"], row["jämförelse"], row["notering"], indicator["enhet"]
+                            row["värde"],
+                            row["jämförelse"],
+                            row["notering"],
+                            indicator["enhet"],
+                            decimals,
                         ),
-                        ("num",),
+                        ("num", "wrap"),  # "53 (medel 57)" may break before its comparison
                     )
                 )
                 if row.get("kolada_hämtad"):
                     fetched.add(str(row["kolada_hämtad"]))
             else:
-                cells.append(Cell(MISSING, ("num",)))
+                cells.append(Cell(MISSING, ("num", "wrap")))
         table.add(indicator["indikator"], cells)
     if fetched:
         table.note = "Källa: Kolada, hämtad " + ", ".join(sorted(fetched))
@@ -131,14 +158,16 @@ def indicator_figures(indicators: pd.DataFrame, values: pd.DataFrame) -> list[st
         name = indicator["indikator"].rstrip(".")
         unit = indicator["enhet"]
         chart = indicator_chart(own[["period", "värde", "jämförelse"]], name, unit)
+        decimals = indicator_decimals(own)
         first, last = own.dropna(subset=["värde"]).iloc[[0, -1]].to_dict("records")
+        first_value = format_with_unit(first["värde"], unit, decimals)
+        last_value = format_with_unit(last["värde"], unit, decimals)
         description = (
             f"Diagram: {name}, {first['period']}–{last['period']}. Värdet gick från "
-            f"{format_with_unit(first['värde'], unit, decimals_of(first['värde']))} ({first['period']}) "
-            f"till {format_with_unit(last['värde'], unit, decimals_of(last['värde']))} ({last['period']})"
+            f"{first_value} ({first['period']}) till {last_value} ({last['period']})"
         )
         if own["jämförelse"].notna().any():
-            description += "; den streckade linjen visar jämförelsevärdet (medel)"
+            description += "; jämförelsevärdet (medel) visas med grå fyrkanter och streckad linje"
         description += ". Perioder utan mätning visas som luckor."
         data = TableSpecHtml(
             caption=f"Data: {name}",
@@ -150,10 +179,11 @@ def indicator_figures(indicators: pd.DataFrame, values: pd.DataFrame) -> list[st
                 row["period"],
                 [
                     Cell(
-                        indicator_cell(row["värde"], float("nan"), row["notering"], unit), ("num",)
+                        indicator_cell(row["värde"], float("nan"), row["notering"], unit, decimals),
+                        ("num",),
                     ),
                     Cell(
-                        format_with_unit(row["jämförelse"], unit, decimals_of(row["jämförelse"]))
+                        format_with_unit(row["jämförelse"], unit, decimals)
                         if not is_missing(row["jämförelse"])
                         else "Ingen jämförelse",
                         ("num",),
@@ -178,9 +208,8 @@ def goal_html(data: UnitData, goal: pd.Series) -> str:
         assessment_html(goal["bedömning"]),
     ]
     if goal["adressat"]:
-        parts.append(
-            f'<p class="wb-addressee"><strong>Adressat:</strong> {html.escape(goal["adressat"])}</p>'
-        )
+        addressee = html.escape(goal["adressat"])
+        parts.append(f'<p class="wb-addressee"><strong>Adressat:</strong> {addressee}</p>')
     motivation = _narrative(data, f"mal/{goal_id}-motivering.md")
     if motivation:
         parts += ["<h4>Motivering</h4>", motivation]

@@ -61,6 +61,7 @@ NATION = "0000"  # Kolada's id for "riket", the whole country
 TOTAL = "T"  # gender code of the total; K and M are women and men
 MAPPING_FILE = "kolada.csv"
 FETCHED_COLUMN = "kolada_hämtad"
+VALUE_COLUMN = "värde"
 TIMEOUT = (10.0, 30.0)  # connect, read (seconds)
 PER_PAGE = 5000
 YEARS_PER_REQUEST = 25  # the API refuses longer year lists
@@ -353,7 +354,6 @@ def load_mapping(path: Path, shown_as: str) -> list[MappingRow]:
         )
     problems: list[Problem] = []
     rows: list[MappingRow] = []
-    seen: dict[tuple[str, str, str], int] = {}
     for cells, line in zip(table.rows, table.lines, strict=True):
         kind = cells.get("typ", "").lower()
         item_id = cells.get("id", "")
@@ -393,19 +393,27 @@ def load_mapping(path: Path, shown_as: str) -> list[MappingRow]:
         if problem is not None:
             problems.append(problem)
             continue
-        for unit in sorted(units) if units is not None else ["*"]:
-            key = (kind, item_id, unit)
-            if key in seen:
-                problems.append(
-                    Problem(
-                        shown_as,
-                        f"{kind} {item_id} finns redan på rad {seen[key]}",
-                        line,
-                        "id",
-                        "ta bort den ena raden",
-                    )
+        clash = next(
+            (
+                other
+                for other in rows
+                if other.kind == kind
+                and other.item_id == item_id
+                and (other.units is None or units is None or other.units & units)
+            ),
+            None,
+        )
+        if clash is not None:
+            problems.append(
+                Problem(
+                    shown_as,
+                    f"{kind} {item_id} kopplas redan på rad {clash.line} för samma enhet",
+                    line,
+                    "id",
+                    "ta bort den ena raden eller dela upp enheterna",
                 )
-            seen[key] = line
+            )
+            continue
         rows.append(MappingRow(cast(Kind, kind), item_id, kpi, comparison, units, line))
     if problems:
         raise DataError(problems)
@@ -635,12 +643,12 @@ def plan_unit(
             continue
         document = read_document(path, shown)
         missing = [
-            c for c in (spec.id_column, spec.year_column, "värde") if c not in document.columns
+            c for c in (spec.id_column, spec.year_column, VALUE_COLUMN) if c not in document.columns
         ]
         if missing:
             raise DataError([Problem(shown, f"kolumnen {name} saknas", row=1) for name in missing])
         data = document.data_rows()
-        value_columns = ["värde"]
+        value_columns = [VALUE_COLUMN]
         if spec.comparison_column and spec.comparison_column in document.columns:
             value_columns.append(spec.comparison_column)
         decimal_comma = _uses_decimal_comma(
@@ -677,11 +685,11 @@ def plan_unit(
                         path=path,
                         record=index,
                         line=lines[index],
-                        column="värde",
+                        column=VALUE_COLUMN,
                         kind=spec.kind,
                         item_id=row.item_id,
                         year=int(period),
-                        old=cells["värde"],
+                        old=cells[VALUE_COLUMN],
                         kpi=row.kpi,
                         municipality=municipality,
                         decimal_comma=decimal_comma,
@@ -747,7 +755,10 @@ def compute_changes(
     ``values`` is keyed by (kpi, municipality, year). A missing Kolada value never produces a
     change. A typed value counts as equal when Kolada's value, rounded to the number of decimals
     the value was typed with, is the same number (``5.1`` typed, ``5.13`` in Kolada: no change).
+    A comparison cell (any column but ``värde``) is only filled on a row that has a value, or
+    gets one now: an average next to "Ingen mätning gjordes" would compare with nothing.
     """
+    targets = list(targets)
     changes: list[Change] = []
     for target in targets:
         found = values.get((target.kpi, target.municipality, target.year))
@@ -762,7 +773,14 @@ def compute_changes(
                 found.retrieved or date.today(),
             )
         )
-    return changes
+    with_value = {
+        (t.path, t.record) for t in targets if t.column == VALUE_COLUMN and t.old.strip()
+    } | {(c.target.path, c.target.record) for c in changes if c.target.column == VALUE_COLUMN}
+    return [
+        c
+        for c in changes
+        if c.target.column == VALUE_COLUMN or (c.target.path, c.target.record) in with_value
+    ]
 
 
 def format_number(value: float, *, decimal_comma: bool = False) -> str:
@@ -899,12 +917,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def command(args: argparse.Namespace) -> int:
-    """Run ``workbook kolada``; 0 on success, 1 (with a Swedish message) on any user-side error."""
-    try:
-        return run(args)
-    except WorkbookError as exc:
-        _say(Console(stderr=True, highlight=False), f"Fel: {exc}")
-        return 1
+    """Run ``workbook kolada``; 0 when done (also when nothing needed changing).
+
+    Anything the user can fix (no network and no cache, an HTTP error, a bad mapping, an
+    unknown unit) raises a WorkbookError with a Swedish message, which ``workbook`` prints
+    without a traceback and turns into a non-zero exit status. Nothing is written in that case.
+    """
+    return run(args)
 
 
 def run(
@@ -1015,21 +1034,28 @@ def _select_units(project: Project, year: int, unit: str | None) -> list[str]:
 
 
 def _print_changes(console: Console, changes: Sequence[Change], root: Path) -> None:
-    table = RichTable(title="Värden från Kolada", title_justify="left")
-    for name in ("Fil", "Id", "År", "Kolumn", "Gammalt → nytt", "Hämtad"):
-        table.add_column(name, overflow="fold")
+    by_file: dict[Path, list[Change]] = {}
     for change in changes:
-        target = change.target
-        old = target.old.strip() or "(tom)"
-        table.add_row(
-            display_path(target.path, root).removeprefix("data/"),
-            target.item_id,
-            str(target.year),
-            target.column,
-            f"{old} → {change.new}" + ("  (skriver över)" if change.overwrites else ""),
-            change.retrieved.isoformat(),
+        by_file.setdefault(change.target.path, []).append(change)
+    for path, file_changes in by_file.items():
+        dates = sorted({c.retrieved.isoformat() for c in file_changes})
+        table = RichTable(
+            title=f"{display_path(path, root)} (Kolada, hämtad {', '.join(dates)})",
+            title_justify="left",
         )
-    console.print(table)
+        for name in ("Id", "År", "Kolumn", "Gammalt", "Nytt", ""):
+            table.add_column(name, overflow="fold")
+        for change in file_changes:
+            target = change.target
+            table.add_row(
+                target.item_id,
+                str(target.year),
+                target.column,
+                target.old.strip() or "(tom)",
+                change.new,
+                "skrivs över" if change.overwrites else "fylls i",
+            )
+        console.print(table)
 
 
 def _is_terminal(stream: TextIO) -> bool:

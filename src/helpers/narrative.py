@@ -40,9 +40,58 @@ _ALLOWED_ATTRIBUTES = {
 
 def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
     # Images may only be embedded data: a report never loads anything from outside itself.
-    if tag == "img" and attribute == "src" and not value.startswith("data:image/"):
+    if tag == "img" and attribute == "src" and not value.strip().startswith("data:image/"):
+        return None
+    # A link may go to the web or an e-mail address, never to a document made of data.
+    if tag == "a" and attribute == "href" and value.strip().lower().startswith("data:"):
         return None
     return value
+
+
+_FORBIDDEN_ELEMENTS = (
+    "script", "iframe", "frame", "frameset", "object", "embed", "applet", "link", "style",
+    "meta", "base", "form", "input", "button", "svg", "math", "audio", "video", "source",
+)  # fmt: skip
+_TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>?", re.S)
+_EVENT_ATTRIBUTE = re.compile(r"(?:^|[\s\"'/])(on[a-z]+)\s*=", re.I)
+_SCRIPT_URL = re.compile(r"(?:java|vb)script\s*:|data\s*:\s*text/html", re.I)
+_EXTERNAL = re.compile(
+    r"\b(?:src|srcset|background|poster|href|data)\s*=\s*[\"']?\s*(?:https?:)?//|url\s*\(", re.I
+)
+_EMBEDDED_IMAGE = re.compile(r"\bsrc\s*=\s*[\"']?\s*data:image/", re.I)
+_MARKDOWN_SCRIPT_LINK = re.compile(r"\]\(\s*<?\s*(?:(?:java|vb)script|data)\s*:", re.I)
+
+
+def unsafe_html(markdown: str) -> list[tuple[int, str]]:
+    """Raw HTML in a narrative that the report will not show: (line, what it is).
+
+    ``markdown_to_html`` removes all of it anyway; this tells the analyst, so that nothing they
+    meant to show silently disappears. Lines count from 1 in the file.
+    """
+    found: list[tuple[int, str]] = []
+
+    def line_of(position: int) -> int:
+        return markdown.count("\n", 0, position) + 1
+
+    for match in _TAG.finditer(markdown):
+        name = match.group(1).lower()
+        attributes = html.unescape(match.group(2))
+        line = line_of(match.start())
+        if name in _FORBIDDEN_ELEMENTS:
+            found.append((line, f"<{name}>"))
+            continue
+        event = _EVENT_ATTRIBUTE.search(attributes)
+        if event:
+            found.append((line, f"attributet {event.group(1)}= i <{name}>"))
+        elif _SCRIPT_URL.search(re.sub(r"[\s\x00-\x1f]+", "", attributes)):
+            found.append((line, f"en skriptlänk i <{name}>"))
+        elif name != "a" and _EXTERNAL.search(attributes):
+            found.append((line, f"<{name}> som hämtar något från internet"))
+        elif name == "img" and not _EMBEDDED_IMAGE.search(attributes):
+            found.append((line, "en bild som inte är inbäddad (<img> utan data:image)"))
+    for match in _MARKDOWN_SCRIPT_LINK.finditer(markdown):
+        found.append((line_of(match.start()), "en skriptlänk"))
+    return sorted(found)
 
 
 def slugify(text: str) -> str:

@@ -23,6 +23,11 @@ ACTIVITY_STATUSES = (
 GOAL_LEVELS = ("kommunfullmäktige", "kommunstyrelsen")
 DIRECTIONS = ("ökande", "minskande")
 BUDGET_ROW_TYPES = ("intäkter", "kostnader", "ram", "delverksamhet", "summa")
+# Budget rows every drift table needs (the rest are optional or computed).
+REQUIRED_BUDGET_ROWS = ("intäkter", "kostnader", "ram")
+
+# How far back a value may reach before it is taken for a typing error (e.g. 1016 for 2016).
+HISTORY_YEARS = 30
 
 
 @dataclass(frozen=True)
@@ -204,3 +209,6 @@ REQUIRED_TEXTS = (
     "drift.md",
     "drift_analys.md",
 )
+
+# Narrative files required per row of a table: (table, id column, path pattern under text/).
+REQUIRED_ROW_TEXTS = (("mal", "mal_id", "mal/{}-arbete.md"),)

@@ -95,7 +95,7 @@ def internal_control_html(data: UnitData) -> str:
 
 
 def key_figure_values(data: UnitData) -> pd.DataFrame:
-    """Key figures as a wide frame (one row per figure, one column per year), computed rows filled."""
+    """Key figures as a wide frame (a row per figure, a column per year), computed rows filled."""
     figures = data.table("nyckeltal")
     values = data.table("nyckeltalsvarden")
     wide = values.pivot_table(

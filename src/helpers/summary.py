@@ -9,23 +9,37 @@ from dataclasses import dataclass
 import pandas as pd
 
 from helpers.budget import compute_statement
-from helpers.goals import STATUS_LABELS, goal_anchor
-from helpers.numbers import format_number, format_with_unit
+from helpers.goals import ASSESSMENT_SYMBOLS, STATUS_LABELS, assessment_slug, goal_anchor
+from helpers.numbers import MISSING, decimals_of, format_number, format_with_unit
 from helpers.schema import ACTIVITY_STATUSES, ASSESSMENTS
+from helpers.tables import Cell, TableSpecHtml, render_table
 from helpers.unit_data import UnitData, period_start
+
+GOAL_SHORT_LEVEL = {"kommunfullmäktige": "KF-mål", "kommunstyrelsen": "KS-mål"}
+NO_ASSESSMENT = "ej bedömt"
+PLURAL = {
+    "uppfyllt": "uppfyllda",
+    "delvis uppfyllt": "delvis uppfyllda",
+    "ej uppfyllt": "ej uppfyllda",
+}
 
 
 @dataclass(frozen=True)
 class Movement:
+    """An indicator whose latest measurement moved against its desired direction."""
+
     indicator: str
     goal_id: str
     earlier: tuple[str, float]
     latest: tuple[str, float]
     unit: str
+    direction: str = ""
 
 
 @dataclass(frozen=True)
 class Summary:
+    """The figures of the summary page, computed from a unit-year's data."""
+
     goals_by_assessment: dict[str, int]
     activities_by_status: dict[str, int]
     result: float
@@ -58,17 +72,18 @@ def wrong_direction(data: UnitData) -> list[Movement]:
                     (before["period"], float(before["värde"])),
                     (last["period"], float(last["värde"])),
                     indicator["enhet"],
+                    direction,
                 )
             )
     return moves
 
 
 def summarise(data: UnitData) -> Summary:
-    goals = Counter(g or "ej bedömt" for g in data.goals["bedömning"])
+    goals = Counter(g or NO_ASSESSMENT for g in data.goals["bedömning"])
     activities = Counter(data.table("aktiviteter")["status"])
     statement = compute_statement(data.table("drift"))
     return Summary(
-        {k: goals.get(k, 0) for k in (*ASSESSMENTS, "ej bedömt")},
+        {k: goals.get(k, 0) for k in (*ASSESSMENTS, NO_ASSESSMENT)},
         {k: activities.get(k, 0) for k in ACTIVITY_STATUSES},
         statement.result,
         statement.deviation,
@@ -77,13 +92,106 @@ def summarise(data: UnitData) -> Summary:
     )
 
 
-def _count_list(counts: dict[str, int], labels: dict[str, str]) -> str:
+def _signed_tkr(value: float) -> str:
+    """``+76 tkr`` / ``−362 tkr``, a deficit marked by its minus sign and the ``neg`` class."""
+    css = ' class="neg"' if value < 0 else ""
+    return f"<strong{css}>{format_number(value, signed=True)}\u00a0tkr</strong>"
+
+
+def _goal_counts(counts: dict[str, int]) -> str:
+    """Every assessment with its symbol and word (never colour alone), zeros included."""
+    items = []
+    for key, n in counts.items():
+        if key == NO_ASSESSMENT:
+            if not n:
+                continue
+            label = '<span class="wb-assessment--none">Ingen bedömning angiven</span>'
+        else:
+            slug = assessment_slug(key)
+            label = (
+                f'<span class="wb-assessment--{slug}"><span class="wb-symbol" aria-hidden="true">'
+                f"{ASSESSMENT_SYMBOLS[key]}</span> {html.escape(key.capitalize())}</span>"
+            )
+        items.append(f"<li><span>{label}:</span> <strong>{n}</strong></li>")
+    return '<ul class="wb-counts">' + "".join(items) + "</ul>"
+
+
+def _status_counts(counts: dict[str, int]) -> str:
     items = [
-        f"<li>{html.escape(labels.get(k, k.capitalize()))}: <strong>{n}</strong></li>"
+        f"<li><span>{html.escape(STATUS_LABELS.get(k, k.capitalize()))}:</span> "
+        f"<strong>{n}</strong></li>"
         for k, n in counts.items()
         if n
     ]
-    return "<ul>" + "".join(items) + "</ul>" if items else "<p>Inga.</p>"
+    return '<ul class="wb-counts">' + "".join(items) + "</ul>" if items else "<p>Inga.</p>"
+
+
+def _measurement(point: tuple[str, float], unit: str) -> str:
+    value = point[1]
+    return f"{format_with_unit(value, unit, decimals_of(value))} ({point[0]})"
+
+
+def movements_table(data: UnitData, moves: list[Movement]) -> str:
+    """The indicators that moved the wrong way, each linked to its goal."""
+    goals = data.goals.set_index("mal_id")
+    table = TableSpecHtml(
+        caption="Indikatorer vars senaste mätning gått åt fel håll",
+        columns=["Indikator", "Önskad riktning", "Föregående mätning", "Senaste mätning", "Mål"],
+        numeric_columns=frozenset({2, 3}),
+        caption_hidden=True,
+    )
+    for move in moves:
+        goal = goals.loc[move.goal_id] if move.goal_id in goals.index else None
+        goal_text = (
+            f"{GOAL_SHORT_LEVEL.get(goal['nivå'], 'Mål')}\u00a0{goal['nummer']}"
+            if goal is not None
+            else move.goal_id
+        )
+        table.add(
+            move.indicator,
+            [
+                Cell(move.direction.capitalize() or MISSING),
+                Cell(_measurement(move.earlier, move.unit), ("num",)),
+                Cell(_measurement(move.latest, move.unit), ("num", "worse")),
+                Cell(goal_text, ("nowrap",), link=f"#{goal_anchor(move.goal_id)}"),
+            ],
+        )
+    return render_table(table)
+
+
+def lead_text(data: UnitData, s: Summary) -> str:
+    """The summary in three sentences, for the reader who reads nothing else."""
+    n_goals = sum(s.goals_by_assessment.values())
+    n_activities = sum(s.activities_by_status.values())
+    word = "ett överskott" if s.result >= 0 else "ett underskott"
+    sentences = [
+        f"{html.escape(data.info.name)} redovisar {word} på "
+        f"{format_with_unit(abs(s.result), 'tkr')} mot tilldelad ram {data.year}."
+    ]
+    assessed = [
+        f"{n} som {key if n == 1 else PLURAL[key]}"
+        for key, n in s.goals_by_assessment.items()
+        if n and key != NO_ASSESSMENT
+    ]
+    goal_sentence = f"Av {n_goals} mål bedöms " + (_join(assessed) if assessed else "inget ännu")
+    missing = s.goals_by_assessment.get(NO_ASSESSMENT, 0)
+    if missing:
+        goal_sentence += f"; {missing} saknar bedömning"
+    sentences.append(goal_sentence + ".")
+    done = s.activities_by_status.get("genomförd", 0)
+    sentences.append(f"{done} av {n_activities} aktiviteter är genomförda.")
+    n_wrong = len(s.wrong_direction)
+    sentences.append(
+        f"{n_wrong} {'indikator har' if n_wrong == 1 else 'indikatorer har'} gått åt fel håll "
+        "sedan föregående mätning."
+        if n_wrong
+        else "Ingen indikator har gått åt fel håll sedan föregående mätning."
+    )
+    return '<p class="wb-lead">' + " ".join(sentences) + "</p>"
+
+
+def _join(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " och " + parts[-1]
 
 
 def summary_html(data: UnitData) -> str:
@@ -91,39 +199,38 @@ def summary_html(data: UnitData) -> str:
     n_goals = sum(s.goals_by_assessment.values())
     n_activities = sum(s.activities_by_status.values())
     result_word = "överskott" if s.result >= 0 else "underskott"
+    forecast_label = f"Prognos per {html.escape(data.params.forecast_date or 'delår')}"
     parts = [
+        '<section class="wb-summary-page" aria-labelledby="sammanfattning">',
         '<h2 id="sammanfattning">Sammanfattning</h2>',
+        lead_text(data, s),
         '<div class="wb-summary">',
         '<section class="wb-summary-card" aria-labelledby="sammanfattning-ekonomi">',
         '<h3 id="sammanfattning-ekonomi">Ekonomi</h3>',
-        f"<p>Resultat mot tilldelad ram: <strong>{format_number(s.result, signed=True)}\u00a0tkr</strong> "
-        f"({result_word}). Avvikelse mot budget: {format_number(s.deviation, signed=True)}\u00a0tkr. "
-        f"Prognosen per {html.escape(data.params.forecast_date or 'delår')} var "
-        f"{format_number(s.forecast_result, signed=True)}\u00a0tkr.</p>",
+        '<dl class="wb-keyfigures">',
+        f"<dt>Resultat mot tilldelad ram</dt><dd>{_signed_tkr(s.result)} ({result_word})</dd>",
+        f"<dt>Avvikelse mot budget</dt><dd>{_signed_tkr(s.deviation)}</dd>",
+        f"<dt>{forecast_label}</dt><dd>{_signed_tkr(s.forecast_result)}</dd>",
+        "</dl>",
         "</section>",
         '<section class="wb-summary-card" aria-labelledby="sammanfattning-mal">',
-        f'<h3 id="sammanfattning-mal">Mål ({n_goals})</h3>',
-        _count_list(s.goals_by_assessment, {"ej bedömt": "Ingen bedömning angiven"}),
+        f'<h3 id="sammanfattning-mal">Mål efter bedömning ({n_goals})</h3>',
+        _goal_counts(s.goals_by_assessment),
         "</section>",
         '<section class="wb-summary-card" aria-labelledby="sammanfattning-aktiviteter">',
-        f'<h3 id="sammanfattning-aktiviteter">Aktiviteter ({n_activities})</h3>',
-        _count_list(s.activities_by_status, STATUS_LABELS),
+        f'<h3 id="sammanfattning-aktiviteter">Aktiviteter efter status ({n_activities})</h3>',
+        _status_counts(s.activities_by_status),
         "</section>",
-        '<section class="wb-summary-card" aria-labelledby="sammanfattning-indikatorer">',
+        '<section class="wb-summary-card wb-summary-card--wide" '
+        'aria-labelledby="sammanfattning-indikatorer">',
         '<h3 id="sammanfattning-indikatorer">Indikatorer som gått åt fel håll</h3>',
+        movements_table(data, s.wrong_direction)
+        if s.wrong_direction
+        else "<p>Inga indikatorer har gått åt fel håll sedan förra mätningen.</p>",
+        "</section>",
+        "</div>",
+        "</section>",
     ]
-    if s.wrong_direction:
-        parts.append("<ul>")
-        for m in s.wrong_direction:
-            parts.append(
-                f'<li><a href="#{goal_anchor(m.goal_id)}">{html.escape(m.indicator)}</a>: '
-                f"{format_with_unit(m.earlier[1], m.unit, 0 if m.earlier[1].is_integer() else 1)} ({m.earlier[0]}) → "
-                f"{format_with_unit(m.latest[1], m.unit, 0 if m.latest[1].is_integer() else 1)} ({m.latest[0]})</li>"
-            )
-        parts.append("</ul>")
-    else:
-        parts.append("<p>Inga indikatorer har gått åt fel håll sedan förra mätningen.</p>")
-    parts += ["</section>", "</div>"]
     return "".join(parts)
 
 

@@ -11,14 +11,23 @@ import html
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from helpers.numbers import MISSING
+
+EMPTY = MISSING
+
 
 @dataclass(frozen=True)
 class Cell:
-    """One body cell: its text and CSS classes (``num`` right-aligns, ``neg`` marks a deficit)."""
+    """One body cell: its text and CSS classes (``num`` right-aligns, ``neg`` marks a deficit).
+
+    ``link`` makes the text a link (an in-page ``#anchor``); an empty text is written as
+    :data:`EMPTY` so no cell is ever blank.
+    """
 
     text: str
     classes: tuple[str, ...] = ()
     strong: bool = False
+    link: str | None = None
 
 
 @dataclass
@@ -32,6 +41,8 @@ class TableSpecHtml:
     numeric_columns: frozenset[int] = frozenset()
     css_class: str = "wb-table"
     note: str | None = None
+    # For a table right under a heading that says the same: the caption is read, not shown.
+    caption_hidden: bool = False
 
     def add(self, header: str, cells: list[Cell], classes: tuple[str, ...] = ()) -> None:
         self.rows.append((header, cells))
@@ -43,9 +54,16 @@ def _attr(classes: Sequence[str]) -> str:
 
 
 def render_table(table: TableSpecHtml) -> str:
-    """The table as HTML; the first column holds row headers."""
-    out = [f'<div class="wb-table-wrap"><table{_attr([table.css_class])}>']
-    out.append(f"<caption>{html.escape(table.caption)}</caption>")
+    """The table as HTML in a scrollable, labelled region; the first column holds row headers."""
+    # A wide table scrolls sideways on a small screen; the scrolling region must be reachable
+    # and named for keyboard users (WCAG 2.1.1), so it is focusable and labelled by the caption.
+    label = html.escape(f"Tabell: {table.caption}", quote=True)
+    out = [
+        f'<div class="wb-table-wrap" role="region" aria-label="{label}" tabindex="0">'
+        f"<table{_attr([table.css_class])}>"
+    ]
+    caption_class = _attr(["wb-visually-hidden"]) if table.caption_hidden else ""
+    out.append(f"<caption{caption_class}>{html.escape(table.caption)}</caption>")
     out.append("<thead><tr>")
     for index, name in enumerate(table.columns):
         classes = ["num"] if index in table.numeric_columns else []
@@ -53,9 +71,11 @@ def render_table(table: TableSpecHtml) -> str:
     out.append("</tr></thead><tbody>")
     for (header, cells), row_classes in zip(table.rows, table.row_classes, strict=True):
         out.append(f"<tr{_attr(row_classes)}>")
-        out.append(f'<th scope="row">{html.escape(header)}</th>')
+        out.append(f'<th scope="row">{html.escape(header.strip()) or EMPTY}</th>')
         for cell in cells:
-            text = html.escape(cell.text) or "–"
+            text = html.escape(cell.text.strip()) or EMPTY
+            if cell.link:
+                text = f'<a href="{html.escape(cell.link, quote=True)}">{text}</a>'
             if cell.strong:
                 text = f"<strong>{text}</strong>"
             out.append(f"<td{_attr(cell.classes)}>{text}</td>")

@@ -7,6 +7,7 @@ Everything a report shows comes through ``load_unit``. Cells are converted accor
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -17,11 +18,21 @@ import pandas as pd
 from helpers.errors import DataError, Problem, display_path
 from helpers.params import ReportParams, load_params
 from helpers.paths import Project
-from helpers.readers import Table, find_table, parse_number, read_table
+from helpers.readers import (
+    Table,
+    decode_text,
+    find_table,
+    near_misses,
+    parse_number,
+    read_table,
+)
 from helpers.schema import SHARED_TABLES, SPECS, UNIT_TABLES, Column, TableSpec
 
 LINE_COLUMN = "_rad"
-_PERIOD = re.compile(r"^(\d{4})(?:-(\d{4}))?$")
+_PERIOD = re.compile(r"([0-9]{4})(?:-([0-9]{4}))?")
+_YEAR = re.compile(r"[0-9]{4}")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 
 
 @dataclass(frozen=True)
@@ -67,26 +78,30 @@ class UnitData:
 
 
 def read_text_file(path: Path, shown_as: str) -> str:
-    try:
-        return path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
-    except UnicodeDecodeError:
-        raise DataError(
-            [Problem(shown_as, "filen är inte sparad som UTF-8", hint="spara om den som UTF-8")]
-        ) from None
+    """A narrative file's text; not UTF-8 (or garbled å/ä/ö) is a DataError naming the line."""
+    return decode_text(path.read_bytes(), shown_as, table=False).replace("\r\n", "\n")
 
 
 def period_start(period: str) -> int:
     """First year of a period label (``2016`` → 2016, ``2010-2013`` → 2010)."""
-    match = _PERIOD.match(period)
+    match = _PERIOD.fullmatch(period)
     if not match:
         raise ValueError(period)
     return int(match.group(1))
 
 
+def period_end(period: str) -> int:
+    """Last year of a period label (``2016`` → 2016, ``2010-2013`` → 2013)."""
+    match = _PERIOD.fullmatch(period)
+    if not match:
+        raise ValueError(period)
+    return int(match.group(2) or match.group(1))
+
+
 def convert_cell(column: Column, text: str) -> object:
     """One cell as its typed value; raises ValueError with a Swedish explanation."""
     if text == "":
-        if column.kind in ("number", "int"):
+        if column.kind in ("number", "int", "year"):
             return None
         return ""
     if column.kind == "number":
@@ -94,38 +109,62 @@ def convert_cell(column: Column, text: str) -> object:
             return parse_number(text)
         except ValueError:
             raise ValueError(
-                f'"{text}" är inget tal — skriv bara siffror, t.ex. 4307 eller 0,7'
+                f'"{text}" är inget tal — skriv bara siffror, t.ex. 4307, -1 392 eller 0,7'
             ) from None
-    if column.kind in ("int", "year"):
+    if column.kind == "int":
         try:
             value = parse_number(text)
         except ValueError:
             value = None
-        if value is None or not float(value).is_integer():
-            raise ValueError(f'"{text}" är inget heltal — skriv bara siffror')
-        if column.kind == "year" and not 1900 <= value <= 2100:
-            raise ValueError(f'"{text}" är inget rimligt år — skriv fyra siffror, t.ex. 2016')
+        if value is None or not value.is_integer():
+            raise ValueError(f'"{text}" är inget heltal — skriv bara siffror, t.ex. 3')
         return int(value)
+    if column.kind == "year":
+        if not _YEAR.fullmatch(text) or not 1900 <= int(text) <= 2100:
+            raise ValueError(f'"{text}" är inget år — skriv fyra siffror, t.ex. 2016')
+        return int(text)
     if column.kind == "period":
-        match = _PERIOD.match(text)
-        if not match or (match.group(2) and int(match.group(2)) <= int(match.group(1))):
-            raise ValueError(
-                f'"{text}" är ingen period — skriv ett år (2016) eller ett intervall (2010-2013)'
-            )
-        return text
+        return _convert_period(text)
     if column.kind == "date":
-        try:
-            return dt.date.fromisoformat(text).isoformat()
-        except ValueError:
-            raise ValueError(f'"{text}" är inget datum — skriv ÅÅÅÅ-MM-DD') from None
-    if column.kind == "choice" and text.lower() not in column.choices:
-        allowed = ", ".join(f"'{c}'" for c in column.choices)
-        raise ValueError(f'"{text}" är inget tillåtet värde — använd {allowed} eller lämna tom')
+        return _convert_date(text)
     if column.kind == "choice":
-        return text.lower()
-    if column.kind == "id" and not re.fullmatch(r"[A-Za-z0-9_\-.]+", text):
-        raise ValueError(f'"{text}" är inget giltigt id — använd bokstäver a–z, siffror, _ och -')
+        return _convert_choice(column, text)
+    if column.kind == "id" and not _ID.fullmatch(text):
+        raise ValueError(
+            f'"{text}" är inget giltigt id — använd bokstäverna a–z, siffror, _ och - '
+            "(inga mellanslag, å/ä/ö eller snedstreck)"
+        )
     return text
+
+
+def _convert_period(text: str) -> str:
+    normalized = re.sub(r"\s*[-\u2013\u2212]\s*", "-", text)
+    match = _PERIOD.fullmatch(normalized)
+    if not match or (match.group(2) and int(match.group(2)) <= int(match.group(1))):
+        raise ValueError(
+            f'"{text}" är ingen period — skriv ett år (2016) eller ett intervall (2010-2013)'
+        )
+    return normalized
+
+
+def _convert_date(text: str) -> str:
+    try:
+        if not _DATE.fullmatch(text):
+            raise ValueError(text)
+        return dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise ValueError(f'"{text}" är inget datum — skriv ÅÅÅÅ-MM-DD, t.ex. 2016-08-31') from None
+
+
+def _convert_choice(column: Column, text: str) -> str:
+    normalized = " ".join(text.split()).lower()
+    if normalized in column.choices:
+        return normalized
+    allowed = ", ".join(f"'{c}'" for c in column.choices)
+    advice = f"använd {allowed}" + ("" if column.required else " eller lämna tom")
+    close = difflib.get_close_matches(normalized, column.choices, n=1, cutoff=0.75)
+    guess = f" (menade du '{close[0]}'?)" if close else ""
+    raise ValueError(f'"{text}" är inget tillåtet värde{guess} — {advice}')
 
 
 def typed_frame(spec: TableSpec, table: Table) -> tuple[pd.DataFrame, list[Problem]]:
@@ -134,14 +173,17 @@ def typed_frame(spec: TableSpec, table: Table) -> tuple[pd.DataFrame, list[Probl
     missing = [
         c.name for c in spec.columns if c.name not in table.columns and not c.optional_column
     ]
+    unknown = [name for name in table.columns if name not in spec.names]
     for name in missing:
+        close = difflib.get_close_matches(name, unknown, n=1, cutoff=0.6)
+        found = f" (rubriken '{close[0]}' ska heta '{name}'?)" if close else ""
         problems.append(
             Problem(
                 table.shown_as,
-                f"kolumnen '{name}' saknas",
-                row=1,
+                f"kolumnen '{name}' saknas{found}",
+                row=table.header_line,
                 column=name,
-                hint="lägg till den i rubrikraden (se docs/data-format.md)",
+                hint="skriv kolumnnamnet exakt som i docs/data-format.md, i rubrikraden",
             )
         )
     if missing:
@@ -183,8 +225,12 @@ def read_spec_table(
         shown = display_path(folder / f"{spec.stem}.csv", project.root)
         if not spec.required_file:
             return pd.DataFrame(columns=[LINE_COLUMN, *spec.names]), []
+        hint = "skapa den som CSV eller .xlsx (se docs/data-format.md)"
+        misses = near_misses(folder, spec.stem)
+        if misses:
+            hint = f"det finns '{misses[0].name}' — döp om eller spara den som {spec.stem}.csv"
         return pd.DataFrame(columns=[LINE_COLUMN, *spec.names]), [
-            Problem(shown, "filen saknas", hint="skapa den (se docs/data-format.md)")
+            Problem(shown, "filen saknas", hint=hint)
         ]
     try:
         table = read_table(path, display_path(path, project.root))
@@ -240,4 +286,14 @@ def load_unit(year: int | str, unit: str, project: Project | None = None) -> Uni
     return data
 
 
-__all__ = ["SPECS", "UnitData", "UnitInfo", "load_unit", "period_start"]
+__all__ = [
+    "LINE_COLUMN",
+    "SPECS",
+    "UnitData",
+    "UnitInfo",
+    "convert_cell",
+    "load_unit",
+    "period_end",
+    "period_start",
+    "typed_frame",
+]

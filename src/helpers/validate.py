@@ -1,40 +1,196 @@
-"""``workbook validate``: every problem in the data, before any kernel starts. (Stub: issue 4.)"""
+"""``workbook validate``: every problem in the data, before any kernel starts.
+
+``validate_unit`` is what ``workbook build`` runs first; ``command`` checks every selected
+unit-year and prints all problems at once, sorted by file and row.
+"""
 
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterable
+from pathlib import Path
 
-from helpers.errors import Problem
-from helpers.paths import Project
+from helpers import data_checks
+from helpers.data_checks import LoadedTable
+from helpers.errors import DataError, ParameterError, Problem, display_path
+from helpers.params import available_units, available_years, read_report_params
+from helpers.paths import Project, check_unit, check_year
+from helpers.readers import read_table, table_files
+from helpers.schema import SHARED_TABLES, UNIT_TABLES, TableSpec
+from helpers.unit_data import read_spec_table, typed_frame
 
 
 def validate_unit(project: Project, year: int, unit: str) -> list[Problem]:
-    """Every problem found in one unit-year's params and data; empty when it is clean."""
-    from helpers.errors import DataError, WorkbookError
-    from helpers.unit_data import load_unit
+    """Every problem found in one unit-year's params and data, sorted; empty when it is clean.
 
-    try:
-        load_unit(year, unit, project)
-    except DataError as exc:
-        return exc.problems
-    except WorkbookError as exc:
-        return [Problem(f"params/{year}/{unit}.yaml", str(exc))]
-    return []
+    Raises ``ParameterError`` only when ``year`` or ``unit`` is not a valid id (e.g. ``../x``);
+    everything wrong in the files comes back as problems.
+    """
+    year, unit = check_year(year), check_unit(unit)
+    _, problems = read_report_params(year, unit, project)
+    shared, shared_problems = _load_tables(project, project.data, SHARED_TABLES)
+    problems += shared_problems + _shared_rules(shared)
+    subunits = _unit_reference(project, unit, shared, problems)
+    folder = project.unit_data(year, unit)
+    if not folder.is_dir():
+        problems.append(
+            Problem(
+                display_path(folder, project.root) + "/",
+                "mappen med enhetens data saknas",
+                hint=f"skapa den med `workbook new-year` eller `workbook new-unit` (finns enheten "
+                f"'{unit}' för {year}?)",
+            )
+        )
+        return sorted_problems(problems)
+    tables, table_problems = _load_tables(project, folder, UNIT_TABLES)
+    problems += table_problems
+    for table in tables.values():
+        problems += data_checks.duplicate_keys(table)
+        problems += data_checks.dangling_references(table, tables)
+    if "nyckeltal" in tables:
+        problems += data_checks.formula_problems(tables["nyckeltal"])
+        problems += data_checks.decimals_problems(tables["nyckeltal"])
+    if "mal" in tables:
+        problems += data_checks.goal_number_problems(tables["mal"])
+    problems += data_checks.year_problems(tables, year)
+    if "drift" in tables:
+        subunits_file = shared["delverksamheter"].shown_as if "delverksamheter" in shared else ""
+        problems += data_checks.budget_problems(tables["drift"], subunits, unit, subunits_file)
+    required_texts = data_checks.required_text_paths(tables)
+    problems += data_checks.narrative_problems(folder / "text", required_texts, project.root)
+    return sorted_problems(problems)
+
+
+def _load_tables(
+    project: Project, folder: Path, specs: Iterable[TableSpec]
+) -> tuple[dict[str, LoadedTable], list[Problem]]:
+    """Typed tables that could be read with all their columns; and every problem on the way.
+
+    A table missing, unreadable or without a required column is left out of the result, so that
+    rules comparing tables do not pile follow-up errors onto the one that matters.
+    """
+    tables: dict[str, LoadedTable] = {}
+    problems: list[Problem] = []
+    for spec in specs:
+        files = table_files(folder, spec.stem)
+        if len(files) > 1:
+            problems.append(
+                Problem(
+                    display_path(files[1], project.root),
+                    f"både {files[0].name} och {files[1].name} finns — bara {files[0].name} läses",
+                    hint="ta bort den fil som inte gäller",
+                )
+            )
+        if not files:
+            problems += read_spec_table(folder, spec, project)[1]
+            continue
+        shown = display_path(files[0], project.root)
+        try:
+            table = read_table(files[0], shown)
+        except DataError as exc:
+            problems += exc.problems
+            continue
+        frame, found = typed_frame(spec, table)
+        problems += found
+        if all(c.name in table.columns or c.optional_column for c in spec.columns):
+            tables[spec.stem] = LoadedTable(spec, frame, shown)
+    return tables, problems
+
+
+def _shared_rules(shared: dict[str, LoadedTable]) -> list[Problem]:
+    problems: list[Problem] = []
+    for table in shared.values():
+        problems += data_checks.duplicate_keys(table)
+        problems += data_checks.dangling_references(table, shared)
+    return problems
+
+
+def _unit_reference(
+    project: Project, unit: str, shared: dict[str, LoadedTable], problems: list[Problem]
+) -> list[str] | None:
+    """The unit's sub-units from delverksamheter.csv (None if unreadable); flags unknown units."""
+    units = shared.get("enheter")
+    if units is not None and unit not in set(units.frame["enhet"]):
+        problems.append(
+            Problem(
+                units.shown_as,
+                f"enheten '{unit}' finns inte i listan över enheter",
+                column="enhet",
+                hint=f"lägg till en rad för '{unit}' (eller kör `workbook new-unit`), "
+                "eller rätta enhetens id",
+            )
+        )
+    subunits = shared.get("delverksamheter")
+    if subunits is None:
+        return None
+    frame = subunits.frame
+    return [str(name) for name in frame.loc[frame["enhet"] == unit, "delverksamhet"]]
+
+
+def sorted_problems(problems: Iterable[Problem]) -> list[Problem]:
+    """Problems by file, row and column, each once (shared files are checked per unit)."""
+    unique = dict.fromkeys(problems)
+    return sorted(unique, key=lambda p: (p.file, p.row or 0, p.column or "", p.message))
+
+
+def selected_unit_years(
+    project: Project, year: str | None, unit: str | None
+) -> tuple[list[tuple[int, str]], list[Problem]]:
+    """The unit-years to check, and problems with params files that are no valid unit id."""
+    chosen_unit = check_unit(unit) if unit is not None else None
+    years = [check_year(year)] if year is not None else available_years(project)
+    if chosen_unit is not None and year is None:
+        with_unit = [y for y in years if project.params_file(y, chosen_unit).is_file()]
+        years = with_unit or years
+    if not years:
+        raise ParameterError(
+            f"Det finns inga år att kontrollera: {display_path(project.params, project.root)}/ "
+            "saknar mappar som 2016/. Skapa parametrar (se docs/data-format.md)."
+        )
+    selected: list[tuple[int, str]] = []
+    problems: list[Problem] = []
+    for each_year in years:
+        if chosen_unit is not None:
+            selected.append((each_year, chosen_unit))
+            continue
+        units = available_units(each_year, project)
+        if not units:
+            raise ParameterError(
+                f"Det finns inga enheter för {each_year}: params/{each_year}/ saknas eller är "
+                "tom. Ange ett annat år eller kör `workbook new-year`."
+            )
+        for name in units:
+            try:
+                selected.append((each_year, check_unit(name)))
+            except ParameterError:
+                problems.append(
+                    Problem(
+                        f"params/{each_year}/{name}.yaml",
+                        f"filnamnet '{name}' är inget giltigt enhets-id",
+                        hint="döp om filen till enhetens id med små bokstäver a–z, siffror och "
+                        "bindestreck, t.ex. klk.yaml",
+                    )
+                )
+    return selected, problems
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--year", type=int)
-    parser.add_argument("--unit")
+    parser.add_argument("--year", metavar="ÅR", help="år, t.ex. 2016 (utan: alla år)")
+    parser.add_argument("--unit", metavar="ENHET", help="enhetens id, t.ex. klk (utan: alla)")
 
 
 def command(args: argparse.Namespace) -> int:
-    from helpers.params import available_units, available_years
-
+    """Check the selected unit-years; print every problem; 0 when clean, 1 otherwise."""
     project = Project.current()
-    problems: list[Problem] = []
-    for year in [args.year] if args.year else available_years(project):
-        for unit in [args.unit] if args.unit else available_units(year, project):
-            problems += validate_unit(project, year, unit)
+    selected, problems = selected_unit_years(project, args.year, args.unit)
+    for year, unit in selected:
+        problems += validate_unit(project, year, unit)
+    problems = sorted_problems(problems)
+    checked = ", ".join(f"{unit} {year}" for year, unit in selected)
     for problem in problems:
         print(problem)
-    return 1 if problems else 0
+    if problems:
+        print(f"\n{len(problems)} fel i underlaget ({checked}). Rätta dem och kör igen.")
+        return 1
+    print(f"Underlaget är i ordning ({checked}).")
+    return 0

@@ -1,0 +1,118 @@
+"""Synthetic units and years for measuring scale — INVENTED DATA, never real figures.
+
+Writes a complete workbook project (``data/``, ``params/``) into a folder of its own, to be used
+with ``WORKBOOK_ROOT``; the repository's ``data/`` is only read. Every synthetic unit is shaped
+like the real example (the KLK 2016 files are the template: same tables, same columns, same
+narrative files), with amounts and values deterministically perturbed so no two units are equal,
+and each unit's name and texts say that the data is invented.
+
+    python benchmarks/synthetic.py /tmp/scale --units 12 --years 2016
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import random
+import re
+import shutil
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+TEMPLATE_YEAR = 2016
+TEMPLATE_UNIT = "klk"
+LABEL = "PÅHITTAD DATA (syntetisk enhet för prestandamätning)"
+_NUMBER = re.compile(r"^-?\d+([.,]\d+)?$")
+
+
+def unit_ids(count: int) -> list[str]:
+    return [f"syn{i:02d}" for i in range(1, count + 1)]
+
+
+def _perturb_csv(path: Path, rng: random.Random) -> None:
+    """Scale plain numeric cells by a random factor (0.8-1.2) keeping their format."""
+    text = path.read_text(encoding="utf-8-sig")
+    delimiter = ";" if text.count(";") > text.count(",") else ","
+    rows = list(csv.reader(text.splitlines(), delimiter=delimiter))
+    header, body = rows[0], rows[1:]
+    skip = {i for i, name in enumerate(header) if name in {"år", "nummer", "period"}}
+    for row in body:
+        for i, cell in enumerate(row):
+            if i in skip or not _NUMBER.match(cell.strip()):
+                continue
+            decimals = len(re.split(r"[.,]", cell)[1]) if re.search(r"[.,]", cell) else 0
+            value = float(cell.replace(",", ".")) * rng.uniform(0.8, 1.2)
+            new = f"{value:.{decimals}f}" if decimals else str(round(value))
+            row[i] = new.replace(".", ",") if "," in cell else new
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, delimiter=delimiter, lineterminator="\n").writerows([header, *body])
+
+
+def generate(target: Path, units: int, years: list[int], seed: int = 1) -> list[str]:
+    """Write ``units`` invented units for each year into ``target``; their ids."""
+    source = REPO_ROOT / "data" / str(TEMPLATE_YEAR) / TEMPLATE_UNIT
+    (target / "data").mkdir(parents=True, exist_ok=True)
+    ids = unit_ids(units)
+    with (target / "data" / "enheter.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(["enhet", "namn", "förkortning", "kommun"])
+        for i, unit in enumerate(ids, 1):
+            writer.writerow(
+                [unit, f"Syntetisk förvaltning {i} ({LABEL})", f"S{i}", "Påhittad kommun"]
+            )
+    template_subunits = [
+        row["delverksamhet"]
+        for row in csv.DictReader(
+            (REPO_ROOT / "data" / "delverksamheter.csv").open(encoding="utf-8")
+        )
+        if row["enhet"] == TEMPLATE_UNIT
+    ]
+    with (target / "data" / "delverksamheter.csv").open(
+        "w", encoding="utf-8", newline=""
+    ) as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(["enhet", "delverksamhet"])
+        for unit in ids:
+            writer.writerows([unit, name] for name in template_subunits)
+    for year in years:
+        if year != TEMPLATE_YEAR:
+            raise SystemExit(
+                f"Bara {TEMPLATE_YEAR} kan genereras (mallens perioder hör till det året)."
+            )
+        for index, unit in enumerate(ids):
+            rng = random.Random(f"{seed}-{year}-{unit}")
+            folder = target / "data" / str(year) / unit
+            if folder.exists():
+                shutil.rmtree(folder)
+            shutil.copytree(source, folder)
+            for table in folder.glob("*.csv"):
+                _perturb_csv(table, rng)
+            intro = folder / "text" / "inledning.md"
+            intro.write_text(
+                f"> {LABEL}. Siffror och texter är kopierade och slumpvis ändrade.\n\n"
+                + intro.read_text(encoding="utf-8"),
+                encoding="utf-8",
+            )
+            params = target / "params" / str(year) / f"{unit}.yaml"
+            params.parent.mkdir(parents=True, exist_ok=True)
+            params.write_text(
+                f"år: {year}\nenhet: {unit}\n"
+                f"titel: Verksamhetsuppföljning {year} – {LABEL} nr {index + 1}\n"
+                f"prognosdatum: {year}-08-31\n",
+                encoding="utf-8",
+            )
+    return ids
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("target", type=Path)
+    parser.add_argument("--units", type=int, default=12)
+    parser.add_argument("--years", type=int, nargs="+", default=[TEMPLATE_YEAR])
+    args = parser.parse_args()
+    ids = generate(args.target, args.units, args.years)
+    print(f"{len(ids)} syntetiska enheter × {len(args.years)} år i {args.target} ({LABEL})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,443 @@
+"""Rules that span rows and files of a unit-year: ids, references, years, budget, narrative.
+
+Cell types and vocabularies are checked while loading (``unit_data.typed_frame``); this module
+checks what only the whole table, or several tables, can tell. Each function returns problems and
+never raises for bad data. Rows are the line numbers in the analyst's file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from helpers.budget import AMOUNT_COLUMNS, typed_sum_mismatches
+from helpers.errors import DataError, Problem, display_path
+from helpers.narrative import unsafe_html
+from helpers.readers import decode_text
+from helpers.schema import (
+    HISTORY_YEARS,
+    REQUIRED_BUDGET_ROWS,
+    REQUIRED_ROW_TEXTS,
+    REQUIRED_TEXTS,
+    TableSpec,
+)
+from helpers.unit_data import LINE_COLUMN, period_end, period_start
+
+_FORMULA = re.compile(r"\s*(\S+)\s+-\s+(\S+)\s*")
+_DATE_LIKE = re.compile(r"([0-9]{4})-[0-9]{1,2}-[0-9]{1,2}")
+_BUDGET_LABELS = {"intäkter": "Intäkter", "kostnader": "Kostnader", "ram": "Tilldelad ram"}
+MAX_DECIMALS = 6
+# An activity may end some years after the report (long projects), not decades.
+MAX_YEARS_AHEAD = 10
+
+
+@dataclass(frozen=True)
+class LoadedTable:
+    """A typed table together with the name the analyst knows its file by."""
+
+    spec: TableSpec
+    frame: pd.DataFrame
+    shown_as: str
+
+    def records(self) -> Iterator[tuple[int, pd.Series]]:
+        """(line in the file, row) for every data row."""
+        for _, row in self.frame.iterrows():
+            yield int(row[LINE_COLUMN]), row
+
+
+def _present(value: object) -> bool:
+    return value is not None and value == value and value != ""  # NaN != NaN
+
+
+def _shown(value: object) -> str:
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+
+
+def duplicate_keys(table: LoadedTable) -> list[Problem]:
+    """Rows whose key (e.g. ``mal_id``, or ``indikator_id`` + ``period``) appeared before."""
+    key = table.spec.key
+    if not key:
+        return []
+    first_line: dict[tuple[object, ...], int] = {}
+    problems = []
+    for line, row in table.records():
+        value = tuple(row[name] for name in key)
+        if not all(_present(v) for v in value):
+            continue
+        if value in first_line:
+            described = " med ".join(
+                f"{name} '{_shown(v)}'" for name, v in zip(key, value, strict=True)
+            )
+            problems.append(
+                Problem(
+                    table.shown_as,
+                    f"{described} finns redan på rad {first_line[value]}",
+                    row=line,
+                    column=key[-1],
+                    hint="varje id får bara förekomma en gång: rätta eller ta bort raden",
+                )
+            )
+        else:
+            first_line[value] = line
+    return problems
+
+
+def dangling_references(table: LoadedTable, tables: dict[str, LoadedTable]) -> list[Problem]:
+    """Cells that name an id the referenced table does not have."""
+    problems = []
+    for column, (target_stem, target_column) in table.spec.references.items():
+        target = tables.get(target_stem)
+        if target is None:  # not readable: already reported, nothing to compare with
+            continue
+        known = {v for v in target.frame[target_column] if _present(v)}
+        for line, row in table.records():
+            value = row[column]
+            if not _present(value):
+                continue
+            if target_stem == table.spec.stem and value == row[target_column]:
+                problems.append(
+                    Problem(
+                        table.shown_as,
+                        f"'{value}' pekar på sig självt",
+                        row=line,
+                        column=column,
+                        hint=f"ange en annan rad i {target_column} eller lämna tom",
+                    )
+                )
+            elif value not in known:
+                close = difflib.get_close_matches(str(value), [str(k) for k in known], n=1)
+                guess = f" (menade du '{close[0]}'?)" if close else ""
+                problems.append(
+                    Problem(
+                        table.shown_as,
+                        f"'{value}' finns inte i {target.shown_as} (kolumn {target_column})"
+                        + guess,
+                        row=line,
+                        column=column,
+                        hint=f"rätta id:t eller lägg till raden i {target.shown_as}",
+                    )
+                )
+    return problems
+
+
+def formula_problems(figures: LoadedTable) -> list[Problem]:
+    """``beräkning`` must read ``a - b`` with two other key figures' ids."""
+    ids = {v for v in figures.frame["nyckeltal_id"] if _present(v)}
+    problems = []
+    for line, row in figures.records():
+        formula = row["beräkning"]
+        if not _present(formula):
+            continue
+        match = _FORMULA.fullmatch(formula)
+        if not match:
+            problems.append(
+                Problem(
+                    figures.shown_as,
+                    f"beräkningen '{formula}' går inte att läsa",
+                    row=line,
+                    column="beräkning",
+                    hint="skriv två nyckeltal_id med ' - ' emellan, t.ex. medianlon_kvinnor - "
+                    "medianlon_man",
+                )
+            )
+            continue
+        for operand in match.groups():
+            if operand == row["nyckeltal_id"]:
+                message = f"beräkningen använder nyckeltalet '{operand}' självt"
+            elif operand not in ids:
+                message = f"'{operand}' i beräkningen finns inte i {figures.shown_as}"
+            else:
+                continue
+            problems.append(
+                Problem(
+                    figures.shown_as,
+                    message,
+                    row=line,
+                    column="beräkning",
+                    hint="använd nyckeltal_id för två andra nyckeltal i filen",
+                )
+            )
+    return problems
+
+
+def decimals_problems(figures: LoadedTable) -> list[Problem]:
+    """``decimaler`` is a small count of digits."""
+    problems = []
+    for line, row in figures.records():
+        value = row["decimaler"]
+        if _present(value) and not 0 <= value <= MAX_DECIMALS:
+            problems.append(
+                Problem(
+                    figures.shown_as,
+                    f"{_shown(value)} decimaler går inte att visa",
+                    row=line,
+                    column="decimaler",
+                    hint=f"skriv ett heltal från 0 till {MAX_DECIMALS}, eller lämna tom (0)",
+                )
+            )
+    return problems
+
+
+def goal_number_problems(goals: LoadedTable) -> list[Problem]:
+    """A goal number appears once per level (kommunfullmäktige, kommunstyrelsen)."""
+    seen: dict[tuple[object, object], int] = {}
+    problems = []
+    for line, row in goals.records():
+        level, number = row["nivå"], row["nummer"]
+        if not (_present(level) and _present(number)):
+            continue
+        if number < 1:
+            problems.append(
+                Problem(
+                    goals.shown_as,
+                    f"målnumret {_shown(number)} är inte ett positivt heltal",
+                    row=line,
+                    column="nummer",
+                    hint="skriv målets nummer, t.ex. 1",
+                )
+            )
+        elif (level, number) in seen:
+            problems.append(
+                Problem(
+                    goals.shown_as,
+                    f"mål nummer {_shown(number)} för {level} finns redan på rad "
+                    f"{seen[level, number]}",
+                    row=line,
+                    column="nummer",
+                    hint="rätta numret",
+                )
+            )
+        else:
+            seen[level, number] = line
+    return problems
+
+
+def _year_problem(
+    shown_as: str, line: int, column: str, label: str, first: int, last: int, year: int
+) -> Problem | None:
+    if last > year:
+        return Problem(
+            shown_as,
+            f"{label} ligger efter rapportåret {year}",
+            row=line,
+            column=column,
+            hint=f"värden för senare år hör till en senare rapport: rätta året (högst {year})",
+        )
+    if first < year - HISTORY_YEARS:
+        return Problem(
+            shown_as,
+            f"{label} ligger mer än {HISTORY_YEARS} år före rapportåret {year}",
+            row=line,
+            column=column,
+            hint="rätta året (skrivfel?)",
+        )
+    return None
+
+
+def year_problems(tables: dict[str, LoadedTable], year: int) -> list[Problem]:
+    """Value years and periods must not lie after the report year nor decades before it."""
+    problems: list[Problem | None] = []
+    figures = tables.get("nyckeltalsvarden")
+    if figures is not None:
+        for line, row in figures.records():
+            if _present(row["år"]):
+                value = int(row["år"])
+                label = f"året {value}"
+                problems.append(
+                    _year_problem(figures.shown_as, line, "år", label, value, value, year)
+                )
+    indicators = tables.get("indikatorvarden")
+    if indicators is not None:
+        for line, row in indicators.records():
+            period = row["period"]
+            if _present(period):
+                label = f"perioden {period}"
+                first, last = period_start(period), period_end(period)
+                problems.append(
+                    _year_problem(indicators.shown_as, line, "period", label, first, last, year)
+                )
+    activities = tables.get("aktiviteter")
+    if activities is not None:
+        for line, row in activities.records():
+            problems.append(_end_date_problem(activities.shown_as, line, row, year))
+    return [p for p in problems if p is not None]
+
+
+def _end_date_problem(shown_as: str, line: int, row: pd.Series, year: int) -> Problem | None:
+    """``slutdatum`` is free text, but what looks like a date must be a real, plausible one."""
+    text = row["slutdatum"]
+    match = _DATE_LIKE.fullmatch(text) if _present(text) else None
+    if match is None:
+        return None
+    try:
+        dt.date.fromisoformat("-".join(part.zfill(2) for part in text.split("-")))
+    except ValueError:
+        return Problem(
+            shown_as,
+            f'"{text}" är inget datum',
+            row=line,
+            column="slutdatum",
+            hint="skriv ÅÅÅÅ-MM-DD, t.ex. 2016-06-30, eller fritext som 'Löpande'",
+        )
+    end_year = int(match.group(1))
+    if not year - HISTORY_YEARS <= end_year <= year + MAX_YEARS_AHEAD:
+        return Problem(
+            shown_as,
+            f"slutdatumet {text} är inte rimligt för rapportåret {year}",
+            row=line,
+            column="slutdatum",
+            hint="rätta året (skrivfel?)",
+        )
+    return None
+
+
+def _amount(value: float) -> str:
+    """An amount as in the analyst's file: ``41 577``, ``-1 392``, ``0,5``."""
+    if float(value).is_integer():
+        return f"{int(value):,}".replace(",", " ")
+    return f"{value:,.2f}".replace(",", " ").replace(".", ",")
+
+
+def budget_problems(
+    drift: LoadedTable, subunits: list[str] | None, unit: str, subunits_file: str
+) -> list[Problem]:
+    """The operating budget: its fixed rows, signs, sub-units and a typed total, if any."""
+    problems: list[Problem] = []
+    first_of_type: dict[str, int] = {}
+    for line, row in drift.records():
+        kind = row["typ"]
+        if not _present(kind):
+            continue
+        if kind in first_of_type and kind != "delverksamhet":
+            problems.append(
+                Problem(
+                    drift.shown_as,
+                    f"det finns redan en rad med typ '{kind}' (rad {first_of_type[kind]})",
+                    row=line,
+                    column="typ",
+                    hint="slå ihop raderna till en",
+                )
+            )
+        first_of_type.setdefault(kind, line)
+        problems += _sign_problems(drift, line, row)
+        if (
+            kind == "delverksamhet"
+            and subunits is not None
+            and _present(row["post"])
+            and row["post"] not in subunits
+        ):
+            close = difflib.get_close_matches(str(row["post"]), subunits, n=1)
+            guess = f" (menade du '{close[0]}'?)" if close else ""
+            problems.append(
+                Problem(
+                    drift.shown_as,
+                    f"delverksamheten '{row['post']}' hör inte till enheten '{unit}' enligt "
+                    f"{subunits_file}{guess}",
+                    row=line,
+                    column="post",
+                    hint=f"rätta namnet eller lägg till raden '{unit},{row['post']}' i "
+                    f"{subunits_file}",
+                )
+            )
+    for kind in REQUIRED_BUDGET_ROWS:
+        if kind not in first_of_type:
+            problems.append(
+                Problem(
+                    drift.shown_as,
+                    f"raden '{_BUDGET_LABELS[kind]}' (typ {kind}) saknas",
+                    column="typ",
+                    hint=f"lägg till en rad med post '{_BUDGET_LABELS[kind]}' och typ '{kind}'",
+                )
+            )
+    for line, column, typed, computed in typed_sum_mismatches(drift.frame):
+        problems.append(
+            Problem(
+                drift.shown_as,
+                f"summan {_amount(typed)} stämmer inte med delverksamheternas summa "
+                f"{_amount(computed)}",
+                row=line,
+                column=column,
+                hint="rätta siffran eller ta bort summaraden (summan räknas ut automatiskt)",
+            )
+        )
+    return problems
+
+
+def _sign_problems(drift: LoadedTable, line: int, row: pd.Series) -> list[Problem]:
+    """Income is negative and costs positive, as in the economy system."""
+    kind = row["typ"]
+    if kind not in ("intäkter", "kostnader"):
+        return []
+    problems = []
+    for column in AMOUNT_COLUMNS:
+        value = row[column]
+        if not _present(value):
+            continue
+        if kind == "intäkter" and value > 0:
+            message, hint = "intäkter skrivs med minustecken", f"skriv -{_amount(value)}"
+        elif kind == "kostnader" and value < 0:
+            message, hint = "kostnader skrivs utan minustecken", f"skriv {_amount(-value)}"
+        else:
+            continue
+        problems.append(
+            Problem(
+                drift.shown_as,
+                f"{message}, som i ekonomisystemet ({_amount(value)})",
+                row=line,
+                column=column,
+                hint=hint,
+            )
+        )
+    return problems
+
+
+def required_text_paths(tables: dict[str, LoadedTable]) -> list[str]:
+    """Narrative files (under text/) this unit-year must have, in report order."""
+    paths = list(REQUIRED_TEXTS)
+    for stem, id_column, pattern in REQUIRED_ROW_TEXTS:
+        table = tables.get(stem)
+        if table is not None:
+            paths += [pattern.format(v) for v in table.frame[id_column] if _present(v)]
+    return paths
+
+
+def narrative_problems(text_folder: Path, required: Iterable[str], root: Path) -> list[Problem]:
+    """Required texts present and non-empty; every text readable and free of unsafe HTML."""
+    wanted = set(required)
+    problems = []
+    for name in sorted(wanted):
+        path = text_folder / name
+        shown = display_path(path, root)
+        if not path.is_file():
+            problems.append(
+                Problem(
+                    shown, "filen saknas", hint="skriv texten i Markdown (se docs/data-format.md)"
+                )
+            )
+    for path in sorted(text_folder.rglob("*.md")) if text_folder.is_dir() else []:
+        shown = display_path(path, root)
+        try:
+            text = decode_text(path.read_bytes(), shown, table=False)
+        except DataError as exc:
+            problems += exc.problems
+            continue
+        if path.relative_to(text_folder).as_posix() in wanted and not text.strip():
+            problems.append(
+                Problem(shown, "texten är tom", hint="skriv texten (den måste finnas i rapporten)")
+            )
+        for line, what in unsafe_html(text):
+            problems.append(
+                Problem(
+                    shown,
+                    f"texten innehåller {what}, som inte visas i rapporten",
+                    row=line,
+                    hint="ta bort koden och skriv vanlig Markdown (länk: [text](https://…))",
+                )
+            )
+    return problems

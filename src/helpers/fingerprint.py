@@ -1,0 +1,149 @@
+"""Content fingerprints: has anything a section depends on changed since it last ran?
+
+A section's output depends on its notebook, the parameters papermill injects, the unit's params
+file and data files, the shared data files (``data/*`` outside the year folders), the helpers
+code (including templates) and the locked dependencies. Each part is hashed by content, and the
+parts are stored as JSON beside the executed notebook, so a later build can both decide quickly
+and say *what* changed. Hashing reads only small text files: no pandas, no kernel.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from helpers.paths import PACKAGE_DIR, REPO_ROOT, Project
+
+LOCK_FILE = REPO_ROOT / "requirements.lock"
+FORMAT = 1
+
+# Dependency names as shown in --dry-run ("why it runs").
+PART_NAMES = {
+    "notebook": "notebooken",
+    "parameters": "parametrarna",
+    "params": "params-filen",
+    "data": "enhetens data",
+    "shared": "gemensamma data",
+    "code": "helpers-koden",
+    "lock": "requirements.lock",
+    "sections": "avsnitten",
+    "format": "byggformatet",
+}
+
+
+def files_digest(files: Iterable[Path], root: Path) -> str:
+    """One hash over the names (relative to ``root``) and contents of ``files``."""
+    digest = hashlib.sha256()
+    for path in sorted(files):
+        if not path.is_file():
+            continue
+        name = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+        digest.update(name.encode())
+        digest.update(b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def text_digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _source_files(folder: Path) -> list[Path]:
+    return [
+        p
+        for p in folder.rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"
+    ]
+
+
+@dataclass
+class Fingerprinter:
+    """Computes fingerprints for one build; each input is hashed at most once."""
+
+    project: Project
+    _units: dict[tuple[int, str], dict[str, str]] = field(default_factory=dict)
+
+    @cached_property
+    def code(self) -> str:
+        return files_digest(_source_files(PACKAGE_DIR), PACKAGE_DIR)
+
+    @cached_property
+    def lock(self) -> str:
+        return files_digest([LOCK_FILE], REPO_ROOT)
+
+    @cached_property
+    def shared(self) -> str:
+        data = self.project.data
+        files = [p for p in data.iterdir() if p.is_file()] if data.is_dir() else []
+        return files_digest(files, self.project.root)
+
+    def unit(self, year: int, unit: str) -> dict[str, str]:
+        key = (year, unit)
+        if key not in self._units:
+            folder = self.project.unit_data(year, unit)
+            data_files = [p for p in folder.rglob("*") if p.is_file()] if folder.is_dir() else []
+            self._units[key] = {
+                "params": files_digest([self.project.params_file(year, unit)], self.project.root),
+                "data": files_digest(data_files, self.project.root),
+            }
+        return self._units[key]
+
+    def section(
+        self, notebook: Path, year: int, unit: str, parameters: dict[str, Any]
+    ) -> dict[str, str]:
+        """The parts of one section's fingerprint, plus their combination under ``total``."""
+        parts = {
+            "format": str(FORMAT),
+            "notebook": files_digest([notebook], notebook.parent),
+            "parameters": text_digest(json.dumps(parameters, sort_keys=True)),
+            **self.unit(year, unit),
+            "shared": self.shared,
+            "code": self.code,
+            "lock": self.lock,
+        }
+        return with_total(parts)
+
+    def report(self, sections: dict[str, str]) -> dict[str, str]:
+        """The report's fingerprint: its sections' fingerprints and the export code."""
+        parts = {
+            "format": str(FORMAT),
+            "sections": text_digest(json.dumps(sections, sort_keys=True)),
+            "code": self.code,
+        }
+        return with_total(parts)
+
+
+def with_total(parts: dict[str, str]) -> dict[str, str]:
+    return {**parts, "total": text_digest(json.dumps(parts, sort_keys=True))}
+
+
+def read_stored(path: Path) -> dict[str, str] | None:
+    """A stored fingerprint, or None when there is none (or it is unreadable)."""
+    try:
+        stored = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return stored if isinstance(stored, dict) else None
+
+
+def store(path: Path, parts: dict[str, str]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(json.dumps(parts, sort_keys=True, indent=1) + "\n", encoding="utf-8")
+    tmp.replace(path)
+
+
+def changed_parts(current: dict[str, str], stored: dict[str, str] | None) -> list[str]:
+    """Which dependencies differ, in words (Swedish) for the plan."""
+    if stored is None:
+        return ["inget tidigare resultat"]
+    return [
+        PART_NAMES.get(name, name)
+        for name, value in current.items()
+        if name != "total" and stored.get(name) != value
+    ]

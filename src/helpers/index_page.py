@@ -1,0 +1,169 @@
+"""``reports/index.html``: every built report of every year, with its result and goal summary.
+
+The page lists what exists under ``reports/<år>/<enhet>.html`` (and a PDF beside it, when there
+is one); the figures are computed from each unit's data as the report's Sammanfattning computes
+them. It has the report's look and the same accessibility: one ``h1``, a table per year with a
+caption and header cells, no empty cells, and nothing loaded from outside. It carries no
+timestamp, so the same reports and data give the same bytes.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from helpers import __version__
+from helpers.errors import WorkbookError
+from helpers.export import CSS_FILE, write_atomically
+from helpers.goals import ASSESSMENT_SYMBOLS, assessment_slug
+from helpers.numbers import MISSING, format_number
+from helpers.paths import Project
+from helpers.schema import ASSESSMENTS
+from helpers.summary import NO_ASSESSMENT, summarise
+from helpers.unit_data import load_unit
+
+INDEX_NAME = "index.html"
+TITLE = "Verksamhetsuppföljning"
+_YEAR_DIR = re.compile(r"^[0-9]{4}$")
+_UNIT_FILE = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
+
+
+@dataclass(frozen=True)
+class ReportEntry:
+    """One built report as the index shows it; figures are None when the data cannot be read."""
+
+    year: int
+    unit: str
+    unit_name: str
+    municipality: str
+    href: str
+    pdf_href: str | None
+    result: float | None
+    goals: dict[str, int] | None
+
+
+def built_reports(project: Project) -> list[tuple[int, str, Path]]:
+    """(year, unit, path) of every report under ``reports/``: newest year first, units sorted."""
+    found = []
+    if not project.reports.is_dir():
+        return found
+    for year_dir in project.reports.iterdir():
+        if not (year_dir.is_dir() and _YEAR_DIR.match(year_dir.name)):
+            continue
+        for report in year_dir.glob("*.html"):
+            if _UNIT_FILE.match(report.stem):
+                found.append((int(year_dir.name), report.stem, report))
+    return sorted(found, key=lambda item: (-item[0], item[1]))
+
+
+def report_entry(project: Project, year: int, unit: str, report: Path) -> ReportEntry:
+    """The index row of one report, its figures computed from the unit's data."""
+    href = report.relative_to(project.reports).as_posix()
+    pdf = report.with_suffix(".pdf")
+    pdf_href = pdf.relative_to(project.reports).as_posix() if pdf.is_file() else None
+    try:
+        data = load_unit(year, unit, project)
+        summary = summarise(data)
+    except WorkbookError:
+        return ReportEntry(year, unit, unit, "", href, pdf_href, None, None)
+    return ReportEntry(
+        year,
+        unit,
+        data.info.display_name,
+        data.info.municipality,
+        href,
+        pdf_href,
+        summary.result,
+        dict(summary.goals_by_assessment),
+    )
+
+
+def _result_cell(result: float | None) -> str:
+    if result is None:
+        return f'<td class="num">{MISSING}</td>'
+    word = "överskott" if result >= 0 else "underskott"
+    css = "num neg" if result < 0 else "num"
+    return f'<td class="{css}">{format_number(result, signed=True)}\u00a0tkr ({word})</td>'
+
+
+def _goal_header(assessment: str) -> str:
+    symbol = ASSESSMENT_SYMBOLS[assessment]
+    return (
+        f'<th scope="col" class="num"><span class="wb-assessment--{assessment_slug(assessment)}">'
+        f'<span class="wb-symbol" aria-hidden="true">{symbol}</span> '
+        f"{html.escape(assessment.capitalize())}</span></th>"
+    )
+
+
+def year_table(year: int, entries: list[ReportEntry]) -> str:
+    """One year's reports as an accessible table."""
+    head = (
+        '<th scope="col">Enhet</th><th scope="col" class="num">Resultat mot ram</th>'
+        + "".join(_goal_header(a) for a in ASSESSMENTS)
+        + '<th scope="col" class="num">Utan bedömning</th><th scope="col">PDF</th>'
+    )
+    rows = []
+    for entry in entries:
+        name = html.escape(entry.unit_name)
+        cells = [f'<th scope="row"><a href="{html.escape(entry.href)}">{name}</a></th>']
+        cells.append(_result_cell(entry.result))
+        for key in (*ASSESSMENTS, NO_ASSESSMENT):
+            value = MISSING if entry.goals is None else str(entry.goals.get(key, 0))
+            cells.append(f'<td class="num">{value}</td>')
+        pdf = (
+            f'<a href="{html.escape(entry.pdf_href)}">PDF<span class="wb-visually-hidden"> '
+            f"– {name} {year}</span></a>"
+            if entry.pdf_href
+            else "Ingen PDF"
+        )
+        cells.append(f'<td class="nowrap">{pdf}</td>')
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return (
+        f'<section aria-labelledby="ar-{year}"><h2 id="ar-{year}">{year}</h2>'
+        f'<div class="wb-table-wrap" role="region" aria-label="Tabell: Rapporter {year}" '
+        'tabindex="0"><table class="wb-table">'
+        f"<caption>Rapporter {year}: resultat mot tilldelad ram (tkr) och mål efter bedömning"
+        "</caption>"
+        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div></section>"
+    )
+
+
+def index_html(entries: list[ReportEntry]) -> str:
+    """The whole index page."""
+    municipality = next((e.municipality for e in entries if e.municipality), "")
+    title = f"{TITLE} – alla rapporter" + (f", {municipality}" if municipality else "")
+    years = sorted({e.year for e in entries}, reverse=True)
+    if years:
+        body = "".join(year_table(y, [e for e in entries if e.year == y]) for y in years)
+        intro = (
+            "<p>Alla byggda rapporter, nyaste året först. Resultatet är enhetens resultat mot "
+            "tilldelad ram; ett negativt belopp (−) är ett underskott. Målen räknas efter "
+            "bedömning, som i rapportens sammanfattning.</p>"
+        )
+    else:
+        body = ""
+        intro = '<p class="wb-empty">Inga rapporter är byggda ännu.</p>'
+    css = CSS_FILE.read_text(encoding="utf-8")
+    return (
+        '<!DOCTYPE html>\n<html lang="sv">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f'<meta name="generator" content="workbook {__version__}">\n'
+        f"<title>{html.escape(title)}</title>\n<style>\n{css}</style>\n</head>\n<body>\n"
+        '<a class="wb-skip" href="#innehall">Hoppa till innehållet</a>\n'
+        '<header class="wb-header">'
+        + (f'<p class="wb-municipality">{html.escape(municipality)}</p>' if municipality else "")
+        + f'<h1>{TITLE}</h1><p class="wb-unit">Alla rapporter</p></header>\n'
+        f'<main id="innehall">{intro}{body}</main>\n'
+        f'<footer class="wb-footer"><p>Byggd med workbook {__version__}.</p></footer>\n'
+        "</body>\n</html>\n"
+    )
+
+
+def write_index(project: Project) -> Path:
+    """Write ``reports/index.html`` listing every built report; its path."""
+    entries = [report_entry(project, y, u, p) for y, u, p in built_reports(project)]
+    path = project.reports / INDEX_NAME
+    write_atomically(path, index_html(entries))
+    return path

@@ -1,0 +1,215 @@
+"""``workbook new-unit``: scaffold a unit from the documented template in ``templates/unit/``.
+
+Adds the unit to ``data/enheter.csv`` and creates ``params/<år>/<id>.yaml`` and
+``data/<år>/<id>/`` with empty tables and narrative files that say what to write. The template
+helpers here (filling ``{år}``, placeholder detection, never-overwrite writes) are shared with
+``helpers.new_year``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import io
+from pathlib import Path
+
+from helpers.errors import DataError, ParameterError, Problem, display_path
+from helpers.params import available_years
+from helpers.paths import PACKAGE_DIR, Project, check_unit, check_year
+from helpers.readers import find_table, read_table
+from helpers.schema import UNIT_TABLES
+
+TEMPLATE_DIR = PACKAGE_DIR / "templates" / "unit"
+
+# The opening of every instruction the scaffolds write where an analyst must write text. As long as
+# a narrative file contains it, the report shows the instruction (and so that text is missing).
+PLACEHOLDER_MARK = "Text saknas – skriv här"
+
+# Files that are templates for per-item texts (a goal, a priority, a control), not unit texts.
+ITEM_TEMPLATES = {
+    "arbete": "text/mal/_arbete.md",
+    "bedomning": "text/mal/_bedomning.md",
+    "motivering": "text/mal/_motivering.md",
+    "prioritering": "text/prioriteringar/_prioritering.md",
+    "uppfoljning": "text/internkontroll/_uppfoljning.md",
+}
+
+
+def fill(text: str, year: int, unit_name: str = "enheten", unit_id: str = "") -> str:
+    """Replace the template tokens ``{år}``, ``{enhet}`` and ``{id}``."""
+    return text.replace("{år}", str(year)).replace("{enhet}", unit_name).replace("{id}", unit_id)
+
+
+def template_text(relative: str, year: int, unit_name: str = "enheten") -> str:
+    """A template file (relative to ``templates/unit/``) with its tokens filled."""
+    return fill((TEMPLATE_DIR / relative).read_text(encoding="utf-8"), year, unit_name)
+
+
+def is_placeholder(markdown: str) -> bool:
+    """Whether a narrative text still contains a scaffold instruction instead of real text."""
+    return PLACEHOLDER_MARK in markdown
+
+
+def placeholder_files(folder: Path) -> list[Path]:
+    """Narrative files under ``folder/text`` that still contain a scaffold instruction, sorted."""
+    text_dir = folder / "text"
+    if not text_dir.is_dir():
+        return []
+    return sorted(
+        path
+        for path in text_dir.rglob("*.md")
+        if is_placeholder(path.read_text(encoding="utf-8", errors="replace"))
+    )
+
+
+def strip_example_rows(csv_text: str) -> str:
+    """A template table without its commented example rows (lines starting with ``#``)."""
+    lines = [line for line in csv_text.splitlines() if not line.lstrip().startswith("#")]
+    return "\n".join(lines) + "\n"
+
+
+def write_new(path: Path, text: str) -> None:
+    """Create a file that must not exist yet (never overwrites), with its folders."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("x", encoding="utf-8", newline="\n") as handle:
+        handle.write(text)
+
+
+def csv_text(columns: list[str], rows: list[dict[str, str]]) -> str:
+    """A table as comma-separated UTF-8 text, quoted where needed."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def read_units(project: Project) -> tuple[Path, list[dict[str, str]]]:
+    """``data/enheter.csv`` and its rows (the shared list of units)."""
+    path = find_table(project.data, "enheter")
+    if path is None:
+        return project.data / "enheter.csv", []
+    if path.suffix != ".csv":
+        raise ParameterError(
+            f"{display_path(path, project.root)} är en Excel-fil — lägg till enheten där för hand "
+            "eller spara listan som enheter.csv och kör kommandot igen."
+        )
+    return path, read_table(path, display_path(path, project.root)).rows
+
+
+def append_unit_row(path: Path, row: list[str]) -> None:
+    """Append one row to ``enheter.csv``, keeping its delimiter and line endings."""
+    if not path.exists():
+        write_new(path, csv_text(["enhet", "namn", "förkortning", "kommun"], []))
+    raw = path.read_bytes().decode("utf-8-sig")
+    first_line = raw.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    newline = "\r\n" if "\r\n" in raw else "\n"
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter, lineterminator=newline).writerow(row)
+    prefix = "" if raw.endswith(("\n", "\r")) or not raw else newline
+    with path.open("a", encoding="utf-8", newline="") as handle:
+        handle.write(prefix + buffer.getvalue())
+
+
+def default_municipality(rows: list[dict[str, str]]) -> str:
+    """The municipality every existing unit belongs to; asks for it when that is ambiguous."""
+    found = {row.get("kommun", "") for row in rows if row.get("kommun")}
+    if len(found) != 1:
+        raise ParameterError('Ange kommunen med --municipality, t.ex. --municipality "Hjo kommun".')
+    return found.pop()
+
+
+def scaffold_unit_year(project: Project, year: int, unit: str, name: str) -> list[Path]:
+    """Create ``params/<år>/<id>.yaml`` and ``data/<år>/<id>/`` from the template; the files."""
+    created: list[Path] = []
+
+    def create(path: Path, text: str) -> None:
+        write_new(path, text)
+        created.append(path)
+
+    params_template = (TEMPLATE_DIR / "params.yaml").read_text(encoding="utf-8")
+    create(project.params_file(year, unit), fill(params_template, year, name, unit))
+    folder = project.unit_data(year, unit)
+    for spec in UNIT_TABLES:
+        template = (TEMPLATE_DIR / f"{spec.stem}.csv").read_text(encoding="utf-8")
+        create(folder / f"{spec.stem}.csv", strip_example_rows(fill(template, year, name, unit)))
+    for source in sorted((TEMPLATE_DIR / "text").glob("*.md")):
+        create(folder / "text" / source.name, template_text(f"text/{source.name}", year, name))
+    for sub in ("mal", "prioriteringar", "internkontroll"):
+        (folder / "text" / sub).mkdir(parents=True, exist_ok=True)
+    return created
+
+
+def new_unit(
+    unit: str,
+    name: str,
+    year: int | None = None,
+    short: str = "",
+    municipality: str | None = None,
+    project: Project | None = None,
+) -> list[Path]:
+    """Add a unit to the shared list and scaffold its first year; the files created."""
+    project = project or Project.current()
+    unit = check_unit(unit)
+    name = name.strip()
+    if not name:
+        raise ParameterError('Ange enhetens namn med --name, t.ex. --name "Socialförvaltningen".')
+    if year is None:
+        years = available_years(project)
+        year = years[-1] if years else dt.date.today().year
+    year = check_year(year)
+    units_path, rows = read_units(project)
+    shown = display_path(units_path, project.root)
+    if any(row.get("enhet") == unit for row in rows):
+        raise ParameterError(
+            f"Enheten {unit!r} finns redan i {shown} — välj ett annat id, eller kör "
+            f"`workbook new-year` för att skapa ett nytt år för enheten."
+        )
+    for existing in (project.params_file(year, unit), project.unit_data(year, unit)):
+        if existing.exists():
+            raise ParameterError(
+                f"{display_path(existing, project.root)} finns redan — new-unit skriver aldrig "
+                "över befintliga filer."
+            )
+    if any(c in name for c in "\n\r"):
+        raise DataError([Problem(shown, "namnet får inte innehålla radbrytningar", column="namn")])
+    municipality = (municipality or default_municipality(rows)).strip()
+    created = scaffold_unit_year(project, year, unit, name)
+    append_unit_row(units_path, [unit, name, short.strip(), municipality])
+    return [units_path, *created]
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "unit", metavar="ID", help="enhetens id: små bokstäver, siffror, bindestreck"
+    )
+    parser.add_argument("--name", required=True, help='enhetens namn, t.ex. "Socialförvaltningen"')
+    parser.add_argument("--year", type=int, help="första året (utan: det senaste året som finns)")
+    parser.add_argument("--short", default="", help="förkortning, t.ex. SOC")
+    parser.add_argument("--municipality", help="kommunen (utan: samma som de andra enheterna)")
+
+
+def command(args: argparse.Namespace) -> int:
+    project = Project.current()
+    created = new_unit(
+        args.unit, args.name, args.year, args.short, args.municipality, project=project
+    )
+    unit = check_unit(args.unit)
+    params_file = next(p for p in created if p.suffix == ".yaml")
+    year = int(params_file.parent.name)
+    print(f"Enheten {unit} ({args.name.strip()}) är skapad för {year}:")
+    print(f"  {display_path(created[0], project.root)} (ny rad)")
+    print(f"  {display_path(params_file, project.root)}")
+    print(
+        f"  {display_path(project.unit_data(year, unit), project.root)}/ ({len(created) - 2} filer)"
+    )
+    print("Nästa steg (se docs/analytiker.md):")
+    print("  1. Fyll i tabellerna (mal.csv, aktiviteter.csv, drift.csv …) – exempel finns i")
+    print("     src/helpers/templates/unit/.")
+    print("  2. Skriv texterna i text/ – ersätt raderna som börjar med 'Text saknas – skriv här'.")
+    print("  3. Lägg till enhetens delverksamheter i data/delverksamheter.csv.")
+    print(f"  4. Kontrollera och bygg: workbook validate --year {year} --unit {unit}")
+    print(f"                            workbook build --year {year} --unit {unit}")
+    return 0

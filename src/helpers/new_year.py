@@ -1,0 +1,297 @@
+"""``workbook new-year``: scaffold next year's params and data from a year that exists.
+
+For every unit with params in the source year (or one ``--unit``): goals and activity plans are
+carried over (assessments cleared, statuses reset to ``ej påbörjad``, end dates kept for review),
+indicator and key-figure histories get an empty cell for the new year, last year's ``utfall``
+becomes ``utfall_fg_år`` with the other amounts empty, and the texts that must be rewritten get a
+short Swedish instruction (see ``helpers.new_unit.PLACEHOLDER_MARK``) under a heading moved to the
+new year. The source year is only read. A target year that exists is never overwritten.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from helpers.errors import ParameterError, display_path
+from helpers.narrative import split_heading
+from helpers.new_unit import (
+    ITEM_TEMPLATES,
+    PLACEHOLDER_MARK,
+    csv_text,
+    template_text,
+    write_new,
+)
+from helpers.params import available_units, read_params_file
+from helpers.paths import Project, check_unit, check_year
+from helpers.readers import Table, find_table, read_table
+from helpers.schema import REQUIRED_TEXTS, SPECS, UNIT_TABLES
+from helpers.unit_data import load_unit
+
+# Texts about the year itself: written anew each year from the template's instruction.
+REWRITTEN_TEXTS = ("handelser.md", "vardegrund.md", "framtid.md", "drift_analys.md")
+# Texts that introduce a section: carried over with the years in their heading moved.
+CARRIED_TEXTS = tuple(name for name in REQUIRED_TEXTS if name not in REWRITTEN_TEXTS)
+
+_YEAR = re.compile(r"\b(19[9]\d|20\d\d)\b")
+
+
+@dataclass
+class UnitYear:
+    """What ``new_year`` created for one unit."""
+
+    unit: str
+    created: list[Path] = field(default_factory=list)
+    to_write: list[Path] = field(default_factory=list)
+
+
+def shift_years(text: str, delta: int) -> str:
+    """Every year in ``text`` moved by ``delta`` (``Plan 2016 utifrån 2015`` → 2017, 2016)."""
+    return _YEAR.sub(lambda m: str(int(m.group(1)) + delta), text)
+
+
+def next_date(value: Any, delta: int) -> dt.date | None:
+    """A date moved ``delta`` years (29 February becomes 28 February)."""
+    if value is None or value == "":
+        return None
+    date = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+    try:
+        return date.replace(year=date.year + delta)
+    except ValueError:
+        return date.replace(year=date.year + delta, day=28)
+
+
+def next_params(raw: dict[str, Any], source: int, target: int) -> dict[str, Any]:
+    """The params mapping for the target year: år, titel and prognosdatum moved."""
+    delta = target - source
+    params = dict(raw)
+    params["år"] = target
+    title = str(raw.get("titel") or "").strip()
+    params["titel"] = (
+        title.replace(str(source), str(target))
+        if str(source) in title
+        else f"Verksamhetsuppföljning {target}"
+    )
+    if "prognosdatum" in raw:
+        params["prognosdatum"] = next_date(raw["prognosdatum"], delta)
+    return params
+
+
+def _read(folder: Path, stem: str, project: Project) -> Table:
+    path = find_table(folder, stem)
+    assert path is not None  # load_unit has checked every table is there
+    return read_table(path, display_path(path, project.root))
+
+
+def _columns(table: Table, stem: str) -> list[str]:
+    """The table's own columns (extra ones kept), with every schema column present."""
+    columns = list(table.columns)
+    columns += [
+        c.name for c in SPECS[stem].columns if c.name not in columns and not c.optional_column
+    ]
+    return [c for c in columns if c]
+
+
+def carry_goals(table: Table) -> list[dict[str, str]]:
+    return [{**row, "bedömning": ""} for row in table.rows]
+
+
+def carry_activities(table: Table) -> list[dict[str, str]]:
+    return [{**row, "status": "ej påbörjad", "statuskommentar": ""} for row in table.rows]
+
+
+def with_new_period(
+    table: Table, key: str, period_column: str, ids: list[str], target: int
+) -> list[dict[str, str]]:
+    """A long-format history plus an empty row for ``target`` for each id that lacks one."""
+    rows = [dict(row) for row in table.rows]
+    present = {(row[key], row[period_column]) for row in rows}
+    for item in ids:
+        if (item, str(target)) not in present:
+            rows.append({key: item, period_column: str(target)})
+    return rows
+
+
+def carry_budget(table: Table) -> list[dict[str, str]]:
+    """Last year's outcome becomes the previous-year column; the new amounts are to be filled."""
+    return [
+        {**row, "utfall_fg_år": row.get("utfall", ""), "utfall": "", "budget": "", "prognos": ""}
+        for row in table.rows
+    ]
+
+
+def scaffold_tables(project: Project, source: int, target: int, unit: str) -> dict[str, str]:
+    """The new year's tables as CSV text, by file stem."""
+    folder = project.unit_data(source, unit)
+    tables = {spec.stem: _read(folder, spec.stem, project) for spec in UNIT_TABLES}
+    indicators = [row["indikator_id"] for row in tables["indikatorer"].rows]
+    figures = [row["nyckeltal_id"] for row in tables["nyckeltal"].rows if not row.get("beräkning")]
+    rows = {stem: [dict(row) for row in table.rows] for stem, table in tables.items()}
+    rows["mal"] = carry_goals(tables["mal"])
+    rows["aktiviteter"] = carry_activities(tables["aktiviteter"])
+    rows["indikatorvarden"] = with_new_period(
+        tables["indikatorvarden"], "indikator_id", "period", indicators, target
+    )
+    rows["nyckeltalsvarden"] = with_new_period(
+        tables["nyckeltalsvarden"], "nyckeltal_id", "år", figures, target
+    )
+    rows["drift"] = carry_budget(tables["drift"])
+    return {stem: csv_text(_columns(tables[stem], stem), rows[stem]) for stem in tables}
+
+
+def heading_moved(markdown: str, delta: int) -> str:
+    """A text with the years of its leading ``#`` heading moved; the body is kept as it is."""
+    lines = markdown.split("\n")
+    for index, line in enumerate(lines):
+        if line.strip():
+            if re.match(r"\ufeff?#(?!#)", line):
+                lines[index] = shift_years(line, delta)
+            break
+    return "\n".join(lines)
+
+
+def instruction_text(source_text: str | None, template: str, delta: int) -> str:
+    """The source file's heading (years moved) above the template's instruction."""
+    heading = split_heading(source_text)[0] if source_text else None
+    instruction = template
+    template_heading, template_body = split_heading(template)
+    if template_heading is not None:
+        heading = heading or template_heading
+        instruction = template_body.lstrip("\n")
+    if heading is None:
+        return instruction
+    return f"# {shift_years(heading, delta)}\n\n{instruction}"
+
+
+def scaffold_texts(
+    project: Project, source: int, target: int, unit: str, unit_name: str
+) -> tuple[dict[str, str], list[str]]:
+    """The new year's narrative files by relative path, and which of them must be written."""
+    delta = target - source
+    source_text = project.unit_data(source, unit) / "text"
+
+    def read(name: str) -> str | None:
+        path = source_text / name
+        return path.read_bytes().decode("utf-8-sig") if path.is_file() else None
+
+    texts: dict[str, str] = {}
+    to_write: list[str] = []
+    for name in CARRIED_TEXTS:
+        old = read(name)
+        if old is None:
+            texts[name] = template_text(f"text/{name}", target, unit_name)
+            to_write.append(name)
+        else:
+            texts[name] = heading_moved(old, delta)
+    for name in REWRITTEN_TEXTS:
+        texts[name] = instruction_text(
+            read(name), template_text(f"text/{name}", target, unit_name), delta
+        )
+        to_write.append(name)
+
+    def item(name: str, template: str) -> None:
+        texts[name] = template_text(ITEM_TEMPLATES[template], target, unit_name)
+        to_write.append(name)
+
+    folder = project.unit_data(source, unit)
+    for row in _read(folder, "mal", project).rows:
+        goal = row["mal_id"]
+        item(f"mal/{goal}-arbete.md", "arbete")
+        motivation = read(f"mal/{goal}-motivering.md")
+        if motivation is not None:
+            texts[f"mal/{goal}-motivering.md"] = motivation  # why the goal matters: still true
+    for row in _read(folder, "prioriteringar", project).rows:
+        item(f"prioriteringar/{row['prioritering_id']}.md", "prioritering")
+    for row in _read(folder, "internkontroll", project).rows:
+        item(f"internkontroll/{row['kontroll_id']}.md", "uppfoljning")
+    return texts, to_write
+
+
+def check_target_free(project: Project, target: int, units: list[str]) -> None:
+    """Refuse before writing anything if any unit already has the target year."""
+    taken = [
+        path
+        for unit in units
+        for path in (project.params_file(target, unit), project.unit_data(target, unit))
+        if path.exists()
+    ]
+    if taken:
+        shown = ", ".join(display_path(p, project.root) for p in taken)
+        raise ParameterError(
+            f"{target} finns redan ({shown}). new-year skriver aldrig över ett befintligt år — "
+            f"ändra i filerna direkt, eller ta bort dem först om du vill börja om."
+        )
+
+
+def new_year(
+    target: int, source: int, unit: str | None = None, project: Project | None = None
+) -> list[UnitYear]:
+    """Scaffold ``target`` from ``source`` for one unit or every unit with params in ``source``."""
+    project = project or Project.current()
+    target, source = check_year(target), check_year(source)
+    if target <= source:
+        raise ParameterError(
+            f"Det nya året ({target}) måste komma efter året du utgår från ({source})."
+        )
+    units = [check_unit(unit)] if unit else available_units(source, project)
+    if not units:
+        raise ParameterError(f"Inga enheter har parametrar för {source} (params/{source}/).")
+    check_target_free(project, target, units)
+    loaded = {u: load_unit(source, u, project) for u in units}  # the source must be valid
+    planned: list[tuple[UnitYear, dict[Path, str]]] = []
+    for u, data in loaded.items():  # everything is prepared before the first file is written
+        files: dict[Path, str] = {}
+        raw = read_params_file(
+            project.params_file(source, u),
+            display_path(project.params_file(source, u), project.root),
+        )
+        files[project.params_file(target, u)] = yaml.safe_dump(
+            next_params(raw, source, target), allow_unicode=True, sort_keys=False
+        )
+        folder = project.unit_data(target, u)
+        for stem, text in scaffold_tables(project, source, target, u).items():
+            files[folder / f"{stem}.csv"] = text
+        texts, to_write = scaffold_texts(project, source, target, u, data.info.name)
+        for name, text in texts.items():
+            files[folder / "text" / name] = text
+        planned.append((UnitYear(u, to_write=[folder / "text" / n for n in to_write]), files))
+    for result, files in planned:
+        for path, text in files.items():
+            write_new(path, text)
+            result.created.append(path)
+    return [result for result, _ in planned]
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("year", type=int, metavar="ÅR", help="det nya året, t.ex. 2017")
+    parser.add_argument(
+        "--from", dest="source", type=int, required=True, help="året att utgå från, t.ex. 2016"
+    )
+    parser.add_argument("--unit", help="en enhet (utan: alla enheter med params för året)")
+
+
+def command(args: argparse.Namespace) -> int:
+    from helpers.validate import validate_unit
+
+    project = Project.current()
+    results = new_year(args.year, args.source, args.unit, project)
+    for result in results:
+        folder = display_path(project.unit_data(args.year, result.unit), project.root)
+        params_file = display_path(project.params_file(args.year, result.unit), project.root)
+        print(f"{result.unit}: {params_file} och {folder}/ ({len(result.created) - 1} filer).")
+        print("  Att fylla i: belopp i drift.csv (utfall, budget, prognos), bedömning i mal.csv,")
+        print(f"  status i aktiviteter.csv, {args.year} års värden för indikatorer och nyckeltal.")
+        print(f"  Texter att skriva ({len(result.to_write)} st, rader med '{PLACEHOLDER_MARK}'):")
+        for path in result.to_write:
+            print(f"    {display_path(path, project.root)}")
+        problems = validate_unit(project, args.year, result.unit)
+        for problem in problems:
+            print(f"  Kontroll: {problem}")
+    print(f"Bygg utkastet med: workbook build --year {args.year}")
+    return 0

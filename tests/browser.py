@@ -1,0 +1,168 @@
+"""Debian's Chromium for the browser tests: one browser per session, the network blocked.
+
+Loaded as a pytest plugin by the browser test modules (``pytest_plugins = ["browser"]``), so its
+session fixtures exist once however many modules use them. Every page opened through
+:func:`open_page` may load ``file://`` URLs only; any other request is aborted and recorded, so a
+test can assert that a report needs nothing outside itself.
+
+Chromium is ``/usr/bin/chromium`` (``apt-get install -y chromium``; ``.ci/run`` installs it).
+Without it the browser tests skip — except in CI (``CI=true``), where a missing browser fails.
+playwright drives it through ``executable_path``; its own browser downloads are never used.
+axe-core is the copy shipped inside the ``axe-playwright-python`` package, injected into the page
+as a script: nothing is fetched at run time.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+# The WCAG 2.0 and 2.1 level A and AA rule sets of axe-core.
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+DESKTOP = {"width": 1280, "height": 900}
+TABLET = {"width": 768, "height": 1024}
+PHONE = {"width": 390, "height": 844}
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
+
+
+def require_chromium() -> Path:
+    """The browser's path; skips the test without it (fails instead when running in CI)."""
+    if CHROMIUM.exists():
+        return CHROMIUM
+    message = f"{CHROMIUM} saknas – installera med: apt-get install -y chromium"
+    if in_ci():
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def axe_script() -> str:
+    """axe-core's JavaScript from the installed axe-playwright-python package."""
+    import axe_playwright_python
+
+    path = Path(axe_playwright_python.__file__).parent / "axe.min.js"
+    if not path.is_file():
+        pytest.fail(f"axe-core saknas i paketet axe-playwright-python ({path})")
+    return path.read_text(encoding="utf-8")
+
+
+@dataclass
+class BlockedRequests:
+    """URLs the page tried to load from outside ``file://`` (all of them aborted)."""
+
+    urls: list[str] = field(default_factory=list)
+
+
+@dataclass
+class OpenedPage:
+    page: object  # playwright.sync_api.Page
+    blocked: BlockedRequests
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Browser tests run last (otherwise in their usual order).
+
+    While the session's browser is open, playwright's sync API keeps an asyncio event loop
+    running in this thread, and ``asyncio.run`` (nbclient, papermill) refuses to start inside
+    one: every kernel-running test must be done before the first page opens.
+    """
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    """One headless Chromium for the whole test session (request ``built_klk`` before it)."""
+    path = require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        # playwright gives every launch a fresh temporary --user-data-dir of its own.
+        instance = playwright.chromium.launch(
+            executable_path=str(path), headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            yield instance
+        finally:
+            instance.close()
+
+
+def open_page(browser: object, url: str, viewport: dict | None = None) -> OpenedPage:
+    """A new context and page with every non-``file://`` request aborted and recorded."""
+    context = browser.new_context(viewport=viewport or DESKTOP, service_workers="block")
+    blocked = BlockedRequests()
+
+    def guard(route) -> None:
+        request_url = route.request.url
+        if request_url.startswith("file://"):
+            route.continue_()
+        else:
+            blocked.urls.append(request_url)
+            route.abort()
+
+    context.route("**/*", guard)
+    page = context.new_page()
+    # A WebSocket bypasses the router: record it as well.
+    page.on("websocket", lambda socket: blocked.urls.append(socket.url))
+    page.goto(url, wait_until="load")
+    return OpenedPage(page, blocked)
+
+
+def run_axe(page: object) -> list[dict]:
+    """axe-core's WCAG 2.0/2.1 A and AA violations on the page (an empty list when clean)."""
+    page.evaluate(axe_script())
+    options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
+    result = page.evaluate("options => axe.run(document, options)", options)
+    return result["violations"]
+
+
+def describe_violations(violations: list[dict]) -> str:
+    """A readable list of violations for an assertion message."""
+    lines = []
+    for violation in violations:
+        lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']}")
+        for node in violation["nodes"][:5]:
+            lines.append(f"    {node['target']}: {node['failureSummary'][:200]}")
+    return "\n".join(lines)
+
+
+def heading_levels(page: object) -> list[int]:
+    """The levels of the page's headings, in document order."""
+    return page.eval_on_selector_all(
+        "h1, h2, h3, h4, h5, h6", "els => els.map(e => Number(e.tagName.slice(1)))"
+    )
+
+
+def heading_gaps(levels: list[int]) -> list[tuple[int, int]]:
+    """Pairs (previous, next) where a heading skips a level on the way down."""
+    return [(a, b) for a, b in zip(levels, levels[1:], strict=False) if b > a + 1]
+
+
+__all__ = [
+    "CHROMIUM",
+    "CHROMIUM_ARGS",
+    "DESKTOP",
+    "PHONE",
+    "TABLET",
+    "WCAG_TAGS",
+    "describe_violations",
+    "heading_gaps",
+    "heading_levels",
+    "open_page",
+    "require_chromium",
+    "run_axe",
+]

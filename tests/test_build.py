@@ -1,0 +1,172 @@
+"""``workbook build``: incremental, isolated failures, validation first, one build at a time.
+
+Real kernels on two invented units (benchmarks/synthetic.py) in a temporary project, with a copy
+of the section notebooks so a test can add a section that fails.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from helpers import build as build_module
+from helpers import cli
+from helpers.build import build, build_years, plan_build
+from helpers.buildlock import build_lock
+from helpers.errors import BuildLocked, DataError
+from helpers.paths import REPO_ROOT, Project
+
+_spec = importlib.util.spec_from_file_location(
+    "synthetic", REPO_ROOT / "benchmarks" / "synthetic.py"
+)
+synthetic = importlib.util.module_from_spec(_spec)
+sys.modules["synthetic"] = synthetic
+_spec.loader.exec_module(synthetic)
+
+
+@dataclass(frozen=True)
+class LocalNotebooks(Project):
+    """A project whose section notebooks are a private copy (to add a failing section)."""
+
+    @property
+    def notebooks(self) -> Path:
+        return self.root / "notebooks"
+
+
+def make_project(root: Path, units: int = 2) -> LocalNotebooks:
+    synthetic.generate(root, units, [2016])
+    shutil.copytree(REPO_ROOT / "notebooks", root / "notebooks")
+    return LocalNotebooks(root)
+
+
+def add_failing_section(project: Project, failing_unit: str) -> None:
+    nb = nbformat.read(project.notebooks / "20_uppdrag.ipynb", as_version=4)
+    nb.cells.append(
+        nbformat.v4.new_code_cell(
+            f"if unit == {failing_unit!r}:\n    raise ValueError('trasigt avsnitt för ' + unit)"
+        )
+    )
+    nbformat.write(nb, project.notebooks / "95_trasig.ipynb")
+
+
+class NoKernels:
+    """Stands in for SectionRunner where the build must not start any kernel."""
+
+    def __init__(self, *args, **kwargs):
+        raise AssertionError("a kernel was started")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[LocalNotebooks, dict]:
+    """Two invented units built once, cold, on two kernels."""
+    project = make_project(tmp_path_factory.mktemp("build") / "ws")
+    results = build(2016, project=project, jobs=2)
+    return project, {r.unit: r for r in results}
+
+
+def test_cold_build_runs_every_section_and_writes_every_report(built):
+    project, results = built
+    assert set(results) == {"syn01", "syn02"}
+    for unit, result in results.items():
+        assert not result.failures, result.failures
+        assert result.sections_run == 9 and result.report_written
+        report = project.report_file(2016, unit).read_text(encoding="utf-8")
+        assert "PÅHITTAD DATA" in report
+        assert (project.executed_dir(2016, unit) / "10_sammanfattning.fingerprint.json").is_file()
+
+
+def test_rebuild_with_nothing_changed_starts_no_kernel(built, monkeypatch):
+    project, _ = built
+    before = {u: project.report_file(2016, u).stat().st_mtime_ns for u in ("syn01", "syn02")}
+    monkeypatch.setattr(build_module, "SectionRunner", NoKernels)
+    result = build_years([2016], project=project, jobs=2)
+    assert result.kernel_sections == 0
+    assert all(u.sections_run == 0 and u.sections_cached == 9 for u in result.units)
+    after = {u: project.report_file(2016, u).stat().st_mtime_ns for u in ("syn01", "syn02")}
+    assert after == before
+
+
+def test_changing_one_units_data_reruns_only_that_unit(built):
+    project, _ = built
+    text = project.unit_data(2016, "syn02") / "text" / "framtid.md"
+    text.write_text(text.read_text(encoding="utf-8") + "\nEn ny mening.\n", encoding="utf-8")
+    plans = {p.unit: p for p in plan_build(project, [2016])}
+    assert plans["syn01"].to_run == [], plans["syn01"].to_run
+    assert {s.reason for s in plans["syn02"].to_run} == {"ändrat: enhetens data"}
+    results = {r.unit: r for r in build(2016, project=project, jobs=2)}
+    assert results["syn01"].sections_run == 0 and not results["syn01"].report_written
+    assert results["syn02"].sections_run == 9 and results["syn02"].report_written
+    assert "En ny mening." in project.report_file(2016, "syn02").read_text(encoding="utf-8")
+
+
+def test_a_failing_section_stops_only_its_unit_and_keeps_the_good_report(built, capsys):
+    project, _ = built
+    good = project.report_file(2016, "syn01").read_bytes()
+    add_failing_section(project, "syn01")
+    try:
+        results = {r.unit: r for r in build(2016, project=project, jobs=2)}
+        failed = results["syn01"]
+        assert set(failed.failures) == {"95_trasig"}
+        failure = failed.failures["95_trasig"]
+        assert failure.last_line == "ValueError: trasigt avsnitt för syn01"
+        executed = project.executed_dir(2016, "syn01") / "95_trasig.ipynb"
+        assert failed.executed["95_trasig"] == "build/2016/syn01/95_trasig.ipynb"
+        cell = nbformat.read(executed, as_version=4).cells[failure.cell - 1]
+        assert "raise ValueError" in cell.source
+        assert project.report_file(2016, "syn01").read_bytes() == good  # byte for byte
+        assert not results["syn02"].failures and results["syn02"].report_written
+        # Only the failed section is retried next time, and the CLI says so and exits 1.
+        plans = {p.unit: p for p in plan_build(project, [2016])}
+        assert [s.name for s in plans["syn01"].to_run] == ["95_trasig"], plans["syn01"].to_run
+        assert plans["syn02"].to_run == [], plans["syn02"].to_run
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(Project, "current", classmethod(lambda cls: project))
+            status = cli.main(["build", "--year", "2016", "--jobs", "1"])
+        assert status == 1
+        captured = capsys.readouterr()
+        assert "syn01" in captured.err and "95_trasig" in captured.err
+        assert "ValueError: trasigt avsnitt för syn01" in captured.err
+        assert project.report_file(2016, "syn01").read_bytes() == good
+    finally:
+        (project.notebooks / "95_trasig.ipynb").unlink()
+
+
+def test_dry_run_prints_the_plan_without_building(built, capsys, monkeypatch):
+    project, _ = built
+    monkeypatch.setattr(build_module, "SectionRunner", NoKernels)
+    monkeypatch.setattr(Project, "current", classmethod(lambda cls: project))
+    assert cli.main(["build", "--year", "2016", "--force", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "syn01" in out and "--force" in out and "skulle köras" in out
+
+
+def test_invalid_data_stops_the_build_before_any_kernel(tmp_path: Path, monkeypatch):
+    project = make_project(tmp_path / "ws", units=1)
+    drift = project.unit_data(2016, "syn01") / "drift.csv"
+    lines = drift.read_text(encoding="utf-8").splitlines()
+    cells = lines[1].split(",")
+    cells[3] = "mycket"
+    lines[1] = ",".join(cells)
+    drift.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    monkeypatch.setattr(build_module, "SectionRunner", NoKernels)
+    with pytest.raises(DataError) as caught:
+        build(2016, project=project)
+    assert any("drift.csv" in p.file for p in caught.value.problems)
+    assert not list(project.build.rglob("*.ipynb"))
+
+
+def test_a_second_build_is_refused_with_a_clear_message(tmp_path: Path, capsys, monkeypatch):
+    project = make_project(tmp_path / "ws", units=1)
+    monkeypatch.setattr(build_module, "SectionRunner", NoKernels)
+    monkeypatch.setattr(Project, "current", classmethod(lambda cls: project))
+    with build_lock(project):
+        with pytest.raises(BuildLocked, match="En annan byggning pågår redan"):
+            build(2016, project=project)
+        assert cli.main(["build", "--year", "2016"]) == 2
+    assert "En annan byggning pågår redan" in capsys.readouterr().err

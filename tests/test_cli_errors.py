@@ -1,0 +1,96 @@
+"""No traceback for anything an analyst did: a Swedish message and a non-zero exit status."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from helpers import cli
+
+WORKBOOK = Path(sys.executable).parent / "workbook"
+PREVIOUS = "<!doctype html><p>förra rapporten</p>".encode()
+
+
+def run(argv: list[str], root: Path) -> subprocess.CompletedProcess[str]:
+    """The installed ``workbook`` command, as an analyst runs it, on a workspace."""
+    env = {**os.environ, "WORKBOOK_ROOT": str(root)}
+    return subprocess.run(
+        [str(WORKBOOK), *argv], capture_output=True, text=True, env=env, timeout=120
+    )
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["validate", "--year", "2016", "--unit", "../../etc"], "inget giltigt enhets-id"),
+        (["validate", "--unit", "klk/../klk"], "inget giltigt enhets-id"),
+        (["validate", "--year", "20x6"], "inte ett år"),
+        (["validate", "--year", "2031"], "inga enheter för 2031"),
+        (["build", "--year", "2016", "--unit", "../../etc"], "inget giltigt enhets-id"),
+    ],
+)
+def test_bad_arguments_give_a_swedish_message_and_no_traceback(
+    workspace: Path, argv: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = cli.main(argv)
+    captured = capsys.readouterr()
+    assert code == 2
+    assert message in captured.err
+    assert "Traceback" not in captured.out + captured.err
+    assert not (workspace / "etc").exists() and not (workspace.parent / "etc").exists()
+
+
+def test_installed_command_refuses_path_traversal(workspace: Path) -> None:
+    result = run(["validate", "--year", "2016", "--unit", "../../etc"], workspace)
+    assert result.returncode == 2
+    assert "Enheten '../../etc' är inget giltigt enhets-id" in result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_installed_command_lists_data_problems_with_place(workspace: Path) -> None:
+    drift = workspace / "data/2016/klk/drift.csv"
+    lines = drift.read_text(encoding="utf-8").splitlines(keepends=True)
+    row = next(i for i, line in enumerate(lines, start=1) if line.startswith("Stab,"))
+    lines[row - 1] = lines[row - 1].replace(",20126,", ",4 3O7,")
+    drift.write_text("".join(lines), encoding="utf-8")
+    aktiviteter = workspace / "data/2016/klk/aktiviteter.csv"
+    aktiviteter.write_bytes(aktiviteter.read_text(encoding="utf-8").encode("cp1252"))
+
+    result = run(["validate", "--year", "2016", "--unit", "klk"], workspace)
+
+    assert result.returncode == 1
+    assert (
+        f'data/2016/klk/drift.csv, rad {row}, kolumn budget: "4 3O7" är inget tal' in result.stdout
+    )
+    assert (
+        "data/2016/klk/aktiviteter.csv, rad 2, kolumn aktivitet: filen är inte sparad som UTF-8"
+        in result.stdout
+    )
+    assert "Ã" not in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_build_stops_on_bad_data_before_any_kernel_and_keeps_the_old_report(
+    workspace: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    report = workspace / "reports/2016/klk.html"
+    report.parent.mkdir(parents=True)
+    report.write_bytes(PREVIOUS)
+    aktiviteter = workspace / "data/2016/klk/aktiviteter.csv"
+    text = aktiviteter.read_text(encoding="utf-8")
+    aktiviteter.write_text(text.replace(",PC,påbörjad,", ",PC,klar,"), encoding="utf-8")
+
+    code = cli.main(["build", "--year", "2016", "--unit", "klk", "--jobs", "1"])
+
+    captured = capsys.readouterr()
+    assert code != 0
+    assert "data/2016/klk/aktiviteter.csv, rad 2, kolumn status" in captured.err
+    assert "Traceback" not in captured.out + captured.err
+    assert report.read_bytes() == PREVIOUS
+    assert not (workspace / "build/2016/klk").exists() or not any(
+        (workspace / "build/2016/klk").glob("*.ipynb")
+    )

@@ -1,0 +1,93 @@
+"""The fictitious second unit, Exempelförvaltningen: complete, labelled invented, buildable."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from helpers.budget import compute_statement
+from helpers.new_unit import placeholder_files
+from helpers.params import available_units
+from helpers.paths import Project
+from helpers.schema import GOAL_LEVELS, REQUIRED_TEXTS
+from helpers.unit_data import load_unit
+from helpers.validate import validate_unit
+
+EXAMPLE = "exempel"
+
+
+@pytest.fixture(scope="module")
+def data():
+    return load_unit(2016, EXAMPLE, Project.current())
+
+
+def test_example_unit_is_listed_for_2016() -> None:
+    assert EXAMPLE in available_units(2016, Project.current())
+
+
+def test_example_unit_validates() -> None:
+    assert validate_unit(Project.current(), 2016, EXAMPLE) == []
+
+
+def test_example_is_labelled_as_invented(data) -> None:
+    assert data.info.name == "Exempelförvaltningen"
+    mission = data.text("uppdrag.md")
+    body = mission.split("\n", 1)[1].strip().lstrip("*")
+    assert body.startswith("Exempeldata (påhittad):")
+    texts = [p for p in (data.folder / "text").glob("*.md") if p.name not in ("drift.md",)]
+    headings_only = {"ks_mal.md", "prioriteringar.md", "nyckeltal.md"}
+    for path in texts:
+        if path.name not in headings_only:
+            assert "Exempeldata (påhittad)" in path.read_text(encoding="utf-8"), path.name
+    assert set(data.table("indikatorer")["källa"]) == {"Exempeldata (påhittad)"}
+
+
+def test_example_has_every_part_of_a_report(data) -> None:
+    for name in REQUIRED_TEXTS:
+        assert data.text(name), name
+    assert placeholder_files(data.folder) == []
+    assert set(data.goals["nivå"]) == set(GOAL_LEVELS)
+    for goal in data.goals["mal_id"]:
+        assert data.text(f"mal/{goal}-arbete.md"), goal
+    assert set(data.table("aktiviteter")["mal_id"]) == set(data.goals["mal_id"])
+    values = data.table("indikatorvarden")
+    measured = values[values["värde"].notna()].groupby("indikator_id").size()
+    assert (measured.reindex(data.table("indikatorer")["indikator_id"]) >= 2).all()
+    assert len(data.table("nyckeltalsvarden")["år"].unique()) >= 3
+    assert not data.table("internkontroll").empty
+    assert not data.table("internkontroll_atgarder").empty
+    assert not data.table("prioriteringar").empty
+
+
+def test_example_budget_balances(data) -> None:
+    drift = data.table("drift")
+    statement = compute_statement(drift)
+    net = statement.totals.loc["Nettokostnader"]
+    for column in ("utfall_fg_år", "utfall", "budget", "prognos"):
+        assert net[column] == pytest.approx(statement.subunit_sum[column]), column
+    assert list(statement.subunits.index) == data.subunits
+    assert statement.totals.loc["Tilldelad ram", "budget"] == net["budget"]
+    assert statement.result == pytest.approx(150)
+    assert not drift[["utfall_fg_år", "utfall", "budget", "prognos"]].isna().any().any()
+
+
+def test_example_rows_are_only_appended_to_shared_lists() -> None:
+    root = Project.current().data
+    units = pd.read_csv(root / "enheter.csv")
+    assert list(units["enhet"])[-1] == EXAMPLE and list(units["enhet"])[0] == "klk"
+    subunits = pd.read_csv(root / "delverksamheter.csv")
+    own = subunits.index[subunits["enhet"] == EXAMPLE]
+    assert list(own) == list(range(len(subunits) - len(own), len(subunits)))
+
+
+@pytest.mark.e2e
+def test_example_unit_builds(workspace: Path) -> None:
+    from helpers.build import build
+
+    results = build(2016, EXAMPLE, Project(workspace))
+    assert not results[0].failures, results[0].failures
+    html = results[0].report.read_text(encoding="utf-8")
+    assert "Exempelförvaltningen" in html and "Exempeldata (påhittad)" in html
+    assert "redovisar ett överskott på 150\u00a0tkr" in html

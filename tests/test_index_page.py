@@ -1,0 +1,96 @@
+"""``reports/index.html`` (``helpers.index_page``): every built report with result and goals."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+pytest.register_assert_rewrite("browser")
+
+from browser import describe_violations, heading_gaps, heading_levels, open_page, run_axe  # noqa: E402
+
+from helpers.index_page import built_reports, write_index  # noqa: E402
+from helpers.paths import Project  # noqa: E402
+
+try:
+    from conftest import copy_inputs
+except ImportError:  # tests/ imported as a package
+    from tests.conftest import copy_inputs
+
+pytest_plugins = ["browser"]
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    """Inputs and two 'built' reports: KLK 2016 (with a PDF) and a unit without data."""
+    root = copy_inputs(tmp_path / "ws")
+    reports = root / "reports"
+    (reports / "2016").mkdir(parents=True)
+    (reports / "2016" / "klk.html").write_text("<!DOCTYPE html>", encoding="utf-8")
+    (reports / "2016" / "klk.pdf").write_bytes(b"%PDF-1.4")
+    (reports / "2015").mkdir()
+    (reports / "2015" / "borta.html").write_text("<!DOCTYPE html>", encoding="utf-8")
+    (reports / "2015" / "Inte-En-Enhet.html").write_text("x", encoding="utf-8")
+    (reports / "tmp").mkdir()
+    return Project(root)
+
+
+def test_lists_every_built_report_newest_year_first(project: Project) -> None:
+    assert [(y, u) for y, u, _ in built_reports(project)] == [(2016, "klk"), (2015, "borta")]
+
+
+def test_index_shows_result_and_goals(project: Project) -> None:
+    path = write_index(project)
+    assert path == project.reports / "index.html"
+    text = path.read_text(encoding="utf-8")
+    assert '<html lang="sv">' in text
+    assert "<title>Verksamhetsuppföljning – alla rapporter, Hjo kommun</title>" in text
+    assert len(re.findall(r"<h1[ >]", text)) == 1
+    assert text.index('id="ar-2016"') < text.index('id="ar-2015"')
+    row = re.search(r'<tr><th scope="row"><a href="2016/klk.html">(.*?)</tr>', text).group(0)
+    assert "Kommunledningskontoret (KLK)" in row
+    assert "+76\u00a0tkr (överskott)" in row
+    cells = re.findall(r'<td class="num">(\d+)</td>', row)
+    assert cells == ["0", "0", "3", "5"]  # uppfyllt, delvis, ej uppfyllt, utan bedömning
+    assert '<a href="2016/klk.pdf">PDF' in row
+    # A report whose data is gone is still listed, its figures written out as missing.
+    missing = re.search(r'<a href="2015/borta.html">.*?</tr>', text).group(0)
+    assert "Uppgift saknas" in missing and "Ingen PDF" in missing
+    assert "<script" not in text and "/tmp" not in text
+
+
+def test_index_is_reproducible(project: Project) -> None:
+    first = write_index(project).read_bytes()
+    assert write_index(project).read_bytes() == first
+
+
+def test_index_without_reports(tmp_path: Path) -> None:
+    text = write_index(Project(tmp_path)).read_text(encoding="utf-8")
+    assert "Inga rapporter är byggda ännu." in text
+
+
+@pytest.mark.browser
+def test_index_is_accessible_and_links_to_the_report(built_klk: Path, browser) -> None:
+    root = built_klk.parents[2]
+    work = Path(str(root) + "-index")
+    shutil.copytree(root, work, dirs_exist_ok=True)
+    index = write_index(Project(work))
+    opened = open_page(browser, index.resolve().as_uri())
+    try:
+        page = opened.page
+        violations = run_axe(page)
+        assert violations == [], describe_violations(violations)
+        levels = heading_levels(page)
+        assert levels.count(1) == 1 and heading_gaps(levels) == []
+        assert page.evaluate("document.documentElement.lang") == "sv"
+        page.click("text=Kommunledningskontoret (KLK)")
+        page.wait_for_load_state()
+        assert page.url.endswith("/reports/2016/klk.html")
+        assert page.title().startswith("Verksamhetsuppföljning 2016")
+        assert opened.blocked.urls == []
+    finally:
+        opened.page.context.close()
+        shutil.rmtree(work, ignore_errors=True)

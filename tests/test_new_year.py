@@ -1,0 +1,216 @@
+"""``workbook new-year``: next year's scaffold from the existing year, which stays untouched."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+from pathlib import Path
+
+import pytest
+import yaml
+
+from helpers.cli import main
+from helpers.new_unit import PLACEHOLDER_MARK, placeholder_files
+from helpers.new_year import next_date, next_params, shift_years
+from helpers.paths import Project
+from helpers.schema import REQUIRED_TEXTS
+from helpers.validate import validate_unit
+
+UNITS = ("exempel", "klk")
+
+
+def hashes(root: Path) -> dict[str, str]:
+    """A content hash of every file under the workspace's data/ and params/."""
+    return {
+        path.relative_to(root).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for folder in ("data", "params")
+        for path in sorted((root / folder).rglob("*"))
+        if path.is_file()
+    }
+
+
+def rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.fixture
+def rolled(workspace: Path) -> tuple[Path, dict[str, str]]:
+    """The workspace after ``workbook new-year 2017 --from 2016``, and the hashes before it."""
+    before = hashes(workspace)
+    assert main(["new-year", "2017", "--from", "2016"]) == 0
+    return workspace, before
+
+
+def test_nothing_of_the_source_year_changes(rolled: tuple[Path, dict[str, str]]) -> None:
+    root, before = rolled
+    after = hashes(root)
+    assert {name: after[name] for name in before} == before
+    new = sorted(set(after) - set(before))
+    assert new and all(n.startswith(("data/2017/", "params/2017/")) for n in new)
+
+
+def test_every_unit_with_params_gets_the_new_year(rolled: tuple[Path, dict[str, str]]) -> None:
+    root, _ = rolled
+    assert sorted(p.stem for p in (root / "params" / "2017").glob("*.yaml")) == list(UNITS)
+    params = yaml.safe_load((root / "params/2017/klk.yaml").read_text(encoding="utf-8"))
+    assert params == {
+        "år": 2017,
+        "enhet": "klk",
+        "titel": "Verksamhetsuppföljning 2017",
+        "prognosdatum": dt.date(2017, 8, 31),
+    }
+
+
+def test_goals_and_activities_are_carried_over_for_review(rolled) -> None:
+    root, _ = rolled
+    old, new = root / "data/2016/klk", root / "data/2017/klk"
+    goals_old, goals_new = rows(old / "mal.csv"), rows(new / "mal.csv")
+    assert [g["mal_id"] for g in goals_new] == [g["mal_id"] for g in goals_old]
+    assert [g["titel"] for g in goals_new] == [g["titel"] for g in goals_old]
+    assert all(g["bedömning"] == "" for g in goals_new)
+    acts_old, acts_new = rows(old / "aktiviteter.csv"), rows(new / "aktiviteter.csv")
+    assert [a["aktivitet"] for a in acts_new] == [a["aktivitet"] for a in acts_old]
+    assert [a["slutdatum"] for a in acts_new] == [a["slutdatum"] for a in acts_old]
+    assert {a["status"] for a in acts_new} == {"ej påbörjad"}
+    assert {a["statuskommentar"] for a in acts_new} == {""}
+
+
+def test_histories_get_an_empty_cell_for_the_new_year(rolled) -> None:
+    root, _ = rolled
+    old, new = root / "data/2016/klk", root / "data/2017/klk"
+    values_old, values_new = rows(old / "indikatorvarden.csv"), rows(new / "indikatorvarden.csv")
+    assert values_new[: len(values_old)] == values_old
+    added = values_new[len(values_old) :]
+    assert [r["indikator_id"] for r in added] == [
+        r["indikator_id"] for r in rows(old / "indikatorer.csv")
+    ]
+    assert {(r["period"], r["värde"], r["jämförelse"], r["notering"]) for r in added} == {
+        ("2017", "", "", "")
+    }
+    figures_old = rows(old / "nyckeltalsvarden.csv")
+    figures_new = rows(new / "nyckeltalsvarden.csv")
+    assert figures_new[: len(figures_old)] == figures_old
+    computed = {r["nyckeltal_id"] for r in rows(old / "nyckeltal.csv") if r["beräkning"]}
+    added_figures = figures_new[len(figures_old) :]
+    expected = [r["nyckeltal_id"] for r in rows(old / "nyckeltal.csv") if not r["beräkning"]]
+    assert [r["nyckeltal_id"] for r in added_figures] == expected
+    assert not computed & {r["nyckeltal_id"] for r in added_figures}
+    assert {(r["år"], r["värde"]) for r in added_figures} == {("2017", "")}
+
+
+def test_last_years_outcome_becomes_the_previous_year_column(rolled) -> None:
+    root, _ = rolled
+    for unit in UNITS:
+        old = rows(root / f"data/2016/{unit}/drift.csv")
+        new = rows(root / f"data/2017/{unit}/drift.csv")
+        assert [(r["post"], r["typ"]) for r in new] == [(r["post"], r["typ"]) for r in old]
+        assert [r["utfall_fg_år"] for r in new] == [r["utfall"] for r in old]
+        assert {(r["utfall"], r["budget"], r["prognos"]) for r in new} == {("", "", "")}
+
+
+def test_texts_to_write_carry_instructions_and_new_headings(rolled) -> None:
+    root, _ = rolled
+    text = root / "data/2017/klk/text"
+    for name in REQUIRED_TEXTS:
+        assert (text / name).is_file(), name
+    handelser = (text / "handelser.md").read_text(encoding="utf-8")
+    assert handelser.startswith("# Viktiga händelser och övrig verksamhetsutveckling under 2017")
+    assert PLACEHOLDER_MARK in handelser and "Skriv här" not in handelser.split("\n")[0]
+    assert (text / "drift.md").read_text(encoding="utf-8").startswith("# Driftredovisning 2017")
+    control = (text / "internkontroll.md").read_text(encoding="utf-8")
+    assert control.startswith("# Åtgärdsplan 2017 utifrån internkontroll 2016")
+    old_mission = (root / "data/2016/klk/text/uppdrag.md").read_text(encoding="utf-8")
+    assert (text / "uppdrag.md").read_text(encoding="utf-8") == old_mission
+    goals = [g["mal_id"] for g in rows(root / "data/2017/klk/mal.csv")]
+    for goal in goals:
+        work = (text / "mal" / f"{goal}-arbete.md").read_text(encoding="utf-8")
+        assert PLACEHOLDER_MARK in work and "2017" in work
+        assert not (text / "mal" / f"{goal}-bedomning.md").exists()
+    to_write = {p.relative_to(text).as_posix() for p in placeholder_files(text.parent)}
+    assert {"handelser.md", "vardegrund.md", "framtid.md", "drift_analys.md"} <= to_write
+    assert {f"mal/{g}-arbete.md" for g in goals} <= to_write
+    assert "uppdrag.md" not in to_write
+
+
+def test_the_new_year_validates(rolled) -> None:
+    root, _ = rolled
+    for unit in UNITS:
+        assert validate_unit(Project(root), 2017, unit) == []
+
+
+def test_an_existing_target_year_is_never_overwritten(
+    rolled, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root, _ = rolled
+    (root / "data/2017/klk/text/framtid.md").write_text("# Framtid\n\nSkrivet.\n", encoding="utf-8")
+    before = hashes(root)
+    capsys.readouterr()
+    assert main(["new-year", "2017", "--from", "2016"]) == 2
+    assert "2017 finns redan" in capsys.readouterr().err
+    assert main(["new-year", "2017", "--from", "2016", "--unit", "exempel"]) == 2
+    assert hashes(root) == before
+
+
+def test_one_unit_only(workspace: Path) -> None:
+    assert main(["new-year", "2017", "--from", "2016", "--unit", "exempel"]) == 0
+    assert [p.stem for p in (workspace / "params/2017").glob("*.yaml")] == ["exempel"]
+    assert not (workspace / "data/2017/klk").exists()
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["new-year", "2016", "--from", "2016"], "måste komma efter"),
+        (["new-year", "2019", "--from", "2018"], "Inga enheter har parametrar för 2018"),
+        (["new-year", "2017", "--from", "2016", "--unit", "Klk!"], "inget giltigt enhets-id"),
+        (["new-year", "17", "--from", "2016"], "inte ett år"),
+    ],
+)
+def test_refusals_are_clear_swedish(
+    workspace: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    before = hashes(workspace)
+    assert main(argv) == 2
+    assert message in capsys.readouterr().err
+    assert hashes(workspace) == before
+
+
+def test_an_invalid_source_year_is_refused_before_anything_is_written(
+    workspace: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    goals = workspace / "data/2016/exempel/mal.csv"
+    goals.write_text(goals.read_text(encoding="utf-8") + "KF9,fel nivå,9,Mål,,\n", "utf-8")
+    assert main(["new-year", "2017", "--from", "2016"]) == 2
+    assert "mal.csv" in capsys.readouterr().err
+    assert not (workspace / "params/2017").exists() or not any(
+        (workspace / "params/2017").iterdir()
+    )
+    assert not (workspace / "data/2017").exists()
+
+
+def test_year_arithmetic() -> None:
+    assert shift_years("Åtgärdsplan 2016 utifrån internkontroll 2015", 1) == (
+        "Åtgärdsplan 2017 utifrån internkontroll 2016"
+    )
+    assert shift_years("Mål 12 och 300 tkr", 1) == "Mål 12 och 300 tkr"
+    assert next_date(dt.date(2016, 2, 29), 1) == dt.date(2017, 2, 28)
+    assert next_date("2016-08-31", 1) == dt.date(2017, 8, 31)
+    assert next_params({"år": 2016, "titel": "Delårsrapport"}, 2016, 2017)["titel"] == (
+        "Verksamhetsuppföljning 2017"
+    )
+
+
+@pytest.mark.e2e
+def test_the_new_year_builds_a_report_that_shows_what_to_write(rolled) -> None:
+    from helpers.build import build
+
+    root, _ = rolled
+    results = build(2017, project=Project(root))
+    assert [r.unit for r in results] == list(UNITS)
+    assert all(not r.failures for r in results), [r.failures for r in results]
+    html = Project(root).report_file(2017, "klk").read_text(encoding="utf-8")
+    assert "Driftredovisning 2017" in html
+    assert html.count(PLACEHOLDER_MARK) >= 20  # every text still to be written is marked
+    assert "Ej påbörjad" in html

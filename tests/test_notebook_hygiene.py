@@ -1,0 +1,32 @@
+"""Saving a notebook in JupyterLab (``make lab``) leaves the committed file byte-identical."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import nbformat
+from jupyter_server.services.contents.filemanager import FileContentsManager
+from nbclient import NotebookClient
+
+from helpers.notebook_hygiene import strip_on_save
+from helpers.paths import REPO_ROOT
+
+
+def test_running_and_saving_a_section_keeps_the_committed_bytes(tmp_path: Path) -> None:
+    source = REPO_ROOT / "notebooks" / "80_nyckeltal.ipynb"
+    shutil.copy(source, tmp_path / source.name)
+    nb = nbformat.read(tmp_path / source.name, as_version=4)
+    NotebookClient(nb, kernel_name="python3", timeout=300).execute()
+    assert any(cell.get("outputs") for cell in nb.cells)  # it really ran and showed something
+
+    manager = FileContentsManager(root_dir=str(tmp_path), pre_save_hook=strip_on_save)
+    manager.save({"type": "notebook", "format": "json", "content": nb}, source.name)
+
+    assert (tmp_path / source.name).read_bytes() == source.read_bytes()
+
+
+def test_the_project_config_installs_the_hook() -> None:
+    config = (REPO_ROOT / "jupyter_server_config.py").read_text(encoding="utf-8")
+    assert "pre_save_hook = strip_on_save" in config
+    assert "--config=jupyter_server_config.py" in (REPO_ROOT / "Makefile").read_text()

@@ -1,0 +1,138 @@
+"""The section notebooks as an analyst meets them in JupyterLab, and as they are kept in git.
+
+Every notebook runs top to bottom with its default parameters in a real kernel, both with
+``notebooks/`` as working directory (JupyterLab) and from the repository root; committed
+notebooks carry no outputs, keep their kernelspec and stay thin; and running then stripping a
+notebook (the pre-commit hook / git filter) gives back the committed file byte for byte.
+"""
+
+from __future__ import annotations
+
+import ast
+import asyncio
+import re
+import subprocess
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+
+from helpers.paths import REPO_ROOT
+
+NOTEBOOKS = sorted((REPO_ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+NBSTRIPOUT = REPO_ROOT / ".venv" / "bin" / "nbstripout"
+
+
+def _read(path: Path) -> nbformat.NotebookNode:
+    return nbformat.read(path, as_version=4)
+
+
+def _code_cells(nb: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
+    return [cell for cell in nb.cells if cell.cell_type == "code"]
+
+
+def test_there_are_section_notebooks() -> None:
+    assert len(NOTEBOOKS) >= 9
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_committed_notebook_is_clean(path: Path) -> None:
+    nb = _read(path)
+    nbformat.validate(nb)
+    assert nb.metadata.kernelspec.name == "python3", "papermill needs the kernelspec"
+    for cell in _code_cells(nb):
+        assert cell.outputs == [], f"{path.name}: outputs are committed"
+        assert cell.execution_count is None, f"{path.name}: execution count is committed"
+    for key in ("widgets", "signature"):
+        assert key not in nb.metadata
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_is_thin_and_parameterised(path: Path) -> None:
+    cells = _code_cells(_read(path))
+    tagged = [c for c in cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1 and tagged[0] is cells[0], "first code cell is the parameters cell"
+    defaults = {}
+    for node in ast.parse(tagged[0].source).body:
+        assert isinstance(node, ast.Assign), "the parameters cell only assigns values"
+        defaults[node.targets[0].id] = ast.literal_eval(node.value)
+    assert set(defaults) == {"year", "unit"}
+    assert (REPO_ROOT / "params" / str(defaults["year"]) / f"{defaults['unit']}.yaml").is_file()
+    for cell in cells[1:]:
+        source = cell.source
+        tree = ast.parse(source)
+        defined = [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.ClassDef)]
+        assert not defined, f"{path.name}: define functions in src/helpers, not in a notebook"
+        assert "open(" not in source and not re.search(r"\bpd\.read_", source), (
+            f"{path.name}: read data through helpers, not in a notebook"
+        )
+        imports = [n for n in ast.walk(tree) if isinstance(n, ast.Import | ast.ImportFrom)]
+        for node in imports:
+            module = node.module if isinstance(node, ast.ImportFrom) else node.names[0].name
+            assert module == "helpers" or module.startswith("helpers."), (
+                f"{path.name}: notebooks import only helpers (got {module})"
+            )
+
+
+async def _execute(path: Path, cwd: Path, limit: asyncio.Semaphore) -> tuple[str, str | None]:
+    async with limit:
+        nb = _read(path)
+        client = NotebookClient(
+            nb, kernel_name="python3", timeout=300, resources={"metadata": {"path": str(cwd)}}
+        )
+        try:
+            await client.async_execute()
+        except CellExecutionError as exc:
+            return path.name, str(exc).strip().splitlines()[-1]
+        shown = [
+            output
+            for cell in _code_cells(nb)[2:]
+            for output in cell.outputs
+            if output.output_type in ("display_data", "execute_result")
+        ]
+        if not shown or not all("text/html" in output.data for output in shown):
+            return path.name, "a report cell showed no HTML"
+        return path.name, None
+
+
+def _execute_all(cwd: Path) -> dict[str, str]:
+    async def run() -> list[tuple[str, str | None]]:
+        limit = asyncio.Semaphore(3)
+        return await asyncio.gather(*(_execute(p, cwd, limit) for p in NOTEBOOKS))
+
+    return {name: error for name, error in asyncio.run(run()) if error}
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("cwd", ["notebooks", "."], ids=["from-notebooks", "from-repo-root"])
+def test_every_notebook_runs_with_its_defaults(cwd: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("WORKBOOK_ROOT", raising=False)  # as in JupyterLab: the repository's data
+    failures = _execute_all((REPO_ROOT / cwd).resolve())
+    assert failures == {}
+
+
+def _strip_arguments() -> list[str]:
+    config = yaml.safe_load((REPO_ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    hooks = [h for repo in config["repos"] for h in repo["hooks"] if h["id"] == "nbstripout"]
+    assert hooks, ".pre-commit-config.yaml has the nbstripout hook"
+    return [str(a) for a in hooks[0].get("args", [])]
+
+
+@pytest.mark.e2e
+def test_running_and_stripping_gives_back_the_committed_notebook(tmp_path: Path) -> None:
+    """What JupyterLab saves after a run, cleaned by the hook, is what git already has."""
+    if not NBSTRIPOUT.exists():
+        pytest.skip("nbstripout is not installed in .venv")
+    path = REPO_ROOT / "notebooks" / "90_drift.ipynb"
+    nb = _read(path)
+    NotebookClient(
+        nb, kernel_name="python3", timeout=300, resources={"metadata": {"path": str(path.parent)}}
+    ).execute()
+    saved = tmp_path / path.name
+    nbformat.write(nb, saved)
+    assert saved.read_bytes() != path.read_bytes()  # the run left outputs behind
+    subprocess.run([str(NBSTRIPOUT), *_strip_arguments(), str(saved)], check=True)
+    assert saved.read_bytes() == path.read_bytes()

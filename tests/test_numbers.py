@@ -1,0 +1,55 @@
+"""Swedish number formatting (``helpers.numbers``): grouping, decimal comma, minus sign, units."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from helpers.numbers import MINUS, MISSING, decimals_of, format_number, format_with_unit, is_missing
+
+NBSP = "\u00a0"
+
+
+def test_minus_is_the_typographic_minus() -> None:
+    assert MINUS == "\u2212"
+
+
+@pytest.mark.parametrize(
+    ("value", "decimals", "signed", "expected"),
+    [
+        (41575, 0, False, f"41{NBSP}575"),
+        (-1392, 0, False, f"{MINUS}1{NBSP}392"),
+        (76, 0, True, "+76"),
+        (-362, 0, True, f"{MINUS}362"),
+        (0, 0, True, "0"),
+        (-0.4, 0, False, "0"),  # rounds to zero: never "−0"
+        (0.7, 1, False, "0,7"),
+        (1234567.891, 2, False, f"1{NBSP}234{NBSP}567,89"),
+        (5.0, 1, False, "5,0"),
+    ],
+)
+def test_format_number(value: float, decimals: int, signed: bool, expected: str) -> None:
+    text = format_number(value, decimals, signed=signed)
+    # babel may group with U+00A0 or U+202F; both are non-breaking spaces.
+    assert text.replace("\u202f", NBSP) == expected
+
+
+@pytest.mark.parametrize("value", [None, float("nan")])
+def test_missing_values_are_written_out(value: object) -> None:
+    assert is_missing(value)
+    assert format_number(value) == MISSING == "Uppgift saknas"
+    assert format_with_unit(value, "tkr") == MISSING
+
+
+def test_unit_follows_with_a_non_breaking_space() -> None:
+    assert format_with_unit(4, "%") == f"4{NBSP}%"
+    assert format_with_unit(76, "tkr") == f"76{NBSP}tkr"
+    assert format_with_unit(76) == "76"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"), [(3, 0), (3.0, 0), (0.7, 1), (1.25, 2), (1.23456, 2), (math.nan, 0)]
+)
+def test_decimals_of(value: float, expected: int) -> None:
+    assert decimals_of(value) == expected

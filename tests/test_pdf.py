@@ -1,0 +1,123 @@
+"""The report as PDF (``helpers.pdf``) and the print stylesheet behind it, in real Chromium."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+pytest.register_assert_rewrite("browser")
+
+from browser import open_page, require_chromium  # noqa: E402
+
+from helpers import pdf  # noqa: E402
+from helpers.errors import BuildError  # noqa: E402
+
+pytest_plugins = ["browser"]
+
+
+@pytest.fixture(scope="module")
+def printed(built_klk: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    require_chromium()
+    target = tmp_path_factory.mktemp("pdf") / "ut" / "klk.pdf"
+    pdf.print_pdf(built_klk, target)
+    return target
+
+
+@pytest.mark.browser
+def test_pdf_is_a_tagged_a4_document(printed: Path) -> None:
+    data = printed.read_bytes()
+    assert data.startswith(b"%PDF-")
+    assert printed.stat().st_mode & 0o777 == 0o644
+    assert not list(printed.parent.glob(".*.tmp"))
+    pages = len(re.findall(rb"/Type\s*/Page\b", data))
+    assert 10 <= pages <= 60
+    assert b"/StructTreeRoot" in data and b"/MarkInfo" in data  # tagged
+    assert b"/Lang (sv)" in data
+    assert b"/Outlines" in data  # headings as bookmarks
+    box = re.search(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", data)
+    width, height = float(box.group(1)), float(box.group(2))
+    assert abs(width - 595) < 2 and abs(height - 842) < 2  # A4 in points
+
+
+@pytest.mark.browser
+def test_pdf_pages_are_numbered_and_traceable(printed: Path) -> None:
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) saknas")
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(printed), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    pages = text.split("\f")
+    count = len([p for p in pages if p.strip()])
+    assert f"Sida 1 av {count}" in pages[0]
+    assert f"Sida {count} av {count}" in pages[count - 1]
+    assert "fingeravtryck" in pages[1]
+    assert "Sammanfattning" in pages[0] and "Indikatorer som gått åt fel håll" in pages[0]
+
+
+@pytest.mark.browser
+def test_print_stylesheet_keeps_tables_and_charts_whole(built_klk: Path, browser) -> None:
+    opened = open_page(browser, built_klk.resolve().as_uri())
+    page = opened.page
+    try:
+        page.emulate_media(media="print")
+        styles = page.evaluate(
+            """() => {
+                const s = (sel, prop) => getComputedStyle(document.querySelector(sel))[prop];
+                return {
+                    thead: s('.wb-table thead', 'display'),
+                    row: s('.wb-table tbody tr', 'breakInside'),
+                    figure: s('.wb-figure', 'breakInside'),
+                    heading: s('main h3', 'breakAfter'),
+                    data: s('.wb-chart-data', 'display'),
+                    toc: s('.wb-toc', 'breakBefore'),
+                };
+            }"""
+        )
+        assert styles == {
+            "thead": "table-header-group",  # repeated on every page
+            "row": "avoid",
+            "figure": "avoid",
+            "heading": "avoid",
+            "data": "none",
+            "toc": "page",
+        }
+        page_rules = page.evaluate(
+            """() => [...document.styleSheets].flatMap(s => [...s.cssRules])
+                .flatMap(r => r.cssRules ? [...r.cssRules] : [r])
+                .filter(r => r instanceof CSSPageRule).map(r => r.cssText).join(' ')"""
+        )
+        assert "counter(page)" in page_rules and "counter(pages)" in page_rules
+        assert "size: a4" in page_rules.lower()
+    finally:
+        page.context.close()
+
+
+def test_missing_chromium_is_a_swedish_build_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pdf, "CHROMIUM", tmp_path / "finns-inte" / "chromium")
+    monkeypatch.setenv("PATH", str(tmp_path))
+    report = tmp_path / "klk.html"
+    report.write_text("<!DOCTYPE html><html lang='sv'><title>x</title></html>", encoding="utf-8")
+    with pytest.raises(BuildError, match="Chromium saknas"):
+        pdf.print_pdf(report, tmp_path / "klk.pdf")
+    assert not (tmp_path / "klk.pdf").exists()
+
+
+def test_missing_report_is_a_build_error(tmp_path: Path) -> None:
+    with pytest.raises(BuildError, match="finns inte"):
+        pdf.print_pdf(tmp_path / "saknas.html", tmp_path / "saknas.pdf")
+
+
+def test_print_command_blocks_the_network_and_tags_the_pdf(tmp_path: Path) -> None:
+    command = pdf.print_command(
+        Path("/usr/bin/chromium"), tmp_path / "a.html", tmp_path / "a.pdf", tmp_path / "p"
+    )
+    assert "--host-resolver-rules=MAP * ~NOTFOUND" in command
+    assert "--export-tagged-pdf" in command and "--no-pdf-header-footer" in command
+    assert f"--user-data-dir={tmp_path / 'p'}" in command
+    assert command[-1] == (tmp_path / "a.html").as_uri()

@@ -1,0 +1,82 @@
+"""The Sammanfattning (``helpers.summary``), computed from the KLK 2016 data."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from helpers.paths import Project
+from helpers.summary import summarise, summary_html
+from helpers.unit_data import UnitData, load_unit
+
+try:
+    from conftest import copy_inputs
+except ImportError:  # tests/ imported as a package
+    from tests.conftest import copy_inputs
+
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return copy_inputs(tmp_path_factory.mktemp("summary") / "ws")
+
+
+@pytest.fixture(scope="module")
+def klk(inputs: Path) -> UnitData:
+    return load_unit(2016, "klk", Project(inputs))
+
+
+def test_figures_come_from_the_data(klk: UnitData) -> None:
+    s = summarise(klk)
+    assert s.goals_by_assessment == {
+        "uppfyllt": 0,
+        "delvis uppfyllt": 0,
+        "ej uppfyllt": 3,
+        "ej bedömt": 5,
+    }
+    assert sum(s.activities_by_status.values()) == len(klk.table("aktiviteter"))
+    assert s.activities_by_status["genomförd"] == 15
+    assert (s.result, s.deviation, s.forecast_result) == (76, 76, -362)
+    assert {m.indicator for m in s.wrong_direction} >= {"Placering på kommunrankingen"}
+    for move in s.wrong_direction:
+        change = move.latest[1] - move.earlier[1]
+        assert (move.direction == "ökande" and change < 0) or (
+            move.direction == "minskande" and change > 0
+        )
+
+
+def test_summary_page_reads_first_and_whole(klk: UnitData) -> None:
+    out = summary_html(klk)
+    assert out.startswith('<section class="wb-summary-page"')
+    assert '<h2 id="sammanfattning">Sammanfattning</h2>' in out
+    lead = re.search(r'<p class="wb-lead">(.*?)</p>', out).group(1)
+    assert "överskott på 76\u00a0tkr mot tilldelad ram 2016" in lead
+    assert "Av 8 mål bedöms 3 som ej uppfyllda; 5 saknar bedömning." in lead
+    assert "15 av 26 aktiviteter är genomförda." in lead
+    # Budget: result, deviation and forecast with sign; the deficit marked in text and colour.
+    assert "+76\u00a0tkr</strong> (överskott)" in out
+    assert '<strong class="neg">\u2212362\u00a0tkr</strong>' in out
+    # Assessments: symbol and word, never only colour.
+    assert '<span class="wb-symbol" aria-hidden="true">✘</span> Ej uppfyllt</span>:' in out
+    # Indicators that moved the wrong way: a table with caption, linked to their goals.
+    assert "<caption" in out and 'scope="col"' in out
+    assert re.search(r'<a href="#mal-[a-z0-9-]+">K[FS]-mål\u00a0\d+</a>', out)
+
+
+def test_a_deficit_is_called_a_deficit(inputs: Path, tmp_path: Path) -> None:
+    import shutil
+
+    root = tmp_path / "ws"
+    shutil.copytree(inputs, root)
+    drift = root / "data" / "2016" / "klk" / "drift.csv"
+    text = drift.read_text(encoding="utf-8")
+    drift.write_text(
+        text.replace("Kostnader,kostnader,42539,45299,", "Kostnader,kostnader,42539,46299,"),
+        encoding="utf-8",
+    )
+    data = load_unit(2016, "klk", Project(root))
+    assert summarise(data).result == -924
+    out = summary_html(data)
+    assert "ett underskott på 924\u00a0tkr" in out
+    assert '<strong class="neg">\u2212924\u00a0tkr</strong> (underskott)' in out

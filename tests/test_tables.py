@@ -1,0 +1,82 @@
+"""Accessible tables (``helpers.tables``): caption, header cells with scope, no empty cell."""
+
+from __future__ import annotations
+
+import re
+
+from helpers.numbers import MISSING
+from helpers.tables import Cell, TableSpecHtml, render_table
+
+
+def _table(**kwargs) -> TableSpecHtml:
+    table = TableSpecHtml(
+        caption="Nyckeltal <2016>",
+        columns=["Nyckeltal", "2015", "2016"],
+        numeric_columns=frozenset({1, 2}),
+        **kwargs,
+    )
+    table.add("Invånare", [Cell("9 052", ("num",)), Cell("", ("num",))])
+    table.add("Underskott", [Cell("−18", ("num", "neg")), Cell("   ")], ("wb-total",))
+    return table
+
+
+def test_caption_and_scoped_header_cells() -> None:
+    out = render_table(_table())
+    assert "<caption>Nyckeltal &lt;2016&gt;</caption>" in out
+    assert out.count('<th scope="col"') == 3
+    assert out.count('<th scope="row">') == 2
+    assert '<th scope="col" class="num">2015</th>' in out
+    assert "<thead>" in out and "<tbody>" in out
+
+
+def test_no_cell_is_empty() -> None:
+    out = render_table(_table())
+    cells = re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", out)
+    assert all(re.sub(r"<[^>]+>", "", c).strip() for c in cells)
+    assert out.count(MISSING) == 2
+
+
+def test_classes_links_notes_and_escaping() -> None:
+    table = _table(note="Källa: Kolada")
+    table.add("A & B", [Cell("KF-mål 1", ("nowrap",), link="#mal-kf1"), Cell("x", strong=True)])
+    out = render_table(table)
+    assert '<td class="num neg">−18</td>' in out
+    assert '<tr class="wb-total">' in out
+    assert '<th scope="row">A &amp; B</th>' in out
+    assert '<td class="nowrap"><a href="#mal-kf1">KF-mål 1</a></td>' in out
+    assert "<td><strong>x</strong></td>" in out
+    assert '<p class="wb-table-note">Källa: Kolada</p>' in out
+
+
+def test_table_scrolls_in_a_named_focusable_region() -> None:
+    out = render_table(_table())
+    assert out.startswith(
+        '<div class="wb-table-wrap" role="region" aria-label="Tabell: Nyckeltal &lt;2016&gt;" '
+        'tabindex="0"><table class="wb-table">'
+    )
+
+
+def test_hidden_caption_is_still_a_caption() -> None:
+    out = render_table(_table(caption_hidden=True))
+    assert '<caption class="wb-visually-hidden">' in out
+
+
+def test_empty_row_header_is_written_out() -> None:
+    table = TableSpecHtml(caption="T", columns=["Rad", "Värde"])
+    table.add(" ", [Cell("1")])
+    assert f'<th scope="row">{MISSING}</th>' in render_table(table)
+
+
+def test_indicator_cells_share_their_indicators_decimals() -> None:
+    import pandas as pd
+
+    from helpers.goals import indicator_cell, indicator_decimals
+
+    values = pd.DataFrame({"värde": [5.8, 6.0, float("nan")], "jämförelse": [6.1, 6.4, None]})
+    decimals = indicator_decimals(values)
+    assert decimals == 1
+    assert indicator_cell(6.0, 6.4, "", "%", decimals) == "6,0\u00a0% (medel 6,4\u00a0%)"
+    assert indicator_cell(float("nan"), 6.4, "Ingen mätning gjordes", "%", decimals) == (
+        "Ingen mätning gjordes"
+    )
+    assert indicator_cell(float("nan"), float("nan"), "", "%", decimals) == MISSING
