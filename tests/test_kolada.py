@@ -11,6 +11,7 @@ makes any real ``requests`` call fail the test.
 from __future__ import annotations
 
 import argparse
+import csv
 import io
 import json
 from collections.abc import Iterator
@@ -25,19 +26,9 @@ import requests
 
 from helpers import kolada
 from helpers.errors import DataError, ParameterError
-from helpers.kolada import (
-    Change,
-    Client,
-    KoladaError,
-    KoladaUnavailable,
-    KoladaValue,
-    Target,
-    apply_changes,
-    compute_changes,
-    format_number,
-    load_mapping,
-    parse_response,
-)
+from helpers.kolada_api import Client, KoladaError, KoladaUnavailable, KoladaValue, parse_response
+from helpers.kolada_changes import Change, Target, apply_changes, compute_changes, format_number
+from helpers.kolada_mapping import load_mapping
 
 FIXTURES = Path(__file__).parent / "fixtures" / "kolada"
 TODAY = date(2024, 5, 2)
@@ -600,7 +591,7 @@ def test_workbook_kolada_offline_without_cache_changes_nothing(
     from helpers import cli
 
     offline = FakeSession(fail=requests.ConnectionError("Name or service not known"))
-    monkeypatch.setattr(kolada.requests, "Session", lambda: offline)
+    monkeypatch.setattr(requests, "Session", lambda: offline)
     before = snapshot(project / "data")
 
     status = cli.main(["kolada", "--year", "2016", "--unit", "klk", "--yes"])
@@ -616,7 +607,7 @@ def test_workbook_kolada_offline_without_cache_changes_nothing(
 
 
 def test_command_http_error_changes_nothing(project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(kolada.requests, "Session", lambda: FakeSession(status={"N00090": 500}))
+    monkeypatch.setattr(requests, "Session", lambda: FakeSession(status={"N00090": 500}))
     before = snapshot(project / "data")
     with pytest.raises(KoladaError, match="fel 500.*Ingenting ändrades"):
         kolada.command(args(yes=True))
@@ -647,3 +638,41 @@ def test_units_come_from_params_and_the_mapping_filters_them(
 def test_unknown_unit_is_a_parameter_error(project: Path) -> None:
     with pytest.raises(ParameterError, match="Enheten xyz har ingen data för 2016"):
         kolada.command(args(unit="xyz"))
+
+
+# --------------------------------------------------------------------------- end to end
+
+
+def test_fetched_value_reaches_the_report_with_its_source(
+    workspace: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The real KLK 2016 data: an emptied cell is filled from Kolada and the goal table shows
+    the value, formatted the Swedish way, with *Källa: Kolada, hämtad …* under it."""
+    from helpers.report import goals_of, key_figures
+    from helpers.unit_data import load_unit
+
+    # Keep the rows of the real mapping that have recorded responses (or no KPI at all).
+    mapping = workspace / "data" / "kolada.csv"
+    recorded = {p.name.split("_")[0] for p in FIXTURES.glob("*.json")}
+    header, *rows = read(mapping).splitlines(keepends=True)
+    kept = [row for row in rows if next(csv.reader([row]))[2] in recorded | {""}]
+    assert any(row.startswith("indikator,kf1_befolkning,N01951,") for row in kept)
+    write(mapping, header + "".join(kept))
+
+    values_file = unit_file(workspace, "indikatorvarden.csv")
+    before = read(values_file)
+    assert "kf1_befolkning,2016,9052,,\n" in before
+    write(values_file, before.replace("kf1_befolkning,2016,9052,,\n", "kf1_befolkning,2016,,,\n"))
+
+    status = kolada.run(args(unit="klk"), session=FakeSession(), stdin=io.StringIO(""), today=TODAY)
+    assert status == 0
+    after = read(values_file)
+    assert "kf1_befolkning,2016,9052,,,2024-05-02\n" in after
+    assert "kf1_befolkning,2015,8893,,,\n" in after  # typed by hand, no --yes: history intact
+    assert "2 värden som skrivits in för hand skrevs inte över" in capsys.readouterr().out
+
+    data = load_unit(2016, "klk")
+    html = goals_of(data, "kommunfullmäktige").data
+    assert "Källa: Kolada, hämtad 2024-05-02" in html
+    assert "9\u00a0052" in html  # Swedish thousands separator (a non-breaking space)
+    assert "Källa: Kolada, hämtad 2024-05-02" in key_figures(data).data  # sjukfranvaro 2016

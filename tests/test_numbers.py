@@ -53,3 +53,12 @@ def test_unit_follows_with_a_non_breaking_space() -> None:
 )
 def test_decimals_of(value: float, expected: int) -> None:
     assert decimals_of(value) == expected
+
+
+def test_halves_round_away_from_zero_as_people_round() -> None:
+    from helpers.numbers import MINUS, format_number
+
+    assert format_number(7.25, 1) == "7,3"
+    assert format_number(0.125, 2) == "0,13"
+    assert format_number(-2.5) == MINUS + "3"
+    assert format_number(41574.5) == "41\u00a0575"

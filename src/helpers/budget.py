@@ -61,8 +61,21 @@ def compute_statement(drift: pd.DataFrame) -> BudgetStatement:
     return BudgetStatement(totals, subunits, subunit_sum)
 
 
+def result_word(result: float) -> str | None:
+    """``överskott`` or ``underskott``; None while the amounts to compute it are missing."""
+    if pd.isna(result):
+        return None
+    return "överskott" if result >= 0 else "underskott"
+
+
+MISSING_RESULT = "Resultatet kan inte räknas ut ännu: fyll i beloppen i drift.csv."
+
+
 def typed_sum_mismatches(drift: pd.DataFrame) -> list[tuple[int, str, float, float]]:
-    """Typed ``summa`` cells that differ from the sum of the sub-units: (line, column, typed, sum)."""
+    """Typed ``summa`` cells that differ from the sub-units' sum.
+
+    Each mismatch is (line, column, typed value, computed sum).
+    """
     typed = drift.loc[drift["typ"] == "summa"]
     if typed.empty:
         return []

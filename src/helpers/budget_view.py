@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from helpers.budget import BudgetStatement, compute_statement
+from helpers.budget import MISSING_RESULT, BudgetStatement, compute_statement, result_word
 from helpers.charts import budget_chart
 from helpers.figures import figure_html
 from helpers.numbers import format_number, format_with_unit
@@ -88,9 +88,11 @@ def budget_figure(data: UnitData, statement: BudgetStatement) -> str:
 
 def result_sentence(data: UnitData, statement: BudgetStatement) -> str:
     result = statement.result
-    word = "ett överskott" if result >= 0 else "ett underskott"
+    word = result_word(result)
+    if word is None:
+        return f'<p class="wb-todo">{MISSING_RESULT}</p>'
     return (
-        f'<p class="wb-result">{html.escape(data.info.name)} redovisar {word} på '
+        f'<p class="wb-result">{html.escape(data.info.name)} redovisar ett {word} på '
         f"{format_with_unit(abs(result), 'tkr')} mot tilldelad ram {data.year} "
         f"(avvikelse mot budget {format_number(statement.deviation, signed=True)}\u00a0tkr).</p>"
     )

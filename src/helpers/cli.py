@@ -22,21 +22,19 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def parser() -> argparse.ArgumentParser:
+def parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The command line. With ``only``, just that subcommand's module is imported: a no-op
+    rebuild should not pay for pandas being imported by commands that are not running."""
     main_parser = argparse.ArgumentParser(
         prog="workbook", description="Bygg verksamhetsuppföljningen per enhet och år."
     )
     sub = main_parser.add_subparsers(dest="command", required=True, metavar="KOMMANDO")
     for name, module_name, help_text in COMMANDS:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
-            continue  # a command still being written
         command_parser = sub.add_parser(name, help=help_text, description=help_text)
-        module.add_arguments(command_parser)
-        command_parser.set_defaults(func=module.command)
+        if only is None or name == only:
+            module = importlib.import_module(module_name)
+            module.add_arguments(command_parser)
+            command_parser.set_defaults(func=module.command)
     return main_parser
 
 
@@ -51,7 +49,9 @@ def report_error(exc: WorkbookError) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    names = {name for name, _, _ in COMMANDS}
+    args = parser(argv[0] if argv and argv[0] in names else None).parse_args(argv)
     try:
         return int(args.func(args))
     except WorkbookError as exc:

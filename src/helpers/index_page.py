@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from helpers import __version__
+from helpers.budget import result_word
 from helpers.errors import WorkbookError
 from helpers.export import CSS_FILE, write_atomically
 from helpers.goals import ASSESSMENT_SYMBOLS, assessment_slug
@@ -81,9 +82,9 @@ def report_entry(project: Project, year: int, unit: str, report: Path) -> Report
 
 
 def _result_cell(result: float | None) -> str:
-    if result is None:
+    word = None if result is None else result_word(result)
+    if result is None or word is None:
         return f'<td class="num">{MISSING}</td>'
-    word = "överskott" if result >= 0 else "underskott"
     css = "num neg" if result < 0 else "num"
     return f'<td class="{css}">{format_number(result, signed=True)}\u00a0tkr ({word})</td>'
 

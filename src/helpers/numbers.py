@@ -7,6 +7,7 @@ ASCII hyphen for negatives, so the locale's own minus sign (U+2212) is put in it
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_UP, Decimal
 
 from babel.numbers import format_decimal, get_minus_sign_symbol
 
@@ -24,10 +25,12 @@ def format_number(value: float | int | None, decimals: int = 0, *, signed: bool 
     if is_missing(value):
         return MISSING
     pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
-    rounded = round(float(value), decimals)
+    # Half away from zero, as people round (7,25 → 7,3), not Python's round-half-to-even on
+    # binary floats; the shortest repr of the float is the number the analyst typed.
+    rounded = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)
     if rounded == 0:
-        rounded = 0.0  # no "−0"
-    text = format_decimal(abs(rounded), format=pattern, locale=LOCALE)
+        rounded = Decimal(0)  # no "−0"
+    text = format_decimal(abs(rounded), format=pattern, locale=LOCALE, decimal_quantization=False)
     if rounded < 0:
         return MINUS + text
     if signed and rounded > 0:

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from helpers.budget import compute_statement
+from helpers.budget import MISSING_RESULT, compute_statement, result_word
 from helpers.goals import ASSESSMENT_SYMBOLS, STATUS_LABELS, assessment_slug, goal_anchor
-from helpers.numbers import MISSING, decimals_of, format_number, format_with_unit
+from helpers.numbers import MISSING, decimals_of, format_number, format_with_unit, is_missing
 from helpers.schema import ACTIVITY_STATUSES, ASSESSMENTS
 from helpers.tables import Cell, TableSpecHtml, render_table
 from helpers.unit_data import UnitData, period_start
@@ -94,6 +94,8 @@ def summarise(data: UnitData) -> Summary:
 
 def _signed_tkr(value: float) -> str:
     """``+76 tkr`` / ``−362 tkr``, a deficit marked by its minus sign and the ``neg`` class."""
+    if is_missing(value):
+        return "<strong>Uppgift saknas</strong>"
     css = ' class="neg"' if value < 0 else ""
     return f"<strong{css}>{format_number(value, signed=True)}\u00a0tkr</strong>"
 
@@ -163,10 +165,12 @@ def lead_text(data: UnitData, s: Summary) -> str:
     """The summary in three sentences, for the reader who reads nothing else."""
     n_goals = sum(s.goals_by_assessment.values())
     n_activities = sum(s.activities_by_status.values())
-    word = "ett överskott" if s.result >= 0 else "ett underskott"
+    word = result_word(s.result)
     sentences = [
-        f"{html.escape(data.info.name)} redovisar {word} på "
+        f"{html.escape(data.info.name)} redovisar ett {word} på "
         f"{format_with_unit(abs(s.result), 'tkr')} mot tilldelad ram {data.year}."
+        if word
+        else MISSING_RESULT
     ]
     assessed = [
         f"{n} som {key if n == 1 else PLURAL[key]}"
@@ -198,7 +202,7 @@ def summary_html(data: UnitData) -> str:
     s = summarise(data)
     n_goals = sum(s.goals_by_assessment.values())
     n_activities = sum(s.activities_by_status.values())
-    result_word = "överskott" if s.result >= 0 else "underskott"
+    word = result_word(s.result)
     forecast_label = f"Prognos per {html.escape(data.params.forecast_date or 'delår')}"
     parts = [
         '<section class="wb-summary-page" aria-labelledby="sammanfattning">',
@@ -208,7 +212,9 @@ def summary_html(data: UnitData) -> str:
         '<section class="wb-summary-card" aria-labelledby="sammanfattning-ekonomi">',
         '<h3 id="sammanfattning-ekonomi">Ekonomi</h3>',
         '<dl class="wb-keyfigures">',
-        f"<dt>Resultat mot tilldelad ram</dt><dd>{_signed_tkr(s.result)} ({result_word})</dd>",
+        f"<dt>Resultat mot tilldelad ram</dt><dd>{_signed_tkr(s.result)}"
+        + (f" ({word})" if word else "")
+        + "</dd>",
         f"<dt>Avvikelse mot budget</dt><dd>{_signed_tkr(s.deviation)}</dd>",
         f"<dt>{forecast_label}</dt><dd>{_signed_tkr(s.forecast_result)}</dd>",
         "</dl>",
