@@ -21,15 +21,9 @@ from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
+from helpers.pdf import CHROMIUM, CHROMIUM_BASE_FLAGS
+
+CHROMIUM_ARGS = list(CHROMIUM_BASE_FLAGS)
 # The WCAG 2.0 and 2.1 level A and AA rule sets of axe-core.
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 DESKTOP = {"width": 1280, "height": 900}

@@ -18,14 +18,18 @@ from helpers.errors import BuildError
 
 CHROMIUM = Path("/usr/bin/chromium")
 TIMEOUT_SECONDS = 120
-CHROMIUM_FLAGS = (
-    "--headless",
+# What Debian's Chromium needs here to start headless as root without reaching for the network.
+CHROMIUM_BASE_FLAGS = (
     "--no-sandbox",
     "--disable-gpu",
     "--disable-background-networking",
     "--disable-component-update",
     "--no-first-run",
     "--disable-sync",
+)
+CHROMIUM_FLAGS = (
+    "--headless",
+    *CHROMIUM_BASE_FLAGS,
     "--disable-extensions",
     "--host-resolver-rules=MAP * ~NOTFOUND",
     "--no-pdf-header-footer",
