@@ -60,7 +60,7 @@ def assessment_html(assessment: str) -> str:
 def activity_table(activities: pd.DataFrame, year: int) -> str:
     table = TableSpecHtml(
         caption=f"Aktivitetsplan {year}",
-        columns=["Aktivitet", "Beskrivning", "Slutdatum", "Ansvarig", "Status"],
+        columns=["Aktivitet", "Beskrivning", "Slutdatum", "Ansvarig", "Status?"],
     )
     for _, row in activities.iterrows():
         status = row["statuskommentar"] or STATUS_LABELS[row["status"]]
