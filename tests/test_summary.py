@@ -80,3 +80,14 @@ def test_a_deficit_is_called_a_deficit(inputs: Path, tmp_path: Path) -> None:
     out = summary_html(data)
     assert "ett underskott på 924\u00a0tkr" in out
     assert '<strong class="neg">\u2212924\u00a0tkr</strong> (underskott)' in out
+
+
+def test_a_draft_year_lists_the_texts_still_to_be_written(workspace: Path) -> None:
+    from helpers.new_year import new_year
+
+    new_year(2017, 2016, "klk", Project.current())
+    data = load_unit(2017, "klk")
+    html_text = summary_html(data)
+    assert "Utkast:" in html_text
+    assert "<code>text/framtid.md</code>" in html_text
+    assert "Utkast:" not in summary_html(load_unit(2016, "klk"))

@@ -144,13 +144,15 @@ def run(
             if _ask(console, stdin, len(overwrites)):
                 accepted += overwrites
             else:
-                _say(console, f"{len(overwrites)} inskrivna värden lämnades orörda.")
+                _say(
+                    console, f"{_values(len(overwrites))} som skrivits in för hand lämnades orörda."
+                )
         else:
             _say(
                 console,
-                f"{len(overwrites)} värden som skrivits in för hand skrevs inte över: ingen kunde "
-                "tillfrågas (indata kommer inte från en terminal). Kör med --yes för att skriva "
-                "över dem.",
+                f"{_values(len(overwrites))} som skrivits in för hand skrevs inte över: "
+                "ingen kunde tillfrågas (indata kommer inte från en terminal). "
+                "Kör med --yes för att skriva över dem.",
             )
 
     by_file: dict[Path, list[Change]] = {}
@@ -159,7 +161,7 @@ def run(
     for path, file_changes in by_file.items():
         shown = display_path(path, project.root)
         apply_changes(path, file_changes, shown)
-        _say(console, f"Skrev {len(file_changes)} värden från Kolada till {shown}.")
+        _say(console, f"Skrev {_values(len(file_changes))} från Kolada till {shown}.")
     if not by_file:
         _say(console, "Ingenting skrevs.")
     return 0
@@ -220,7 +222,7 @@ def _is_terminal(stream: TextIO) -> bool:
 
 def _ask(console: Console, stdin: TextIO, count: int) -> bool:
     console.print(
-        f"Skriva över {count} värden som skrivits in för hand? [j/n] ",
+        f"Skriva över {_values(count)} som skrivits in för hand? [j/n] ",
         end="",
         markup=False,
         highlight=False,
@@ -231,3 +233,8 @@ def _ask(console: Console, stdin: TextIO, count: int) -> bool:
 
 def _say(console: Console, text: str) -> None:
     console.print(text, markup=False, highlight=False, soft_wrap=True)
+
+
+def _values(count: int) -> str:
+    """``1 värde`` / ``3 värden``."""
+    return f"{count} värde" if count == 1 else f"{count} värden"

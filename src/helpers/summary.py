@@ -6,8 +6,6 @@ import html
 from collections import Counter
 from dataclasses import dataclass
 
-import pandas as pd
-
 from helpers.budget import MISSING_RESULT, compute_statement, result_word
 from helpers.goals import ASSESSMENT_SYMBOLS, STATUS_LABELS, assessment_slug, goal_anchor
 from helpers.numbers import MISSING, decimals_of, format_number, format_with_unit, is_missing
@@ -194,6 +192,25 @@ def lead_text(data: UnitData, s: Summary) -> str:
     return '<p class="wb-lead">' + " ".join(sentences) + "</p>"
 
 
+def drafts_notice(data: UnitData) -> str:
+    """For a report still being written: which narrative files hold only an instruction."""
+    from helpers.new_unit import placeholder_files
+
+    drafts = placeholder_files(data.folder)
+    if not drafts:
+        return ""
+    items = "".join(
+        f"<li><code>{html.escape(path.relative_to(data.folder).as_posix())}</code></li>"
+        for path in drafts
+    )
+    count = f"{len(drafts)} text" if len(drafts) == 1 else f"{len(drafts)} texter"
+    folder = f"data/{data.year}/{html.escape(data.info.unit)}/"
+    return (
+        '<div class="wb-todo" role="note"><p><strong>Utkast:</strong> '
+        f"{count} är inte skrivna ännu (i <code>{folder}</code>):</p><ul>{items}</ul></div>"
+    )
+
+
 def _join(parts: list[str]) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " och " + parts[-1]
 
@@ -208,6 +225,7 @@ def summary_html(data: UnitData) -> str:
         '<section class="wb-summary-page" aria-labelledby="sammanfattning">',
         '<h2 id="sammanfattning">Sammanfattning</h2>',
         lead_text(data, s),
+        drafts_notice(data),
         '<div class="wb-summary">',
         '<section class="wb-summary-card" aria-labelledby="sammanfattning-ekonomi">',
         '<h3 id="sammanfattning-ekonomi">Ekonomi</h3>',
@@ -238,11 +256,3 @@ def summary_html(data: UnitData) -> str:
         "</section>",
     ]
     return "".join(parts)
-
-
-def summary_counts_frame(summaries: dict[str, Summary]) -> pd.DataFrame:
-    """One row per unit: for the index page."""
-    rows = []
-    for unit, s in summaries.items():
-        rows.append({"enhet": unit, "resultat": s.result, **s.goals_by_assessment})
-    return pd.DataFrame(rows)
