@@ -1,8 +1,8 @@
-"""Rules that span rows and files of a unit-year: ids, references, years, budget, narrative.
+"""Rules that span rows and files of a unit-year: references, years, budget, narrative.
 
-Cell types and vocabularies are checked while loading (``unit_data.typed_frame``); this module
-checks what only the whole table, or several tables, can tell. Each function returns problems and
-never raises for bad data. Rows are the line numbers in the analyst's file.
+Per-table rules (unique keys, formulas, decimals, goal numbers) are in ``table_checks`` and
+re-exported here, so ``validate`` reaches every rule through this module. Each function returns
+problems and never raises for bad data. Rows are the line numbers in the analyst's file.
 """
 
 from __future__ import annotations
@@ -10,8 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
@@ -20,72 +19,18 @@ from helpers.budget import AMOUNT_COLUMNS, typed_sum_mismatches
 from helpers.errors import DataError, Problem, display_path
 from helpers.narrative import unsafe_html
 from helpers.readers import decode_text
-from helpers.schema import (
-    HISTORY_YEARS,
-    REQUIRED_BUDGET_ROWS,
-    REQUIRED_ROW_TEXTS,
-    REQUIRED_TEXTS,
-    TableSpec,
-)
-from helpers.unit_data import LINE_COLUMN, period_end, period_start
+from helpers.schema import HISTORY_YEARS, REQUIRED_BUDGET_ROWS, REQUIRED_ROW_TEXTS, REQUIRED_TEXTS
+from helpers.table_checks import LoadedTable, is_present
+from helpers.table_checks import decimals_problems as decimals_problems  # re-exported
+from helpers.table_checks import duplicate_keys as duplicate_keys  # re-exported
+from helpers.table_checks import formula_problems as formula_problems  # re-exported
+from helpers.table_checks import goal_number_problems as goal_number_problems  # re-exported
+from helpers.unit_data import period_end, period_start
 
-_FORMULA = re.compile(r"\s*(\S+)\s+-\s+(\S+)\s*")
 _DATE_LIKE = re.compile(r"([0-9]{4})-[0-9]{1,2}-[0-9]{1,2}")
 _BUDGET_LABELS = {"intäkter": "Intäkter", "kostnader": "Kostnader", "ram": "Tilldelad ram"}
-MAX_DECIMALS = 6
 # An activity may end some years after the report (long projects), not decades.
 MAX_YEARS_AHEAD = 10
-
-
-@dataclass(frozen=True)
-class LoadedTable:
-    """A typed table together with the name the analyst knows its file by."""
-
-    spec: TableSpec
-    frame: pd.DataFrame
-    shown_as: str
-
-    def records(self) -> Iterator[tuple[int, pd.Series]]:
-        """(line in the file, row) for every data row."""
-        for _, row in self.frame.iterrows():
-            yield int(row[LINE_COLUMN]), row
-
-
-def _present(value: object) -> bool:
-    return value is not None and value == value and value != ""  # NaN != NaN
-
-
-def _shown(value: object) -> str:
-    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
-
-
-def duplicate_keys(table: LoadedTable) -> list[Problem]:
-    """Rows whose key (e.g. ``mal_id``, or ``indikator_id`` + ``period``) appeared before."""
-    key = table.spec.key
-    if not key:
-        return []
-    first_line: dict[tuple[object, ...], int] = {}
-    problems = []
-    for line, row in table.records():
-        value = tuple(row[name] for name in key)
-        if not all(_present(v) for v in value):
-            continue
-        if value in first_line:
-            described = " med ".join(
-                f"{name} '{_shown(v)}'" for name, v in zip(key, value, strict=True)
-            )
-            problems.append(
-                Problem(
-                    table.shown_as,
-                    f"{described} finns redan på rad {first_line[value]}",
-                    row=line,
-                    column=key[-1],
-                    hint="varje id får bara förekomma en gång: rätta eller ta bort raden",
-                )
-            )
-        else:
-            first_line[value] = line
-    return problems
 
 
 def dangling_references(table: LoadedTable, tables: dict[str, LoadedTable]) -> list[Problem]:
@@ -95,10 +40,10 @@ def dangling_references(table: LoadedTable, tables: dict[str, LoadedTable]) -> l
         target = tables.get(target_stem)
         if target is None:  # not readable: already reported, nothing to compare with
             continue
-        known = {v for v in target.frame[target_column] if _present(v)}
+        known = {v for v in target.frame[target_column] if is_present(v)}
         for line, row in table.records():
             value = row[column]
-            if not _present(value):
+            if not is_present(value):
                 continue
             if target_stem == table.spec.stem and value == row[target_column]:
                 problems.append(
@@ -123,98 +68,6 @@ def dangling_references(table: LoadedTable, tables: dict[str, LoadedTable]) -> l
                         hint=f"rätta id:t eller lägg till raden i {target.shown_as}",
                     )
                 )
-    return problems
-
-
-def formula_problems(figures: LoadedTable) -> list[Problem]:
-    """``beräkning`` must read ``a - b`` with two other key figures' ids."""
-    ids = {v for v in figures.frame["nyckeltal_id"] if _present(v)}
-    problems = []
-    for line, row in figures.records():
-        formula = row["beräkning"]
-        if not _present(formula):
-            continue
-        match = _FORMULA.fullmatch(formula)
-        if not match:
-            problems.append(
-                Problem(
-                    figures.shown_as,
-                    f"beräkningen '{formula}' går inte att läsa",
-                    row=line,
-                    column="beräkning",
-                    hint="skriv två nyckeltal_id med ' - ' emellan, t.ex. medianlon_kvinnor - "
-                    "medianlon_man",
-                )
-            )
-            continue
-        for operand in match.groups():
-            if operand == row["nyckeltal_id"]:
-                message = f"beräkningen använder nyckeltalet '{operand}' självt"
-            elif operand not in ids:
-                message = f"'{operand}' i beräkningen finns inte i {figures.shown_as}"
-            else:
-                continue
-            problems.append(
-                Problem(
-                    figures.shown_as,
-                    message,
-                    row=line,
-                    column="beräkning",
-                    hint="använd nyckeltal_id för två andra nyckeltal i filen",
-                )
-            )
-    return problems
-
-
-def decimals_problems(figures: LoadedTable) -> list[Problem]:
-    """``decimaler`` is a small count of digits."""
-    problems = []
-    for line, row in figures.records():
-        value = row["decimaler"]
-        if _present(value) and not 0 <= value <= MAX_DECIMALS:
-            problems.append(
-                Problem(
-                    figures.shown_as,
-                    f"{_shown(value)} decimaler går inte att visa",
-                    row=line,
-                    column="decimaler",
-                    hint=f"skriv ett heltal från 0 till {MAX_DECIMALS}, eller lämna tom (0)",
-                )
-            )
-    return problems
-
-
-def goal_number_problems(goals: LoadedTable) -> list[Problem]:
-    """A goal number appears once per level (kommunfullmäktige, kommunstyrelsen)."""
-    seen: dict[tuple[object, object], int] = {}
-    problems = []
-    for line, row in goals.records():
-        level, number = row["nivå"], row["nummer"]
-        if not (_present(level) and _present(number)):
-            continue
-        if number < 1:
-            problems.append(
-                Problem(
-                    goals.shown_as,
-                    f"målnumret {_shown(number)} är inte ett positivt heltal",
-                    row=line,
-                    column="nummer",
-                    hint="skriv målets nummer, t.ex. 1",
-                )
-            )
-        elif (level, number) in seen:
-            problems.append(
-                Problem(
-                    goals.shown_as,
-                    f"mål nummer {_shown(number)} för {level} finns redan på rad "
-                    f"{seen[level, number]}",
-                    row=line,
-                    column="nummer",
-                    hint="rätta numret",
-                )
-            )
-        else:
-            seen[level, number] = line
     return problems
 
 
@@ -246,7 +99,7 @@ def year_problems(tables: dict[str, LoadedTable], year: int) -> list[Problem]:
     figures = tables.get("nyckeltalsvarden")
     if figures is not None:
         for line, row in figures.records():
-            if _present(row["år"]):
+            if is_present(row["år"]):
                 value = int(row["år"])
                 label = f"året {value}"
                 problems.append(
@@ -256,7 +109,7 @@ def year_problems(tables: dict[str, LoadedTable], year: int) -> list[Problem]:
     if indicators is not None:
         for line, row in indicators.records():
             period = row["period"]
-            if _present(period):
+            if is_present(period):
                 label = f"perioden {period}"
                 first, last = period_start(period), period_end(period)
                 problems.append(
@@ -272,7 +125,7 @@ def year_problems(tables: dict[str, LoadedTable], year: int) -> list[Problem]:
 def _end_date_problem(shown_as: str, line: int, row: pd.Series, year: int) -> Problem | None:
     """``slutdatum`` is free text, but what looks like a date must be a real, plausible one."""
     text = row["slutdatum"]
-    match = _DATE_LIKE.fullmatch(text) if _present(text) else None
+    match = _DATE_LIKE.fullmatch(text) if is_present(text) else None
     if match is None:
         return None
     try:
@@ -312,7 +165,7 @@ def budget_problems(
     first_of_type: dict[str, int] = {}
     for line, row in drift.records():
         kind = row["typ"]
-        if not _present(kind):
+        if not is_present(kind):
             continue
         if kind in first_of_type and kind != "delverksamhet":
             problems.append(
@@ -329,7 +182,7 @@ def budget_problems(
         if (
             kind == "delverksamhet"
             and subunits is not None
-            and _present(row["post"])
+            and is_present(row["post"])
             and row["post"] not in subunits
         ):
             close = difflib.get_close_matches(str(row["post"]), subunits, n=1)
@@ -377,7 +230,7 @@ def _sign_problems(drift: LoadedTable, line: int, row: pd.Series) -> list[Proble
     problems = []
     for column in AMOUNT_COLUMNS:
         value = row[column]
-        if not _present(value):
+        if not is_present(value):
             continue
         if kind == "intäkter" and value > 0:
             message, hint = "intäkter skrivs med minustecken", f"skriv -{_amount(value)}"
@@ -403,7 +256,7 @@ def required_text_paths(tables: dict[str, LoadedTable]) -> list[str]:
     for stem, id_column, pattern in REQUIRED_ROW_TEXTS:
         table = tables.get(stem)
         if table is not None:
-            paths += [pattern.format(v) for v in table.frame[id_column] if _present(v)]
+            paths += [pattern.format(v) for v in table.frame[id_column] if is_present(v)]
     return paths
 
 
