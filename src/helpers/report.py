@@ -34,9 +34,9 @@ def summary_page(data: UnitData) -> HTML:
     return HTML(summary.summary_html(data))
 
 
-def text(data: UnitData, name: str, fallback_heading: str | None = None) -> HTML:
+def text(data: UnitData, name: str) -> HTML:
     """A narrative section file (``uppdrag.md``, ``framtid.md`` …) with its heading."""
-    return HTML(sections.text_section(data, name, fallback_heading))
+    return HTML(sections.text_section(data, name))
 
 
 def narrative(data: UnitData, name: str) -> HTML:

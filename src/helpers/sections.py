@@ -21,18 +21,13 @@ def section_heading(text: str) -> str:
     return f'<h2 id="{slugify(text)}">{html.escape(text)}</h2>'
 
 
-def text_section(data: UnitData, name: str, fallback_heading: str | None = None) -> str:
+def text_section(data: UnitData, name: str) -> str:
     """A narrative file: its ``#`` heading becomes the section's ``<h2>``, the rest follows."""
     markdown = data.text(name)
     if markdown is None:
-        heading = fallback_heading or name
-        return section_heading(heading) + todo_html(f"text/{name}")
+        return todo_html(f"text/{name}")
     heading, body = split_heading(markdown)
-    parts = (
-        [section_heading(heading or fallback_heading or name)]
-        if (heading or fallback_heading)
-        else []
-    )
+    parts = [section_heading(heading)] if heading else []
     if body.strip():
         parts.append(markdown_to_html(body, top_level=3, id_prefix=slugify(heading or name) + "-"))
     return "".join(parts)
@@ -43,10 +38,7 @@ def narrative_only(data: UnitData, name: str, top_level: int = 3) -> str:
     markdown = data.text(name)
     if markdown is None:
         return todo_html(f"text/{name}")
-    return markdown_to_html(
-        split_heading(markdown)[1] if markdown.lstrip().startswith("# ") else markdown,
-        top_level=top_level,
-    )
+    return markdown_to_html(split_heading(markdown)[1], top_level=top_level)
 
 
 def priorities_html(data: UnitData) -> str:

@@ -7,8 +7,14 @@ from collections import Counter
 from dataclasses import dataclass
 
 from helpers.budget import MISSING_RESULT, compute_statement, result_word
-from helpers.goals import ASSESSMENT_SYMBOLS, STATUS_LABELS, assessment_slug, goal_anchor
-from helpers.numbers import MISSING, decimals_of, format_number, format_with_unit, is_missing
+from helpers.goals import (
+    ASSESSMENT_SYMBOLS,
+    STATUS_LABELS,
+    assessment_slug,
+    goal_anchor,
+    indicator_decimals,
+)
+from helpers.numbers import MISSING, format_number, format_with_unit, is_missing
 from helpers.schema import ACTIVITY_STATUSES, ASSESSMENTS
 from helpers.tables import Cell, TableSpecHtml, render_table
 from helpers.unit_data import UnitData, period_start
@@ -32,6 +38,7 @@ class Movement:
     latest: tuple[str, float]
     unit: str
     direction: str = ""
+    decimals: int = 0  # the indicator's, so the summary shows values as its table does
 
 
 @dataclass(frozen=True)
@@ -71,6 +78,7 @@ def wrong_direction(data: UnitData) -> list[Movement]:
                     (last["period"], float(last["värde"])),
                     indicator["enhet"],
                     direction,
+                    indicator_decimals(values[values["indikator_id"] == indicator["indikator_id"]]),
                 )
             )
     return moves
@@ -126,9 +134,8 @@ def _status_counts(counts: dict[str, int]) -> str:
     return '<ul class="wb-counts">' + "".join(items) + "</ul>" if items else "<p>Inga.</p>"
 
 
-def _measurement(point: tuple[str, float], unit: str) -> str:
-    value = point[1]
-    return f"{format_with_unit(value, unit, decimals_of(value))} ({point[0]})"
+def _measurement(point: tuple[str, float], move: Movement) -> str:
+    return f"{format_with_unit(point[1], move.unit, move.decimals)} ({point[0]})"
 
 
 def movements_table(data: UnitData, moves: list[Movement]) -> str:
@@ -151,8 +158,8 @@ def movements_table(data: UnitData, moves: list[Movement]) -> str:
             move.indicator,
             [
                 Cell(move.direction.capitalize() or MISSING),
-                Cell(_measurement(move.earlier, move.unit), ("num",)),
-                Cell(_measurement(move.latest, move.unit), ("num", "worse")),
+                Cell(_measurement(move.earlier, move), ("num",)),
+                Cell(_measurement(move.latest, move), ("num", "worse")),
                 Cell(goal_text, ("nowrap",), link=f"#{goal_anchor(move.goal_id)}"),
             ],
         )
