@@ -64,11 +64,12 @@ def test_example_has_every_part_of_a_report(data) -> None:
 def test_example_budget_balances(data) -> None:
     drift = data.table("drift")
     statement = compute_statement(drift)
-    net = statement.totals.loc["Nettokostnader"]
+    net, total = statement.row("nettokostnader"), statement.row("summa")
     for column in ("utfall_fg_år", "utfall", "budget", "prognos"):
-        assert net[column] == pytest.approx(statement.subunit_sum[column]), column
-    assert list(statement.subunits.index) == data.subunits
-    assert statement.totals.loc["Tilldelad ram", "budget"] == net["budget"]
+        assert net.value(column) == total.value(column), column
+    assert {c.status for c in statement.comparisons} == {"lika"}
+    assert [p.label for p in statement.parts] == data.subunits
+    assert statement.row("ram").value("budget") == net.value("budget")
     assert statement.result == pytest.approx(150)
     assert not drift[["utfall_fg_år", "utfall", "budget", "prognos"]].isna().any().any()
 

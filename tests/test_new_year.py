@@ -214,3 +214,40 @@ def test_the_new_year_builds_a_report_that_shows_what_to_write(rolled) -> None:
     assert "Driftredovisning 2017" in html
     assert html.count(PLACEHOLDER_MARK) >= 20  # every text still to be written is marked
     assert "Ej påbörjad" in html
+
+
+def test_a_statement_of_another_shape_keeps_its_shape(workspace: Path) -> None:
+    """Nested parts, no prognos, a typed deviation and mkr: carried as they are kept."""
+    from drift_cases import install_drift
+
+    drift = (
+        "post,typ,överordnad,utfall_fg_år,budget,utfall,avvikelse\n"
+        "Äldreomsorg,delverksamhet,,488.3,510.2,519.4,-9.2\n"
+        "Hemtjänst,delverksamhet,Äldreomsorg,120.1,125.0,126.2,-1.2\n"
+        "Särskilt boende,delverksamhet,Äldreomsorg,368.2,385.2,393.2,-8.0\n"
+        "Funktionsstöd,delverksamhet,,201.1,214.6,214.8,-0.2\n"
+    )
+    install_drift(workspace, drift, settings={"belopp": "mkr", "decimaler": 1})
+    old = rows(workspace / "data/2016/klk/drift.csv")
+    assert main(["new-year", "2017", "--from", "2016", "--unit", "klk"]) == 0
+    path = workspace / "data/2017/klk/drift.csv"
+    new = rows(path)
+    assert path.read_text(encoding="utf-8").split("\n")[0] == drift.split("\n")[0]
+    assert [(r["post"], r["typ"], r["överordnad"]) for r in new] == [
+        (r["post"], r["typ"], r["överordnad"]) for r in old
+    ]
+    assert [r["utfall_fg_år"] for r in new] == [r["utfall"] for r in old]
+    assert {(r["budget"], r["utfall"], r["avvikelse"]) for r in new} == {("", "", "")}
+    settings = yaml.safe_load((workspace / "params/2017/klk.yaml").read_text(encoding="utf-8"))
+    assert settings["drift"] == {"belopp": "mkr", "decimaler": 1}
+    drift_problems = [p for p in validate_unit(Project.current(), 2017, "klk") if "drift" in p.file]
+    assert drift_problems == []
+
+
+def test_outcome_is_not_carried_across_a_gap(workspace: Path) -> None:
+    from helpers.new_year import carry_budget
+    from helpers.readers import read_table
+
+    table = read_table(workspace / "data/2016/klk/drift.csv", "drift.csv")
+    assert [r["utfall_fg_år"] for r in carry_budget(table, 1)] == [r["utfall"] for r in table.rows]
+    assert {r["utfall_fg_år"] for r in carry_budget(table, 3)} == {""}

@@ -1,107 +1,261 @@
-"""The operating budget as the report shows it: the statement table and the chart."""
+"""The operating statement as the report shows it: result in words, the table, notes and chart.
+
+Amounts are shown in the unit and with the decimals of the ``drift:`` settings, signed as the
+kommun writes them. Words, signs and colours follow each value *as shown*: a deficit of 0,4 tkr
+shown without decimals is a 0 in balance, not a red "0 (underskott)".
+"""
 
 from __future__ import annotations
 
-import html
+import pandas as pd
 
-from helpers.budget import MISSING_RESULT, BudgetStatement, compute_statement, result_word
+from helpers.budget import (
+    MISSING_RESULT,
+    PART,
+    AmountFormat,
+    Comparison,
+    Statement,
+    StatementRow,
+    result_phrase,
+    statement_of,
+)
+from helpers.budget_settings import DERIVED_COLUMNS
 from helpers.charts import budget_chart
 from helpers.figures import figure_html
-from helpers.numbers import format_number, format_with_unit
+from helpers.markup import Markup, html, join
 from helpers.tables import Cell, TableSpecHtml, render_table
 from helpers.unit_data import UnitData
 
-STRONG_ROWS = {"Nettokostnader", "Tilldelad ram", "Resultat"}
+TOTAL_ROLES = ("nettokostnader", "ram", "resultat")
+MAX_INDENT = 4
+DECIMAL_WORDS = {1: "en decimal", 2: "två decimaler", 3: "tre decimaler"}
 
 
-def _cells(values, *, strong: bool, signed_row: bool = False) -> list[Cell]:
+def labels(data: UnitData, statement: Statement) -> dict[str, str]:
+    """Every column's header and the label of the first column, placeholders filled in."""
+    values = {
+        "år": data.year,
+        "fg_år": data.year - 1,
+        "enhet": data.info.name,
+        "prognosdatum": data.params.forecast_date,
+    }
+    keys = ("post", *statement.columns)
+    return {key: statement.settings.label(key, **values) for key in keys}
+
+
+def _row_classes(row: StatementRow) -> tuple[str, ...]:
+    if row.role in TOTAL_ROLES:
+        return ("wb-total",)
+    if row.role == "summa":
+        return ("wb-sum",)
+    classes = [f"wb-level-{min(row.depth, MAX_INDENT)}"] if row.depth > 1 else []
+    if row.group:
+        classes.append("wb-subtotal")
+    return tuple(classes)
+
+
+def _cells(row: StatementRow, statement: Statement) -> list[Cell]:
+    amounts = statement.format
+    strong = row.role in (*TOTAL_ROLES, "summa") or row.group
     cells = []
-    for column in ("utfall_fg_år", "utfall", "budget", "avvikelse", "prognos"):
-        value = values[column]
+    for column in statement.columns:
+        value = row.value(column)
         # A result is a surplus (+) or deficit (−) in every column; elsewhere only deviations.
-        signed = signed_row or column == "avvikelse"
+        signed = row.role == "resultat" or column in DERIVED_COLUMNS
         classes = ["num"]
-        if signed and value < 0:
+        if signed and amounts.sign(value) < 0:
             classes.append("neg")
-        cells.append(Cell(format_number(value, signed=signed), tuple(classes), strong))
+        cells.append(Cell(amounts.text(value, signed=signed), tuple(classes), strong))
     return cells
 
 
-def statement_table(data: UnitData, statement: BudgetStatement) -> str:
-    year = data.year
-    forecast = (
-        f"Prognos per {data.params.forecast_date}" if data.params.forecast_date else "Prognos"
+def _computed_note(statement: Statement) -> str:
+    """``Avvikelse = budget − utfall; … Nettokostnader, resultat och summa är beräknade.``"""
+    sentences = []
+    for column, (first, second) in DERIVED_COLUMNS.items():
+        if column in statement.columns:
+            a, b = (first, second) if statement.cost_sign > 0 else (second, first)
+            sentences.append(
+                f"{column.capitalize()} = {a} − {b}; ett negativt belopp (−) är ett underskott."
+            )
+    computed = [
+        row.label
+        for row in statement.rows
+        if row.role in ("nettokostnader", "resultat")
+        or (row.role == "summa" and not all(f.typed for f in row.figures.values()))
+    ]
+    if any(row.group for row in statement.rows):
+        computed.insert(len(computed) - (statement.row("summa") is not None), "delsummor")
+    if computed:
+        names = [computed[0]] + [name[:1].lower() + name[1:] for name in computed[1:]]
+        listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " och " + names[-1]
+        sentences.append(f"{listed} är {'beräknad' if len(names) == 1 else 'beräknade'}.")
+    return " ".join(sentences)
+
+
+def _rounding_words(amounts: AmountFormat) -> str:
+    if amounts.decimals == 0:
+        return f"hela {amounts.unit}"
+    return f"{DECIMAL_WORDS.get(amounts.decimals, f'{amounts.decimals} decimaler')}"
+
+
+def comparison_note(comparison: Comparison, statement: Statement, headers: dict[str, str]) -> str:
+    """A figure shown two ways, in words for the reader (no file rows: those are for analysts)."""
+    amounts = statement.format
+    first, second = comparison.first, comparison.second
+    where = f"{comparison.row}, {headers.get(comparison.column, comparison.column)}"
+    shown = (
+        f"{first.name} {amounts.with_unit(first.value)} och {second.name} "
+        f"{amounts.with_unit(second.value)}"
     )
-    table = TableSpecHtml(
-        caption=f"{data.info.name} Drift (tkr)",
-        columns=[
-            f"{data.info.name} Drift",
-            f"Utfall {year - 1}",
-            f"Utfall {year}",
-            f"Budget {year}",
-            "Avvikelse mot budget",
-            forecast,
-        ],
-        numeric_columns=frozenset(range(1, 6)),
-        note="Avvikelse = budget − utfall; ett negativt belopp (−) är ett underskott. "
-        "Nettokostnader, resultat och summa är beräknade.",
-    )
-    for name, row in statement.totals.iterrows():
-        strong = name in STRONG_ROWS
-        table.add(
-            str(name),
-            _cells(row, strong=strong, signed_row=name == "Resultat"),
-            ("wb-total",) if strong else (),
+    if comparison.status == "avrundning":
+        return (
+            f"{where}: {shown} skiljer sig med {amounts.with_unit(comparison.difference)} "
+            "på grund av avrundning."
         )
-    for name, row in statement.subunits.iterrows():
-        table.add(str(name), _cells(row, strong=False))
-    table.add("Summa", _cells(statement.subunit_sum, strong=True), ("wb-sum",))
-    return render_table(table)
+    return f"{where}: {shown} stämmer inte med varandra — rätta drift.csv (se workbook validate)."
 
 
-def budget_figure(data: UnitData, statement: BudgetStatement) -> str:
-    rows = statement.subunits.reset_index().rename(columns={"post": "delverksamhet"})
-    chart = budget_chart(rows[["delverksamhet", "budget", "utfall"]], data.year)
-    over = [n for n, r in statement.subunits.iterrows() if r["avvikelse"] < 0]
+def statement_notes(statement: Statement, headers: dict[str, str]) -> list[tuple[str, bool]]:
+    """Notes under the table: (text, is a problem still to fix)."""
+    amounts = statement.format
+    notes: list[tuple[str, bool]] = []
+    if statement.rounded_in_display:
+        notes.append(
+            (
+                f"Beloppen visas avrundade till {_rounding_words(amounts)}; summor, avvikelser "
+                "och resultat är räknade på de exakta beloppen.",
+                False,
+            )
+        )
+    for comparison in statement.comparisons:
+        if comparison.status == "lika":
+            continue
+        if amounts.shown(comparison.first.value) == amounts.shown(comparison.second.value):
+            continue  # not visible in the report: the rounding note covers it
+        notes.append(
+            (comparison_note(comparison, statement, headers), comparison.status == "motsägelse")
+        )
+    return notes
+
+
+def statement_table(data: UnitData, statement: Statement) -> Markup:
+    """The statement as an accessible table, with the notes that explain its figures."""
+    headers = labels(data, statement)
+    table = TableSpecHtml(
+        caption=f"{headers['post']} ({statement.format.unit})",
+        columns=[headers[key] for key in ("post", *statement.columns)],
+        numeric_columns=frozenset(range(1, len(statement.columns) + 1)),
+        note=_computed_note(statement) or None,
+    )
+    for row in statement.rows:
+        hint = f"(del av {row.parent})" if row.role == PART and row.parent else ""
+        table.add(row.label, _cells(row, statement), _row_classes(row), hint)
+    notes = statement_notes(statement, headers)
+    items = join(
+        html('<li class="wb-todo">{}</li>', text) if problem else html("<li>{}</li>", text)
+        for text, problem in notes
+    )
+    listed = html('<ul class="wb-table-note wb-table-notes">{}</ul>', items) if notes else ""
+    return join([Markup(render_table(table)), listed])  # render_table escapes every cell
+
+
+def budget_figure(data: UnitData, statement: Statement) -> Markup:
+    """Budget against outcome per part of the unit, as a chart with its data as a table."""
+    parts = statement.parts
+    if not parts:
+        return Markup("")
+    amounts = statement.format
+    headers = labels(data, statement) | {
+        key: statement.settings.label(key, år=data.year, fg_år=data.year - 1)
+        for key in ("budget", "utfall")
+    }
+    part_label = statement.settings.label("delverksamhet")
+    rows = pd.DataFrame(
+        {
+            "post": [p.label for p in parts],
+            "budget": [_number(p.value("budget")) for p in parts],
+            "utfall": [_number(p.value("utfall")) for p in parts],
+        }
+    )
+    chart = budget_chart(
+        rows,
+        data.year,
+        unit=amounts.unit,
+        decimals=amounts.decimals,
+        labels=(headers["budget"], headers["utfall"]),
+        part_label=part_label,
+    )
+    over = [p.label for p in parts if amounts.sign(p.value("avvikelse")) < 0]
+    total = statement.row("summa")
+    outcome = "utfallet" if statement.cost_sign > 0 else "nettokostnaden"
     description = (
-        f"Diagram: budget och utfall {data.year} per delverksamhet i tkr. I varje par visar "
-        "den övre, grå stapeln budget och den undre, blå utfall. "
-        f"Totalt {format_with_unit(statement.subunit_sum['utfall'], 'tkr')} i utfall mot "
-        f"{format_with_unit(statement.subunit_sum['budget'], 'tkr')} i budget"
-        + (f"; utfallet var högre än budget för {', '.join(over)}." if over else ".")
+        f"Diagram: budget och utfall {data.year} per {part_label} i {amounts.unit}. I varje par "
+        "visar den övre, grå stapeln budget och den undre, blå utfall. "
+        f"Totalt {amounts.with_unit(total.value('utfall') if total else None)} i utfall mot "
+        f"{amounts.with_unit(total.value('budget') if total else None)} i budget"
+        + (f"; {outcome} var högre än budget för {', '.join(over)}." if over else ".")
     )
     data_table = TableSpecHtml(
-        caption=f"Data: budget och utfall {data.year} (tkr)",
-        columns=["Delverksamhet", f"Budget {data.year}", f"Utfall {data.year}"],
+        caption=f"Data: budget och utfall {data.year} ({amounts.unit})",
+        columns=[part_label[:1].upper() + part_label[1:], headers["budget"], headers["utfall"]],
         numeric_columns=frozenset({1, 2}),
     )
-    for name, row in statement.subunits.iterrows():
+    for part in parts:
         data_table.add(
-            str(name),
+            part.label,
             [
-                Cell(format_number(row["budget"]), ("num",)),
-                Cell(format_number(row["utfall"]), ("num",)),
+                Cell(amounts.text(part.value("budget")), ("num",)),
+                Cell(amounts.text(part.value("utfall")), ("num",)),
             ],
         )
-    return figure_html(chart, description, data_table)
+    return Markup(figure_html(chart, description, data_table))  # figure_html escapes the text
 
 
-def result_sentence(data: UnitData, statement: BudgetStatement) -> str:
-    result = statement.result
-    word = result_word(result)
-    if word is None:
-        return f'<p class="wb-todo">{MISSING_RESULT}</p>'
-    return (
-        f'<p class="wb-result">{html.escape(data.info.name)} redovisar ett {word} på '
-        f"{format_with_unit(abs(result), 'tkr')} mot tilldelad ram {data.year} "
-        f"(avvikelse mot budget {format_number(statement.deviation, signed=True)}\u00a0tkr).</p>"
-    )
+def _number(value: object) -> float | None:
+    return None if value is None else float(value)  # type: ignore[arg-type]
 
 
-def budget_html(data: UnitData) -> str:
-    statement = compute_statement(data.table("drift"))
-    return (
-        result_sentence(data, statement)
-        + statement_table(data, statement)
-        + budget_figure(data, statement)
+def against_what(statement: Statement) -> str:
+    """What the result is measured against: the frame's own name (``tilldelad ram``) or budget."""
+    frame = statement.row("ram")
+    if statement.has_frame and frame is not None:
+        return frame.label[:1].lower() + frame.label[1:]
+    return "budget"
+
+
+def result_words(data: UnitData, statement: Statement) -> str | None:
+    """``Kommunledningskontoret redovisar ett överskott på 76 tkr mot tilldelad ram 2016``.
+
+    Plain text (escaped where it enters HTML); None while the amounts are missing.
+    """
+    phrase = result_phrase(statement.result_of("utfall"), statement.format)
+    if phrase is None:
+        return None
+    return f"{data.info.name} redovisar {phrase} mot {against_what(statement)} {data.year}"
+
+
+def result_sentence(data: UnitData, statement: Statement) -> Markup:
+    """The result in words, with the deviation against budget where there is a frame."""
+    words = result_words(data, statement)
+    if words is None:
+        return html('<p class="wb-todo">{}</p>', MISSING_RESULT)
+    amounts = statement.format
+    deviation = statement.deviation_of("utfall")
+    if statement.has_frame and deviation is not None:
+        words += (
+            f" (avvikelse mot budget {amounts.text(deviation, signed=True)}\u00a0{amounts.unit})"
+        )
+    return html('<p class="wb-result">{}.</p>', words)
+
+
+def budget_html(data: UnitData) -> Markup:
+    """The whole operating-statement section below its heading."""
+    statement = statement_of(data)
+    return join(
+        [
+            result_sentence(data, statement),
+            statement_table(data, statement),
+            budget_figure(data, statement),
+        ]
     )

@@ -71,24 +71,36 @@ def indicator_chart(series: pd.DataFrame, title: str, unit: str = "") -> alt.Lay
     return _configured(layered)
 
 
-def budget_chart(rows: pd.DataFrame, year: int) -> alt.Chart:
-    """Budget against outcome per sub-unit (tkr), side by side.
+def budget_chart(
+    rows: pd.DataFrame,
+    year: int,
+    *,
+    unit: str = "tkr",
+    decimals: int = 0,
+    labels: tuple[str, str] | None = None,
+    part_label: str = "delverksamhet",
+) -> alt.Chart:
+    """Budget against outcome per part of the unit, side by side, in ``unit`` (kr, tkr, mkr).
 
-    ``rows`` has columns ``delverksamhet``, ``budget`` and ``utfall``.
+    ``rows`` has columns ``post``, ``budget`` and ``utfall`` (floats, None where missing), values
+    signed as the kommun writes them; ``labels`` names the two series (default ``Budget 2016``,
+    ``Utfall 2016``). Axis numbers get ``decimals`` decimals when the amounts have them.
     """
-    budget_label, outcome_label = f"Budget {year}", f"Utfall {year}"
+    budget_label, outcome_label = labels or (f"Budget {year}", f"Utfall {year}")
     long = rows.rename(columns={"budget": budget_label, "utfall": outcome_label}).melt(
-        id_vars=["delverksamhet"], value_vars=[budget_label, outcome_label],
-        var_name="mått", value_name="tkr",
+        id_vars=["post"], value_vars=[budget_label, outcome_label],
+        var_name="mått", value_name="belopp",
     )  # fmt: skip
-    order = list(rows["delverksamhet"])
+    long = long.astype({"belopp": "float64"})
+    order = list(rows["post"])
+    axis_format = ",d" if decimals == 0 else f",.{decimals}f"
     chart = (
         alt.Chart(long)
         .mark_bar()
         .encode(
-            y=alt.Y("delverksamhet:N", sort=order, title=None),
+            y=alt.Y("post:N", sort=order, title=None),
             yOffset=alt.YOffset("mått:N", sort=[budget_label, outcome_label]),
-            x=alt.X("tkr:Q", title="tkr", axis=alt.Axis(format=",d")),
+            x=alt.X("belopp:Q", title=unit, axis=alt.Axis(format=axis_format)),
             color=alt.Color(
                 "mått:N",
                 scale=alt.Scale(
@@ -98,7 +110,9 @@ def budget_chart(rows: pd.DataFrame, year: int) -> alt.Chart:
             ),
         )
         .properties(
-            width=WIDTH, height=alt.Step(14), title=f"Budget och utfall {year} per delverksamhet"
+            width=WIDTH,
+            height=alt.Step(14),
+            title=f"Budget och utfall {year} per {part_label}",
         )
     )
     return _configured(chart)

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from helpers import __version__
-from helpers.budget import result_word
+from helpers.budget import AmountFormat, result_word
 from helpers.errors import WorkbookError
 from helpers.export import CSS_FILE, write_atomically
 from helpers.goals import ASSESSMENT_SYMBOLS, assessment_slug
-from helpers.numbers import MISSING, format_number
+from helpers.numbers import MISSING
 from helpers.paths import Project
 from helpers.schema import ASSESSMENTS
 from helpers.summary import NO_ASSESSMENT, summarise
@@ -43,6 +43,7 @@ class ReportEntry:
     pdf_href: str | None
     result: float | None
     goals: dict[str, int] | None
+    amounts: AmountFormat = AmountFormat()  # unit and decimals of the unit's statement
 
 
 def built_reports(project: Project) -> list[tuple[int, str, Path]]:
@@ -78,15 +79,19 @@ def report_entry(project: Project, year: int, unit: str, report: Path) -> Report
         pdf_href,
         summary.result,
         dict(summary.goals_by_assessment),
+        summary.statement.format if summary.statement else AmountFormat(),
     )
 
 
-def _result_cell(result: float | None) -> str:
-    word = None if result is None else result_word(result)
+def _result_cell(result: float | None, amounts: AmountFormat) -> str:
+    """``+76 tkr (överskott)`` in the unit's own amount unit; sign, word and colour follow the
+    value as shown (a result shown as 0 is in balance)."""
+    word = None if result is None else result_word(result, amounts)
     if result is None or word is None:
         return f'<td class="num">{MISSING}</td>'
-    css = "num neg" if result < 0 else "num"
-    return f'<td class="{css}">{format_number(result, signed=True)}\u00a0tkr ({word})</td>'
+    css = "num neg" if amounts.sign(result) < 0 else "num"
+    text = html.escape(f"{amounts.with_unit(result, signed=True)} ({word})")
+    return f'<td class="{css}">{text}</td>'
 
 
 def _goal_header(assessment: str) -> str:
@@ -101,7 +106,7 @@ def _goal_header(assessment: str) -> str:
 def year_table(year: int, entries: list[ReportEntry]) -> str:
     """One year's reports as an accessible table."""
     head = (
-        '<th scope="col">Enhet</th><th scope="col" class="num">Resultat mot ram</th>'
+        '<th scope="col">Enhet</th><th scope="col" class="num">Resultat</th>'
         + "".join(_goal_header(a) for a in ASSESSMENTS)
         + '<th scope="col" class="num">Utan bedömning</th><th scope="col">PDF</th>'
     )
@@ -109,7 +114,7 @@ def year_table(year: int, entries: list[ReportEntry]) -> str:
     for entry in entries:
         name = html.escape(entry.unit_name)
         cells = [f'<th scope="row"><a href="{html.escape(entry.href)}">{name}</a></th>']
-        cells.append(_result_cell(entry.result))
+        cells.append(_result_cell(entry.result, entry.amounts))
         for key in (*ASSESSMENTS, NO_ASSESSMENT):
             value = MISSING if entry.goals is None else str(entry.goals.get(key, 0))
             cells.append(f'<td class="num">{value}</td>')
@@ -125,8 +130,8 @@ def year_table(year: int, entries: list[ReportEntry]) -> str:
         f'<section aria-labelledby="ar-{year}"><h2 id="ar-{year}">{year}</h2>'
         f'<div class="wb-table-wrap" role="region" aria-label="Tabell: Rapporter {year}" '
         'tabindex="0"><table class="wb-table">'
-        f"<caption>Rapporter {year}: resultat mot tilldelad ram (tkr) och mål efter bedömning"
-        "</caption>"
+        f"<caption>Rapporter {year}: resultat (mot ram, eller mot budget) och mål efter "
+        "bedömning</caption>"
         f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div></section>"
     )
 
@@ -140,8 +145,9 @@ def index_html(entries: list[ReportEntry]) -> str:
         body = "".join(year_table(y, [e for e in entries if e.year == y]) for y in years)
         intro = (
             "<p>Alla byggda rapporter, nyaste året först. Resultatet är enhetens resultat mot "
-            "tilldelad ram; ett negativt belopp (−) är ett underskott. Målen räknas efter "
-            "bedömning, som i rapportens sammanfattning.</p>"
+            "tilldelad ram (mot budget för en enhet utan ram), i enhetens egen beloppsenhet; ett "
+            "negativt belopp (−) är ett underskott. Målen räknas efter bedömning, som i "
+            "rapportens sammanfattning.</p>"
         )
     else:
         body = ""

@@ -31,7 +31,7 @@ from helpers.new_unit import (
 from helpers.params import available_units, read_params_file
 from helpers.paths import Project, check_unit, check_year
 from helpers.readers import Table, find_table, read_table
-from helpers.schema import REQUIRED_TEXTS, SPECS, UNIT_TABLES
+from helpers.schema import BUDGET_AMOUNT_COLUMNS, REQUIRED_TEXTS, SPECS, UNIT_TABLES
 from helpers.unit_data import load_unit
 
 # Texts about the year itself: written anew each year from the template's instruction.
@@ -118,12 +118,22 @@ def with_new_period(
     return rows
 
 
-def carry_budget(table: Table) -> list[dict[str, str]]:
-    """Last year's outcome becomes the previous-year column; the new amounts are to be filled."""
-    return [
-        {**row, "utfall_fg_år": row.get("utfall", ""), "utfall": "", "budget": "", "prognos": ""}
-        for row in table.rows
-    ]
+def carry_budget(table: Table, delta: int = 1) -> list[dict[str, str]]:
+    """The statement's rows, structure and columns kept, every amount to be filled in anew.
+
+    Last year's ``utfall`` becomes ``utfall_fg_år`` when the file has that column and the new
+    year is the next one; across a gap it stays empty rather than carry a wrong year's outcome.
+    Typed totals and deviations are amounts too: they are cleared (and computed until retyped).
+    """
+    amounts = [c for c in (*BUDGET_AMOUNT_COLUMNS, "avvikelse") if c in table.columns]
+    carry = "utfall_fg_år" in table.columns and delta == 1
+    rows = []
+    for row in table.rows:
+        new = {**row, **dict.fromkeys(amounts, "")}
+        if carry:
+            new["utfall_fg_år"] = row.get("utfall", "")
+        rows.append(new)
+    return rows
 
 
 def scaffold_tables(project: Project, source: int, target: int, unit: str) -> dict[str, str]:
@@ -141,7 +151,7 @@ def scaffold_tables(project: Project, source: int, target: int, unit: str) -> di
     rows["nyckeltalsvarden"] = with_new_period(
         tables["nyckeltalsvarden"], "nyckeltal_id", "år", figures, target
     )
-    rows["drift"] = carry_budget(tables["drift"])
+    rows["drift"] = carry_budget(tables["drift"], target - source)
     return {stem: csv_text(_columns(tables[stem], stem), rows[stem]) for stem in tables}
 
 

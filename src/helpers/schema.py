@@ -23,8 +23,10 @@ ACTIVITY_STATUSES = (
 GOAL_LEVELS = ("kommunfullmäktige", "kommunstyrelsen")
 DIRECTIONS = ("ökande", "minskande")
 BUDGET_ROW_TYPES = ("intäkter", "kostnader", "ram", "delverksamhet", "summa")
-# Budget rows every drift table needs (the rest are optional or computed).
-REQUIRED_BUDGET_ROWS = ("intäkter", "kostnader", "ram")
+# The amount columns of drift.csv, in the order a report shows them by default. Only ``utfall`` and
+# ``budget`` must be in the file; a kommun that does not publish the others leaves them out.
+BUDGET_AMOUNT_COLUMNS = ("utfall_fg_år", "utfall", "budget", "prognos")
+OPTIONAL_BUDGET_COLUMNS = ("utfall_fg_år", "prognos")
 
 # How far back a value may reach before it is taken for a typing error (e.g. 1016 for 2016).
 HISTORY_YEARS = 30
@@ -134,10 +136,13 @@ UNIT_TABLES: tuple[TableSpec, ...] = (
         (
             Column("post", required=True),
             Column("typ", "choice", required=True, choices=BUDGET_ROW_TYPES),
-            Column("utfall_fg_år", "number"),
-            Column("utfall", "number"),
-            Column("budget", "number"),
-            Column("prognos", "number"),
+            Column("överordnad", optional_column=True),
+            *(
+                Column(name, "number", optional_column=name in OPTIONAL_BUDGET_COLUMNS)
+                for name in BUDGET_AMOUNT_COLUMNS
+            ),
+            # A published deviation, typed as the kommun printed it: checked against the computed.
+            Column("avvikelse", "number", optional_column=True),
         ),
         key=("post",),
     ),

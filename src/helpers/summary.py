@@ -6,7 +6,9 @@ import html
 from collections import Counter
 from dataclasses import dataclass
 
-from helpers.budget import MISSING_RESULT, compute_statement, result_word
+from helpers import markup
+from helpers.budget import MISSING_RESULT, Statement, result_word, statement_of
+from helpers.budget_view import against_what, result_words
 from helpers.goals import (
     ASSESSMENT_SYMBOLS,
     STATUS_LABELS,
@@ -14,7 +16,8 @@ from helpers.goals import (
     goal_anchor,
     indicator_decimals,
 )
-from helpers.numbers import MISSING, format_number, format_with_unit, is_missing
+from helpers.markup import Markup
+from helpers.numbers import MISSING, format_with_unit, is_missing
 from helpers.schema import ACTIVITY_STATUSES, ASSESSMENTS
 from helpers.tables import Cell, TableSpecHtml, render_table
 from helpers.unit_data import UnitData, period_start
@@ -47,10 +50,11 @@ class Summary:
 
     goals_by_assessment: dict[str, int]
     activities_by_status: dict[str, int]
-    result: float
-    deviation: float
-    forecast_result: float
+    result: float  # against the frame (tilldelad ram), or against budget without one
+    deviation: float  # against budget
+    forecast_result: float  # NaN when the statement has no forecast column
     wrong_direction: list[Movement]
+    statement: Statement | None = None
 
 
 def wrong_direction(data: UnitData) -> list[Movement]:
@@ -87,7 +91,7 @@ def wrong_direction(data: UnitData) -> list[Movement]:
 def summarise(data: UnitData) -> Summary:
     goals = Counter(g or NO_ASSESSMENT for g in data.goals["bedömning"])
     activities = Counter(data.table("aktiviteter")["status"])
-    statement = compute_statement(data.table("drift"))
+    statement = statement_of(data)
     return Summary(
         {k: goals.get(k, 0) for k in (*ASSESSMENTS, NO_ASSESSMENT)},
         {k: activities.get(k, 0) for k in ACTIVITY_STATUSES},
@@ -95,15 +99,64 @@ def summarise(data: UnitData) -> Summary:
         statement.deviation,
         statement.forecast_result,
         wrong_direction(data),
+        statement,
     )
 
 
-def _signed_tkr(value: float) -> str:
-    """``+76 tkr`` / ``−362 tkr``, a deficit marked by its minus sign and the ``neg`` class."""
+def _signed_amount(value: float, statement: Statement) -> Markup:
+    """``+76 tkr`` / ``−362 tkr``: a deficit marked by its minus sign and the ``neg`` class.
+
+    Sign and colour follow the value as shown: −0,4 tkr shown without decimals is ``0 tkr``.
+    """
+    amounts = statement.format
     if is_missing(value):
-        return "<strong>Uppgift saknas</strong>"
-    css = ' class="neg"' if value < 0 else ""
-    return f"<strong{css}>{format_number(value, signed=True)}\u00a0tkr</strong>"
+        return markup.html("<strong>{}</strong>", MISSING)
+    text = f"{amounts.text(value, signed=True)}\u00a0{amounts.unit}"
+    if amounts.sign(value) < 0:
+        return markup.html('<strong class="neg">{}</strong>', text)
+    return markup.html("<strong>{}</strong>", text)
+
+
+def economy_card(data: UnitData, s: Summary) -> Markup:
+    """Result, deviation against budget and forecast, as the kommun keeps its statement."""
+    statement = s.statement or statement_of(data)
+    word = result_word(s.result, statement.format)
+    entries = []
+    if statement.has_frame:
+        entries.append(
+            markup.html(
+                "<dt>Resultat mot {}</dt><dd>{}{}</dd>",
+                against_what(statement),
+                _signed_amount(s.result, statement),
+                f" ({word})" if word else "",
+            )
+        )
+        entries.append(
+            markup.html(
+                "<dt>Avvikelse mot budget</dt><dd>{}</dd>", _signed_amount(s.deviation, statement)
+            )
+        )
+    else:
+        entries.append(
+            markup.html(
+                "<dt>Avvikelse mot budget</dt><dd>{}{}</dd>",
+                _signed_amount(s.deviation, statement),
+                f" ({word})" if word else "",
+            )
+        )
+    if "prognos" in statement.columns:
+        entries.append(
+            markup.html(
+                "<dt>Prognos per {}</dt><dd>{}</dd>",
+                data.params.forecast_date or "delår",
+                _signed_amount(s.forecast_result, statement),
+            )
+        )
+    return markup.html(
+        '<section class="wb-summary-card" aria-labelledby="sammanfattning-ekonomi">'
+        '<h3 id="sammanfattning-ekonomi">Ekonomi</h3><dl class="wb-keyfigures">{}</dl></section>',
+        markup.join(entries),
+    )
 
 
 def _goal_counts(counts: dict[str, int]) -> str:
@@ -170,13 +223,9 @@ def lead_text(data: UnitData, s: Summary) -> str:
     """The summary in three sentences, for the reader who reads nothing else."""
     n_goals = sum(s.goals_by_assessment.values())
     n_activities = sum(s.activities_by_status.values())
-    word = result_word(s.result)
-    sentences = [
-        f"{html.escape(data.info.name)} redovisar ett {word} på "
-        f"{format_with_unit(abs(s.result), 'tkr')} mot tilldelad ram {data.year}."
-        if word
-        else MISSING_RESULT
-    ]
+    statement = s.statement or statement_of(data)
+    words = result_words(data, statement)
+    sentences = [f"{words}." if words else MISSING_RESULT]
     assessed = [
         f"{n} som {key if n == 1 else PLURAL[key]}"
         for key, n in s.goals_by_assessment.items()
@@ -196,7 +245,7 @@ def lead_text(data: UnitData, s: Summary) -> str:
         if n_wrong
         else "Ingen indikator har gått åt fel håll sedan föregående mätning."
     )
-    return '<p class="wb-lead">' + " ".join(sentences) + "</p>"
+    return markup.html('<p class="wb-lead">{}</p>', " ".join(sentences))
 
 
 def drafts_notice(data: UnitData) -> str:
@@ -226,24 +275,13 @@ def summary_html(data: UnitData) -> str:
     s = summarise(data)
     n_goals = sum(s.goals_by_assessment.values())
     n_activities = sum(s.activities_by_status.values())
-    word = result_word(s.result)
-    forecast_label = f"Prognos per {html.escape(data.params.forecast_date or 'delår')}"
     parts = [
         '<section class="wb-summary-page" aria-labelledby="sammanfattning">',
         '<h2 id="sammanfattning">Sammanfattning</h2>',
         lead_text(data, s),
         drafts_notice(data),
         '<div class="wb-summary">',
-        '<section class="wb-summary-card" aria-labelledby="sammanfattning-ekonomi">',
-        '<h3 id="sammanfattning-ekonomi">Ekonomi</h3>',
-        '<dl class="wb-keyfigures">',
-        f"<dt>Resultat mot tilldelad ram</dt><dd>{_signed_tkr(s.result)}"
-        + (f" ({word})" if word else "")
-        + "</dd>",
-        f"<dt>Avvikelse mot budget</dt><dd>{_signed_tkr(s.deviation)}</dd>",
-        f"<dt>{forecast_label}</dt><dd>{_signed_tkr(s.forecast_result)}</dd>",
-        "</dl>",
-        "</section>",
+        economy_card(data, s),
         '<section class="wb-summary-card" aria-labelledby="sammanfattning-mal">',
         f'<h3 id="sammanfattning-mal">Mål efter bedömning ({n_goals})</h3>',
         _goal_counts(s.goals_by_assessment),

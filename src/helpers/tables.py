@@ -38,15 +38,21 @@ class TableSpecHtml:
     columns: Sequence[str]
     rows: list[tuple[str, list[Cell]]] = field(default_factory=list)
     row_classes: list[tuple[str, ...]] = field(default_factory=list)
+    # Words read after a row header but not shown, e.g. "(del av Äldreomsorg)" for an indented
+    # row, so the structure that indentation shows is also there for assistive technology.
+    row_hints: list[str] = field(default_factory=list)
     numeric_columns: frozenset[int] = frozenset()
     css_class: str = "wb-table"
     note: str | None = None
     # For a table right under a heading that says the same: the caption is read, not shown.
     caption_hidden: bool = False
 
-    def add(self, header: str, cells: list[Cell], classes: tuple[str, ...] = ()) -> None:
+    def add(
+        self, header: str, cells: list[Cell], classes: tuple[str, ...] = (), hint: str = ""
+    ) -> None:
         self.rows.append((header, cells))
         self.row_classes.append(classes)
+        self.row_hints.append(hint)
 
 
 def _attr(classes: Sequence[str]) -> str:
@@ -69,9 +75,17 @@ def render_table(table: TableSpecHtml) -> str:
         classes = ["num"] if index in table.numeric_columns else []
         out.append(f'<th scope="col"{_attr(classes)}>{html.escape(name)}</th>')
     out.append("</tr></thead><tbody>")
-    for (header, cells), row_classes in zip(table.rows, table.row_classes, strict=True):
+    hints = table.row_hints or [""] * len(table.rows)
+    for (header, cells), row_classes, hint in zip(
+        table.rows, table.row_classes, hints, strict=True
+    ):
         out.append(f"<tr{_attr(row_classes)}>")
-        out.append(f'<th scope="row">{html.escape(header.strip()) or EMPTY}</th>')
+        hidden = (
+            f'<span class="wb-visually-hidden"> {html.escape(hint.strip())}</span>'
+            if hint.strip()
+            else ""
+        )
+        out.append(f'<th scope="row">{html.escape(header.strip()) or EMPTY}{hidden}</th>')
         for cell in cells:
             text = html.escape(cell.text.strip()) or EMPTY
             if cell.link:

@@ -29,6 +29,7 @@ from helpers.readers import (
 from helpers.schema import SHARED_TABLES, SPECS, UNIT_TABLES, Column, TableSpec
 
 LINE_COLUMN = "_rad"
+FILE_COLUMNS = "file_columns"  # key in DataFrame.attrs: the schema columns the file has
 _PERIOD = re.compile(r"([0-9]{4})(?:-([0-9]{4}))?")
 _YEAR = re.compile(r"[0-9]{4}")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -214,6 +215,9 @@ def typed_frame(spec: TableSpec, table: Table) -> tuple[pd.DataFrame, list[Probl
             frame[column.name] = pd.to_numeric(frame[column.name], errors="coerce").astype(
                 "float64"
             )
+    # Every schema column is in the frame (empty where the file lacks an optional one); which
+    # columns the file really has tells a column the analyst left out from one left empty.
+    frame.attrs[FILE_COLUMNS] = tuple(name for name in spec.names if name in table.columns)
     return frame, problems
 
 
@@ -287,6 +291,7 @@ def load_unit(year: int | str, unit: str, project: Project | None = None) -> Uni
 
 
 __all__ = [
+    "FILE_COLUMNS",
     "LINE_COLUMN",
     "SPECS",
     "UnitData",

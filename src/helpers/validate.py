@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from helpers import data_checks
+from helpers.budget_settings import read_drift_settings
 from helpers.data_checks import LoadedTable
 from helpers.errors import DataError, ParameterError, Problem, display_path
 from helpers.params import available_units, available_years, read_report_params
@@ -27,7 +28,9 @@ def validate_unit(project: Project, year: int, unit: str) -> list[Problem]:
     everything wrong in the files comes back as problems.
     """
     year, unit = check_year(year), check_unit(unit)
-    _, problems = read_report_params(year, unit, project)
+    params, problems = read_report_params(year, unit, project)
+    drift_settings, setting_problems = read_drift_settings(project, year, unit)
+    problems += setting_problems
     shared, shared_problems = _load_tables(project, project.data, SHARED_TABLES)
     problems += shared_problems + _shared_rules(shared)
     subunits = _unit_reference(project, unit, shared, problems)
@@ -55,7 +58,14 @@ def validate_unit(project: Project, year: int, unit: str) -> list[Problem]:
     problems += data_checks.year_problems(tables, year)
     if "drift" in tables:
         subunits_file = shared["delverksamheter"].shown_as if "delverksamheter" in shared else ""
-        problems += data_checks.budget_problems(tables["drift"], subunits, unit, subunits_file)
+        problems += data_checks.budget_problems(
+            tables["drift"],
+            subunits,
+            unit,
+            subunits_file,
+            drift_settings,
+            params.forecast_date if params is not None else None,
+        )
     required_texts = data_checks.required_text_paths(tables)
     problems += data_checks.narrative_problems(folder / "text", required_texts, project.root)
     return sorted_problems(problems)

@@ -1,0 +1,410 @@
+"""How a kommun keeps its operating statement: the ``drift:`` settings of a report definition.
+
+The kommun's report definition (``data/rapport.yaml``) may hold a ``drift:`` mapping, and a unit's
+params (``params/<år>/<enhet>.yaml``) a ``drift:`` mapping that overrides it key by key::
+
+    drift:
+      belopp: mkr            # kr, tkr (default) or mkr: the unit of every amount in drift.csv
+      decimaler: 1           # decimals shown; default: as many as the amounts in drift.csv carry
+      kostnader: negativa    # positiva (default: costs +, income −) or negativa (costs −, income +)
+      kolumner: [utfall_fg_år, budget, utfall, avvikelse]   # which columns, in which order
+      rubriker:              # labels; {år}, {fg_år}, {enhet} and {prognosdatum} are filled in
+        summa: Totalt
+
+:func:`parse_drift_settings` turns the merged mapping into :class:`DriftSettings` and Swedish
+problems naming file, row and key; :func:`read_drift_settings` reads and merges the two files.
+Scalars may arrive as the text typed (``"1"``) or as YAML values (``1``); both mean the same.
+"""
+
+from __future__ import annotations
+
+import difflib
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from helpers.errors import Problem, display_path
+from helpers.paths import Project
+from helpers.schema import BUDGET_AMOUNT_COLUMNS
+
+AMOUNT_UNITS = ("kr", "tkr", "mkr")
+MAX_DECIMALS = 3
+SIGN_WORDS = {"positiva": 1, "positiv": 1, "negativa": -1, "negativ": -1}
+# Columns the statement computes; each is ``sign × (first − second)`` of two amount columns.
+DERIVED_COLUMNS: dict[str, tuple[str, str]] = {"avvikelse": ("budget", "utfall")}
+KNOWN_COLUMNS = (*BUDGET_AMOUNT_COLUMNS, *DERIVED_COLUMNS)
+# The columns a report shows when ``kolumner`` is not set (those the file has, in this order).
+STANDARD_COLUMNS = ("utfall_fg_år", "utfall", "budget", "avvikelse", "prognos")
+
+DEFAULT_LABELS: dict[str, str] = {
+    "post": "{enhet} Drift",
+    "utfall_fg_år": "Utfall {fg_år}",
+    "utfall": "Utfall {år}",
+    "budget": "Budget {år}",
+    "avvikelse": "Avvikelse mot budget",
+    "prognos": "Prognos per {prognosdatum}",
+    "nettokostnader": "Nettokostnader",
+    "resultat": "Resultat",
+    "summa": "Summa",
+    "delverksamhet": "delverksamhet",
+}
+PLACEHOLDERS = ("år", "fg_år", "enhet", "prognosdatum")
+KEYS = ("belopp", "decimaler", "kostnader", "kolumner", "rubriker")
+RAPPORT_FILE = "rapport.yaml"
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a setting was written: the file as the analyst knows it, and the line."""
+
+    file: str
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class DriftSettings:
+    """The operating statement's settings (defaults reproduce a tkr statement, costs positive).
+
+    ``decimals`` None means: as many as the amounts in drift.csv carry, so none is rounded away.
+    ``columns`` None means: every column the file has, in :data:`STANDARD_COLUMNS` order.
+    ``cost_sign`` is +1 when costs are written positive (income negative), −1 the other way.
+    """
+
+    unit: str = "tkr"
+    decimals: int | None = None
+    cost_sign: int = 1
+    columns: tuple[str, ...] | None = None
+    labels: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_LABELS))
+    origins: Mapping[str, Origin] = field(default_factory=dict)
+
+    def origin(self, key: str) -> Origin:
+        """Where ``key`` (``kolumner``, ``rubriker.summa`` …) was set; the report file if unset."""
+        return _origin(self.origins, key)
+
+    def label(self, key: str, **values: object) -> str:
+        """A label with its placeholders filled in; ``{prognosdatum}`` unknown gives ``Prognos``."""
+        template = self.labels[key]
+        unknown_date = values.get("prognosdatum") is None
+        if key == "prognos" and unknown_date and template == DEFAULT_LABELS["prognos"]:
+            return "Prognos"
+        filled = {name: "" if values.get(name) is None else values[name] for name in PLACEHOLDERS}
+        return template.format_map(filled).strip()
+
+
+def _origin(origins: Mapping[str, Origin], key: str) -> Origin:
+    while key:
+        if key in origins:
+            return origins[key]
+        key = key.rpartition(".")[0]
+    return origins.get("", Origin(f"data/{RAPPORT_FILE}"))
+
+
+def _problem(origins: Mapping[str, Origin], key: str, message: str, hint: str) -> Problem:
+    where = _origin(origins, key)
+    column = f"drift.{key}" if key else "drift"
+    return Problem(where.file, message, row=where.line, column=column, hint=hint)
+
+
+def _text(value: Any) -> str | None:
+    """A scalar as text (YAML may have typed it); None for a list, mapping or nothing."""
+    if value is None or isinstance(value, (list, dict)):
+        return None
+    if isinstance(value, bool):  # YAML 1.1 reads ja/nej, yes/no, on/off as booleans
+        return None
+    return str(value).strip()
+
+
+def _suggestion(word: str, allowed: tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(word.lower(), allowed, n=1, cutoff=0.6)
+    return f" (menade du '{close[0]}'?)" if close else ""
+
+
+def parse_drift_settings(
+    merged: Mapping[str, Any] | None, origins: Mapping[str, Origin] | None = None
+) -> tuple[DriftSettings, list[Problem]]:
+    """The settings of a ``drift:`` mapping and every problem in it.
+
+    ``merged`` is the kommun's mapping with the unit's keys laid over it; ``origins`` says where
+    each key (``belopp``, ``rubriker.summa``; ``""`` for the mapping itself) was written. A bad
+    value is reported and its default used, so every problem is found in one pass. Never raises.
+    """
+    origins = dict(origins or {})
+    problems: list[Problem] = []
+    if merged is None:
+        return DriftSettings(origins=origins), problems
+    if not isinstance(merged, Mapping):
+        problems.append(
+            _problem(origins, "", "'drift:' ska innehålla nycklar", "skriv t.ex. 'belopp: tkr' "
+                     "på en egen rad under 'drift:', indragen två mellanslag")
+        )  # fmt: skip
+        return DriftSettings(origins=origins), problems
+    for key in merged:
+        if key not in KEYS:
+            problems.append(
+                _problem(
+                    origins,
+                    str(key),
+                    f"nyckeln '{key}' finns inte under 'drift:'{_suggestion(str(key), KEYS)}",
+                    f"använd {', '.join(KEYS)} (se docs/data-format.md)",
+                )
+            )
+    unit = _parse_unit(merged.get("belopp"), origins, problems)
+    decimals = _parse_decimals(merged.get("decimaler"), origins, problems)
+    cost_sign = _parse_sign(merged.get("kostnader"), origins, problems)
+    columns = _parse_columns(merged.get("kolumner"), origins, problems)
+    labels = _parse_labels(merged.get("rubriker"), origins, problems)
+    return DriftSettings(unit, decimals, cost_sign, columns, labels, origins), problems
+
+
+def _parse_unit(value: Any, origins: Mapping[str, Origin], problems: list[Problem]) -> str:
+    if value is None:
+        return "tkr"
+    text = _text(value)
+    if text is not None and text.lower() in AMOUNT_UNITS:
+        return text.lower()
+    shown = text if text is not None else str(value)
+    problems.append(
+        _problem(
+            origins,
+            "belopp",
+            f"'{shown}' är ingen beloppsenhet{_suggestion(shown, AMOUNT_UNITS)}",
+            "skriv kr, tkr eller mkr: den enhet beloppen i drift.csv har",
+        )
+    )
+    return "tkr"
+
+
+def _parse_decimals(
+    value: Any, origins: Mapping[str, Origin], problems: list[Problem]
+) -> int | None:
+    if value is None:
+        return None
+    text = _text(value)
+    if text is not None and text.isdigit() and int(text) <= MAX_DECIMALS:
+        return int(text)
+    problems.append(
+        _problem(
+            origins,
+            "decimaler",
+            f"'{text if text is not None else value}' går inte att använda som antal decimaler",
+            f"skriv ett heltal från 0 till {MAX_DECIMALS}, t.ex. decimaler: 1 för 12,3 mkr, "
+            "eller ta bort raden (då visas så många decimaler som beloppen har)",
+        )
+    )
+    return None
+
+
+def _parse_sign(value: Any, origins: Mapping[str, Origin], problems: list[Problem]) -> int:
+    if value is None:
+        return 1
+    text = _text(value)
+    if text is not None and text.lower() in SIGN_WORDS:
+        return SIGN_WORDS[text.lower()]
+    shown = text if text is not None else str(value)
+    problems.append(
+        _problem(
+            origins,
+            "kostnader",
+            f"'{shown}' säger inte hur kostnader skrivs"
+            + _suggestion(shown, ("positiva", "negativa")),
+            "skriv kostnader: positiva (kostnader utan minustecken, intäkter med) eller "
+            "kostnader: negativa (kostnader med minustecken, intäkter utan)",
+        )
+    )
+    return 1
+
+
+def _parse_columns(
+    value: Any, origins: Mapping[str, Origin], problems: list[Problem]
+) -> tuple[str, ...] | None:
+    if value is None:
+        return None
+    items = value if isinstance(value, list) else None
+    if items is None or not items:
+        problems.append(
+            _problem(
+                origins,
+                "kolumner",
+                "'kolumner' ska vara en lista med kolumnnamn",
+                "skriv t.ex. kolumner: [utfall, budget, avvikelse]",
+            )
+        )
+        return None
+    columns: list[str] = []
+    for item in items:
+        name = _text(item) or ""
+        if name not in KNOWN_COLUMNS:
+            problems.append(
+                _problem(
+                    origins,
+                    "kolumner",
+                    f"kolumnen '{name}' finns inte i driftredovisningen"
+                    + _suggestion(name, KNOWN_COLUMNS),
+                    f"använd {', '.join(KNOWN_COLUMNS)}",
+                )
+            )
+        elif name in columns:
+            problems.append(
+                _problem(
+                    origins,
+                    "kolumner",
+                    f"kolumnen '{name}' står två gånger",
+                    "ta bort den ena",
+                )
+            )
+        else:
+            columns.append(name)
+    return tuple(columns) or None
+
+
+def _parse_labels(
+    value: Any, origins: Mapping[str, Origin], problems: list[Problem]
+) -> dict[str, str]:
+    labels = dict(DEFAULT_LABELS)
+    if value is None:
+        return labels
+    if not isinstance(value, Mapping):
+        problems.append(
+            _problem(
+                origins,
+                "rubriker",
+                "'rubriker' ska innehålla nycklar",
+                "skriv t.ex. 'summa: Totalt' på en egen rad under 'rubriker:'",
+            )
+        )
+        return labels
+    allowed = tuple(DEFAULT_LABELS)
+    for key, label in value.items():
+        where = f"rubriker.{key}"
+        if key not in DEFAULT_LABELS:
+            problems.append(
+                _problem(
+                    origins,
+                    where,
+                    f"rubriken '{key}' finns inte{_suggestion(str(key), allowed)}",
+                    f"använd {', '.join(allowed)}",
+                )
+            )
+            continue
+        text = _text(label)
+        if not text:
+            problems.append(
+                _problem(origins, where, "rubriken är tom", "skriv rubriken eller ta bort raden")
+            )
+            continue
+        unknown = _unknown_placeholders(text)
+        if unknown is not None:
+            problems.append(
+                _problem(
+                    origins,
+                    where,
+                    f"rubriken '{text}' innehåller {unknown}, som inte kan fyllas i",
+                    "använd {år}, {fg_år}, {enhet} eller {prognosdatum} (med klammerparenteser)",
+                )
+            )
+            continue
+        labels[str(key)] = text
+    return labels
+
+
+def _unknown_placeholders(text: str) -> str | None:
+    """The first placeholder of ``text`` that is not one we fill in, or a stray brace."""
+    try:
+        fields = [name for _, name, _, _ in string.Formatter().parse(text) if name is not None]
+    except ValueError:
+        return "en ensam { eller }"
+    for name in fields:
+        if name not in PLACEHOLDERS:
+            return "{" + name + "}"
+    return None
+
+
+# ------------------------------------------------------------------------ reading the two files
+
+
+def _plain(node: yaml.Node) -> Any:
+    """A YAML node as the text typed: scalars as strings, None for an empty value."""
+    if isinstance(node, yaml.MappingNode):
+        return {str(k.value): _plain(v) for k, v in node.value}
+    if isinstance(node, yaml.SequenceNode):
+        return [_plain(item) for item in node.value]
+    if node.style is None and node.value in ("", "~", "null", "Null", "NULL"):
+        return None
+    return node.value
+
+
+def _drift_node(path: Path, shown: str, problems: list[Problem]) -> tuple[int, yaml.Node] | None:
+    """The line of the top-level ``drift:`` key of a YAML file and the node under it, if any."""
+    try:
+        root = yaml.compose(path.read_bytes().decode("utf-8-sig"), Loader=yaml.SafeLoader)
+    except (UnicodeDecodeError, yaml.YAMLError) as exc:
+        if path.name == RAPPORT_FILE:  # a params file is already checked by params.py
+            mark = getattr(exc, "problem_mark", None)
+            problems.append(
+                Problem(
+                    shown,
+                    "filen går inte att läsa som YAML i UTF-8",
+                    row=mark.line + 1 if mark is not None else None,
+                    hint="kontrollera indrag och kolon; jämför med docs/data-format.md",
+                )
+            )
+        return None
+    if not isinstance(root, yaml.MappingNode):
+        return None
+    for key, value in root.value:
+        if isinstance(key, yaml.ScalarNode) and key.value == "drift":
+            return key.start_mark.line + 1, value
+    return None
+
+
+def read_drift_mappings(
+    project: Project, year: int, unit: str
+) -> tuple[dict[str, Any] | None, dict[str, Origin], list[Problem]]:
+    """The kommun's ``drift:`` mapping with the unit's laid over it, and where each key is from.
+
+    Stands in for the report-definition loader until that one reads ``drift:`` itself.
+    """
+    merged: dict[str, Any] | None = None
+    origins: dict[str, Origin] = {}
+    problems: list[Problem] = []
+    for path in (project.data / RAPPORT_FILE, project.params_file(year, unit)):
+        if not path.is_file():
+            continue
+        shown = display_path(path, project.root)
+        found = _drift_node(path, shown, problems)
+        if found is None:
+            continue
+        line, node = found
+        origins[""] = Origin(shown, line)
+        value = _plain(node)
+        if value is None:  # 'drift:' with nothing under it changes nothing
+            continue
+        if not isinstance(value, dict):
+            merged = value
+            continue
+        merged = merged if isinstance(merged, dict) else {}
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            origins[key] = Origin(shown, key_node.start_mark.line + 1)
+            if isinstance(value_node, yaml.MappingNode):
+                for sub_key, _ in value_node.value:
+                    origins[f"{key}.{sub_key.value}"] = Origin(shown, sub_key.start_mark.line + 1)
+            own = value[key]
+            if isinstance(own, dict) and isinstance(merged.get(key), dict):
+                merged[key] = {**merged[key], **own}
+            else:
+                merged[key] = own
+    return merged, origins, problems
+
+
+def read_drift_settings(
+    project: Project, year: int, unit: str
+) -> tuple[DriftSettings, list[Problem]]:
+    """The unit-year's settings and every problem with them (see :func:`parse_drift_settings`)."""
+    merged, origins, problems = read_drift_mappings(project, year, unit)
+    settings, found = parse_drift_settings(merged, origins)
+    return settings, problems + found
