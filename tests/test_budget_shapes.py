@@ -145,7 +145,7 @@ def test_three_nested_levels_have_every_subtotal_computed(workspace: Path) -> No
     tops = [r["post"] for r in rows if not r["överordnad"]]
     total = sum(subtotal(rows, post, "utfall") for post in tops)
     assert cells_of(table, "Summa")[0][1] == shown(total, 0)
-    assert "delsummor och summa är beräknade" in section
+    assert "Delsummor och summa är beräknade." in section
     # The chart compares the unit's own parts: the top level.
     data_table = section[section.index('<details class="wb-chart-data">') :]
     assert [h for _, h, _ in statement_rows(data_table)] == tops
@@ -380,3 +380,44 @@ def test_column_order_and_labels_come_from_the_settings(workspace: Path) -> None
     assert column_headers(section) == headers
     assert statement_rows(section)[-1][1] == "Totalt"
     assert "<caption>Verksamhet (tkr)</caption>" in section
+
+
+# ------------------------------------------------------------------------------- the docs
+
+DOCS = Path(__file__).resolve().parent.parent / "docs" / "data-format.md"
+
+
+def _docs_section(start: str, end: str) -> str:
+    text = DOCS.read_text(encoding="utf-8")
+    return text[text.index(start) : text.index(end, text.index(start))]
+
+
+def test_every_drift_example_in_the_docs_validates(workspace: Path) -> None:
+    import re
+
+    import yaml
+
+    section = _docs_section("### `drift.csv`", "### `internkontroll.csv`")
+    examples = re.findall(r"(?:```yaml\n(.*?)```\s*)?```csv\n(.*?)```", section, re.S)
+    assert len(examples) >= 4
+    for settings, drift in examples:
+        install_drift(
+            workspace, drift, settings=yaml.safe_load(settings)["drift"] if settings else {}
+        )
+        assert validate_unit(Project(workspace), 2016, "klk") == [], drift
+        render(workspace)
+
+
+def test_every_settings_example_in_the_docs_is_valid() -> None:
+    import re
+
+    import yaml
+
+    from helpers.budget_settings import parse_drift_settings
+
+    section = _docs_section("## Driftredovisningens inställningar", "## Vad `workbook validate`")
+    blocks = re.findall(r"```yaml\n(.*?)```", section, re.S)
+    assert len(blocks) >= 2
+    for block in blocks:
+        settings, problems = parse_drift_settings(yaml.safe_load(block)["drift"])
+        assert problems == [], block

@@ -20,250 +20,56 @@ so what the report shows is the typed number rounded once, half away from zero.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import TYPE_CHECKING, Literal
 
 import pandas as pd
 
+from helpers.budget_amounts import (
+    MISSING_RESULT,
+    Amount,
+    AmountFormat,
+    places,
+    result_phrase,
+    result_word,
+    to_amount,
+)
+from helpers.budget_model import (
+    PART,
+    Comparison,
+    Figure,
+    Side,
+    Statement,
+    StatementRow,
+)
 from helpers.budget_settings import DERIVED_COLUMNS, STANDARD_COLUMNS, DriftSettings
-from helpers.numbers import format_number, is_missing
 from helpers.schema import BUDGET_AMOUNT_COLUMNS
 
 if TYPE_CHECKING:
     from helpers.unit_data import UnitData
 
 AMOUNT_COLUMNS = BUDGET_AMOUNT_COLUMNS
-PART = "delverksamhet"
 PUBLISHED_DEVIATION = "avvikelse"  # the optional typed column of drift.csv
-MISSING_RESULT = "Resultatet kan inte räknas ut ännu: fyll i beloppen i drift.csv."
 MAX_INFERRED_DECIMALS = 6
 
-Amount = Decimal | None
-Role = Literal[
-    "intäkter", "kostnader", "nettokostnader", "ram", "resultat", "delverksamhet", "summa"
+__all__ = [
+    "AMOUNT_COLUMNS",
+    "MISSING_RESULT",
+    "PART",
+    "Amount",
+    "AmountFormat",
+    "Comparison",
+    "Figure",
+    "Side",
+    "Statement",
+    "StatementRow",
+    "compute_statement",
+    "part_links",
+    "result_phrase",
+    "result_word",
+    "statement_of",
 ]
-Status = Literal["lika", "avrundning", "motsägelse"]
-
-
-def to_amount(value: object) -> Amount:
-    """A typed cell as an exact decimal: ``41575.0`` → ``Decimal('41575')``; None when empty.
-
-    The shortest repr of the float is the number the analyst typed, so nothing is lost.
-    """
-    if is_missing(value):
-        return None
-    return Decimal(repr(float(value))).normalize()  # type: ignore[arg-type]
-
-
-def places(value: Decimal) -> int:
-    """How many decimals an exact amount has (``0.20`` → 1, ``41575`` → 0)."""
-    exponent = value.normalize().as_tuple().exponent
-    return max(0, -exponent) if isinstance(exponent, int) else 0
-
-
-@dataclass(frozen=True)
-class AmountFormat:
-    """How the statement shows amounts: unit (kr, tkr, mkr) and decimals."""
-
-    unit: str = "tkr"
-    decimals: int = 0
-
-    @property
-    def step(self) -> Decimal:
-        """One unit of the last shown decimal (1 for 0 decimals, 0,1 for one)."""
-        return Decimal(1).scaleb(-self.decimals)
-
-    def shown(self, value: Amount | float) -> Amount:
-        """The value as the report shows it: rounded half away from zero, never −0."""
-        amount = value if isinstance(value, Decimal) or value is None else to_amount(value)
-        if amount is None:
-            return None
-        rounded = amount.quantize(self.step, ROUND_HALF_UP)
-        return rounded if rounded != 0 else Decimal(0)
-
-    def sign(self, value: Amount | float) -> int:
-        """−1, 0 or +1 of the *shown* value: a value shown as 0 has no sign (0 when missing)."""
-        shown = self.shown(value)
-        if shown is None or shown == 0:
-            return 0
-        return 1 if shown > 0 else -1
-
-    def text(self, value: Amount | float, *, signed: bool = False) -> str:
-        """``41 575``, ``−0,2``, ``+76``; ``Uppgift saknas`` when missing."""
-        shown = self.shown(value)
-        return format_number(None if shown is None else float(shown), self.decimals, signed=signed)
-
-    def with_unit(self, value: Amount | float, *, signed: bool = False) -> str:
-        """``76 tkr``, ``−0,2 mkr`` (no-break space before the unit)."""
-        text = self.text(value, signed=signed)
-        return text if self.shown(value) is None else f"{text}\u00a0{self.unit}"
-
-
-@dataclass(frozen=True)
-class Figure:
-    """One cell of the statement.
-
-    ``value`` is what the report shows: the typed amount where the file has one, else the
-    computed one. ``computed`` is what the rows give for a figure the statement computes (None
-    for a plain typed amount, or while a term is missing) and ``terms`` how many rounded amounts
-    it adds up. ``typed`` says the value was written in the file.
-    """
-
-    value: Amount
-    computed: Amount = None
-    terms: int = 1
-    typed: bool = True
-    doubtful: bool = False  # this figure or one it adds up contradicts its own parts
-
-    @property
-    def weight(self) -> int:
-        """Rounded amounts behind ``value``: one if typed (a published figure is rounded once)."""
-        return 1 if self.typed else self.terms
-
-    @property
-    def published(self) -> bool:
-        """A typed value of a figure the statement also computes."""
-        return self.typed and self.value is not None and self.computed is not None
-
-
-@dataclass(frozen=True)
-class StatementRow:
-    """A row of the statement: its label, role, cells by column and place in the tree."""
-
-    key: str
-    label: str
-    role: Role
-    figures: Mapping[str, Figure]
-    line: int | None = None  # the row's line in drift.csv; None for computed rows
-    depth: int = 0  # 0 for the unit's own rows, 1 for its parts, 2 for their parts …
-    parent: str | None = None  # the label of the row this one is a part of
-    lines: tuple[int, ...] = ()  # lines of the typed rows a computed row adds up
-    group: bool = False  # a part with parts of its own: its amounts are subtotals
-
-    def value(self, column: str) -> Amount:
-        figure = self.figures.get(column)
-        return None if figure is None else figure.value
-
-
-@dataclass(frozen=True)
-class Side:
-    """One way of arriving at a figure: its name, value, rows in the file and rounded terms."""
-
-    name: str
-    value: Decimal
-    weight: int
-    lines: tuple[int, ...] = ()
-
-
-@dataclass(frozen=True)
-class Comparison:
-    """A figure the report shows two ways (a published total and the sum of its parts …)."""
-
-    row: str  # the label of the row the figure belongs to
-    column: str
-    first: Side
-    second: Side
-    step: Decimal
-    line: int | None  # where a contradiction is reported
-    follow_up: bool = False  # a part of it contradicts already: judge it once that is fixed
-
-    @property
-    def difference(self) -> Decimal:
-        return abs(self.first.value - self.second.value)
-
-    @property
-    def tolerance(self) -> Decimal:
-        """Differences strictly below this are explained by rounding of the shown amounts."""
-        return (self.first.weight + self.second.weight) * self.step / 2
-
-    @property
-    def largest_accepted(self) -> Decimal:
-        """The largest difference rounding can explain, in shown units (0 for two amounts)."""
-        return (math.ceil(self.tolerance / self.step) - 1) * self.step
-
-    @property
-    def status(self) -> Status:
-        if self.difference == 0:
-            return "lika"
-        return "avrundning" if self.difference < self.tolerance else "motsägelse"
-
-
-@dataclass(frozen=True)
-class Statement:
-    """The computed operating statement of a unit-year, rows in report order."""
-
-    rows: tuple[StatementRow, ...]
-    columns: tuple[str, ...]  # the columns shown, in order (amount and derived columns)
-    amount_columns: tuple[str, ...]  # the amount columns the file has
-    format: AmountFormat
-    cost_sign: int
-    comparisons: tuple[Comparison, ...]
-    settings: DriftSettings = field(default_factory=DriftSettings)
-    rounded_in_display: bool = False  # the file has more decimals than the report shows
-
-    def row(self, key: str) -> StatementRow | None:
-        return next((r for r in self.rows if r.key == key), None)
-
-    @property
-    def parts(self) -> list[StatementRow]:
-        """The unit's own parts (the rows the Summa adds up), in report order."""
-        return [r for r in self.rows if r.role == PART and r.depth == 1]
-
-    @property
-    def net_row(self) -> StatementRow | None:
-        """The unit's net cost: Nettokostnader, or the Summa of a net-only statement."""
-        return self.row("nettokostnader") or self.row("summa")
-
-    @property
-    def has_frame(self) -> bool:
-        """The statement has a Tilldelad ram, so a Resultat against it."""
-        return self.row("resultat") is not None
-
-    def deviation_of(self, column: str) -> Amount:
-        """How much better than budget ``column`` (utfall, prognos) is for the whole unit."""
-        net = self.net_row
-        if net is None or "budget" not in self.amount_columns or column not in net.figures:
-            return None
-        budget, other = net.value("budget"), net.value(column)
-        if budget is None or other is None:
-            return None
-        return self.cost_sign * (budget - other)
-
-    def result_of(self, column: str) -> Amount:
-        """The result in ``column``: against the frame where there is one, else against budget."""
-        result = self.row("resultat")
-        if result is not None:
-            return result.value(column)
-        return self.deviation_of(column)
-
-    @property
-    def result(self) -> float:
-        return _float(self.result_of("utfall"))
-
-    @property
-    def deviation(self) -> float:
-        return _float(self.deviation_of("utfall"))
-
-    @property
-    def forecast_result(self) -> float:
-        if "prognos" not in self.columns:
-            return math.nan
-        return _float(self.result_of("prognos"))
-
-    def as_frame(self) -> pd.DataFrame:
-        """The statement as a table (labels as index, shown columns, exact values as floats)."""
-        return pd.DataFrame(
-            [[_float(row.value(c)) for c in self.columns] for row in self.rows],
-            index=[row.label for row in self.rows],
-            columns=list(self.columns),
-        )
-
-
-def _float(value: Amount) -> float:
-    return math.nan if value is None else float(value)
 
 
 # ------------------------------------------------------------------------------- computation
@@ -615,27 +421,3 @@ def statement_of(data: UnitData) -> Statement:
     if problems:
         raise DataError(problems)
     return compute_statement(data.table("drift"), settings)
-
-
-def result_phrase(result: Amount | float, amounts: AmountFormat) -> str | None:
-    """``ett överskott på 76 tkr``, ``ett underskott på 0,2 mkr`` or ``ett resultat i balans``.
-
-    Follows the value as shown: −0,4 tkr shown with no decimals is 0, in balance. None while the
-    amounts to compute it are missing.
-    """
-    sign = amounts.sign(result) if not is_missing(result) else None
-    if sign is None or amounts.shown(result) is None:
-        return None
-    if sign == 0:
-        return "ett resultat i balans"
-    word = "överskott" if sign > 0 else "underskott"
-    return f"ett {word} på {amounts.with_unit(abs(amounts.shown(result)))}"  # type: ignore[arg-type]
-
-
-def result_word(result: Amount | float, amounts: AmountFormat | None = None) -> str | None:
-    """``överskott``, ``underskott`` or ``i balans`` for the value as shown; None when missing."""
-    amounts = amounts or AmountFormat()
-    if is_missing(result) or amounts.shown(result) is None:
-        return None
-    sign = amounts.sign(result)
-    return "i balans" if sign == 0 else "överskott" if sign > 0 else "underskott"

@@ -39,7 +39,7 @@ def labels(data: UnitData, statement: Statement) -> dict[str, str]:
         "enhet": data.info.name,
         "prognosdatum": data.params.forecast_date,
     }
-    keys = ("post", *statement.columns)
+    keys = dict.fromkeys(("post", *statement.columns, "budget", "utfall"))
     return {key: statement.settings.label(key, **values) for key in keys}
 
 
@@ -78,16 +78,15 @@ def _computed_note(statement: Statement) -> str:
             sentences.append(
                 f"{column.capitalize()} = {a} − {b}; ett negativt belopp (−) är ett underskott."
             )
-    computed = [
-        row.label
-        for row in statement.rows
-        if row.role in ("nettokostnader", "resultat")
-        or (row.role == "summa" and not all(f.typed for f in row.figures.values()))
-    ]
+    computed = [row.label for row in statement.rows if row.role in ("nettokostnader", "resultat")]
     if any(row.group for row in statement.rows):
-        computed.insert(len(computed) - (statement.row("summa") is not None), "delsummor")
+        computed.append("delsummor")
+    total = statement.row("summa")
+    if total is not None and any(not total.figures[c].typed for c in statement.amount_columns):
+        computed.append(total.label)
     if computed:
-        names = [computed[0]] + [name[:1].lower() + name[1:] for name in computed[1:]]
+        names = [computed[0][:1].upper() + computed[0][1:]]
+        names += [name[:1].lower() + name[1:] for name in computed[1:]]
         listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " och " + names[-1]
         sentences.append(f"{listed} är {'beräknad' if len(names) == 1 else 'beräknade'}.")
     return " ".join(sentences)
@@ -166,10 +165,7 @@ def budget_figure(data: UnitData, statement: Statement) -> Markup:
     if not parts:
         return Markup("")
     amounts = statement.format
-    headers = labels(data, statement) | {
-        key: statement.settings.label(key, år=data.year, fg_år=data.year - 1)
-        for key in ("budget", "utfall")
-    }
+    headers = labels(data, statement)
     part_label = statement.settings.label("delverksamhet")
     rows = pd.DataFrame(
         {

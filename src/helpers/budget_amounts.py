@@ -1,0 +1,94 @@
+"""Amounts of the operating statement: exact values, and how the report shows and words them.
+
+Typed amounts become exact decimals (:func:`to_amount`), so sums carry no binary-float error and
+a value is rounded once, when shown. Words, signs and colours follow the value *as shown*
+(:meth:`AmountFormat.sign`): −0,4 tkr shown without decimals is 0 and in balance.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from helpers.numbers import format_number, is_missing
+
+Amount = Decimal | None
+MISSING_RESULT = "Resultatet kan inte räknas ut ännu: fyll i beloppen i drift.csv."
+
+
+def to_amount(value: object) -> Amount:
+    """A typed cell as an exact decimal: ``41575.0`` → ``Decimal('41575')``; None when empty.
+
+    The shortest repr of the float is the number the analyst typed, so nothing is lost.
+    """
+    if is_missing(value):
+        return None
+    return Decimal(repr(float(value))).normalize()  # type: ignore[arg-type]
+
+
+def places(value: Decimal) -> int:
+    """How many decimals an exact amount has (``0.20`` → 1, ``41575`` → 0)."""
+    exponent = value.normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+@dataclass(frozen=True)
+class AmountFormat:
+    """How the statement shows amounts: unit (kr, tkr, mkr) and decimals."""
+
+    unit: str = "tkr"
+    decimals: int = 0
+
+    @property
+    def step(self) -> Decimal:
+        """One unit of the last shown decimal (1 for 0 decimals, 0,1 for one)."""
+        return Decimal(1).scaleb(-self.decimals)
+
+    def shown(self, value: Amount | float) -> Amount:
+        """The value as the report shows it: rounded half away from zero, never −0."""
+        amount = value if isinstance(value, Decimal) or value is None else to_amount(value)
+        if amount is None:
+            return None
+        rounded = amount.quantize(self.step, ROUND_HALF_UP)
+        return rounded if rounded != 0 else Decimal(0)
+
+    def sign(self, value: Amount | float) -> int:
+        """−1, 0 or +1 of the *shown* value: a value shown as 0 has no sign (0 when missing)."""
+        shown = self.shown(value)
+        if shown is None or shown == 0:
+            return 0
+        return 1 if shown > 0 else -1
+
+    def text(self, value: Amount | float, *, signed: bool = False) -> str:
+        """``41 575``, ``−0,2``, ``+76``; ``Uppgift saknas`` when missing."""
+        shown = self.shown(value)
+        return format_number(None if shown is None else float(shown), self.decimals, signed=signed)
+
+    def with_unit(self, value: Amount | float, *, signed: bool = False) -> str:
+        """``76 tkr``, ``−0,2 mkr`` (no-break space before the unit)."""
+        text = self.text(value, signed=signed)
+        return text if self.shown(value) is None else f"{text}\u00a0{self.unit}"
+
+
+def result_phrase(result: Amount | float, amounts: AmountFormat) -> str | None:
+    """``ett överskott på 76 tkr``, ``ett underskott på 0,2 mkr`` or ``ett resultat i balans``.
+
+    Follows the value as shown: −0,4 tkr shown with no decimals is 0, in balance. None while the
+    amounts to compute it are missing.
+    """
+    sign = amounts.sign(result) if not is_missing(result) else None
+    if sign is None or amounts.shown(result) is None:
+        return None
+    if sign == 0:
+        return "ett resultat i balans"
+    word = "överskott" if sign > 0 else "underskott"
+    return f"ett {word} på {amounts.with_unit(abs(amounts.shown(result)))}"  # type: ignore[arg-type]
+
+
+def result_word(result: Amount | float, amounts: AmountFormat | None = None) -> str | None:
+    """``överskott``, ``underskott`` or ``i balans`` for the value as shown; None when missing."""
+    amounts = amounts or AmountFormat()
+    if is_missing(result) or amounts.shown(result) is None:
+        return None
+    sign = amounts.sign(result)
+    return "i balans" if sign == 0 else "överskott" if sign > 0 else "underskott"
