@@ -48,6 +48,27 @@ def _perturb_csv(path: Path, rng: random.Random) -> None:
         csv.writer(handle, delimiter=delimiter, lineterminator="\n").writerows([header, *body])
 
 
+def _balance_drift(path: Path) -> None:
+    """Make the perturbed statement add up again: costs = the parts' sum − income, per column.
+
+    Amounts perturbed one by one no longer agree (Nettokostnader against the Summa of the parts),
+    which ``workbook validate`` rightly refuses.
+    """
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    columns = [c for c in ("utfall_fg_år", "utfall", "budget", "prognos") if c in rows[0]]
+    for column in columns:
+        parts = sum(int(r[column]) for r in rows if r["typ"] == "delverksamhet")
+        income = sum(int(r[column]) for r in rows if r["typ"] == "intäkter")
+        for row in rows:
+            if row["typ"] == "kostnader":
+                row[column] = str(parts - income)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
 def generate(target: Path, units: int, years: list[int], seed: int = 1) -> list[str]:
     """Write ``units`` invented units for each year into ``target``; their ids."""
     source = REPO_ROOT / "data" / str(TEMPLATE_YEAR) / TEMPLATE_UNIT
@@ -87,6 +108,7 @@ def generate(target: Path, units: int, years: list[int], seed: int = 1) -> list[
             shutil.copytree(source, folder)
             for table in folder.glob("*.csv"):
                 _perturb_csv(table, rng)
+            _balance_drift(folder / "drift.csv")
             intro = folder / "text" / "inledning.md"
             intro.write_text(
                 f"> {LABEL}. Siffror och texter är kopierade och slumpvis ändrade.\n\n"

@@ -421,3 +421,22 @@ def test_every_settings_example_in_the_docs_is_valid() -> None:
     for block in blocks:
         settings, problems = parse_drift_settings(yaml.safe_load(block)["drift"])
         assert problems == [], block
+
+
+def test_an_excel_formulas_binary_noise_is_not_shown_as_decimals(workspace: Path) -> None:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["post", "typ", "budget", "utfall"])
+    sheet.append(["Ledning", "delverksamhet", 0.1 + 0.2, 0.3])  # as a formula's cached value
+    sheet.append(["Stöd", "delverksamhet", 1.5, 1.25])
+    install_drift(
+        workspace, "post,typ,budget,utfall\nLedning,delverksamhet,,\nStöd,delverksamhet,,\n"
+    )
+    (workspace / "data/2016/klk/drift.csv").unlink()
+    workbook.save(workspace / "data/2016/klk/drift.xlsx")
+    assert validate_unit(Project(workspace), 2016, "klk") == []
+    section, _ = render(workspace)
+    assert cells_of(statement_rows(section), "Ledning")[:2] == [("num", "0,30"), ("num", "0,30")]
+    assert cells_of(statement_rows(section), "Stöd")[2] == ("num", "+0,25")

@@ -45,6 +45,8 @@ except ImportError:  # tests/ imported as a package
         statement_rows,
     )
 
+pytest.register_assert_rewrite("browser")
+pytest_plugins = ["browser"]
 pytestmark = pytest.mark.e2e
 FIXTURE = Path(__file__).parent / "fixtures" / "drift_units" / "vard_och_omsorg"
 SPEC = yaml.safe_load((FIXTURE / "unit.yaml").read_text(encoding="utf-8"))
@@ -54,7 +56,7 @@ UNIT = SPEC["drift"]["belopp"]
 NAME = SPEC["namn"]
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")  # session: the browser test runs last, after every kernel
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     root = copy_inputs(tmp_path_factory.mktemp("drift_e2e") / "ws")
     unit = install_unit(root, FIXTURE)
@@ -178,3 +180,18 @@ def test_the_chart_is_in_the_kommuns_unit(section: str) -> None:
     parts = [r["post"] for r in ROWS if r["typ"] == "delverksamhet"]
     data = figure[figure.index('<details class="wb-chart-data">') :]
     assert [h for _, h, _ in statement_rows(data)] == parts
+
+
+@pytest.mark.browser
+def test_the_report_has_no_wcag_violations(built: tuple[Path, str], browser) -> None:
+    from browser import DESKTOP, describe_violations, open_page, run_axe
+
+    root, _ = built
+    report = Project(root).report_file(2016, SPEC["enhet"])
+    opened = open_page(browser, report.resolve().as_uri(), DESKTOP)
+    try:
+        violations = run_axe(opened.page)
+        assert violations == [], describe_violations(violations)
+        assert opened.blocked.urls == []
+    finally:
+        opened.page.context.close()

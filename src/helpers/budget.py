@@ -43,8 +43,15 @@ from helpers.budget_model import (
     Statement,
     StatementRow,
 )
-from helpers.budget_settings import DERIVED_COLUMNS, STANDARD_COLUMNS, DriftSettings
+from helpers.budget_settings import (
+    DERIVED_COLUMNS,
+    STANDARD_COLUMNS,
+    DriftSettings,
+    read_drift_settings,
+)
+from helpers.errors import DataError
 from helpers.schema import BUDGET_AMOUNT_COLUMNS
+from helpers.unit_data import FILE_COLUMNS, LINE_COLUMN
 
 if TYPE_CHECKING:
     from helpers.unit_data import UnitData
@@ -77,7 +84,7 @@ __all__ = [
 
 def file_columns(frame: pd.DataFrame) -> tuple[str, ...]:
     """The columns drift.csv has (every schema column when the frame does not say)."""
-    return tuple(frame.attrs.get("file_columns", frame.columns))
+    return tuple(frame.attrs.get(FILE_COLUMNS, frame.columns))
 
 
 def shown_columns(settings: DriftSettings, frame: pd.DataFrame) -> tuple[str, ...]:
@@ -130,7 +137,7 @@ def part_links(frame: pd.DataFrame) -> tuple[dict[str, str | None], list[PartLin
         post = row["post"]
         if not post or post in parents:
             continue
-        lines[post] = int(row["_rad"])
+        lines[post] = int(row[LINE_COLUMN])
         parent = row["överordnad"] if has_parent_column else ""
         parent = parent if isinstance(parent, str) else ""
         reason: Literal["saknas", "sig själv", "inte en del"] | None = None
@@ -212,7 +219,7 @@ class _Builder:
                 continue
             out[column] = Figure(typed, computed, terms, typed=True)
             if computed is not None and row is not None:
-                line = int(row["_rad"])
+                line = int(row[LINE_COLUMN])
                 formula = f"{first} − {second}" if direction > 0 else f"{second} − {first}"
                 self.compare(
                     label, column, Side("avvikelsen", typed, 1, (line,)),
@@ -248,7 +255,7 @@ class _Builder:
                 figures[column] = Figure(computed, computed, terms, False, doubtful)
                 continue
             if computed is not None and typed is not None:
-                line = int(typed["_rad"])
+                line = int(typed[LINE_COLUMN])
                 comparison = self.compare(
                     label, column, Side(name, published, 1, (line,)),
                     Side(part_name, computed, terms, lines), line, doubtful,
@@ -291,7 +298,7 @@ class _Builder:
                 figures = self.typed(row)
             figures = self.with_deviation(figures, row, self.sign, post)
             built[post] = StatementRow(
-                f"del:{post}", post, PART, figures, int(row["_rad"]), depth, parents[post],
+                f"del:{post}", post, PART, figures, int(row[LINE_COLUMN]), depth, parents[post],
                 group=bool(own),
             )  # fmt: skip
             return built[post]
@@ -317,7 +324,7 @@ class _Builder:
         for kind, row in (("intäkter", income), ("kostnader", costs)):
             if row is not None:
                 figures = self.with_deviation(self.typed(row), row, sign, row["post"])
-                rows.append(StatementRow(kind, row["post"], kind, figures, int(row["_rad"])))
+                rows.append(StatementRow(kind, row["post"], kind, figures, int(row[LINE_COLUMN])))
         net_row: StatementRow | None = None
         if rows:
             net_label = settings.label("nettokostnader")
@@ -341,7 +348,7 @@ class _Builder:
                 figures = self.typed(typed_sum)
             sum_row = StatementRow(
                 "summa", label, "summa", self.with_deviation(figures, typed_sum, sign, label),
-                None if typed_sum is None else int(typed_sum["_rad"]),
+                None if typed_sum is None else int(typed_sum[LINE_COLUMN]),
                 lines=tuple(p.line for p in top if p.line is not None),
             )  # fmt: skip
         if net_row is not None and sum_row is not None:
@@ -350,7 +357,7 @@ class _Builder:
         if frame_row is not None:
             figures = self.with_deviation(self.typed(frame_row), frame_row, sign, frame_row["post"])
             rows.append(
-                StatementRow("ram", frame_row["post"], "ram", figures, int(frame_row["_rad"]))
+                StatementRow("ram", frame_row["post"], "ram", figures, int(frame_row[LINE_COLUMN]))
             )
             if net is not None:
                 rows.append(self.result_row(rows[-1], net))
@@ -414,9 +421,6 @@ def statement_of(data: UnitData) -> Statement:
 
     Raises ``DataError`` when the settings are wrong (``workbook validate`` lists the same).
     """
-    from helpers.budget_settings import read_drift_settings
-    from helpers.errors import DataError
-
     settings, problems = read_drift_settings(data.project, data.year, data.info.unit)
     if problems:
         raise DataError(problems)

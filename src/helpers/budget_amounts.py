@@ -19,11 +19,13 @@ MISSING_RESULT = "Resultatet kan inte räknas ut ännu: fyll i beloppen i drift.
 def to_amount(value: object) -> Amount:
     """A typed cell as an exact decimal: ``41575.0`` → ``Decimal('41575')``; None when empty.
 
-    The shortest repr of the float is the number the analyst typed, so nothing is lost.
+    The shortest repr of the float is the number the analyst typed, so nothing they typed is lost.
     """
     if is_missing(value):
         return None
-    return Decimal(repr(float(value))).normalize()  # type: ignore[arg-type]
+    # Rounded to 9 decimals first: an Excel formula's cached value can carry binary noise
+    # (0.30000000000000004), which would otherwise count as 17 decimals to show.
+    return Decimal(repr(round(float(value), 9))).normalize()  # type: ignore[arg-type]
 
 
 def places(value: Decimal) -> int:
