@@ -440,3 +440,63 @@ def test_an_excel_formulas_binary_noise_is_not_shown_as_decimals(workspace: Path
     section, _ = render(workspace)
     assert cells_of(statement_rows(section), "Ledning")[:2] == [("num", "0,30"), ("num", "0,30")]
     assert cells_of(statement_rows(section), "Stöd")[2] == ("num", "+0,25")
+
+
+# ------------------------------------------------------------------ order and typed totals
+
+IN_ORDER = """post,typ,budget,utfall
+Totalt,summa,,
+Ledning,delverksamhet,5400,5350
+Service,delverksamhet,11800,11700
+Kommunbidrag,ram,17200,17200
+"""
+
+
+def test_rows_stand_in_the_order_of_the_file(workspace: Path) -> None:
+    install_drift(workspace, IN_ORDER)
+    assert validate_unit(Project(workspace), 2016, "klk") == []
+    section, _ = render(workspace)
+    rows = csv_rows(IN_ORDER)
+    # Typed rows where they are; the Resultat (computed) after the frame and the net cost.
+    assert [h for _, h, _ in statement_rows(section)] == [r["post"] for r in rows] + ["Resultat"]
+    parts = [r for r in rows if r["typ"] == "delverksamhet"]
+    outcome = sum(amount(r["utfall"]) for r in parts)
+    assert cells_of(statement_rows(section), "Totalt")[0][1] == shown(outcome, 0)
+    frame = amount(rows[-1]["utfall"])
+    assert cells_of(statement_rows(section), "Resultat")[0][1] == shown(
+        frame - outcome, 0, signed=True
+    )
+
+
+TYPED_NET = """post,typ,utfall,budget
+Intäkter,intäkter,-3724,-2256
+Kostnader,kostnader,45299,43907
+Nettokostnader,nettokostnader,{net},41651
+Tilldelad ram,ram,41651,41651
+Resultat,resultat,{result},0
+"""
+
+
+def test_typed_net_cost_and_result_are_checked_and_shown_as_published(workspace: Path) -> None:
+    rows = {r["typ"]: r for r in csv_rows(TYPED_NET.format(net="0", result="0"))}
+    net = amount(rows["intäkter"]["utfall"]) + amount(rows["kostnader"]["utfall"])
+    result = amount(rows["ram"]["utfall"]) - net
+    # Published one off: two amounts and the published one explain a difference of 1 …
+    drift = TYPED_NET.format(net=net + 1, result=result)
+    install_drift(workspace, drift)
+    assert validate_unit(Project(workspace), 2016, "klk") == []
+    section, _ = render(workspace)
+    assert cells_of(statement_rows(section), "Nettokostnader")[0][1] == shown(net + 1, 0)
+    assert any("Nettokostnader" in note and "avrundning" in note for note in notes(section))
+    # … but not 2; and a typed result must follow from the frame and the net cost. (With both
+    # wrong only the net cost is named: the result cannot be judged until it is right.)
+    for net_off, result_off, wrong in ((2, 0, "Nettokostnader,"), (0, 5, "Resultat,")):
+        drift = TYPED_NET.format(net=net + net_off, result=result + result_off)
+        install_drift(workspace, drift)
+        problems = validate_unit(Project(workspace), 2016, "klk")
+        line = next(i for i, text in enumerate(drift.splitlines(), 1) if text.startswith(wrong))
+        assert [(p.row, p.column) for p in problems] == [(line, "utfall")], wrong
+    assert (
+        f"Resultat {result + 5} stämmer inte med Tilldelad ram − Nettokostnader {result}"
+        in problems[0].message
+    )

@@ -20,6 +20,7 @@ so what the report shows is the typed number rounded once, half away from zero.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Literal
@@ -240,29 +241,47 @@ class _Builder:
         self.comparisons.append(comparison)
         return comparison
 
-    def subtotal(
-        self, label: str, parts: list[StatementRow], typed: pd.Series | None, name: str,
-        part_name: str,
-    ) -> dict[str, Figure]:  # fmt: skip
-        """The sum of ``parts`` per amount column, with the typed (published) figure if any."""
+    def settle(
+        self,
+        label: str,
+        computed: Mapping[str, tuple[Amount, int, bool]],
+        typed: pd.Series | None,
+        names: tuple[str, str],
+        lines: tuple[int, ...],
+    ) -> dict[str, Figure]:
+        """Cells of a figure the statement computes: (value, terms, doubtful) per column, with the
+        typed (published) value where the file has one, compared with the computed one.
+
+        ``names`` name the published and the computed figure in messages and notes.
+        """
         figures: dict[str, Figure] = {}
-        lines = tuple(p.line for p in parts if p.line is not None)
         for column in self.amounts:
-            computed, terms = _sum([p.figures[column] for p in parts])
-            doubtful = any(p.figures[column].doubtful for p in parts)
+            value, terms, doubtful = computed.get(column, (None, 0, False))
             published = to_amount(typed[column]) if typed is not None else None
             if published is None:
-                figures[column] = Figure(computed, computed, terms, False, doubtful)
+                figures[column] = Figure(value, value, terms, False, doubtful)
                 continue
-            if computed is not None and typed is not None:
+            if value is not None and typed is not None:
                 line = int(typed[LINE_COLUMN])
                 comparison = self.compare(
-                    label, column, Side(name, published, 1, (line,)),
-                    Side(part_name, computed, terms, lines), line, doubtful,
+                    label, column, Side(names[0], published, 1, (line,)),
+                    Side(names[1], value, terms, lines), line, doubtful,
                 )  # fmt: skip
                 doubtful = doubtful or comparison.status == "motsägelse"
-            figures[column] = Figure(published, computed, terms, True, doubtful)
+            figures[column] = Figure(published, value, terms, True, doubtful)
         return figures
+
+    def subtotal(
+        self, label: str, parts: list[StatementRow], typed: pd.Series | None,
+        names: tuple[str, str],
+    ) -> dict[str, Figure]:  # fmt: skip
+        """The sum of ``parts`` per amount column, with the typed (published) figure if any."""
+        computed = {}
+        for column in self.amounts:
+            value, terms = _sum([p.figures[column] for p in parts])
+            computed[column] = (value, terms, any(p.figures[column].doubtful for p in parts))
+        lines = tuple(p.line for p in parts if p.line is not None)
+        return self.settle(label, computed, typed, names, lines)
 
     # -- rows
 
@@ -291,9 +310,8 @@ class _Builder:
             row = rows[post]
             own = [build(child, depth + 1) for child in children.get(post, [])]
             if own:
-                figures = self.subtotal(
-                    post, own, row, f"delsumman för {post}", f"summan av raderna under {post}"
-                )
+                names = (f"delsumman för {post}", f"summan av raderna under {post}")
+                figures = self.subtotal(post, own, row, names)
             else:
                 figures = self.typed(row)
             figures = self.with_deviation(figures, row, self.sign, post)
@@ -315,96 +333,157 @@ class _Builder:
             walk(root)
         return ordered
 
+    def typed_row(self, row: pd.Series | None) -> StatementRow | None:
+        """A row written with its own amounts (intäkter, kostnader, ram)."""
+        if row is None:
+            return None
+        label, kind = row["post"], row["typ"]
+        figures = self.with_deviation(self.typed(row), row, self.sign, label)
+        return StatementRow(kind, label, kind, figures, int(row[LINE_COLUMN]))
+
+    def net_row(self, terms: list[StatementRow], typed: pd.Series | None) -> StatementRow | None:
+        """Nettokostnader = intäkter + kostnader; a typed ``nettokostnader`` row is compared."""
+        if not terms and typed is None:
+            return None
+        label = typed["post"] if typed is not None else self.settings.label("nettokostnader")
+        if terms:
+            other = " + ".join(t.label for t in terms)
+            figures = self.subtotal(label, terms, typed, (label, other))
+        else:
+            figures = self.settle(label, {}, typed, (label, ""), ())
+        return StatementRow(
+            "nettokostnader", label, "nettokostnader",
+            self.with_deviation(figures, typed, self.sign, label),
+            None if typed is None else int(typed[LINE_COLUMN]),
+            lines=tuple(t.line for t in terms if t.line is not None),
+        )  # fmt: skip
+
+    def sum_row(self, top: list[StatementRow], typed: pd.Series | None) -> StatementRow | None:
+        """Summa = the unit's own parts; a typed ``summa`` row is compared."""
+        if not top and typed is None:
+            return None
+        label = typed["post"] if typed is not None else self.settings.label("summa")
+        figures = self.subtotal(label, top, typed, ("summan", "radernas summa"))
+        return StatementRow(
+            "summa", label, "summa", self.with_deviation(figures, typed, self.sign, label),
+            None if typed is None else int(typed[LINE_COLUMN]),
+            lines=tuple(p.line for p in top if p.line is not None),
+        )  # fmt: skip
+
+    def result_row(
+        self, frame_row: StatementRow, net: StatementRow, typed: pd.Series | None
+    ) -> StatementRow:
+        """Resultat = ram − nettokostnad (ram + nettokostnad with costs negative)."""
+        label = typed["post"] if typed is not None else self.settings.label("resultat")
+        computed: dict[str, tuple[Amount, int, bool]] = {}
+        for column in self.amounts:
+            frame_figure, net_figure = frame_row.figures[column], net.figures[column]
+            value = (
+                None
+                if frame_figure.value is None or net_figure.value is None
+                else frame_figure.value - self.sign * net_figure.value
+            )
+            terms = frame_figure.weight + net_figure.weight
+            computed[column] = (value, terms, net_figure.doubtful)
+        formula = f"{frame_row.label} {'−' if self.sign > 0 else '+'} {net.label}"
+        lines = tuple(line for line in (frame_row.line, net.line) if line is not None)
+        figures = self.settle(label, computed, typed, (label, formula), lines or net.lines)
+        # A result is better the higher it is, whichever way costs are written.
+        return StatementRow(
+            "resultat", label, "resultat", self.with_deviation(figures, typed, -1, label),
+            None if typed is None else int(typed[LINE_COLUMN]),
+        )  # fmt: skip
+
     def build(self) -> Statement:
-        frame, sign, settings = self.frame, self.sign, self.settings
-        income, costs = _first(frame, "intäkter"), _first(frame, "kostnader")
-        frame_row, typed_sum = _first(frame, "ram"), _first(frame, "summa")
+        frame = self.frame
+        income = self.typed_row(_first(frame, "intäkter"))
+        costs = self.typed_row(_first(frame, "kostnader"))
+        frame_row = self.typed_row(_first(frame, "ram"))
         parts = self.parts()
-        rows: list[StatementRow] = []
-        for kind, row in (("intäkter", income), ("kostnader", costs)):
-            if row is not None:
-                figures = self.with_deviation(self.typed(row), row, sign, row["post"])
-                rows.append(StatementRow(kind, row["post"], kind, figures, int(row[LINE_COLUMN])))
-        net_row: StatementRow | None = None
-        if rows:
-            net_label = settings.label("nettokostnader")
-            figures = {}
-            for column in self.amounts:
-                value, terms = _sum([r.figures[column] for r in rows])
-                figures[column] = Figure(value, value, terms, typed=False)
-            net_row = StatementRow(
-                "nettokostnader", net_label, "nettokostnader",
-                self.with_deviation(figures, None, sign, net_label),
-                lines=tuple(r.line for r in rows if r.line is not None),
-            )  # fmt: skip
-            rows.append(net_row)
         top = [p for p in parts if p.depth == 1]
-        sum_row: StatementRow | None = None
-        if top or typed_sum is not None:
-            label = typed_sum["post"] if typed_sum is not None else settings.label("summa")
-            if top:
-                figures = self.subtotal(label, top, typed_sum, "summan", "radernas summa")
-            else:
-                figures = self.typed(typed_sum)
-            sum_row = StatementRow(
-                "summa", label, "summa", self.with_deviation(figures, typed_sum, sign, label),
-                None if typed_sum is None else int(typed_sum[LINE_COLUMN]),
-                lines=tuple(p.line for p in top if p.line is not None),
-            )  # fmt: skip
+        net_row = self.net_row([r for r in (income, costs) if r], _first(frame, "nettokostnader"))
+        sum_row = self.sum_row(top, _first(frame, "summa"))
         if net_row is not None and sum_row is not None:
             self.compare_net_with_sum(net_row, sum_row)
         net = net_row or sum_row
-        if frame_row is not None:
-            figures = self.with_deviation(self.typed(frame_row), frame_row, sign, frame_row["post"])
-            rows.append(
-                StatementRow("ram", frame_row["post"], "ram", figures, int(frame_row[LINE_COLUMN]))
-            )
-            if net is not None:
-                rows.append(self.result_row(rows[-1], net))
-        rows += parts
-        if sum_row is not None:
-            rows.append(sum_row)
+        typed_result = _first(frame, "resultat")
+        result = None
+        if frame_row is not None and net is not None:
+            result = self.result_row(frame_row, net, typed_result)
+        elif typed_result is not None:
+            result = self.typed_row(typed_result)
         return Statement(
-            tuple(rows),
-            shown_columns(settings, frame),
+            tuple(_in_file_order(income, costs, net_row, frame_row, result, parts, sum_row)),
+            shown_columns(self.settings, frame),
             self.amounts,
             self.format,
-            sign,
+            self.sign,
             tuple(self.comparisons),
-            settings,
+            self.settings,
             inferred_decimals(frame) > self.format.decimals,
         )
 
     def compare_net_with_sum(self, net: StatementRow, total: StatementRow) -> None:
+        """Nettokostnader and the Summa of the parts are the same figure, reached two ways."""
         for column in self.amounts:
             a, b = net.figures[column], total.figures[column]
             if a.value is None or b.value is None:
                 continue
             name = "summan" if b.typed else "radernas summa"
             lines = (total.line,) if b.typed and total.line is not None else total.lines
+            net_lines = (net.line,) if a.typed and net.line is not None else net.lines
             self.compare(
                 total.label, column, Side(name, b.value, b.weight, lines),
-                Side(net.label, a.value, a.weight, net.lines),
-                total.line if b.typed else (total.lines or net.lines or (None,))[0],
-                b.doubtful,
+                Side(net.label, a.value, a.weight, net_lines),
+                total.line if b.typed else (total.lines or net_lines or (None,))[0],
+                a.doubtful or b.doubtful,
             )  # fmt: skip
 
-    def result_row(self, frame_row: StatementRow, net: StatementRow) -> StatementRow:
-        label = self.settings.label("resultat")
-        figures: dict[str, Figure] = {}
-        for column in self.amounts:
-            frame_figure, net_figure = frame_row.figures[column], net.figures[column]
-            terms = frame_figure.weight + net_figure.weight
-            value = (
-                None
-                if frame_figure.value is None or net_figure.value is None
-                else frame_figure.value - self.sign * net_figure.value
-            )
-            figures[column] = Figure(value, value, terms, typed=False)
-        # A result is better the higher it is, whichever way costs are written.
-        return StatementRow(
-            "resultat", label, "resultat", self.with_deviation(figures, None, -1, label)
-        )
+
+def _in_file_order(
+    income: StatementRow | None,
+    costs: StatementRow | None,
+    net: StatementRow | None,
+    frame_row: StatementRow | None,
+    result: StatementRow | None,
+    parts: list[StatementRow],
+    total: StatementRow | None,
+) -> list[StatementRow]:
+    """The rows in the order of the file, as the kommun publishes them.
+
+    Typed rows stand at their line; each part is followed by its own parts; a computed row
+    follows the last row it is computed from (Nettokostnader after intäkter and kostnader, the
+    Summa after the parts, Resultat after the frame and the net cost).
+    """
+    blocks: list[tuple[float, list[StatementRow]]] = []
+
+    def place(row: StatementRow | None, after: list[float]) -> float | None:
+        if row is None:
+            return None
+        key = float(row.line) if row.line is not None else max(after, default=0.0) + 0.5
+        blocks.append((key, [row]))
+        return key
+
+    keys = [place(income, []), place(costs, [])]
+    net_key = place(net, [k for k in keys if k is not None])
+    frame_key = place(frame_row, [])
+    for index, root in enumerate(parts):
+        if root.depth == 1:
+            blocks.append((float(root.line or 0), parts[index : _end_of_subtree(parts, index)]))
+    part_lines = [float(p.line) for p in parts if p.line is not None]
+    total_key = place(total, part_lines)
+    net_like = net_key if net_key is not None else total_key
+    place(result, [k + 0.1 for k in (frame_key, net_like) if k is not None])
+    blocks.sort(key=lambda block: block[0])
+    return [row for _, rows in blocks for row in rows]
+
+
+def _end_of_subtree(parts: list[StatementRow], start: int) -> int:
+    """The index after the last descendant of ``parts[start]`` in the pre-ordered ``parts``."""
+    end = start + 1
+    while end < len(parts) and parts[end].depth > parts[start].depth:
+        end += 1
+    return end
 
 
 def compute_statement(drift: pd.DataFrame, settings: DriftSettings | None = None) -> Statement:

@@ -78,11 +78,21 @@ def _computed_note(statement: Statement) -> str:
             sentences.append(
                 f"{column.capitalize()} = {a} − {b}; ett negativt belopp (−) är ett underskott."
             )
-    computed = [row.label for row in statement.rows if row.role in ("nettokostnader", "resultat")]
-    if any(row.group for row in statement.rows):
+
+    def computed_in(row: StatementRow | None) -> bool:
+        return row is not None and any(
+            not row.figures[c].typed for c in statement.amount_columns if c in row.figures
+        )
+
+    computed = [
+        row.label
+        for row in (statement.row("nettokostnader"), statement.row("resultat"))
+        if row is not None and computed_in(row)
+    ]
+    if any(row.group and computed_in(row) for row in statement.rows):
         computed.append("delsummor")
     total = statement.row("summa")
-    if total is not None and any(not total.figures[c].typed for c in statement.amount_columns):
+    if total is not None and computed_in(total):
         computed.append(total.label)
     if computed:
         names = [computed[0][:1].upper() + computed[0][1:]]

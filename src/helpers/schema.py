@@ -22,7 +22,16 @@ ACTIVITY_STATUSES = (
 )
 GOAL_LEVELS = ("kommunfullmäktige", "kommunstyrelsen")
 DIRECTIONS = ("ökande", "minskande")
-BUDGET_ROW_TYPES = ("intäkter", "kostnader", "ram", "delverksamhet", "summa")
+BUDGET_ROW_TYPES = (
+    "intäkter",
+    "kostnader",
+    "ram",
+    "delverksamhet",
+    "summa",
+    # Figures the statement computes, typed only to show them as published (and be checked).
+    "nettokostnader",
+    "resultat",
+)
 # The amount columns of drift.csv, in the order a report shows them by default. Only ``utfall`` and
 # ``budget`` must be in the file; a kommun that does not publish the others leaves them out.
 BUDGET_AMOUNT_COLUMNS = ("utfall_fg_år", "utfall", "budget", "prognos")
