@@ -500,3 +500,12 @@ def test_typed_net_cost_and_result_are_checked_and_shown_as_published(workspace:
         f"Resultat {result + 5} stämmer inte med Tilldelad ram − Nettokostnader {result}"
         in problems[0].message
     )
+
+
+def test_a_negative_frame_is_named_whatever_the_kommun_calls_it(workspace: Path) -> None:
+    install_drift(
+        workspace, IN_ORDER.replace("Kommunbidrag,ram,17200,", "Kommunbidrag,ram,-17200,")
+    )
+    problems = validate_unit(Project(workspace), 2016, "klk")
+    assert [(p.row, p.column) for p in problems] == [(5, "budget")]
+    assert "ramen (Kommunbidrag)" in problems[0].message and "minustecken" in problems[0].message

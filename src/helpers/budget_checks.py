@@ -281,7 +281,8 @@ def _sign_problems(
         if not is_present(value):
             continue
         if kind == "ram" and value < 0:
-            message, hint = "tilldelad ram skrivs utan minustecken", f"skriv {_amount(-value)}"
+            message = f"ramen ({row['post']}) är vad enheten får använda: skrivs utan minustecken"
+            hint = f"skriv {_amount(-value)}"
         elif kind == "intäkter" and costs_positive and value > 0:
             message = "intäkter skrivs med minustecken, som i ekonomisystemet"
             hint = f"skriv -{_amount(value)}"
