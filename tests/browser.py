@@ -29,6 +29,7 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 DESKTOP = {"width": 1280, "height": 900}
 TABLET = {"width": 768, "height": 1024}
 PHONE = {"width": 390, "height": 844}
+HANG_GUARD_MS = 600_000
 
 
 def in_ci() -> bool:
@@ -98,6 +99,9 @@ def browser() -> Iterator[object]:
 def open_page(browser: object, url: str, viewport: dict | None = None) -> OpenedPage:
     """A new context and page with every non-``file://`` request aborted and recorded."""
     context = browser.new_context(viewport=viewport or DESKTOP, service_workers="block")
+    # Playwright's 30 s default would fail a slow but working page on a loaded machine; this is
+    # only a guard against a hang.
+    context.set_default_timeout(HANG_GUARD_MS)
     blocked = BlockedRequests()
 
     def guard(route) -> None:

@@ -11,8 +11,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from helpers.paths import REPO_ROOT
+
+# No test may depend on how fast the machine is (CI runs on a busy 2-core machine): Hypothesis
+# gets no per-example deadline and no health check that measures time. Every @settings in the
+# suite inherits this profile; tests/test_suite_hygiene.py checks that none overrides it.
+settings.register_profile("workbook", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("workbook")
 
 
 def copy_inputs(target: Path) -> Path:

@@ -18,8 +18,9 @@ PREVIOUS = "<!doctype html><p>förra rapporten</p>".encode()
 def run(argv: list[str], root: Path) -> subprocess.CompletedProcess[str]:
     """The installed ``workbook`` command, as an analyst runs it, on a workspace."""
     env = {**os.environ, "WORKBOOK_ROOT": str(root)}
+    # The timeout only guards against a hang; it is no expectation of speed (a loaded machine).
     return subprocess.run(
-        [str(WORKBOOK), *argv], capture_output=True, text=True, env=env, timeout=120
+        [str(WORKBOOK), *argv], capture_output=True, text=True, env=env, timeout=600
     )
 
 

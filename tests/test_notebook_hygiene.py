@@ -21,7 +21,7 @@ def test_running_and_saving_a_section_keeps_the_committed_bytes(tmp_path: Path) 
     source = REPO_ROOT / "notebooks" / "80_nyckeltal.ipynb"
     shutil.copy(source, tmp_path / source.name)
     nb = nbformat.read(tmp_path / source.name, as_version=4)
-    NotebookClient(nb, kernel_name="python3", timeout=300).execute()
+    NotebookClient(nb, kernel_name="python3", timeout=600, startup_timeout=600).execute()
     assert any(cell.get("outputs") for cell in nb.cells)  # it really ran and showed something
 
     # The project's own JupyterLab config, as `make lab` loads it.

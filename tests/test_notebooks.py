@@ -81,7 +81,11 @@ async def _execute(path: Path, cwd: Path, limit: asyncio.Semaphore) -> tuple[str
     async with limit:
         nb = _read(path)
         client = NotebookClient(
-            nb, kernel_name="python3", timeout=300, resources={"metadata": {"path": str(cwd)}}
+            nb,
+            kernel_name="python3",
+            timeout=600,
+            startup_timeout=600,
+            resources={"metadata": {"path": str(cwd)}},
         )
         try:
             await client.async_execute()
@@ -129,7 +133,11 @@ def test_running_and_stripping_gives_back_the_committed_notebook(tmp_path: Path)
     path = REPO_ROOT / "notebooks" / "90_drift.ipynb"
     nb = _read(path)
     NotebookClient(
-        nb, kernel_name="python3", timeout=300, resources={"metadata": {"path": str(path.parent)}}
+        nb,
+        kernel_name="python3",
+        timeout=600,
+        startup_timeout=600,
+        resources={"metadata": {"path": str(path.parent)}},
     ).execute()
     saved = tmp_path / path.name
     nbformat.write(nb, saved)

@@ -222,7 +222,13 @@ CSV_ALPHABET = st.sampled_from(
 fuzzed_text = st.lists(CSV_ALPHABET, max_size=60).map("".join)
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=300,
+    suppress_health_check=[
+        *settings.default.suppress_health_check,
+        HealthCheck.function_scoped_fixture,
+    ],
+)
 @given(
     text=fuzzed_text,
     encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp1252", "utf-16"]),
@@ -242,7 +248,13 @@ def test_read_table_loads_or_raises_data_error(
     assert all(set(row) == set(table.columns) for row in table.rows)
 
 
-@settings(max_examples=200, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=200,
+    suppress_health_check=[
+        *settings.default.suppress_health_check,
+        HealthCheck.function_scoped_fixture,
+    ],
+)
 @given(data=st.binary(max_size=200))
 def test_read_table_on_arbitrary_bytes(tmp_path: Path, data: bytes) -> None:
     path = tmp_path / "bytes.csv"

@@ -25,8 +25,9 @@ from helpers.budget import (
 )
 from helpers.budget_amounts import places
 from helpers.budget_settings import DEFAULT_LABELS, DriftSettings
-from helpers.errors import Problem
+from helpers.errors import Problem, quote
 from helpers.table_checks import LoadedTable, is_present
+from helpers.text_norm import name_key
 
 _BUDGET_LABELS = {"intäkter": "Intäkter", "kostnader": "Kostnader", "ram": "Tilldelad ram"}
 
@@ -102,7 +103,7 @@ def budget_problems(
             and not is_present(parent)
             and subunits is not None
             and is_present(row["post"])
-            and row["post"] not in subunits
+            and name_key(row["post"]) not in {name_key(name) for name in subunits}
         ):
             problems.append(_unlisted_part(drift, line, str(row["post"]), subunits, unit,
                                            subunits_file))  # fmt: skip
@@ -121,7 +122,8 @@ def _unlisted_part(
     drift: LoadedTable, line: int, post: str, subunits: list[str], unit: str, subunits_file: str
 ) -> Problem:
     close = difflib.get_close_matches(post, subunits, n=1)
-    guess = f" (menade du '{close[0]}'?)" if close else ""
+    guess = f" (menade du '{quote(close[0])}'?)" if close else ""
+    post = quote(post)
     return Problem(
         drift.shown_as,
         f"delverksamheten '{post}' hör inte till enheten '{unit}' enligt {subunits_file}{guess}",

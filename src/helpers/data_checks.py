@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.budget_checks import budget_problems as budget_problems  # re-exported
-from helpers.errors import DataError, Problem, display_path
+from helpers.errors import DataError, Problem, display_path, quote
 from helpers.narrative import unsafe_html
 from helpers.readers import decode_text
 from helpers.schema import HISTORY_YEARS, REQUIRED_ROW_TEXTS, REQUIRED_TEXTS
@@ -49,7 +49,7 @@ def dangling_references(table: LoadedTable, tables: dict[str, LoadedTable]) -> l
                 problems.append(
                     Problem(
                         table.shown_as,
-                        f"'{value}' pekar på sig självt",
+                        f"'{quote(value)}' pekar på sig självt",
                         row=line,
                         column=column,
                         hint=f"ange en annan rad i {target_column} eller lämna tom",
@@ -57,11 +57,11 @@ def dangling_references(table: LoadedTable, tables: dict[str, LoadedTable]) -> l
                 )
             elif value not in known:
                 close = difflib.get_close_matches(str(value), [str(k) for k in known], n=1)
-                guess = f" (menade du '{close[0]}'?)" if close else ""
+                guess = f" (menade du '{quote(close[0])}'?)" if close else ""
                 problems.append(
                     Problem(
                         table.shown_as,
-                        f"'{value}' finns inte i {target.shown_as} (kolumn {target_column})"
+                        f"'{quote(value)}' finns inte i {target.shown_as} (kolumn {target_column})"
                         + guess,
                         row=line,
                         column=column,
@@ -133,7 +133,7 @@ def _end_date_problem(shown_as: str, line: int, row: pd.Series, year: int) -> Pr
     except ValueError:
         return Problem(
             shown_as,
-            f'"{text}" är inget datum',
+            f'"{quote(text)}" är inget datum',
             row=line,
             column="slutdatum",
             hint="skriv ÅÅÅÅ-MM-DD, t.ex. 2016-06-30, eller fritext som 'Löpande'",

@@ -6,12 +6,44 @@ without a traceback. Anything that is not a ``WorkbookError`` is a bug in the wo
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
+
+# A value quoted in a message is shown up to this many characters: a cell may hold megabytes.
+MAX_QUOTED = 80
+# No field of a Problem is longer than this, whatever a caller put in it.
+MAX_FIELD = 600
+
+
+def quote(value: object, limit: int = MAX_QUOTED) -> str:
+    """``value`` as text for a message, cut to ``limit`` characters with its full length named.
+
+    >>> quote("x" * 1000, 10)
+    'xxxxxxxxx… (1\xa0000 tecken)'
+    """
+    text = str(value)
+    if len(text) <= limit:
+        return text
+    return f"{text[: limit - 1]}… ({len(text):,} tecken)".replace(",", "\u00a0")
+
+
+def _bounded(text: str) -> str:
+    """The start and the end of an over-long text (the advice usually sits at the end)."""
+    if len(text) <= MAX_FIELD:
+        return text
+    head, tail = MAX_FIELD * 2 // 3, MAX_FIELD // 3
+    left_out = f"{len(text) - head - tail:,}".replace(",", "\u00a0")
+    return f"{text[:head]} … [{left_out} tecken utelämnade] … {text[-tail:]}"
 
 
 class WorkbookError(Exception):
     """Base of every error the workbook reports to a person instead of crashing."""
+
+    def _render_traceback_(self) -> list[str]:
+        """What IPython (JupyterLab) shows instead of a traceback: see ``notebook_errors``."""
+        from helpers.notebook_errors import render_error
+
+        return render_error(self)
 
 
 @dataclass(frozen=True)
@@ -23,6 +55,12 @@ class Problem:
     row: int | None = None
     column: str | None = None
     hint: str | None = None
+
+    def __post_init__(self) -> None:
+        for field in fields(self):
+            value = getattr(self, field.name)
+            if isinstance(value, str) and len(value) > MAX_FIELD:
+                object.__setattr__(self, field.name, _bounded(value))
 
     def __str__(self) -> str:
         place = self.file

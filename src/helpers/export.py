@@ -19,6 +19,7 @@ import nbformat
 from nbconvert import HTMLExporter
 
 from helpers import __version__
+from helpers.html_ids import unique_ids
 from helpers.paths import PACKAGE_DIR
 
 TEMPLATES = PACKAGE_DIR / "templates"
@@ -54,6 +55,18 @@ def assemble(executed: list[Path]) -> nbformat.NotebookNode:
             cell.id = f"{path.stem.replace('_', '-')}-{index}"
             combined.cells.append(cell)
     return combined
+
+
+# Ids the page template itself gives elements (main content, table of contents).
+TEMPLATE_IDS = ("innehall", "innehallsforteckning")
+
+
+def unique_report_ids(nb: nbformat.NotebookNode) -> None:
+    """Make every id in the sections' HTML unique across the report (``html_ids``), in place."""
+    outputs = [output for cell in nb.cells for output in cell.outputs]
+    fragments = unique_ids([output["data"]["text/html"] for output in outputs], TEMPLATE_IDS)
+    for output, fragment in zip(outputs, fragments, strict=True):
+        output["data"]["text/html"] = fragment
 
 
 def table_of_contents(nb: nbformat.NotebookNode) -> list[dict]:
@@ -106,6 +119,7 @@ def render_report(
     same inputs give the same bytes.
     """
     nb = assemble(executed)
+    unique_report_ids(nb)
     resources = {
         "workbook": {
             "title": title,

@@ -38,6 +38,7 @@ from helpers.kolada_csv import (
 from helpers.kolada_mapping import Kind, MappingRow
 from helpers.paths import Project
 from helpers.readers import find_table, parse_number, read_table
+from helpers.schema import SPECS
 
 FETCHED_COLUMN = "kolada_hämtad"
 VALUE_COLUMN = "värde"
@@ -118,7 +119,7 @@ def plan_unit(
                 else f"{unit}: {shown} finns inte — inga {spec.kind}svärden att fylla."
             )
             continue
-        document = read_document(path, shown)
+        document = read_document(path, shown, SPECS[spec.stem].names)
         missing = [
             c for c in (spec.id_column, spec.year_column, VALUE_COLUMN) if c not in document.columns
         ]
@@ -189,7 +190,7 @@ def _computed_key_figures(folder: Path, root: Path) -> dict[str, str]:
     if path is None:
         return {}
     try:
-        table = read_table(path, display_path(path, root))
+        table = read_table(path, display_path(path, root), SPECS["nyckeltal"].names)
     except DataError:
         return {}
     return {
@@ -281,7 +282,7 @@ def apply_changes(path: Path, changes: Sequence[Change], shown_as: str | None = 
     Untouched records keep their bytes; the result is written aside and moved into place.
     """
     shown = shown_as or path.name
-    document = read_document(path, shown)
+    document = read_document(path, shown, SPECS[path.stem].names if path.stem in SPECS else ())
     columns = list(document.columns)
     records = list(document.records)
     delimiter = document.delimiter

@@ -15,7 +15,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from helpers.csv_reader import sep_line, sniff_delimiter
 from helpers.errors import DataError, Problem
+from helpers.table_layout import header_name, locate_header, title_like
 
 
 @dataclass
@@ -47,8 +49,12 @@ class CsvDocument:
         return ("\ufeff" if self.bom else "").encode("utf-8") + text.encode("utf-8")
 
 
-def read_document(path: Path, shown_as: str) -> CsvDocument:
-    """Read a CSV file as raw records; DataError when it is not UTF-8 or has no header."""
+def read_document(path: Path, shown_as: str, expected: Sequence[str] = ()) -> CsvDocument:
+    """Read a CSV file as raw records; DataError when it is not UTF-8 or has no header.
+
+    The separator and the header row are found as ``read_table`` finds them (a ``sep=`` line,
+    title rows above the header; ``expected`` names the table's columns).
+    """
     raw = path.read_bytes()
     bom = raw.startswith(b"\xef\xbb\xbf")
     try:
@@ -64,12 +70,18 @@ def read_document(path: Path, shown_as: str) -> CsvDocument:
             ]
         ) from None
     records = _split_records(text)
-    header_index = next((i for i, r in enumerate(records) if record_body(r).strip()), None)
-    if header_index is None:
+    bodies = [record_body(r) for r in records]
+    separator = sep_line(bodies[0]) if bodies else None
+    skip = 1 if separator is not None else 0
+    delimiter = (separator.delimiter if separator else None) or sniff_delimiter(
+        bodies[skip : skip + 40], expected
+    )
+    fields = [(i, parse_fields(body, delimiter)) for i, body in enumerate(bodies)][skip:]
+    found = locate_header(fields, expected, title_like)
+    if found is None:
         raise DataError([Problem(shown_as, "filen är tom", hint="lägg till rubrikraden")])
-    first = record_body(records[header_index])
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    columns = [c.strip() for c in parse_fields(first, delimiter)]
+    header_index, cells = fields[found]
+    columns = [header_name(c, expected) for c in cells]
     return CsvDocument(path, raw, bom, delimiter, records, header_index, columns)
 
 

@@ -49,7 +49,7 @@ def load_mapping(path: Path, shown_as: str) -> list[MappingRow]:
             f"Kolada-kopplingen {shown_as} saknas — skapa den med kolumnerna typ, id, kpi, "
             "jämförelse och enheter (se docs/data-format.md)."
         )
-    table = read_table(path, shown_as)
+    table = read_table(path, shown_as, ("typ", "id", "kpi", "jämförelse", "enheter"))
     missing = [c for c in ("typ", "id", "kpi") if c not in table.columns]
     if missing:
         raise DataError(

@@ -3,7 +3,8 @@
 Analysts paste text from Word and web pages, so raw HTML in Markdown is expected. It is rendered,
 then cleaned by an allow-list sanitizer (nh3/ammonia): no script, no event handlers, no
 ``javascript:`` links, no iframes and no external resources survive. Headings are shifted to fit
-the place in the report where the text appears and get stable ids for the table of contents.
+the place in the report where the text appears and get stable ids for the table of contents;
+tables get the workbook's own table look and scrolling wrapper.
 """
 
 from __future__ import annotations
@@ -14,6 +15,11 @@ import unicodedata
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from helpers.markup import Markup
+from helpers.markup import html as html_markup
+from helpers.readers import parse_number
 
 _MD = MarkdownIt("commonmark", {"html": True, "typographer": False}).enable(
     ["table", "strikethrough"]
@@ -21,7 +27,7 @@ _MD = MarkdownIt("commonmark", {"html": True, "typographer": False}).enable(
 
 _ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "code", "dd", "del", "div", "dl", "dt",
-    "em", "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "li", "ol",
+    "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "li", "ol",
     "p", "pre", "s", "small", "span", "strong", "sub", "sup", "table", "tbody", "td", "tfoot",
     "th", "thead", "tr", "u", "ul",
 }  # fmt: skip
@@ -29,16 +35,27 @@ _ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
     "abbr": {"title"},
     "img": {"src", "alt", "width", "height"},
-    "td": {"colspan", "rowspan"},
-    "th": {"colspan", "rowspan", "scope"},
-    "h2": {"id"},
-    "h3": {"id"},
-    "h4": {"id"},
+    "td": {"colspan", "rowspan", "class"},
+    "th": {"colspan", "rowspan", "scope", "class"},
+    "table": {"class"},
+    "div": {"class", "role", "aria-label", "tabindex"},
     "ol": {"start"},
+}
+# The only values these attributes may have (the table wrapper and look of our own tables).
+_FIXED_VALUES = {
+    ("div", "class"): {"wb-table-wrap"},
+    ("div", "role"): {"region"},
+    ("div", "tabindex"): {"0"},
+    ("table", "class"): {"wb-table"},
+    ("td", "class"): {"num"},
+    ("th", "class"): {"num"},
 }
 
 
 def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
+    allowed = _FIXED_VALUES.get((tag, attribute))
+    if allowed is not None and value not in allowed:
+        return None
     # Images may only be embedded data: a report never loads anything from outside itself.
     if tag == "img" and attribute == "src" and not value.strip().startswith("data:image/"):
         return None
@@ -126,20 +143,162 @@ def split_heading(markdown: str) -> tuple[str | None, str]:
     return match.group(1).rstrip(":"), stripped[match.end() :]
 
 
-def markdown_to_html(markdown: str, *, top_level: int = 3, id_prefix: str = "") -> str:
-    """Render Markdown with its ``#`` headings starting at ``<h{top_level}>``, sanitized."""
-    rendered = _MD.render(markdown)
+def markdown_to_html(markdown: str, *, top_level: int = 3, id_prefix: str = "text-") -> Markup:
+    """Render narrative Markdown as sanitized HTML that fits where it sits in the report.
 
-    def shift(match: re.Match[str]) -> str:
-        level = min(6, int(match.group(2)) + top_level - 1)
-        return f"<{match.group(1)}h{level}"
+    Headings are relative to the section the text sits in: whatever ``#`` levels the text uses
+    (and any ``<h1>``–``<h6>`` pasted as HTML), its outermost headings become ``<h{top_level}>``
+    and each deeper one exactly one level below the heading it sits under, never skipping a
+    level; past ``<h6>`` they stay ``<h6>``. Each heading gets the id ``id_prefix`` + its slug,
+    unique within the text (``-2``, ``-3`` …); ids are made unique across the whole report by the
+    export (``html_ids``). Tables — Markdown or pasted HTML — get the workbook's table look and a
+    keyboard-reachable scrolling wrapper, so a wide table scrolls by itself on a phone instead of
+    the page.
+    """
+    tokens = _MD.parse(markdown)
+    _prepare_tables(tokens)
+    rendered = _MD.renderer.render(tokens, _MD.options, {})
+    cleaned = _wrap_pasted_tables(sanitize(rendered))
+    return Markup(outline_headings(cleaned, top_level=top_level, id_prefix=id_prefix))
 
-    rendered = re.sub(r"<(/?)h([1-6])", shift, rendered)
 
-    def add_id(match: re.Match[str]) -> str:
-        level, inner = match.group(1), match.group(2)
-        text = html.unescape(re.sub(r"<[^>]+>", "", inner))
-        return f'<h{level} id="{id_prefix}{slugify(text)}">{inner}</h{level}>'
+# --- headings -------------------------------------------------------------------------------
 
-    rendered = re.sub(r"<h([2-4])>(.*?)</h\1>", add_id, rendered, flags=re.S)
-    return sanitize(rendered)
+_HEADING = re.compile(r"<h([1-6])(?:\s[^>]*)?>(.*?)</h\1>", re.S)
+
+
+def outline_headings(fragment: str, *, top_level: int, id_prefix: str) -> str:
+    """Relevel the headings of sanitized HTML (see :func:`markdown_to_html`) and give them ids.
+
+    The level of each heading is its depth in the text's own outline: a stack holds the source
+    levels of the headings still open; a heading closes those at its level or deeper.
+    """
+    top_level = min(max(top_level, 2), 6)
+    open_levels: list[int] = []
+    used: set[str] = set()
+
+    def relevel(match: re.Match[str]) -> str:
+        source, inner = int(match.group(1)), match.group(2)
+        while open_levels and open_levels[-1] >= source:
+            open_levels.pop()
+        level = min(6, top_level + len(open_levels))
+        open_levels.append(source)
+        anchor = unique_slug(id_prefix + slugify(_plain(inner)), used)
+        return str(html_markup("<h{}" + ' id="{}">', level, anchor)) + inner + f"</h{level}>"
+
+    return _HEADING.sub(relevel, fragment)
+
+
+def unique_slug(slug: str, used: set[str]) -> str:
+    """``slug``, or ``slug-2``, ``slug-3`` … the first not in ``used`` (which it is added to)."""
+    candidate, number = slug, 1
+    while candidate in used:
+        number += 1
+        candidate = f"{slug}-{number}"
+    used.add(candidate)
+    return candidate
+
+
+def _plain(fragment: str) -> str:
+    """The text of sanitized HTML, only to derive an ASCII slug from (never shown)."""
+    return html.unescape(re.sub(r"<[^>]+>", "", fragment))
+
+
+# --- tables ---------------------------------------------------------------------------------
+
+_TABLE_TAG = re.compile(r"<(/?)table\b([^>]*)>")
+
+
+def _prepare_tables(tokens: list[Token]) -> None:
+    """Markdown tables: header cells scoped, number columns right-aligned as in our own tables,
+    and the table wrapped like ``tables.render_table`` does (label: the column headings)."""
+    table_open: Token | None = None
+    rows: list[list[tuple[Token, str]]] = []
+    for index, token in enumerate(tokens):
+        if token.type == "table_open":
+            table_open, rows = token, []
+        elif token.type == "tr_open":
+            rows.append([])
+        elif token.type in ("th_open", "td_open") and rows:
+            rows[-1].append((token, _inline_text(tokens[index + 1])))
+        elif token.type == "table_close" and table_open is not None:
+            _mark_table(table_open, rows)
+            table_open = None
+
+
+def _inline_text(inline: Token) -> str:
+    """The plain text of an inline token (what a cell says, without its markup)."""
+    parts = [
+        child.content if child.type in ("text", "code_inline") else " "
+        for child in inline.children or []
+        if child.type in ("text", "code_inline", "softbreak", "hardbreak")
+    ]
+    return " ".join("".join(parts).split())
+
+
+def _mark_table(table_open: Token, rows: list[list[tuple[Token, str]]]) -> None:
+    columns: dict[int, list[str]] = {}
+    for row in rows[1:]:
+        for position, (_, text) in enumerate(row):
+            if text:
+                columns.setdefault(position, []).append(text)
+    numeric = {p for p, texts in columns.items() if all(_is_number(t) for t in texts)}
+    for row in rows:
+        for position, (cell, _) in enumerate(row):
+            right = "right" in str(cell.attrs.pop("style", ""))
+            if cell.type == "th_open":
+                cell.attrs["scope"] = "col"
+            if right or position in numeric:
+                cell.attrs["class"] = "num"
+    headers = [text for _, text in rows[0] if text] if rows else []
+    table_open.meta["wb_label"] = "Tabell: " + ", ".join(headers) if headers else "Tabell"
+
+
+def _is_number(text: str) -> bool:
+    try:
+        return parse_number(re.sub(r" ?(%|tkr|kr|st)$", "", text)) is not None
+    except ValueError:
+        return False
+
+
+def _render_table_open(self, tokens, idx, options, env) -> str:  # noqa: ANN001 (markdown-it)
+    return str(
+        html_markup(
+            '<div class="wb-table-wrap" role="region" aria-label="{}" tabindex="0">'
+            '<table class="wb-table">\n',
+            tokens[idx].meta.get("wb_label", "Tabell"),
+        )
+    )
+
+
+def _render_table_close(self, tokens, idx, options, env) -> str:  # noqa: ANN001 (markdown-it)
+    return "</table></div>\n"
+
+
+_MD.add_render_rule("table_open", _render_table_open)
+_MD.add_render_rule("table_close", _render_table_close)
+
+
+_WRAPPER = (
+    '<div class="wb-table-wrap" role="region" aria-label="Tabell" tabindex="0">'
+    '<table class="wb-table">'
+)
+
+
+def _wrap_pasted_tables(fragment: str) -> str:
+    """Give tables pasted as HTML (the outermost ones) the same wrapper and look."""
+    out: list[str] = []
+    position = 0
+    wrapped: list[bool] = []  # for each table still open: did we wrap it?
+    for match in _TABLE_TAG.finditer(fragment):
+        if not match.group(1):
+            wrap = not wrapped and "wb-table" not in match.group(2)
+            wrapped.append(wrap)
+            if wrap:
+                out += [fragment[position : match.start()], _WRAPPER]
+                position = match.end()
+        elif wrapped and wrapped.pop():
+            out += [fragment[position : match.end()], "</div>"]
+            position = match.end()
+    out.append(fragment[position:])
+    return "".join(out)

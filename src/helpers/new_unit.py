@@ -18,7 +18,7 @@ from helpers.errors import DataError, ParameterError, Problem, display_path
 from helpers.params import available_years
 from helpers.paths import PACKAGE_DIR, Project, check_unit, check_year
 from helpers.readers import find_table, read_table
-from helpers.schema import UNIT_TABLES
+from helpers.schema import SPECS, UNIT_TABLES
 
 TEMPLATE_DIR = PACKAGE_DIR / "templates" / "unit"
 
@@ -95,7 +95,7 @@ def read_units(project: Project) -> tuple[Path, list[dict[str, str]]]:
             f"{display_path(path, project.root)} är en Excel-fil — lägg till enheten där för hand "
             "eller spara listan som enheter.csv och kör kommandot igen."
         )
-    return path, read_table(path, display_path(path, project.root)).rows
+    return path, read_table(path, display_path(path, project.root), SPECS["enheter"].names).rows
 
 
 def append_unit_row(path: Path, row: list[str]) -> None:

@@ -86,7 +86,7 @@ def next_params(raw: dict[str, Any], source: int, target: int) -> dict[str, Any]
 def _read(folder: Path, stem: str, project: Project) -> Table:
     path = find_table(folder, stem)
     assert path is not None  # load_unit has checked every table is there
-    return read_table(path, display_path(path, project.root))
+    return read_table(path, display_path(path, project.root), SPECS[stem].names)
 
 
 def _columns(table: Table, stem: str) -> list[str]:

@@ -48,6 +48,8 @@ class Column:
     required: bool = False
     choices: tuple[str, ...] = ()
     optional_column: bool = False
+    # A number column that may hold percentages ("70 %", or an Excel cell formatted as percent).
+    percent: bool = False
 
 
 @dataclass(frozen=True)
@@ -109,8 +111,8 @@ UNIT_TABLES: tuple[TableSpec, ...] = (
         (
             Column("indikator_id", "id", required=True),
             Column("period", "period", required=True),
-            Column("värde", "number"),
-            Column("jämförelse", "number"),
+            Column("värde", "number", percent=True),
+            Column("jämförelse", "number", percent=True),
             Column("notering"),
             Column("kolada_hämtad", "date", optional_column=True),
         ),
@@ -134,7 +136,7 @@ UNIT_TABLES: tuple[TableSpec, ...] = (
         (
             Column("nyckeltal_id", "id", required=True),
             Column("år", "year", required=True),
-            Column("värde", "number"),
+            Column("värde", "number", percent=True),
             Column("kolada_hämtad", "date", optional_column=True),
         ),
         key=("nyckeltal_id", "år"),

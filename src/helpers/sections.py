@@ -6,6 +6,7 @@ import html
 
 import pandas as pd
 
+from helpers.formulas import parse_formula
 from helpers.narrative import markdown_to_html, slugify, split_heading
 from helpers.numbers import MISSING, format_number, is_missing
 from helpers.tables import Cell, TableSpecHtml, render_table
@@ -98,7 +99,7 @@ def key_figure_values(data: UnitData) -> pd.DataFrame:
     for _, figure in figures.iterrows():
         formula = figure["beräkning"]
         if formula:
-            left, right = (part.strip() for part in formula.split(" - "))
+            left, right = parse_formula(formula)
             wide.loc[figure["nyckeltal_id"]] = wide.loc[left] - wide.loc[right]
     return wide
 

@@ -8,17 +8,16 @@ line numbers in the analyst's file.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pandas as pd
 
-from helpers.errors import Problem
+from helpers.errors import Problem, quote
+from helpers.formulas import FormulaError, parse_formula
 from helpers.schema import TableSpec
 from helpers.unit_data import LINE_COLUMN
 
-_FORMULA = re.compile(r"\s*(\S+)\s+-\s+(\S+)\s*")
 MAX_DECIMALS = 6
 
 
@@ -42,7 +41,7 @@ def is_present(value: object) -> bool:
 
 
 def _shown(value: object) -> str:
-    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else quote(value)
 
 
 def duplicate_keys(table: LoadedTable) -> list[Problem]:
@@ -82,12 +81,13 @@ def formula_problems(figures: LoadedTable) -> list[Problem]:
         formula = row["beräkning"]
         if not is_present(formula):
             continue
-        match = _FORMULA.fullmatch(formula)
-        if not match:
+        try:
+            operands = parse_formula(formula)
+        except FormulaError as exc:
             problems.append(
                 Problem(
                     figures.shown_as,
-                    f"beräkningen '{formula}' går inte att läsa",
+                    str(exc),
                     row=line,
                     column="beräkning",
                     hint="skriv två nyckeltal_id med ' - ' emellan, t.ex. medianlon_kvinnor - "
@@ -95,11 +95,11 @@ def formula_problems(figures: LoadedTable) -> list[Problem]:
                 )
             )
             continue
-        for operand in match.groups():
+        for operand in operands:
             if operand == row["nyckeltal_id"]:
-                message = f"beräkningen använder nyckeltalet '{operand}' självt"
+                message = f"beräkningen använder nyckeltalet '{quote(operand)}' självt"
             elif operand not in ids:
-                message = f"'{operand}' i beräkningen finns inte i {figures.shown_as}"
+                message = f"'{quote(operand)}' i beräkningen finns inte i {figures.shown_as}"
             else:
                 continue
             problems.append(

@@ -6,16 +6,15 @@ Everything a report shows comes through ``load_unit``. Cells are converted accor
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
-import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
 
-from helpers.errors import DataError, Problem, display_path
+from helpers.cell_values import PERIOD, ambiguous_thousands, convert_cell
+from helpers.errors import DataError, Problem, display_path, quote
 from helpers.params import ReportParams, load_params
 from helpers.paths import Project
 from helpers.readers import (
@@ -23,17 +22,12 @@ from helpers.readers import (
     decode_text,
     find_table,
     near_misses,
-    parse_number,
     read_table,
 )
-from helpers.schema import SHARED_TABLES, SPECS, UNIT_TABLES, Column, TableSpec
+from helpers.schema import SHARED_TABLES, SPECS, UNIT_TABLES, TableSpec
 
 LINE_COLUMN = "_rad"
 FILE_COLUMNS = "file_columns"  # key in DataFrame.attrs: the schema columns the file has
-_PERIOD = re.compile(r"([0-9]{4})(?:-([0-9]{4}))?")
-_YEAR = re.compile(r"[0-9]{4}")
-_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 
 
 @dataclass(frozen=True)
@@ -85,7 +79,7 @@ def read_text_file(path: Path, shown_as: str) -> str:
 
 def period_start(period: str) -> int:
     """First year of a period label (``2016`` → 2016, ``2010-2013`` → 2010)."""
-    match = _PERIOD.fullmatch(period)
+    match = PERIOD.fullmatch(period)
     if not match:
         raise ValueError(period)
     return int(match.group(1))
@@ -93,79 +87,10 @@ def period_start(period: str) -> int:
 
 def period_end(period: str) -> int:
     """Last year of a period label (``2016`` → 2016, ``2010-2013`` → 2013)."""
-    match = _PERIOD.fullmatch(period)
+    match = PERIOD.fullmatch(period)
     if not match:
         raise ValueError(period)
     return int(match.group(2) or match.group(1))
-
-
-def convert_cell(column: Column, text: str) -> object:
-    """One cell as its typed value; raises ValueError with a Swedish explanation."""
-    if text == "":
-        if column.kind in ("number", "int", "year"):
-            return None
-        return ""
-    if column.kind == "number":
-        try:
-            return parse_number(text)
-        except ValueError:
-            raise ValueError(
-                f'"{text}" är inget tal — skriv bara siffror, t.ex. 4307, -1 392 eller 0,7'
-            ) from None
-    if column.kind == "int":
-        try:
-            value = parse_number(text)
-        except ValueError:
-            value = None
-        if value is None or not value.is_integer():
-            raise ValueError(f'"{text}" är inget heltal — skriv bara siffror, t.ex. 3')
-        return int(value)
-    if column.kind == "year":
-        if not _YEAR.fullmatch(text) or not 1900 <= int(text) <= 2100:
-            raise ValueError(f'"{text}" är inget år — skriv fyra siffror, t.ex. 2016')
-        return int(text)
-    if column.kind == "period":
-        return _convert_period(text)
-    if column.kind == "date":
-        return _convert_date(text)
-    if column.kind == "choice":
-        return _convert_choice(column, text)
-    if column.kind == "id" and not _ID.fullmatch(text):
-        raise ValueError(
-            f'"{text}" är inget giltigt id — använd bokstäverna a–z, siffror, _ och - '
-            "(inga mellanslag, å/ä/ö eller snedstreck)"
-        )
-    return text
-
-
-def _convert_period(text: str) -> str:
-    normalized = re.sub(r"\s*[-\u2013\u2212]\s*", "-", text)
-    match = _PERIOD.fullmatch(normalized)
-    if not match or (match.group(2) and int(match.group(2)) <= int(match.group(1))):
-        raise ValueError(
-            f'"{text}" är ingen period — skriv ett år (2016) eller ett intervall (2010-2013)'
-        )
-    return normalized
-
-
-def _convert_date(text: str) -> str:
-    try:
-        if not _DATE.fullmatch(text):
-            raise ValueError(text)
-        return dt.date.fromisoformat(text).isoformat()
-    except ValueError:
-        raise ValueError(f'"{text}" är inget datum — skriv ÅÅÅÅ-MM-DD, t.ex. 2016-08-31') from None
-
-
-def _convert_choice(column: Column, text: str) -> str:
-    normalized = " ".join(text.split()).lower()
-    if normalized in column.choices:
-        return normalized
-    allowed = ", ".join(f"'{c}'" for c in column.choices)
-    advice = f"använd {allowed}" + ("" if column.required else " eller lämna tom")
-    close = difflib.get_close_matches(normalized, column.choices, n=1, cutoff=0.75)
-    guess = f" (menade du '{close[0]}'?)" if close else ""
-    raise ValueError(f'"{text}" är inget tillåtet värde{guess} — {advice}')
 
 
 def typed_frame(spec: TableSpec, table: Table) -> tuple[pd.DataFrame, list[Problem]]:
@@ -177,7 +102,7 @@ def typed_frame(spec: TableSpec, table: Table) -> tuple[pd.DataFrame, list[Probl
     unknown = [name for name in table.columns if name not in spec.names]
     for name in missing:
         close = difflib.get_close_matches(name, unknown, n=1, cutoff=0.6)
-        found = f" (rubriken '{close[0]}' ska heta '{name}'?)" if close else ""
+        found = f" (rubriken '{quote(close[0], 40)}' ska heta '{name}'?)" if close else ""
         problems.append(
             Problem(
                 table.shown_as,
@@ -189,25 +114,31 @@ def typed_frame(spec: TableSpec, table: Table) -> tuple[pd.DataFrame, list[Probl
         )
     if missing:
         return pd.DataFrame(columns=spec.names), problems
+    ambiguous = _ambiguous_numbers(spec, table)
     records: list[dict[str, object]] = []
     for row, line in zip(table.rows, table.lines, strict=True):
         record: dict[str, object] = {LINE_COLUMN: line}
         for column in spec.columns:
             text = row.get(column.name, "")
-            if column.required and text == "":
-                problems.append(
-                    Problem(
-                        table.shown_as,
-                        "cellen är tom men måste fyllas i",
-                        row=line,
-                        column=column.name,
-                    )
-                )
             try:
-                record[column.name] = convert_cell(column, text)
+                value = convert_cell(column, text)
             except ValueError as exc:
                 problems.append(Problem(table.shown_as, str(exc), row=line, column=column.name))
-                record[column.name] = None
+                value = None
+            else:
+                if column.required and value in ("", None):
+                    problems.append(
+                        Problem(
+                            table.shown_as,
+                            "cellen är tom men måste fyllas i",
+                            row=line,
+                            column=column.name,
+                        )
+                    )
+            if (line, column.name) in ambiguous:
+                problems.append(ambiguous[line, column.name])
+                value = None
+            record[column.name] = value
         records.append(record)
     frame = pd.DataFrame.from_records(records, columns=[LINE_COLUMN, *spec.names])
     for column in spec.columns:
@@ -219,6 +150,29 @@ def typed_frame(spec: TableSpec, table: Table) -> tuple[pd.DataFrame, list[Probl
     # columns the file really has tells a column the analyst left out from one left empty.
     frame.attrs[FILE_COLUMNS] = tuple(name for name in spec.names if name in table.columns)
     return frame, problems
+
+
+def _ambiguous_numbers(spec: TableSpec, table: Table) -> dict[tuple[int, str], Problem]:
+    """Typed-in number cells that read as thousands in one Excel and decimals in another."""
+    cells = [
+        (line, column.name, row.get(column.name, ""))
+        for row, line in zip(table.rows, table.lines, strict=True)
+        for column in spec.columns
+        if column.kind == "number" and (line, column.name) not in table.exact
+    ]
+    reasons = ambiguous_thousands([text for _, _, text in cells])
+    return {
+        (line, name): Problem(
+            table.shown_as,
+            f'"{quote(text)}": {reasons[text]}',
+            row=line,
+            column=name,
+            hint="skriv tusental utan avgränsare eller med mellanslag (41575 eller 41 575), "
+            "och decimaler med komma (0,7)",
+        )
+        for line, name, text in cells
+        if text in reasons
+    }
 
 
 def read_spec_table(
@@ -237,7 +191,7 @@ def read_spec_table(
             Problem(shown, "filen saknas", hint=hint)
         ]
     try:
-        table = read_table(path, display_path(path, project.root))
+        table = read_table(path, display_path(path, project.root), spec.names)
     except DataError as exc:
         return pd.DataFrame(columns=[LINE_COLUMN, *spec.names]), exc.problems
     return typed_frame(spec, table)

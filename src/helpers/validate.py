@@ -96,14 +96,14 @@ def _load_tables(
             continue
         shown = display_path(files[0], project.root)
         try:
-            table = read_table(files[0], shown)
+            table = read_table(files[0], shown, spec.names)
         except DataError as exc:
             problems += exc.problems
             continue
         frame, found = typed_frame(spec, table)
         problems += found
         if all(c.name in table.columns or c.optional_column for c in spec.columns):
-            tables[spec.stem] = LoadedTable(spec, frame, shown)
+            tables[spec.stem] = LoadedTable(spec, frame, table.shown_as)
     return tables, problems
 
 
