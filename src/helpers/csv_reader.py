@@ -26,6 +26,7 @@ from helpers.table_layout import (
     Record,
     Table,
     build_table,
+    count,
     is_filled,
     leading_row_problems,
     locate_header,
@@ -72,19 +73,21 @@ def sniff_delimiter(lines: Sequence[str], expected: Sequence[str] = ()) -> str:
     if not filled:
         return ","
     if expected:
-        wanted = {name.casefold() for name in expected}
-
-        def score(delimiter: str) -> int:
-            return max(
-                len(wanted & {cell.strip().casefold() for cell in _split(line, delimiter)})
-                for line in filled
-            )
-
-        best = max(DELIMITERS, key=lambda d: (score(d), d == ","))
-        if score(best) >= min(2, len(expected)):
+        best = max(DELIMITERS, key=lambda d: (_best_score(filled, d, expected), d == ","))
+        if _best_score(filled, best, expected) >= min(2, len(expected)):
             return best
     first = filled[0]
     return max(DELIMITERS, key=lambda d: (first.count(d), d == ","))
+
+
+def _best_score(lines: Sequence[str], delimiter: str, expected: Sequence[str]) -> int:
+    """The most expected column names one of the leading ``lines`` holds, split so."""
+    wanted = {name.casefold() for name in expected}
+    filled = [line for line in lines if line.strip()][:MAX_LEADING_ROWS]
+    return max(
+        (len(wanted & {c.strip().casefold() for c in _split(line, delimiter)}) for line in filled),
+        default=0,
+    )
 
 
 def _split(line: str, delimiter: str) -> list[str]:
@@ -119,7 +122,7 @@ def parse_csv(text: str, path: Path, shown_as: str, expected: Sequence[str] = ()
         raise DataError([Problem(shown_as, "filen är tom", hint="lägg till rubrikraden och data")])
     problems = leading_row_problems(records, header, shown_as, title_like)
     if separator is not None:
-        problems += _separator_mismatch(records[header], delimiter, shown_as)
+        problems += _separator_mismatch(lines, delimiter, expected, shown_as)
     if problems:
         raise DataError(problems)
     return build_table(
@@ -135,22 +138,26 @@ def parse_csv(text: str, path: Path, shown_as: str, expected: Sequence[str] = ()
     )
 
 
-def _separator_mismatch(header: Record, delimiter: str, shown_as: str) -> list[Problem]:
-    """The ``sep=`` line names one separator, the header row uses another."""
-    line, cells = header
-    if sum(1 for c in cells if c.strip()) != 1:
+def _separator_mismatch(
+    lines: Sequence[str], delimiter: str, expected: Sequence[str], shown_as: str
+) -> list[Problem]:
+    """The ``sep=`` line names one separator, the rows use another."""
+    actual = sniff_delimiter(lines, expected)
+    if actual == delimiter:
         return []
-    others = [d for d in DELIMITERS if d != delimiter and len(_split(cells[0], d)) > 1]
-    if not others:
+    first = next((line for line in lines if line.strip()), "")
+    if len(_split(first, delimiter)) > 1 and not expected:
+        return []
+    if expected and _best_score(lines, delimiter, expected) >= _best_score(lines, actual, expected):
         return []
     shown = {"\t": "tabb"}
     return [
         Problem(
             shown_as,
             f"första raden säger att cellerna skiljs åt med '{shown.get(delimiter, delimiter)}' "
-            f"men rubrikraden använder '{shown.get(others[0], others[0])}'",
-            row=line,
-            hint=f"ändra första raden till sep={others[0]} eller ta bort den",
+            f"men raderna använder '{shown.get(actual, actual)}'",
+            row=1,
+            hint=f"ändra första raden till sep={actual} eller ta bort den",
         )
     ]
 
@@ -166,9 +173,7 @@ def _csv_records(text: str, delimiter: str, shown_as: str) -> list[Record]:
             start = reader.line_num + 1
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):
-            message = f"en cell är längre än de {MAX_CELL_CHARS:,} tecken en cell får ha".replace(
-                ",", "\u00a0"
-            )
+            message = f"en cell är längre än de {count(MAX_CELL_CHARS)} tecken en cell får ha"
             hint = 'korta texten, eller kontrollera att ett citattecken (") inte saknas'
         elif "end of data" in str(exc):
             message = 'filen tar slut mitt i en cell: ett citattecken (") öppnas men stängs aldrig'

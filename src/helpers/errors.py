@@ -24,7 +24,8 @@ def quote(value: object, limit: int = MAX_QUOTED) -> str:
     text = str(value)
     if len(text) <= limit:
         return text
-    return f"{text[: limit - 1]}… ({len(text):,} tecken)".replace(",", "\u00a0")
+    length = f"{len(text):,}".replace(",", "\u00a0")
+    return f"{text[: limit - 1]}… ({length} tecken)"
 
 
 def _bounded(text: str) -> str:

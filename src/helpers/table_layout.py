@@ -24,8 +24,9 @@ from helpers.text_norm import clean_token
 MAX_LEADING_ROWS = 12
 # Rows with values a table may have (our largest tables hold a few hundred).
 MAX_ROWS = 10_000
-# Excel's own limit for the text of one cell.
-MAX_CELL_CHARS = 32_767
+# The longest text a table cell may hold: a description is a paragraph, longer texts belong in
+# the Markdown files (and Excel itself stops at 32 767).
+MAX_CELL_CHARS = 10_000
 
 Record = tuple[int, list[str]]  # (row as the analyst's program numbers it, cell texts)
 
@@ -42,6 +43,11 @@ class Table:
     header_line: int = 1
     # (line, column) of cells that held a number, not text (in .xlsx): exact, never ambiguous.
     exact: frozenset[tuple[int, str]] = frozenset()
+
+
+def count(number: int) -> str:
+    """A count the Swedish way: ``10 000`` (no-break space)."""
+    return f"{number:,}".replace(",", "\u00a0")
 
 
 def is_filled(cells: Sequence[str]) -> bool:
@@ -136,8 +142,6 @@ def build_table(
     problems = list(problems or [])
     header_line, header_cells = records[header]
     names = [header_name(cell, expected) for cell in header_cells]
-    while names and not names[-1]:
-        names.pop()
     problems += _header_problems(names, shown_as, header_line)
     rows: list[dict[str, str]] = []
     lines: list[int] = []
@@ -148,7 +152,7 @@ def build_table(
             problems.append(
                 Problem(
                     shown_as,
-                    f"tabellen har fler än {MAX_ROWS:,} rader".replace(",", "\u00a0"),
+                    f"tabellen har fler än {count(MAX_ROWS)} rader",
                     row=line,
                     hint="dela upp den, eller kontrollera att bara tabellen finns i filen",
                 )
@@ -156,7 +160,7 @@ def build_table(
             break
         if len(cells) > len(names) and not is_filled(cells[len(names) :]):
             cells = cells[: len(names)]  # empty trailing cells, as Excel sometimes writes
-        if width_problem is not None and len(cells) != len(names):
+        if width_problem is not None and not _named_width(names) <= len(cells) <= len(names):
             problems.append(width_problem(line, len(cells), len(names)))
             continue
         row_problems = _cell_problems(shown_as, line, cells, names, cell_name)
@@ -167,6 +171,12 @@ def build_table(
     if problems:
         raise DataError(problems)
     return Table(path, shown_as, [name for name in names if name], rows, lines, header_line)
+
+
+def _named_width(names: Sequence[str]) -> int:
+    """Cells up to the last named column: a row may stop there when the header goes on with
+    empty cells (``a;b;;``)."""
+    return max((i + 1 for i, name in enumerate(names) if name), default=len(names))
 
 
 def _cell_problems(
@@ -193,8 +203,8 @@ def _cell_problems(
             problems.append(
                 Problem(
                     shown_as,
-                    f"cellen har {len(cell):,} tecken, fler än de {MAX_CELL_CHARS:,} en cell "
-                    "får ha".replace(",", "\u00a0"),
+                    f"cellen har {count(len(cell))} tecken, fler än de {count(MAX_CELL_CHARS)} "
+                    "en tabellcell får ha",
                     row=line,
                     column=name,
                     hint="korta texten (längre texter skrivs i Markdown-filerna under text/)",

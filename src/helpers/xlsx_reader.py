@@ -37,6 +37,7 @@ from helpers.table_layout import (
     Record,
     Table,
     build_table,
+    count,
     header_name,
     leading_row_problems,
     locate_header,
@@ -296,7 +297,7 @@ def read_grid(workbook: Any, sheet: Any, shown_as: str) -> SheetGrid:
             if len(grid.cells) > MAX_ROWS + MAX_LEADING_ROWS:
                 grid.overflow = Problem(
                     shown_as,
-                    f"bladet har fler än {MAX_ROWS:,} rader med värden".replace(",", "\u00a0"),
+                    f"bladet har fler än {count(MAX_ROWS)} rader med värden",
                     row=row,
                     hint="dela upp tabellen, eller spara bara tabellen i en egen fil",
                 )
