@@ -31,10 +31,23 @@ _URL_REFERENCE = re.compile(r"url\(\s*(['\"]?)#([^)'\"\s]+)\1\s*\)")
 def unique_ids(fragments: Sequence[str], reserved: Iterable[str] = ()) -> list[str]:
     """``fragments`` (in reading order) with every element id unique across all of them."""
     taken: set[str] = set(reserved)
-    return [_unique_in(fragment, taken) for fragment in fragments]
+    # A new name never takes an id some later element has: every first holder keeps its id.
+    present = {_unquote(m.group(4)) for f in fragments for m in _ids(f)}
+    return [_unique_in(fragment, taken, present) for fragment in fragments]
 
 
-def _unique_in(fragment: str, taken: set[str]) -> str:
+def _ids(fragment: str) -> list[re.Match[str]]:
+    found = []
+    for tag in _START_TAG.finditer(_COMMENT.sub("", fragment)):
+        found += [
+            m
+            for m in _ONE_ATTRIBUTE.finditer(tag.group(1))
+            if m.group(2).lower() == "id" and m.group(4) is not None
+        ]
+    return found
+
+
+def _unique_in(fragment: str, taken: set[str], present: set[str]) -> str:
     renamed: dict[str, str] = {}  # old id → its first holder's new id, within this fragment
 
     def rename_ids(tag: re.Match[str]) -> str:
@@ -43,7 +56,7 @@ def _unique_in(fragment: str, taken: set[str]) -> str:
             if name != "id" or value is None:
                 return match.group(0)
             old = _unquote(value)
-            new = old if old not in taken else _free(old, taken)
+            new = old if old not in taken else _free(old, taken | present)
             taken.add(new)
             if new != old:
                 renamed.setdefault(old, new)
