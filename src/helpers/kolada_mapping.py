@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, cast
 
-from helpers.errors import DataError, ParameterError, Problem
+from helpers.errors import DataError, ParameterError, Problem, quote
 from helpers.kolada_api import NATION
 from helpers.paths import check_unit
 from helpers.readers import read_table
+from helpers.text_norm import clean_token
 
 MAPPING_FILE = "kolada.csv"
 
@@ -66,14 +67,15 @@ def load_mapping(path: Path, shown_as: str) -> list[MappingRow]:
     problems: list[Problem] = []
     rows: list[MappingRow] = []
     for cells, line in zip(table.rows, table.lines, strict=True):
-        kind = cells.get("typ", "").lower()
-        item_id = cells.get("id", "")
-        kpi = cells.get("kpi", "").upper()
+        # Read as the unit's own tables read ids: pasted spaces, dashes, invisible characters.
+        kind = clean_token(cells.get("typ", "")).lower()
+        item_id = clean_token(cells.get("id", ""))
+        kpi = clean_token(cells.get("kpi", "")).upper()
         if kind not in ("indikator", "nyckeltal"):
             problems.append(
                 Problem(
                     shown_as,
-                    f"typen {kind!r} är okänd",
+                    f"typen '{quote(kind)}' är okänd",
                     line,
                     "typ",
                     "skriv indikator eller nyckeltal",
@@ -89,7 +91,7 @@ def load_mapping(path: Path, shown_as: str) -> list[MappingRow]:
             problems.append(
                 Problem(
                     shown_as,
-                    f"{kpi!r} är inget Kolada-id",
+                    f"'{quote(kpi)}' är inget Kolada-id",
                     line,
                     "kpi",
                     "ett KPI-id är en bokstav och fem siffror, t.ex. N01951",
