@@ -140,6 +140,15 @@ def test_numbers_stored_as_text_read_as_the_text_shows(tmp_path: Path) -> None:
     assert list(frame["jämförelse"]) == [0.7, 70.0]
 
 
+def test_a_number_cell_with_three_decimals_is_exact_not_ambiguous(tmp_path: Path) -> None:
+    workbook = Workbook()
+    workbook.active.append(DRIFT)
+    workbook.active.append(["Stab", "delverksamhet", 21.038, 1392, "41,575", None])
+    frame, problems = load(save(workbook, tmp_path, "drift.xlsx"), "drift")
+    assert list(frame["utfall_fg_år"]) == [21.038] and list(frame["utfall"]) == [1392.0]
+    assert [(p.column, "tusental" in p.message) for p in problems] == [("budget", True)]
+
+
 def test_tiny_and_huge_numbers_are_written_out_not_in_scientific_notation(tmp_path: Path) -> None:
     rows = [["kf1", "2016", 1e-05, 1.5e16, ""]]
     frame, problems = load(save(value_sheet(rows), tmp_path))

@@ -25,7 +25,7 @@ import datetime as dt
 import zipfile
 from collections.abc import Iterator, Sequence
 from contextlib import closing
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -105,6 +105,7 @@ class SheetGrid:
     cells: dict[int, dict[int, str]] = field(default_factory=dict)
     problems: dict[tuple[int, int], CellProblem] = field(default_factory=dict)
     merged: list[Any] = field(default_factory=list)  # openpyxl CellRange objects
+    numeric: set[tuple[int, int]] = field(default_factory=set)  # cells that held a number
     overflow: Problem | None = None
 
     def records(self) -> list[Record]:
@@ -169,7 +170,7 @@ def _table(path: Path, shown_as: str, grid: SheetGrid, expected: Sequence[str]) 
                     hint=hint,
                 )
             )
-    return build_table(
+    table = build_table(
         path,
         shown_as,
         records,
@@ -178,6 +179,12 @@ def _table(path: Path, shown_as: str, grid: SheetGrid, expected: Sequence[str]) 
         cell_name=lambda line, index: f"cellen {_cell_ref(line, index + 1)}",
         problems=problems,
     )
+    exact = {
+        (row, names[column - 1])
+        for row, column in grid.numeric
+        if column <= len(names) and names[column - 1]
+    }
+    return replace(table, exact=frozenset(exact))
 
 
 CellProblem = tuple[str, str]  # (what is wrong with the cell, what to do)
@@ -303,6 +310,7 @@ def read_grid(workbook: Any, sheet: Any, shown_as: str) -> SheetGrid:
                 )
                 return grid
     grid.merged = stream.merged_ranges()
+    grid.numeric = stream.numeric
     return grid
 
 
@@ -314,6 +322,7 @@ class _SheetStream:
         self.workbook = workbook
         self.sheet = sheet
         self.parser: Any = None
+        self.numeric: set[tuple[int, int]] = set()
         self._formats: dict[int, str] = {}
 
     def rows(self) -> Iterator[tuple[int, list[tuple[int, str, CellProblem | None]]]]:
@@ -384,6 +393,7 @@ class _SheetStream:
         if isinstance(value, dt.datetime | dt.date | dt.time | dt.timedelta):
             return column, date_text(value, self._number_format(cell["style_id"])), None
         if isinstance(value, int | float):
+            self.numeric.add((cell["row"], column))
             return column, *_number(value, self._number_format(cell["style_id"]))
         return column, str(value).strip(), None
 
