@@ -15,22 +15,19 @@
 - **Layout** (``table_layout``): title rows above the header are skipped; a merged range in the
   header or the rows below it is refused, naming the range.
 
-openpyxl's streaming sheet parser (``WorkSheetParser``, what its read-only mode uses) is the one
-internal of openpyxl used here; ``requirements.lock`` pins the version.
+Cells come from ``xlsx_cells.SheetStream`` (openpyxl's streaming sheet parser).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from contextlib import closing
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from helpers.errors import DataError, Problem, quote
-from helpers.excel_format import date_text, display_of, number_text
 from helpers.table_layout import (
     MAX_LEADING_ROWS,
     MAX_ROWS,
@@ -43,6 +40,7 @@ from helpers.table_layout import (
     locate_header,
     title_like,
 )
+from helpers.xlsx_cells import CellProblem, SheetStream
 
 MAX_XLSX_BYTES = 20 * 1024 * 1024
 MAX_UNPACKED_BYTES = 64 * 1024 * 1024
@@ -187,13 +185,6 @@ def _table(path: Path, shown_as: str, grid: SheetGrid, expected: Sequence[str]) 
     return replace(table, exact=frozenset(exact))
 
 
-CellProblem = tuple[str, str]  # (what is wrong with the cell, what to do)
-_FORMAT_HINT = (
-    "ändra cellens talformat till Tal eller Allmänt (Start > Talformat), eller skriv talet som "
-    "det ska visas"
-)
-
-
 def _cell_ref(row: int, column: int) -> str:
     from openpyxl.utils import get_column_letter
 
@@ -267,7 +258,7 @@ def choose_sheet(workbook: Any, shown_as: str, expected: Sequence[str], stem: st
 def _header_score(workbook: Any, sheet: Any, expected: Sequence[str]) -> int:
     wanted = {name.casefold() for name in expected}
     best, filled = 0, 0
-    with closing(_SheetStream(workbook, sheet).rows()) as rows:
+    with closing(SheetStream(workbook, sheet).rows()) as rows:
         for _, cells in rows:
             texts = [text for _, text, _ in cells if text]
             if not texts:
@@ -282,7 +273,7 @@ def _header_score(workbook: Any, sheet: Any, expected: Sequence[str]) -> int:
 def read_grid(workbook: Any, sheet: Any, shown_as: str) -> SheetGrid:
     """Every cell of ``sheet`` holding a value, within the row and column bounds."""
     grid = SheetGrid(sheet.title)
-    stream = _SheetStream(workbook, sheet)
+    stream = SheetStream(workbook, sheet)
     for row, cells in stream.rows():
         kept = {}
         for column, text, problem in cells:
@@ -312,103 +303,3 @@ def read_grid(workbook: Any, sheet: Any, shown_as: str) -> SheetGrid:
     grid.merged = stream.merged_ranges()
     grid.numeric = stream.numeric
     return grid
-
-
-class _SheetStream:
-    """A sheet's rows straight from its XML: (row, [(column, text, problem)]) for cells that
-    hold something, without the padding openpyxl's read-only rows add."""
-
-    def __init__(self, workbook: Any, sheet: Any):
-        self.workbook = workbook
-        self.sheet = sheet
-        self.parser: Any = None
-        self.numeric: set[tuple[int, int]] = set()
-        self._formats: dict[int, str] = {}
-
-    def rows(self) -> Iterator[tuple[int, list[tuple[int, str, CellProblem | None]]]]:
-        from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
-
-        class Parser(WorkSheetParser):
-            """openpyxl's parser, also noting a formula whose result was never saved."""
-
-            def parse_cell(self, element: Any) -> dict[str, Any]:
-                cell = super().parse_cell(element)
-                formula = element.find(FORMULA_TAG)
-                cell["formula"] = None if formula is None else f"={formula.text or ''}"
-                return cell
-
-        workbook = self.workbook
-        with self.sheet._get_source() as source:
-            self.parser = Parser(
-                source,
-                self.sheet._shared_strings,
-                data_only=True,
-                epoch=workbook.epoch,
-                date_formats=workbook._date_formats,
-                timedelta_formats=workbook._timedelta_formats,
-            )
-            for row, cells in self.parser.parse():
-                yield row, [self._convert(cell) for cell in cells]
-
-    def merged_ranges(self) -> list[Any]:
-        merged = getattr(self.parser, "merged_cells", None)
-        return list(merged.mergeCell) if merged is not None else []
-
-    def _number_format(self, style_id: int) -> str:
-        if style_id not in self._formats:
-            from openpyxl.cell.read_only import ReadOnlyCell
-
-            try:
-                code = ReadOnlyCell(self.sheet, 0, 0, None, style_id=style_id).number_format
-            except (IndexError, KeyError, TypeError):
-                code = "General"
-            self._formats[style_id] = code or "General"
-        return self._formats[style_id]
-
-    def _convert(self, cell: dict[str, Any]) -> tuple[int, str, CellProblem | None]:
-        """(column, text as Excel shows it, problem or None) for one parsed cell."""
-        column, value, kind = cell["column"], cell["value"], cell["data_type"]
-        if value is None or value == "":
-            if cell.get("formula"):
-                return (
-                    column,
-                    "",
-                    (
-                        f"innehåller formeln '{quote(cell['formula'], 60)}' men inget sparat värde",
-                        "öppna filen i Excel och spara den igen (eller skriv in talet)",
-                    ),
-                )
-            return column, "", None
-        if kind == "e":
-            return (
-                column,
-                "",
-                (
-                    f"visar Excel-felet {quote(value, 20)}",
-                    "rätta formeln (eller det den hämtar från), eller skriv in värdet",
-                ),
-            )
-        if isinstance(value, bool):
-            return column, "SANT" if value else "FALSKT", None
-        if isinstance(value, dt.datetime | dt.date | dt.time | dt.timedelta):
-            return column, date_text(value, self._number_format(cell["style_id"])), None
-        if isinstance(value, int | float):
-            self.numeric.add((cell["row"], column))
-            return column, *_number(value, self._number_format(cell["style_id"]))
-        return column, str(value).strip(), None
-
-
-def _number(value: float | int, code: str) -> tuple[str, CellProblem | None]:
-    display = display_of(code, value)
-    stored = number_text(value)
-    if display.hidden:
-        return stored, (
-            f"har värdet {stored}, som Excel inte visar (talformatet '{quote(code, 40)}')",
-            _FORMAT_HINT,
-        )
-    if display.conditional:
-        return stored, (
-            f"har talformatet '{quote(code, 40)}', som visar tal olika beroende på villkor",
-            _FORMAT_HINT,
-        )
-    return number_text(value, display.factor) + ("%" if display.percent else ""), None
