@@ -246,6 +246,21 @@ def test_a_value_beyond_the_column_limit_is_refused_naming_the_cell(tmp_path: Pa
     assert problem.row == 3 and "IW3" in problem.message
 
 
+def test_formatted_empty_cells_anywhere_are_ignored(tmp_path: Path) -> None:
+    """Formatting (or a cleared value) far below and right of the table holds no value."""
+    from openpyxl.styles import Font
+
+    rows = [["kf1", str(2008 + i), i, "", ""] for i in range(3)]
+    workbook = value_sheet(rows)
+    for row, column in ((1_048_576, 1), (50_000, 16_384), (5, 300)):
+        workbook.active.cell(row, column).font = Font(bold=True)
+    workbook.active.cell(200_000, 2, "   ")
+    path = save(workbook, tmp_path)
+    set_dimension(path, "A1:XFD1048576")
+    table = read_table(path, "x.xlsx", VALUES)
+    assert [row["period"] for row in table.rows] == [r[1] for r in rows]
+
+
 def test_more_rows_than_the_limit_are_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

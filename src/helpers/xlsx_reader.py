@@ -277,6 +277,8 @@ def read_grid(workbook: Any, sheet: Any, shown_as: str) -> SheetGrid:
     for row, cells in stream.rows():
         kept = {}
         for column, text, problem in cells:
+            if not (text or problem):
+                continue  # formatting without a value: Excel writes it for whole rows
             if column > MAX_COLUMNS:
                 grid.overflow = Problem(
                     shown_as,
