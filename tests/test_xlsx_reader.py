@@ -19,11 +19,11 @@ from openpyxl.worksheet.worksheet import Worksheet
 from helpers import xlsx_reader
 from helpers.errors import MAX_FIELD, DataError
 from helpers.readers import read_table
-from helpers.schema import SPECS
+from helpers.schema import BUDGET_AMOUNT_COLUMNS, SPECS
 from helpers.unit_data import typed_frame
 
 VALUES = SPECS["indikatorvarden"].names
-DRIFT = SPECS["drift"].names
+DRIFT = ["post", "typ", *BUDGET_AMOUNT_COLUMNS]  # drift.csv as most kommuner keep it
 
 
 def save(workbook: Workbook, tmp_path: Path, name: str = "indikatorvarden.xlsx") -> Path:
