@@ -56,7 +56,7 @@ def add_failing_section(project: Project, failing_unit: str) -> None:
 
 
 class NoKernels:
-    """Stands in for SectionRunner where the build must not start any kernel."""
+    """Stands in for SectionPool where the build must not start any worker or kernel."""
 
     def __init__(self, *args, **kwargs):
         raise AssertionError("a kernel was started")
@@ -84,7 +84,7 @@ def test_cold_build_runs_every_section_and_writes_every_report(built):
 def test_rebuild_with_nothing_changed_starts_no_kernel(built, monkeypatch):
     project, _ = built
     before = {u: project.report_file(2016, u).stat().st_mtime_ns for u in ("syn01", "syn02")}
-    monkeypatch.setattr(build_module, "SectionRunner", NoKernels)
+    monkeypatch.setattr(build_module, "SectionPool", NoKernels)
     result = build_years([2016], project=project, jobs=2)
     assert result.kernel_sections == 0
     assert all(u.sections_run == 0 and u.sections_cached == 9 for u in result.units)
@@ -139,7 +139,7 @@ def test_a_failing_section_stops_only_its_unit_and_keeps_the_good_report(built, 
 
 def test_dry_run_prints_the_plan_without_building(built, capsys, monkeypatch):
     project, _ = built
-    monkeypatch.setattr(build_module, "SectionRunner", NoKernels)
+    monkeypatch.setattr(build_module, "SectionPool", NoKernels)
     monkeypatch.setattr(Project, "current", classmethod(lambda cls: project))
     assert cli.main(["build", "--year", "2016", "--force", "--dry-run"]) == 0
     out = capsys.readouterr().out
@@ -154,7 +154,7 @@ def test_invalid_data_stops_the_build_before_any_kernel(tmp_path: Path, monkeypa
     cells[3] = "mycket"
     lines[1] = ",".join(cells)
     drift.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    monkeypatch.setattr(build_module, "SectionRunner", NoKernels)
+    monkeypatch.setattr(build_module, "SectionPool", NoKernels)
     with pytest.raises(DataError) as caught:
         build(2016, project=project)
     assert any("drift.csv" in p.file for p in caught.value.problems)
@@ -163,7 +163,7 @@ def test_invalid_data_stops_the_build_before_any_kernel(tmp_path: Path, monkeypa
 
 def test_a_second_build_is_refused_with_a_clear_message(tmp_path: Path, capsys, monkeypatch):
     project = make_project(tmp_path / "ws", units=1)
-    monkeypatch.setattr(build_module, "SectionRunner", NoKernels)
+    monkeypatch.setattr(build_module, "SectionPool", NoKernels)
     monkeypatch.setattr(Project, "current", classmethod(lambda cls: project))
     with build_lock(project):
         with pytest.raises(BuildLocked, match="En annan byggning pågår redan"):

@@ -676,3 +676,26 @@ def test_fetched_value_reaches_the_report_with_its_source(
     assert "Källa: Kolada, hämtad 2024-05-02" in html
     assert "9\u00a0052" in html  # Swedish thousands separator (a non-breaking space)
     assert "Källa: Kolada, hämtad 2024-05-02" in key_figures(data).data  # sjukfranvaro 2016
+
+
+@pytest.mark.parametrize(
+    "broken", [float("nan"), float("inf"), -float("inf"), 1e308, "NaN", "Infinity", "-1e308"]
+)
+def test_a_non_finite_or_absurd_value_from_kolada_changes_nothing(
+    project: Path, monkeypatch: pytest.MonkeyPatch, broken: object
+) -> None:
+    class BrokenAnswer(FakeSession):
+        def get(self, url: str, **kwargs: Any) -> FakeResponse:
+            response = super().get(url, **kwargs)
+            if "/kpi/N01951/" in url and response.status_code == 200:
+                body = json.loads(json.dumps(response.json()))
+                for entry in body["values"][-1]["values"]:
+                    entry["value"] = broken
+                return FakeResponse(200, body)
+            return response
+
+    monkeypatch.setattr(requests, "Session", BrokenAnswer)
+    before = snapshot(project / "data")
+    with pytest.raises(KoladaError, match="inget rimligt tal.*Ingenting ändrades"):
+        kolada.command(args(yes=True))
+    assert snapshot(project / "data") == before

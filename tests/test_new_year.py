@@ -163,7 +163,7 @@ def test_one_unit_only(workspace: Path) -> None:
     ("argv", "message"),
     [
         (["new-year", "2016", "--from", "2016"], "måste komma efter"),
-        (["new-year", "2019", "--from", "2018"], "Inga enheter har parametrar för 2018"),
+        (["new-year", "2019", "--from", "2018"], "inga enheter för 2018"),
         (["new-year", "2017", "--from", "2016", "--unit", "Klk!"], "inget giltigt enhets-id"),
         (["new-year", "17", "--from", "2016"], "inte ett år"),
     ],

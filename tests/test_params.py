@@ -44,11 +44,15 @@ def test_missing_params_file(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("replace", "by", "column", "message"),
     [
-        ("år: 2016", "år: 2015", "år", "'år' är 2015 men filen ligger under 2016"),
+        ("år: 2016", "år: 2015", "år", "'år' är '2015' men filen ligger under 2016"),
         ("enhet: klk", "enhet: KLK", "enhet", "'enhet' är 'KLK' men filen heter klk.yaml"),
         ("titel: Verksamhetsuppföljning 2016", "titel: ' '", "titel", "'titel' saknas"),
         ("2016-08-31", "31/8 2016", "prognosdatum", "är inget datum"),
         ("2016-08-31", "2017-01-15", "prognosdatum", "ligger inte i rapportåret 2016"),
+        ("2016-08-31", "2016-02-30", "prognosdatum", "februari 2016 har 29 dagar"),
+        ("2016-08-31", "2016-13-01", "prognosdatum", "månad 13 finns inte"),
+        ("titel: Verksamhetsuppföljning 2016", "titel: [a, b]", "titel", "ska vara en text"),
+        ("enhet: klk", "enhet: yes", "enhet", "'enhet' är 'yes' men filen heter klk.yaml"),
     ],
 )
 def test_each_wrong_key_is_named(
@@ -73,7 +77,8 @@ def test_all_problems_of_a_file_at_once(tmp_path: Path) -> None:
     [
         ("år: 2016\nenhet: [klk\ntitel: x\n", 3, "inte giltig YAML"),
         ("- en lista\n- inte nycklar\n", None, "nycklar"),
-        ("år: 2016\nprognosdatum: 2016-02-30\n", None, "går inte att läsa"),
+        ("a: &x [1, 2]\nb: *x\n", 2, "YAML-alias"),
+        ("a: " + "[" * 500 + "]" * 500 + "\n", 1, "inbäddade i mer än"),
         ("titel: Uppföljning för Hjo kommun\n".encode("cp1252"), None, "UTF-8"),
     ],
 )

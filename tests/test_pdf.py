@@ -113,11 +113,35 @@ def test_missing_report_is_a_build_error(tmp_path: Path) -> None:
         pdf.print_pdf(tmp_path / "saknas.html", tmp_path / "saknas.pdf")
 
 
-def test_print_command_blocks_the_network_and_tags_the_pdf(tmp_path: Path) -> None:
-    command = pdf.print_command(
-        Path("/usr/bin/chromium"), tmp_path / "a.html", tmp_path / "a.pdf", tmp_path / "p"
-    )
+def test_print_command_blocks_the_network_and_uses_no_port(tmp_path: Path) -> None:
+    command = pdf.print_command(Path("/usr/bin/chromium"), tmp_path / "p")
     assert "--host-resolver-rules=MAP * ~NOTFOUND" in command
-    assert "--export-tagged-pdf" in command and "--no-pdf-header-footer" in command
+    assert "--remote-debugging-pipe" in command  # DevTools over a pipe, no network port
+    assert not any(flag.startswith("--remote-debugging-port") for flag in command)
     assert f"--user-data-dir={tmp_path / 'p'}" in command
-    assert command[-1] == (tmp_path / "a.html").as_uri()
+
+
+HOSTILE_PAGE = """<!DOCTYPE html><html lang="sv"><head><meta charset="utf-8"><title>t</title>
+</head><body><h1>Den riktiga rapporten</h1><p>Resultat 41 575 tkr.</p>
+<script>document.body.innerHTML = '<h1>FÖRFALSKAD SIDA</h1>';</script>
+<script>document.title = 'x'; while (true) {}</script>
+</body></html>"""
+
+
+@pytest.mark.browser
+def test_a_script_in_the_page_neither_runs_nor_hangs_the_printer(tmp_path: Path) -> None:
+    """No Content-Security-Policy here: the printer itself must not run the page's scripts."""
+    require_chromium()
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) saknas")
+    page = tmp_path / "elak.html"
+    page.write_text(HOSTILE_PAGE, encoding="utf-8")
+    target = tmp_path / "elak.pdf"
+
+    pdf.print_pdf(page, target)  # would raise BuildError on the timeout if the loop ran
+
+    text = subprocess.run(
+        ["pdftotext", str(target), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Den riktiga rapporten" in text and "41 575" in text
+    assert "FÖRFALSKAD" not in text

@@ -27,9 +27,11 @@ from typing import Any
 
 import yaml
 
-from helpers.errors import Problem, display_path
-from helpers.paths import Project
+from helpers.errors import DataError, Problem, display_path
+from helpers.params import MAX_PARAMS_BYTES
+from helpers.paths import Project, read_input
 from helpers.schema import BUDGET_AMOUNT_COLUMNS
+from helpers.yaml_text import compose_yaml
 
 AMOUNT_UNITS = ("kr", "tkr", "mkr")
 MAX_DECIMALS = 3
@@ -337,21 +339,29 @@ def _plain(node: yaml.Node) -> Any:
     return node.value
 
 
-def _drift_node(path: Path, shown: str, problems: list[Problem]) -> tuple[int, yaml.Node] | None:
-    """The line of the top-level ``drift:`` key of a YAML file and the node under it, if any."""
+def _drift_node(
+    path: Path, shown: str, problems: list[Problem], project_root: Path
+) -> tuple[int, yaml.Node] | None:
+    """The line of the top-level ``drift:`` key of a YAML file and the node under it, if any.
+
+    Read under the workbook's YAML rules (``paths.read_input``, ``yaml_text.compose_yaml``):
+    inside the project, at most ``MAX_PARAMS_BYTES``, no aliases, bounded nesting.
+    """
     try:
-        root = yaml.compose(path.read_bytes().decode("utf-8-sig"), Loader=yaml.SafeLoader)
-    except (UnicodeDecodeError, yaml.YAMLError) as exc:
+        raw = read_input(path, project_root, max_bytes=MAX_PARAMS_BYTES)
+        root = compose_yaml(raw.decode("utf-8-sig"), shown)
+    except (UnicodeDecodeError, DataError) as exc:
         if path.name == RAPPORT_FILE:  # a params file is already checked by params.py
-            mark = getattr(exc, "problem_mark", None)
-            problems.append(
-                Problem(
-                    shown,
-                    "filen går inte att läsa som YAML i UTF-8",
-                    row=mark.line + 1 if mark is not None else None,
-                    hint="kontrollera indrag och kolon; jämför med docs/data-format.md",
+            if isinstance(exc, DataError):
+                problems += exc.problems
+            else:
+                problems.append(
+                    Problem(
+                        shown,
+                        "filen går inte att läsa som YAML i UTF-8",
+                        hint="kontrollera indrag och kolon; jämför med docs/data-format.md",
+                    )
                 )
-            )
         return None
     if not isinstance(root, yaml.MappingNode):
         return None
@@ -375,7 +385,7 @@ def read_drift_mappings(
         if not path.is_file():
             continue
         shown = display_path(path, project.root)
-        found = _drift_node(path, shown, problems)
+        found = _drift_node(path, shown, problems, project.root)
         if found is None:
             continue
         line, node = found

@@ -2,9 +2,10 @@
 
 1. **Plan** (``build_plan``, no kernel, no pandas): which sections and reports are stale.
 2. **Validate** every unit-year that has work, before any kernel starts (``DataError``).
-3. **Execute** the stale sections on a pool of worker processes (``spawn``), each with one
-   long-lived kernel (``SectionRunner``); with one worker, in this process. A section that fails
-   is recorded and the build goes on.
+3. **Execute** the stale sections on a supervised pool of worker processes
+   (``supervise.SectionPool``), each with one long-lived kernel (``SectionRunner``). A section
+   that fails — an error, a dead kernel, its time limit — is recorded and the build goes on; no
+   worker or kernel outlives the build (``supervise`` says how).
 4. **Export** a unit's report in this process once all its sections are current — never when one
    failed, so the previous good report stays as it was.
 
@@ -16,11 +17,10 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-import multiprocessing
 import os
+import tempfile
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,10 +36,11 @@ from helpers.build_plan import (
     section_parameters,
 )
 from helpers.errors import BuildError, DataError, Problem, display_path
-from helpers.execute import SectionFailure, SectionRunner
+from helpers.execute import SectionFailure, timeout_from_environment
 from helpers.fingerprint import Fingerprinter, read_stored, store
-from helpers.params import available_years
-from helpers.paths import REPO_ROOT, Project, check_year
+from helpers.params import available_years, units_of_year
+from helpers.paths import REPO_ROOT, Project, check_year, readable_file, write_error_text
+from helpers.supervise import SectionPool, Task
 
 # ------------------------------------------------------------------------------------ results
 
@@ -70,67 +71,32 @@ class BuildResult:
 
 # ---------------------------------------------------------------------------------- execution
 
-_WORKER_RUNNER: SectionRunner | None = None
-
-
-def _worker_init(env: dict[str, str], log: Path) -> None:
-    """In a pool process: start the kernel now, so it boots while the process imports."""
-    import atexit
-
-    global _WORKER_RUNNER
-    _WORKER_RUNNER = SectionRunner(env=env, log=log)
-    _WORKER_RUNNER.launch()
-    atexit.register(_WORKER_RUNNER.shutdown)
-
-
-def _worker_run(notebook: str, output: str, parameters: dict[str, Any]) -> SectionFailure | None:
-    assert _WORKER_RUNNER is not None
-    return _WORKER_RUNNER.run(Path(notebook), Path(output), parameters, REPO_ROOT)
-
-
 Done = Callable[[UnitPlan, SectionPlan, SectionFailure | None], None]
 
 
 def _execute(
-    tasks: list[tuple[UnitPlan, SectionPlan]], env: dict[str, str], log: Path, jobs: int, done: Done
+    tasks: list[tuple[UnitPlan, SectionPlan]],
+    env: dict[str, str],
+    log: Path,
+    jobs: int,
+    done: Done,
+    timeout: float,
 ) -> None:
-    """Run every task; call ``done`` in this process as each one finishes."""
-    workers = max(1, min(jobs, len(tasks)))
-    if workers == 1:
-        runner = SectionRunner(env=env, log=log)
-        try:
-            for plan, section in tasks:
-                failure = runner.run(
-                    section.notebook,
-                    section.output,
-                    section_parameters(plan.year, plan.unit),
-                    REPO_ROOT,
-                )
-                done(plan, section, failure)
-        finally:
-            runner.shutdown()
-        return
-    # spawn, not fork: a forked pool hung once the parent had run kernels (stack notes).
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_worker_init, initargs=(env, log)
-    ) as pool:
-        futures: dict[Future, tuple[UnitPlan, SectionPlan]] = {
-            pool.submit(
-                _worker_run,
-                str(section.notebook),
-                str(section.output),
-                section_parameters(plan.year, plan.unit),
-            ): (plan, section)
-            for plan, section in tasks
-        }
-        for future in as_completed(futures):
-            plan, section = futures[future]
-            try:
-                failure = future.result()
-            except Exception as exc:  # the worker process itself died
-                failure = SectionFailure(None, type(exc).__name__, f"{type(exc).__name__}: {exc}")
-            done(plan, section, failure)
+    """Run every task on a supervised pool of worker processes (each with one kernel); call
+    ``done`` in this process as each one finishes. Whatever happens, no worker or kernel
+    outlives this call (see ``supervise``)."""
+    work = [
+        Task(
+            (plan, section),
+            section.notebook,
+            section.output,
+            section_parameters(plan.year, plan.unit),
+            REPO_ROOT,
+        )
+        for plan, section in tasks
+    ]
+    with SectionPool(min(jobs, len(work)), env=env, timeout=timeout, log=log) as pool:
+        pool.run(work, lambda key, failure: done(key[0], key[1], failure))
 
 
 def _export(project: Project, fingerprinter: Fingerprinter, plan: UnitPlan) -> Path:
@@ -185,8 +151,12 @@ def run_build(
     plans: list[UnitPlan],
     jobs: int | None = None,
     progress: Any = None,
+    timeout: float | None = None,
 ) -> BuildResult:
-    """Execute a plan: stale sections on the kernel pool, then export the units' reports."""
+    """Execute a plan: stale sections on the kernel pool, then export the units' reports.
+
+    ``timeout`` bounds each section in seconds (default: ``WORKBOOK_SECTION_TIMEOUT`` or 600).
+    """
     started = time.perf_counter()
     validate_plans(project, plans)
     fingerprinter = Fingerprinter(project)
@@ -208,6 +178,10 @@ def run_build(
         try:
             result.report = _export(project, fingerprinter, plan)
             result.report_written = True
+        except OSError as exc:  # the disk, not the unit: stop the build (exit 2)
+            raise BuildError(
+                write_error_text(exc, Path(exc.filename or project.reports), project.root)
+            ) from None
         except Exception as exc:  # a broken export must not stop the other units
             result.failures["(export)"] = SectionFailure(
                 None, type(exc).__name__, f"{type(exc).__name__}: {exc}"
@@ -217,7 +191,12 @@ def run_build(
         result = results[(plan.year, plan.unit)]
         result.sections_run += 1
         if failure is None:
-            store(section.fingerprint_file, section.fingerprint)
+            try:
+                store(section.fingerprint_file, section.fingerprint)
+            except OSError as exc:
+                raise BuildError(
+                    write_error_text(exc, section.fingerprint_file, project.root)
+                ) from None
         else:
             section.fingerprint_file.unlink(missing_ok=True)
             result.failures[section.name] = failure
@@ -239,7 +218,14 @@ def run_build(
             env = {"WORKBOOK_ROOT": str(project.root)}
             log = project.build / "kernels.log"
             log.unlink(missing_ok=True)
-            _execute(tasks, env, log, jobs or os.cpu_count() or 1, section_done)
+            _execute(
+                tasks,
+                env,
+                log,
+                jobs or os.cpu_count() or 1,
+                section_done,
+                timeout or timeout_from_environment(),
+            )
     finally:
         if progress is not None:
             progress.stop()
@@ -292,15 +278,63 @@ def build_years(
     force: bool = False,
     progress: Any = None,
     lock: bool = True,
+    timeout: float | None = None,
 ) -> BuildResult:
-    """Build the given years (all units, or one) under the project's build lock."""
+    """Build the given years (all units, or one) under the project's build lock.
+
+    Raises ``ParameterError`` when a year has no params (missing or empty ``params/<år>/``),
+    ``DataError`` for badly named params files and bad data, ``BuildError`` when ``build/`` or
+    ``reports/`` cannot be written — all before any kernel starts.
+    """
     from helpers.buildlock import build_lock
 
     project = project or Project.current()
     years = [check_year(y) for y in years]
+    if unit is None:
+        for year in years:
+            units_of_year(year, project)
+    else:  # a params file that is there but cannot be read is named, not called missing
+        for year in years:
+            if os.path.lexists(project.params_file(year, unit)):
+                readable_file(project.params_file(year, unit), project.root)
     with build_lock(project) if lock else _no_lock():
         plans = plan_build(project, years, unit, section, force)
-        return run_build(project, plans, jobs, progress)
+        check_writable(project, plans)
+        return run_build(project, plans, jobs, progress, timeout)
+
+
+# A build writes executed notebooks (~1 MB a unit) and reports; below this much free space in
+# build/ or reports/ it stops before starting, rather than fail half-way on a full disk.
+MIN_FREE_BYTES = 20 * 1024 * 1024
+
+
+def check_writable(project: Project, plans: list[UnitPlan]) -> None:
+    """``build/`` and the report folders can be written and have room, or a ``BuildError`` that
+    says which cannot and why (read-only, no permission, full disk) — before any kernel starts."""
+    with_work = [p for p in plans if p.to_run or p.report_reason]
+    if not with_work:
+        return
+    folders = {project.build, project.reports}
+    folders |= {project.report_file(p.year, p.unit).parent for p in with_work}
+    for folder in sorted(folders):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            handle, probe = tempfile.mkstemp(prefix=".skrivtest-", dir=folder)
+            os.close(handle)
+            os.unlink(probe)
+            space = os.statvfs(folder)
+        except OSError as exc:
+            raise BuildError(
+                write_error_text(exc, Path(exc.filename or folder), project.root)
+            ) from None
+        free = space.f_bavail * space.f_frsize
+        if free < MIN_FREE_BYTES:
+            shown_free = f"{free / 1_000_000:.1f}".replace(".", ",")
+            raise BuildError(
+                f"Disken är nästan full: {display_path(folder, project.root)}/ har {shown_free} MB "
+                f"ledigt, bygget behöver minst {MIN_FREE_BYTES // 1_000_000} MB. Frigör utrymme "
+                "och kör igen."
+            )
 
 
 def build(

@@ -7,19 +7,28 @@ import os
 
 from rich.console import Console
 
+from helpers.cli import positive_number, whole_number, year_argument
 from helpers.errors import ParameterError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--year", type=int, help="rapportåret, t.ex. 2016")
+    parser.add_argument("--year", type=year_argument, metavar="ÅR", help="rapportåret, t.ex. 2016")
     parser.add_argument("--all", action="store_true", help="bygg alla år som har params/<år>/")
     parser.add_argument("--unit", help="en enhet (utan: alla enheter med params för året)")
     parser.add_argument("--section", help="ett avsnitt, t.ex. 30_kf_mal (utan: alla avsnitt)")
     parser.add_argument(
         "--jobs",
-        type=int,
+        type=whole_number,
         default=os.cpu_count() or 1,
+        metavar="N",
         help="antal parallella kärnor (standard: antal processorkärnor)",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=positive_number,
+        metavar="SEKUNDER",
+        help="längsta tid för ett avsnitt innan det avbryts och räknas som fel (standard: "
+        "WORKBOOK_SECTION_TIMEOUT eller 600)",
     )
     parser.add_argument(
         "--force", action="store_true", help="bygg om allt, även det som inte har ändrats"
@@ -59,6 +68,7 @@ def command(args: argparse.Namespace) -> int:
         jobs=args.jobs,
         force=args.force,
         progress=BuildProgress(),
+        timeout=args.timeout,
     )
     out.print(summary_table(result))
     ran = sum(u.sections_run for u in result.units)

@@ -7,22 +7,29 @@ the message.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import fcntl
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from helpers.errors import BuildLocked
-from helpers.paths import Project
+from helpers.errors import BuildError, BuildLocked
+from helpers.paths import Project, write_error_text
 
 
 @contextmanager
 def build_lock(project: Project) -> Iterator[None]:
-    """Hold the project's build lock, or raise ``BuildLocked`` at once if another build has it."""
-    project.build.mkdir(parents=True, exist_ok=True)
+    """Hold the project's build lock, or raise ``BuildLocked`` at once if another build has it.
+
+    A lock that cannot be written (full disk, read-only folder) is a ``BuildError`` naming it.
+    """
     path = project.build / ".lock"
-    handle = open(path, "a+", encoding="utf-8")  # noqa: SIM115 - held for the whole block
+    try:
+        project.build.mkdir(parents=True, exist_ok=True)
+        handle = open(path, "a+", encoding="utf-8")  # noqa: SIM115 - held for the whole block
+    except OSError as exc:
+        raise BuildError(write_error_text(exc, path, project.root)) from None
     try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -34,11 +41,16 @@ def build_lock(project: Project) -> Iterator[None]:
                 "klar och kör sedan kommandot igen. Om ingen byggning pågår: kontrollera att "
                 "ingen annan `workbook build` körs (t.ex. i en annan terminal)."
             ) from None
-        handle.seek(0)
-        handle.truncate()
         started = dt.datetime.now().isoformat(timespec="seconds")
-        handle.write(f"pid {os.getpid()}, startad {started}")
-        handle.flush()
+        try:
+            handle.seek(0)
+            handle.truncate()
+            handle.write(f"pid {os.getpid()}, startad {started}")
+            handle.flush()
+        except OSError as exc:
+            raise BuildError(write_error_text(exc, path, project.root)) from None
         yield
     finally:
-        handle.close()  # closing releases the lock
+        # Closing releases the lock; the flush of a full disk may fail, the release does not.
+        with contextlib.suppress(OSError):
+            handle.close()

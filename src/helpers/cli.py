@@ -1,15 +1,31 @@
 """The ``workbook`` command: a thin layer over functions that notebooks and tests call too.
 
 Each subcommand lives in its own module with ``add_arguments(parser)`` and ``command(args)``.
-Errors an analyst can cause are printed as Swedish messages without a traceback (exit 2); a
-failed build exits 1.
+
+Exit status, the same for the same input from every command (README):
+
+* 0 — done (``validate``: the data is in order);
+* 1 — a build ran, but at least one section failed (the previous report is kept);
+* 2 — bad input or arguments: a Swedish message naming the file (row, column) or argument, no
+  traceback; nothing was built or changed;
+* 130 — interrupted with Ctrl-C, 143 — stopped with SIGTERM: "Avbrutet.", and nothing started by
+  the command is left running.
+
+Output into a closed pipe (``workbook validate | head -1``) is dropped quietly: the command
+finishes its work and exits with its own status.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import importlib
+import os
+import re
+import signal
 import sys
+from typing import Any, NoReturn, TextIO
 
 from helpers.errors import DataError, WorkbookError
 
@@ -21,14 +37,104 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("kolada", "helpers.kolada", "hämta indikatorvärden från Kolada"),
 )
 
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+# argparse's own messages (English) and their Swedish wording.
+_MESSAGES: tuple[tuple[str, str], ...] = (
+    (r"the following arguments are required: (.*)", r"argument saknas: \1"),
+    (r"unrecognized arguments: (.*)", r"okända argument: \1"),
+    (
+        r"argument (\S+): invalid choice: (.*) \(choose from (.*)\)",
+        r"\1: ogiltigt val \2 (välj \3)",
+    ),
+    (r"argument (\S+): invalid (\w+) value: (.*)", r"\1: \3 är inget giltigt värde"),
+    (r"argument (\S+): expected one argument", r"\1: ett värde saknas efter \1"),
+    (r"argument (\S+): expected at least one argument", r"\1: minst ett värde saknas"),
+    (r"argument (\S+): not allowed with argument (\S+)", r"\1 går inte att kombinera med \2"),
+    (r"argument (\S+): ignored explicit argument (.*)", r"\1: värdet \2 används inte"),
+    (r"one of the arguments (.*) is required", r"ett av argumenten \1 behövs"),
+    (r"ambiguous option: (\S+) could match (.*)", r"\1 är tvetydigt: kan betyda \2"),
+    (r"argument (\S+): (.*)", r"\1: \2"),
+)
+_HELP_WORDS = (
+    ("usage: ", "användning: "),
+    ("positional arguments:", "argument:"),
+    ("options:", "flaggor:"),
+    ("show this help message and exit", "visa den här hjälpen"),
+)
+
+
+def swedish_message(message: str) -> str:
+    """An argparse error message in Swedish (unknown ones are kept as they are)."""
+    for pattern, replacement in _MESSAGES:
+        if re.fullmatch(pattern, message, flags=re.S):
+            return re.sub(pattern, replacement, message, flags=re.S)
+    return message
+
+
+class SwedishArgumentParser(argparse.ArgumentParser):
+    """argparse with Swedish usage, help and errors; errors exit 2 like every bad input."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(
+            EXIT_BAD_INPUT,
+            f"Fel: {swedish_message(message)}\nSe `{self.prog} --help` för hjälp.\n",
+        )
+
+    def format_usage(self) -> str:
+        return _swedish_help(super().format_usage())
+
+    def format_help(self) -> str:
+        return _swedish_help(super().format_help())
+
+
+def _swedish_help(text: str) -> str:
+    for english, swedish in _HELP_WORDS:
+        text = text.replace(english, swedish)
+    return text
+
+
+def year_argument(text: str) -> int:
+    """``--year`` and the like: a four-digit year, or a Swedish error from argparse (exit 2)."""
+    from helpers.paths import check_year
+
+    try:
+        return check_year(text)
+    except WorkbookError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def positive_number(text: str) -> float:
+    """A number of seconds above zero (``--timeout 90``, ``--timeout 1,5``)."""
+    try:
+        value = float(text.strip().replace(",", "."))
+    except ValueError:
+        value = -1.0
+    if not value > 0 or value != value or value == float("inf"):
+        raise argparse.ArgumentTypeError(
+            f"'{text}' är inget antal sekunder — ange ett tal större än 0, t.ex. 600"
+        )
+    return value
+
+
+def whole_number(text: str) -> int:
+    """A whole number (``--jobs 2``)."""
+    try:
+        return int(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' är inget heltal — ange t.ex. 2") from None
+
 
 def parser(only: str | None = None) -> argparse.ArgumentParser:
     """The command line. With ``only``, just that subcommand's module is imported: a no-op
     rebuild should not pay for pandas being imported by commands that are not running."""
-    main_parser = argparse.ArgumentParser(
+    main_parser = SwedishArgumentParser(
         prog="workbook", description="Bygg verksamhetsuppföljningen per enhet och år."
     )
-    sub = main_parser.add_subparsers(dest="command", required=True, metavar="KOMMANDO")
+    sub = main_parser.add_subparsers(
+        dest="command", required=True, metavar="KOMMANDO", title="kommandon"
+    )
     for name, module_name, help_text in COMMANDS:
         command_parser = sub.add_parser(name, help=help_text, description=help_text)
         if only is None or name == only:
@@ -48,18 +154,116 @@ def report_error(exc: WorkbookError) -> None:
         print(f"Fel: {exc}", file=sys.stderr)
 
 
+class _PipeSafe:
+    """A text stream that stops writing, quietly, once its reader has gone (``| head -1``).
+
+    The command still finishes (a build still writes its index); the rest of its output goes
+    to /dev/null, so no ``BrokenPipeError`` reaches the user, not even at exit.
+    """
+
+    def __init__(self, stream: TextIO):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            self._discard()
+            return len(text)
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            self._discard()
+
+    def _discard(self) -> None:
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, self._stream.fileno())
+            os.close(devnull)
+        except (OSError, ValueError):
+            pass
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     names = {name for name, _, _ in COMMANDS}
-    args = parser(argv[0] if argv and argv[0] in names else None).parse_args(argv)
+    installed_streams = _protect_streams()
+    try:
+        try:
+            args = parser(argv[0] if argv and argv[0] in names else None).parse_args(argv)
+        except SystemExit as exc:  # --help (0) or a bad argument (2, message already printed)
+            return exc.code if isinstance(exc.code, int) else EXIT_BAD_INPUT
+        return _run(args)
+    finally:
+        if installed_streams:
+            _flush_quietly()
+
+
+def _run(args: argparse.Namespace) -> int:
+    from helpers.supervise import Interrupted, raise_on_termination
+
+    previous = raise_on_termination() if _in_main_thread() else {}
     try:
         return int(args.func(args))
     except WorkbookError as exc:
         report_error(exc)
-        return 2
+        return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("Avbrutet.", file=sys.stderr)
-        return 130
+        return 128 + signal.SIGINT
+    except Interrupted as exc:
+        print("Avbrutet.", file=sys.stderr)
+        return 128 + exc.signum
+    except OSError as exc:  # the disk or the system, not the workbook: say which file
+        print(f"Fel: {os_error_message(exc)}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def os_error_message(exc: OSError) -> str:
+    """An operating-system error that reached the command line, in Swedish, naming the file."""
+    from pathlib import Path
+
+    from helpers.errors import display_path
+    from helpers.paths import Project, os_error_text, write_error_text
+
+    root = Project.current().root
+    if not exc.filename:
+        return f"ett systemfel inträffade ({exc.strerror or exc}). Försök igen."
+    path = Path(exc.filename)
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS):
+        return write_error_text(exc, path, root)
+    message, hint = os_error_text(exc)
+    return f"{display_path(path, root)}: {message} — {hint}."
+
+
+def _in_main_thread() -> bool:
+    import threading
+
+    return threading.current_thread() is threading.main_thread()
+
+
+def _protect_streams() -> bool:
+    """Make stdout and stderr safe against a closed pipe (only for the real console streams)."""
+    if isinstance(sys.stdout, _PipeSafe) or sys.stdout is not sys.__stdout__:
+        return False
+    sys.stdout = _PipeSafe(sys.stdout)  # type: ignore[assignment]
+    if sys.stderr is sys.__stderr__:
+        sys.stderr = _PipeSafe(sys.stderr)  # type: ignore[assignment]
+    return True
+
+
+def _flush_quietly() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -19,6 +20,7 @@ import pandas as pd
 from helpers.budget_checks import budget_problems as budget_problems  # re-exported
 from helpers.errors import DataError, Problem, display_path, quote
 from helpers.narrative import unsafe_html
+from helpers.paths import input_files, read_input
 from helpers.readers import decode_text
 from helpers.schema import HISTORY_YEARS, REQUIRED_ROW_TEXTS, REQUIRED_TEXTS
 from helpers.table_checks import LoadedTable, is_present
@@ -167,16 +169,24 @@ def narrative_problems(text_folder: Path, required: Iterable[str], root: Path) -
     for name in sorted(wanted):
         path = text_folder / name
         shown = display_path(path, root)
-        if not path.is_file():
+        if not os.path.lexists(path):
             problems.append(
                 Problem(
                     shown, "filen saknas", hint="skriv texten i Markdown (se docs/data-format.md)"
                 )
             )
-    for path in sorted(text_folder.rglob("*.md")) if text_folder.is_dir() else []:
+        elif os.path.isdir(path):
+            problems.append(
+                Problem(
+                    shown,
+                    "är en mapp, men här ska det vara en fil",
+                    hint="ta bort eller döp om mappen",
+                )
+            )
+    for path in input_files(text_folder, root, ".md", problems):
         shown = display_path(path, root)
         try:
-            text = decode_text(path.read_bytes(), shown, table=False)
+            text = decode_text(read_input(path, root), shown, table=False)
         except DataError as exc:
             problems += exc.problems
             continue

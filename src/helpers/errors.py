@@ -6,6 +6,7 @@ without a traceback. Anything that is not a ``WorkbookError`` is a bug in the wo
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -96,8 +97,14 @@ class BuildLocked(WorkbookError):
 
 
 def display_path(path: Path, root: Path) -> str:
-    """A path as the analyst knows it: relative to the project when inside it."""
-    try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
+    """A path as the analyst knows it: relative to the project when inside it.
+
+    Symbolic links are not resolved: a link is named by its own path, not by its target.
+    """
+    absolute = Path(os.path.abspath(path))
+    for base in (Path(os.path.abspath(root)), Path(os.path.realpath(root))):
+        try:
+            return absolute.relative_to(base).as_posix()
+        except ValueError:
+            continue
+    return path.as_posix()

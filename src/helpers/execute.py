@@ -15,16 +15,29 @@ papermill through a small engine (``warm-kernel``), sends the reset on that clie
 imported objects out of the collector's way after the warm-up, talks to the kernel over IPC
 sockets, and asks papermill to write the executed notebook once at the end instead of after
 every cell.
+
+**Supervision.** papermill waits for the kernel on a blocking client: a kernel that died
+(``os._exit``, the out-of-memory killer) or a cell that never ends would block it forever. The
+runner therefore waits on its channels in short slices and checks, between slices, that the
+kernel process is alive and that the section's deadline (``timeout`` seconds for the whole
+section; starting a kernel has its own bound) has not passed. Either way the kernel is killed
+(its whole process group), and the section is reported failed with the reason in Swedish; the
+next section gets a new kernel. The kernel's sockets and connection file live in one private
+temporary folder, removed whenever the kernel ends.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
+from queue import Empty
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # imported when a kernel starts: a no-op build never pays for it
@@ -32,6 +45,15 @@ if TYPE_CHECKING:  # imported when a kernel starts: a no-op build never pays for
 
 KERNEL_NAME = "python3"
 ENGINE_NAME = "warm-kernel"
+# A section's whole run, from the reset of the kernel to the last cell (``workbook build
+# --timeout``; the environment variable WORKBOOK_SECTION_TIMEOUT sets the default).
+DEFAULT_TIMEOUT = 600.0
+# How often a waiting runner checks that its kernel lives and its deadline has not passed.
+POLL_SECONDS = 0.25
+# Starting a kernel and importing pandas/altair: bounded too, also outside a section.
+STARTUP_SECONDS = 300.0
+# Temporary folders of kernels: ``workbook-kernel-<pid of the owning process>-<random>``.
+KERNEL_DIR_PREFIX = "workbook-kernel-"
 
 # Imports every section needs, paid once per kernel. Then the objects they created are moved
 # out of the garbage collector's sight (gc.freeze): the reset's full collection scanned them every
@@ -74,6 +96,48 @@ class KernelSetupError(RuntimeError):
     """The kernel could not run the workbook's own set-up code (warm-up or reset)."""
 
 
+class KernelDied(RuntimeError):
+    """The kernel process ended while the runner waited for it."""
+
+
+class SectionTimeout(RuntimeError):
+    """The section did not finish within its time limit."""
+
+
+class KernelStartTimeout(SectionTimeout):
+    """A kernel did not start (and import what sections need) within ``STARTUP_SECONDS``."""
+
+
+def timeout_from_environment(default: float = DEFAULT_TIMEOUT) -> float:
+    """``WORKBOOK_SECTION_TIMEOUT`` in seconds, or ``default`` when unset or not a positive
+    number (``workbook build --timeout`` checks what an operator types)."""
+    text = os.environ.get("WORKBOOK_SECTION_TIMEOUT", "").strip()
+    try:
+        value = float(text)
+    except ValueError:
+        return default
+    return value if value > 0 else default
+
+
+def describe_exit(code: int | None) -> str:
+    """Why a kernel process ended, in Swedish (``-9``: killed, e.g. for lack of memory)."""
+    if code is None:
+        return "kärnan svarar inte"
+    if code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = f"signal {-code}"
+        if -code == signal.SIGKILL:
+            return f"kärnan dödades ({name}, t.ex. av att minnet tog slut)"
+        return f"kärnan avbröts ({name})"
+    return f"kärnan avslutades med slutkod {code}"
+
+
+# The notebook of the section being executed (papermill's, with the outputs so far).
+_LAST_RUN: dict[str, Any] = {}
+
+
 def _register_engine() -> None:
     """Register the papermill engine that executes with the runner's existing kernel client."""
     from papermill.clientwrap import PapermillNotebookClient
@@ -114,24 +178,44 @@ def _register_engine() -> None:
                 stdout_file=stdout_file,
                 stderr_file=stderr_file,
             )
+            _LAST_RUN["notebook"] = nb_man.nb  # what ran so far, if the kernel dies or times out
             return WarmKernelClient(nb_man, **final_kwargs).execute()
 
     papermill_engines.register(ENGINE_NAME, WarmKernelEngine)
 
 
 class SectionRunner:
-    """One kernel (and one client to it) that executes section notebooks one after another."""
+    """One kernel (and one client to it) that executes section notebooks one after another.
+
+    ``timeout`` bounds each section (seconds, wall clock); ``run`` never waits longer, and never
+    waits on a kernel that has died.
+    """
 
     def __init__(
-        self, env: dict[str, str] | None = None, timeout: int = 600, log: Path | None = None
+        self,
+        env: dict[str, str] | None = None,
+        timeout: float | None = None,
+        log: Path | None = None,
     ):
         self.env = env
-        self.timeout = timeout
+        self.timeout = float(timeout) if timeout else timeout_from_environment()
         self.log = log
         self._sockets: str | None = None
+        self._deadline: float | None = None
+        self._starting = False
         self.km: KernelManager | None = None
         self.kc: Any = None
         self.sections_run = 0
+
+    @property
+    def kernel_pid(self) -> int | None:
+        process = getattr(getattr(self.km, "provisioner", None), "process", None)
+        return getattr(process, "pid", None)
+
+    @property
+    def sockets_dir(self) -> str | None:
+        """The kernel's private temporary folder (sockets and connection file)."""
+        return self._sockets
 
     def launch(self) -> None:
         """Start the kernel process without waiting for it (overlap it with other start-up)."""
@@ -139,11 +223,15 @@ class SectionRunner:
 
         if self.km is not None and self.km.is_alive():
             return
-        # IPC sockets in a private folder: the default path prefix is shared by every kernel
-        # started in the same working directory, and two pool workers then collided.
-        self._sockets = tempfile.mkdtemp(prefix="workbook-kernel-")
+        # IPC sockets and the connection file in a private folder: the default socket prefix is
+        # shared by every kernel started in the same working directory (two pool workers then
+        # collided), and one folder is one thing to remove, whatever happens.
+        self._sockets = tempfile.mkdtemp(prefix=f"{KERNEL_DIR_PREFIX}{os.getpid()}-")
         self.km = KernelManager(
-            kernel_name=KERNEL_NAME, transport="ipc", ip=os.path.join(self._sockets, "k")
+            kernel_name=KERNEL_NAME,
+            transport="ipc",
+            ip=os.path.join(self._sockets, "k"),
+            connection_file=os.path.join(self._sockets, "kernel.json"),
         )
         env = dict(os.environ)
         env.update(self.env or {})
@@ -166,22 +254,68 @@ class SectionRunner:
         """A ready kernel with the heavy imports done."""
         if self.kc is not None and self.km is not None and self.km.is_alive():
             return
-        if self.km is not None and not self.km.is_alive():
+        if self.km is not None:
             self.shutdown()
-        self.launch()
-        assert self.km is not None
-        self.kc = self.km.blocking_client()
-        self.kc.start_channels()
-        self.kc.wait_for_ready(timeout=120)
-        self.kc.allow_stdin = False
-        self.run_code(WARM_UP)
+        deadline = self._deadline
+        self._deadline = time.monotonic() + STARTUP_SECONDS
+        self._starting = True
+        try:
+            self.launch()
+            assert self.km is not None
+            self.kc = self.km.blocking_client()
+            self.kc.start_channels()
+            self._guard_channels()
+            self.kc.wait_for_ready(timeout=STARTUP_SECONDS)
+            self.kc.allow_stdin = False
+            self.run_code(WARM_UP)
+        finally:
+            self._deadline = deadline
+            self._starting = False
+
+    def _guard_channels(self) -> None:
+        """Make every wait on the kernel's replies and output a supervised one (see module)."""
+        for channel in (self.kc.shell_channel, self.kc.iopub_channel):
+            channel.get_msg = self._supervised(channel.get_msg)
+
+    def _supervised(self, get_msg: Any) -> Any:
+        def supervised_get_msg(timeout: float | None = None) -> dict[str, Any]:
+            end = None if timeout is None else time.monotonic() + timeout
+            while True:
+                self.check()
+                wait = POLL_SECONDS if end is None else min(POLL_SECONDS, end - time.monotonic())
+                try:
+                    return get_msg(timeout=max(wait, 0.0))
+                except Empty:
+                    if end is not None and time.monotonic() >= end:
+                        raise
+
+        return supervised_get_msg
+
+    def check(self) -> None:
+        """Raise ``KernelDied`` or ``SectionTimeout`` if the wait must end."""
+        if self.km is not None and not self.km.is_alive():
+            process = getattr(self.km.provisioner, "process", None)
+            raise KernelDied(describe_exit(process.poll() if process is not None else None))
+        if self._deadline is not None and time.monotonic() > self._deadline:
+            if self._starting:
+                raise KernelStartTimeout(f"kärnan startade inte inom {STARTUP_SECONDS:g} sekunder")
+            raise SectionTimeout(f"avsnittet blev inte klart inom {self.timeout:g} sekunder")
 
     def run_code(self, code: str) -> None:
-        """Run set-up code on the kernel, silently; raise if it fails."""
+        """Run set-up code on the kernel, silently; raise if it fails (or the kernel dies)."""
         assert self.kc is not None
-        reply = self.kc.execute_interactive(
-            code, silent=True, store_history=False, timeout=self.timeout, output_hook=_ignore
-        )
+        msg_id = self.kc.execute(code, silent=True, store_history=False, allow_stdin=False)
+        reply = self.kc.shell_channel.get_msg(timeout=None)
+        while reply["parent_header"].get("msg_id") != msg_id:
+            reply = self.kc.shell_channel.get_msg(timeout=None)
+        while True:  # its output (none: silent) and the kernel's return to idle
+            msg = self.kc.iopub_channel.get_msg(timeout=None)
+            if (
+                msg["parent_header"].get("msg_id") == msg_id
+                and msg["msg_type"] == "status"
+                and msg["content"].get("execution_state") == "idle"
+            ):
+                break
         content = reply["content"]
         if content["status"] != "ok":
             raise KernelSetupError(f"{content.get('ename')}: {content.get('evalue')}")
@@ -189,14 +323,20 @@ class SectionRunner:
     def run(
         self, notebook: Path, output: Path, parameters: dict[str, Any], cwd: Path
     ) -> SectionFailure | None:
-        """Execute ``notebook`` into ``output``; return None on success or where it failed."""
+        """Execute ``notebook`` into ``output``; return None on success or where it failed.
+
+        Never raises for what happens in the kernel: an error in a cell, a dead kernel and the
+        time limit all come back as a ``SectionFailure``.
+        """
         import papermill
         from papermill.exceptions import PapermillExecutionError
 
         _register_engine()
         output.parent.mkdir(parents=True, exist_ok=True)
+        _LAST_RUN.clear()
         try:
-            self.start()
+            self.start()  # bounded by STARTUP_SECONDS, not by the section's own time
+            self._deadline = time.monotonic() + self.timeout
             self.run_code(RESET)
             self.sections_run += 1
             papermill.execute_notebook(
@@ -211,29 +351,101 @@ class SectionRunner:
                 cwd=str(cwd),
                 progress_bar=False,
                 log_output=False,
-                execution_timeout=self.timeout,
+                execution_timeout=None,  # the runner's own deadline covers the whole section
             )
         except PapermillExecutionError as exc:
             last_line = f"{exc.ename}: {exc.evalue}".strip().rstrip(":")
             return SectionFailure(failing_cell(output), exc.ename, last_line)
-        except Exception as exc:  # a dead kernel, a timeout: restart for the next section
+        except SectionTimeout as exc:
+            self.shutdown()
+            if isinstance(exc, KernelStartTimeout):
+                return SectionFailure(None, "Kärnan startade inte", f"Kärnan startade inte: {exc}")
+            message = f"{exc} (ändra med --timeout eller WORKBOOK_SECTION_TIMEOUT)"
+            return SectionFailure(
+                write_interrupted(output, "Tidsgräns", message),
+                "Tidsgräns",
+                f"Tidsgräns: {message}",
+            )
+        except KernelDied as exc:
+            self.shutdown()
+            message = f"{exc}; avsnittet avbröts"
+            return SectionFailure(
+                write_interrupted(output, "Kärnan dog", message),
+                "Kärnan dog",
+                f"Kärnan dog: {message}",
+            )
+        except Exception as exc:  # anything else from the kernel side: restart for the next
             self.shutdown()
             return SectionFailure(None, type(exc).__name__, f"{type(exc).__name__}: {exc}")
+        finally:
+            self._deadline = None
         return None
 
     def shutdown(self) -> None:
+        """End the kernel (its whole process group) and remove its temporary folder."""
         try:
             if self.kc is not None:
                 self.kc.stop_channels()
             if self.km is not None:
-                self.km.shutdown_kernel(now=True)
+                pid = self.kernel_pid if self.km.is_alive() else None
+                try:
+                    self.km.shutdown_kernel(now=True)
+                finally:
+                    if pid is not None:
+                        kill_group(pid)
         finally:
             self.kc = None
             self.km = None
             self.sections_run = 0
-            if self._sockets:
-                shutil.rmtree(self._sockets, ignore_errors=True)
-                self._sockets = None
+            self._remove_sockets()
+
+    def kill_now(self) -> None:
+        """From a signal handler: kill the kernel's process group and remove its folder, without
+        talking to the kernel (the process is about to exit)."""
+        pid = self.kernel_pid
+        if pid is not None and self.km is not None and self.km.is_alive():
+            kill_group(pid)
+        self._remove_sockets()
+
+    def _remove_sockets(self) -> None:
+        if self._sockets:
+            shutil.rmtree(self._sockets, ignore_errors=True)
+            self._sockets = None
+
+
+def kill_group(pid: int) -> None:
+    """SIGKILL the process group led by ``pid`` (a kernel leads its own session)."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pid, signal.SIGKILL)
+
+
+def write_interrupted(output: Path, error: str, message: str) -> int | None:
+    """Write what ran of an interrupted section to ``output``, the running cell carrying the
+    reason as its error; its 1-based position (None when nothing ran). A notebook of an earlier
+    run is removed either way, so nobody mistakes it for this one."""
+    import nbformat
+
+    output.unlink(missing_ok=True)
+    nb = _LAST_RUN.get("notebook")
+    if nb is None:
+        return None
+    # The last cell papermill started is the one that was running (it marks it "completed" on
+    # the way out, so its status does not tell).
+    started = [
+        index
+        for index, cell in enumerate(nb.cells, 1)
+        if cell.get("metadata", {}).get("papermill", {}).get("start_time")
+    ]
+    position = started[-1] if started else None
+    if position is not None:
+        nb.cells[position - 1].setdefault("outputs", []).append(
+            nbformat.v4.new_output("error", ename=error, evalue=message, traceback=[])
+        )
+    try:
+        nbformat.write(nb, output)
+    except (OSError, ValueError):
+        return None
+    return position
 
 
 def failing_cell(executed: Path) -> int | None:

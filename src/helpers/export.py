@@ -4,18 +4,28 @@ The export is nbconvert's ``HTMLExporter`` with the workbook's template (``templ
 only the sections' HTML outputs reach the reader — no code, prompts, streams or scripts — and
 the table of contents is collected from the section headings. The file is written aside and
 renamed into place, so a reader never sees half a report and a failed build leaves the old one.
+
+Escaping happens at the edge, by the template engine: ``ReportExporter``'s Jinja environment
+autoescapes, so the title, unit and municipality from data are escaped wherever the template puts
+them (title, header, footer, attributes). Only three things enter as ``Markup``: the sections'
+HTML (built escaped by ``helpers.markup`` and the narrative sanitizer), the workbook's own CSS
+file, and the printed page label, escaped for CSS by ``css_string``. Nothing is unescaped: the
+table of contents takes the headings' text from an HTML parser, as text, and the template escapes
+it again. The page carries ``CONTENT_SECURITY_POLICY``: no script runs and nothing is loaded, even
+if something got through.
 """
 
 from __future__ import annotations
 
-import html
 import os
-import re
 import tempfile
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import nbformat
+from bs4 import BeautifulSoup
+from markupsafe import Markup
 from nbconvert import HTMLExporter
 
 from helpers import __version__
@@ -25,13 +35,33 @@ from helpers.paths import PACKAGE_DIR
 TEMPLATES = PACKAGE_DIR / "templates"
 CSS_FILE = TEMPLATES / "workbook" / "report.css"
 SUMMARY_ID = "sammanfattning"
-_HEADING = re.compile(r'<h([23]) id="([^"]+)">(.*?)</h\1>', re.S)
+
+# What a report (and the index) may do in a browser: show its own inline styles and embedded
+# (data:) images and fonts. No script, no request to anywhere, no form, no <base>, no plugins.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src data:; "
+    "base-uri 'none'; form-action 'none'; object-src 'none'"
+)
+
+
+class ReportExporter(HTMLExporter):
+    """``HTMLExporter`` whose Jinja environment autoescapes every value the template prints.
+
+    ``section_html`` is the one filter that marks text as HTML: the sections' outputs, which the
+    workbook built escaped (see module docstring).
+    """
+
+    def _create_environment(self) -> Any:
+        environment = super()._create_environment()
+        environment.autoescape = True
+        environment.filters["section_html"] = Markup
+        return environment
 
 
 @lru_cache(maxsize=1)
 def exporter() -> HTMLExporter:
     """One configured exporter per process (creating it costs more than using it)."""
-    return HTMLExporter(
+    return ReportExporter(
         template_name="workbook",
         extra_template_basedirs=[str(TEMPLATES)],
         exclude_input=True,
@@ -73,14 +103,17 @@ def table_of_contents(nb: nbformat.NotebookNode) -> list[dict]:
     """The h2 headings of the report, each with its h3 headings, for the navigation.
 
     The summary's own h3 (its cards) stay out: the summary is read whole, right above.
+    Headings are read with an HTML parser; an entry's ``text`` is the heading's text as text
+    (``&lt;img&gt;`` in the HTML is the text ``<img>``), which the template escapes again.
     """
     toc: list[dict] = []
     for cell in nb.cells:
         for output in cell.outputs:
-            for level, anchor, inner in _HEADING.findall(output["data"]["text/html"]):
-                text = html.unescape(re.sub(r"<[^>]+>", "", inner)).strip()
-                entry = {"id": anchor, "text": text, "children": []}
-                if level == "2" or not toc:
+            soup = BeautifulSoup(output["data"]["text/html"], "html.parser")
+            for heading in soup.find_all(["h2", "h3"], id=True):
+                text = " ".join(heading.get_text(" ").split())
+                entry = {"id": heading["id"], "text": text, "children": []}
+                if heading.name == "h2" or not toc:
                     toc.append(entry)
                 elif toc[-1]["id"] != SUMMARY_ID:
                     toc[-1]["children"].append(entry)
@@ -96,16 +129,23 @@ def summary_cell_id(nb: nbformat.NotebookNode) -> str | None:
     return None
 
 
-def css_string(text: str) -> str:
-    """``text`` as a quoted CSS string, safe inside a ``<style>`` element."""
+def css_string(text: str) -> Markup:
+    """``text`` as a quoted CSS string, safe inside a ``<style>`` element.
+
+    Every character but letters, digits, a few punctuation marks and non-ASCII letters is written
+    as a CSS escape (``<`` → ``\\3c ``), so no quote, backslash, ``<`` or ``&`` survives: the
+    string can neither end itself nor the ``<style>`` element. That makes it ``Markup``.
+    """
     escaped = "".join(
-        ch if ch.isalnum() or ch in " .,:;()–-·/+" or ord(ch) > 127 else f"\\{ord(ch):x} "
+        ch
+        if ch.isalnum() or ch in " .,:;()–-·/+" or (ord(ch) > 127 and ch.isprintable())
+        else f"\\{ord(ch):x} "
         for ch in text
     )
-    return f'"{escaped}"'
+    return Markup(f'"{escaped}"')
 
 
-def page_label(title: str, unit_name: str, fingerprint: str) -> str:
+def page_label(title: str, unit_name: str, fingerprint: str) -> Markup:
     """What every printed page says at its foot, so a loose page can be traced to its inputs."""
     return css_string(f"{title} · {unit_name} · fingeravtryck {fingerprint}")
 
@@ -127,7 +167,8 @@ def render_report(
             "municipality": municipality,
             "fingerprint": fingerprint,
             "version": __version__,
-            "css": CSS_FILE.read_text(encoding="utf-8"),
+            "csp": CONTENT_SECURITY_POLICY,
+            "css": Markup(CSS_FILE.read_text(encoding="utf-8")),  # the workbook's own file
             "toc": table_of_contents(nb),
             "toc_after": summary_cell_id(nb),
             "page_label": page_label(title, unit_name, fingerprint),

@@ -6,12 +6,12 @@ the same input gives the same bytes.
 
 from __future__ import annotations
 
-import html
 import re
 
 import altair as alt
 import vl_convert as vlc
 
+from helpers.markup import Markup, html
 from helpers.tables import TableSpecHtml, render_table
 
 LOCALE = "sv-SE"
@@ -37,26 +37,27 @@ def short_label(description: str) -> str:
     return (match.group(1) if match else description).rstrip(".;")
 
 
-def accessible_svg(svg: str, label: str) -> str:
+def accessible_svg(svg: str, label: str) -> Markup:
     """The SVG as one labelled image: ``role="img"`` and ``aria-label`` on the root only.
 
     vega labels its marks and groups with ARIA roles and labels of its own; inside an image they
     are presentational, and ``aria-label`` on an element without a role is an ARIA error.
     """
     svg = re.sub(r'\s(?:role|aria-label|aria-roledescription)="[^"]*"', "", svg)
-    label_attr = html.escape(label, quote=True)
-    return re.sub(r"<svg ", f'<svg role="img" aria-label="{label_attr}" ', svg, count=1)
+    opening = html('<svg role="img" aria-label="{}" ', label)
+    # vega writes the SVG and escapes the chart's texts in it; the label is escaped above.
+    return Markup(svg.replace("<svg ", str(opening), 1))
 
 
-def figure_html(chart: alt.TopLevelMixin, description: str, data_table: TableSpecHtml) -> str:
+def figure_html(chart: alt.TopLevelMixin, description: str, data_table: TableSpecHtml) -> Markup:
     """``<figure>``: the SVG (an image named by the description's first sentence), the whole
     description as caption, and the data behind the chart as a table."""
-    svg = accessible_svg(chart_svg(chart), short_label(description))
-    return (
-        '<figure class="wb-figure">'
-        f'<div class="wb-chart">{svg}</div>'
-        f"<figcaption>{html.escape(description)}</figcaption>"
+    return html(
+        '<figure class="wb-figure"><div class="wb-chart">{}</div>'
+        "<figcaption>{}</figcaption>"
         '<details class="wb-chart-data"><summary>Visa diagrammets data som tabell</summary>'
-        f"{render_table(data_table)}</details>"
-        "</figure>"
+        "{}</details></figure>",
+        accessible_svg(chart_svg(chart), short_label(description)),
+        description,
+        render_table(data_table),
     )

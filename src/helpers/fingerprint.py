@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from helpers.paths import PACKAGE_DIR, REPO_ROOT, Project
+from helpers.paths import PACKAGE_DIR, REPO_ROOT, Project, input_files, read_input
 
 LOCK_FILE = REPO_ROOT / "requirements.lock"
 FORMAT = 1
@@ -37,15 +38,20 @@ PART_NAMES = {
 
 
 def files_digest(files: Iterable[Path], root: Path) -> str:
-    """One hash over the names (relative to ``root``) and contents of ``files``."""
+    """One hash over the names (relative to ``root``) and contents of ``files``.
+
+    Each file is read through ``paths.read_input``: a file outside ``root`` (a symbolic link out
+    of the project) or one that cannot be read is a ``DataError`` naming it, before anything else
+    of a build happens.
+    """
     digest = hashlib.sha256()
     for path in sorted(files):
-        if not path.is_file():
+        if not os.path.lexists(path) or os.path.isdir(path):
             continue
         name = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
         digest.update(name.encode())
         digest.update(b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+        digest.update(hashlib.sha256(read_input(path, root)).digest())
     return digest.hexdigest()
 
 
@@ -79,14 +85,14 @@ class Fingerprinter:
     @cached_property
     def shared(self) -> str:
         data = self.project.data
-        files = [p for p in data.iterdir() if p.is_file()] if data.is_dir() else []
+        files = [p for p in data.iterdir() if not p.is_dir()] if data.is_dir() else []
         return files_digest(files, self.project.root)
 
     def unit(self, year: int, unit: str) -> dict[str, str]:
         key = (year, unit)
         if key not in self._units:
             folder = self.project.unit_data(year, unit)
-            data_files = [p for p in folder.rglob("*") if p.is_file()] if folder.is_dir() else []
+            data_files = input_files(folder, self.project.root)
             self._units[key] = {
                 "params": files_digest([self.project.params_file(year, unit)], self.project.root),
                 "data": files_digest(data_files, self.project.root),

@@ -3,13 +3,13 @@
 The page lists what exists under ``reports/<år>/<enhet>.html`` (and a PDF beside it, when there
 is one); the figures are computed from each unit's data as the report's Sammanfattning computes
 them. It has the report's look and the same accessibility: one ``h1``, a table per year with a
-caption and header cells, no empty cells, and nothing loaded from outside. It carries no
-timestamp, so the same reports and data give the same bytes.
+caption and header cells, no empty cells, and nothing loaded from outside. It is built with
+``helpers.markup`` (every string from data escaped) and carries the report's
+Content-Security-Policy. It carries no timestamp, so the same reports and data give the same bytes.
 """
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,8 +17,9 @@ from pathlib import Path
 from helpers import __version__
 from helpers.budget import AmountFormat, result_word
 from helpers.errors import WorkbookError
-from helpers.export import CSS_FILE, write_atomically
+from helpers.export import CONTENT_SECURITY_POLICY, CSS_FILE, write_atomically
 from helpers.goals import ASSESSMENT_SYMBOLS, assessment_slug
+from helpers.markup import Markup, html, join
 from helpers.numbers import MISSING
 from helpers.paths import Project
 from helpers.schema import ASSESSMENTS
@@ -83,56 +84,64 @@ def report_entry(project: Project, year: int, unit: str, report: Path) -> Report
     )
 
 
-def _result_cell(result: float | None, amounts: AmountFormat) -> str:
+def _result_cell(result: float | None, amounts: AmountFormat) -> Markup:
     """``+76 tkr (överskott)`` in the unit's own amount unit; sign, word and colour follow the
     value as shown (a result shown as 0 is in balance)."""
     word = None if result is None else result_word(result, amounts)
     if result is None or word is None:
-        return f'<td class="num">{MISSING}</td>'
+        return html('<td class="num">{}</td>', MISSING)
     css = "num neg" if amounts.sign(result) < 0 else "num"
-    text = html.escape(f"{amounts.with_unit(result, signed=True)} ({word})")
-    return f'<td class="{css}">{text}</td>'
+    return html('<td class="{}">{} ({})</td>', css, amounts.with_unit(result, signed=True), word)
 
 
-def _goal_header(assessment: str) -> str:
-    symbol = ASSESSMENT_SYMBOLS[assessment]
-    return (
-        f'<th scope="col" class="num"><span class="wb-assessment--{assessment_slug(assessment)}">'
-        f'<span class="wb-symbol" aria-hidden="true">{symbol}</span> '
-        f"{html.escape(assessment.capitalize())}</span></th>"
+def _goal_header(assessment: str) -> Markup:
+    return html(
+        '<th scope="col" class="num"><span class="wb-assessment--{}">'
+        '<span class="wb-symbol" aria-hidden="true">{}</span> {}</span></th>',
+        assessment_slug(assessment),
+        ASSESSMENT_SYMBOLS[assessment],
+        assessment.capitalize(),
     )
 
 
-def year_table(year: int, entries: list[ReportEntry]) -> str:
+def year_table(year: int, entries: list[ReportEntry]) -> Markup:
     """One year's reports as an accessible table."""
-    head = (
-        '<th scope="col">Enhet</th><th scope="col" class="num">Resultat</th>'
-        + "".join(_goal_header(a) for a in ASSESSMENTS)
-        + '<th scope="col" class="num">Utan bedömning</th><th scope="col">PDF</th>'
+    head = join(
+        [
+            Markup('<th scope="col">Enhet</th><th scope="col" class="num">Resultat</th>'),
+            *(_goal_header(a) for a in ASSESSMENTS),
+            Markup('<th scope="col" class="num">Utan bedömning</th><th scope="col">PDF</th>'),
+        ]
     )
     rows = []
     for entry in entries:
-        name = html.escape(entry.unit_name)
-        cells = [f'<th scope="row"><a href="{html.escape(entry.href)}">{name}</a></th>']
+        cells = [html('<th scope="row"><a href="{}">{}</a></th>', entry.href, entry.unit_name)]
         cells.append(_result_cell(entry.result, entry.amounts))
         for key in (*ASSESSMENTS, NO_ASSESSMENT):
             value = MISSING if entry.goals is None else str(entry.goals.get(key, 0))
-            cells.append(f'<td class="num">{value}</td>')
+            cells.append(html('<td class="num">{}</td>', value))
         pdf = (
-            f'<a href="{html.escape(entry.pdf_href)}">PDF<span class="wb-visually-hidden"> '
-            f"– {name} {year}</span></a>"
+            html(
+                '<a href="{}">PDF<span class="wb-visually-hidden"> – {} {}</span></a>',
+                entry.pdf_href,
+                entry.unit_name,
+                year,
+            )
             if entry.pdf_href
             else "Ingen PDF"
         )
-        cells.append(f'<td class="nowrap">{pdf}</td>')
-        rows.append("<tr>" + "".join(cells) + "</tr>")
-    return (
-        f'<section aria-labelledby="ar-{year}"><h2 id="ar-{year}">{year}</h2>'
-        f'<div class="wb-table-wrap" role="region" aria-label="Tabell: Rapporter {year}" '
+        cells.append(html('<td class="nowrap">{}</td>', pdf))
+        rows.append(html("<tr>{}</tr>", join(cells)))
+    return html(
+        '<section aria-labelledby="ar-{year}"><h2 id="ar-{year}">{year}</h2>'
+        '<div class="wb-table-wrap" role="region" aria-label="Tabell: Rapporter {year}" '
         'tabindex="0"><table class="wb-table">'
-        f"<caption>Rapporter {year}: resultat (mot ram, eller mot budget) och mål efter "
-        "bedömning</caption>"
-        f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div></section>"
+        "<caption>Rapporter {year}: resultat (mot ram, eller mot budget) och mål efter "
+        "bedömning</caption><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>"
+        "</section>",
+        year=year,
+        head=head,
+        rows=join(rows),
     )
 
 
@@ -142,30 +151,40 @@ def index_html(entries: list[ReportEntry]) -> str:
     title = f"{TITLE} – alla rapporter" + (f", {municipality}" if municipality else "")
     years = sorted({e.year for e in entries}, reverse=True)
     if years:
-        body = "".join(year_table(y, [e for e in entries if e.year == y]) for y in years)
-        intro = (
+        body = join(year_table(y, [e for e in entries if e.year == y]) for y in years)
+        intro = Markup(
             "<p>Alla byggda rapporter, nyaste året först. Resultatet är enhetens resultat mot "
             "tilldelad ram (mot budget för en enhet utan ram), i enhetens egen beloppsenhet; ett "
             "negativt belopp (−) är ett underskott. Målen räknas efter bedömning, som i "
             "rapportens sammanfattning.</p>"
         )
     else:
-        body = ""
-        intro = '<p class="wb-empty">Inga rapporter är byggda ännu.</p>'
-    css = CSS_FILE.read_text(encoding="utf-8")
-    return (
+        body = Markup("")
+        intro = Markup('<p class="wb-empty">Inga rapporter är byggda ännu.</p>')
+    css = Markup(CSS_FILE.read_text(encoding="utf-8"))  # the workbook's own file
+    header = html('<p class="wb-municipality">{}</p>', municipality) if municipality else Markup("")
+    page = html(
         '<!DOCTYPE html>\n<html lang="sv">\n<head>\n<meta charset="utf-8">\n'
+        '<meta http-equiv="Content-Security-Policy" content="{csp}">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f'<meta name="generator" content="workbook {__version__}">\n'
-        f"<title>{html.escape(title)}</title>\n<style>\n{css}</style>\n</head>\n<body>\n"
+        '<meta name="generator" content="workbook {version}">\n'
+        "<title>{title}</title>\n<style>\n{css}</style>\n</head>\n<body>\n"
         '<a class="wb-skip" href="#innehall">Hoppa till innehållet</a>\n'
-        '<header class="wb-header">'
-        + (f'<p class="wb-municipality">{html.escape(municipality)}</p>' if municipality else "")
-        + f'<h1>{TITLE}</h1><p class="wb-unit">Alla rapporter</p></header>\n'
-        f'<main id="innehall">{intro}{body}</main>\n'
-        f'<footer class="wb-footer"><p>Byggd med workbook {__version__}.</p></footer>\n'
-        "</body>\n</html>\n"
+        '<header class="wb-header">{header}'
+        '<h1>{heading}</h1><p class="wb-unit">Alla rapporter</p></header>\n'
+        '<main id="innehall">{intro}{body}</main>\n'
+        '<footer class="wb-footer"><p>Byggd med workbook {version}.</p></footer>\n'
+        "</body>\n</html>\n",
+        csp=CONTENT_SECURITY_POLICY,
+        version=__version__,
+        title=title,
+        css=css,
+        header=header,
+        heading=TITLE,
+        intro=intro,
+        body=body,
     )
+    return str(page)
 
 
 def write_index(project: Project) -> Path:

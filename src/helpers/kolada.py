@@ -21,18 +21,20 @@ rich until the command runs.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from helpers.cli import year_argument
 from helpers.errors import ParameterError, display_path
 from helpers.kolada_api import Client, KoladaError, KoladaValue, SessionLike
 from helpers.kolada_changes import Change, Target, apply_changes, compute_changes, plan_unit
 from helpers.kolada_mapping import MAPPING_FILE, MUNICIPALITY_ID, load_mapping
-from helpers.params import available_units
-from helpers.paths import Project, check_unit, check_year
+from helpers.params import units_of_year
+from helpers.paths import Project, check_unit, check_year, readable_file
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -42,7 +44,9 @@ DEFAULT_MUNICIPALITY = "1497"  # Hjo kommun
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of ``workbook kolada``."""
-    parser.add_argument("--year", required=True, help="rapportåret, t.ex. 2016")
+    parser.add_argument(
+        "--year", type=year_argument, required=True, metavar="ÅR", help="rapportåret, t.ex. 2016"
+    )
     parser.add_argument(
         "--unit", help="enhetens id, t.ex. klk (utan: alla enheter med params för året)"
     )
@@ -97,6 +101,8 @@ def run(
         )
     units = _select_units(project, year, getattr(args, "unit", None))
     mapping_path = project.data / MAPPING_FILE
+    if os.path.lexists(mapping_path):
+        readable_file(mapping_path, project.root)
     mapping = load_mapping(mapping_path, display_path(mapping_path, project.root))
 
     targets: list[Target] = []
@@ -177,7 +183,7 @@ def _select_units(project: Project, year: int, unit: str | None) -> list[str]:
                 "enhet."
             )
         return [unit]
-    units = [u for u in available_units(year, project) if project.unit_data(year, u).is_dir()]
+    units = [u for u in units_of_year(year, project) if project.unit_data(year, u).is_dir()]
     if not units:
         raise ParameterError(
             f"Inga enheter har både params/{year}/<enhet>.yaml och data/{year}/<enhet>/ — ange "
@@ -188,6 +194,7 @@ def _select_units(project: Project, year: int, unit: str | None) -> list[str]:
 
 def _print_changes(console: Console, changes: Sequence[Change], root: Path) -> None:
     from rich.table import Table as RichTable
+    from rich.text import Text
 
     by_file: dict[Path, list[Change]] = {}
     for change in changes:
@@ -195,19 +202,19 @@ def _print_changes(console: Console, changes: Sequence[Change], root: Path) -> N
     for path, file_changes in by_file.items():
         dates = sorted({c.retrieved.isoformat() for c in file_changes})
         table = RichTable(
-            title=f"{display_path(path, root)} (Kolada, hämtad {', '.join(dates)})",
+            title=Text(f"{display_path(path, root)} (Kolada, hämtad {', '.join(dates)})"),
             title_justify="left",
         )
         for name in ("Id", "År", "Kolumn", "Gammalt", "Nytt", ""):
             table.add_column(name, overflow="fold")
         for change in file_changes:
             target = change.target
-            table.add_row(
-                target.item_id,
+            table.add_row(  # texts from data files: shown as text, never as console markup
+                Text(target.item_id),
                 str(target.year),
-                target.column,
-                target.old.strip() or "(tom)",
-                change.new,
+                Text(target.column),
+                Text(target.old.strip() or "(tom)"),
+                Text(change.new),
                 "skrivs över" if change.overwrites else "fylls i",
             )
         console.print(table)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import re
 from collections.abc import Iterable
@@ -34,6 +35,9 @@ TIMEOUT = (10.0, 30.0)  # connect, read (seconds)
 PER_PAGE = 5000
 YEARS_PER_REQUEST = 25  # the API refuses longer year lists
 MAX_PAGES = 200
+# No KPI comes near this (the largest are kronor for a whole municipality, ~1e11): a value beyond
+# it, or NaN/Infinity, is a broken answer and is refused before anything is written.
+MAX_ABS_VALUE = 1e13
 USER_AGENT = "workbook-verksamhetsuppfoljning (+https://api.kolada.se)"
 
 _SINGLE_YEAR = re.compile(r"^[0-9]{4}$")
@@ -76,7 +80,9 @@ def parse_response(body: object, gender: str = TOTAL) -> list[KoladaValue]:
     """The values of one data response, for one gender (the total unless told otherwise).
 
     A ``null`` value, a period without the gender, or a value that is not a number are all
-    missing (``None``): a missing value is never turned into 0.
+    missing (``None``): a missing value is never turned into 0. A number that is not finite
+    (``NaN``, ``Infinity``) or absurdly large (``1e308``) raises ``KoladaError``: the answer is
+    broken, and the command changes nothing.
     """
     if not isinstance(body, dict) or not isinstance(body.get("values"), list):
         raise KoladaError(
@@ -94,6 +100,13 @@ def parse_response(body: object, gender: str = TOTAL) -> list[KoladaValue]:
         for entry in item.get("values") or []:
             if isinstance(entry, dict) and entry.get("gender") == gender:
                 value = _as_float(entry.get("value"))
+                if value is not None and not plausible(value):
+                    raise KoladaError(
+                        f"Kolada svarade med värdet {entry.get('value')!r} för "
+                        f"{item.get('kpi', '?')}, {item.get('municipality', '?')} år {period}: "
+                        "inget rimligt tal (inte ändligt eller större än "
+                        f"{MAX_ABS_VALUE:.0e}). Försök igen senare med --refresh."
+                    )
                 break
         result.append(
             KoladaValue(
@@ -120,6 +133,11 @@ def next_page_url(body: object) -> str | None:
 def _as_year(value: object) -> int | None:
     text = str(value).strip() if value is not None else ""
     return int(text) if _SINGLE_YEAR.match(text) else None
+
+
+def plausible(value: float) -> bool:
+    """A finite number no larger than any Kolada KPI can be (``MAX_ABS_VALUE``)."""
+    return math.isfinite(value) and abs(value) <= MAX_ABS_VALUE
 
 
 def _as_float(value: object) -> float | None:

@@ -36,7 +36,7 @@ from helpers.kolada_csv import (
     write_atomically,
 )
 from helpers.kolada_mapping import Kind, MappingRow
-from helpers.paths import Project
+from helpers.paths import Project, readable_file
 from helpers.readers import find_table, parse_number, read_table
 from helpers.schema import SPECS
 
@@ -119,6 +119,7 @@ def plan_unit(
                 else f"{unit}: {shown} finns inte — inga {spec.kind}svärden att fylla."
             )
             continue
+        readable_file(path, project.root)
         document = read_document(path, shown, SPECS[spec.stem].names)
         missing = [
             c for c in (spec.id_column, spec.year_column, VALUE_COLUMN) if c not in document.columns
@@ -190,6 +191,7 @@ def _computed_key_figures(folder: Path, root: Path) -> dict[str, str]:
     if path is None:
         return {}
     try:
+        readable_file(path, root)
         table = read_table(path, display_path(path, root), SPECS["nyckeltal"].names)
     except DataError:
         return {}

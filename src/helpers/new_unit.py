@@ -14,11 +14,13 @@ import datetime as dt
 import io
 from pathlib import Path
 
+from helpers.cli import year_argument
 from helpers.errors import DataError, ParameterError, Problem, display_path
 from helpers.params import available_years
-from helpers.paths import PACKAGE_DIR, Project, check_unit, check_year
-from helpers.readers import find_table, read_table
+from helpers.paths import PACKAGE_DIR, Project, check_unit, check_year, readable_file
+from helpers.readers import find_table, parse_number, read_table
 from helpers.schema import SPECS, UNIT_TABLES
+from helpers.yaml_text import dump_yaml, load_yaml
 
 TEMPLATE_DIR = PACKAGE_DIR / "templates" / "unit"
 
@@ -63,6 +65,32 @@ def placeholder_files(folder: Path) -> list[Path]:
     )
 
 
+def params_text(year: int, unit: str, name: str) -> str:
+    """The template's ``params.yaml`` filled in, written so that every value reads back as the
+    text it is (``enhet: 'on'``, not the boolean ``on``); the year stays a number."""
+    template = (TEMPLATE_DIR / "params.yaml").read_text(encoding="utf-8")
+    params = load_yaml(fill(template, year, name, unit), "params.yaml")
+    params.update({"år": year, "enhet": unit})  # the id as text, whatever it looks like
+    return dump_yaml(params)
+
+
+# Excel runs a cell that starts with one of these as a formula when it opens a CSV file.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def looks_like_formula(text: str) -> bool:
+    """Whether Excel would take ``text`` as a formula when opening a CSV (OWASP "CSV injection").
+
+    A number with a sign (``-1954``, ``- 6``, ``+3,5``) is data, not a formula.
+    """
+    if len(text) < 2 or not text.startswith(FORMULA_STARTS):
+        return False
+    try:
+        return parse_number(text) is None
+    except ValueError:
+        return True
+
+
 def strip_example_rows(csv_text: str) -> str:
     """A template table without its commented example rows (lines starting with ``#``)."""
     lines = [line for line in csv_text.splitlines() if not line.lstrip().startswith("#")]
@@ -95,6 +123,7 @@ def read_units(project: Project) -> tuple[Path, list[dict[str, str]]]:
             f"{display_path(path, project.root)} är en Excel-fil — lägg till enheten där för hand "
             "eller spara listan som enheter.csv och kör kommandot igen."
         )
+    readable_file(path, project.root)
     return path, read_table(path, display_path(path, project.root), SPECS["enheter"].names).rows
 
 
@@ -129,8 +158,7 @@ def scaffold_unit_year(project: Project, year: int, unit: str, name: str) -> lis
         write_new(path, text)
         created.append(path)
 
-    params_template = (TEMPLATE_DIR / "params.yaml").read_text(encoding="utf-8")
-    create(project.params_file(year, unit), fill(params_template, year, name, unit))
+    create(project.params_file(year, unit), params_text(year, unit, name))
     folder = project.unit_data(year, unit)
     for spec in UNIT_TABLES:
         template = (TEMPLATE_DIR / f"{spec.stem}.csv").read_text(encoding="utf-8")
@@ -176,6 +204,12 @@ def new_unit(
     if any(c in name for c in "\n\r"):
         raise DataError([Problem(shown, "namnet får inte innehålla radbrytningar", column="namn")])
     municipality = (municipality or default_municipality(rows)).strip()
+    for option, value in (("--name", name), ("--short", short), ("--municipality", municipality)):
+        if looks_like_formula(value.strip()):
+            raise ParameterError(
+                f"{option} {value!r} börjar med {value.strip()[0]!r}: Excel skulle köra texten som "
+                f"en formel när {shown} öppnas. Skriv texten utan det första tecknet."
+            )
     created = scaffold_unit_year(project, year, unit, name)
     append_unit_row(units_path, [unit, name, short.strip(), municipality])
     return [units_path, *created]
@@ -186,7 +220,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "unit", metavar="ID", help="enhetens id: små bokstäver, siffror, bindestreck"
     )
     parser.add_argument("--name", required=True, help='enhetens namn, t.ex. "Socialförvaltningen"')
-    parser.add_argument("--year", type=int, help="första året (utan: det senaste året som finns)")
+    parser.add_argument(
+        "--year",
+        type=year_argument,
+        metavar="ÅR",
+        help="första året (utan: det senaste året som finns)",
+    )
     parser.add_argument("--short", default="", help="förkortning, t.ex. SOC")
     parser.add_argument("--municipality", help="kommunen (utan: samma som de andra enheterna)")
 

@@ -12,27 +12,29 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from helpers.errors import ParameterError, display_path
+from helpers.cli import year_argument
+from helpers.errors import ParameterError, Problem, display_path
 from helpers.narrative import split_heading
 from helpers.new_unit import (
     ITEM_TEMPLATES,
     PLACEHOLDER_MARK,
     csv_text,
+    looks_like_formula,
     template_text,
     write_new,
 )
-from helpers.params import available_units, read_params_file
-from helpers.paths import Project, check_unit, check_year
+from helpers.params import read_params_file, units_of_year
+from helpers.paths import Project, check_unit, check_year, readable_file
 from helpers.readers import Table, find_table, read_table
 from helpers.schema import BUDGET_AMOUNT_COLUMNS, REQUIRED_TEXTS, SPECS, UNIT_TABLES
-from helpers.unit_data import load_unit
+from helpers.unit_data import load_unit, read_text_file
+from helpers.yaml_text import dump_yaml
 
 # Texts about the year itself: written anew each year from the template's instruction.
 REWRITTEN_TEXTS = ("handelser.md", "vardegrund.md", "framtid.md", "drift_analys.md")
@@ -49,6 +51,8 @@ class UnitYear:
     unit: str
     created: list[Path] = field(default_factory=list)
     to_write: list[Path] = field(default_factory=list)
+    # Copied text cells that Excel would run as a formula (kept as written, see formula_cells).
+    formulas: list[Problem] = field(default_factory=list)
 
 
 def shift_years(text: str, delta: int) -> str:
@@ -86,6 +90,7 @@ def next_params(raw: dict[str, Any], source: int, target: int) -> dict[str, Any]
 def _read(folder: Path, stem: str, project: Project) -> Table:
     path = find_table(folder, stem)
     assert path is not None  # load_unit has checked every table is there
+    readable_file(path, project.root)
     return read_table(path, display_path(path, project.root), SPECS[stem].names)
 
 
@@ -136,8 +141,38 @@ def carry_budget(table: Table, delta: int = 1) -> list[dict[str, str]]:
     return rows
 
 
-def scaffold_tables(project: Project, source: int, target: int, unit: str) -> dict[str, str]:
-    """The new year's tables as CSV text, by file stem."""
+def formula_cells(
+    project: Project, folder: Path, stem: str, columns: list[str], rows: list[dict[str, str]]
+) -> list[Problem]:
+    """Text cells of a new table that Excel would run as a formula when the file is opened.
+
+    They are copied as written — changing an analyst's text silently would be data loss, and a
+    leading apostrophe would show in the report — and reported, so the analyst rewrites them.
+    Amounts with a sign (``-1954``) are numbers, not formulas.
+    """
+    shown = display_path(folder / f"{stem}.csv", project.root)
+    problems = []
+    for line, row in enumerate(rows, start=2):
+        for column in columns:
+            text = row.get(column) or ""
+            if looks_like_formula(text):
+                problems.append(
+                    Problem(
+                        shown,
+                        f"texten börjar med '{text[0]}' och körs som en formel om filen öppnas i "
+                        "Excel",
+                        row=line,
+                        column=column,
+                        hint="skriv om texten så att den börjar med en bokstav eller siffra",
+                    )
+                )
+    return problems
+
+
+def scaffold_tables(
+    project: Project, source: int, target: int, unit: str, warnings: list[Problem] | None = None
+) -> dict[str, str]:
+    """The new year's tables as CSV text, by file stem; formula-like cells go to ``warnings``."""
     folder = project.unit_data(source, unit)
     tables = {spec.stem: _read(folder, spec.stem, project) for spec in UNIT_TABLES}
     indicators = [row["indikator_id"] for row in tables["indikatorer"].rows]
@@ -152,6 +187,12 @@ def scaffold_tables(project: Project, source: int, target: int, unit: str) -> di
         tables["nyckeltalsvarden"], "nyckeltal_id", "år", figures, target
     )
     rows["drift"] = carry_budget(tables["drift"], target - source)
+    if warnings is not None:
+        target_folder = project.unit_data(target, unit)
+        for stem in tables:
+            warnings += formula_cells(
+                project, target_folder, stem, _columns(tables[stem], stem), rows[stem]
+            )
     return {stem: csv_text(_columns(tables[stem], stem), rows[stem]) for stem in tables}
 
 
@@ -188,7 +229,9 @@ def scaffold_texts(
 
     def read(name: str) -> str | None:
         path = source_text / name
-        return path.read_bytes().decode("utf-8-sig") if path.is_file() else None
+        if not os.path.lexists(path):
+            return None
+        return read_text_file(path, display_path(path, project.root), project.root)
 
     texts: dict[str, str] = {}
     to_write: list[str] = []
@@ -249,9 +292,7 @@ def new_year(
         raise ParameterError(
             f"Det nya året ({target}) måste komma efter året du utgår från ({source})."
         )
-    units = [check_unit(unit)] if unit else available_units(source, project)
-    if not units:
-        raise ParameterError(f"Inga enheter har parametrar för {source} (params/{source}/).")
+    units = [check_unit(unit)] if unit else units_of_year(source, project)
     check_target_free(project, target, units)
     loaded = {u: load_unit(source, u, project) for u in units}  # the source must be valid
     planned: list[tuple[UnitYear, dict[Path, str]]] = []
@@ -260,17 +301,18 @@ def new_year(
         raw = read_params_file(
             project.params_file(source, u),
             display_path(project.params_file(source, u), project.root),
+            project.root,
         )
-        files[project.params_file(target, u)] = yaml.safe_dump(
-            next_params(raw, source, target), allow_unicode=True, sort_keys=False
-        )
+        files[project.params_file(target, u)] = dump_yaml(next_params(raw, source, target))
         folder = project.unit_data(target, u)
-        for stem, text in scaffold_tables(project, source, target, u).items():
+        formulas: list[Problem] = []
+        for stem, text in scaffold_tables(project, source, target, u, formulas).items():
             files[folder / f"{stem}.csv"] = text
         texts, to_write = scaffold_texts(project, source, target, u, data.info.name)
         for name, text in texts.items():
             files[folder / "text" / name] = text
-        planned.append((UnitYear(u, to_write=[folder / "text" / n for n in to_write]), files))
+        result = UnitYear(u, to_write=[folder / "text" / n for n in to_write], formulas=formulas)
+        planned.append((result, files))
     for result, files in planned:
         for path, text in files.items():
             write_new(path, text)
@@ -279,9 +321,14 @@ def new_year(
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("year", type=int, metavar="ÅR", help="det nya året, t.ex. 2017")
+    parser.add_argument("year", type=year_argument, metavar="ÅR", help="det nya året, t.ex. 2017")
     parser.add_argument(
-        "--from", dest="source", type=int, required=True, help="året att utgå från, t.ex. 2016"
+        "--from",
+        dest="source",
+        type=year_argument,
+        required=True,
+        metavar="ÅR",
+        help="året att utgå från, t.ex. 2016",
     )
     parser.add_argument("--unit", help="en enhet (utan: alla enheter med params för året)")
 
@@ -300,6 +347,8 @@ def command(args: argparse.Namespace) -> int:
         print(f"  Texter att skriva ({len(result.to_write)} st, rader med '{PLACEHOLDER_MARK}'):")
         for path in result.to_write:
             print(f"    {display_path(path, project.root)}")
+        for problem in result.formulas:
+            print(f"  Varning: {problem}")
         problems = validate_unit(project, args.year, result.unit)
         for problem in problems:
             print(f"  Kontroll: {problem}")

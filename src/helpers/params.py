@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from helpers.errors import DataError, ParameterError, Problem, display_path
-from helpers.paths import Project, check_unit, check_year
+from helpers.paths import Project, check_unit, check_year, read_input
+from helpers.yaml_text import load_yaml
 
 
 @dataclass(frozen=True)
@@ -30,12 +31,77 @@ class ReportParams:
 
 
 def available_units(year: int, project: Project | None = None) -> list[str]:
-    """Unit ids that have a params file for the year, sorted."""
+    """Unit ids that have a params file for the year, sorted (names not checked: see
+    ``units_of_year``)."""
     project = project or Project.current()
     folder = project.params / str(check_year(year))
     if not folder.is_dir():
         return []
     return sorted(p.stem for p in folder.glob("*.yaml"))
+
+
+def units_of_year(year: int, project: Project | None = None) -> list[str]:
+    """The units with a params file for ``year``: every command selects units through this.
+
+    Raises ``ParameterError`` naming the folder when ``params/<år>/`` is missing or holds no
+    params file, and ``DataError`` naming each file whose name is no valid unit id
+    (``KLK.yaml``, ``klk .yaml``) or that is not a file.
+    """
+    project = project or Project.current()
+    year = check_year(year)
+    folder = project.params / str(year)
+    shown = display_path(folder, project.root) + "/"
+    if not folder.is_dir():
+        raise ParameterError(
+            f"Det finns inga enheter för {year}: mappen {shown} saknas. Kör "
+            f"`workbook new-year {year} --from {year - 1}` eller ange ett annat år."
+        )
+    problems: list[Problem] = []
+    units: list[str] = []
+    for path in sorted(folder.iterdir()):
+        if path.suffix.lower() not in (".yaml", ".yml"):
+            continue
+        shown_file = display_path(path, project.root)
+        if path.suffix != ".yaml":
+            problems.append(
+                Problem(
+                    shown_file,
+                    "filen läses inte: filändelsen ska vara .yaml",
+                    hint=f"döp om den till {path.stem}.yaml",
+                )
+            )
+            continue
+        try:
+            check_unit(path.stem)
+        except ParameterError:
+            problems.append(
+                Problem(
+                    shown_file,
+                    f"filnamnet '{path.stem}' är inget giltigt enhets-id",
+                    hint="döp om filen till enhetens id med små bokstäver a–z, siffror och "
+                    "bindestreck, t.ex. klk.yaml",
+                )
+            )
+            continue
+        if path.is_dir():
+            problems.append(
+                Problem(
+                    shown_file,
+                    "är en mapp, men här ska det vara en fil",
+                    hint="ta bort eller döp om mappen",
+                )
+            )
+            continue
+        units.append(path.stem)
+    if problems:
+        raise DataError(problems)
+    if not units:
+        raise ParameterError(
+            f"Det finns inga enheter för {year}: mappen {shown} har ingen params-fil "
+            f"(<enhet>.yaml). Kör `workbook new-year {year} --from {year - 1}` eller "
+            "`workbook new-unit`, eller ange ett annat år."
+        )
+    return units
 
 
 def available_years(project: Project | None = None) -> list[int]:
@@ -50,31 +116,23 @@ def available_years(project: Project | None = None) -> list[int]:
     )
 
 
-def read_params_file(path: Path, shown_as: str) -> dict[str, Any]:
-    """The YAML mapping of a params file, or a DataError naming the file."""
+# A params file holds a handful of settings; anything this big is not one.
+MAX_PARAMS_BYTES = 1_000_000
+
+
+def read_params_file(path: Path, shown_as: str, root: Path | None = None) -> dict[str, Any]:
+    """The YAML mapping of a params file (every value text, see ``yaml_text``), or a
+    ``DataError`` naming the file: outside the project, unreadable, too large, not UTF-8, not
+    valid YAML, aliases, deep nesting, or not a mapping."""
+    root = root if root is not None else Project.current().root
+    raw = read_input(path, root, max_bytes=MAX_PARAMS_BYTES)
     try:
-        loaded = yaml.safe_load(path.read_bytes().decode("utf-8-sig"))
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise DataError(
             [Problem(shown_as, "filen är inte sparad som UTF-8", hint="spara om den som UTF-8")]
         ) from None
-    except ValueError as exc:  # e.g. a date that does not exist: prognosdatum: 2016-02-30
-        raise DataError(
-            [Problem(shown_as, f"ett värde går inte att läsa ({exc})", hint="rätta datumet")]
-        ) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        row = mark.line + 1 if mark is not None else None
-        raise DataError(
-            [
-                Problem(
-                    shown_as,
-                    "filen är inte giltig YAML",
-                    row=row,
-                    hint="jämför med ett exempel i docs/data-format.md",
-                )
-            ]
-        ) from None
+    loaded = load_yaml(text, shown_as)
     if not isinstance(loaded, dict):
         raise DataError([Problem(shown_as, "filen ska innehålla nycklar som 'år: 2016'")])
     return loaded
@@ -90,7 +148,7 @@ def load_params(year: int | str, unit: str, project: Project | None = None) -> R
     year = check_year(year)
     unit = check_unit(unit)
     path = project.params_file(year, unit)
-    if not path.is_file():
+    if not os.path.lexists(path):
         raise ParameterError(
             f"{display_path(path, project.root)} finns inte — enheten {unit!r} har inga "
             f"parametrar för {year}. Skapa filen (se docs/data-format.md) eller kör "
@@ -108,7 +166,7 @@ def read_report_params(
     """The params of a checked year and unit, and every problem found in the file."""
     path = project.params_file(year, unit)
     shown = display_path(path, project.root)
-    if not path.is_file():
+    if not os.path.lexists(path):
         return None, [
             Problem(
                 shown,
@@ -118,7 +176,7 @@ def read_report_params(
             )
         ]
     try:
-        raw = read_params_file(path, shown)
+        raw = read_params_file(path, shown, project.root)
     except DataError as exc:
         return None, exc.problems
     problems = params_problems(raw, year, unit, shown)
@@ -133,40 +191,67 @@ def read_report_params(
     ), []
 
 
+_MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
+           "september", "oktober", "november", "december")  # fmt: skip
+
+
 def _forecast_date(value: object) -> str | None:
+    """``prognosdatum`` as ISO text, or None when empty; ``ValueError`` with a Swedish cause."""
     if value is None:
         return None
     if isinstance(value, dt.date):
         return value.isoformat()
-    text = str(value).strip()
-    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
-        raise ValueError(text)
-    return dt.date.fromisoformat(text).isoformat()
+    if not isinstance(value, str):
+        raise ValueError("ska vara ett datum (ÅÅÅÅ-MM-DD), inte en lista eller tabell")
+    text = value.strip()
+    if not text:
+        return None
+    match = re.fullmatch(r"([0-9]{4})-([0-9]{2})-([0-9]{2})", text)
+    if not match:
+        raise ValueError(f"'{text}' är inget datum i formen ÅÅÅÅ-MM-DD")
+    year, month, day = (int(g) for g in match.groups())
+    if not 1 <= month <= 12:
+        raise ValueError(f"'{text}' är inget datum: månad {month} finns inte")
+    days = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= days:
+        raise ValueError(f"'{text}' är inget datum: {_MONTHS[month - 1]} {year} har {days} dagar")
+    return dt.date(year, month, day).isoformat()
+
+
+def _text_value(raw: dict[str, Any], key: str) -> str | None:
+    """A key's value as text (ids and years are compared as text), None if absent or a list."""
+    value = raw.get(key)
+    if value is None or isinstance(value, dict | list):
+        return None
+    return str(value).strip()
 
 
 def params_problems(raw: dict[str, Any], year: int, unit: str, shown: str) -> list[Problem]:
-    """What is wrong with the keys of a params file (year, unit, title, forecast date)."""
+    """What is wrong with the keys of a params file (year, unit, title, forecast date).
+
+    Every value is compared as the text it is written as (``enhet: on`` is the id ``on``).
+    """
     problems: list[Problem] = []
-    if str(raw.get("år")) != str(year):
+    if _text_value(raw, "år") != str(year):
         problems.append(
             Problem(
                 shown,
-                f"'år' är {raw.get('år')!r} men filen ligger under {year}",
+                f"'år' är {_quoted(raw.get('år'))} men filen ligger under {year}",
                 column="år",
                 hint=f"skriv år: {year}",
             )
         )
-    if raw.get("enhet") != unit:
+    if _text_value(raw, "enhet") != unit:
         problems.append(
             Problem(
                 shown,
-                f"'enhet' är {raw.get('enhet')!r} men filen heter {unit}.yaml",
+                f"'enhet' är {_quoted(raw.get('enhet'))} men filen heter {unit}.yaml",
                 column="enhet",
-                hint=f"skriv enhet: {unit}",
+                hint=f"skriv enhet: '{unit}'",
             )
         )
     title = raw.get("titel")
-    if not isinstance(title, str) or not title.strip():
+    if title is None or (isinstance(title, str) and not title.strip()):
         problems.append(
             Problem(
                 shown,
@@ -175,16 +260,25 @@ def params_problems(raw: dict[str, Any], year: int, unit: str, shown: str) -> li
                 hint=f"skriv t.ex. titel: Verksamhetsuppföljning {year}",
             )
         )
-    forecast = raw.get("prognosdatum")
-    try:
-        forecast_date = _forecast_date(forecast)
-    except ValueError:
+    elif not isinstance(title, str):
         problems.append(
             Problem(
                 shown,
-                f"'prognosdatum' {forecast!r} är inget datum",
+                "'titel' ska vara en text, inte en lista eller tabell",
+                column="titel",
+                hint=f"skriv titeln på en rad, t.ex. titel: Verksamhetsuppföljning {year}",
+            )
+        )
+    forecast = raw.get("prognosdatum")
+    try:
+        forecast_date = _forecast_date(forecast)
+    except ValueError as exc:
+        problems.append(
+            Problem(
+                shown,
+                f"'prognosdatum': {exc}",
                 column="prognosdatum",
-                hint="skriv ÅÅÅÅ-MM-DD, t.ex. prognosdatum: 2016-08-31",
+                hint="skriv ett datum som finns, ÅÅÅÅ-MM-DD, t.ex. prognosdatum: 2016-08-31",
             )
         )
     else:
@@ -198,3 +292,13 @@ def params_problems(raw: dict[str, Any], year: int, unit: str, shown: str) -> li
                 )
             )
     return problems
+
+
+def _quoted(value: object) -> str:
+    """A value as the message shows it: text in quotes, shortened; a list or table named so."""
+    if value is None:
+        return "tomt"
+    if isinstance(value, dict | list):
+        return "en lista eller tabell"
+    text = str(value)
+    return f"'{text[:60]}…'" if len(text) > 60 else f"'{text}'"

@@ -1,17 +1,26 @@
 """Where everything lives. The one place that knows the project layout.
 
 The project root is the repository, unless ``WORKBOOK_ROOT`` points elsewhere (benchmarks and
-tests build synthetic units in a temporary folder without touching ``data/``).
+tests build synthetic units in a temporary folder without touching ``data/``; a kommun may keep
+its data on a shared drive and point ``WORKBOOK_ROOT`` there).
+
+**The data-root rule.** Every input the workbook reads — params, tables, narrative, folders it
+walks — must resolve inside the project root. A symbolic link is followed only when its target is
+inside the root too; one that points elsewhere (``text/handelser.md -> /etc/passwd``) is refused
+with a ``DataError`` naming the file, before anything is read. ``input_file``, ``read_input`` and
+``input_files`` are the only ways code reads or walks inputs.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from helpers.errors import ParameterError
+from helpers.errors import DataError, ParameterError, Problem, display_path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 REPO_ROOT = PACKAGE_DIR.parent.parent
@@ -90,3 +99,198 @@ class Project:
 
     def executed_dir(self, year: int, unit: str) -> Path:
         return self.build / str(check_year(year)) / check_unit(unit)
+
+
+# ------------------------------------------------------------------------------------- inputs
+
+# No input the workbook reads is anywhere near this big; a larger file is a mistake (or an
+# attack) and is refused before it is read, so memory stays bounded.
+MAX_INPUT_BYTES = 64 * 1024 * 1024
+
+
+def _shown(path: Path, root: Path) -> str:
+    """``path`` as the analyst knows it, without resolving symbolic links (the link's own name)."""
+    absolute = Path(os.path.abspath(path))
+    try:
+        return absolute.relative_to(Path(os.path.abspath(root))).as_posix()
+    except ValueError:
+        return absolute.as_posix()
+
+
+def input_file(path: Path, root: Path) -> Path:
+    """``path`` resolved, after checking that it stays inside the project ``root``.
+
+    Raises ``DataError`` naming the file (as the analyst wrote it, not its target) when the path
+    or a symbolic link on the way leads outside the root.
+    """
+    resolved = Path(os.path.realpath(path))
+    real_root = Path(os.path.realpath(root))
+    if resolved != real_root and not resolved.is_relative_to(real_root):
+        raise DataError(
+            [
+                Problem(
+                    _shown(path, root),
+                    f"pekar utanför projektet (till {resolved.as_posix()}) och läses inte",
+                    hint="lägg filen i projektets mapp i stället för en genväg (symbolisk länk) "
+                    f"dit; projektets mapp är {real_root.as_posix()} (WORKBOOK_ROOT)",
+                )
+            ]
+        )
+    return resolved
+
+
+def readable_file(path: Path, root: Path) -> Path:
+    """``path`` resolved, after checking that it is inside ``root``, a regular file, and can be
+    opened for reading — a ``DataError`` naming it otherwise (see ``read_input``). For readers
+    that open the file themselves (CSV and Excel tables)."""
+    resolved = input_file(path, root)
+    try:
+        info = resolved.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise OSError(errno.EISDIR, "is a directory", str(path))
+        if not stat.S_ISREG(info.st_mode):
+            raise DataError(
+                [Problem(_shown(path, root), "är ingen vanlig fil och läses inte",
+                         hint="ersätt den med en vanlig fil")]
+            )  # fmt: skip
+        os.close(os.open(resolved, os.O_RDONLY | os.O_NONBLOCK))
+    except OSError as exc:
+        message, hint = os_error_text(exc)
+        raise DataError([Problem(_shown(path, root), message, hint=hint)]) from None
+    return resolved
+
+
+def read_input(path: Path, root: Path, *, max_bytes: int = MAX_INPUT_BYTES) -> bytes:
+    """The bytes of an input file inside ``root``; a ``DataError`` naming it for anything else.
+
+    Refused, without reading: a path outside the root, a folder, anything but a regular file (a
+    named pipe would block forever), a file larger than ``max_bytes``, a file without read
+    permission, and any other error of the operating system.
+    """
+    shown = _shown(path, root)
+    resolved = input_file(path, root)
+
+    def refuse(message: str, hint: str | None = None) -> DataError:
+        return DataError([Problem(shown, message, hint=hint)])
+
+    try:
+        info = resolved.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise refuse("är en mapp, men här ska det vara en fil", "ta bort eller döp om mappen")
+        if not stat.S_ISREG(info.st_mode):
+            raise refuse("är ingen vanlig fil och läses inte", "ersätt den med en vanlig fil")
+        if info.st_size > max_bytes:
+            raise refuse(
+                f"filen är för stor ({_megabytes(info.st_size)}; högst {_megabytes(max_bytes)})",
+                "kontrollera att det är rätt fil",
+            )
+        with open(resolved, "rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except DataError:
+        raise
+    except OSError as exc:
+        raise refuse(*os_error_text(exc)) from None
+    if len(data) > max_bytes:  # it grew while being read
+        raise refuse(f"filen är för stor (mer än {_megabytes(max_bytes)})")
+    return data
+
+
+def input_files(
+    folder: Path, root: Path, suffix: str | None = None, problems: list[Problem] | None = None
+) -> list[Path]:
+    """Every regular file under ``folder`` (recursively, sorted), each checked to be in ``root``.
+
+    Symbolic links are followed only when they lead inside the root; a folder reached twice
+    through links is walked once. A link out of the root, or a folder that cannot be listed, is a
+    ``DataError`` naming it — or, when ``problems`` is given, a problem added there and skipped.
+    """
+    if not os.path.lexists(folder):
+        return []
+    found: list[Path] = []
+    seen: set[str] = set()
+
+    def check(path: Path) -> bool:
+        try:
+            input_file(path, root)
+        except DataError as exc:
+            if problems is None:
+                raise
+            problems.extend(exc.problems)
+            return False
+        return True
+
+    if not check(Path(folder)):
+        return []
+
+    def walk(current: Path) -> None:
+        real = os.path.realpath(current)
+        if real in seen:
+            return
+        seen.add(real)
+        try:
+            entries = sorted(os.scandir(current), key=lambda e: e.name)
+        except NotADirectoryError:
+            return
+        except OSError as exc:
+            message, hint = os_error_text(exc, folder=True)
+            problem = Problem(_shown(current, root) + "/", message, hint=hint)
+            if problems is None:
+                raise DataError([problem]) from None
+            problems.append(problem)
+            return
+        for entry in entries:
+            path = current / entry.name
+            if entry.is_symlink() and not check(path):
+                continue
+            try:
+                is_dir = entry.is_dir()
+                is_file = entry.is_file()
+            except OSError:
+                continue
+            if is_dir:
+                walk(path)
+            elif is_file and (suffix is None or path.suffix == suffix):
+                found.append(path)
+
+    walk(Path(folder))
+    return found
+
+
+def os_error_text(exc: OSError, *, folder: bool = False) -> tuple[str, str]:
+    """A Swedish message and hint for an operating-system error on a file or folder."""
+    what = "mappen" if folder else "filen"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return (
+            f"{what} går inte att läsa: behörighet saknas",
+            f"be den som äger {what} om läsrätt, eller kopiera den till en plats du kan läsa",
+        )
+    if exc.errno == errno.EISDIR:
+        return ("är en mapp, men här ska det vara en fil", "ta bort eller döp om mappen")
+    if exc.errno == errno.ENOTDIR:
+        return ("är en fil, men här ska det vara en mapp", "ta bort eller döp om filen")
+    if exc.errno == errno.ENOENT:
+        return (f"{what} finns inte (längre)", "kontrollera sökvägen")
+    if exc.errno == errno.ELOOP:
+        return ("är en genväg som pekar på sig själv", "ta bort genvägen")
+    reason = exc.strerror or type(exc).__name__
+    return (f"{what} går inte att läsa ({reason})", "kontrollera filen och försök igen")
+
+
+def write_error_text(exc: OSError, path: Path, root: Path) -> str:
+    """A Swedish message for an operating-system error while writing ``path``."""
+    shown = display_path(path, root)
+    if exc.errno == errno.ENOSPC:
+        return f"Disken är full: {shown} kunde inte skrivas. Frigör utrymme och kör igen."
+    if exc.errno == errno.EDQUOT:
+        return f"Diskkvoten är slut: {shown} kunde inte skrivas. Frigör utrymme och kör igen."
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return (
+            f"{shown} kunde inte skrivas: skrivrätt saknas (eller så är disken skrivskyddad). "
+            "Ge skrivrätt till mappen eller kör som en användare som har det."
+        )
+    reason = exc.strerror or type(exc).__name__
+    return f"{shown} kunde inte skrivas ({reason})."
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1_000_000:.1f} MB".replace(".", ",")

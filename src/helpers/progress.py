@@ -19,6 +19,7 @@ from rich.progress import (
     TimeRemainingColumn,
 )
 from rich.table import Table
+from rich.text import Text
 
 if TYPE_CHECKING:
     from helpers.build import BuildResult, UnitPlan
@@ -130,7 +131,7 @@ def failure_table(result: BuildResult) -> Table | None:
             unit.unit,
             section,
             str(failure.cell) if failure.cell is not None else "–",
-            failure.last_line,
+            Text(failure.last_line),  # text from data, never console markup
             unit.executed.get(section, ""),
         )
     return table

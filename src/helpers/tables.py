@@ -7,10 +7,10 @@ cells for index names and no scopes. Cells arrive already formatted (see ``numbe
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from helpers.markup import Markup, html, join
 from helpers.numbers import MISSING
 
 EMPTY = MISSING
@@ -55,47 +55,53 @@ class TableSpecHtml:
         self.row_hints.append(hint)
 
 
-def _attr(classes: Sequence[str]) -> str:
-    return f' class="{" ".join(classes)}"' if classes else ""
+def _attr(classes: Sequence[str]) -> Markup:
+    return html(' class="{}"', " ".join(classes)) if classes else Markup("")
 
 
-def render_table(table: TableSpecHtml) -> str:
-    """The table as HTML in a scrollable, labelled region; the first column holds row headers."""
+def render_table(table: TableSpecHtml) -> Markup:
+    """The table as HTML in a scrollable, labelled region; the first column holds row headers.
+
+    Every text (caption, headers, cells, note, link) is escaped by ``helpers.markup``.
+    """
     # A wide table scrolls sideways on a small screen; the scrolling region must be reachable
     # and named for keyboard users (WCAG 2.1.1), so it is focusable and labelled by the caption.
-    label = html.escape(f"Tabell: {table.caption}", quote=True)
-    out = [
-        f'<div class="wb-table-wrap" role="region" aria-label="{label}" tabindex="0">'
-        f"<table{_attr([table.css_class])}>"
-    ]
-    caption_class = _attr(["wb-visually-hidden"]) if table.caption_hidden else ""
-    out.append(f"<caption{caption_class}>{html.escape(table.caption)}</caption>")
-    out.append("<thead><tr>")
-    for index, name in enumerate(table.columns):
-        classes = ["num"] if index in table.numeric_columns else []
-        out.append(f'<th scope="col"{_attr(classes)}>{html.escape(name)}</th>')
-    out.append("</tr></thead><tbody>")
+    head = join(
+        html(
+            '<th scope="col"{}>{}</th>',
+            _attr(["num"] if index in table.numeric_columns else []),
+            name,
+        )
+        for index, name in enumerate(table.columns)
+    )
+    rows = []
     hints = table.row_hints or [""] * len(table.rows)
     for (header, cells), row_classes, hint in zip(
         table.rows, table.row_classes, hints, strict=True
     ):
-        out.append(f"<tr{_attr(row_classes)}>")
         hidden = (
-            f'<span class="wb-visually-hidden"> {html.escape(hint.strip())}</span>'
+            html('<span class="wb-visually-hidden"> {}</span>', hint.strip())
             if hint.strip()
-            else ""
+            else Markup("")
         )
-        out.append(f'<th scope="row">{html.escape(header.strip()) or EMPTY}{hidden}</th>')
+        body = [html('<th scope="row">{}{}</th>', header.strip() or EMPTY, hidden)]
         for cell in cells:
-            text = html.escape(cell.text.strip()) or EMPTY
+            text: Markup | str = cell.text.strip() or EMPTY
             if cell.link:
-                text = f'<a href="{html.escape(cell.link, quote=True)}">{text}</a>'
+                text = html('<a href="{}">{}</a>', cell.link, text)
             if cell.strong:
-                text = f"<strong>{text}</strong>"
-            out.append(f"<td{_attr(cell.classes)}>{text}</td>")
-        out.append("</tr>")
-    out.append("</tbody></table>")
-    if table.note:
-        out.append(f'<p class="wb-table-note">{html.escape(table.note)}</p>')
-    out.append("</div>")
-    return "".join(out)
+                text = html("<strong>{}</strong>", text)
+            body.append(html("<td{}>{}</td>", _attr(cell.classes), text))
+        rows.append(html("<tr{}>{}</tr>", _attr(row_classes), join(body)))
+    note = html('<p class="wb-table-note">{}</p>', table.note) if table.note else Markup("")
+    return html(
+        '<div class="wb-table-wrap" role="region" aria-label="Tabell: {caption}" tabindex="0">'
+        "<table{table_class}><caption{caption_class}>{caption}</caption>"
+        "<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>{note}</div>",
+        caption=table.caption,
+        table_class=_attr([table.css_class]),
+        caption_class=_attr(["wb-visually-hidden"]) if table.caption_hidden else Markup(""),
+        head=head,
+        rows=join(rows),
+        note=note,
+    )

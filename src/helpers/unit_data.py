@@ -7,6 +7,7 @@ Everything a report shows comes through ``load_unit``. Cells are converted accor
 from __future__ import annotations
 
 import difflib
+import os
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -16,7 +17,7 @@ import pandas as pd
 from helpers.cell_values import PERIOD, ambiguous_thousands, convert_cell
 from helpers.errors import DataError, Problem, display_path, quote
 from helpers.params import ReportParams, load_params
-from helpers.paths import Project
+from helpers.paths import Project, read_input, readable_file
 from helpers.readers import (
     Table,
     decode_text,
@@ -63,18 +64,20 @@ class UnitData:
     def text(self, name: str) -> str | None:
         """The Markdown of ``text/<name>``, or None when the file does not exist."""
         path = self.folder / "text" / name
-        if not path.is_file():
+        if not os.path.lexists(path):
             return None
-        return read_text_file(path, display_path(path, self.project.root))
+        return read_text_file(path, display_path(path, self.project.root), self.project.root)
 
     @cached_property
     def goals(self) -> pd.DataFrame:
         return self.tables["mal"]
 
 
-def read_text_file(path: Path, shown_as: str) -> str:
-    """A narrative file's text; not UTF-8 (or garbled å/ä/ö) is a DataError naming the line."""
-    return decode_text(path.read_bytes(), shown_as, table=False).replace("\r\n", "\n")
+def read_text_file(path: Path, shown_as: str, root: Path | None = None) -> str:
+    """A narrative file's text; a ``DataError`` naming the file when it lies outside the project
+    (``root``, see ``paths.read_input``), cannot be read, or is not UTF-8 (naming the line)."""
+    root = root if root is not None else Project.current().root
+    return decode_text(read_input(path, root), shown_as, table=False).replace("\r\n", "\n")
 
 
 def period_start(period: str) -> int:
@@ -191,6 +194,7 @@ def read_spec_table(
             Problem(shown, "filen saknas", hint=hint)
         ]
     try:
+        readable_file(path, project.root)
         table = read_table(path, display_path(path, project.root), spec.names)
     except DataError as exc:
         return pd.DataFrame(columns=[LINE_COLUMN, *spec.names]), exc.problems

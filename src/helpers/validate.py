@@ -7,15 +7,22 @@ unit-year and prints all problems at once, sorted by file and row.
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
 from helpers import data_checks
 from helpers.budget_settings import read_drift_settings
+from helpers.cli import year_argument
 from helpers.data_checks import LoadedTable
 from helpers.errors import DataError, ParameterError, Problem, display_path
-from helpers.params import available_units, available_years, read_report_params
-from helpers.paths import Project, check_unit, check_year
+from helpers.params import (
+    available_units,
+    available_years,
+    read_report_params,
+    units_of_year,
+)
+from helpers.paths import Project, check_unit, check_year, readable_file
 from helpers.readers import read_table, table_files
 from helpers.schema import SHARED_TABLES, UNIT_TABLES, TableSpec
 from helpers.unit_data import read_spec_table, typed_frame
@@ -96,6 +103,7 @@ def _load_tables(
             continue
         shown = display_path(files[0], project.root)
         try:
+            readable_file(files[0], project.root)
             table = read_table(files[0], shown, spec.names)
         except DataError as exc:
             problems += exc.problems
@@ -150,7 +158,7 @@ def selected_unit_years(
     chosen_unit = check_unit(unit) if unit is not None else None
     years = [check_year(year)] if year is not None else available_years(project)
     if chosen_unit is not None and year is None:
-        with_unit = [y for y in years if project.params_file(y, chosen_unit).is_file()]
+        with_unit = [y for y in years if os.path.lexists(project.params_file(y, chosen_unit))]
         years = with_unit or years
     if not years:
         raise ParameterError(
@@ -163,34 +171,33 @@ def selected_unit_years(
         if chosen_unit is not None:
             selected.append((each_year, chosen_unit))
             continue
-        units = available_units(each_year, project)
-        if not units:
-            raise ParameterError(
-                f"Det finns inga enheter för {each_year}: params/{each_year}/ saknas eller är "
-                "tom. Ange ett annat år eller kör `workbook new-year`."
-            )
-        for name in units:
-            try:
-                selected.append((each_year, check_unit(name)))
-            except ParameterError:
-                problems.append(
-                    Problem(
-                        f"params/{each_year}/{name}.yaml",
-                        f"filnamnet '{name}' är inget giltigt enhets-id",
-                        hint="döp om filen till enhetens id med små bokstäver a–z, siffror och "
-                        "bindestreck, t.ex. klk.yaml",
-                    )
-                )
+        try:
+            units = units_of_year(each_year, project)
+        except DataError as exc:  # badly named params files: listed with the other problems
+            problems += exc.problems
+            units = [u for u in available_units(each_year, project) if _is_unit_id(u)]
+        selected += [(each_year, name) for name in units]
     return selected, problems
 
 
+def _is_unit_id(name: str) -> bool:
+    try:
+        check_unit(name)
+    except ParameterError:
+        return False
+    return True
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--year", metavar="ÅR", help="år, t.ex. 2016 (utan: alla år)")
+    parser.add_argument(
+        "--year", type=year_argument, metavar="ÅR", help="år, t.ex. 2016 (utan: alla år)"
+    )
     parser.add_argument("--unit", metavar="ENHET", help="enhetens id, t.ex. klk (utan: alla)")
 
 
 def command(args: argparse.Namespace) -> int:
-    """Check the selected unit-years; print every problem; 0 when clean, 1 otherwise."""
+    """Check the selected unit-years; print every problem; 0 when clean, 2 (bad input, as from
+    every command) otherwise."""
     project = Project.current()
     selected, problems = selected_unit_years(project, args.year, args.unit)
     for year, unit in selected:
@@ -200,7 +207,10 @@ def command(args: argparse.Namespace) -> int:
     for problem in problems:
         print(problem)
     if problems:
-        print(f"\n{len(problems)} fel i underlaget ({checked}). Rätta dem och kör igen.")
-        return 1
+        print(
+            f"\n{len(problems)} fel i underlaget ({checked or 'inga enheter'}). Rätta dem och "
+            "kör igen."
+        )
+        return 2
     print(f"Underlaget är i ordning ({checked}).")
     return 0

@@ -1,0 +1,138 @@
+"""YAML as the workbook reads and writes it: bounded, without aliases, every value text.
+
+YAML 1.1 (what PyYAML implements) turns ``on``, ``no``, ``y`` into booleans, ``2016`` into a
+number, ``2016-02-30`` into a date (or an English ``ValueError``) and ``*anchor`` into a
+reference that may expand a few bytes into gigabytes ("billion laughs"). The workbook's YAML files
+hold a handful of settings an analyst types, so the loader here:
+
+* reads every scalar as the text that is written (``enhet: on`` is the unit id ``"on"``); only an
+  empty value, ``~`` and ``null`` mean "no value" (``None``). Callers convert and check types,
+  with Swedish messages that name the key;
+* refuses aliases (``*namn``) outright, so nothing can expand;
+* refuses nesting deeper than ``MAX_DEPTH`` and more than ``MAX_NODES`` values, before building
+  them, and files larger than the caller's size cap (see ``paths.read_input``);
+* reports every problem as a ``DataError`` naming the file and line.
+
+``dump_yaml`` writes a mapping so that it reads back the same through ``load_yaml`` *and*
+through any YAML 1.1 reader: text that would be read as something else is quoted.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+from yaml.composer import ComposerError
+
+from helpers.errors import DataError, Problem
+
+MAX_DEPTH = 20
+MAX_NODES = 10_000
+
+
+class _RefusedYaml(ComposerError):
+    """The document uses something the workbook refuses (alias, depth, size)."""
+
+    def __init__(self, message: str, mark: yaml.Mark | None):
+        super().__init__(None, None, message, mark)
+        self.message = message
+
+
+class _TextLoader(yaml.SafeLoader):
+    """SafeLoader with no type guessing, no aliases and bounded depth and size."""
+
+    def __init__(self, stream: str):
+        super().__init__(stream)
+        self._depth = 0
+        self._nodes = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise _RefusedYaml(
+                "filen använder ett YAML-alias (*namn), vilket inte är tillåtet",
+                event.start_mark,
+            )
+        self._nodes += 1
+        if self._nodes > MAX_NODES:
+            raise _RefusedYaml(
+                f"filen har fler än {MAX_NODES} värden", self.peek_event().start_mark
+            )
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise _RefusedYaml(
+                    f"värdena är inbäddade i mer än {MAX_DEPTH} nivåer",
+                    self.peek_event().start_mark,
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+# Only "no value" is recognised; everything else stays the text that was written.
+_TextLoader.yaml_implicit_resolvers = {}
+_TextLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
+)
+
+
+def load_yaml(text: str, shown_as: str) -> Any:
+    """The document in ``text`` with every scalar as ``str`` (or ``None``); ``DataError`` naming
+    ``shown_as`` and the line for invalid YAML, an alias, too deep nesting or too many values."""
+    loader = _TextLoader(text)
+    try:
+        return loader.get_single_data()
+    except _RefusedYaml as exc:
+        raise DataError(
+            [
+                Problem(
+                    shown_as,
+                    exc.message,
+                    row=_line(exc),
+                    hint="skriv värdena direkt, som i exemplet i docs/data-format.md",
+                )
+            ]
+        ) from None
+    except yaml.YAMLError as exc:
+        raise DataError(
+            [
+                Problem(
+                    shown_as,
+                    "filen är inte giltig YAML",
+                    row=_line(exc),
+                    hint="jämför med exemplet i docs/data-format.md (nyckel: värde, en per rad)",
+                )
+            ]
+        ) from None
+    except RecursionError:  # cannot happen with MAX_DEPTH; kept so no traceback ever leaks
+        raise DataError([Problem(shown_as, "filen är för djupt inbäddad")]) from None
+    finally:
+        loader.dispose()
+
+
+def compose_yaml(text: str, shown_as: str) -> yaml.Node | None:
+    """The document's node tree (scalars unresolved, with line marks), under the same rules as
+    ``load_yaml``: no aliases, bounded depth and size; ``DataError`` naming the file otherwise."""
+    loader = _TextLoader(text)
+    try:
+        return loader.get_single_node()
+    except _RefusedYaml as exc:
+        raise DataError(
+            [Problem(shown_as, exc.message, row=_line(exc), hint="skriv värdena direkt")]
+        ) from None
+    except yaml.YAMLError as exc:
+        raise DataError([Problem(shown_as, "filen är inte giltig YAML", row=_line(exc))]) from None
+    finally:
+        loader.dispose()
+
+
+def _line(exc: yaml.YAMLError) -> int | None:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    return mark.line + 1 if mark is not None else None
+
+
+def dump_yaml(mapping: dict[str, Any]) -> str:
+    """``mapping`` as YAML that reads back the same: ambiguous text (``on``, ``2016``) is quoted."""
+    return yaml.safe_dump(mapping, allow_unicode=True, sort_keys=False, default_flow_style=False)

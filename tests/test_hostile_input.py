@@ -1,0 +1,327 @@
+"""No live markup in a published report, whatever string a data or params file holds.
+
+A hostile string goes into every field of every file the KLK 2016 report is built from, one
+field at a time — the fields are found by walking the files (every column of every table, every
+key of the params file, every narrative file), not listed by hand. Each variant is either
+refused by validation, naming the poisoned file, or rendered; a rendered report may contain only
+the elements and attributes of an allow-list, checked with a real HTML parser. The variants are
+rendered in-process (the sections' own cells run against the real helpers, and the real export
+assembles them), which is what makes ~100 variants affordable; one end-to-end build through real
+kernels and nbconvert, with every accepted field poisoned at once, proves the same for the real
+path, and its PDF too.
+"""
+
+from __future__ import annotations
+
+import ast
+import csv
+import io
+import shutil
+import subprocess
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import pytest
+from bs4 import BeautifulSoup, Tag
+
+from helpers.build_plan import data_fingerprint, section_notebooks
+from helpers.export import CONTENT_SECURITY_POLICY, render_report
+from helpers.paths import Project
+from helpers.unit_data import load_unit
+from helpers.validate import validate_unit
+from helpers.yaml_text import dump_yaml, load_yaml
+
+YEAR, UNIT = 2016, "klk"
+# Closes an attribute, the title, a style element and a CSS string; opens a script, an event
+# handler and a javascript: link; carries entities and a template expression.
+HOSTILE = (
+    'X"\'><img src=x onerror=alert(1)></title></style>"}</style><script>alert(1)</script>'
+    '<a href="javascript:alert(1)">l</a>&lt;b&gt;{{7*7}}\\"; } body { display:none }'
+)
+# In Markdown, raw HTML is refused by validation (tested elsewhere); markup as entities and
+# script links are what could slip through.
+HOSTILE_MARKDOWN = (
+    "# Rubrik &lt;img src=x onerror=alert(1)&gt; &#60;script&#62;alert(1)&#60;/script&#62;\n\n"
+    "Text &lt;script&gt;alert(1)&lt;/script&gt; [länk](javascript:alert(1)) "
+    '<https://exempel.se/"onmouseover="alert(1)>\n\n## Under &amp;lt;b&amp;gt;\n'
+)
+
+HTML_TAGS = {
+    "html", "head", "meta", "title", "style", "body", "a", "header", "main", "footer", "nav",
+    "section", "article", "div", "span", "p", "h1", "h2", "h3", "h4", "h5", "h6", "ol", "ul",
+    "li", "dl", "dt", "dd", "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td",
+    "figure", "figcaption", "details", "summary", "strong", "em", "b", "i", "u", "s", "small",
+    "sub", "sup", "code", "pre", "blockquote", "br", "hr", "abbr", "img", "del",
+}  # fmt: skip
+HTML_ATTRIBUTES = {
+    "class", "id", "href", "src", "alt", "title", "lang", "role", "tabindex", "scope",
+    "colspan", "rowspan", "width", "height", "start", "rel", "charset", "name", "content",
+    "http-equiv", "open",
+}  # fmt: skip
+SVG_TAGS = {
+    "svg", "g", "path", "rect", "line", "text", "tspan", "circle", "ellipse", "polygon",
+    "polyline", "defs", "clippath", "lineargradient", "radialgradient", "stop", "title", "desc",
+}  # fmt: skip
+# Attributes whose value is a URL or a style: text elsewhere (aria-label) is only text.
+URL_ATTRIBUTES = {"href", "xlink:href", "src", "style", "action", "formaction", "content"}
+FORBIDDEN_VALUE = ("javascript:", "vbscript:", "data:text", "expression(", "url(")
+
+
+@dataclass(frozen=True)
+class Field:
+    """One place in one input file that a string can be written into."""
+
+    path: Path
+    kind: str  # "csv" (a column), "yaml" (a key), "markdown" (the file)
+    name: str
+
+    def __str__(self) -> str:
+        return f"{self.path.name}:{self.name}"
+
+
+def input_files(root: Path) -> list[Path]:
+    """Every file the KLK 2016 report is built from."""
+    unit = sorted(p for p in (root / "data" / str(YEAR) / UNIT).rglob("*") if p.is_file())
+    shared = sorted(p for p in (root / "data").iterdir() if p.is_file())
+    return [root / "params" / str(YEAR) / f"{UNIT}.yaml", *shared, *unit]
+
+
+def fields(root: Path) -> list[Field]:
+    found = []
+    for path in input_files(root):
+        if path.suffix == ".csv":
+            header = next(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+            found += [Field(path, "csv", column) for column in header if column]
+        elif path.suffix == ".yaml":
+            params = load_yaml(path.read_text(encoding="utf-8"), path.name)
+            found += [Field(path, "yaml", key) for key in params]
+        elif path.suffix == ".md":
+            found.append(Field(path, "markdown", "text"))
+    return found
+
+
+def poison(field: Field) -> None:
+    """Write the hostile string into ``field`` (for a table: in the unit's row, or the first)."""
+    if field.kind == "markdown":
+        field.path.write_text(HOSTILE_MARKDOWN, encoding="utf-8")
+    elif field.kind == "yaml":
+        params = load_yaml(field.path.read_text(encoding="utf-8"), field.path.name)
+        params[field.name] = HOSTILE
+        field.path.write_text(dump_yaml(params), encoding="utf-8")
+    else:
+        text = field.path.read_text(encoding="utf-8-sig")
+        delimiter = (
+            ";" if text.splitlines()[0].count(";") > text.splitlines()[0].count(",") else ","
+        )
+        rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+        header, body = rows[0], [r for r in rows[1:] if any(c.strip() for c in r)]
+        if not body:
+            body = [[""] * len(header)]
+        row = next((r for r in body if UNIT in r), body[0])
+        row[header.index(field.name)] = HOSTILE
+        out = io.StringIO()
+        csv.writer(out, delimiter=delimiter, lineterminator="\n").writerows([header, *body])
+        field.path.write_text(out.getvalue(), encoding="utf-8")
+
+
+def render_in_process(project: Project, target: Path) -> str:
+    """The report as the build makes it, with each section's cells run here instead of in a
+    kernel: the same helpers, the same notebooks, the same export."""
+    executed = []
+    for notebook in section_notebooks(project):
+        nb = nbformat.read(notebook, as_version=4)
+        namespace: dict[str, Any] = {}
+        for index, cell in enumerate(nb.cells):
+            if cell.cell_type != "code":
+                continue
+            cell.outputs = []
+            cell.id = f"c{index}"
+            if "parameters" in cell.metadata.get("tags", []):
+                exec(cell.source, namespace)  # noqa: S102 - our own notebooks
+                namespace.update(year=YEAR, unit=UNIT)
+                continue
+            tree = ast.parse(cell.source)
+            last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+            exec(compile(tree, notebook.name, "exec"), namespace)  # noqa: S102
+            if last is None:
+                continue
+            shown = eval(compile(ast.Expression(last.value), notebook.name, "eval"), namespace)  # noqa: S307
+            if hasattr(shown, "_repr_html_"):
+                cell.outputs = [
+                    nbformat.v4.new_output("display_data", data={"text/html": shown._repr_html_()})
+                ]
+        path = target / notebook.name
+        nbformat.write(nb, path)
+        executed.append(path)
+    data = load_unit(YEAR, UNIT, project)
+    return render_report(
+        executed,
+        title=data.params.title,
+        unit_name=data.info.display_name,
+        municipality=data.info.municipality,
+        fingerprint=data_fingerprint(project, YEAR, UNIT),
+    )
+
+
+def live_markup(page: str) -> list[str]:
+    """Everything in ``page`` outside the allow-list: elements, attributes, values, head."""
+    soup = BeautifulSoup(page, "html.parser")
+    found = []
+    for tag in soup.find_all(True):
+        in_svg = tag.name == "svg" or tag.find_parent("svg") is not None
+        allowed_tags = SVG_TAGS if in_svg else HTML_TAGS
+        if tag.name not in allowed_tags:
+            found.append(f"<{tag.name}>")
+        for attribute, value in tag.attrs.items():
+            text = " ".join(value) if isinstance(value, list) else str(value)
+            name = attribute.lower()
+            unknown = not in_svg and name not in HTML_ATTRIBUTES and not name.startswith("aria-")
+            if name.startswith("on") or unknown:
+                found.append(f"<{tag.name} {attribute}>")
+            if name in URL_ATTRIBUTES and any(
+                bad in text.lower().replace(" ", "") for bad in FORBIDDEN_VALUE
+            ):
+                found.append(f"<{tag.name} {attribute}={text[:40]!r}>")
+            if name in ("href", "xlink:href") and not text.startswith(
+                ("#", "https://", "http://", "mailto:")
+            ):
+                found.append(f"<{tag.name} {attribute}={text[:40]!r}>")
+            if name == "src" and not text.startswith("data:image/"):
+                found.append(f"<{tag.name} src={text[:40]!r}>")
+    head = soup.head
+    metas = head.find_all("meta") if head else []
+    policies = [m.get("content") for m in metas if m.get("http-equiv") == "Content-Security-Policy"]
+    if policies != [CONTENT_SECURITY_POLICY]:
+        found.append(f"Content-Security-Policy: {policies}")
+    if len(soup.find_all("title")) != 1 or len(soup.find_all("style")) != 1:
+        found.append("more than one <title> or <style>")
+    style = soup.find("style")
+    if style is not None and isinstance(style, Tag) and "</" in style.get_text():
+        found.append("</ in <style>")
+    return found
+
+
+@pytest.fixture(scope="module")
+def clean(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("hostile") / "ws"
+    from conftest import copy_inputs
+
+    return copy_inputs(root)
+
+
+def test_the_clean_report_is_within_the_allow_list(clean: Path, tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("WORKBOOK_ROOT", str(clean))
+    page = render_in_process(Project(clean), tmp_path)
+    assert live_markup(page) == []
+    # Nothing escaped twice: the data holds no "<", so an escaped tag is the workbook's own HTML
+    # turned into text.
+    assert "&lt;" not in page and "&amp;lt;" not in page
+    soup = BeautifulSoup(page, "html.parser")
+    assert len(soup.find_all("table")) > 10 and len(soup.find_all("svg")) > 3
+
+
+def test_a_hostile_string_in_any_field_is_refused_or_shown_as_text(
+    clean: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("WORKBOOK_ROOT", str(clean))
+    project = Project(clean)
+    every = fields(clean)
+    assert len(every) > 60  # the walk found the tables' columns, the keys and the texts
+    accepted: list[Field] = []
+    refused: list[Field] = []
+    for field in every:  # validation, one field at a time
+        with poisoned([field]):
+            problems = validate_unit(project, YEAR, UNIT)
+        if problems:
+            # Located: naming the poisoned file, or quoting the value where it broke a link.
+            shown = field.path.relative_to(clean).as_posix()
+            assert all(p.file for p in problems), problems
+            assert any(shown in str(p) or "onerror" in str(p) for p in problems), problems
+            refused.append(field)
+        else:
+            accepted.append(field)
+    assert len(accepted) > 20 and refused  # both outcomes occur: rendering is exercised
+
+    # Rendering, in rounds that poison at most one field per file (a round of N files costs one
+    # render instead of N); a round that validation refuses as a whole is rendered field by
+    # field.
+    by_file: dict[Path, list[Field]] = {}
+    for field in accepted:
+        by_file.setdefault(field.path, []).append(field)
+    rounds = [
+        [fs[i] for fs in by_file.values() if i < len(fs)]
+        for i in range(max(len(fs) for fs in by_file.values()))
+    ]
+    leaks: dict[str, list[str]] = {}
+    rendered: list[Field] = []
+    while rounds:
+        batch = rounds.pop(0)
+        with poisoned(batch):
+            if len(batch) > 1 and validate_unit(project, YEAR, UNIT):
+                rounds += [[field] for field in batch]
+                continue
+            out = tmp_path / str(len(rendered))
+            out.mkdir()
+            page = render_in_process(project, out)
+        rendered += batch
+        if found := live_markup(page):
+            leaks[", ".join(map(str, batch))] = found
+    assert leaks == {}
+    assert sorted(map(str, rendered)) == sorted(map(str, accepted))
+
+
+@contextmanager
+def poisoned(batch: list[Field]) -> Iterator[None]:
+    originals = {field.path: field.path.read_bytes() for field in batch}
+    try:
+        for field in batch:
+            poison(field)
+        yield
+    finally:
+        for path, data in originals.items():
+            path.write_bytes(data)
+
+
+@pytest.mark.e2e
+def test_a_real_build_with_every_accepted_field_poisoned_has_no_live_markup(
+    clean: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Kernels, papermill and nbconvert: the real path, all accepted fields at once, and its PDF."""
+    from helpers.build import build
+
+    root = tmp_path / "ws"
+    shutil.copytree(clean, root, ignore=shutil.ignore_patterns("build", "reports"))
+    monkeypatch.setenv("WORKBOOK_ROOT", str(root))
+    project = Project(root)
+    poisoned = []
+    for field in fields(root):
+        original = field.path.read_bytes()
+        poison(field)
+        if validate_unit(project, YEAR, UNIT):
+            field.path.write_bytes(original)  # refused alone: covered by the test above
+        else:
+            poisoned.append(field)
+    assert len(poisoned) > 20
+    results = build(YEAR, UNIT, project, jobs=1)
+    assert not any(r.failures for r in results), [r.failures for r in results]
+    report = project.report_file(YEAR, UNIT)
+    page = report.read_text(encoding="utf-8")
+    assert live_markup(page) == []
+    assert HOSTILE.split("<img")[0] in BeautifulSoup(page, "html.parser").title.get_text()
+
+    from browser import require_chromium
+
+    require_chromium()
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) saknas")
+    from helpers.pdf import print_pdf
+
+    printed = tmp_path / "klk.pdf"
+    print_pdf(report, printed)
+    text = subprocess.run(["pdftotext", str(printed), "-"], capture_output=True, text=True).stdout
+    assert "onerror=alert(1)" in text  # shown as text, on paper too
+    assert "Verksamhetsuppföljning" in text or "Sammanfattning" in text

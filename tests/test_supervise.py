@@ -1,0 +1,219 @@
+"""No hang, no orphan: real ``workbook build`` processes with real workers and kernels.
+
+A dead kernel and an endless section fail only their own section (exit 1); SIGTERM, Ctrl-C and
+``kill -9`` of the build leave no worker, kernel or temporary file behind. Processes are counted
+with psutil; every wait has a generous bound that only guards against a hang — nothing here
+depends on how fast the machine is.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import psutil
+import pytest
+
+from helpers.paths import REPO_ROOT
+from helpers.supervise import remove_stale_temp
+
+pytestmark = pytest.mark.e2e
+
+HANG_GUARD = 600  # seconds; only a hang would take this long
+
+# The real command line, on a project whose notebooks are a private copy (to add broken sections).
+DRIVER = """
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from helpers.paths import Project
+
+@dataclass(frozen=True)
+class LocalNotebooks(Project):
+    @property
+    def notebooks(self):
+        return self.root / "notebooks"
+
+root = Path(sys.argv[1])
+Project.current = classmethod(lambda cls: LocalNotebooks(root))
+from helpers.cli import main
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+def section(path: Path, *sources: str) -> None:
+    """A section notebook: a parameters cell, then ``sources``."""
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    params = nbformat.v4.new_code_cell('year = 2016\nunit = "klk"')
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [params, *(nbformat.v4.new_code_cell(s) for s in sources)]
+    nbformat.write(nb, path)
+
+
+def sleeper(marker: str) -> str:
+    """A cell that says it has started (a file named ``marker``) and then never ends."""
+    return (
+        "import os, pathlib, time\n"
+        f"pathlib.Path(os.environ['WORKBOOK_ROOT'], {marker!r}).touch()\n"
+        "time.sleep(3600)"
+    )
+
+
+SLEEPERS = ("15_sov", "16_sov")
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """KLK's data with two real sections and two that never end."""
+    root = tmp_path / "ws"
+    for name in ("data", "params"):
+        shutil.copytree(REPO_ROOT / name, root / name)
+    (root / "params/2016/exempel.yaml").unlink()
+    (root / "notebooks").mkdir()
+    for name in ("20_uppdrag.ipynb", "60_utveckling.ipynb"):
+        shutil.copy(REPO_ROOT / "notebooks" / name, root / "notebooks" / name)
+    for name in SLEEPERS:  # two, so that both workers are busy when the build is stopped
+        section(root / f"notebooks/{name}.ipynb", sleeper(name))
+    return root
+
+
+def start_build(root: Path, temp: Path, *args: str) -> subprocess.Popen[str]:
+    temp.mkdir(exist_ok=True)
+    env = {**os.environ, "WORKBOOK_ROOT": str(root), "TMPDIR": str(temp)}
+    return subprocess.Popen(
+        [sys.executable, "-c", DRIVER, str(root), "build", "--year", "2016", *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own process group, as a job in a terminal
+    )
+
+
+def wait_until(condition, what: str) -> None:
+    end = time.monotonic() + HANG_GUARD
+    while not condition():
+        assert time.monotonic() < end, f"hang: {what}"
+        time.sleep(0.2)
+
+
+def descendants(pid: int) -> list[psutil.Process]:
+    try:
+        return psutil.Process(pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        return []
+
+
+def is_kernel(process: psutil.Process) -> bool:
+    try:
+        return any("ipykernel" in part for part in process.cmdline())
+    except psutil.NoSuchProcess:
+        return False
+
+
+def running_section(root: Path, build: subprocess.Popen[str]) -> list[psutil.Process]:
+    """Wait until the endless sections run; every process the build has started by then."""
+    wait_until(
+        lambda: all((root / name).exists() for name in SLEEPERS) or build.poll() is not None,
+        "sections start",
+    )
+    assert build.poll() is None, build.communicate()
+    started = descendants(build.pid)
+    assert any(is_kernel(p) for p in started), [p.cmdline() for p in started]
+    return started
+
+
+def assert_nothing_left(started: list[psutil.Process], temp: Path) -> None:
+    _, alive = psutil.wait_procs(started, timeout=HANG_GUARD)
+    assert not alive, [p.cmdline() for p in alive]
+    wait_until(lambda: not any(temp.iterdir()), f"temporary files: {list(temp.iterdir())}")
+
+
+@pytest.mark.parametrize(
+    ("how", "code"), [("SIGTERM", 128 + signal.SIGTERM), ("Ctrl-C", 128 + signal.SIGINT)]
+)
+def test_stopping_a_build_ends_everything_it_started_and_says_only_avbrutet(
+    project: Path, tmp_path: Path, how: str, code: int
+) -> None:
+    temp = tmp_path / "tmp"
+    build = start_build(project, temp, "--jobs", "2")
+    started = running_section(project, build)
+    if how == "SIGTERM":
+        build.send_signal(signal.SIGTERM)
+    else:  # the terminal sends SIGINT to the whole foreground process group
+        os.killpg(build.pid, signal.SIGINT)
+    out, err = build.communicate(timeout=HANG_GUARD)
+
+    assert build.returncode == code
+    assert err == "Avbrutet.\n"
+    assert "Traceback" not in out
+    assert_nothing_left(started, temp)
+    assert not (project / "reports/2016/klk.html").exists()  # nothing half-built was published
+
+
+def test_kill_9_of_a_build_leaves_no_worker_kernel_or_temporary_file(
+    project: Path, tmp_path: Path
+) -> None:
+    temp = tmp_path / "tmp"
+    build = start_build(project, temp, "--jobs", "2")
+    started = running_section(project, build)
+    workers = [p for p in started if not is_kernel(p)]
+    assert len(workers) == 2 and len([p for p in started if is_kernel(p)]) == 2
+
+    build.kill()
+    build.communicate(timeout=HANG_GUARD)
+
+    assert_nothing_left(started, temp)
+
+
+def test_a_dead_kernel_and_an_endless_section_fail_alone_and_the_rest_is_built(
+    project: Path, tmp_path: Path
+) -> None:
+    (project / "notebooks/16_sov.ipynb").unlink()
+    section(project / "notebooks/17_dod.ipynb", "x = 1", "import os\nos._exit(1)")
+    temp = tmp_path / "tmp"
+    build = start_build(project, temp, "--jobs", "2", "--timeout", "30")
+    out, err = build.communicate(timeout=HANG_GUARD)
+
+    assert build.returncode == 1, out + err
+    assert "Traceback" not in out + err
+    failures = {line.split("│")[3].strip(): line for line in err.splitlines() if "│ 2016" in line}
+    assert set(failures) == {"15_sov", "17_dod"}, err
+    assert "Tidsgräns" in failures["15_sov"] and "30 sekunder" in failures["15_sov"]
+    assert "Kärnan dog" in failures["17_dod"] and "slutkod 1" in failures["17_dod"]
+    executed = project / "build/2016/klk"
+    for good in ("20_uppdrag", "60_utveckling"):  # the other sections ran and are cached
+        assert (executed / f"{good}.fingerprint.json").is_file()
+    # The interrupted notebooks are kept, the cell that was running carrying the reason.
+    slept = nbformat.read(executed / "15_sov.ipynb", as_version=4)
+    stopped = [c for c in slept.cells if any(o.output_type == "error" for o in c.outputs)]
+    assert len(stopped) == 1 and "time.sleep" in stopped[0].source
+    assert not (project / "reports/2016/klk.html").exists()
+    assert not any(temp.iterdir())
+
+
+def test_stale_temporary_folders_of_ended_processes_are_removed(tmp_path: Path) -> None:
+    finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                              capture_output=True, text=True, check=True)  # fmt: skip
+    dead = int(finished.stdout)
+    stale = tmp_path / f"workbook-kernel-{dead}-abc"
+    alive = tmp_path / f"workbook-kernel-{os.getpid()}-abc"
+    foreign = tmp_path / "workbook-kernel-xyz"  # not ours to judge: no owner in its name
+    for folder in (stale, alive, foreign):
+        folder.mkdir()
+        (folder / "kernel.json").write_text("{}")
+    if psutil.pid_exists(dead):
+        pytest.skip("the pid was reused already")
+    assert remove_stale_temp(tmp_path) == [stale]
+    assert alive.exists() and foreign.exists() and not stale.exists()
