@@ -42,12 +42,12 @@ HOSTILE = (
     'X"\'><img src=x onerror=alert(1)></title></style>"}</style><script>alert(1)</script>'
     '<a href="javascript:alert(1)">l</a>&lt;b&gt;{{7*7}}\\"; } body { display:none }'
 )
-# In Markdown, raw HTML is refused by validation (tested elsewhere); markup as entities and
-# script links are what could slip through.
+# In Markdown, raw HTML and script links are refused by validation (tested elsewhere); markup
+# written as entities or escaped, and odd link targets, are what could slip through.
 HOSTILE_MARKDOWN = (
     "# Rubrik &lt;img src=x onerror=alert(1)&gt; &#60;script&#62;alert(1)&#60;/script&#62;\n\n"
-    "Text &lt;script&gt;alert(1)&lt;/script&gt; [länk](javascript:alert(1)) "
-    '<https://exempel.se/"onmouseover="alert(1)>\n\n## Under &amp;lt;b&amp;gt;\n'
+    'Text &lt;script&gt;alert(1)&lt;/script&gt; och [en länk](https://exempel.se/?a="><b>)\n\n'
+    "## Under &amp;lt;b&amp;gt; \\<i\\>\n"
 )
 
 HTML_TAGS = {
@@ -97,11 +97,22 @@ def fields(root: Path) -> list[Field]:
             header = next(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
             found += [Field(path, "csv", column) for column in header if column]
         elif path.suffix == ".yaml":
-            params = load_yaml(path.read_text(encoding="utf-8"), path.name)
-            found += [Field(path, "yaml", key) for key in params]
+            document = load_yaml(path.read_text(encoding="utf-8"), path.name)
+            found += [Field(path, "yaml", key) for key in _leaves(document)]
         elif path.suffix == ".md":
             found.append(Field(path, "markdown", "text"))
     return found
+
+
+def _leaves(node: Any, prefix: str = "") -> list[str]:
+    """Dotted paths of every scalar in a YAML document (``drift.rubriker.summa``, ``titel``)."""
+    if isinstance(node, dict):
+        items = [(str(k), v) for k, v in node.items()]
+    elif isinstance(node, list):
+        items = [(str(i), v) for i, v in enumerate(node)]
+    else:
+        return [prefix.rstrip(".")]
+    return [leaf for key, value in items for leaf in _leaves(value, f"{prefix}{key}.")]
 
 
 def poison(field: Field) -> None:
@@ -109,9 +120,13 @@ def poison(field: Field) -> None:
     if field.kind == "markdown":
         field.path.write_text(HOSTILE_MARKDOWN, encoding="utf-8")
     elif field.kind == "yaml":
-        params = load_yaml(field.path.read_text(encoding="utf-8"), field.path.name)
-        params[field.name] = HOSTILE
-        field.path.write_text(dump_yaml(params), encoding="utf-8")
+        document = load_yaml(field.path.read_text(encoding="utf-8"), field.path.name)
+        *parents, leaf = field.name.split(".")
+        node = document
+        for key in parents:
+            node = node[int(key)] if isinstance(node, list) else node[key]
+        node[int(leaf) if isinstance(node, list) else leaf] = HOSTILE
+        field.path.write_text(dump_yaml(document), encoding="utf-8")
     else:
         text = field.path.read_text(encoding="utf-8-sig")
         delimiter = (

@@ -78,6 +78,35 @@ _TextLoader.add_implicit_resolver(
 )
 
 
+class PlainText(str):
+    """A value that was written without quotes in the file it was read from (``decimaler: 1``).
+
+    It is text like any other; ``dump_yaml`` writes it back without quotes, as it was typed, so
+    carrying a file over (``new-year``) keeps the analyst's spelling.
+    """
+
+
+def _construct_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> str:
+    value = loader.construct_scalar(node)
+    return PlainText(value) if node.style is None else value
+
+
+_TextLoader.add_constructor("tag:yaml.org,2002:str", _construct_text)
+
+
+class _Dumper(yaml.SafeDumper):
+    """Quotes text a YAML 1.1 reader would take for something else, except ``PlainText``."""
+
+
+def _represent_plain(dumper: _Dumper, data: PlainText) -> yaml.Node:
+    # Tagged as a YAML 1.1 reader would resolve it, so the emitter may write it plain again.
+    tag = dumper.resolve(yaml.ScalarNode, str(data), (True, False))
+    return dumper.represent_scalar(tag, str(data))
+
+
+_Dumper.add_representer(PlainText, _represent_plain)
+
+
 def load_yaml(text: str, shown_as: str) -> Any:
     """The document in ``text`` with every scalar as ``str`` (or ``None``); ``DataError`` naming
     ``shown_as`` and the line for invalid YAML, an alias, too deep nesting or too many values."""
@@ -134,5 +163,9 @@ def _line(exc: yaml.YAMLError) -> int | None:
 
 
 def dump_yaml(mapping: dict[str, Any]) -> str:
-    """``mapping`` as YAML that reads back the same: ambiguous text (``on``, ``2016``) is quoted."""
-    return yaml.safe_dump(mapping, allow_unicode=True, sort_keys=False, default_flow_style=False)
+    """``mapping`` as YAML that reads back the same through ``load_yaml``: text the workbook
+    writes that YAML 1.1 would misread (``on``, ``2016``) is quoted, so every reader sees text;
+    ``PlainText`` read from a file is written as it was typed."""
+    return yaml.dump(
+        mapping, Dumper=_Dumper, allow_unicode=True, sort_keys=False, default_flow_style=False
+    )
