@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 YEAR ?= 2016
-UNIT ?= klk
+UNIT ?=
 
 .DEFAULT_GOAL := help
 
@@ -20,8 +20,8 @@ $(STAMP): requirements.lock pyproject.toml
 
 setup: $(STAMP) ## install everything into .venv (done automatically by the other targets)
 
-report: $(STAMP) ## build the default report: reports/2016/klk.html and reports/index.html
-	$(BIN)/workbook build --year $(YEAR) --unit $(UNIT)
+report: $(STAMP) ## build every unit of the default year (reports/2016/*.html, reports/index.html); UNIT=klk for one
+	$(BIN)/workbook build --year $(YEAR) $(if $(UNIT),--unit $(UNIT))
 
 test: $(STAMP) ## run the whole test suite
 	$(BIN)/python -m pytest

@@ -31,11 +31,12 @@ from pathlib import Path
 import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from synthetic import TEMPLATE_YEAR, generate  # noqa: E402
+from synthetic import TEMPLATE_YEAR, generate, report_sections  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-NOTEBOOKS = sorted((REPO_ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+# The example's sections in report order: (kind notebook, section id).
+SECTIONS = report_sections()
 
 
 def run_measured(cmd: list[str], env: dict[str, str]) -> tuple[float, int, str]:
@@ -70,17 +71,20 @@ def run_measured(cmd: list[str], env: dict[str, str]) -> tuple[float, int, str]:
     return seconds, peak, output.decode()
 
 
-def naive_baseline(root: Path, units: list[str], sections: list[Path], env: dict) -> float:
+def naive_baseline(
+    root: Path, units: list[str], sections: list[tuple[Path, str]], env: dict
+) -> float:
     """Seconds for papermill CLI + nbconvert CLI per section, sequentially."""
     out = root / "naive"
     out.mkdir(exist_ok=True)
     started = time.perf_counter()
     for unit in units:
-        for notebook in sections:
-            executed = out / f"{unit}_{notebook.name}"
+        for notebook, section in sections:
+            executed = out / f"{unit}_{section}.ipynb"
             subprocess.run(
                 [str(BIN / "papermill"), str(notebook), str(executed), "-k", "python3",
-                 "-p", "year", str(TEMPLATE_YEAR), "-p", "unit", unit, "--no-progress-bar"],
+                 "-p", "year", str(TEMPLATE_YEAR), "-p", "unit", unit, "-p", "section", section,
+                 "--no-progress-bar"],
                 env=env, check=True, capture_output=True, cwd=REPO_ROOT,
             )  # fmt: skip
             subprocess.run(
@@ -95,12 +99,12 @@ FLOOR_SCRIPT = textwrap.dedent(
     import ast, json, sys, time
     import nbformat
     import helpers.report, pandas, altair, vl_convert, IPython.display  # warm: imports paid
-    units, notebooks = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+    units, sections = json.loads(sys.argv[1]), json.loads(sys.argv[2])
     cells = []
-    for path in notebooks:
+    for path, section in sections:
         nb = nbformat.read(path, as_version=4)
-        cells.append([c.source for c in nb.cells
-                      if c.cell_type == "code" and "parameters" not in c.metadata.get("tags", [])])
+        cells.append((section, [c.source for c in nb.cells
+                      if c.cell_type == "code" and "parameters" not in c.metadata.get("tags", [])]))
     def run(source, ns):
         tree = ast.parse(source)
         last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
@@ -111,8 +115,8 @@ FLOOR_SCRIPT = textwrap.dedent(
                 value._repr_html_()
     started = time.perf_counter()
     for unit in units:
-        for sources in cells:
-            ns = {"year": YEAR, "unit": unit}
+        for section, sources in cells:
+            ns = {"year": YEAR, "unit": unit, "section": section}
             for source in sources:
                 run(source, ns)
     print(json.dumps(time.perf_counter() - started))
@@ -124,7 +128,7 @@ def floor(units: list[str], env: dict) -> float:
     """Seconds for the sections' own code, once, in a warm plain Python process."""
     result = subprocess.run(
         [sys.executable, "-c", FLOOR_SCRIPT, json.dumps(units),
-         json.dumps([str(n) for n in NOTEBOOKS])],
+         json.dumps([[str(n), s] for n, s in SECTIONS])],
         env=env, check=True, capture_output=True, text=True, cwd=REPO_ROOT,
     )  # fmt: skip
     return float(result.stdout.strip().splitlines()[-1])
@@ -151,7 +155,7 @@ def main() -> None:
         "--baseline-units", type=int, default=1, help="units the naive baseline runs (subset)"
     )
     parser.add_argument(
-        "--sections", type=int, default=len(NOTEBOOKS), help="sections per baseline unit"
+        "--sections", type=int, default=len(SECTIONS), help="sections per baseline unit"
     )
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--skip-baseline", action="store_true", help="(smoke tests) no baseline")
@@ -161,10 +165,10 @@ def main() -> None:
         root = Path(tmp)
         units = generate(root, args.units, [TEMPLATE_YEAR])
         env = {**os.environ, "WORKBOOK_ROOT": str(root), "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
-        n_sections = len(units) * len(NOTEBOOKS)
+        n_sections = len(units) * len(SECTIONS)
         print("data: synthetic, invented (benchmarks/synthetic.py)")
         print(f"units: {len(units)}")
-        print(f"sections_per_unit: {len(NOTEBOOKS)}")
+        print(f"sections_per_unit: {len(SECTIONS)}")
         print(f"sections_total: {n_sections}")
         print(f"jobs: {args.jobs}")
         print(f"cpu_count: {os.cpu_count()}")
@@ -203,7 +207,7 @@ def main() -> None:
         speedup = None
         if not args.skip_baseline:
             subset_units = units[: args.baseline_units]
-            subset_sections = NOTEBOOKS[: args.sections]
+            subset_sections = SECTIONS[: args.sections]
             measured = len(subset_units) * len(subset_sections)
             naive_s = naive_baseline(root, subset_units, subset_sections, env)
             naive_per_section = naive_s / measured
@@ -225,7 +229,7 @@ def main() -> None:
         ]
         verdict = "all targets met" if all(targets) else "TARGET MISSED"
         print(
-            f"summary: {len(units)} units x {len(NOTEBOOKS)} sections, cold {cold:.1f} s "
+            f"summary: {len(units)} units x {len(SECTIONS)} sections, cold {cold:.1f} s "
             f"({'' if speedup is None else f'{speedup:.1f}x faster than naive, '}"
             f"{per_section_vs_floor:.2f}x floor), no-op {noop:.2f} s ({noop_pct:.1f}% of cold), "
             f"peak {cold_peak / 2**30:.2f} GiB — {verdict}"

@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -24,8 +25,10 @@ from pathlib import Path
 from helpers.execute import RESET, SectionRunner
 from helpers.paths import REPO_ROOT
 
-NOTEBOOKS = sorted((REPO_ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-PARAMS = {"year": 2016, "unit": "klk"}
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from synthetic import report_sections  # noqa: E402
+
+SECTIONS = report_sections()  # the KLK 2016 sections: (kind notebook, section id)
 
 
 class FirstVersion:
@@ -48,12 +51,12 @@ class FirstVersion:
         finally:
             client.stop_channels()
 
-    def run(self, notebook: Path, output: Path) -> None:
+    def run(self, notebook: Path, output: Path, params: dict) -> None:
         import papermill
 
         self._run_code(RESET)
         papermill.execute_notebook(
-            str(notebook), str(output), parameters=PARAMS, kernel_name="python3", km=self.km,
+            str(notebook), str(output), parameters=params, kernel_name="python3", km=self.km,
             cwd=str(REPO_ROOT), progress_bar=False, log_output=False,
         )  # fmt: skip
 
@@ -71,15 +74,16 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
         for round_ in range(args.rounds + 1):  # round 0 warms both up and is not counted
-            for notebook in NOTEBOOKS:
+            for notebook, section in SECTIONS:
+                params = {"year": 2016, "unit": "klk", "section": section}
                 started = time.perf_counter()
-                first.run(notebook, out / f"old_{notebook.name}")
+                first.run(notebook, out / f"old_{section}.ipynb", params)
                 old = time.perf_counter() - started
                 started = time.perf_counter()
-                failure = runner.run(notebook, out / f"new_{notebook.name}", PARAMS, REPO_ROOT)
+                failure = runner.run(notebook, out / f"new_{section}.ipynb", params, REPO_ROOT)
                 new = time.perf_counter() - started
                 if failure is not None:
-                    raise SystemExit(f"{notebook.name}: {failure.last_line}")
+                    raise SystemExit(f"{section}: {failure.last_line}")
                 if round_:
                     old_times.append(old)
                     new_times.append(new)

@@ -25,6 +25,16 @@ LABEL = "PÅHITTAD DATA (syntetisk enhet för prestandamätning)"
 _NUMBER = re.compile(r"^-?\d+([.,]\d+)?$")
 
 
+def report_sections() -> list[tuple[Path, str]]:
+    """The example report's sections in order, as (notebook of the kind, section id)."""
+    from helpers.definition import load_definition
+    from helpers.kinds import KINDS
+    from helpers.paths import Project
+
+    definition = load_definition(Project(REPO_ROOT), TEMPLATE_YEAR, TEMPLATE_UNIT)
+    return [(REPO_ROOT / "notebooks" / KINDS[s.kind].notebook, s.id) for s in definition.sections]
+
+
 def unit_ids(count: int) -> list[str]:
     return [f"syn{i:02d}" for i in range(1, count + 1)]
 
@@ -74,13 +84,13 @@ def generate(target: Path, units: int, years: list[int], seed: int = 1) -> list[
     source = REPO_ROOT / "data" / str(TEMPLATE_YEAR) / TEMPLATE_UNIT
     (target / "data").mkdir(parents=True, exist_ok=True)
     ids = unit_ids(units)
+    # The kommun's report definition is the example's (same sections, labels, vocabularies).
+    shutil.copy(REPO_ROOT / "data" / "rapport.yaml", target / "data" / "rapport.yaml")
     with (target / "data" / "enheter.csv").open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(["enhet", "namn", "förkortning", "kommun"])
+        writer.writerow(["enhet", "namn", "förkortning", "påhittad"])
         for i, unit in enumerate(ids, 1):
-            writer.writerow(
-                [unit, f"Syntetisk förvaltning {i} ({LABEL})", f"S{i}", "Påhittad kommun"]
-            )
+            writer.writerow([unit, f"Syntetisk förvaltning {i} ({LABEL})", f"S{i}", "ja"])
     template_subunits = [
         row["delverksamhet"]
         for row in csv.DictReader(
@@ -110,9 +120,10 @@ def generate(target: Path, units: int, years: list[int], seed: int = 1) -> list[
                 _perturb_csv(table, rng)
             _balance_drift(folder / "drift.csv")
             intro = folder / "text" / "inledning.md"
+            heading, rest = intro.read_text(encoding="utf-8").split("\n", 1)
             intro.write_text(
-                f"> {LABEL}. Siffror och texter är kopierade och slumpvis ändrade.\n\n"
-                + intro.read_text(encoding="utf-8"),
+                f"{heading}\n\n> {LABEL}. Siffror och texter är kopierade och slumpvis "
+                f"ändrade.\n{rest}",
                 encoding="utf-8",
             )
             params = target / "params" / str(year) / f"{unit}.yaml"

@@ -37,9 +37,8 @@ def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]
     yield root
 
 
-@pytest.fixture(scope="session")
-def built_klk(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The KLK 2016 report, built once per test session with real kernels; its path."""
+def build_once(tmp_path_factory: pytest.TempPathFactory, unit: str) -> Path:
+    """Build one unit's 2016 report in a private copy of the inputs, with real kernels."""
     import os
 
     from helpers.paths import Project
@@ -50,11 +49,23 @@ def built_klk(tmp_path_factory: pytest.TempPathFactory) -> Path:
     try:
         from helpers.build import build
 
-        results = build(2016, "klk", Project(root))
+        results = build(2016, unit, Project(root))
         assert all(not r.failures for r in results), [r.failures for r in results]
     finally:
         if previous is None:
             os.environ.pop("WORKBOOK_ROOT", None)
         else:
             os.environ["WORKBOOK_ROOT"] = previous
-    return Project(root).report_file(2016, "klk")
+    return Project(root).report_file(2016, unit)
+
+
+@pytest.fixture(scope="session")
+def built_klk(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The KLK 2016 report, built once per test session with real kernels; its path."""
+    return build_once(tmp_path_factory, "klk")
+
+
+@pytest.fixture(scope="session")
+def built_von(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The invented Vård- och omsorgsnämnd's 2016 report, built once per session; its path."""
+    return build_once(tmp_path_factory, "von")

@@ -143,9 +143,11 @@ def install_unit(root: Path, folder: Path, year: int = 2016) -> str:
         yaml.safe_dump(params, allow_unicode=True, sort_keys=False), encoding="utf-8"
     )
     units = root / "data/enheter.csv"
-    row = [unit, spec["namn"], spec.get("förkortning", ""), spec["kommun"]]
+    header = units.read_text(encoding="utf-8-sig").split("\n", 1)[0].split(",")
+    values = {"enhet": unit, "namn": spec["namn"], "förkortning": spec.get("förkortning", "")}
+    values["påhittad"] = spec.get("påhittad", "")
     with units.open("a", encoding="utf-8", newline="") as handle:
-        csv.writer(handle, lineterminator="\n").writerow(row)
+        csv.writer(handle, lineterminator="\n").writerow([values.get(c, "") for c in header])
     drift = (folder / "drift.csv").read_bytes().decode("utf-8-sig")
     install_drift(root, drift, unit=unit, year=year, settings=spec.get("drift"))
     (root / f"data/{year}/{unit}/drift.csv").write_bytes((folder / "drift.csv").read_bytes())

@@ -19,6 +19,7 @@ from helpers import build as build_module
 from helpers import cli
 from helpers.build import build, build_years, plan_build
 from helpers.buildlock import build_lock
+from helpers.definition import load_definition
 from helpers.errors import BuildLocked, DataError
 from helpers.paths import REPO_ROOT, Project
 
@@ -45,14 +46,31 @@ def make_project(root: Path, units: int = 2) -> LocalNotebooks:
     return LocalNotebooks(root)
 
 
-def add_failing_section(project: Project, failing_unit: str) -> None:
-    nb = nbformat.read(project.notebooks / "20_uppdrag.ipynb", as_version=4)
+def add_failing_section(project: Project, failing_unit: str) -> tuple[bytes, bytes]:
+    """A section 'trasig' (kind text) at the end of every report, failing for one unit.
+
+    Returns the original text notebook and definition, to put back."""
+    notebook = project.notebooks / "text.ipynb"
+    definition = project.data / "rapport.yaml"
+    original = notebook.read_bytes(), definition.read_bytes()
+    nb = nbformat.read(notebook, as_version=4)
     nb.cells.append(
         nbformat.v4.new_code_cell(
-            f"if unit == {failing_unit!r}:\n    raise ValueError('trasigt avsnitt för ' + unit)"
+            f"if section == 'trasig' and unit == {failing_unit!r}:\n"
+            "    raise ValueError('trasigt avsnitt för ' + unit)"
         )
     )
-    nbformat.write(nb, project.notebooks / "95_trasig.ipynb")
+    nbformat.write(nb, notebook)
+    text = definition.read_text(encoding="utf-8")
+    end = text.index("\netiketter:")
+    section = "  - id: trasig\n    typ: text\n    text: framtid.md\n"
+    definition.write_text(text[:end] + "\n" + section + text[end:], encoding="utf-8")
+    return original
+
+
+def section_count(project: Project, unit: str) -> int:
+    """How many sections the unit's report has, by its definition."""
+    return len(load_definition(project, 2016, unit).sections)
 
 
 class NoKernels:
@@ -75,10 +93,10 @@ def test_cold_build_runs_every_section_and_writes_every_report(built):
     assert set(results) == {"syn01", "syn02"}
     for unit, result in results.items():
         assert not result.failures, result.failures
-        assert result.sections_run == 9 and result.report_written
+        assert result.sections_run == section_count(project, unit) and result.report_written
         report = project.report_file(2016, unit).read_text(encoding="utf-8")
         assert "PÅHITTAD DATA" in report
-        assert (project.executed_dir(2016, unit) / "10_sammanfattning.fingerprint.json").is_file()
+        assert (project.executed_dir(2016, unit) / "sammanfattning.fingerprint.json").is_file()
 
 
 def test_rebuild_with_nothing_changed_starts_no_kernel(built, monkeypatch):
@@ -87,7 +105,10 @@ def test_rebuild_with_nothing_changed_starts_no_kernel(built, monkeypatch):
     monkeypatch.setattr(build_module, "SectionPool", NoKernels)
     result = build_years([2016], project=project, jobs=2)
     assert result.kernel_sections == 0
-    assert all(u.sections_run == 0 and u.sections_cached == 9 for u in result.units)
+    assert all(
+        u.sections_run == 0 and u.sections_cached == section_count(project, u.unit)
+        for u in result.units
+    )
     after = {u: project.report_file(2016, u).stat().st_mtime_ns for u in ("syn01", "syn02")}
     assert after == before
 
@@ -101,40 +122,42 @@ def test_changing_one_units_data_reruns_only_that_unit(built):
     assert {s.reason for s in plans["syn02"].to_run} == {"ändrat: enhetens data"}
     results = {r.unit: r for r in build(2016, project=project, jobs=2)}
     assert results["syn01"].sections_run == 0 and not results["syn01"].report_written
-    assert results["syn02"].sections_run == 9 and results["syn02"].report_written
+    assert results["syn02"].sections_run == section_count(project, "syn02")
+    assert results["syn02"].report_written
     assert "En ny mening." in project.report_file(2016, "syn02").read_text(encoding="utf-8")
 
 
 def test_a_failing_section_stops_only_its_unit_and_keeps_the_good_report(built, capsys):
     project, _ = built
     good = project.report_file(2016, "syn01").read_bytes()
-    add_failing_section(project, "syn01")
+    notebook, definition = add_failing_section(project, "syn01")
     try:
         results = {r.unit: r for r in build(2016, project=project, jobs=2)}
         failed = results["syn01"]
-        assert set(failed.failures) == {"95_trasig"}
-        failure = failed.failures["95_trasig"]
+        assert set(failed.failures) == {"trasig"}
+        failure = failed.failures["trasig"]
         assert failure.last_line == "ValueError: trasigt avsnitt för syn01"
-        executed = project.executed_dir(2016, "syn01") / "95_trasig.ipynb"
-        assert failed.executed["95_trasig"] == "build/2016/syn01/95_trasig.ipynb"
+        executed = project.executed_dir(2016, "syn01") / "trasig.ipynb"
+        assert failed.executed["trasig"] == "build/2016/syn01/trasig.ipynb"
         cell = nbformat.read(executed, as_version=4).cells[failure.cell - 1]
         assert "raise ValueError" in cell.source
         assert project.report_file(2016, "syn01").read_bytes() == good  # byte for byte
         assert not results["syn02"].failures and results["syn02"].report_written
         # Only the failed section is retried next time, and the CLI says so and exits 1.
         plans = {p.unit: p for p in plan_build(project, [2016])}
-        assert [s.name for s in plans["syn01"].to_run] == ["95_trasig"], plans["syn01"].to_run
+        assert [s.name for s in plans["syn01"].to_run] == ["trasig"], plans["syn01"].to_run
         assert plans["syn02"].to_run == [], plans["syn02"].to_run
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(Project, "current", classmethod(lambda cls: project))
             status = cli.main(["build", "--year", "2016", "--jobs", "1"])
         assert status == 1
         captured = capsys.readouterr()
-        assert "syn01" in captured.err and "95_trasig" in captured.err
+        assert "syn01" in captured.err and "trasig" in captured.err
         assert "ValueError: trasigt avsnitt för syn01" in captured.err
         assert project.report_file(2016, "syn01").read_bytes() == good
     finally:
-        (project.notebooks / "95_trasig.ipynb").unlink()
+        (project.notebooks / "text.ipynb").write_bytes(notebook)
+        (project.data / "rapport.yaml").write_bytes(definition)
 
 
 def test_dry_run_prints_the_plan_without_building(built, capsys, monkeypatch):

@@ -11,7 +11,6 @@ from helpers.budget import compute_statement
 from helpers.new_unit import placeholder_files
 from helpers.params import available_units
 from helpers.paths import Project
-from helpers.schema import GOAL_LEVELS, REQUIRED_TEXTS
 from helpers.unit_data import load_unit
 from helpers.validate import validate_unit
 
@@ -33,6 +32,7 @@ def test_example_unit_validates() -> None:
 
 def test_example_is_labelled_as_invented(data) -> None:
     assert data.info.name == "Exempelförvaltningen"
+    assert data.info.invented  # påhittad = ja in enheter.csv
     mission = data.text("uppdrag.md")
     body = mission.split("\n", 1)[1].strip().lstrip("*")
     assert body.startswith("Exempeldata (påhittad):")
@@ -45,10 +45,11 @@ def test_example_is_labelled_as_invented(data) -> None:
 
 
 def test_example_has_every_part_of_a_report(data) -> None:
-    for name in REQUIRED_TEXTS:
-        assert data.text(name), name
+    for section in data.definition.sections:
+        for ref in section.texts:
+            assert data.text(ref.file), ref.file
     assert placeholder_files(data.folder) == []
-    assert set(data.goals["nivå"]) == set(GOAL_LEVELS)
+    assert set(data.goals["nivå"]) == set(data.definition.shown_levels)
     for goal in data.goals["mal_id"]:
         assert data.text(f"mal/{goal}-arbete.md"), goal
     assert set(data.table("aktiviteter")["mal_id"]) == set(data.goals["mal_id"])
@@ -75,12 +76,18 @@ def test_example_budget_balances(data) -> None:
 
 
 def test_example_rows_are_only_appended_to_shared_lists() -> None:
+    """Real units first; the invented examples after them, each unit's sub-units together."""
     root = Project.current().data
-    units = pd.read_csv(root / "enheter.csv")
-    assert list(units["enhet"])[-1] == EXAMPLE and list(units["enhet"])[0] == "klk"
+    units = pd.read_csv(root / "enheter.csv", dtype=str).fillna("")
+    invented = list(units.loc[units["påhittad"] == "ja", "enhet"])
+    assert EXAMPLE in invented and list(units["enhet"])[0] == "klk"
+    assert list(units["enhet"])[-len(invented) :] == invented
     subunits = pd.read_csv(root / "delverksamheter.csv")
-    own = subunits.index[subunits["enhet"] == EXAMPLE]
+    own = subunits.index[subunits["enhet"].isin(invented)]
     assert list(own) == list(range(len(subunits) - len(own), len(subunits)))
+    for unit in invented:
+        rows = list(subunits.index[subunits["enhet"] == unit])
+        assert rows == list(range(rows[0], rows[0] + len(rows)))
 
 
 @pytest.mark.e2e

@@ -37,12 +37,13 @@ def _notebook(*outputs: str) -> nbformat.NotebookNode:
 def test_contents_follow_the_summary_without_its_cards() -> None:
     nb = _notebook(
         '<p class="wb-cover">x</p>',
-        '<h2 id="sammanfattning">Sammanfattning</h2><h3 id="sammanfattning-ekonomi">Ekonomi</h3>',
+        '<section class="wb-summary-page"><h2 id="oversikt">Översikt</h2>'
+        '<h3 id="oversikt-ekonomi">Ekonomi</h3></section>',
         '<h2 id="mal">Mål &amp; <em>plan</em></h2><h3 id="mal-1">Mål 1</h3>',
     )
     child = {"id": "mal-1", "text": "Mål 1", "children": []}
     assert table_of_contents(nb) == [
-        {"id": "sammanfattning", "text": "Sammanfattning", "children": []},
+        {"id": "oversikt", "text": "Översikt", "children": []},
         {"id": "mal", "text": "Mål & plan", "children": [child]},
     ]
     assert summary_cell_id(nb) == "cell-1"

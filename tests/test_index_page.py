@@ -94,3 +94,18 @@ def test_index_is_accessible_and_links_to_the_report(built_klk: Path, browser) -
     finally:
         opened.page.context.close()
         shutil.rmtree(work, ignore_errors=True)
+
+
+def test_invented_units_are_marked_from_the_data(project: Project) -> None:
+    from helpers.definition import read_definition
+    from helpers.unit_data import load_unit_info
+
+    for unit in ("exempel", "von"):
+        (project.reports / "2016" / f"{unit}.html").write_text("<!DOCTYPE html>", "utf-8")
+    text = write_index(project).read_text(encoding="utf-8")
+    definition, _ = read_definition(project)
+    mark = f"({definition.labels['rapport.påhittad_kort']})"
+    for unit in ("klk", "exempel", "von"):
+        row = re.search(rf'<a href="2016/{unit}.html">.*?</tr>', text).group(0)
+        invented = load_unit_info(unit, project)[0].invented
+        assert (mark in row) == invented, unit

@@ -14,6 +14,7 @@ import argparse
 import csv
 import io
 import json
+import shutil
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date
@@ -29,6 +30,7 @@ from helpers.errors import DataError, ParameterError
 from helpers.kolada_api import Client, KoladaError, KoladaUnavailable, KoladaValue, parse_response
 from helpers.kolada_changes import Change, Target, apply_changes, compute_changes, format_number
 from helpers.kolada_mapping import load_mapping
+from helpers.paths import REPO_ROOT
 
 FIXTURES = Path(__file__).parent / "fixtures" / "kolada"
 TODAY = date(2024, 5, 2)
@@ -151,6 +153,8 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     unit = root / "data" / "2016" / "klk"
     unit.mkdir(parents=True)
     (root / "data" / "kolada.csv").write_text(MAPPING, encoding="utf-8")
+    # The kommun (and its Kolada code) come from the report definition, as in a real project.
+    shutil.copy(REPO_ROOT / "data" / "rapport.yaml", root / "data" / "rapport.yaml")
     write(unit / "indikatorer.csv", INDICATORS)
     write(unit / "indikatorvarden.csv", INDICATOR_VALUES)
     write(unit / "nyckeltal.csv", KEY_FIGURES)
@@ -648,8 +652,7 @@ def test_fetched_value_reaches_the_report_with_its_source(
 ) -> None:
     """The real KLK 2016 data: an emptied cell is filled from Kolada and the goal table shows
     the value, formatted the Swedish way, with *Källa: Kolada, hämtad …* under it."""
-    from helpers.report import goals_of, key_figures
-    from helpers.unit_data import load_unit
+    from helpers.report import goals_of, key_figures, section
 
     # Keep the rows of the real mapping that have recorded responses (or no KPI at all).
     mapping = workspace / "data" / "kolada.csv"
@@ -671,11 +674,11 @@ def test_fetched_value_reaches_the_report_with_its_source(
     assert "kf1_befolkning,2015,8893,,,\n" in after  # typed by hand, no --yes: history intact
     assert "2 värden som skrivits in för hand skrevs inte över" in capsys.readouterr().out
 
-    data = load_unit(2016, "klk")
-    html = goals_of(data, "kommunfullmäktige").data
+    html = goals_of(section(2016, "klk", "kf_mal")).data
     assert "Källa: Kolada, hämtad 2024-05-02" in html
     assert "9\u00a0052" in html  # Swedish thousands separator (a non-breaking space)
-    assert "Källa: Kolada, hämtad 2024-05-02" in key_figures(data).data  # sjukfranvaro 2016
+    figures = key_figures(section(2016, "klk", "nyckeltal")).data
+    assert "Källa: Kolada, hämtad 2024-05-02" in figures  # sjukfranvaro 2016
 
 
 @pytest.mark.parametrize(

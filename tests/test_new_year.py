@@ -11,13 +11,14 @@ import pytest
 import yaml
 
 from helpers.cli import main
+from helpers.definition import read_definition
 from helpers.new_unit import PLACEHOLDER_MARK, placeholder_files
 from helpers.new_year import next_date, next_params, shift_years
-from helpers.paths import Project
-from helpers.schema import REQUIRED_TEXTS
+from helpers.params import available_units
+from helpers.paths import REPO_ROOT, Project
 from helpers.validate import validate_unit
 
-UNITS = ("exempel", "klk")
+UNITS = tuple(available_units(2016, Project(REPO_ROOT)))  # every example unit
 
 
 def hashes(root: Path) -> dict[str, str]:
@@ -107,14 +108,16 @@ def test_last_years_outcome_becomes_the_previous_year_column(rolled) -> None:
         new = rows(root / f"data/2017/{unit}/drift.csv")
         assert [(r["post"], r["typ"]) for r in new] == [(r["post"], r["typ"]) for r in old]
         assert [r["utfall_fg_år"] for r in new] == [r["utfall"] for r in old]
-        assert {(r["utfall"], r["budget"], r["prognos"]) for r in new} == {("", "", "")}
+        amounts = [c for c in ("utfall", "budget", "prognos") if c in new[0]]
+        assert {tuple(r[c] for c in amounts) for r in new} == {("",) * len(amounts)}
 
 
 def test_texts_to_write_carry_instructions_and_new_headings(rolled) -> None:
     root, _ = rolled
     text = root / "data/2017/klk/text"
-    for name in REQUIRED_TEXTS:
-        assert (text / name).is_file(), name
+    definition, _ = read_definition(Project(root), 2017, "klk")
+    for ref in (ref for section in definition.sections for ref in section.texts):
+        assert (text / ref.file).is_file(), ref.file
     handelser = (text / "handelser.md").read_text(encoding="utf-8")
     assert handelser.startswith("# Viktiga händelser och övrig verksamhetsutveckling under 2017")
     assert PLACEHOLDER_MARK in handelser and "Skriv här" not in handelser.split("\n")[0]
@@ -251,3 +254,36 @@ def test_outcome_is_not_carried_across_a_gap(workspace: Path) -> None:
     table = read_table(workspace / "data/2016/klk/drift.csv", "drift.csv")
     assert [r["utfall_fg_år"] for r in carry_budget(table, 1)] == [r["utfall"] for r in table.rows]
     assert {r["utfall_fg_år"] for r in carry_budget(table, 3)} == {""}
+
+
+def test_across_a_gap_no_outcome_is_relabelled(
+    workspace: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """2019 from 2016: 2016's outcome is not 2018's, so the previous-year column stays empty and
+    the command says so; every carried value keeps the period it was measured in."""
+    assert main(["new-year", "2019", "--from", "2016", "--unit", "klk"]) == 0
+    out = capsys.readouterr().out
+    assert "utfall_fg_år i drift.csv är tom: 2016 års utfall är inte 2018 års" in out
+    old, new = workspace / "data/2016/klk", workspace / "data/2019/klk"
+    drift = rows(new / "drift.csv")
+    assert [r["post"] for r in drift] == [r["post"] for r in rows(old / "drift.csv")]
+    assert {(r["utfall_fg_år"], r["utfall"], r["budget"], r["prognos"]) for r in drift} == {
+        ("", "", "", "")
+    }
+    values_old, values_new = rows(old / "indikatorvarden.csv"), rows(new / "indikatorvarden.csv")
+    assert values_new[: len(values_old)] == values_old  # 2016's values still say 2016
+    assert {r["period"] for r in values_new[len(values_old) :]} == {"2019"}
+    figures_old = rows(old / "nyckeltalsvarden.csv")
+    assert rows(new / "nyckeltalsvarden.csv")[: len(figures_old)] == figures_old
+    assert validate_unit(Project(workspace), 2019, "klk") == []
+
+
+def test_the_first_status_of_the_definition_is_the_new_years(workspace: Path) -> None:
+    definition = workspace / "data/rapport.yaml"
+    text = definition.read_text(encoding="utf-8")
+    first = text.index("  - värde: ej påbörjad\n    text: Ej påbörjad\n")
+    block = "  - värde: planerad\n    text: Planerad\n"
+    definition.write_text(text[:first] + block + text[first:], encoding="utf-8")
+    assert main(["new-year", "2017", "--from", "2016", "--unit", "exempel"]) == 0
+    statuses = {r["status"] for r in rows(workspace / "data/2017/exempel/aktiviteter.csv")}
+    assert statuses == {"planerad"}

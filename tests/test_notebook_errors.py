@@ -85,7 +85,7 @@ def test_jupyterlab_shows_the_swedish_problem_list_not_a_traceback(
 
 
 def test_a_bug_still_shows_its_python_traceback(kernel) -> None:
-    reply, outputs = execute(kernel, "from helpers import report\nreport.text(None, 'uppdrag.md')")
+    reply, outputs = execute(kernel, "from helpers import report\nreport.heading(None)")
     (error,) = [o for o in outputs if o["type"] == "error"]
     assert reply["status"] == "error"
     assert not [o for o in outputs if o["type"] == "display_data"]
@@ -99,9 +99,9 @@ def test_a_papermill_build_still_marks_the_section_failed_with_the_message(
     runner = SectionRunner(env={"WORKBOOK_ROOT": str(workspace)})
     try:
         failure = runner.run(
-            REPO_ROOT / "notebooks" / "90_drift.ipynb",
-            tmp_path / "90_drift.ipynb",
-            {"year": 2016, "unit": "klk"},
+            REPO_ROOT / "notebooks" / "drift.ipynb",
+            tmp_path / "drift.ipynb",
+            {"year": 2016, "unit": "klk", "section": "drift"},
             REPO_ROOT,
         )
     finally:

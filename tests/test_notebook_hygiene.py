@@ -18,7 +18,7 @@ from helpers.paths import REPO_ROOT
 # jupyter_server validates a configured hook twice while it starts and warns about itself.
 @pytest.mark.filterwarnings("ignore:Overriding existing pre_save_hook")
 def test_running_and_saving_a_section_keeps_the_committed_bytes(tmp_path: Path) -> None:
-    source = REPO_ROOT / "notebooks" / "80_nyckeltal.ipynb"
+    source = REPO_ROOT / "notebooks" / "nyckeltal.ipynb"
     shutil.copy(source, tmp_path / source.name)
     nb = nbformat.read(tmp_path / source.name, as_version=4)
     NotebookClient(nb, kernel_name="python3", timeout=600, startup_timeout=600).execute()

@@ -20,9 +20,11 @@ import yaml
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-from helpers.paths import REPO_ROOT
+from helpers.definition import read_definition
+from helpers.kinds import KINDS
+from helpers.paths import REPO_ROOT, Project
 
-NOTEBOOKS = sorted((REPO_ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+NOTEBOOKS = sorted((REPO_ROOT / "notebooks").glob("*.ipynb"))
 NBSTRIPOUT = REPO_ROOT / ".venv" / "bin" / "nbstripout"
 
 
@@ -34,8 +36,8 @@ def _code_cells(nb: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
     return [cell for cell in nb.cells if cell.cell_type == "code"]
 
 
-def test_there_are_section_notebooks() -> None:
-    assert len(NOTEBOOKS) >= 9
+def test_there_is_one_notebook_per_section_kind() -> None:
+    assert sorted(p.name for p in NOTEBOOKS) == sorted(kind.notebook for kind in KINDS.values())
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -59,8 +61,13 @@ def test_notebook_is_thin_and_parameterised(path: Path) -> None:
     for node in ast.parse(tagged[0].source).body:
         assert isinstance(node, ast.Assign), "the parameters cell only assigns values"
         defaults[node.targets[0].id] = ast.literal_eval(node.value)
-    assert set(defaults) == {"year", "unit"}
+    assert set(defaults) == {"year", "unit", "section"}
     assert (REPO_ROOT / "params" / str(defaults["year"]) / f"{defaults['unit']}.yaml").is_file()
+    # The default section is one of the example's sections, of this notebook's kind.
+    definition, problems = read_definition(Project(REPO_ROOT), defaults["year"], defaults["unit"])
+    assert problems == []
+    kinds = {s.id: s.kind for s in definition.sections}
+    assert KINDS[kinds[defaults["section"]]].notebook == path.name
     for cell in cells[1:]:
         source = cell.source
         tree = ast.parse(source)
@@ -130,7 +137,7 @@ def test_running_and_stripping_gives_back_the_committed_notebook(tmp_path: Path)
     """What JupyterLab saves after a run, cleaned by the hook, is what git already has."""
     if not NBSTRIPOUT.exists():
         pytest.skip("nbstripout is not installed in .venv")
-    path = REPO_ROOT / "notebooks" / "90_drift.ipynb"
+    path = REPO_ROOT / "notebooks" / "drift.ipynb"
     nb = _read(path)
     NotebookClient(
         nb,

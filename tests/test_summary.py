@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from helpers.paths import Project
-from helpers.summary import summarise, summary_html
+from helpers.summary import NO_ASSESSMENT, summarise, summary_html
 from helpers.unit_data import UnitData, load_unit
 
 try:
@@ -33,7 +33,7 @@ def test_figures_come_from_the_data(klk: UnitData) -> None:
         "uppfyllt": 0,
         "delvis uppfyllt": 0,
         "ej uppfyllt": 3,
-        "ej bedömt": 5,
+        NO_ASSESSMENT: 5,
     }
     assert sum(s.activities_by_status.values()) == len(klk.table("aktiviteter"))
     assert s.activities_by_status["genomförd"] == 15

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from helpers.numbers import MISSING
 from helpers.tables import Cell, TableSpecHtml, render_table
 
@@ -70,12 +72,21 @@ def test_empty_row_header_is_written_out() -> None:
 def test_indicator_cells_share_their_indicators_decimals() -> None:
     import pandas as pd
 
+    from helpers.definition import read_definition
     from helpers.goals import indicator_cell, indicator_decimals
+    from helpers.paths import Project
 
+    definition, _ = read_definition(Project.current())
+    labels = definition.label_set({"år": "2016", "enhet": "Enheten", "kommun": "Kommunen"})
     values = pd.DataFrame({"värde": [5.8, 6.0, float("nan")], "jämförelse": [6.1, 6.4, None]})
     decimals = indicator_decimals(values)
     assert decimals == 1
-    assert indicator_cell(6.0, 6.4, "", "%", decimals) == "6,0\u00a0% (medel 6,4\u00a0%)"
+    name = definition.comparison  # "medel" in the example
+    assert indicator_cell(6.0, 6.4, "", "%", decimals, labels=labels, compared_with=name) == (
+        f"6,0\u00a0% ({name} 6,4\u00a0%)"
+    )
+    with pytest.raises(ValueError):
+        indicator_cell(6.0, 6.4, "", "%", decimals)  # a comparison needs its label
     assert indicator_cell(float("nan"), 6.4, "Ingen mätning gjordes", "%", decimals) == (
         "Ingen mätning gjordes"
     )

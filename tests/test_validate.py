@@ -266,7 +266,11 @@ def _data_files() -> list[str]:
     from helpers.paths import REPO_ROOT
 
     unit_files = [*(REPO_ROOT / "data/2016/klk").rglob("*"), REPO_ROOT / "params/2016/klk.yaml"]
-    shared = [REPO_ROOT / "data/enheter.csv", REPO_ROOT / "data/delverksamheter.csv"]
+    shared = [
+        REPO_ROOT / "data/enheter.csv",
+        REPO_ROOT / "data/delverksamheter.csv",
+        REPO_ROOT / "data/rapport.yaml",
+    ]
     return sorted(p.relative_to(REPO_ROOT).as_posix() for p in unit_files + shared if p.is_file())
 
 

@@ -33,7 +33,6 @@ from helpers.build_plan import (
     data_fingerprint,
     plan_build,
     report_fingerprint,
-    section_parameters,
 )
 from helpers.errors import BuildError, DataError, Problem, display_path
 from helpers.execute import SectionFailure, timeout_from_environment
@@ -90,7 +89,7 @@ def _execute(
             (plan, section),
             section.notebook,
             section.output,
-            section_parameters(plan.year, plan.unit),
+            section.parameters,
             REPO_ROOT,
         )
         for plan, section in tasks

@@ -1,9 +1,12 @@
 """Planning a build: what must run and why, from content fingerprints (no kernel, no pandas).
 
-For every unit-year and section, the content fingerprint of its inputs is compared with the one
-stored beside its executed notebook (``build/<år>/<enhet>/<avsnitt>.fingerprint.json``).
-Unchanged sections are cached. The report has one too (``report.fingerprint.json``: its sections'
-fingerprints and the export code), so an unchanged report is not exported again.
+The sections of a unit's report, in order, are those of its report definition
+(``data/rapport.yaml`` with the unit's ``rapport:`` changes); each runs the notebook of its kind
+(``helpers.kinds``) with the parameters ``year``, ``unit`` and ``section``. For every unit-year
+and section, the content fingerprint of its inputs is compared with the one stored beside its
+executed notebook (``build/<år>/<enhet>/<avsnitt>.fingerprint.json``). Unchanged sections are
+cached. The report has one too (``_report.fingerprint.json``: its sections' fingerprints and the
+export code), so an unchanged report is not exported again.
 """
 
 from __future__ import annotations
@@ -13,25 +16,44 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from helpers.errors import BuildError, display_path
+from helpers.definition import ReportDefinition, read_definition
+from helpers.errors import BuildError, DataError, Problem, display_path
 from helpers.fingerprint import Fingerprinter, changed_parts, read_stored, text_digest
+from helpers.kinds import KINDS
 from helpers.params import available_units
 from helpers.paths import Project, check_section, check_unit
 
-REPORT_FINGERPRINT = "report.fingerprint.json"
+# Starts with "_", which no section id can: never the name of a section's fingerprint.
+REPORT_FINGERPRINT = "_report.fingerprint.json"
 
 
-def section_notebooks(project: Project, only: str | None = None) -> list[Path]:
-    """The section notebooks in report order (``NN_name.ipynb``)."""
-    notebooks = sorted(project.notebooks.glob("[0-9][0-9]_*.ipynb"))
-    if only is not None:
-        check_section(only)
-        notebooks = [nb for nb in notebooks if nb.stem == only]
-        if not notebooks:
-            raise BuildError(
-                f"Avsnittet {only!r} finns inte bland notebooks/ — se `workbook build --dry-run`."
-            )
-    return notebooks
+def kind_notebook(project: Project, kind: str) -> Path:
+    """The notebook of a section kind; BuildError when it is not there (e.g. the package was
+    installed without the project's notebooks), so a build never makes a report without it."""
+    notebook = project.notebooks / KINDS[kind].notebook
+    if not notebook.is_file():
+        raise BuildError(
+            f"Notebooken för avsnittstypen '{kind}' saknas: {notebook} finns inte. Workbook "
+            "hittar inte projektets notebooks/ — kör i projektmappen, sätt WORKBOOK_ROOT till "
+            "den, eller installera workbook med `pip install -e .` i projektmappen."
+        )
+    return notebook
+
+
+def unit_definitions(
+    project: Project, unit_years: list[tuple[int, str]]
+) -> dict[tuple[int, str], ReportDefinition]:
+    """The merged report definition of every unit-year; DataError with all their problems."""
+    definitions = {}
+    problems: list[Problem] = []
+    for year, unit in unit_years:
+        definition, found = read_definition(project, year, unit)
+        problems += found
+        if definition is not None:
+            definitions[(year, unit)] = definition
+    if problems:
+        raise DataError(list(dict.fromkeys(problems)))
+    return definitions
 
 
 def data_fingerprint(
@@ -48,9 +70,11 @@ def data_fingerprint(
 
 @dataclass
 class SectionPlan:
-    name: str
+    name: str  # the section id
+    kind: str
     notebook: Path
     output: Path
+    parameters: dict[str, Any]
     fingerprint: dict[str, str]
     reason: str | None  # why it runs; None when cached
 
@@ -72,9 +96,9 @@ class UnitPlan:
         return [s for s in self.sections if s.reason]
 
 
-def section_parameters(year: int, unit: str) -> dict[str, Any]:
+def section_parameters(year: int, unit: str, section: str) -> dict[str, Any]:
     """The values papermill injects into a section notebook's parameters cell."""
-    return {"year": year, "unit": unit}
+    return {"year": year, "unit": unit, "section": section}
 
 
 def plan_build(
@@ -84,11 +108,14 @@ def plan_build(
     section: str | None = None,
     force: bool = False,
 ) -> list[UnitPlan]:
-    """What a build would do and why; reads only small files and stored fingerprints."""
-    notebooks = section_notebooks(project)
-    selected = {nb.stem for nb in section_notebooks(project, section)}
+    """What a build would do and why; reads only small files and stored fingerprints.
+
+    Raises ``DataError`` when a report definition is wrong and ``BuildError`` when ``section``
+    is no section of the selected units or a kind's notebook is missing.
+    """
+    if section is not None:
+        check_section(section)
     fingerprinter = Fingerprinter(project)
-    plans = []
     if unit is not None:
         check_unit(unit)
         with_params = [y for y in years if project.params_file(y, unit).is_file()]
@@ -99,29 +126,38 @@ def plan_build(
                 "Kör `workbook new-year` eller välj en annan enhet."
             )
         years = with_params  # with --all: the years the unit exists in
-    for year in years:
-        units = [unit] if unit else available_units(year, project)
-        for name in units:
-            all_sections = []
-            for notebook in notebooks:
-                output = project.executed_dir(year, name) / notebook.name
-                current = fingerprinter.section(
-                    notebook, year, name, section_parameters(year, name)
-                )
-                stored = read_stored(output.with_name(f"{notebook.stem}.fingerprint.json"))
-                if force:
-                    reason: str | None = "--force"
-                elif not output.is_file() or stored is None:
-                    reason = "inget tidigare resultat"
-                elif stored.get("total") != current["total"]:
-                    reason = "ändrat: " + ", ".join(changed_parts(current, stored))
-                else:
-                    reason = None
-                all_sections.append(SectionPlan(notebook.stem, notebook, output, current, reason))
-            sections = [s for s in all_sections if s.name in selected]
-            plan = UnitPlan(year, name, sections, all_sections, None)
-            plan.report_reason = _report_reason(project, fingerprinter, plan, force)
-            plans.append(plan)
+    unit_years = [(y, u) for y in years for u in ([unit] if unit else available_units(y, project))]
+    definitions = unit_definitions(project, unit_years)
+    plans = []
+    for year, name in unit_years:
+        all_sections = []
+        for spec in definitions[(year, name)].sections:
+            notebook = kind_notebook(project, spec.kind)
+            output = project.executed_dir(year, name) / f"{spec.id}.ipynb"
+            parameters = section_parameters(year, name, spec.id)
+            current = fingerprinter.section(notebook, year, name, parameters)
+            stored = read_stored(output.with_name(f"{spec.id}.fingerprint.json"))
+            if force:
+                reason: str | None = "--force"
+            elif not output.is_file() or stored is None:
+                reason = "inget tidigare resultat"
+            elif stored.get("total") != current["total"]:
+                reason = "ändrat: " + ", ".join(changed_parts(current, stored))
+            else:
+                reason = None
+            all_sections.append(
+                SectionPlan(spec.id, spec.kind, notebook, output, parameters, current, reason)
+            )
+        sections = [s for s in all_sections if section is None or s.name == section]
+        plan = UnitPlan(year, name, sections, all_sections, None)
+        plan.report_reason = _report_reason(project, fingerprinter, plan, force)
+        plans.append(plan)
+    if section is not None and plans and not any(p.sections for p in plans):
+        known = sorted({s.name for p in plans for s in p.all_sections})
+        raise BuildError(
+            f"Avsnittet {section!r} finns inte i rapporten — avsnitten är: {', '.join(known)} "
+            "(se `workbook build --dry-run`)."
+        )
     return plans
 
 

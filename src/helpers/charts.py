@@ -29,21 +29,25 @@ def _configured(chart: alt.Chart | alt.LayerChart) -> alt.Chart | alt.LayerChart
     )
 
 
-def indicator_chart(series: pd.DataFrame, title: str, unit: str = "") -> alt.LayerChart:
+def indicator_chart(
+    series: pd.DataFrame, title: str, unit: str = "", *, own_label: str, comparison_label: str
+) -> alt.LayerChart:
     """One indicator over time: the unit's value and, where there is one, the comparison.
 
     ``series`` has columns ``period``, ``värde`` and ``jämförelse`` (NaN where missing); a
-    missing measurement is a gap in the line, never a zero.
+    missing measurement is a gap in the line, never a zero. ``own_label`` names the kommun's
+    series in the legend (from the report definition, e.g. the kommun's name) and
+    ``comparison_label`` the comparison (e.g. ``Jämförelse (medel)``).
     """
     long = series.melt(
         id_vars=["period"], value_vars=["värde", "jämförelse"], var_name="serie", value_name="y"
     )
-    long["serie"] = long["serie"].map({"värde": "Hjo kommun", "jämförelse": "Jämförelse (medel)"})
+    long["serie"] = long["serie"].map({"värde": own_label, "jämförelse": comparison_label})
     long = long.astype({"y": "float64"})
     has_comparison = series["jämförelse"].notna().any()
     if not has_comparison:
-        long = long[long["serie"] == "Hjo kommun"]
-    domain = ["Hjo kommun", "Jämförelse (medel)"] if has_comparison else ["Hjo kommun"]
+        long = long[long["serie"] == own_label]
+    domain = [own_label, comparison_label] if has_comparison else [own_label]
     colours = [UNIT_COLOUR, COMPARISON_COLOUR][: len(domain)]
     base = alt.Chart(long).encode(
         x=alt.X("period:O", sort=list(series["period"]), title=None, axis=alt.Axis(labelAngle=0)),

@@ -22,7 +22,7 @@ from helpers.errors import DataError, Problem, display_path, quote
 from helpers.narrative import unsafe_html
 from helpers.paths import input_files, read_input
 from helpers.readers import decode_text
-from helpers.schema import HISTORY_YEARS, REQUIRED_ROW_TEXTS, REQUIRED_TEXTS
+from helpers.schema import HISTORY_YEARS
 from helpers.table_checks import LoadedTable, is_present
 from helpers.table_checks import decimals_problems as decimals_problems  # re-exported
 from helpers.table_checks import duplicate_keys as duplicate_keys  # re-exported
@@ -150,16 +150,6 @@ def _end_date_problem(shown_as: str, line: int, row: pd.Series, year: int) -> Pr
             hint="rätta året (skrivfel?)",
         )
     return None
-
-
-def required_text_paths(tables: dict[str, LoadedTable]) -> list[str]:
-    """Narrative files (under text/) this unit-year must have, in report order."""
-    paths = list(REQUIRED_TEXTS)
-    for stem, id_column, pattern in REQUIRED_ROW_TEXTS:
-        table = tables.get(stem)
-        if table is not None:
-            paths += [pattern.format(v) for v in table.frame[id_column] if is_present(v)]
-    return paths
 
 
 def narrative_problems(text_folder: Path, required: Iterable[str], root: Path) -> list[Problem]:

@@ -34,7 +34,8 @@ from helpers.paths import PACKAGE_DIR
 
 TEMPLATES = PACKAGE_DIR / "templates"
 CSS_FILE = TEMPLATES / "workbook" / "report.css"
-SUMMARY_ID = "sammanfattning"
+# The summary section's outermost element (whatever its id and heading in the definition).
+SUMMARY_MARKER = 'class="wb-summary-page"'
 
 # What a report (and the index) may do in a browser: show its own inline styles and embedded
 # (data:) images and fonts. No script, no request to anywhere, no form, no <base>, no plugins.
@@ -107,6 +108,8 @@ def table_of_contents(nb: nbformat.NotebookNode) -> list[dict]:
     (``&lt;img&gt;`` in the HTML is the text ``<img>``), which the template escapes again.
     """
     toc: list[dict] = []
+    summary_cell = summary_cell_id(nb)
+    in_summary = False
     for cell in nb.cells:
         for output in cell.outputs:
             soup = BeautifulSoup(output["data"]["text/html"], "html.parser")
@@ -114,17 +117,17 @@ def table_of_contents(nb: nbformat.NotebookNode) -> list[dict]:
                 text = " ".join(heading.get_text(" ").split())
                 entry = {"id": heading["id"], "text": text, "children": []}
                 if heading.name == "h2" or not toc:
+                    in_summary = cell.id == summary_cell
                     toc.append(entry)
-                elif toc[-1]["id"] != SUMMARY_ID:
+                elif not in_summary:
                     toc[-1]["children"].append(entry)
     return toc
 
 
 def summary_cell_id(nb: nbformat.NotebookNode) -> str | None:
-    """The id of the cell that shows the Sammanfattning: the table of contents follows it."""
-    marker = f'id="{SUMMARY_ID}"'
+    """The id of the cell that shows the summary section: the table of contents follows it."""
     for cell in nb.cells:
-        if any(marker in output["data"]["text/html"] for output in cell.outputs):
+        if any(SUMMARY_MARKER in output["data"]["text/html"] for output in cell.outputs):
             return cell.id
     return None
 

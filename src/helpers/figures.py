@@ -49,15 +49,22 @@ def accessible_svg(svg: str, label: str) -> Markup:
     return Markup(svg.replace("<svg ", str(opening), 1))
 
 
-def figure_html(chart: alt.TopLevelMixin, description: str, data_table: TableSpecHtml) -> Markup:
+def figure_html(
+    chart: alt.TopLevelMixin,
+    description: str,
+    data_table: TableSpecHtml,
+    data_label: str = "Visa diagrammets data som tabell",
+) -> Markup:
     """``<figure>``: the SVG (an image named by the description's first sentence), the whole
-    description as caption, and the data behind the chart as a table."""
+    description as caption, and the data behind the chart as a table behind ``data_label`` (a
+    label of the report definition where the caller has one)."""
     return html(
         '<figure class="wb-figure"><div class="wb-chart">{}</div>'
         "<figcaption>{}</figcaption>"
-        '<details class="wb-chart-data"><summary>Visa diagrammets data som tabell</summary>'
+        '<details class="wb-chart-data"><summary>{}</summary>'
         "{}</details></figure>",
         accessible_svg(chart_svg(chart), short_label(description)),
         description,
+        data_label,
         render_table(data_table),
     )

@@ -2,10 +2,12 @@
 
 The page lists what exists under ``reports/<år>/<enhet>.html`` (and a PDF beside it, when there
 is one); the figures are computed from each unit's data as the report's Sammanfattning computes
-them. It has the report's look and the same accessibility: one ``h1``, a table per year with a
-caption and header cells, no empty cells, and nothing loaded from outside. It is built with
-``helpers.markup`` (every string from data escaped) and carries the report's
-Content-Security-Policy. It carries no timestamp, so the same reports and data give the same bytes.
+them, the assessment columns are the kommun's (``data/rapport.yaml``), and a unit that
+``enheter.csv`` marks as invented (``påhittad``) says so. It has the report's look and the same
+accessibility: one ``h1``, a table per year with a caption and header cells, no empty cells, and
+nothing loaded from outside. It is built with ``helpers.markup`` (every string from data escaped)
+and carries the report's Content-Security-Policy. It carries no timestamp, so the same reports and
+data give the same bytes.
 """
 
 from __future__ import annotations
@@ -16,13 +18,12 @@ from pathlib import Path
 
 from helpers import __version__
 from helpers.budget import AmountFormat, result_word
+from helpers.definition import Assessment, read_definition
 from helpers.errors import WorkbookError
 from helpers.export import CONTENT_SECURITY_POLICY, CSS_FILE, write_atomically
-from helpers.goals import ASSESSMENT_SYMBOLS, assessment_slug
 from helpers.markup import Markup, html, join
 from helpers.numbers import MISSING
 from helpers.paths import Project
-from helpers.schema import ASSESSMENTS
 from helpers.summary import NO_ASSESSMENT, summarise
 from helpers.unit_data import load_unit
 
@@ -45,6 +46,7 @@ class ReportEntry:
     result: float | None
     goals: dict[str, int] | None
     amounts: AmountFormat = AmountFormat()  # unit and decimals of the unit's statement
+    invented: str = ""  # the definition's short label for an invented example, when it is one
 
 
 def built_reports(project: Project) -> list[tuple[int, str, Path]]:
@@ -81,6 +83,7 @@ def report_entry(project: Project, year: int, unit: str, report: Path) -> Report
         summary.result,
         dict(summary.goals_by_assessment),
         summary.statement.format if summary.statement else AmountFormat(),
+        data.labels()("rapport.påhittad_kort") if data.info.invented else "",
     )
 
 
@@ -90,68 +93,80 @@ def _result_cell(result: float | None, amounts: AmountFormat) -> Markup:
     word = None if result is None else result_word(result, amounts)
     if result is None or word is None:
         return html('<td class="num">{}</td>', MISSING)
-    css = "num neg" if amounts.sign(result) < 0 else "num"
-    return html('<td class="{}">{} ({})</td>', css, amounts.with_unit(result, signed=True), word)
-
-
-def _goal_header(assessment: str) -> Markup:
     return html(
-        '<th scope="col" class="num"><span class="wb-assessment--{}">'
-        '<span class="wb-symbol" aria-hidden="true">{}</span> {}</span></th>',
-        assessment_slug(assessment),
-        ASSESSMENT_SYMBOLS[assessment],
-        assessment.capitalize(),
+        '<td class="{}">{} ({})</td>',
+        "num neg" if amounts.sign(result) < 0 else "num",
+        amounts.with_unit(result, signed=True),
+        word,
     )
 
 
-def year_table(year: int, entries: list[ReportEntry]) -> Markup:
+def _goal_header(assessment: Assessment) -> Markup:
+    return html(
+        '<th scope="col" class="num"><span class="wb-assessment--{}">'
+        '<span class="wb-symbol" aria-hidden="true">{}</span> {}</span></th>',
+        assessment.tone,
+        assessment.symbol,
+        assessment.text,
+    )
+
+
+def _row(year: int, entry: ReportEntry, assessments: list[Assessment]) -> Markup:
+    invented = (
+        html(' <span class="wb-invented-tag">({})</span>', entry.invented) if entry.invented else ""
+    )
+    cells = [
+        html('<th scope="row"><a href="{}">{}</a>{}</th>', entry.href, entry.unit_name, invented),
+        _result_cell(entry.result, entry.amounts),
+    ]
+    for key in (*(a.value for a in assessments), NO_ASSESSMENT):
+        value = MISSING if entry.goals is None else entry.goals.get(key, 0)
+        cells.append(html('<td class="num">{}</td>', value))
+    pdf = (
+        html(
+            '<a href="{}">PDF<span class="wb-visually-hidden"> – {} {}</span></a>',
+            entry.pdf_href,
+            entry.unit_name,
+            year,
+        )
+        if entry.pdf_href
+        else "Ingen PDF"
+    )
+    cells.append(html('<td class="nowrap">{}</td>', pdf))
+    return html("<tr>{}</tr>", join(cells))
+
+
+def year_table(year: int, entries: list[ReportEntry], assessments: list[Assessment]) -> Markup:
     """One year's reports as an accessible table."""
     head = join(
         [
             Markup('<th scope="col">Enhet</th><th scope="col" class="num">Resultat</th>'),
-            *(_goal_header(a) for a in ASSESSMENTS),
+            *(_goal_header(a) for a in assessments),
             Markup('<th scope="col" class="num">Utan bedömning</th><th scope="col">PDF</th>'),
         ]
     )
-    rows = []
-    for entry in entries:
-        cells = [html('<th scope="row"><a href="{}">{}</a></th>', entry.href, entry.unit_name)]
-        cells.append(_result_cell(entry.result, entry.amounts))
-        for key in (*ASSESSMENTS, NO_ASSESSMENT):
-            value = MISSING if entry.goals is None else str(entry.goals.get(key, 0))
-            cells.append(html('<td class="num">{}</td>', value))
-        pdf = (
-            html(
-                '<a href="{}">PDF<span class="wb-visually-hidden"> – {} {}</span></a>',
-                entry.pdf_href,
-                entry.unit_name,
-                year,
-            )
-            if entry.pdf_href
-            else "Ingen PDF"
-        )
-        cells.append(html('<td class="nowrap">{}</td>', pdf))
-        rows.append(html("<tr>{}</tr>", join(cells)))
     return html(
-        '<section aria-labelledby="ar-{year}"><h2 id="ar-{year}">{year}</h2>'
-        '<div class="wb-table-wrap" role="region" aria-label="Tabell: Rapporter {year}" '
+        '<section aria-labelledby="ar-{0}"><h2 id="ar-{0}">{0}</h2>'
+        '<div class="wb-table-wrap" role="region" aria-label="Tabell: Rapporter {0}" '
         'tabindex="0"><table class="wb-table">'
-        "<caption>Rapporter {year}: resultat (mot ram, eller mot budget) och mål efter "
-        "bedömning</caption><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>"
-        "</section>",
-        year=year,
-        head=head,
-        rows=join(rows),
+        "<caption>Rapporter {0}: resultat (mot ram, eller mot budget) och mål efter bedömning"
+        "</caption><thead><tr>{1}</tr></thead><tbody>{2}</tbody></table></div></section>",
+        year,
+        head,
+        join(_row(year, entry, assessments) for entry in entries),
     )
 
 
-def index_html(entries: list[ReportEntry]) -> str:
-    """The whole index page."""
-    municipality = next((e.municipality for e in entries if e.municipality), "")
+def index_html(
+    entries: list[ReportEntry], assessments: list[Assessment], municipality: str = ""
+) -> str:
+    """The whole index page; ``assessments`` and ``municipality`` from the kommun's
+    definition."""
+    municipality = municipality or next((e.municipality for e in entries if e.municipality), "")
     title = f"{TITLE} – alla rapporter" + (f", {municipality}" if municipality else "")
     years = sorted({e.year for e in entries}, reverse=True)
     if years:
-        body = join(year_table(y, [e for e in entries if e.year == y]) for y in years)
+        body = join(year_table(y, [e for e in entries if e.year == y], assessments) for y in years)
         intro = Markup(
             "<p>Alla byggda rapporter, nyaste året först. Resultatet är enhetens resultat mot "
             "tilldelad ram (mot budget för en enhet utan ram), i enhetens egen beloppsenhet; ett "
@@ -190,6 +205,9 @@ def index_html(entries: list[ReportEntry]) -> str:
 def write_index(project: Project) -> Path:
     """Write ``reports/index.html`` listing every built report; its path."""
     entries = [report_entry(project, y, u, p) for y, u, p in built_reports(project)]
+    definition, _ = read_definition(project)  # its problems are validate's to report
+    assessments = list(definition.assessments.values()) if definition else []
+    municipality = definition.municipality.name if definition else ""
     path = project.reports / INDEX_NAME
-    write_atomically(path, index_html(entries))
+    write_atomically(path, index_html(entries, assessments, municipality))
     return path

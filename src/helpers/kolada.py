@@ -2,7 +2,8 @@
 
 ``workbook kolada --year 2016 [--unit klk] [--yes] [--refresh] [--kommun 1497]`` reads the
 mapping ``data/kolada.csv`` (which indicator or key figure is which Kolada KPI), fetches the
-municipality's values, and, where the mapping names one, a comparison value (``riket`` or a
+municipality's values (the kommun's code is ``kommun: kolada:`` in ``data/rapport.yaml``, or
+``--kommun``), and, where the mapping names one, a comparison value (``riket`` or a
 municipality group) from Kolada's open API v3, and writes them into ``indikatorvarden.csv`` and
 ``nyckeltalsvarden.csv`` of each unit. Empty cells are filled without asking; a value typed by
 hand that differs from Kolada's is overwritten only after a yes on a terminal, or with
@@ -29,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from helpers.cli import year_argument
-from helpers.errors import ParameterError, display_path
+from helpers.errors import DataError, ParameterError, display_path
 from helpers.kolada_api import Client, KoladaError, KoladaValue, SessionLike
 from helpers.kolada_changes import Change, Target, apply_changes, compute_changes, plan_unit
 from helpers.kolada_mapping import MAPPING_FILE, MUNICIPALITY_ID, load_mapping
@@ -38,8 +39,6 @@ from helpers.paths import Project, check_unit, check_year, readable_file
 
 if TYPE_CHECKING:
     from rich.console import Console
-
-DEFAULT_MUNICIPALITY = "1497"  # Hjo kommun
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -63,8 +62,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--kommun",
-        default=DEFAULT_MUNICIPALITY,
-        help=f"kommunens kod i Kolada (standard {DEFAULT_MUNICIPALITY}, Hjo kommun)",
+        help="kommunens kod i Kolada (standard: kommun: kolada: i data/rapport.yaml)",
     )
 
 
@@ -94,7 +92,7 @@ def run(
     stdin = stdin if stdin is not None else sys.stdin
     project = Project.current()
     year = check_year(args.year)
-    municipality = str(getattr(args, "kommun", DEFAULT_MUNICIPALITY) or DEFAULT_MUNICIPALITY)
+    municipality = str(getattr(args, "kommun", None) or default_municipality(project))
     if not MUNICIPALITY_ID.match(municipality):
         raise ParameterError(
             f"Kommunkoden {municipality!r} är ingen kommunkod — ange fyra siffror, t.ex. 1497."
@@ -171,6 +169,21 @@ def run(
     if not by_file:
         _say(console, "Ingenting skrevs.")
     return 0
+
+
+def default_municipality(project: Project) -> str:
+    """The kommun's Kolada code from the report definition (``kommun: kolada:``)."""
+    from helpers.definition import read_definition
+
+    definition, problems = read_definition(project)
+    if problems or definition is None:
+        raise DataError(problems)
+    if definition.municipality.kolada is None:
+        raise ParameterError(
+            "Kommunkoden i Kolada saknas: skriv den under kommun: i data/rapport.yaml "
+            '(kolada: "1497" – fyra siffror inom citattecken) eller ange --kommun.'
+        )
+    return definition.municipality.kolada
 
 
 def _select_units(project: Project, year: int, unit: str | None) -> list[str]:

@@ -1,7 +1,8 @@
 """``workbook new-unit``: scaffold a unit from the documented template in ``templates/unit/``.
 
 Adds the unit to ``data/enheter.csv`` and creates ``params/<år>/<id>.yaml`` and
-``data/<år>/<id>/`` with empty tables and narrative files that say what to write. The template
+``data/<år>/<id>/`` with the tables and narrative files the kommun's report definition
+(``data/rapport.yaml``) asks for: empty tables, and texts that say what to write. The template
 helpers here (filling ``{år}``, placeholder detection, never-overwrite writes) are shared with
 ``helpers.new_year``.
 """
@@ -15,11 +16,14 @@ import io
 from pathlib import Path
 
 from helpers.cli import year_argument
+from helpers.definition import read_definition
+from helpers.definition.model import ReportDefinition, SectionSpec, TextRef
 from helpers.errors import DataError, ParameterError, Problem, display_path
+from helpers.narrative import split_heading
 from helpers.params import available_years
 from helpers.paths import PACKAGE_DIR, Project, check_unit, check_year, readable_file
 from helpers.readers import find_table, parse_number, read_table
-from helpers.schema import SPECS, UNIT_TABLES
+from helpers.schema import SHARED_TABLES, SPECS
 from helpers.yaml_text import dump_yaml, load_yaml
 
 TEMPLATE_DIR = PACKAGE_DIR / "templates" / "unit"
@@ -46,6 +50,25 @@ def fill(text: str, year: int, unit_name: str = "enheten", unit_id: str = "") ->
 def template_text(relative: str, year: int, unit_name: str = "enheten") -> str:
     """A template file (relative to ``templates/unit/``) with its tokens filled."""
     return fill((TEMPLATE_DIR / relative).read_text(encoding="utf-8"), year, unit_name)
+
+
+# The instruction for a section text the template has no file of its own for.
+GENERIC_TEXT = "text/_avsnitt.md"
+
+
+def section_template(file: str) -> str:
+    """The template (relative to ``templates/unit/``) for a section's text file."""
+    own = f"text/{file}"
+    return own if (TEMPLATE_DIR / own).is_file() else GENERIC_TEXT
+
+
+def section_text(section: SectionSpec, ref: TextRef, year: int, unit_name: str) -> str:
+    """A new section text: the template's, with a ``#`` heading when the section takes its
+    heading from the text (no ``rubrik:``) and the template has none."""
+    text = template_text(section_template(ref.file), year, unit_name)
+    if ref is section.text and section.heading is None and split_heading(text)[0] is None:
+        text = f"# {section.id.replace('_', ' ').capitalize()}\n\n{text}"
+    return text
 
 
 def is_placeholder(markdown: str) -> bool:
@@ -127,31 +150,39 @@ def read_units(project: Project) -> tuple[Path, list[dict[str, str]]]:
     return path, read_table(path, display_path(path, project.root), SPECS["enheter"].names).rows
 
 
-def append_unit_row(path: Path, row: list[str]) -> None:
-    """Append one row to ``enheter.csv``, keeping its delimiter and line endings."""
+def append_unit_row(path: Path, values: dict[str, str]) -> None:
+    """Append one row to ``enheter.csv`` under its own header, keeping its delimiter and line
+    endings; columns the row has no value for stay empty."""
     if not path.exists():
-        write_new(path, csv_text(["enhet", "namn", "förkortning", "kommun"], []))
+        columns = [c.name for c in SHARED_TABLES[0].columns if not c.optional_column]
+        write_new(path, csv_text(columns, []))
     raw = path.read_bytes().decode("utf-8-sig")
     first_line = raw.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     newline = "\r\n" if "\r\n" in raw else "\n"
+    header = next(csv.reader([first_line.rstrip("\r")], delimiter=delimiter))
     buffer = io.StringIO()
-    csv.writer(buffer, delimiter=delimiter, lineterminator=newline).writerow(row)
+    csv.writer(buffer, delimiter=delimiter, lineterminator=newline).writerow(
+        [values.get(column, "") for column in header]
+    )
     prefix = "" if raw.endswith(("\n", "\r")) or not raw else newline
     with path.open("a", encoding="utf-8", newline="") as handle:
         handle.write(prefix + buffer.getvalue())
 
 
-def default_municipality(rows: list[dict[str, str]]) -> str:
-    """The municipality every existing unit belongs to; asks for it when that is ambiguous."""
-    found = {row.get("kommun", "") for row in rows if row.get("kommun")}
-    if len(found) != 1:
-        raise ParameterError('Ange kommunen med --municipality, t.ex. --municipality "Hjo kommun".')
-    return found.pop()
+def kommun_definition(project: Project) -> ReportDefinition:
+    """The kommun's report definition (without any unit's changes); DataError when wrong."""
+    definition, problems = read_definition(project)
+    if problems or definition is None:
+        raise DataError(problems)
+    return definition
 
 
-def scaffold_unit_year(project: Project, year: int, unit: str, name: str) -> list[Path]:
-    """Create ``params/<år>/<id>.yaml`` and ``data/<år>/<id>/`` from the template; the files."""
+def scaffold_unit_year(
+    project: Project, year: int, unit: str, name: str, definition: ReportDefinition
+) -> list[Path]:
+    """Create ``params/<år>/<id>.yaml`` and ``data/<år>/<id>/`` from the template, with the tables
+    and texts the definition's sections use; the files created."""
     created: list[Path] = []
 
     def create(path: Path, text: str) -> None:
@@ -160,13 +191,17 @@ def scaffold_unit_year(project: Project, year: int, unit: str, name: str) -> lis
 
     create(project.params_file(year, unit), params_text(year, unit, name))
     folder = project.unit_data(year, unit)
-    for spec in UNIT_TABLES:
-        template = (TEMPLATE_DIR / f"{spec.stem}.csv").read_text(encoding="utf-8")
-        create(folder / f"{spec.stem}.csv", strip_example_rows(fill(template, year, name, unit)))
-    for source in sorted((TEMPLATE_DIR / "text").glob("*.md")):
-        create(folder / "text" / source.name, template_text(f"text/{source.name}", year, name))
+    required, _ = definition.tables()
+    for stem in sorted(required):
+        template = (TEMPLATE_DIR / f"{stem}.csv").read_text(encoding="utf-8")
+        create(folder / f"{stem}.csv", strip_example_rows(fill(template, year, name, unit)))
+    for section in definition.sections:
+        for ref in section.texts:
+            if not (folder / "text" / ref.file).exists():
+                create(folder / "text" / ref.file, section_text(section, ref, year, name))
     for sub in ("mal", "prioriteringar", "internkontroll"):
-        (folder / "text" / sub).mkdir(parents=True, exist_ok=True)
+        if sub in required:
+            (folder / "text" / sub).mkdir(parents=True, exist_ok=True)
     return created
 
 
@@ -175,10 +210,13 @@ def new_unit(
     name: str,
     year: int | None = None,
     short: str = "",
-    municipality: str | None = None,
     project: Project | None = None,
 ) -> list[Path]:
-    """Add a unit to the shared list and scaffold its first year; the files created."""
+    """Add a unit to the shared list and scaffold its first year; the files created.
+
+    The kommun comes from ``data/rapport.yaml``; a unit of another kommun belongs in that
+    kommun's own project (its own ``data/``).
+    """
     project = project or Project.current()
     unit = check_unit(unit)
     name = name.strip()
@@ -203,15 +241,15 @@ def new_unit(
             )
     if any(c in name for c in "\n\r"):
         raise DataError([Problem(shown, "namnet får inte innehålla radbrytningar", column="namn")])
-    municipality = (municipality or default_municipality(rows)).strip()
-    for option, value in (("--name", name), ("--short", short), ("--municipality", municipality)):
+    for option, value in (("--name", name), ("--short", short)):
         if looks_like_formula(value.strip()):
             raise ParameterError(
                 f"{option} {value!r} börjar med {value.strip()[0]!r}: Excel skulle köra texten som "
                 f"en formel när {shown} öppnas. Skriv texten utan det första tecknet."
             )
-    created = scaffold_unit_year(project, year, unit, name)
-    append_unit_row(units_path, [unit, name, short.strip(), municipality])
+    definition = kommun_definition(project)
+    created = scaffold_unit_year(project, year, unit, name, definition)
+    append_unit_row(units_path, {"enhet": unit, "namn": name, "förkortning": short.strip()})
     return [units_path, *created]
 
 
@@ -227,14 +265,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="första året (utan: det senaste året som finns)",
     )
     parser.add_argument("--short", default="", help="förkortning, t.ex. SOC")
-    parser.add_argument("--municipality", help="kommunen (utan: samma som de andra enheterna)")
 
 
 def command(args: argparse.Namespace) -> int:
     project = Project.current()
-    created = new_unit(
-        args.unit, args.name, args.year, args.short, args.municipality, project=project
-    )
+    created = new_unit(args.unit, args.name, args.year, args.short, project=project)
     unit = check_unit(args.unit)
     params_file = next(p for p in created if p.suffix == ".yaml")
     year = int(params_file.parent.name)

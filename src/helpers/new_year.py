@@ -1,11 +1,16 @@
 """``workbook new-year``: scaffold next year's params and data from a year that exists.
 
-For every unit with params in the source year (or one ``--unit``): goals and activity plans are
-carried over (assessments cleared, statuses reset to ``ej påbörjad``, end dates kept for review),
-indicator and key-figure histories get an empty cell for the new year, last year's ``utfall``
-becomes ``utfall_fg_år`` with the other amounts empty, and the texts that must be rewritten get a
-short Swedish instruction (see ``helpers.new_unit.PLACEHOLDER_MARK``) under a heading moved to the
-new year. The source year is only read. A target year that exists is never overwritten.
+For every unit with params in the source year (or one ``--unit``): the tables its report's
+sections use are carried over — goals and activity plans (assessments cleared, statuses reset to
+the definition's first status, end dates kept for review), indicator and key-figure histories
+with an empty cell for the new year, the operating statement with its amounts emptied. Every
+carried value keeps its real period: last year's ``utfall`` becomes ``utfall_fg_år`` only when
+the new year follows the source year directly; across a gap (``2019 --from 2016``) the previous
+year's outcome is unknown, so the column is left empty and the command says so. The sections'
+texts are carried with the years of their heading moved, except those the definition marks
+``ny_varje_år``, which get a short Swedish instruction (see ``helpers.new_unit.PLACEHOLDER_MARK``)
+under the moved heading. The source year is only read. A target year that exists is never
+overwritten.
 """
 
 from __future__ import annotations
@@ -26,33 +31,30 @@ from helpers.new_unit import (
     PLACEHOLDER_MARK,
     csv_text,
     looks_like_formula,
+    section_template,
     template_text,
     write_new,
 )
 from helpers.params import read_params_file, units_of_year
 from helpers.paths import Project, check_unit, check_year, readable_file
 from helpers.readers import Table, find_table, read_table
-from helpers.schema import BUDGET_AMOUNT_COLUMNS, REQUIRED_TEXTS, SPECS, UNIT_TABLES
-from helpers.unit_data import load_unit, read_text_file
+from helpers.schema import BUDGET_AMOUNT_COLUMNS, SPECS
+from helpers.unit_data import FILE_COLUMNS, UnitData, load_unit, read_text_file
 from helpers.yaml_text import dump_yaml
-
-# Texts about the year itself: written anew each year from the template's instruction.
-REWRITTEN_TEXTS = ("handelser.md", "vardegrund.md", "framtid.md", "drift_analys.md")
-# Texts that introduce a section: carried over with the years in their heading moved.
-CARRIED_TEXTS = tuple(name for name in REQUIRED_TEXTS if name not in REWRITTEN_TEXTS)
 
 _YEAR = re.compile(r"\b(19[9]\d|20\d\d)\b")
 
 
 @dataclass
 class UnitYear:
-    """What ``new_year`` created for one unit."""
+    """What ``new_year`` created for one unit, and what the analyst must know about it."""
 
     unit: str
     created: list[Path] = field(default_factory=list)
     to_write: list[Path] = field(default_factory=list)
     # Copied text cells that Excel would run as a formula (kept as written, see formula_cells).
     formulas: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 def shift_years(text: str, delta: int) -> str:
@@ -87,9 +89,10 @@ def next_params(raw: dict[str, Any], source: int, target: int) -> dict[str, Any]
     return params
 
 
-def _read(folder: Path, stem: str, project: Project) -> Table:
+def _read(folder: Path, stem: str, project: Project) -> Table | None:
     path = find_table(folder, stem)
-    assert path is not None  # load_unit has checked every table is there
+    if path is None:
+        return None
     readable_file(path, project.root)
     return read_table(path, display_path(path, project.root), SPECS[stem].names)
 
@@ -107,8 +110,8 @@ def carry_goals(table: Table) -> list[dict[str, str]]:
     return [{**row, "bedömning": ""} for row in table.rows]
 
 
-def carry_activities(table: Table) -> list[dict[str, str]]:
-    return [{**row, "status": "ej påbörjad", "statuskommentar": ""} for row in table.rows]
+def carry_activities(table: Table, first_status: str) -> list[dict[str, str]]:
+    return [{**row, "status": first_status, "statuskommentar": ""} for row in table.rows]
 
 
 def with_new_period(
@@ -170,30 +173,55 @@ def formula_cells(
 
 
 def scaffold_tables(
-    project: Project, source: int, target: int, unit: str, warnings: list[Problem] | None = None
+    project: Project,
+    data: UnitData,
+    source: int,
+    target: int,
+    warnings: list[Problem] | None = None,
 ) -> dict[str, str]:
-    """The new year's tables as CSV text, by file stem; formula-like cells go to ``warnings``."""
-    folder = project.unit_data(source, unit)
-    tables = {spec.stem: _read(folder, spec.stem, project) for spec in UNIT_TABLES}
-    indicators = [row["indikator_id"] for row in tables["indikatorer"].rows]
-    figures = [row["nyckeltal_id"] for row in tables["nyckeltal"].rows if not row.get("beräkning")]
+    """The new year's tables as CSV text, by file stem: those the report's sections use;
+    formula-like cells go to ``warnings``."""
+    folder = project.unit_data(source, data.info.unit)
+    required, optional = data.definition.tables()
+    tables = {
+        stem: table
+        for stem in sorted(required | optional)
+        if (table := _read(folder, stem, project)) is not None
+    }
     rows = {stem: [dict(row) for row in table.rows] for stem, table in tables.items()}
-    rows["mal"] = carry_goals(tables["mal"])
-    rows["aktiviteter"] = carry_activities(tables["aktiviteter"])
-    rows["indikatorvarden"] = with_new_period(
-        tables["indikatorvarden"], "indikator_id", "period", indicators, target
-    )
-    rows["nyckeltalsvarden"] = with_new_period(
-        tables["nyckeltalsvarden"], "nyckeltal_id", "år", figures, target
-    )
-    rows["drift"] = carry_budget(tables["drift"], target - source)
+    if "mal" in tables:
+        rows["mal"] = carry_goals(tables["mal"])
+        first_status = next(iter(data.definition.statuses))
+        rows["aktiviteter"] = carry_activities(tables["aktiviteter"], first_status)
+        indicators = [row["indikator_id"] for row in tables["indikatorer"].rows]
+        rows["indikatorvarden"] = with_new_period(
+            tables["indikatorvarden"], "indikator_id", "period", indicators, target
+        )
+    if "nyckeltal" in tables:
+        figures = [r["nyckeltal_id"] for r in tables["nyckeltal"].rows if not r.get("beräkning")]
+        rows["nyckeltalsvarden"] = with_new_period(
+            tables["nyckeltalsvarden"], "nyckeltal_id", "år", figures, target
+        )
+    if "drift" in tables:
+        rows["drift"] = carry_budget(tables["drift"], target - source)
     if warnings is not None:
-        target_folder = project.unit_data(target, unit)
+        target_folder = project.unit_data(target, data.info.unit)
         for stem in tables:
             warnings += formula_cells(
                 project, target_folder, stem, _columns(tables[stem], stem), rows[stem]
             )
     return {stem: csv_text(_columns(tables[stem], stem), rows[stem]) for stem in tables}
+
+
+def gap_notes(data: UnitData, source: int, target: int) -> list[str]:
+    """What the analyst must know when the new year does not follow the source year."""
+    has_previous = "utfall_fg_år" in data.table("drift").attrs.get(FILE_COLUMNS, ())
+    if target == source + 1 or not data.definition.of_kind("drift") or not has_previous:
+        return []
+    return [
+        f"utfall_fg_år i drift.csv är tom: {source} års utfall är inte {target - 1} års. "
+        f"Fyll i {target - 1} års utfall."
+    ]
 
 
 def heading_moved(markdown: str, delta: int) -> str:
@@ -221,11 +249,12 @@ def instruction_text(source_text: str | None, template: str, delta: int) -> str:
 
 
 def scaffold_texts(
-    project: Project, source: int, target: int, unit: str, unit_name: str
+    project: Project, data: UnitData, source: int, target: int
 ) -> tuple[dict[str, str], list[str]]:
     """The new year's narrative files by relative path, and which of them must be written."""
     delta = target - source
-    source_text = project.unit_data(source, unit) / "text"
+    unit_name = data.info.name
+    source_text = project.unit_data(source, data.info.unit) / "text"
 
     def read(name: str) -> str | None:
         path = source_text / name
@@ -235,35 +264,38 @@ def scaffold_texts(
 
     texts: dict[str, str] = {}
     to_write: list[str] = []
-    for name in CARRIED_TEXTS:
-        old = read(name)
-        if old is None:
-            texts[name] = template_text(f"text/{name}", target, unit_name)
-            to_write.append(name)
-        else:
-            texts[name] = heading_moved(old, delta)
-    for name in REWRITTEN_TEXTS:
-        texts[name] = instruction_text(
-            read(name), template_text(f"text/{name}", target, unit_name), delta
-        )
-        to_write.append(name)
+    for section in data.definition.sections:
+        for ref in section.texts:
+            old = read(ref.file)
+            template = template_text(section_template(ref.file), target, unit_name)
+            if ref.yearly:
+                texts[ref.file] = instruction_text(old, template, delta)
+                to_write.append(ref.file)
+            elif old is None:
+                texts[ref.file] = template
+                to_write.append(ref.file)
+            else:
+                texts[ref.file] = heading_moved(old, delta)
 
     def item(name: str, template: str) -> None:
         texts[name] = template_text(ITEM_TEMPLATES[template], target, unit_name)
         to_write.append(name)
 
-    folder = project.unit_data(source, unit)
-    for row in _read(folder, "mal", project).rows:
-        goal = row["mal_id"]
+    def carry(name: str) -> None:
+        old = read(name)
+        if old is not None:
+            texts[name] = old  # still true: why a goal matters, what an area is about
+
+    for goal in data.goals["mal_id"]:
         item(f"mal/{goal}-arbete.md", "arbete")
-        motivation = read(f"mal/{goal}-motivering.md")
-        if motivation is not None:
-            texts[f"mal/{goal}-motivering.md"] = motivation  # why the goal matters: still true
-    for row in _read(folder, "prioriteringar", project).rows:
-        item(f"prioriteringar/{row['prioritering_id']}.md", "prioritering")
-    for row in _read(folder, "internkontroll", project).rows:
-        item(f"internkontroll/{row['kontroll_id']}.md", "uppfoljning")
-    return texts, to_write
+        carry(f"mal/{goal}-motivering.md")
+    for area in data.table("malomraden")["område_id"]:
+        carry(f"malomraden/{area}.md")
+    for priority in data.table("prioriteringar")["prioritering_id"]:
+        item(f"prioriteringar/{priority}.md", "prioritering")
+    for control in data.table("internkontroll")["kontroll_id"]:
+        item(f"internkontroll/{control}.md", "uppfoljning")
+    return texts, list(dict.fromkeys(to_write))
 
 
 def check_target_free(project: Project, target: int, units: list[str]) -> None:
@@ -306,12 +338,13 @@ def new_year(
         files[project.params_file(target, u)] = dump_yaml(next_params(raw, source, target))
         folder = project.unit_data(target, u)
         formulas: list[Problem] = []
-        for stem, text in scaffold_tables(project, source, target, u, formulas).items():
+        for stem, text in scaffold_tables(project, data, source, target, formulas).items():
             files[folder / f"{stem}.csv"] = text
-        texts, to_write = scaffold_texts(project, source, target, u, data.info.name)
+        texts, to_write = scaffold_texts(project, data, source, target)
         for name, text in texts.items():
             files[folder / "text" / name] = text
         result = UnitYear(u, to_write=[folder / "text" / n for n in to_write], formulas=formulas)
+        result.notes = gap_notes(data, source, target)
         planned.append((result, files))
     for result, files in planned:
         for path, text in files.items():
@@ -344,6 +377,8 @@ def command(args: argparse.Namespace) -> int:
         print(f"{result.unit}: {params_file} och {folder}/ ({len(result.created) - 1} filer).")
         print("  Att fylla i: belopp i drift.csv (utfall, budget, prognos), bedömning i mal.csv,")
         print(f"  status i aktiviteter.csv, {args.year} års värden för indikatorer och nyckeltal.")
+        for note in result.notes:
+            print(f"  Obs: {note}")
         print(f"  Texter att skriva ({len(result.to_write)} st, rader med '{PLACEHOLDER_MARK}'):")
         for path in result.to_write:
             print(f"    {display_path(path, project.root)}")

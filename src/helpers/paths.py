@@ -1,8 +1,11 @@
 """Where everything lives. The one place that knows the project layout.
 
-The project root is the repository, unless ``WORKBOOK_ROOT`` points elsewhere (benchmarks and
-tests build synthetic units in a temporary folder without touching ``data/``; a kommun may keep
-its data on a shared drive and point ``WORKBOOK_ROOT`` there).
+The project root is ``WORKBOOK_ROOT`` when set (benchmarks and tests build synthetic units in a
+temporary folder without touching ``data/``; a kommun may keep its data on a shared drive and
+point ``WORKBOOK_ROOT`` there); else the repository the package runs from (an editable install,
+``pip install -e .``); else the nearest folder at or above the working directory that holds
+``data/`` and ``params/`` — so a package installed with ``pip install .`` works from inside a
+project and refuses, loudly, anywhere else.
 
 **The data-root rule.** Every input the workbook reads — params, tables, narrative, folders it
 walks — must resolve inside the project root. A symbolic link is followed only when its target is
@@ -26,7 +29,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 REPO_ROOT = PACKAGE_DIR.parent.parent
 
 _UNIT_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
-_SECTION_ID = re.compile(r"^[0-9]{2}_[a-z0-9_]{1,40}$")
+_SECTION_ID = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
 
 def check_year(year: int | str) -> int:
@@ -48,13 +51,33 @@ def check_unit(unit: str) -> str:
 
 
 def check_section(section: str) -> str:
-    """A section (notebook) name such as ``30_kf_mal``."""
+    """A section id of the report definition, such as ``kf_mal``."""
     if not isinstance(section, str) or not _SECTION_ID.fullmatch(section):
         raise ParameterError(
-            f"Avsnittet {section!r} finns inte — ange ett avsnitt som 30_kf_mal "
+            f"Avsnittet {section!r} finns inte — ange ett avsnitts-id som kf_mal "
             "(se `workbook build --dry-run`)."
         )
     return section
+
+
+def is_project(folder: Path) -> bool:
+    """A folder that holds a workbook project's inputs."""
+    return (folder / "data").is_dir() and (folder / "params").is_dir()
+
+
+def find_root() -> Path:
+    """The project root when ``WORKBOOK_ROOT`` is not set (see the module docstring)."""
+    if (REPO_ROOT / "pyproject.toml").is_file() and is_project(REPO_ROOT):
+        return REPO_ROOT
+    here = Path.cwd().resolve()
+    for folder in (here, *here.parents):
+        if is_project(folder):
+            return folder
+    raise ParameterError(
+        f"Hittar inget projekt: varken {here} eller mappar ovanför har data/ och params/, och "
+        "workbook är installerat utanför projektets mapp (pip install utan -e). Kör kommandot i "
+        "projektmappen, sätt WORKBOOK_ROOT till den, eller installera med `pip install -e .`."
+    )
 
 
 @dataclass(frozen=True)
@@ -65,7 +88,8 @@ class Project:
 
     @classmethod
     def current(cls) -> Project:
-        return cls(Path(os.environ.get("WORKBOOK_ROOT", REPO_ROOT)).resolve())
+        root = os.environ.get("WORKBOOK_ROOT")
+        return cls(Path(root).resolve() if root else find_root())
 
     @property
     def data(self) -> Path:
@@ -85,7 +109,11 @@ class Project:
 
     @property
     def notebooks(self) -> Path:
-        # Notebooks are code: they come with the workbook, wherever the data lives.
+        """The section notebooks: the project's own ``notebooks/`` if it has one, else those of
+        the repository the package runs from (they are code that comes with the workbook)."""
+        own = self.root / "notebooks"
+        if own.is_dir() or not (REPO_ROOT / "notebooks").is_dir():
+            return own
         return REPO_ROOT / "notebooks"
 
     def unit_data(self, year: int, unit: str) -> Path:

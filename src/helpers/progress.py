@@ -74,19 +74,24 @@ class BuildProgress:
 
 
 def plan_table(plans: Iterable[UnitPlan]) -> Table:
-    """``--dry-run``: every section, whether it would run, and why."""
+    """``--dry-run``: every section in report order, its kind, whether it would run, and why."""
     table = Table(title="Byggplan", title_justify="left")
-    for name in ("år", "enhet", "avsnitt", "åtgärd", "varför"):
+    for name in ("år", "enhet", "avsnitt", "typ", "åtgärd", "varför"):
         table.add_column(name)
     for plan in plans:
-        for section in plan.sections:
+        for section in plan.sections:  # in report order
             action = "körs" if section.reason else "cachad"
             table.add_row(
-                str(plan.year), plan.unit, section.name, action, section.reason or "oförändrad"
+                str(plan.year),
+                plan.unit,
+                section.name,
+                section.kind,
+                action,
+                section.reason or "oförändrad",
             )
         action = "exporteras" if plan.report_reason else "oförändrad"
         table.add_row(
-            str(plan.year), plan.unit, "(rapport)", action, plan.report_reason or "oförändrad"
+            str(plan.year), plan.unit, "(rapport)", "", action, plan.report_reason or "oförändrad"
         )
     return table
 

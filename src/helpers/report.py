@@ -1,20 +1,38 @@
-"""What a section notebook calls: load a unit-year and get each part of the report to display.
+"""What a section notebook calls: load "this section" of a unit-year's report and get each part
+of it to display.
 
-Every function returns an ``IPython.display.HTML`` object, so JupyterLab shows exactly what the
-exported report shows.
+A notebook renders one *kind* of section (``helpers.kinds``); papermill gives it ``year``,
+``unit`` and ``section`` (the section's id in the report definition), and
+:func:`section` returns the section with the unit's data, so heading, texts, goal level and
+labels all come from the definition. Every other function returns an ``IPython.display.HTML``
+object, so JupyterLab shows exactly what the exported report shows.
 """
 
 from __future__ import annotations
 
-import html
+from dataclasses import dataclass
 
 from IPython.display import HTML
 
 from helpers import budget_view, goals, sections, summary
+from helpers.definition import SectionSpec
+from helpers.markup import html
 from helpers.unit_data import UnitData, load_unit
 
-__all__ = ["load", "title", "summary_page", "text", "narrative", "goals_of", "priorities",
-           "internal_control", "key_figures", "budget"]  # fmt: skip
+__all__ = ["Section", "section", "load", "cover", "heading", "closing", "summary_page",
+           "goals_of", "priorities", "internal_control", "key_figures", "budget"]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Section:
+    """One section of a report: the unit-year's data and the section's definition."""
+
+    data: UnitData
+    spec: SectionSpec
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
 
 
 def load(year: int, unit: str) -> UnitData:
@@ -22,44 +40,51 @@ def load(year: int, unit: str) -> UnitData:
     return load_unit(year, unit)
 
 
-def title(data: UnitData) -> HTML:
-    """The report's cover: unit, municipality and year (the page ``<h1>`` comes from the export)."""
-    return HTML(
-        f'<p class="wb-cover">{html.escape(data.info.display_name)} · '
-        f"{html.escape(data.info.municipality)} · {data.year}</p>"
-    )
+def section(year: int, unit: str, section: str) -> Section:
+    """The section ``section`` (its id in the report definition) of the unit-year's report."""
+    data = load_unit(year, unit)
+    return Section(data, data.definition.section(section))
 
 
-def summary_page(data: UnitData) -> HTML:
-    return HTML(summary.summary_html(data))
+def cover(part: Section) -> HTML:
+    """The report's cover line: unit, municipality and year (the page ``<h1>`` comes from the
+    export; in the report the line is hidden, JupyterLab shows it)."""
+    data = part.data
+    labels = data.labels(part.spec)
+    text = labels("rapport.omslag", enhetsnamn=data.info.display_name)
+    return HTML(html('<p class="wb-cover">{}</p>', text))
 
 
-def text(data: UnitData, name: str) -> HTML:
-    """A narrative section file (``uppdrag.md``, ``framtid.md`` …) with its heading."""
-    return HTML(sections.text_section(data, name))
+def heading(part: Section) -> HTML:
+    """The section's ``<h2>`` and its own text."""
+    return HTML(sections.intro_html(part.data, part.spec))
 
 
-def narrative(data: UnitData, name: str) -> HTML:
-    """A narrative file shown without a section heading of its own."""
-    return HTML(sections.narrative_only(data, name))
+def closing(part: Section) -> HTML:
+    """The section's closing text (``eftertext``), if it has one."""
+    return HTML(sections.closing_html(part.data, part.spec))
 
 
-def goals_of(data: UnitData, level: str) -> HTML:
-    """Every goal of a level: ``kommunfullmäktige`` or ``kommunstyrelsen``."""
-    return HTML(goals.goals_html(data, level))
+def summary_page(part: Section) -> HTML:
+    return HTML(summary.summary_html(part.data, part.spec))
 
 
-def priorities(data: UnitData) -> HTML:
-    return HTML(sections.priorities_html(data))
+def goals_of(part: Section) -> HTML:
+    """Every goal of the section's level (``nivå`` in the definition)."""
+    return HTML(goals.goals_html(part.data, part.spec))
 
 
-def internal_control(data: UnitData) -> HTML:
-    return HTML(sections.internal_control_html(data))
+def priorities(part: Section) -> HTML:
+    return HTML(sections.priorities_html(part.data, part.spec))
 
 
-def key_figures(data: UnitData) -> HTML:
-    return HTML(sections.key_figures_html(data))
+def internal_control(part: Section) -> HTML:
+    return HTML(sections.internal_control_html(part.data, part.spec))
 
 
-def budget(data: UnitData) -> HTML:
-    return HTML(budget_view.budget_html(data))
+def key_figures(part: Section) -> HTML:
+    return HTML(sections.key_figures_html(part.data, part.spec))
+
+
+def budget(part: Section) -> HTML:
+    return HTML(budget_view.budget_html(part.data))

@@ -1,26 +1,25 @@
 """What each table of a unit-year must contain: columns, types and allowed values.
 
 The single source for loading (``unit_data``) and checking (``validate``). Column names are the
-analyst's Swedish ones; see docs/data-format.md.
+analyst's Swedish ones; see docs/data-format.md. The vocabularies of goal levels, assessments and
+activity statuses are the kommun's: they come from the report definition (``data/rapport.yaml``)
+through :func:`unit_specs`, never from here.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 ColumnKind = Literal["text", "id", "int", "number", "year", "period", "date", "choice"]
 
-ASSESSMENTS = ("uppfyllt", "delvis uppfyllt", "ej uppfyllt")
-ACTIVITY_STATUSES = (
-    "ej påbörjad",
-    "påbörjad",
-    "pågående",
-    "delvis genomförd",
-    "genomförd",
-    "ej genomförd",
-)
-GOAL_LEVELS = ("kommunfullmäktige", "kommunstyrelsen")
+# Columns whose allowed values the report definition gives: (table, column) → definition list.
+DEFINED_CHOICES = {
+    ("mal", "nivå"): "nivåer",
+    ("mal", "bedömning"): "bedömningar",
+    ("aktiviteter", "status"): "statusar",
+}
 DIRECTIONS = ("ökande", "minskande")
 BUDGET_ROW_TYPES = (
     "intäkter",
@@ -61,6 +60,8 @@ class TableSpec:
     key: tuple[str, ...] = ()
     references: dict[str, tuple[str, str]] = field(default_factory=dict)
     required_file: bool = True
+    # Columns that are no longer read, with what to do instead (a problem when present).
+    retired_columns: dict[str, str] = field(default_factory=dict)
 
     @property
     def names(self) -> list[str]:
@@ -72,13 +73,24 @@ UNIT_TABLES: tuple[TableSpec, ...] = (
         "mal",
         (
             Column("mal_id", "id", required=True),
-            Column("nivå", "choice", required=True, choices=GOAL_LEVELS),
+            Column("nivå", "choice", required=True),
             Column("nummer", "int", required=True),
             Column("titel", required=True),
-            Column("bedömning", "choice", choices=ASSESSMENTS),
+            Column("bedömning", "choice"),
             Column("adressat"),
+            Column("område", "id", optional_column=True),
         ),
         key=("mal_id",),
+        references={"område": ("malomraden", "område_id")},
+    ),
+    TableSpec(
+        "malomraden",
+        (
+            Column("område_id", "id", required=True),
+            Column("rubrik", required=True),
+        ),
+        key=("område_id",),
+        required_file=False,
     ),
     TableSpec(
         "aktiviteter",
@@ -88,7 +100,7 @@ UNIT_TABLES: tuple[TableSpec, ...] = (
             Column("beskrivning"),
             Column("slutdatum"),
             Column("ansvarig"),
-            Column("status", "choice", required=True, choices=ACTIVITY_STATUSES),
+            Column("status", "choice", required=True),
             Column("statuskommentar"),
         ),
         references={"mal_id": ("mal", "mal_id")},
@@ -102,6 +114,7 @@ UNIT_TABLES: tuple[TableSpec, ...] = (
             Column("källa"),
             Column("enhet", "choice", choices=("%",)),
             Column("önskad_riktning", "choice", choices=DIRECTIONS),
+            Column("jämförelse_namn", optional_column=True),
         ),
         key=("indikator_id",),
         references={"mal_id": ("mal", "mal_id")},
@@ -127,6 +140,7 @@ UNIT_TABLES: tuple[TableSpec, ...] = (
             Column("decimaler", "int"),
             Column("överordnad", "id"),
             Column("beräkning"),
+            Column("grupp", optional_column=True),
         ),
         key=("nyckeltal_id",),
         references={"överordnad": ("nyckeltal", "nyckeltal_id")},
@@ -193,9 +207,12 @@ SHARED_TABLES: tuple[TableSpec, ...] = (
             Column("enhet", "id", required=True),
             Column("namn", required=True),
             Column("förkortning"),
-            Column("kommun", required=True),
+            Column("påhittad", "choice", choices=("ja", "nej"), optional_column=True),
         ),
         key=("enhet",),
+        retired_columns={
+            "kommun": "kommunens namn står i data/rapport.yaml (kommun: namn:) — ta bort kolumnen"
+        },
     ),
     TableSpec(
         "delverksamheter",
@@ -210,21 +227,20 @@ SHARED_TABLES: tuple[TableSpec, ...] = (
 
 SPECS: dict[str, TableSpec] = {spec.stem: spec for spec in UNIT_TABLES + SHARED_TABLES}
 
-# Narrative files every unit-year needs (relative to data/<år>/<enhet>/text/).
-REQUIRED_TEXTS = (
-    "uppdrag.md",
-    "inledning.md",
-    "mal.md",
-    "ks_mal.md",
-    "prioriteringar.md",
-    "handelser.md",
-    "vardegrund.md",
-    "framtid.md",
-    "internkontroll.md",
-    "nyckeltal.md",
-    "drift.md",
-    "drift_analys.md",
-)
 
-# Narrative files required per row of a table: (table, id column, path pattern under text/).
-REQUIRED_ROW_TEXTS = (("mal", "mal_id", "mal/{}-arbete.md"),)
+def unit_specs(vocabularies: Mapping[str, Sequence[str]]) -> tuple[TableSpec, ...]:
+    """The unit-year tables with the kommun's vocabularies as allowed values.
+
+    ``vocabularies`` maps a definition list (``nivåer``, ``bedömningar``, ``statusar``) to its
+    values, e.g. ``{"bedömningar": ["uppfyllt", "delvis uppfyllt", "ej uppfyllt"]}``.
+    """
+    specs = []
+    for spec in UNIT_TABLES:
+        columns = tuple(
+            replace(column, choices=tuple(vocabularies.get(source, ())))
+            if (source := DEFINED_CHOICES.get((spec.stem, column.name)))
+            else column
+            for column in spec.columns
+        )
+        specs.append(replace(spec, columns=columns))
+    return tuple(specs)

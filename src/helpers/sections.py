@@ -1,90 +1,116 @@
-"""The report's simpler sections: narrative pages, priorities, internal control, key figures."""
+"""The parts every section has (heading, introduction, closing text) and the simpler kinds:
+narrative pages, priorities, internal control, key figures.
+
+A section's heading is, in this order: the ``rubrik:`` the unit gives it in its params, the
+``# heading`` of the section's text file, the ``rubrik:`` of ``data/rapport.yaml``. Its ``<h2>``
+carries the section id as anchor, so links stay stable when a heading changes with the year.
+"""
 
 from __future__ import annotations
 
-import html
-
 import pandas as pd
 
+from helpers.definition import SectionSpec
 from helpers.formulas import parse_formula
+from helpers.labels import fill
+from helpers.markup import Markup, html, join
 from helpers.narrative import markdown_to_html, slugify, split_heading
 from helpers.numbers import MISSING, format_number, is_missing
 from helpers.tables import Cell, TableSpecHtml, render_table
 from helpers.unit_data import UnitData
 
 
-def todo_html(path: str) -> str:
+def todo_html(path: str) -> Markup:
     """What the reader sees where text is still to be written (never an empty gap)."""
-    return f'<p class="wb-todo">Text saknas – skriv den i <code>{html.escape(path)}</code>.</p>'
+    return html('<p class="wb-todo">Text saknas – skriv den i <code>{}</code>.</p>', path)
 
 
-def section_heading(text: str) -> str:
-    return f'<h2 id="{slugify(text)}">{html.escape(text)}</h2>'
+def _narrative(markdown: str, **options: object) -> Markup:
+    # markdown_to_html sanitizes what it returns: safe to embed as it is.
+    return Markup(markdown_to_html(markdown, **options))
 
 
-def text_section(data: UnitData, name: str) -> str:
-    """A narrative file: its ``#`` heading becomes the section's ``<h2>``, the rest follows."""
-    markdown = data.text(name)
+def heading_and_body(data: UnitData, section: SectionSpec) -> tuple[str | None, str | None]:
+    """The section's heading (see the module docstring) and the rest of its text file (None
+    when it has no text, or the file is missing)."""
+    markdown = data.text(section.text.file) if section.text else None
+    file_heading, body = split_heading(markdown) if markdown is not None else (None, None)
+    heading = file_heading
+    if section.heading is not None and (section.heading_from_unit or file_heading is None):
+        common = {"år": str(data.year), "enhet": data.info.name, "kommun": data.info.municipality}
+        heading = fill(section.heading, common)
+    return heading, body
+
+
+def intro_html(data: UnitData, section: SectionSpec) -> Markup:
+    """``<h2>`` and the section's own text under it."""
+    heading, body = heading_and_body(data, section)
+    parts: list[Markup] = []
+    if heading:
+        parts.append(html('<h2 id="{}">{}</h2>', section.id, heading))
+    if section.text is not None and body is None:
+        parts.append(todo_html(f"text/{section.text.file}"))
+    elif body and body.strip():
+        parts.append(_narrative(body, top_level=3, id_prefix=section.id + "-"))
+    return join(parts)
+
+
+def closing_html(data: UnitData, section: SectionSpec) -> Markup:
+    """The section's closing text (``eftertext``, e.g. the analysis under the budget)."""
+    if section.after is None:
+        return Markup("")
+    markdown = data.text(section.after.file)
     if markdown is None:
-        return todo_html(f"text/{name}")
-    heading, body = split_heading(markdown)
-    parts = [section_heading(heading)] if heading else []
-    if body.strip():
-        parts.append(markdown_to_html(body, top_level=3, id_prefix=slugify(heading or name) + "-"))
-    return "".join(parts)
+        return todo_html(f"text/{section.after.file}")
+    return _narrative(split_heading(markdown)[1], top_level=3, id_prefix=section.id + "-")
 
 
-def narrative_only(data: UnitData, name: str, top_level: int = 3) -> str:
-    """A narrative file without a section heading of its own (e.g. the budget analysis)."""
-    markdown = data.text(name)
-    if markdown is None:
-        return todo_html(f"text/{name}")
-    return markdown_to_html(split_heading(markdown)[1], top_level=top_level)
-
-
-def priorities_html(data: UnitData) -> str:
+def priorities_html(data: UnitData, section: SectionSpec) -> Markup:
     parts = []
     for _, row in data.table("prioriteringar").iterrows():
         anchor = "prioritering-" + slugify(row["prioritering_id"])
-        parts.append(f'<h3 id="{anchor}">{html.escape(row["rubrik"])}</h3>')
-        text = data.text(f"prioriteringar/{row['prioritering_id']}.md")
-        parts.append(
-            markdown_to_html(text, top_level=4)
-            if text
-            else todo_html(f"text/prioriteringar/{row['prioritering_id']}.md")
-        )
-    return "".join(parts)
+        parts.append(html('<h3 id="{}">{}</h3>', anchor, row["rubrik"]))
+        name = f"prioriteringar/{row['prioritering_id']}.md"
+        text = data.text(name)
+        parts.append(_narrative(text, top_level=4) if text else todo_html(f"text/{name}"))
+    return join(parts)
 
 
-def internal_control_html(data: UnitData) -> str:
+def internal_control_html(data: UnitData, section: SectionSpec) -> Markup:
+    labels = data.labels(section)
     controls = data.table("internkontroll")
     actions = data.table("internkontroll_atgarder")
     parts = []
     for _, control in controls.iterrows():
         control_id = control["kontroll_id"]
-        title = f"Internkontroll: {control['område']} / {control['kontroll']}"
-        parts.append(f'<h3 id="internkontroll-{slugify(control_id)}">{html.escape(title)}</h3>')
+        title = labels(
+            "internkontroll.rubrik", område=control["område"], kontroll=control["kontroll"]
+        )
+        parts.append(html('<h3 id="internkontroll-{}">{}</h3>', slugify(control_id), title))
         own = actions[actions["kontroll_id"] == control_id]
         if own.empty:
-            parts.append('<p class="wb-empty">Inga åtgärder angivna.</p>')
+            parts.append(html('<p class="wb-empty">{}</p>', labels("internkontroll.inga_åtgärder")))
         else:
             table = TableSpecHtml(
-                caption=f"Åtgärder: {control['kontroll']}", columns=["Åtgärd", "Ansvarig", "Klart"]
+                caption=labels("internkontroll.tabell", kontroll=control["kontroll"]),
+                columns=[
+                    labels(f"internkontroll.{key}") for key in ("åtgärd", "ansvarig", "klart")
+                ],
             )
             for _, action in own.iterrows():
                 table.add(
                     action["åtgärd"],
                     [Cell(action["ansvarig"] or MISSING), Cell(action["klart"] or MISSING)],
                 )
-            parts.append(render_table(table))
+            parts.append(Markup(render_table(table)))
         follow_up = data.text(f"internkontroll/{control_id}.md")
-        parts.append("<h4>Uppföljning</h4>")
+        parts.append(html("<h4>{}</h4>", labels("internkontroll.uppföljning")))
         parts.append(
-            markdown_to_html(follow_up, top_level=5)
+            _narrative(follow_up, top_level=5)
             if follow_up
-            else '<p class="wb-missing">Ingen uppföljning redovisad.</p>'
+            else html('<p class="wb-missing">{}</p>', labels("internkontroll.ingen_uppföljning"))
         )
-    return "".join(parts)
+    return join(parts)
 
 
 def key_figure_values(data: UnitData) -> pd.DataFrame:
@@ -104,23 +130,35 @@ def key_figure_values(data: UnitData) -> pd.DataFrame:
     return wide
 
 
-def key_figures_html(data: UnitData) -> str:
-    figures = data.table("nyckeltal").set_index("nyckeltal_id")
-    wide = key_figure_values(data)
-    years = [int(y) for y in wide.columns]
+def shown_figures(data: UnitData, section: SectionSpec) -> pd.DataFrame:
+    """The key figures a section shows: all, or those of its ``grupp``."""
+    figures = data.table("nyckeltal")
+    if section.group is None:
+        return figures
+    return figures[figures["grupp"] == section.group]
+
+
+def key_figures_html(data: UnitData, section: SectionSpec) -> Markup:
+    labels = data.labels(section)
+    shown = shown_figures(data, section)
+    figures = shown.set_index("nyckeltal_id")
+    values = data.table("nyckeltalsvarden")
+    own_values = values[values["nyckeltal_id"].isin(figures.index)]
+    wide = key_figure_values(data).loc[list(figures.index)]
+    years = [y for y in wide.columns if y in set(own_values["år"]) or wide[y].notna().any()]
     table = TableSpecHtml(
-        caption="Nyckeltal",
-        columns=["Nyckeltal", *[str(y) for y in years]],
+        caption=labels("nyckeltal.tabell"),
+        columns=[labels("nyckeltal.nyckeltal"), *[str(int(y)) for y in years]],
         numeric_columns=frozenset(range(1, len(years) + 1)),
     )
-    values = data.table("nyckeltalsvarden")
-    fetched = sorted({str(d) for d in values.get("kolada_hämtad", pd.Series(dtype=str)) if d})
+    column = own_values.get("kolada_hämtad", pd.Series(dtype=str))
+    fetched = sorted({str(d) for d in column if d})
     for figure_id, row in wide.iterrows():
         figure = figures.loc[figure_id]
         decimals = 0 if is_missing(figure["decimaler"]) else int(figure["decimaler"])
-        cells = [Cell(format_number(row[y], decimals), ("num",)) for y in wide.columns]
+        cells = [Cell(format_number(row[y], decimals), ("num",)) for y in years]
         classes = ("wb-subrow",) if figure["överordnad"] else ()
         table.add(figure["nyckeltal"], cells, classes)
     if fetched:
-        table.note = "Källa: Kolada, hämtad " + ", ".join(fetched)
-    return render_table(table)
+        table.note = labels("nyckeltal.kolada", datum=", ".join(fetched))
+    return Markup(render_table(table))

@@ -1,34 +1,27 @@
-"""Sammanfattning: the page a board member reads if they read nothing else, computed from data."""
+"""Sammanfattning: the page a board member reads if they read nothing else, computed from data.
+
+It summarises the other sections of the report: the economy card only when the report has an
+operating statement (a ``drift`` section), goals, activities and indicators only when it has
+goal sections. Counts follow the kommun's vocabularies (assessments, statuses: which count as
+done) and every sentence is a label of the definition.
+"""
 
 from __future__ import annotations
 
-import html
 from collections import Counter
 from dataclasses import dataclass
 
-from helpers import markup
-from helpers.budget import MISSING_RESULT, Statement, result_word, statement_of
-from helpers.budget_view import against_what, result_words
-from helpers.goals import (
-    ASSESSMENT_SYMBOLS,
-    STATUS_LABELS,
-    assessment_slug,
-    goal_anchor,
-    indicator_decimals,
-)
-from helpers.markup import Markup
+from helpers.budget import MISSING_RESULT, Statement, result_phrase, result_word, statement_of
+from helpers.budget_view import against_what
+from helpers.definition import SectionSpec
+from helpers.goals import assessment_badge, goal_anchor, goal_short, indicator_decimals
+from helpers.labels import Labels
+from helpers.markup import Markup, html, join
 from helpers.numbers import MISSING, format_with_unit, is_missing
-from helpers.schema import ACTIVITY_STATUSES, ASSESSMENTS
 from helpers.tables import Cell, TableSpecHtml, render_table
 from helpers.unit_data import UnitData, period_start
 
-GOAL_SHORT_LEVEL = {"kommunfullmäktige": "KF-mål", "kommunstyrelsen": "KS-mål"}
-NO_ASSESSMENT = "ej bedömt"
-PLURAL = {
-    "uppfyllt": "uppfyllda",
-    "delvis uppfyllt": "delvis uppfyllda",
-    "ej uppfyllt": "ej uppfyllda",
-}
+NO_ASSESSMENT = ""  # the key counting goals without an assessment
 
 
 @dataclass(frozen=True)
@@ -46,7 +39,11 @@ class Movement:
 
 @dataclass(frozen=True)
 class Summary:
-    """The figures of the summary page, computed from a unit-year's data."""
+    """The figures of the summary page, computed from a unit-year's data.
+
+    ``goals_by_assessment`` counts every assessment of the definition (zeros included) and,
+    under :data:`NO_ASSESSMENT`, the goals without one; ``activities_by_status`` every status.
+    """
 
     goals_by_assessment: dict[str, int]
     activities_by_status: dict[str, int]
@@ -89,15 +86,20 @@ def wrong_direction(data: UnitData) -> list[Movement]:
 
 
 def summarise(data: UnitData) -> Summary:
+    definition = data.definition
     goals = Counter(g or NO_ASSESSMENT for g in data.goals["bedömning"])
     activities = Counter(data.table("aktiviteter")["status"])
-    statement = statement_of(data)
+    nan = float("nan")
+    statement = statement_of(data) if definition.of_kind("drift") else None
+    economy = (
+        (statement.result, statement.deviation, statement.forecast_result)
+        if statement is not None
+        else (nan, nan, nan)
+    )
     return Summary(
-        {k: goals.get(k, 0) for k in (*ASSESSMENTS, NO_ASSESSMENT)},
-        {k: activities.get(k, 0) for k in ACTIVITY_STATUSES},
-        statement.result,
-        statement.deviation,
-        statement.forecast_result,
+        {k: goals.get(k, 0) for k in (*definition.assessments, NO_ASSESSMENT)},
+        {k: activities.get(k, 0) for k in definition.statuses},
+        *economy,
         wrong_direction(data),
         statement,
     )
@@ -110,194 +112,290 @@ def _signed_amount(value: float, statement: Statement) -> Markup:
     """
     amounts = statement.format
     if is_missing(value):
-        return markup.html("<strong>{}</strong>", MISSING)
+        return html("<strong>{}</strong>", MISSING)
     text = f"{amounts.text(value, signed=True)}\u00a0{amounts.unit}"
     if amounts.sign(value) < 0:
-        return markup.html('<strong class="neg">{}</strong>', text)
-    return markup.html("<strong>{}</strong>", text)
+        return html('<strong class="neg">{}</strong>', text)
+    return html("<strong>{}</strong>", text)
 
 
-def economy_card(data: UnitData, s: Summary) -> Markup:
+def economy_card(data: UnitData, s: Summary, labels: Labels, section_id: str) -> Markup:
     """Result, deviation against budget and forecast, as the kommun keeps its statement."""
     statement = s.statement or statement_of(data)
     word = result_word(s.result, statement.format)
+    worded = f" ({word})" if word else ""
     entries = []
+    deviation = labels("sammanfattning.avvikelse")
     if statement.has_frame:
         entries.append(
-            markup.html(
-                "<dt>Resultat mot {}</dt><dd>{}{}</dd>",
-                against_what(statement),
+            html(
+                "<dt>{}</dt><dd>{}{}</dd>",
+                labels("sammanfattning.resultat", mot=against_what(statement)),
                 _signed_amount(s.result, statement),
-                f" ({word})" if word else "",
+                worded,
             )
         )
         entries.append(
-            markup.html(
-                "<dt>Avvikelse mot budget</dt><dd>{}</dd>", _signed_amount(s.deviation, statement)
-            )
+            html("<dt>{}</dt><dd>{}</dd>", deviation, _signed_amount(s.deviation, statement))
         )
     else:
         entries.append(
-            markup.html(
-                "<dt>Avvikelse mot budget</dt><dd>{}{}</dd>",
+            html(
+                "<dt>{}</dt><dd>{}{}</dd>",
+                deviation,
                 _signed_amount(s.deviation, statement),
-                f" ({word})" if word else "",
+                worded,
             )
         )
     if "prognos" in statement.columns:
-        entries.append(
-            markup.html(
-                "<dt>Prognos per {}</dt><dd>{}</dd>",
-                data.params.forecast_date or "delår",
-                _signed_amount(s.forecast_result, statement),
-            )
+        forecast = (
+            labels("sammanfattning.prognos", datum=data.params.forecast_date)
+            if data.params.forecast_date
+            else labels("sammanfattning.prognos_utan_datum")
         )
-    return markup.html(
-        '<section class="wb-summary-card" aria-labelledby="sammanfattning-ekonomi">'
-        '<h3 id="sammanfattning-ekonomi">Ekonomi</h3><dl class="wb-keyfigures">{}</dl></section>',
-        markup.join(entries),
-    )
+        entries.append(
+            html("<dt>{}</dt><dd>{}</dd>", forecast, _signed_amount(s.forecast_result, statement))
+        )
+    body = html('<dl class="wb-keyfigures">{}</dl>', join(entries))
+    return _card(section_id, "ekonomi", labels("sammanfattning.ekonomi"), body)
 
 
-def _goal_counts(counts: dict[str, int]) -> str:
+def _goal_counts(data: UnitData, counts: dict[str, int], labels: Labels) -> Markup:
     """Every assessment with its symbol and word (never colour alone), zeros included."""
     items = []
     for key, n in counts.items():
         if key == NO_ASSESSMENT:
             if not n:
                 continue
-            label = '<span class="wb-assessment--none">Ingen bedömning angiven</span>'
-        else:
-            slug = assessment_slug(key)
-            label = (
-                f'<span class="wb-assessment--{slug}"><span class="wb-symbol" aria-hidden="true">'
-                f"{ASSESSMENT_SYMBOLS[key]}</span> {html.escape(key.capitalize())}</span>"
+            label = html(
+                '<span class="wb-assessment--none">{}</span>', labels("mål.ingen_bedömning")
             )
-        items.append(f"<li><span>{label}:</span> <strong>{n}</strong></li>")
-    return '<ul class="wb-counts">' + "".join(items) + "</ul>"
+        else:
+            assessment = data.definition.assessments[key]
+            label = html(
+                '<span class="wb-assessment--{}"><span class="wb-symbol" aria-hidden="true">{}'
+                "</span> {}</span>",
+                assessment.tone,
+                assessment.symbol,
+                assessment.text,
+            )
+        items.append(html("<li><span>{}:</span> <strong>{}</strong></li>", label, n))
+    return html('<ul class="wb-counts">{}</ul>', join(items))
 
 
-def _status_counts(counts: dict[str, int]) -> str:
+def _status_counts(data: UnitData, counts: dict[str, int], labels: Labels) -> Markup:
+    statuses = data.definition.statuses
     items = [
-        f"<li><span>{html.escape(STATUS_LABELS.get(k, k.capitalize()))}:</span> "
-        f"<strong>{n}</strong></li>"
+        html("<li><span>{}:</span> <strong>{}</strong></li>", statuses[k].text, n)
         for k, n in counts.items()
         if n
     ]
-    return '<ul class="wb-counts">' + "".join(items) + "</ul>" if items else "<p>Inga.</p>"
+    if not items:
+        return html("<p>{}</p>", labels("sammanfattning.inga_aktiviteter"))
+    return html('<ul class="wb-counts">{}</ul>', join(items))
 
 
 def _measurement(point: tuple[str, float], move: Movement) -> str:
     return f"{format_with_unit(point[1], move.unit, move.decimals)} ({point[0]})"
 
 
-def movements_table(data: UnitData, moves: list[Movement]) -> str:
+def movements_table(data: UnitData, moves: list[Movement], labels: Labels) -> Markup:
     """The indicators that moved the wrong way, each linked to its goal."""
     goals = data.goals.set_index("mal_id")
     table = TableSpecHtml(
-        caption="Indikatorer vars senaste mätning gått åt fel håll",
-        columns=["Indikator", "Önskad riktning", "Föregående mätning", "Senaste mätning", "Mål"],
+        caption=labels("sammanfattning.tabell"),
+        columns=[
+            labels(f"sammanfattning.{key}")
+            for key in ("indikator", "riktning", "föregående", "senaste", "mål_kolumn")
+        ],
         numeric_columns=frozenset({2, 3}),
         caption_hidden=True,
     )
     for move in moves:
-        goal = goals.loc[move.goal_id] if move.goal_id in goals.index else None
-        goal_text = (
-            f"{GOAL_SHORT_LEVEL.get(goal['nivå'], 'Mål')}\u00a0{goal['nummer']}"
-            if goal is not None
-            else move.goal_id
-        )
+        goal_text = move.goal_id
+        if move.goal_id in goals.index:
+            goal = goals.loc[move.goal_id].copy()
+            goal["mal_id"] = move.goal_id
+            goal_text = goal_short(data, goal)
         table.add(
             move.indicator,
             [
                 Cell(move.direction.capitalize() or MISSING),
                 Cell(_measurement(move.earlier, move), ("num",)),
                 Cell(_measurement(move.latest, move), ("num", "worse")),
-                Cell(goal_text, ("nowrap",), link=f"#{goal_anchor(move.goal_id)}"),
+                Cell(
+                    goal_text.replace(" ", "\u00a0"),
+                    ("nowrap",),
+                    link=f"#{goal_anchor(move.goal_id)}",
+                ),
             ],
         )
-    return render_table(table)
+    return Markup(render_table(table))
 
 
-def lead_text(data: UnitData, s: Summary) -> str:
-    """The summary in three sentences, for the reader who reads nothing else."""
-    n_goals = sum(s.goals_by_assessment.values())
-    n_activities = sum(s.activities_by_status.values())
-    statement = s.statement or statement_of(data)
-    words = result_words(data, statement)
-    sentences = [f"{words}." if words else MISSING_RESULT]
-    assessed = [
-        f"{n} som {key if n == 1 else PLURAL[key]}"
-        for key, n in s.goals_by_assessment.items()
-        if n and key != NO_ASSESSMENT
-    ]
-    goal_sentence = f"Av {n_goals} mål bedöms " + (_join(assessed) if assessed else "inget ännu")
-    missing = s.goals_by_assessment.get(NO_ASSESSMENT, 0)
-    if missing:
-        goal_sentence += f"; {missing} saknar bedömning"
-    sentences.append(goal_sentence + ".")
-    done = s.activities_by_status.get("genomförd", 0)
-    sentences.append(f"{done} av {n_activities} aktiviteter är genomförda.")
-    n_wrong = len(s.wrong_direction)
-    sentences.append(
-        f"{n_wrong} {'indikator har' if n_wrong == 1 else 'indikatorer har'} gått åt fel håll "
-        "sedan föregående mätning."
-        if n_wrong
-        else "Ingen indikator har gått åt fel håll sedan föregående mätning."
-    )
-    return markup.html('<p class="wb-lead">{}</p>', " ".join(sentences))
+def _and_join(parts: list[str], labels: Labels) -> str:
+    if len(parts) == 1:
+        return parts[0]
+    return ", ".join(parts[:-1]) + f" {labels('sammanfattning.och')} " + parts[-1]
 
 
-def drafts_notice(data: UnitData) -> str:
+def lead_text(data: UnitData, s: Summary, labels: Labels) -> Markup:
+    """The summary in a few sentences, for the reader who reads nothing else."""
+    definition = data.definition
+    sentences = []
+    if s.statement is not None:
+        statement = s.statement
+        phrase = result_phrase(statement.result_of("utfall"), statement.format)
+        sentences.append(
+            labels("sammanfattning.ingress_resultat", resultat=phrase, mot=against_what(statement))
+            if phrase
+            else MISSING_RESULT
+        )
+    if definition.of_kind("mal"):
+        n_goals = sum(s.goals_by_assessment.values())
+        assessed = [
+            labels(
+                "sammanfattning.ingress_bedömda",
+                antal=n,
+                bedömning=definition.assessments[key].singular
+                if n == 1
+                else definition.assessments[key].plural,
+            )
+            for key, n in s.goals_by_assessment.items()
+            if n and key != NO_ASSESSMENT
+        ]
+        judged = (
+            _and_join(assessed, labels)
+            if assessed
+            else labels("sammanfattning.ingress_inget_bedömt")
+        )
+        missing = s.goals_by_assessment.get(NO_ASSESSMENT, 0)
+        if missing:
+            sentences.append(
+                labels(
+                    "sammanfattning.ingress_mål_utan_bedömning",
+                    antal=n_goals,
+                    bedömningar=judged,
+                    utan=missing,
+                )
+            )
+        else:
+            sentences.append(
+                labels("sammanfattning.ingress_mål", antal=n_goals, bedömningar=judged)
+            )
+        done = sum(s.activities_by_status.get(k, 0) for k in definition.done_statuses)
+        sentences.append(
+            labels(
+                "sammanfattning.ingress_aktiviteter",
+                antal=sum(s.activities_by_status.values()),
+                klara=done,
+            )
+        )
+        n_wrong = len(s.wrong_direction)
+        sentences.append(
+            labels("sammanfattning.ingress_fel_håll", antal=n_wrong)
+            if n_wrong
+            else labels("sammanfattning.ingress_inget_fel_håll")
+        )
+    if not sentences:
+        return Markup("")
+    return html('<p class="wb-lead">{}</p>', " ".join(sentences))
+
+
+def drafts_notice(data: UnitData) -> Markup:
     """For a report still being written: which narrative files hold only an instruction."""
     from helpers.new_unit import placeholder_files
 
     drafts = placeholder_files(data.folder)
     if not drafts:
-        return ""
-    items = "".join(
-        f"<li><code>{html.escape(path.relative_to(data.folder).as_posix())}</code></li>"
+        return Markup("")
+    items = join(
+        html("<li><code>{}</code></li>", path.relative_to(data.folder).as_posix())
         for path in drafts
     )
     count = f"{len(drafts)} text" if len(drafts) == 1 else f"{len(drafts)} texter"
-    folder = f"data/{data.year}/{html.escape(data.info.unit)}/"
-    return (
-        '<div class="wb-todo" role="note"><p><strong>Utkast:</strong> '
-        f"{count} är inte skrivna ännu (i <code>{folder}</code>):</p><ul>{items}</ul></div>"
+    return html(
+        '<div class="wb-todo" role="note"><p><strong>Utkast:</strong> {} är inte skrivna ännu '
+        "(i <code>data/{}/{}/</code>):</p><ul>{}</ul></div>",
+        count,
+        data.year,
+        data.info.unit,
+        items,
     )
 
 
-def _join(parts: list[str]) -> str:
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " och " + parts[-1]
+def invented_notice(data: UnitData, labels: Labels) -> Markup:
+    """An invented example says so, where every reader sees it."""
+    if not data.info.invented:
+        return Markup("")
+    return html('<p class="wb-invented" role="note">{}</p>', labels("rapport.påhittad"))
 
 
-def summary_html(data: UnitData) -> str:
+def _card(section_id: str, key: str, heading: str, body: Markup, wide: bool = False) -> Markup:
+    return html(
+        '<section class="wb-summary-card{}" aria-labelledby="{}-{}"><h3 id="{}-{}">{}</h3>{}'
+        "</section>",
+        " wb-summary-card--wide" if wide else "",
+        section_id,
+        key,
+        section_id,
+        key,
+        heading,
+        body,
+    )
+
+
+def summary_html(data: UnitData, section: SectionSpec | None = None) -> Markup:
+    """The summary page; ``section`` is the summary section of the definition (its id is the
+    heading's anchor)."""
+    section = section or data.definition.of_kind("sammanfattning")[0]
+    labels = data.labels(section)
+    definition = data.definition
     s = summarise(data)
-    n_goals = sum(s.goals_by_assessment.values())
-    n_activities = sum(s.activities_by_status.values())
-    parts = [
-        '<section class="wb-summary-page" aria-labelledby="sammanfattning">',
-        '<h2 id="sammanfattning">Sammanfattning</h2>',
-        lead_text(data, s),
+    sid = section.id
+    cards: list[Markup] = []
+    if s.statement is not None:
+        cards.append(economy_card(data, s, labels, sid))
+    if definition.of_kind("mal"):
+        n_goals = sum(s.goals_by_assessment.values())
+        n_activities = sum(s.activities_by_status.values())
+        cards.append(
+            _card(
+                sid,
+                "mal",
+                labels("sammanfattning.mål", antal=n_goals),
+                _goal_counts(data, s.goals_by_assessment, labels),
+            )
+        )
+        cards.append(
+            _card(
+                sid,
+                "aktiviteter",
+                labels("sammanfattning.aktiviteter", antal=n_activities),
+                _status_counts(data, s.activities_by_status, labels),
+            )
+        )
+        moved = (
+            movements_table(data, s.wrong_direction, labels)
+            if s.wrong_direction
+            else html("<p>{}</p>", labels("sammanfattning.inga_indikatorer"))
+        )
+        cards.append(
+            _card(sid, "indikatorer", labels("sammanfattning.indikatorer"), moved, wide=True)
+        )
+    from helpers.sections import heading_and_body
+
+    heading = heading_and_body(data, section)[0] or ""
+    return html(
+        '<section class="wb-summary-page" aria-labelledby="{0}"><h2 id="{0}">{1}</h2>{2}{3}{4}'
+        '<div class="wb-summary">{5}</div></section>',
+        sid,
+        heading,
+        invented_notice(data, labels),
+        lead_text(data, s, labels),
         drafts_notice(data),
-        '<div class="wb-summary">',
-        economy_card(data, s),
-        '<section class="wb-summary-card" aria-labelledby="sammanfattning-mal">',
-        f'<h3 id="sammanfattning-mal">Mål efter bedömning ({n_goals})</h3>',
-        _goal_counts(s.goals_by_assessment),
-        "</section>",
-        '<section class="wb-summary-card" aria-labelledby="sammanfattning-aktiviteter">',
-        f'<h3 id="sammanfattning-aktiviteter">Aktiviteter efter status ({n_activities})</h3>',
-        _status_counts(s.activities_by_status),
-        "</section>",
-        '<section class="wb-summary-card wb-summary-card--wide" '
-        'aria-labelledby="sammanfattning-indikatorer">',
-        '<h3 id="sammanfattning-indikatorer">Indikatorer som gått åt fel håll</h3>',
-        movements_table(data, s.wrong_direction)
-        if s.wrong_direction
-        else "<p>Inga indikatorer har gått åt fel håll sedan förra mätningen.</p>",
-        "</section>",
-        "</div>",
-        "</section>",
-    ]
-    return "".join(parts)
+        join(cards),
+    )
+
+
+__all__ = ["assessment_badge", "summarise", "summary_html"]

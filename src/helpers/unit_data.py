@@ -1,21 +1,26 @@
 """Loading one unit-year's data into typed tables and narrative, ready for the sections.
 
-Everything a report shows comes through ``load_unit``. Cells are converted according to
-``schema``; a cell that cannot be converted is a ``DataError`` naming file, row and column.
+Everything a report shows comes through ``load_unit``: the params, the merged report definition
+(``helpers.definition``), the unit's reference data and the tables its sections need (a table
+no section uses is neither required nor read). Cells are converted according to ``schema`` with
+the kommun's vocabularies; a cell that cannot be converted is a ``DataError`` naming file, row
+and column.
 """
 
 from __future__ import annotations
 
 import difflib
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
 
 from helpers.cell_values import PERIOD, ambiguous_thousands, convert_cell
+from helpers.definition import ReportDefinition, SectionSpec, load_definition
 from helpers.errors import DataError, Problem, display_path, quote
+from helpers.labels import Labels
 from helpers.params import ReportParams, load_params
 from helpers.paths import Project, read_input, readable_file
 from helpers.readers import (
@@ -25,7 +30,7 @@ from helpers.readers import (
     near_misses,
     read_table,
 )
-from helpers.schema import SHARED_TABLES, SPECS, UNIT_TABLES, TableSpec
+from helpers.schema import SHARED_TABLES, SPECS, TableSpec, unit_specs
 
 LINE_COLUMN = "_rad"
 FILE_COLUMNS = "file_columns"  # key in DataFrame.attrs: the schema columns the file has
@@ -37,6 +42,7 @@ class UnitInfo:
     name: str
     short_name: str
     municipality: str
+    invented: bool = False  # enheter.csv says the unit is an invented example
 
     @property
     def display_name(self) -> str:
@@ -52,11 +58,18 @@ class UnitData:
     info: UnitInfo
     subunits: list[str]
     folder: Path
+    definition: ReportDefinition
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     @property
     def year(self) -> int:
         return self.params.year
+
+    def labels(self, section: SectionSpec | None = None) -> Labels:
+        """The report's fixed texts (with the section's own, if given), {år}, {enhet} and
+        {kommun} filled in."""
+        common = {"år": str(self.year), "enhet": self.info.name, "kommun": self.info.municipality}
+        return self.definition.label_set(common, section)
 
     def table(self, stem: str) -> pd.DataFrame:
         return self.tables[stem]
@@ -115,6 +128,17 @@ def typed_frame(spec: TableSpec, table: Table) -> tuple[pd.DataFrame, list[Probl
                 hint="skriv kolumnnamnet exakt som i docs/data-format.md, i rubrikraden",
             )
         )
+    for name, hint in spec.retired_columns.items():
+        if name in table.columns:
+            problems.append(
+                Problem(
+                    table.shown_as,
+                    f"kolumnen '{name}' används inte längre",
+                    row=table.header_line,
+                    column=name,
+                    hint=hint,
+                )
+            )
     if missing:
         return pd.DataFrame(columns=spec.names), problems
     ambiguous = _ambiguous_numbers(spec, table)
@@ -201,8 +225,11 @@ def read_spec_table(
     return typed_frame(spec, table)
 
 
-def load_unit_info(unit: str, project: Project) -> tuple[UnitInfo, list[str]]:
-    """The unit's name and sub-units from the shared reference tables."""
+def load_unit_info(
+    unit: str, project: Project, municipality: str = ""
+) -> tuple[UnitInfo, list[str]]:
+    """The unit's name and sub-units from the shared reference tables; ``municipality`` is the
+    kommun's name from the report definition."""
     frames: dict[str, pd.DataFrame] = {}
     problems: list[Problem] = []
     for spec in SHARED_TABLES:
@@ -226,7 +253,9 @@ def load_unit_info(unit: str, project: Project) -> tuple[UnitInfo, list[str]]:
             ]
         )
     first = match.iloc[0]
-    info = UnitInfo(unit, first["namn"], first["förkortning"], first["kommun"])
+    info = UnitInfo(
+        unit, first["namn"], first["förkortning"], municipality, first.get("påhittad") == "ja"
+    )
     subs = frames["delverksamheter"]
     return info, list(subs.loc[subs["enhet"] == unit, "delverksamhet"])
 
@@ -235,11 +264,18 @@ def load_unit(year: int | str, unit: str, project: Project | None = None) -> Uni
     """Load a unit-year; raises DataError listing every cell that could not be read."""
     project = project or Project.current()
     params = load_params(year, unit, project)
-    info, subunits = load_unit_info(params.unit, project)
+    definition = load_definition(project, params.year, params.unit)
+    info, subunits = load_unit_info(params.unit, project, definition.municipality.name)
     folder = project.unit_data(params.year, params.unit)
-    data = UnitData(project, params, info, subunits, folder)
+    data = UnitData(project, params, info, subunits, folder, definition)
     problems: list[Problem] = []
-    for spec in UNIT_TABLES:
+    required, optional = definition.tables()
+    for spec in unit_specs(definition.vocabularies()):
+        if spec.stem not in required | optional:
+            data.tables[spec.stem] = pd.DataFrame(columns=[LINE_COLUMN, *spec.names])
+            continue
+        if spec.stem in optional:
+            spec = replace(spec, required_file=False)
         frame, found = read_spec_table(folder, spec, project)
         data.tables[spec.stem] = frame
         problems += found

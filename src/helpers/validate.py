@@ -15,6 +15,8 @@ from helpers import data_checks
 from helpers.budget_settings import read_drift_settings
 from helpers.cli import year_argument
 from helpers.data_checks import LoadedTable
+from helpers.definition import checks as definition_checks
+from helpers.definition import read_definition
 from helpers.errors import DataError, ParameterError, Problem, display_path
 from helpers.params import (
     available_units,
@@ -24,20 +26,24 @@ from helpers.params import (
 )
 from helpers.paths import Project, check_unit, check_year, readable_file
 from helpers.readers import read_table, table_files
-from helpers.schema import SHARED_TABLES, UNIT_TABLES, TableSpec
+from helpers.schema import SHARED_TABLES, TableSpec, unit_specs
 from helpers.unit_data import read_spec_table, typed_frame
 
 
 def validate_unit(project: Project, year: int, unit: str) -> list[Problem]:
-    """Every problem found in one unit-year's params and data, sorted; empty when it is clean.
+    """Every problem found in one unit-year's params, report definition and data, sorted; empty
+    when it is clean.
 
     Raises ``ParameterError`` only when ``year`` or ``unit`` is not a valid id (e.g. ``../x``);
-    everything wrong in the files comes back as problems.
+    everything wrong in the files comes back as problems. Only the tables and texts of the
+    sections the unit's report has are required and checked.
     """
     year, unit = check_year(year), check_unit(unit)
     params, problems = read_report_params(year, unit, project)
     drift_settings, setting_problems = read_drift_settings(project, year, unit)
     problems += setting_problems
+    definition, definition_problems = read_definition(project, year, unit)
+    problems += definition_problems
     shared, shared_problems = _load_tables(project, project.data, SHARED_TABLES)
     problems += shared_problems + _shared_rules(shared)
     subunits = _unit_reference(project, unit, shared, problems)
@@ -52,7 +58,11 @@ def validate_unit(project: Project, year: int, unit: str) -> list[Problem]:
             )
         )
         return sorted_problems(problems)
-    tables, table_problems = _load_tables(project, folder, UNIT_TABLES)
+    if definition is None:  # without the vocabularies and sections the data cannot be judged
+        return sorted_problems(problems)
+    required, optional = definition.tables()
+    specs = [s for s in unit_specs(definition.vocabularies()) if s.stem in required | optional]
+    tables, table_problems = _load_tables(project, folder, specs, optional=optional)
     problems += table_problems
     for table in tables.values():
         problems += data_checks.duplicate_keys(table)
@@ -73,18 +83,20 @@ def validate_unit(project: Project, year: int, unit: str) -> list[Problem]:
             drift_settings,
             params.forecast_date if params is not None else None,
         )
-    required_texts = data_checks.required_text_paths(tables)
+    problems += definition_checks.data_problems(definition, tables, folder, project.root)
+    required_texts = definition_checks.required_texts(definition, tables)
     problems += data_checks.narrative_problems(folder / "text", required_texts, project.root)
     return sorted_problems(problems)
 
 
 def _load_tables(
-    project: Project, folder: Path, specs: Iterable[TableSpec]
+    project: Project, folder: Path, specs: Iterable[TableSpec], optional: Iterable[str] = ()
 ) -> tuple[dict[str, LoadedTable], list[Problem]]:
     """Typed tables that could be read with all their columns; and every problem on the way.
 
     A table missing, unreadable or without a required column is left out of the result, so that
-    rules comparing tables do not pile follow-up errors onto the one that matters.
+    rules comparing tables do not pile follow-up errors onto the one that matters. A table in
+    ``optional`` may be missing without a problem.
     """
     tables: dict[str, LoadedTable] = {}
     problems: list[Problem] = []
@@ -99,7 +111,8 @@ def _load_tables(
                 )
             )
         if not files:
-            problems += read_spec_table(folder, spec, project)[1]
+            if spec.stem not in optional:
+                problems += read_spec_table(folder, spec, project)[1]
             continue
         shown = display_path(files[0], project.root)
         try:

@@ -1,0 +1,186 @@
+"""The fixed texts of a report ("etiketter"): which exist, what they may contain, how they read.
+
+Every text the workbook writes around the data — table captions, column headers, "Så här har
+verksamheten arbetat för att nå målet", the summary's sentences — comes from the report
+definition's ``etiketter:`` (``data/rapport.yaml``, overridable per unit and per section). This
+module is the schema of that mapping: :data:`LABELS` names every label by its key path
+(``mål.arbete``), the kind of section that uses it, and the placeholders it may contain
+(``{år}``, ``{antal}`` …). A label whose text depends on a count (``{antal}``) may be written
+as ``{en: "…", flera: "…"}``: the first is used when the count is 1.
+
+Swedish *messages* to the analyst (errors, "Text saknas – skriv …") are not labels: they stay
+in code.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+# Placeholders every label may use.
+COMMON = ("år", "enhet", "kommun")
+SINGULAR, PLURAL = "en", "flera"
+
+
+@dataclass(frozen=True)
+class LabelSpec:
+    """A label: the section kind that shows it (``rapport`` = every report) and its
+    placeholders beyond :data:`COMMON`."""
+
+    kind: str
+    placeholders: tuple[str, ...] = ()
+
+    @property
+    def counted(self) -> bool:
+        return "antal" in self.placeholders
+
+
+def _specs(kind: str, group: str, keys: dict[str, tuple[str, ...]]) -> dict[str, LabelSpec]:
+    return {f"{group}.{key}": LabelSpec(kind, fields) for key, fields in keys.items()}
+
+
+LABELS: dict[str, LabelSpec] = {
+    **_specs(
+        "rapport", "rapport", {"omslag": ("enhetsnamn",), "påhittad": (), "påhittad_kort": ()}
+    ),
+    **_specs(
+        "mal",
+        "mål",
+        {
+            "bedömning": (),
+            "ingen_bedömning": (),
+            "adressat": (),
+            "motivering": (),
+            "arbete": (),
+            "bedömningstext": (),
+            "inga_mål": (),
+            "område": ("område",),
+        },
+    ),
+    **_specs(
+        "mal",
+        "aktiviteter",
+        {
+            "tabell": (),
+            "aktivitet": (),
+            "beskrivning": (),
+            "slutdatum": (),
+            "ansvarig": (),
+            "status": (),
+        },
+    ),
+    **_specs(
+        "mal",
+        "indikatorer",
+        {
+            "tabell": ("källor",),
+            "tabell_utan_källa": (),
+            "indikator": (),
+            "med_jämförelse": ("värde", "jämförelse", "jämförelsevärde"),
+            "kolada": ("datum",),
+            "serie": (),
+            "jämförelseserie": ("jämförelse",),
+            "diagram": ("namn", "från", "till", "första", "sista"),
+            "diagram_jämförelse": ("jämförelse",),
+            "diagram_luckor": (),
+            "diagram_data": ("namn",),
+            "visa_data": (),
+            "period": (),
+            "värde": (),
+            "ingen_jämförelse": (),
+        },
+    ),
+    **_specs(
+        "internkontroll",
+        "internkontroll",
+        {
+            "rubrik": ("område", "kontroll"),
+            "tabell": ("kontroll",),
+            "åtgärd": (),
+            "ansvarig": (),
+            "klart": (),
+            "inga_åtgärder": (),
+            "uppföljning": (),
+            "ingen_uppföljning": (),
+        },
+    ),
+    **_specs("nyckeltal", "nyckeltal", {"tabell": (), "nyckeltal": (), "kolada": ("datum",)}),
+    **_specs(
+        "sammanfattning",
+        "sammanfattning",
+        {
+            "ekonomi": (),
+            "resultat": ("mot",),
+            "avvikelse": (),
+            "prognos": ("datum",),
+            "prognos_utan_datum": (),
+            "mål": ("antal",),
+            "aktiviteter": ("antal",),
+            "inga_aktiviteter": (),
+            "indikatorer": (),
+            "inga_indikatorer": (),
+            "tabell": (),
+            "indikator": (),
+            "riktning": (),
+            "föregående": (),
+            "senaste": (),
+            "mål_kolumn": (),
+            "ingress_resultat": ("resultat", "mot"),
+            "ingress_mål": ("antal", "bedömningar"),
+            "ingress_mål_utan_bedömning": ("antal", "bedömningar", "utan"),
+            "ingress_inget_bedömt": (),
+            "ingress_bedömda": ("antal", "bedömning"),
+            "ingress_aktiviteter": ("antal", "klara"),
+            "ingress_fel_håll": ("antal",),
+            "ingress_inget_fel_håll": (),
+            "och": (),
+        },
+    ),
+}
+
+GROUPS = sorted({key.split(".")[0] for key in LABELS})
+
+
+def placeholders_of(text: str) -> list[str]:
+    """The ``{names}`` in a label; raises ValueError for braces that are not a placeholder."""
+    names = []
+    for _, name, spec, conversion in string.Formatter().parse(text):
+        if name is None:
+            continue
+        if not name or spec or conversion:
+            raise ValueError(text)
+        names.append(name)
+    return names
+
+
+LabelValue = str | Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class Labels:
+    """Resolved labels of one report (or section): key → text or {en, flera}, plus the values of
+    the common placeholders."""
+
+    values: Mapping[str, LabelValue]
+    common: Mapping[str, str]
+
+    def __call__(self, key: str, /, **fields: Any) -> str:
+        """The label ``key`` with its placeholders filled.
+
+        A counted label picks its ``en`` form when ``antal`` is 1. Raises KeyError for a label
+        the definition does not have (validation reports that before any section runs).
+        """
+        value = self.values[key]
+        if not isinstance(value, str):
+            value = value[SINGULAR] if fields.get("antal") == 1 else value[PLURAL]
+        return value.format_map({**self.common, **{k: str(v) for k, v in fields.items()}})
+
+    def with_overrides(self, overrides: Mapping[str, LabelValue]) -> Labels:
+        return Labels({**self.values, **overrides}, self.common)
+
+
+def fill(pattern: str, common: Mapping[str, str], **fields: Any) -> str:
+    """A definition pattern (a heading, a level's heading) with its placeholders filled."""
+    return pattern.format_map({**common, **{k: str(v) for k, v in fields.items()}})
