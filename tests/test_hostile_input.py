@@ -28,7 +28,8 @@ import nbformat
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-from helpers.build_plan import data_fingerprint, section_notebooks
+from helpers.build_plan import data_fingerprint, kind_notebook
+from helpers.definition import load_definition
 from helpers.export import CONTENT_SECURITY_POLICY, render_report
 from helpers.paths import Project
 from helpers.unit_data import load_unit
@@ -147,7 +148,8 @@ def render_in_process(project: Project, target: Path) -> str:
     """The report as the build makes it, with each section's cells run here instead of in a
     kernel: the same helpers, the same notebooks, the same export."""
     executed = []
-    for notebook in section_notebooks(project):
+    for spec in load_definition(project, YEAR, UNIT).sections:  # the report's sections, in order
+        notebook = kind_notebook(project, spec.kind)
         nb = nbformat.read(notebook, as_version=4)
         namespace: dict[str, Any] = {}
         for index, cell in enumerate(nb.cells):
@@ -157,7 +159,7 @@ def render_in_process(project: Project, target: Path) -> str:
             cell.id = f"c{index}"
             if "parameters" in cell.metadata.get("tags", []):
                 exec(cell.source, namespace)  # noqa: S102 - our own notebooks
-                namespace.update(year=YEAR, unit=UNIT)
+                namespace.update(year=YEAR, unit=UNIT, section=spec.id)
                 continue
             tree = ast.parse(cell.source)
             last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
@@ -169,7 +171,7 @@ def render_in_process(project: Project, target: Path) -> str:
                 cell.outputs = [
                     nbformat.v4.new_output("display_data", data={"text/html": shown._repr_html_()})
                 ]
-        path = target / notebook.name
+        path = target / f"{spec.id}.ipynb"
         nbformat.write(nb, path)
         executed.append(path)
     data = load_unit(YEAR, UNIT, project)

@@ -47,30 +47,28 @@ sys.exit(main(sys.argv[2:]))
 """
 
 
-def section(path: Path, *sources: str) -> None:
-    """A section notebook: a parameters cell, then ``sources``."""
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "display_name": "Python 3",
-        "language": "python",
-    }
-    params = nbformat.v4.new_code_cell('year = 2016\nunit = "klk"')
-    params.metadata["tags"] = ["parameters"]
-    nb.cells = [params, *(nbformat.v4.new_code_cell(s) for s in sources)]
-    nbformat.write(nb, path)
+# A text section that runs the real notebook, then this cell: some sections never end, one kills
+# its kernel. Which section is which is the report definition's (the unit's params).
+MISBEHAVE = """
+import os, pathlib, time
+if section.startswith("sov"):
+    pathlib.Path(os.environ["WORKBOOK_ROOT"], section).touch()
+    time.sleep(3600)
+if section.startswith("dod"):
+    os._exit(1)
+"""
+SLEEPERS = ("sov15", "sov16")
+GOOD = ("uppdrag", "handelser")  # two real sections of the example
 
 
-def sleeper(marker: str) -> str:
-    """A cell that says it has started (a file named ``marker``) and then never ends."""
-    return (
-        "import os, pathlib, time\n"
-        f"pathlib.Path(os.environ['WORKBOOK_ROOT'], {marker!r}).touch()\n"
-        "time.sleep(3600)"
+def with_sections(root: Path, extra: tuple[str, ...]) -> None:
+    """KLK's report: the two real sections, then ``extra`` (kind text) that misbehave."""
+    params = root / "params/2016/klk.yaml"
+    text = params.read_text(encoding="utf-8").split("rapport:")[0]
+    items = "".join(f"    - {name}\n" for name in GOOD) + "".join(
+        f"    - {{id: {name}, typ: text, text: framtid.md}}\n" for name in extra
     )
-
-
-SLEEPERS = ("15_sov", "16_sov")
+    params.write_text(text + "rapport:\n  avsnitt:\n" + items, encoding="utf-8")
 
 
 @pytest.fixture
@@ -79,12 +77,15 @@ def project(tmp_path: Path) -> Path:
     root = tmp_path / "ws"
     for name in ("data", "params"):
         shutil.copytree(REPO_ROOT / name, root / name)
-    (root / "params/2016/exempel.yaml").unlink()
+    for unit in ("exempel", "von"):
+        (root / f"params/2016/{unit}.yaml").unlink()
     (root / "notebooks").mkdir()
-    for name in ("20_uppdrag.ipynb", "60_utveckling.ipynb"):
+    for name in ("text.ipynb", "sammanfattning.ipynb"):
         shutil.copy(REPO_ROOT / "notebooks" / name, root / "notebooks" / name)
-    for name in SLEEPERS:  # two, so that both workers are busy when the build is stopped
-        section(root / f"notebooks/{name}.ipynb", sleeper(name))
+    nb = nbformat.read(root / "notebooks/text.ipynb", as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell(MISBEHAVE.strip()))
+    nbformat.write(nb, root / "notebooks/text.ipynb")
+    with_sections(root, SLEEPERS)  # two, so that both workers are busy when it is stopped
     return root
 
 
@@ -180,8 +181,7 @@ def test_kill_9_of_a_build_leaves_no_worker_kernel_or_temporary_file(
 def test_a_dead_kernel_and_an_endless_section_fail_alone_and_the_rest_is_built(
     project: Path, tmp_path: Path
 ) -> None:
-    (project / "notebooks/16_sov.ipynb").unlink()
-    section(project / "notebooks/17_dod.ipynb", "x = 1", "import os\nos._exit(1)")
+    with_sections(project, ("sov15", "dod17"))
     temp = tmp_path / "tmp"
     build = start_build(project, temp, "--jobs", "2", "--timeout", "30")
     out, err = build.communicate(timeout=HANG_GUARD)
@@ -189,14 +189,14 @@ def test_a_dead_kernel_and_an_endless_section_fail_alone_and_the_rest_is_built(
     assert build.returncode == 1, out + err
     assert "Traceback" not in out + err
     failures = {line.split("│")[3].strip(): line for line in err.splitlines() if "│ 2016" in line}
-    assert set(failures) == {"15_sov", "17_dod"}, err
-    assert "Tidsgräns" in failures["15_sov"] and "30 sekunder" in failures["15_sov"]
-    assert "Kärnan dog" in failures["17_dod"] and "slutkod 1" in failures["17_dod"]
+    assert set(failures) == {"sov15", "dod17"}, err
+    assert "Tidsgräns" in failures["sov15"] and "30 sekunder" in failures["sov15"]
+    assert "Kärnan dog" in failures["dod17"] and "slutkod 1" in failures["dod17"]
     executed = project / "build/2016/klk"
-    for good in ("20_uppdrag", "60_utveckling"):  # the other sections ran and are cached
+    for good in GOOD:  # the other sections ran and are cached
         assert (executed / f"{good}.fingerprint.json").is_file()
     # The interrupted notebooks are kept, the cell that was running carrying the reason.
-    slept = nbformat.read(executed / "15_sov.ipynb", as_version=4)
+    slept = nbformat.read(executed / "sov15.ipynb", as_version=4)
     stopped = [c for c in slept.cells if any(o.output_type == "error" for o in c.outputs)]
     assert len(stopped) == 1 and "time.sleep" in stopped[0].source
     assert not (project / "reports/2016/klk.html").exists()
