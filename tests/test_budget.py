@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from helpers.budget import compute_statement
+from helpers.budget import statement_of
 from helpers.budget_view import budget_figure, budget_html, statement_table
 from helpers.paths import Project
 from helpers.unit_data import UnitData, load_unit
@@ -33,7 +33,7 @@ def _row(table: str, header: str) -> list[tuple[str, str]]:
 
 
 def test_statement_table(klk: UnitData) -> None:
-    table = statement_table(klk, compute_statement(klk.table("drift")))
+    table = statement_table(klk, statement_of(klk))
     assert "<caption>Kommunledningskontoret Drift (tkr)</caption>" in table
     headers = re.findall(r'<th scope="col"[^>]*>(.*?)</th>', table)
     assert headers[1:] == [
@@ -53,7 +53,7 @@ def test_statement_table(klk: UnitData) -> None:
 
 
 def test_budget_chart_is_an_accessible_figure(klk: UnitData) -> None:
-    figure = budget_figure(klk, compute_statement(klk.table("drift")))
+    figure = budget_figure(klk, statement_of(klk))
     assert figure.startswith('<figure class="wb-figure">')
     svg = re.search(r"<svg [^>]*>", figure).group(0)
     assert 'role="img"' in svg

@@ -1,4 +1,5 @@
-"""The ``drift:`` settings (``helpers.budget_settings``): parsing, problems, kommun + unit merge."""
+"""The ``drift:`` settings (``helpers.budget_settings``): parsing, problems, and the kommun + unit
+merge the report-definition loader does (the one reader of rapport.yaml and params)."""
 
 from __future__ import annotations
 
@@ -6,24 +7,47 @@ from pathlib import Path
 
 import pytest
 
-from helpers.budget_settings import (
-    DEFAULT_LABELS,
-    DriftSettings,
-    Origin,
-    parse_drift_settings,
-    read_drift_settings,
-)
+from helpers.budget_settings import DriftSettings, Origin, parse_drift_settings
+from helpers.definition import read_definition
+from helpers.errors import Problem
 from helpers.paths import Project
+
+LABELS = {"utfall": "Utfall {år}", "prognos": "Prognos per {prognosdatum}",
+          "prognos_utan_datum": "Prognos", "summa": "Summa"}  # fmt: skip
+
+
+def read_drift_settings(
+    project: Project, year: int, unit: str
+) -> tuple[DriftSettings | None, list[Problem]]:
+    definition, problems = read_definition(project, year, unit)
+    return (definition.drift if definition else None), problems
+
+
+def append(path: Path, text: str) -> str:
+    """``text`` added at the end of the file; the whole new text."""
+    whole = path.read_text(encoding="utf-8") + text
+    path.write_text(whole, encoding="utf-8")
+    return whole
 
 
 def test_no_settings_are_the_defaults() -> None:
-    settings, problems = parse_drift_settings(None)
+    settings, problems = parse_drift_settings(None, labels=LABELS)
     assert problems == []
-    assert settings == DriftSettings()
+    assert settings == DriftSettings(labels=LABELS, defaults=LABELS)
     assert (settings.unit, settings.decimals, settings.cost_sign) == ("tkr", None, 1)
     assert settings.label("utfall", år=2016) == "Utfall 2016"
     assert settings.label("prognos", prognosdatum="2016-08-31") == "Prognos per 2016-08-31"
-    assert settings.label("prognos", prognosdatum=None) == "Prognos"
+    assert settings.label("prognos", prognosdatum=None) == LABELS["prognos_utan_datum"]
+
+
+def test_the_labels_wording_is_the_definitions(workspace: Path) -> None:
+    text = (workspace / "data/rapport.yaml").read_text(encoding="utf-8")
+    (workspace / "data/rapport.yaml").write_text(
+        text.replace("    summa: Summa\n", "    summa: Totalt för {enhet}\n"), encoding="utf-8"
+    )
+    settings, problems = read_drift_settings(Project(workspace), 2016, "klk")
+    assert problems == []
+    assert settings.label("summa", enhet="KLK") == "Totalt för KLK"
 
 
 @pytest.mark.parametrize(
@@ -79,49 +103,44 @@ def test_a_bad_value_names_file_row_and_key(key: str, value: object, message: st
 
 
 def test_kommun_settings_with_the_units_override(workspace: Path) -> None:
-    (workspace / "data/rapport.yaml").write_text(
-        "# Exempelkommunens rapport\n"
-        "drift:\n"
-        "  belopp: mkr\n"
-        "  decimaler: 1\n"
-        "  rubriker:\n"
-        "    summa: Totalt\n",
-        encoding="utf-8",
-    )
+    kommun = append(
+        workspace / "data/rapport.yaml",
+        "drift:\n  belopp: mkr\n  decimaler: 1\n  rubriker:\n    summa: Totalt\n",
+    ).splitlines()
     params = workspace / "params/2016/klk.yaml"
-    params.write_text(
-        params.read_text(encoding="utf-8")
-        + "drift:\n  decimaler: 2\n  rubriker:\n    resultat: Årets resultat\n",
-        encoding="utf-8",
-    )
+    append(params, "drift:\n  decimaler: 2\n  rubriker:\n    resultat: Årets resultat\n")
     settings, problems = read_drift_settings(Project(workspace), 2016, "klk")
     assert problems == []
     assert (settings.unit, settings.decimals) == ("mkr", 2)
     assert settings.labels["summa"] == "Totalt"
     assert settings.labels["resultat"] == "Årets resultat"
-    assert settings.labels["nettokostnader"] == DEFAULT_LABELS["nettokostnader"]
+    assert settings.labels["nettokostnader"] == settings.defaults["nettokostnader"]
     lines = params.read_text(encoding="utf-8").splitlines()
     assert settings.origin("decimaler") == Origin(
         "params/2016/klk.yaml", lines.index("  decimaler: 2") + 1
     )
-    assert settings.origin("belopp") == Origin("data/rapport.yaml", 3)
-    assert settings.origin("rubriker.summa") == Origin("data/rapport.yaml", 6)
+    assert settings.origin("belopp") == Origin(
+        "data/rapport.yaml", kommun.index("  belopp: mkr") + 1
+    )
+    assert settings.origin("rubriker.summa") == Origin(
+        "data/rapport.yaml", kommun.index("    summa: Totalt") + 1
+    )
 
 
 def test_a_bad_unit_override_is_reported_where_it_is_written(workspace: Path) -> None:
-    (workspace / "data/rapport.yaml").write_text("drift:\n  belopp: mkr\n", encoding="utf-8")
-    params = workspace / "params/2016/klk.yaml"
-    text = params.read_text(encoding="utf-8") + "drift:\n  kostnader: minus\n"
-    params.write_text(text, encoding="utf-8")
+    append(workspace / "data/rapport.yaml", "drift:\n  belopp: mkr\n")
+    text = append(workspace / "params/2016/klk.yaml", "drift:\n  kostnader: minus\n")
     settings, problems = read_drift_settings(Project(workspace), 2016, "klk")
-    assert settings.unit == "mkr"
+    assert settings is None  # a unit whose settings are wrong has no definition to build from
     assert [(p.file, p.row, p.column) for p in problems] == [
         ("params/2016/klk.yaml", len(text.splitlines()), "drift.kostnader")
     ]
 
 
 def test_drift_that_is_not_a_mapping(workspace: Path) -> None:
-    (workspace / "data/rapport.yaml").write_text("drift: tkr\n", encoding="utf-8")
+    kommun = append(workspace / "data/rapport.yaml", "drift: tkr\n").splitlines()
     _, problems = read_drift_settings(Project(workspace), 2016, "klk")
-    assert [(p.file, p.row, p.column) for p in problems] == [("data/rapport.yaml", 1, "drift")]
+    assert [(p.file, p.row, p.column) for p in problems] == [
+        ("data/rapport.yaml", len(kommun), "drift")
+    ]
     assert "ska innehålla nycklar" in problems[0].message

@@ -152,7 +152,7 @@ def test_a_missing_definition_stops_validate_and_build_with_exit_2(
     workspace: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (workspace / DEFINITION).unlink()
-    assert main(["validate", "--year", "2016", "--unit", "klk"]) == 1
+    assert main(["validate", "--year", "2016", "--unit", "klk"]) == 2
     assert "data/rapport.yaml: filen saknas" in capsys.readouterr().out
     assert main(["build", "--year", "2016", "--unit", "klk"]) == 2
     err = capsys.readouterr().err
@@ -215,19 +215,22 @@ def test_an_override_problem_is_located_in_the_params_file(workspace: Path) -> N
     assert any("(menade du 'prioriteringar'?)" in p.message for p in problems)
 
 
-def test_drift_settings_are_passed_on_merged_not_read(workspace: Path) -> None:
+def test_drift_settings_are_read_merged_with_their_lines(workspace: Path) -> None:
     path = workspace / DEFINITION
-    path.write_text(
-        path.read_text(encoding="utf-8") + "drift:\n  belopp: tkr\n  decimaler: 0\n",
-        encoding="utf-8",
-    )
-    override(workspace, "exempel", "drift:\n  decimaler: 1\n  nytt: [a, b]\n")
+    kommun = path.read_text(encoding="utf-8") + "drift:\n  belopp: tkr\n  decimaler: 0\n"
+    path.write_text(kommun, encoding="utf-8")
+    params = override(workspace, "exempel", "drift:\n  decimaler: 1\n  kolumner: [utfall]\n")
     definition = load_definition(Project(workspace), 2016, "exempel")
-    assert definition.drift == {"belopp": "tkr", "decimaler": 1, "nytt": ["a", "b"]}
-    assert load_definition(Project(workspace), 2016, "klk").drift == {
-        "belopp": "tkr",
-        "decimaler": 0,
-    }
+    drift = definition.drift
+    assert (drift.unit, drift.decimals, drift.columns) == ("tkr", 1, ("utfall",))
+    unit_text = params.read_text(encoding="utf-8")
+    assert drift.origin("decimaler").line == line_of(unit_text, "  decimaler: 1")
+    assert drift.origin("belopp").line == line_of(kommun, "  belopp: tkr")
+    klk = load_definition(Project(workspace), 2016, "klk").drift
+    assert (klk.unit, klk.decimals, klk.columns) == ("tkr", 0, None)
+    override(workspace, "klk", "drift:\n  nytt: [a, b]\n")
+    problems = problems_of(workspace, "klk")
+    assert [p.column for p in problems] == ["drift.nytt"]
 
 
 # ---------------------------------------------------------------- the definition and the data
@@ -379,8 +382,7 @@ def test_an_alias_in_a_units_changes_is_reported_not_ignored(workspace: Path) ->
         workspace, "exempel", "rapport:\n  utan: &bort [prioriteringar]\n  ändra: {x: *bort}\n"
     )
     problems = validate_unit(Project(workspace), 2016, "exempel")
+    # Reported once, by the params check, on the line of the alias.
     assert [p.file for p in problems] == ["params/2016/exempel.yaml"]
-    assert "ankare och alias" in problems[0].message
-    # The value the alias repeats, where it is written first; the key path of the repetition.
-    assert problems[0].row == line_of(params.read_text(encoding="utf-8"), "&bort")
-    assert problems[0].column == "rapport.ändra.x"
+    assert "alias" in problems[0].message
+    assert problems[0].row == line_of(params.read_text(encoding="utf-8"), "*bort")

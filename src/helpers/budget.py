@@ -48,9 +48,7 @@ from helpers.budget_settings import (
     DERIVED_COLUMNS,
     STANDARD_COLUMNS,
     DriftSettings,
-    read_drift_settings,
 )
-from helpers.errors import DataError
 from helpers.schema import BUDGET_AMOUNT_COLUMNS
 from helpers.unit_data import FILE_COLUMNS, LINE_COLUMN
 
@@ -496,11 +494,6 @@ def compute_statement(drift: pd.DataFrame, settings: DriftSettings | None = None
 
 
 def statement_of(data: UnitData) -> Statement:
-    """The statement of a loaded unit-year, with its ``drift:`` settings.
-
-    Raises ``DataError`` when the settings are wrong (``workbook validate`` lists the same).
-    """
-    settings, problems = read_drift_settings(data.project, data.year, data.info.unit)
-    if problems:
-        raise DataError(problems)
-    return compute_statement(data.table("drift"), settings)
+    """The statement of a loaded unit-year, with the ``drift:`` settings its report definition
+    read (``helpers.definition``; a unit whose settings are wrong does not load)."""
+    return compute_statement(data.table("drift"), data.definition.drift)

@@ -24,7 +24,7 @@ from helpers.budget import (
     part_links,
 )
 from helpers.budget_amounts import places
-from helpers.budget_settings import DEFAULT_LABELS, DriftSettings
+from helpers.budget_settings import DriftSettings
 from helpers.errors import Problem, quote
 from helpers.table_checks import LoadedTable, is_present
 from helpers.text_norm import name_key
@@ -213,7 +213,8 @@ def _label_problems(
     problems = []
     for key in ("post", *statement.columns):
         label = settings.labels.get(key, "")
-        if "{prognosdatum}" in label and label != DEFAULT_LABELS.get(key):
+        falls_back = key == "prognos" and label == settings.defaults.get(key)
+        if "{prognosdatum}" in label and not falls_back:
             where = settings.origin(f"rubriker.{key}")
             problems.append(
                 Problem(

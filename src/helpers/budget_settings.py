@@ -8,12 +8,14 @@ params (``params/<år>/<enhet>.yaml``) a ``drift:`` mapping that overrides it ke
       decimaler: 1           # decimals shown; default: as many as the amounts in drift.csv carry
       kostnader: negativa    # positiva (default: costs +, income −) or negativa (costs −, income +)
       kolumner: [utfall_fg_år, budget, utfall, avvikelse]   # which columns, in which order
-      rubriker:              # labels; {år}, {fg_år}, {enhet} and {prognosdatum} are filled in
+      rubriker:              # labels; {år}, {fg_år}, {enhet}, {kommun}, {prognosdatum} filled in
         summa: Totalt
 
-:func:`parse_drift_settings` turns the merged mapping into :class:`DriftSettings` and Swedish
-problems naming file, row and key; :func:`read_drift_settings` reads and merges the two files.
-Scalars may arrive as the text typed (``"1"``) or as YAML values (``1``); both mean the same.
+The report-definition loader (``helpers.definition.load``) reads both files, merges them and
+calls :func:`parse_drift_settings`, which turns the merged mapping into :class:`DriftSettings`
+and Swedish problems naming file, row and key. The labels' wording is the definition's
+(``etiketter: drift:`` in rapport.yaml); ``rubriker`` changes single labels. Scalars may arrive
+as the text typed (``"1"``) or as YAML values (``1``); both mean the same.
 """
 
 from __future__ import annotations
@@ -22,16 +24,10 @@ import difflib
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-import yaml
-
-from helpers.errors import DataError, Problem, display_path
-from helpers.params import MAX_PARAMS_BYTES
-from helpers.paths import Project, read_input
+from helpers.errors import Problem
 from helpers.schema import BUDGET_AMOUNT_COLUMNS
-from helpers.yaml_text import compose_yaml
 
 AMOUNT_UNITS = ("kr", "tkr", "mkr")
 MAX_DECIMALS = 3
@@ -42,19 +38,21 @@ KNOWN_COLUMNS = (*BUDGET_AMOUNT_COLUMNS, *DERIVED_COLUMNS)
 # The columns a report shows when ``kolumner`` is not set (those the file has, in this order).
 STANDARD_COLUMNS = ("utfall_fg_år", "utfall", "budget", "avvikelse", "prognos")
 
-DEFAULT_LABELS: dict[str, str] = {
-    "post": "{enhet} Drift",
-    "utfall_fg_år": "Utfall {fg_år}",
-    "utfall": "Utfall {år}",
-    "budget": "Budget {år}",
-    "avvikelse": "Avvikelse mot budget",
-    "prognos": "Prognos per {prognosdatum}",
-    "nettokostnader": "Nettokostnader",
-    "resultat": "Resultat",
-    "summa": "Summa",
-    "delverksamhet": "delverksamhet",
-}
-PLACEHOLDERS = ("år", "fg_år", "enhet", "prognosdatum")
+# The labels a statement uses: ``etiketter: drift:`` in the report definition (helpers.labels).
+LABEL_KEYS = (
+    "post",
+    "utfall_fg_år",
+    "utfall",
+    "budget",
+    "avvikelse",
+    "prognos",
+    "prognos_utan_datum",
+    "nettokostnader",
+    "resultat",
+    "summa",
+    "delverksamhet",
+)
+PLACEHOLDERS = ("år", "fg_år", "enhet", "kommun", "prognosdatum")
 KEYS = ("belopp", "decimaler", "kostnader", "kolumner", "rubriker")
 RAPPORT_FILE = "rapport.yaml"
 
@@ -74,25 +72,30 @@ class DriftSettings:
     ``decimals`` None means: as many as the amounts in drift.csv carry, so none is rounded away.
     ``columns`` None means: every column the file has, in :data:`STANDARD_COLUMNS` order.
     ``cost_sign`` is +1 when costs are written positive (income negative), −1 the other way.
+    ``defaults`` are the definition's labels (``etiketter: drift:``), ``labels`` those with
+    ``rubriker`` laid over them.
     """
 
     unit: str = "tkr"
     decimals: int | None = None
     cost_sign: int = 1
     columns: tuple[str, ...] | None = None
-    labels: Mapping[str, str] = field(default_factory=lambda: dict(DEFAULT_LABELS))
+    labels: Mapping[str, str] = field(default_factory=dict)
     origins: Mapping[str, Origin] = field(default_factory=dict)
+    defaults: Mapping[str, str] = field(default_factory=dict)
 
     def origin(self, key: str) -> Origin:
         """Where ``key`` (``kolumner``, ``rubriker.summa`` …) was set; the report file if unset."""
         return _origin(self.origins, key)
 
     def label(self, key: str, **values: object) -> str:
-        """A label with its placeholders filled in; ``{prognosdatum}`` unknown gives ``Prognos``."""
-        template = self.labels[key]
+        """A label with its placeholders filled in. With ``{prognosdatum}`` unknown the
+        definition's ``prognos`` label gives way to its ``prognos_utan_datum``. KeyError for a
+        label the definition lacks (the definition loader reports that first)."""
+        template = self.labels.get(key, key)
         unknown_date = values.get("prognosdatum") is None
-        if key == "prognos" and unknown_date and template == DEFAULT_LABELS["prognos"]:
-            return "Prognos"
+        if key == "prognos" and unknown_date and template == self.defaults.get("prognos"):
+            template = self.labels.get("prognos_utan_datum", key)
         filled = {name: "" if values.get(name) is None else values[name] for name in PLACEHOLDERS}
         return template.format_map(filled).strip()
 
@@ -126,24 +129,28 @@ def _suggestion(word: str, allowed: tuple[str, ...]) -> str:
 
 
 def parse_drift_settings(
-    merged: Mapping[str, Any] | None, origins: Mapping[str, Origin] | None = None
+    merged: Mapping[str, Any] | None,
+    origins: Mapping[str, Origin] | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> tuple[DriftSettings, list[Problem]]:
     """The settings of a ``drift:`` mapping and every problem in it.
 
     ``merged`` is the kommun's mapping with the unit's keys laid over it; ``origins`` says where
-    each key (``belopp``, ``rubriker.summa``; ``""`` for the mapping itself) was written. A bad
-    value is reported and its default used, so every problem is found in one pass. Never raises.
+    each key (``belopp``, ``rubriker.summa``; ``""`` for the mapping itself) was written;
+    ``labels`` are the definition's ``etiketter: drift:`` (key → text). A bad value is reported
+    and its default used, so every problem is found in one pass. Never raises.
     """
     origins = dict(origins or {})
+    defaults = {k: v for k, v in (labels or {}).items() if k in LABEL_KEYS}
     problems: list[Problem] = []
     if merged is None:
-        return DriftSettings(origins=origins), problems
+        return DriftSettings(labels=defaults, origins=origins, defaults=defaults), problems
     if not isinstance(merged, Mapping):
         problems.append(
             _problem(origins, "", "'drift:' ska innehålla nycklar", "skriv t.ex. 'belopp: tkr' "
                      "på en egen rad under 'drift:', indragen två mellanslag")
         )  # fmt: skip
-        return DriftSettings(origins=origins), problems
+        return DriftSettings(labels=defaults, origins=origins, defaults=defaults), problems
     for key in merged:
         if key not in KEYS:
             problems.append(
@@ -158,8 +165,8 @@ def parse_drift_settings(
     decimals = _parse_decimals(merged.get("decimaler"), origins, problems)
     cost_sign = _parse_sign(merged.get("kostnader"), origins, problems)
     columns = _parse_columns(merged.get("kolumner"), origins, problems)
-    labels = _parse_labels(merged.get("rubriker"), origins, problems)
-    return DriftSettings(unit, decimals, cost_sign, columns, labels, origins), problems
+    shown = _parse_labels(merged.get("rubriker"), defaults, origins, problems)
+    return DriftSettings(unit, decimals, cost_sign, columns, shown, origins, defaults), problems
 
 
 def _parse_unit(value: Any, origins: Mapping[str, Origin], problems: list[Problem]) -> str:
@@ -264,9 +271,9 @@ def _parse_columns(
 
 
 def _parse_labels(
-    value: Any, origins: Mapping[str, Origin], problems: list[Problem]
+    value: Any, defaults: Mapping[str, str], origins: Mapping[str, Origin], problems: list[Problem]
 ) -> dict[str, str]:
-    labels = dict(DEFAULT_LABELS)
+    labels = dict(defaults)
     if value is None:
         return labels
     if not isinstance(value, Mapping):
@@ -279,10 +286,10 @@ def _parse_labels(
             )
         )
         return labels
-    allowed = tuple(DEFAULT_LABELS)
+    allowed = LABEL_KEYS
     for key, label in value.items():
         where = f"rubriker.{key}"
-        if key not in DEFAULT_LABELS:
+        if key not in LABEL_KEYS:
             problems.append(
                 _problem(
                     origins,
@@ -305,7 +312,8 @@ def _parse_labels(
                     origins,
                     where,
                     f"rubriken '{text}' innehåller {unknown}, som inte kan fyllas i",
-                    "använd {år}, {fg_år}, {enhet} eller {prognosdatum} (med klammerparenteser)",
+                    "använd {år}, {fg_år}, {enhet}, {kommun} eller {prognosdatum} "
+                    "(med klammerparenteser)",
                 )
             )
             continue
@@ -323,98 +331,3 @@ def _unknown_placeholders(text: str) -> str | None:
         if name not in PLACEHOLDERS:
             return "{" + name + "}"
     return None
-
-
-# ------------------------------------------------------------------------ reading the two files
-
-
-def _plain(node: yaml.Node) -> Any:
-    """A YAML node as the text typed: scalars as strings, None for an empty value."""
-    if isinstance(node, yaml.MappingNode):
-        return {str(k.value): _plain(v) for k, v in node.value}
-    if isinstance(node, yaml.SequenceNode):
-        return [_plain(item) for item in node.value]
-    if node.style is None and node.value in ("", "~", "null", "Null", "NULL"):
-        return None
-    return node.value
-
-
-def _drift_node(
-    path: Path, shown: str, problems: list[Problem], project_root: Path
-) -> tuple[int, yaml.Node] | None:
-    """The line of the top-level ``drift:`` key of a YAML file and the node under it, if any.
-
-    Read under the workbook's YAML rules (``paths.read_input``, ``yaml_text.compose_yaml``):
-    inside the project, at most ``MAX_PARAMS_BYTES``, no aliases, bounded nesting.
-    """
-    try:
-        raw = read_input(path, project_root, max_bytes=MAX_PARAMS_BYTES)
-        root = compose_yaml(raw.decode("utf-8-sig"), shown)
-    except (UnicodeDecodeError, DataError) as exc:
-        if path.name == RAPPORT_FILE:  # a params file is already checked by params.py
-            if isinstance(exc, DataError):
-                problems += exc.problems
-            else:
-                problems.append(
-                    Problem(
-                        shown,
-                        "filen går inte att läsa som YAML i UTF-8",
-                        hint="kontrollera indrag och kolon; jämför med docs/data-format.md",
-                    )
-                )
-        return None
-    if not isinstance(root, yaml.MappingNode):
-        return None
-    for key, value in root.value:
-        if isinstance(key, yaml.ScalarNode) and key.value == "drift":
-            return key.start_mark.line + 1, value
-    return None
-
-
-def read_drift_mappings(
-    project: Project, year: int, unit: str
-) -> tuple[dict[str, Any] | None, dict[str, Origin], list[Problem]]:
-    """The kommun's ``drift:`` mapping with the unit's laid over it, and where each key is from.
-
-    Stands in for the report-definition loader until that one reads ``drift:`` itself.
-    """
-    merged: dict[str, Any] | None = None
-    origins: dict[str, Origin] = {}
-    problems: list[Problem] = []
-    for path in (project.data / RAPPORT_FILE, project.params_file(year, unit)):
-        if not path.is_file():
-            continue
-        shown = display_path(path, project.root)
-        found = _drift_node(path, shown, problems, project.root)
-        if found is None:
-            continue
-        line, node = found
-        origins[""] = Origin(shown, line)
-        value = _plain(node)
-        if value is None:  # 'drift:' with nothing under it changes nothing
-            continue
-        if not isinstance(value, dict):
-            merged = value
-            continue
-        merged = merged if isinstance(merged, dict) else {}
-        for key_node, value_node in node.value:
-            key = str(key_node.value)
-            origins[key] = Origin(shown, key_node.start_mark.line + 1)
-            if isinstance(value_node, yaml.MappingNode):
-                for sub_key, _ in value_node.value:
-                    origins[f"{key}.{sub_key.value}"] = Origin(shown, sub_key.start_mark.line + 1)
-            own = value[key]
-            if isinstance(own, dict) and isinstance(merged.get(key), dict):
-                merged[key] = {**merged[key], **own}
-            else:
-                merged[key] = own
-    return merged, origins, problems
-
-
-def read_drift_settings(
-    project: Project, year: int, unit: str
-) -> tuple[DriftSettings, list[Problem]]:
-    """The unit-year's settings and every problem with them (see :func:`parse_drift_settings`)."""
-    merged, origins, problems = read_drift_mappings(project, year, unit)
-    settings, found = parse_drift_settings(merged, origins)
-    return settings, problems + found

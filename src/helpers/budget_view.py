@@ -37,6 +37,7 @@ def labels(data: UnitData, statement: Statement) -> dict[str, str]:
         "år": data.year,
         "fg_år": data.year - 1,
         "enhet": data.info.name,
+        "kommun": data.info.municipality,
         "prognosdatum": data.params.forecast_date,
     }
     keys = dict.fromkeys(("post", *statement.columns, "budget", "utfall"))

@@ -22,6 +22,8 @@ from typing import Any
 # Placeholders every label may use.
 COMMON = ("år", "enhet", "kommun")
 SINGULAR, PLURAL = "en", "flera"
+# Placeholders of the operating statement's labels beyond COMMON (previous year, forecast date).
+DRIFT_FIELDS = ("fg_år", "prognosdatum")
 
 
 @dataclass(frozen=True)
@@ -107,6 +109,25 @@ LABELS: dict[str, LabelSpec] = {
         },
     ),
     **_specs("nyckeltal", "nyckeltal", {"tabell": (), "nyckeltal": (), "kolada": ("datum",)}),
+    # The operating statement's headers and total rows; ``drift: rubriker:`` in rapport.yaml or
+    # params may change them too (see ``helpers.budget_settings``).
+    **_specs(
+        "drift",
+        "drift",
+        {
+            "post": DRIFT_FIELDS,
+            "utfall_fg_år": DRIFT_FIELDS,
+            "utfall": DRIFT_FIELDS,
+            "budget": DRIFT_FIELDS,
+            "avvikelse": DRIFT_FIELDS,
+            "prognos": DRIFT_FIELDS,
+            "prognos_utan_datum": (),
+            "nettokostnader": DRIFT_FIELDS,
+            "resultat": DRIFT_FIELDS,
+            "summa": DRIFT_FIELDS,
+            "delverksamhet": DRIFT_FIELDS,
+        },
+    ),
     **_specs(
         "sammanfattning",
         "sammanfattning",

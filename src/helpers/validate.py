@@ -12,7 +12,6 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from helpers import data_checks
-from helpers.budget_settings import read_drift_settings
 from helpers.cli import year_argument
 from helpers.data_checks import LoadedTable
 from helpers.definition import checks as definition_checks
@@ -40,10 +39,9 @@ def validate_unit(project: Project, year: int, unit: str) -> list[Problem]:
     """
     year, unit = check_year(year), check_unit(unit)
     params, problems = read_report_params(year, unit, project)
-    drift_settings, setting_problems = read_drift_settings(project, year, unit)
-    problems += setting_problems
     definition, definition_problems = read_definition(project, year, unit)
     problems += definition_problems
+    drift_settings = definition.drift if definition is not None else None
     shared, shared_problems = _load_tables(project, project.data, SHARED_TABLES)
     problems += shared_problems + _shared_rules(shared)
     subunits = _unit_reference(project, unit, shared, problems)

@@ -5,8 +5,10 @@ line, key path); :func:`load_definition` raises them as one ``DataError``. Both 
 YAML files (no pandas), so a build can plan and refuse before any kernel starts.
 
 The key ``drift:`` (in rapport.yaml and at the top of a params file) belongs to the operating
-statement: it is merged (params over rapport.yaml, mapping by mapping) and passed on as
-``ReportDefinition.drift``, never read here.
+statement: it is merged here (params over rapport.yaml, mapping by mapping), each key's file and
+line kept, and interpreted by ``budget_settings.parse_drift_settings`` with the definition's
+``etiketter: drift:``; the result is ``ReportDefinition.drift``. This is the one reader of both
+files' ``drift:`` keys.
 """
 
 from __future__ import annotations
@@ -15,8 +17,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from helpers.budget_settings import Origin, parse_drift_settings
 from helpers.definition.located import Located, plain_value, read_located
 from helpers.definition.model import ReportDefinition
 from helpers.definition.reader import Reader, read_labels
@@ -34,6 +35,7 @@ from helpers.definition.vocabulary import (
     read_statuses,
 )
 from helpers.errors import DataError, Problem, display_path
+from helpers.params import read_params_file
 from helpers.paths import Project, read_input
 
 DEFINITION_FILE = "rapport.yaml"
@@ -106,7 +108,7 @@ def read_definition(
     labels = {k: v for k, (v, _) in read_labels(reader, top.get("etiketter")).items()}
     if top.get("etiketter") is None:
         reader.text(None, "etiketter", required=root)
-    drift = plain_value(top.get(DRIFT_KEY))
+    drift, origins = _drift_layer(None, {}, top.get(DRIFT_KEY), reader.shown_as)
 
     unit_reader: Reader | None = None
     override: dict[str, Located] = {}
@@ -116,50 +118,65 @@ def read_definition(
             drafts = apply_overrides(drafts, unit_reader, override)
             unit_labels = read_labels(unit_reader, override.get("etiketter"))
             labels.update({k: v for k, (v, _) in unit_labels.items()})
-        drift = _merged(drift, unit_drift)
+        drift, origins = _drift_layer(drift, origins, unit_drift, unit_reader.shown_as)
 
     sections = [(s, d) for d in drafts if (s := finish_section(d, levels, unit_reader)) is not None]
     section_reader = unit_reader if unit_reader is not None and "avsnitt" in override else reader
     check_sections(section_reader, sections, top.get("avsnitt"))
     specs = [s for s, _ in sections]
     required_labels(reader, top.get("etiketter"), labels, specs)
-    problems = reader.problems + (unit_reader.problems if unit_reader else [])
+    own = [s.labels for s in specs if s.kind == "drift"]  # a drift section's own etiketter
+    drift_labels = {
+        key.removeprefix("drift."): value
+        for key, value in {**labels, **(own[0] if own else {})}.items()
+        if key.startswith("drift.") and isinstance(value, str)
+    }
+    settings, drift_problems = parse_drift_settings(drift, origins, drift_labels)
+    problems = reader.problems + (unit_reader.problems if unit_reader else []) + drift_problems
     if problems:
         return None, problems
     return ReportDefinition(
-        municipality, comparison, levels, assessments, statuses, specs, labels, drift
+        municipality, comparison, levels, assessments, statuses, specs, labels, settings
     ), []
 
 
 def _read_override(
     project: Project, year: int, unit: str
-) -> tuple[Reader, dict[str, Located], Any]:
+) -> tuple[Reader, dict[str, Located], Located | None]:
     """The ``rapport:`` and ``drift:`` keys of the unit's params file.
 
-    A file that is no YAML at all is the params check's to report; one that is YAML but uses
-    what a definition refuses (an alias, a repeated key) is reported here, never ignored.
+    A file the params check refuses (missing, not YAML, an alias, too deep …) is that check's to
+    report, once; what a definition refuses beyond it (a repeated key) is reported here.
     """
     path = project.params_file(year, unit)
     reader = Reader(display_path(path, project.root))
-    if not os.path.lexists(path):
-        return reader, {}, None  # reported by the params check
     try:
-        raw = read_input(path, project.root)
-    except DataError:
+        read_params_file(path, reader.shown_as, project.root)
+        root = read_located(read_input(path, project.root), reader.shown_as)
+    except (DataError, OSError):
         return reader, {}, None  # reported by the params check
-    try:
-        root = read_located(raw, reader.shown_as)
-    except DataError as exc:
-        try:
-            yaml.safe_load(raw)
-        except (yaml.YAMLError, ValueError, UnicodeDecodeError):
-            return reader, {}, None  # not YAML: reported by the params check
-        reader.problems += exc.problems
-        return reader, {}, None
     top = root.value if root is not None and isinstance(root.value, dict) else {}
     override = reader.mapping(top.get(OVERRIDE_KEY), OVERRIDE_KEY)
     reader.known_keys(override, OVERRIDE_KEYS, OVERRIDE_KEY)
-    return reader, override, plain_value(top.get(DRIFT_KEY))
+    return reader, override, top.get(DRIFT_KEY)
+
+
+def _drift_layer(
+    base: Any, origins: dict[str, Origin], where: Located | None, shown_as: str
+) -> tuple[Any, dict[str, Origin]]:
+    """``drift:`` of one file laid over ``base``, and where each key (``belopp``,
+    ``rubriker.summa``; ``""`` for the mapping) was written. An empty ``drift:`` changes
+    nothing."""
+    if where is None:
+        return base, origins
+    origins = {**origins, "": Origin(shown_as, where.line)}
+    if isinstance(where.value, dict):
+        for key, value in where.value.items():
+            origins[key] = Origin(shown_as, value.line)
+            if isinstance(value.value, dict):
+                for sub_key, sub_value in value.value.items():
+                    origins[f"{key}.{sub_key}"] = Origin(shown_as, sub_value.line)
+    return _merged(base, plain_value(where)), origins
 
 
 def _merged(base: Any, override: Any) -> Any:

@@ -7,8 +7,8 @@ the rest of the workbook reads only these objects.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
+from helpers.budget_settings import DriftSettings
 from helpers.errors import ParameterError
 from helpers.kinds import tables_for
 from helpers.labels import Labels, LabelValue
@@ -85,7 +85,7 @@ class ReportDefinition:
     statuses: dict[str, Status]
     sections: list[SectionSpec]
     labels: dict[str, LabelValue]
-    drift: Any = None  # the merged ``drift:`` mappings, for the operating statement
+    drift: DriftSettings = field(default_factory=DriftSettings)  # the operating statement's
 
     def section(self, section_id: str) -> SectionSpec:
         for section in self.sections:
