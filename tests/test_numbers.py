@@ -6,7 +6,9 @@ import math
 
 import pytest
 
-from helpers.numbers import MINUS, MISSING, decimals_of, format_number, format_with_unit, is_missing
+from helpers.numbers import MINUS, decimals_of, format_number, format_with_unit, is_missing
+
+MISSING = "Saknas i testet"  # the text a report's definition gives (rapport.saknas)
 
 NBSP = "\u00a0"
 
@@ -30,7 +32,7 @@ def test_minus_is_the_typographic_minus() -> None:
     ],
 )
 def test_format_number(value: float, decimals: int, signed: bool, expected: str) -> None:
-    text = format_number(value, decimals, signed=signed)
+    text = format_number(value, decimals, signed=signed, missing=MISSING)
     # babel may group with U+00A0 or U+202F; both are non-breaking spaces.
     assert text.replace("\u202f", NBSP) == expected
 
@@ -38,14 +40,14 @@ def test_format_number(value: float, decimals: int, signed: bool, expected: str)
 @pytest.mark.parametrize("value", [None, float("nan")])
 def test_missing_values_are_written_out(value: object) -> None:
     assert is_missing(value)
-    assert format_number(value) == MISSING == "Uppgift saknas"
-    assert format_with_unit(value, "tkr") == MISSING
+    assert format_number(value, missing=MISSING) == MISSING
+    assert format_with_unit(value, "tkr", missing=MISSING) == MISSING
 
 
 def test_unit_follows_with_a_non_breaking_space() -> None:
-    assert format_with_unit(4, "%") == f"4{NBSP}%"
-    assert format_with_unit(76, "tkr") == f"76{NBSP}tkr"
-    assert format_with_unit(76) == "76"
+    assert format_with_unit(4, "%", missing=MISSING) == f"4{NBSP}%"
+    assert format_with_unit(76, "tkr", missing=MISSING) == f"76{NBSP}tkr"
+    assert format_with_unit(76, missing=MISSING) == "76"
 
 
 @pytest.mark.parametrize(
@@ -58,7 +60,7 @@ def test_decimals_of(value: float, expected: int) -> None:
 def test_halves_round_away_from_zero_as_people_round() -> None:
     from helpers.numbers import MINUS, format_number
 
-    assert format_number(7.25, 1) == "7,3"
-    assert format_number(0.125, 2) == "0,13"
-    assert format_number(-2.5) == MINUS + "3"
-    assert format_number(41574.5) == "41\u00a0575"
+    assert format_number(7.25, 1, missing=MISSING) == "7,3"
+    assert format_number(0.125, 2, missing=MISSING) == "0,13"
+    assert format_number(-2.5, missing=MISSING) == MINUS + "3"
+    assert format_number(41574.5, missing=MISSING) == "41\u00a0575"

@@ -6,8 +6,12 @@ import re
 
 import pytest
 
-from helpers.numbers import MISSING
+from helpers.labels import Labels
 from helpers.tables import Cell, TableSpecHtml, render_table
+
+# The report definition's texts for a table (rapport.saknas, rapport.tabell), as a test wording.
+MISSING = "Saknas här"
+LABELS = Labels({"rapport.saknas": MISSING, "rapport.tabell": "Tabellen {rubrik}"}, {})
 
 
 def _table(**kwargs) -> TableSpecHtml:
@@ -15,6 +19,7 @@ def _table(**kwargs) -> TableSpecHtml:
         caption="Nyckeltal <2016>",
         columns=["Nyckeltal", "2015", "2016"],
         numeric_columns=frozenset({1, 2}),
+        labels=LABELS,
         **kwargs,
     )
     table.add("Invånare", [Cell("9 052", ("num",)), Cell("", ("num",))])
@@ -53,7 +58,7 @@ def test_classes_links_notes_and_escaping() -> None:
 def test_table_scrolls_in_a_named_focusable_region() -> None:
     out = render_table(_table())
     assert out.startswith(
-        '<div class="wb-table-wrap" role="region" aria-label="Tabell: Nyckeltal &lt;2016&gt;" '
+        '<div class="wb-table-wrap" role="region" aria-label="Tabellen Nyckeltal &lt;2016&gt;" '
         'tabindex="0"><table class="wb-table">'
     )
 
@@ -64,9 +69,14 @@ def test_hidden_caption_is_still_a_caption() -> None:
 
 
 def test_empty_row_header_is_written_out() -> None:
-    table = TableSpecHtml(caption="T", columns=["Rad", "Värde"])
+    table = TableSpecHtml(caption="T", columns=["Rad", "Värde"], labels=LABELS)
     table.add(" ", [Cell("1")])
     assert f'<th scope="row">{MISSING}</th>' in render_table(table)
+
+
+def test_a_table_needs_the_reports_labels() -> None:
+    with pytest.raises(ValueError):
+        render_table(TableSpecHtml(caption="T", columns=["Rad"]))
 
 
 def test_indicator_cells_share_their_indicators_decimals() -> None:
@@ -85,9 +95,9 @@ def test_indicator_cells_share_their_indicators_decimals() -> None:
     assert indicator_cell(6.0, 6.4, "", "%", decimals, labels=labels, compared_with=name) == (
         f"6,0\u00a0% ({name} 6,4\u00a0%)"
     )
-    with pytest.raises(ValueError):
-        indicator_cell(6.0, 6.4, "", "%", decimals)  # a comparison needs its label
-    assert indicator_cell(float("nan"), 6.4, "Ingen mätning gjordes", "%", decimals) == (
-        "Ingen mätning gjordes"
-    )
-    assert indicator_cell(float("nan"), float("nan"), "", "%", decimals) == MISSING
+    with pytest.raises(TypeError):
+        indicator_cell(6.0, 6.4, "", "%", decimals)  # a cell needs the report's labels
+    cell = indicator_cell(float("nan"), 6.4, "Ingen mätning gjordes", "%", decimals, labels=labels)
+    assert cell == "Ingen mätning gjordes"
+    missing = indicator_cell(float("nan"), float("nan"), "", "%", decimals, labels=labels)
+    assert missing == labels("rapport.saknas")

@@ -28,7 +28,6 @@ from typing import TYPE_CHECKING, Literal
 import pandas as pd
 
 from helpers.budget_amounts import (
-    MISSING_RESULT,
     Amount,
     AmountFormat,
     places,
@@ -61,7 +60,6 @@ MAX_INFERRED_DECIMALS = 6
 
 __all__ = [
     "AMOUNT_COLUMNS",
-    "MISSING_RESULT",
     "PART",
     "Amount",
     "AmountFormat",
@@ -177,7 +175,7 @@ def _sum(figures: list[Figure]) -> tuple[Amount, int]:
 class _Builder:
     """Computes the rows of one statement (see :func:`compute_statement`)."""
 
-    def __init__(self, frame: pd.DataFrame, settings: DriftSettings) -> None:
+    def __init__(self, frame: pd.DataFrame, settings: DriftSettings, missing: str) -> None:
         self.frame = frame
         self.settings = settings
         self.sign = settings.cost_sign
@@ -186,7 +184,7 @@ class _Builder:
         self.typed_deviation = PUBLISHED_DEVIATION in present
         decimals = settings.decimals
         self.format = AmountFormat(
-            settings.unit, inferred_decimals(frame) if decimals is None else decimals
+            settings.unit, inferred_decimals(frame) if decimals is None else decimals, missing
         )
         self.comparisons: list[Comparison] = []
 
@@ -484,16 +482,21 @@ def _end_of_subtree(parts: list[StatementRow], start: int) -> int:
     return end
 
 
-def compute_statement(drift: pd.DataFrame, settings: DriftSettings | None = None) -> Statement:
-    """The statement of a typed ``drift`` table (``unit_data`` frame with ``_rad`` lines).
+def compute_statement(
+    drift: pd.DataFrame, settings: DriftSettings | None = None, missing: str = ""
+) -> Statement:
+    """The statement of a typed ``drift`` table (``unit_data`` frame with ``_rad`` lines);
+    ``missing`` is how a missing amount reads (the definition's ``rapport.saknas``).
 
     Never raises for inconsistent data: contradictions are in ``Statement.comparisons`` and a
     broken ``överordnad`` makes its row one of the unit's own parts (validation reports both).
     """
-    return _Builder(drift, settings or DriftSettings()).build()
+    return _Builder(drift, settings or DriftSettings(), missing).build()
 
 
 def statement_of(data: UnitData) -> Statement:
     """The statement of a loaded unit-year, with the ``drift:`` settings its report definition
     read (``helpers.definition``; a unit whose settings are wrong does not load)."""
-    return compute_statement(data.table("drift"), data.definition.drift)
+    return compute_statement(
+        data.table("drift"), data.definition.drift, data.labels()("rapport.saknas")
+    )

@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from helpers.labels import Labels
 from helpers.numbers import format_number, is_missing
 
 Amount = Decimal | None
-MISSING_RESULT = "Resultatet kan inte räknas ut ännu: fyll i beloppen i drift.csv."
 
 
 def to_amount(value: object) -> Amount:
@@ -36,10 +36,12 @@ def places(value: Decimal) -> int:
 
 @dataclass(frozen=True)
 class AmountFormat:
-    """How the statement shows amounts: unit (kr, tkr, mkr) and decimals."""
+    """How the statement shows amounts: unit (kr, tkr, mkr), decimals and the text of a missing
+    amount (the definition's ``rapport.saknas``)."""
 
     unit: str = "tkr"
     decimals: int = 0
+    missing: str = ""
 
     @property
     def step(self) -> Decimal:
@@ -62,9 +64,14 @@ class AmountFormat:
         return 1 if shown > 0 else -1
 
     def text(self, value: Amount | float, *, signed: bool = False) -> str:
-        """``41 575``, ``−0,2``, ``+76``; ``Uppgift saknas`` when missing."""
+        """``41 575``, ``−0,2``, ``+76``; :attr:`missing` when missing."""
         shown = self.shown(value)
-        return format_number(None if shown is None else float(shown), self.decimals, signed=signed)
+        return format_number(
+            None if shown is None else float(shown),
+            self.decimals,
+            missing=self.missing,
+            signed=signed,
+        )
 
     def with_unit(self, value: Amount | float, *, signed: bool = False) -> str:
         """``76 tkr``, ``−0,2 mkr`` (no-break space before the unit)."""
@@ -72,25 +79,27 @@ class AmountFormat:
         return text if self.shown(value) is None else f"{text}\u00a0{self.unit}"
 
 
-def result_phrase(result: Amount | float, amounts: AmountFormat) -> str | None:
-    """``ett överskott på 76 tkr``, ``ett underskott på 0,2 mkr`` or ``ett resultat i balans``.
+def result_phrase(result: Amount | float, amounts: AmountFormat, labels: Labels) -> str | None:
+    """``ett överskott på 76 tkr``, ``ett underskott på 0,2 mkr`` or ``ett resultat i balans``:
+    the definition's ``resultat.belopp`` or ``resultat.balans``.
 
     Follows the value as shown: −0,4 tkr shown with no decimals is 0, in balance. None while the
     amounts to compute it are missing.
     """
-    sign = amounts.sign(result) if not is_missing(result) else None
-    if sign is None or amounts.shown(result) is None:
+    word = result_word(result, amounts, labels)
+    if word is None:
         return None
-    if sign == 0:
-        return "ett resultat i balans"
-    word = "överskott" if sign > 0 else "underskott"
-    return f"ett {word} på {amounts.with_unit(abs(amounts.shown(result)))}"  # type: ignore[arg-type]
+    if amounts.sign(result) == 0:
+        return labels("resultat.balans")
+    shown = amounts.with_unit(abs(amounts.shown(result)))  # type: ignore[arg-type]
+    return labels("resultat.belopp", ord=word, belopp=shown)
 
 
-def result_word(result: Amount | float, amounts: AmountFormat | None = None) -> str | None:
-    """``överskott``, ``underskott`` or ``i balans`` for the value as shown; None when missing."""
-    amounts = amounts or AmountFormat()
+def result_word(result: Amount | float, amounts: AmountFormat, labels: Labels) -> str | None:
+    """``överskott``, ``underskott`` or ``i balans`` (the definition's ``resultat.*``) for the
+    value as shown; None when missing."""
     if is_missing(result) or amounts.shown(result) is None:
         return None
     sign = amounts.sign(result)
-    return "i balans" if sign == 0 else "överskott" if sign > 0 else "underskott"
+    key = "i_balans" if sign == 0 else "överskott" if sign > 0 else "underskott"
+    return labels(f"resultat.{key}")

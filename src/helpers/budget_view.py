@@ -10,7 +10,6 @@ from __future__ import annotations
 import pandas as pd
 
 from helpers.budget import (
-    MISSING_RESULT,
     PART,
     AmountFormat,
     Comparison,
@@ -21,14 +20,15 @@ from helpers.budget import (
 )
 from helpers.budget_settings import DERIVED_COLUMNS
 from helpers.charts import budget_chart
+from helpers.definition import SectionSpec
 from helpers.figures import figure_html
+from helpers.labels import Labels
 from helpers.markup import Markup, html, join
 from helpers.tables import Cell, TableSpecHtml, render_table
 from helpers.unit_data import UnitData
 
 TOTAL_ROLES = ("nettokostnader", "ram", "resultat")
 MAX_INDENT = 4
-DECIMAL_WORDS = {1: "en decimal", 2: "två decimaler", 3: "tre decimaler"}
 
 
 def labels(data: UnitData, statement: Statement) -> dict[str, str]:
@@ -70,15 +70,14 @@ def _cells(row: StatementRow, statement: Statement) -> list[Cell]:
     return cells
 
 
-def _computed_note(statement: Statement) -> str:
-    """``Avvikelse = budget − utfall; … Nettokostnader, resultat och summa är beräknade.``"""
+def _computed_note(statement: Statement, labels: Labels) -> str:
+    """``Avvikelse = budget − utfall; … Nettokostnader, resultat och summa är beräknade.``
+    (the definition's ``drift.formel``, ``drift.beräknad``)."""
     sentences = []
     for column, (first, second) in DERIVED_COLUMNS.items():
         if column in statement.columns:
             a, b = (first, second) if statement.cost_sign > 0 else (second, first)
-            sentences.append(
-                f"{column.capitalize()} = {a} − {b}; ett negativt belopp (−) är ett underskott."
-            )
+            sentences.append(labels("drift.formel", kolumn=column.capitalize(), första=a, andra=b))
 
     def computed_in(row: StatementRow | None) -> bool:
         return row is not None and any(
@@ -91,25 +90,28 @@ def _computed_note(statement: Statement) -> str:
         if row is not None and computed_in(row)
     ]
     if any(row.group and computed_in(row) for row in statement.rows):
-        computed.append("delsummor")
+        computed.append(labels("drift.delsummor"))
     total = statement.row("summa")
     if total is not None and computed_in(total):
         computed.append(total.label)
     if computed:
         names = [computed[0][:1].upper() + computed[0][1:]]
         names += [name[:1].lower() + name[1:] for name in computed[1:]]
-        listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " och " + names[-1]
-        sentences.append(f"{listed} är {'beräknad' if len(names) == 1 else 'beräknade'}.")
+        and_word = f" {labels('drift.och')} "
+        listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + and_word + names[-1]
+        sentences.append(labels("drift.beräknad", antal=len(names), poster=listed))
     return " ".join(sentences)
 
 
-def _rounding_words(amounts: AmountFormat) -> str:
-    if amounts.decimals == 0:
-        return f"hela {amounts.unit}"
-    return f"{DECIMAL_WORDS.get(amounts.decimals, f'{amounts.decimals} decimaler')}"
+def _rounding_words(amounts: AmountFormat, labels: Labels) -> str:
+    """``hela tkr``, ``en decimal`` …: ``drift.avrundning_0`` … ``_3`` (decimals are at most
+    ``budget_settings.MAX_DECIMALS``)."""
+    return labels(f"drift.avrundning_{amounts.decimals}", beloppsenhet=amounts.unit)
 
 
-def comparison_note(comparison: Comparison, statement: Statement, headers: dict[str, str]) -> str:
+def comparison_note(
+    comparison: Comparison, statement: Statement, headers: dict[str, str], labels: Labels
+) -> str:
     """A figure shown two ways, in words for the reader (no file rows: those are for analysts)."""
     amounts = statement.format
     first, second = comparison.first, comparison.second
@@ -119,49 +121,52 @@ def comparison_note(comparison: Comparison, statement: Statement, headers: dict[
         f"{amounts.with_unit(second.value)}"
     )
     if comparison.status == "avrundning":
-        return (
-            f"{where}: {shown} skiljer sig med {amounts.with_unit(comparison.difference)} "
-            "på grund av avrundning."
-        )
+        difference = amounts.with_unit(comparison.difference)
+        return labels("drift.avrundningsskillnad", var=where, visat=shown, skillnad=difference)
+    # A contradiction is a message to the analyst (shown as a to-do), not a label.
     return f"{where}: {shown} stämmer inte med varandra — rätta drift.csv (se workbook validate)."
 
 
-def statement_notes(statement: Statement, headers: dict[str, str]) -> list[tuple[str, bool]]:
+def statement_notes(
+    statement: Statement, headers: dict[str, str], labels: Labels
+) -> list[tuple[str, bool]]:
     """Notes under the table: (text, is a problem still to fix)."""
     amounts = statement.format
     notes: list[tuple[str, bool]] = []
     if statement.rounded_in_display:
-        notes.append(
-            (
-                f"Beloppen visas avrundade till {_rounding_words(amounts)}; summor, avvikelser "
-                "och resultat är räknade på de exakta beloppen.",
-                False,
-            )
-        )
+        rounding = _rounding_words(amounts, labels)
+        notes.append((labels("drift.avrundning", avrundning=rounding), False))
     for comparison in statement.comparisons:
         if comparison.status == "lika":
             continue
         if amounts.shown(comparison.first.value) == amounts.shown(comparison.second.value):
             continue  # not visible in the report: the rounding note covers it
         notes.append(
-            (comparison_note(comparison, statement, headers), comparison.status == "motsägelse")
+            (
+                comparison_note(comparison, statement, headers, labels),
+                comparison.status == "motsägelse",
+            )
         )
     return notes
 
 
-def statement_table(data: UnitData, statement: Statement) -> Markup:
+def statement_table(
+    data: UnitData, statement: Statement, section: SectionSpec | None = None
+) -> Markup:
     """The statement as an accessible table, with the notes that explain its figures."""
     headers = labels(data, statement)
+    texts = data.labels(section)
     table = TableSpecHtml(
         caption=f"{headers['post']} ({statement.format.unit})",
         columns=[headers[key] for key in ("post", *statement.columns)],
         numeric_columns=frozenset(range(1, len(statement.columns) + 1)),
-        note=_computed_note(statement) or None,
+        note=_computed_note(statement, texts) or None,
+        labels=texts,
     )
     for row in statement.rows:
-        hint = f"(del av {row.parent})" if row.role == PART and row.parent else ""
+        hint = texts("drift.del_av", post=row.parent) if row.role == PART and row.parent else ""
         table.add(row.label, _cells(row, statement), _row_classes(row), hint)
-    notes = statement_notes(statement, headers)
+    notes = statement_notes(statement, headers, texts)
     items = join(
         html('<li class="wb-todo">{}</li>', text) if problem else html("<li>{}</li>", text)
         for text, problem in notes
@@ -170,7 +175,9 @@ def statement_table(data: UnitData, statement: Statement) -> Markup:
     return join([Markup(render_table(table)), listed])  # render_table escapes every cell
 
 
-def budget_figure(data: UnitData, statement: Statement) -> Markup:
+def budget_figure(
+    data: UnitData, statement: Statement, section: SectionSpec | None = None
+) -> Markup:
     """Budget against outcome per part of the unit, as a chart with its data as a table."""
     parts = statement.parts
     if not parts:
@@ -185,28 +192,29 @@ def budget_figure(data: UnitData, statement: Statement) -> Markup:
             "utfall": [_number(p.value("utfall")) for p in parts],
         }
     )
+    texts = data.labels(section)
     chart = budget_chart(
         rows,
-        data.year,
+        title=texts("drift.diagram_titel", delverksamhet=part_label),
+        labels=(headers["budget"], headers["utfall"]),
         unit=amounts.unit,
         decimals=amounts.decimals,
-        labels=(headers["budget"], headers["utfall"]),
-        part_label=part_label,
     )
     over = [p.label for p in parts if amounts.sign(p.value("avvikelse")) < 0]
     total = statement.row("summa")
-    outcome = "utfallet" if statement.cost_sign > 0 else "nettokostnaden"
-    description = (
-        f"Diagram: budget och utfall {data.year} per {part_label} i {amounts.unit}. I varje par "
-        "visar den övre, grå stapeln budget och den undre, blå utfall. "
-        f"Totalt {amounts.with_unit(total.value('utfall') if total else None)} i utfall mot "
-        f"{amounts.with_unit(total.value('budget') if total else None)} i budget"
-        + (f"; {outcome} var högre än budget för {', '.join(over)}." if over else ".")
-    )
+    outcome = texts("drift.utfallet" if statement.cost_sign > 0 else "drift.nettokostnaden")
+    description = texts(
+        "drift.diagram",
+        delverksamhet=part_label,
+        beloppsenhet=amounts.unit,
+        utfall=amounts.with_unit(total.value("utfall") if total else None),
+        budget=amounts.with_unit(total.value("budget") if total else None),
+    ) + (texts("drift.diagram_över", utfallet=outcome, poster=", ".join(over)) if over else ".")
     data_table = TableSpecHtml(
-        caption=f"Data: budget och utfall {data.year} ({amounts.unit})",
+        caption=texts("drift.diagram_data", beloppsenhet=amounts.unit),
         columns=[part_label[:1].upper() + part_label[1:], headers["budget"], headers["utfall"]],
         numeric_columns=frozenset({1, 2}),
+        labels=texts,
     )
     for part in parts:
         data_table.add(
@@ -216,53 +224,62 @@ def budget_figure(data: UnitData, statement: Statement) -> Markup:
                 Cell(amounts.text(part.value("utfall")), ("num",)),
             ],
         )
-    return Markup(figure_html(chart, description, data_table))  # figure_html escapes the text
+    shown_as_table = texts("drift.visa_data")
+    return Markup(figure_html(chart, description, data_table, shown_as_table))  # escapes text
 
 
 def _number(value: object) -> float | None:
     return None if value is None else float(value)  # type: ignore[arg-type]
 
 
-def against_what(statement: Statement) -> str:
-    """What the result is measured against: the frame's own name (``tilldelad ram``) or budget."""
+def against_what(statement: Statement, labels: Labels) -> str:
+    """What the result is measured against: the frame's own name (``tilldelad ram``) or
+    ``resultat.mot_budget``."""
     frame = statement.row("ram")
     if statement.has_frame and frame is not None:
         return frame.label[:1].lower() + frame.label[1:]
-    return "budget"
+    return labels("resultat.mot_budget")
 
 
-def result_words(data: UnitData, statement: Statement) -> str | None:
-    """``Kommunledningskontoret redovisar ett överskott på 76 tkr mot tilldelad ram 2016``.
+def result_words(
+    data: UnitData, statement: Statement, section: SectionSpec | None = None
+) -> str | None:
+    """``Kommunledningskontoret redovisar ett överskott på 76 tkr mot tilldelad ram 2016``
+    (``drift.resultatmening``).
 
     Plain text (escaped where it enters HTML); None while the amounts are missing.
     """
-    phrase = result_phrase(statement.result_of("utfall"), statement.format)
+    texts = data.labels(section)
+    phrase = result_phrase(statement.result_of("utfall"), statement.format, texts)
     if phrase is None:
         return None
-    return f"{data.info.name} redovisar {phrase} mot {against_what(statement)} {data.year}"
+    return texts("drift.resultatmening", resultat=phrase, mot=against_what(statement, texts))
 
 
-def result_sentence(data: UnitData, statement: Statement) -> Markup:
+def result_sentence(
+    data: UnitData, statement: Statement, section: SectionSpec | None = None
+) -> Markup:
     """The result in words, with the deviation against budget where there is a frame."""
-    words = result_words(data, statement)
+    texts = data.labels(section)
+    words = result_words(data, statement, section)
     if words is None:
-        return html('<p class="wb-todo">{}</p>', MISSING_RESULT)
+        return html('<p class="wb-todo">{}</p>', texts("resultat.saknas"))
     amounts = statement.format
     deviation = statement.deviation_of("utfall")
     if statement.has_frame and deviation is not None:
-        words += (
-            f" (avvikelse mot budget {amounts.text(deviation, signed=True)}\u00a0{amounts.unit})"
-        )
+        shown = f"{amounts.text(deviation, signed=True)}\u00a0{amounts.unit}"
+        words += " " + texts("drift.resultat_avvikelse", avvikelse=shown)
     return html('<p class="wb-result">{}.</p>', words)
 
 
-def budget_html(data: UnitData) -> Markup:
-    """The whole operating-statement section below its heading."""
+def budget_html(data: UnitData, section: SectionSpec | None = None) -> Markup:
+    """The whole operating-statement section below its heading; its labels are the
+    definition's, with ``section``'s own ``etiketter`` laid over them."""
     statement = statement_of(data)
     return join(
         [
-            result_sentence(data, statement),
-            statement_table(data, statement),
-            budget_figure(data, statement),
+            result_sentence(data, statement, section),
+            statement_table(data, statement, section),
+            budget_figure(data, statement, section),
         ]
     )

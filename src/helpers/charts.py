@@ -77,20 +77,20 @@ def indicator_chart(
 
 def budget_chart(
     rows: pd.DataFrame,
-    year: int,
     *,
+    title: str,
+    labels: tuple[str, str],
     unit: str = "tkr",
     decimals: int = 0,
-    labels: tuple[str, str] | None = None,
-    part_label: str = "delverksamhet",
 ) -> alt.Chart:
     """Budget against outcome per part of the unit, side by side, in ``unit`` (kr, tkr, mkr).
 
     ``rows`` has columns ``post``, ``budget`` and ``utfall`` (floats, None where missing), values
-    signed as the kommun writes them; ``labels`` names the two series (default ``Budget 2016``,
-    ``Utfall 2016``). Axis numbers get ``decimals`` decimals when the amounts have them.
+    signed as the kommun writes them; ``title`` and ``labels`` (the two series, e.g.
+    ``Budget 2016``, ``Utfall 2016``) are the report definition's. Axis numbers get ``decimals``
+    decimals when the amounts have them.
     """
-    budget_label, outcome_label = labels or (f"Budget {year}", f"Utfall {year}")
+    budget_label, outcome_label = labels
     long = rows.rename(columns={"budget": budget_label, "utfall": outcome_label}).melt(
         id_vars=["post"], value_vars=[budget_label, outcome_label],
         var_name="mått", value_name="belopp",
@@ -116,7 +116,7 @@ def budget_chart(
         .properties(
             width=WIDTH,
             height=alt.Step(14),
-            title=f"Budget och utfall {year} per {part_label}",
+            title=title,
         )
     )
     return _configured(chart)

@@ -53,11 +53,11 @@ def figure_html(
     chart: alt.TopLevelMixin,
     description: str,
     data_table: TableSpecHtml,
-    data_label: str = "Visa diagrammets data som tabell",
+    data_label: str,
 ) -> Markup:
     """``<figure>``: the SVG (an image named by the description's first sentence), the whole
     description as caption, and the data behind the chart as a table behind ``data_label`` (a
-    label of the report definition where the caller has one)."""
+    label of the report definition)."""
     return html(
         '<figure class="wb-figure"><div class="wb-chart">{}</div>'
         "<figcaption>{}</figcaption>"

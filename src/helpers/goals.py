@@ -16,7 +16,7 @@ from helpers.figures import figure_html
 from helpers.labels import Labels, fill
 from helpers.markup import Markup, html, join
 from helpers.narrative import markdown_to_html, slugify
-from helpers.numbers import MISSING, decimals_of, format_with_unit, is_missing
+from helpers.numbers import decimals_of, format_with_unit, is_missing
 from helpers.tables import Cell, TableSpecHtml, render_table
 from helpers.unit_data import UnitData, period_start
 
@@ -79,15 +79,17 @@ def activity_table(data: UnitData, activities: pd.DataFrame, labels: Labels) -> 
             labels(f"aktiviteter.{key}")
             for key in ("aktivitet", "beskrivning", "slutdatum", "ansvarig", "status")
         ],
+        labels=labels,
     )
+    missing = labels("rapport.saknas")
     for _, row in activities.iterrows():
         status = row["statuskommentar"] or statuses[row["status"]].text
         table.add(
             row["aktivitet"],
             [
-                Cell(row["beskrivning"] or MISSING),
-                Cell(row["slutdatum"] or MISSING),
-                Cell(row["ansvarig"] or MISSING),
+                Cell(row["beskrivning"] or missing),
+                Cell(row["slutdatum"] or missing),
+                Cell(row["ansvarig"] or missing),
                 Cell(status, ("status-" + slugify(row["status"]),)),
             ],
         )
@@ -107,7 +109,7 @@ def indicator_cell(
     unit: str,
     decimals: int | None = None,
     *,
-    labels: Labels | None = None,
+    labels: Labels,
     compared_with: str = "",
 ) -> str:
     """``53 (medel 57)``, ``70 %``, or the note when the measurement is missing.
@@ -116,19 +118,18 @@ def indicator_cell(
     ``6,0 %`` beside ``5,8 %``, not ``6 %``. With a comparison, ``labels`` gives the pattern
     (``indikatorer.med_jämförelse``) and ``compared_with`` the comparison's name.
     """
+    missing = labels("rapport.saknas")
     if is_missing(value):
-        return note or MISSING
+        return note or missing
     places = decimals_of(value) if decimals is None else decimals
-    text = format_with_unit(value, unit, places)
+    text = format_with_unit(value, unit, places, missing=missing)
     if not is_missing(comparison):
-        if labels is None:
-            raise ValueError("a comparison value is shown with its label: pass labels=")
         places = decimals_of(comparison) if decimals is None else decimals
         text = labels(
             "indikatorer.med_jämförelse",
             värde=text,
             jämförelse=compared_with,
-            jämförelsevärde=format_with_unit(comparison, unit, places),
+            jämförelsevärde=format_with_unit(comparison, unit, places, missing=missing),
         )
     return text
 
@@ -157,6 +158,7 @@ def indicator_table(
         caption=caption,
         columns=[labels("indikatorer.indikator"), *periods],
         numeric_columns=frozenset(range(1, len(periods) + 1)),
+        labels=labels,
     )
     fetched: set[str] = set()
     for _, indicator in indicators.iterrows():
@@ -181,7 +183,7 @@ def indicator_table(
                 if row.get("kolada_hämtad"):
                     fetched.add(str(row["kolada_hämtad"]))
             else:
-                cells.append(Cell(MISSING, ("num", "wrap")))
+                cells.append(Cell(labels("rapport.saknas"), ("num", "wrap")))
         table.add(indicator["indikator"], cells)
     if fetched:
         table.note = labels("indikatorer.kolada", datum=", ".join(sorted(fetched)))
@@ -211,14 +213,15 @@ def indicator_figures(
             comparison_label=comparison_series,
         )
         decimals = indicator_decimals(own)
+        missing = labels("rapport.saknas")
         first, last = own.dropna(subset=["värde"]).iloc[[0, -1]].to_dict("records")
         description = labels(
             "indikatorer.diagram",
             namn=name,
             från=first["period"],
             till=last["period"],
-            första=format_with_unit(first["värde"], unit, decimals),
-            sista=format_with_unit(last["värde"], unit, decimals),
+            första=format_with_unit(first["värde"], unit, decimals, missing=missing),
+            sista=format_with_unit(last["värde"], unit, decimals, missing=missing),
         )
         if own["jämförelse"].notna().any():
             description += "; " + labels("indikatorer.diagram_jämförelse", jämförelse=compared_with)
@@ -227,10 +230,11 @@ def indicator_figures(
             caption=labels("indikatorer.diagram_data", namn=name),
             columns=[labels("indikatorer.period"), labels("indikatorer.värde"), comparison_series],
             numeric_columns=frozenset({1, 2}),
+            labels=labels,
         )
         for _, row in own.iterrows():
             comparison = (
-                format_with_unit(row["jämförelse"], unit, decimals)
+                format_with_unit(row["jämförelse"], unit, decimals, missing=missing)
                 if not is_missing(row["jämförelse"])
                 else labels("indikatorer.ingen_jämförelse")
             )
@@ -238,7 +242,14 @@ def indicator_figures(
                 row["period"],
                 [
                     Cell(
-                        indicator_cell(row["värde"], float("nan"), row["notering"], unit, decimals),
+                        indicator_cell(
+                            row["värde"],
+                            float("nan"),
+                            row["notering"],
+                            unit,
+                            decimals,
+                            labels=labels,
+                        ),
                         ("num",),
                     ),
                     Cell(comparison, ("num",)),

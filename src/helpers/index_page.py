@@ -18,17 +18,16 @@ from pathlib import Path
 
 from helpers import __version__
 from helpers.budget import AmountFormat, result_word
-from helpers.definition import Assessment, read_definition
-from helpers.errors import WorkbookError
+from helpers.definition import Assessment, ReportDefinition, read_definition
+from helpers.errors import DataError, WorkbookError
 from helpers.export import CONTENT_SECURITY_POLICY, CSS_FILE, write_atomically
+from helpers.labels import Labels
 from helpers.markup import Markup, html, join
-from helpers.numbers import MISSING
 from helpers.paths import Project
 from helpers.summary import NO_ASSESSMENT, summarise
 from helpers.unit_data import load_unit
 
 INDEX_NAME = "index.html"
-TITLE = "Verksamhetsuppföljning"
 _YEAR_DIR = re.compile(r"^[0-9]{4}$")
 _UNIT_FILE = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 
@@ -87,12 +86,12 @@ def report_entry(project: Project, year: int, unit: str, report: Path) -> Report
     )
 
 
-def _result_cell(result: float | None, amounts: AmountFormat) -> Markup:
+def _result_cell(result: float | None, amounts: AmountFormat, labels: Labels) -> Markup:
     """``+76 tkr (överskott)`` in the unit's own amount unit; sign, word and colour follow the
     value as shown (a result shown as 0 is in balance)."""
-    word = None if result is None else result_word(result, amounts)
+    word = None if result is None else result_word(result, amounts, labels)
     if result is None or word is None:
-        return html('<td class="num">{}</td>', MISSING)
+        return html('<td class="num">{}</td>', labels("rapport.saknas"))
     return html(
         '<td class="{}">{} ({})</td>',
         "num neg" if amounts.sign(result) < 0 else "num",
@@ -111,71 +110,80 @@ def _goal_header(assessment: Assessment) -> Markup:
     )
 
 
-def _row(year: int, entry: ReportEntry, assessments: list[Assessment]) -> Markup:
+def _row(year: int, entry: ReportEntry, assessments: list[Assessment], labels: Labels) -> Markup:
     invented = (
         html(' <span class="wb-invented-tag">({})</span>', entry.invented) if entry.invented else ""
     )
     cells = [
         html('<th scope="row"><a href="{}">{}</a>{}</th>', entry.href, entry.unit_name, invented),
-        _result_cell(entry.result, entry.amounts),
+        _result_cell(entry.result, entry.amounts, labels),
     ]
     for key in (*(a.value for a in assessments), NO_ASSESSMENT):
-        value = MISSING if entry.goals is None else entry.goals.get(key, 0)
+        value = labels("rapport.saknas") if entry.goals is None else entry.goals.get(key, 0)
         cells.append(html('<td class="num">{}</td>', value))
     pdf = (
         html(
-            '<a href="{}">PDF<span class="wb-visually-hidden"> – {} {}</span></a>',
+            '<a href="{}">{}<span class="wb-visually-hidden"> – {}</span></a>',
             entry.pdf_href,
-            entry.unit_name,
-            year,
+            labels("index.pdf"),
+            labels("index.pdf_för", enhetsnamn=entry.unit_name, år=year),
         )
         if entry.pdf_href
-        else "Ingen PDF"
+        else labels("index.ingen_pdf")
     )
     cells.append(html('<td class="nowrap">{}</td>', pdf))
     return html("<tr>{}</tr>", join(cells))
 
 
-def year_table(year: int, entries: list[ReportEntry], assessments: list[Assessment]) -> Markup:
+def year_table(
+    year: int, entries: list[ReportEntry], assessments: list[Assessment], labels: Labels
+) -> Markup:
     """One year's reports as an accessible table."""
     head = join(
         [
-            Markup('<th scope="col">Enhet</th><th scope="col" class="num">Resultat</th>'),
+            html(
+                '<th scope="col">{}</th><th scope="col" class="num">{}</th>',
+                labels("index.enhet_kolumn", år=year),
+                labels("index.resultat_kolumn", år=year),
+            ),
             *(_goal_header(a) for a in assessments),
-            Markup('<th scope="col" class="num">Utan bedömning</th><th scope="col">PDF</th>'),
+            html(
+                '<th scope="col" class="num">{}</th><th scope="col">{}</th>',
+                labels("index.utan_bedömning", år=year),
+                labels("index.pdf_kolumn", år=year),
+            ),
         ]
     )
     return html(
-        '<section aria-labelledby="ar-{0}"><h2 id="ar-{0}">{0}</h2>'
-        '<div class="wb-table-wrap" role="region" aria-label="Tabell: Rapporter {0}" '
+        '<section aria-labelledby="ar-{year}"><h2 id="ar-{year}">{year}</h2>'
+        '<div class="wb-table-wrap" role="region" aria-label="{region}" '
         'tabindex="0"><table class="wb-table">'
-        "<caption>Rapporter {0}: resultat (mot ram, eller mot budget) och mål efter bedömning"
-        "</caption><thead><tr>{1}</tr></thead><tbody>{2}</tbody></table></div></section>",
-        year,
-        head,
-        join(_row(year, entry, assessments) for entry in entries),
+        "<caption>{caption}</caption><thead><tr>{head}</tr></thead><tbody>{rows}</tbody>"
+        "</table></div></section>",
+        year=year,
+        region=labels("index.tabell_etikett", år=year),
+        caption=labels("index.tabell", år=year),
+        head=head,
+        rows=join(_row(year, entry, assessments, labels) for entry in entries),
     )
 
 
-def index_html(
-    entries: list[ReportEntry], assessments: list[Assessment], municipality: str = ""
-) -> str:
-    """The whole index page; ``assessments`` and ``municipality`` from the kommun's
-    definition."""
-    municipality = municipality or next((e.municipality for e in entries if e.municipality), "")
-    title = f"{TITLE} – alla rapporter" + (f", {municipality}" if municipality else "")
+def index_html(entries: list[ReportEntry], definition: ReportDefinition) -> str:
+    """The whole index page; its texts (``etiketter: index:``), assessment columns and kommun
+    are the kommun's definition's."""
+    assessments = list(definition.assessments.values())
+    municipality = definition.municipality.name
+    labels = definition.label_set({"år": "", "enhet": "", "kommun": municipality})
+    title = labels("index.titel")
     years = sorted({e.year for e in entries}, reverse=True)
     if years:
-        body = join(year_table(y, [e for e in entries if e.year == y], assessments) for y in years)
-        intro = Markup(
-            "<p>Alla byggda rapporter, nyaste året först. Resultatet är enhetens resultat mot "
-            "tilldelad ram (mot budget för en enhet utan ram), i enhetens egen beloppsenhet; ett "
-            "negativt belopp (−) är ett underskott. Målen räknas efter bedömning, som i "
-            "rapportens sammanfattning.</p>"
+        body = join(
+            year_table(y, [e for e in entries if e.year == y], assessments, labels) for y in years
         )
+        intro = html("<p>{}</p>", labels("index.ingress"))
     else:
         body = Markup("")
-        intro = Markup('<p class="wb-empty">Inga rapporter är byggda ännu.</p>')
+        intro = html('<p class="wb-empty">{}</p>', labels("index.inga_rapporter"))
     css = Markup(CSS_FILE.read_text(encoding="utf-8"))  # the workbook's own file
     header = html('<p class="wb-municipality">{}</p>', municipality) if municipality else Markup("")
     page = html(
@@ -184,18 +192,21 @@ def index_html(
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         '<meta name="generator" content="workbook {version}">\n'
         "<title>{title}</title>\n<style>\n{css}</style>\n</head>\n<body>\n"
-        '<a class="wb-skip" href="#innehall">Hoppa till innehållet</a>\n'
+        '<a class="wb-skip" href="#innehall">{skip}</a>\n'
         '<header class="wb-header">{header}'
-        '<h1>{heading}</h1><p class="wb-unit">Alla rapporter</p></header>\n'
+        '<h1>{heading}</h1><p class="wb-unit">{subheading}</p></header>\n'
         '<main id="innehall">{intro}{body}</main>\n'
-        '<footer class="wb-footer"><p>Byggd med workbook {version}.</p></footer>\n'
+        '<footer class="wb-footer"><p>{built}</p></footer>\n'
         "</body>\n</html>\n",
         csp=CONTENT_SECURITY_POLICY,
         version=__version__,
         title=title,
         css=css,
         header=header,
-        heading=TITLE,
+        skip=labels("index.hoppa"),
+        heading=labels("index.rubrik"),
+        subheading=labels("index.underrubrik"),
+        built=labels("index.byggd", version=__version__),
         intro=intro,
         body=body,
     )
@@ -205,9 +216,9 @@ def index_html(
 def write_index(project: Project) -> Path:
     """Write ``reports/index.html`` listing every built report; its path."""
     entries = [report_entry(project, y, u, p) for y, u, p in built_reports(project)]
-    definition, _ = read_definition(project)  # its problems are validate's to report
-    assessments = list(definition.assessments.values()) if definition else []
-    municipality = definition.municipality.name if definition else ""
+    definition, problems = read_definition(project)
+    if definition is None:  # the page's texts are the definition's
+        raise DataError(problems)
     path = project.reports / INDEX_NAME
-    write_atomically(path, index_html(entries, assessments, municipality))
+    write_atomically(path, index_html(entries, definition))
     return path

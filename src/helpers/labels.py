@@ -45,7 +45,54 @@ def _specs(kind: str, group: str, keys: dict[str, tuple[str, ...]]) -> dict[str,
 
 LABELS: dict[str, LabelSpec] = {
     **_specs(
-        "rapport", "rapport", {"omslag": ("enhetsnamn",), "påhittad": (), "påhittad_kort": ()}
+        "rapport",
+        "rapport",
+        {
+            "omslag": ("enhetsnamn",),
+            "påhittad": (),
+            "påhittad_kort": (),
+            "saknas": (),
+            "tabell": ("rubrik",),
+            "tabell_utan_rubrik": (),
+        },
+    ),
+    # The result in words: the report's summary and the index page use them, with or without a
+    # drift section.
+    **_specs(
+        "rapport",
+        "resultat",
+        {
+            "överskott": (),
+            "underskott": (),
+            "i_balans": (),
+            "belopp": ("ord", "belopp"),
+            "balans": (),
+            "saknas": (),
+            "mot_budget": (),
+        },
+    ),
+    # The index page of every built report (reports/index.html).
+    **_specs(
+        "rapport",
+        "index",
+        {
+            "rubrik": (),
+            "titel": (),
+            "underrubrik": (),
+            "hoppa": (),
+            "ingress": (),
+            "inga_rapporter": (),
+            "tabell_etikett": (),
+            "tabell": (),
+            "enhet_kolumn": (),
+            "resultat_kolumn": (),
+            "utan_bedömning": (),
+            "pdf_kolumn": (),
+            "pdf": (),
+            "pdf_för": ("enhetsnamn",),
+            "ingen_pdf": (),
+            "byggd": ("version",),
+        },
     ),
     **_specs(
         "mal",
@@ -126,6 +173,27 @@ LABELS: dict[str, LabelSpec] = {
             "resultat": DRIFT_FIELDS,
             "summa": DRIFT_FIELDS,
             "delverksamhet": DRIFT_FIELDS,
+            # The texts around the statement (not changed by ``drift: rubriker:``).
+            "resultatmening": ("resultat", "mot"),
+            "resultat_avvikelse": ("avvikelse",),
+            "del_av": ("post",),
+            "formel": ("kolumn", "första", "andra"),
+            "beräknad": ("antal", "poster"),
+            "delsummor": (),
+            "och": (),
+            "avrundning": ("avrundning",),
+            "avrundning_0": ("beloppsenhet",),
+            "avrundning_1": (),
+            "avrundning_2": (),
+            "avrundning_3": (),
+            "avrundningsskillnad": ("var", "visat", "skillnad"),
+            "diagram": ("delverksamhet", "beloppsenhet", "utfall", "budget"),
+            "diagram_över": ("utfallet", "poster"),
+            "utfallet": (),
+            "nettokostnaden": (),
+            "diagram_data": ("beloppsenhet",),
+            "diagram_titel": ("delverksamhet",),
+            "visa_data": (),
         },
     ),
     **_specs(

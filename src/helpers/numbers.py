@@ -13,17 +13,19 @@ from babel.numbers import format_decimal, get_minus_sign_symbol
 
 LOCALE = "sv_SE"
 MINUS = get_minus_sign_symbol(LOCALE)
-MISSING = "Uppgift saknas"
 
 
 def is_missing(value: object) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def format_number(value: float | int | None, decimals: int = 0, *, signed: bool = False) -> str:
-    """A number the Swedish way; ``signed`` writes ``+76`` for positive deviations."""
+def format_number(
+    value: float | int | None, decimals: int = 0, *, missing: str, signed: bool = False
+) -> str:
+    """A number the Swedish way; ``signed`` writes ``+76`` for positive deviations; ``missing``
+    (the definition's ``rapport.saknas``, "Uppgift saknas") when there is no value."""
     if is_missing(value):
-        return MISSING
+        return missing
     pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
     # Half away from zero, as people round (7,25 → 7,3), not Python's round-half-to-even on
     # binary floats; the shortest repr of the float is the number the analyst typed.
@@ -38,9 +40,11 @@ def format_number(value: float | int | None, decimals: int = 0, *, signed: bool 
     return text
 
 
-def format_with_unit(value: float | int | None, unit: str = "", decimals: int = 0) -> str:
+def format_with_unit(
+    value: float | int | None, unit: str = "", decimals: int = 0, *, missing: str
+) -> str:
     """A number followed by its unit with a non-breaking space: ``4 %``, ``76 tkr``."""
-    text = format_number(value, decimals)
+    text = format_number(value, decimals, missing=missing)
     if is_missing(value) or not unit:
         return text
     return f"{text}\u00a0{unit}"

@@ -87,4 +87,4 @@ def key_figures(part: Section) -> HTML:
 
 
 def budget(part: Section) -> HTML:
-    return HTML(budget_view.budget_html(part.data))
+    return HTML(budget_view.budget_html(part.data, part.spec))

@@ -15,7 +15,7 @@ from helpers.formulas import parse_formula
 from helpers.labels import fill
 from helpers.markup import Markup, html, join
 from helpers.narrative import markdown_to_html, slugify, split_heading
-from helpers.numbers import MISSING, format_number, is_missing
+from helpers.numbers import format_number, is_missing
 from helpers.tables import Cell, TableSpecHtml, render_table
 from helpers.unit_data import UnitData
 
@@ -96,11 +96,13 @@ def internal_control_html(data: UnitData, section: SectionSpec) -> Markup:
                 columns=[
                     labels(f"internkontroll.{key}") for key in ("åtgärd", "ansvarig", "klart")
                 ],
+                labels=labels,
             )
+            missing = labels("rapport.saknas")
             for _, action in own.iterrows():
                 table.add(
                     action["åtgärd"],
-                    [Cell(action["ansvarig"] or MISSING), Cell(action["klart"] or MISSING)],
+                    [Cell(action["ansvarig"] or missing), Cell(action["klart"] or missing)],
                 )
             parts.append(Markup(render_table(table)))
         follow_up = data.text(f"internkontroll/{control_id}.md")
@@ -150,13 +152,15 @@ def key_figures_html(data: UnitData, section: SectionSpec) -> Markup:
         caption=labels("nyckeltal.tabell"),
         columns=[labels("nyckeltal.nyckeltal"), *[str(int(y)) for y in years]],
         numeric_columns=frozenset(range(1, len(years) + 1)),
+        labels=labels,
     )
     column = own_values.get("kolada_hämtad", pd.Series(dtype=str))
     fetched = sorted({str(d) for d in column if d})
     for figure_id, row in wide.iterrows():
         figure = figures.loc[figure_id]
         decimals = 0 if is_missing(figure["decimaler"]) else int(figure["decimaler"])
-        cells = [Cell(format_number(row[y], decimals), ("num",)) for y in years]
+        missing = labels("rapport.saknas")
+        cells = [Cell(format_number(row[y], decimals, missing=missing), ("num",)) for y in years]
         classes = ("wb-subrow",) if figure["överordnad"] else ()
         table.add(figure["nyckeltal"], cells, classes)
     if fetched:

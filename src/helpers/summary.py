@@ -11,13 +11,13 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from helpers.budget import MISSING_RESULT, Statement, result_phrase, result_word, statement_of
+from helpers.budget import Statement, result_phrase, result_word, statement_of
 from helpers.budget_view import against_what
 from helpers.definition import SectionSpec
 from helpers.goals import assessment_badge, goal_anchor, goal_short, indicator_decimals
 from helpers.labels import Labels
 from helpers.markup import Markup, html, join
-from helpers.numbers import MISSING, format_with_unit, is_missing
+from helpers.numbers import format_with_unit, is_missing
 from helpers.tables import Cell, TableSpecHtml, render_table
 from helpers.unit_data import UnitData, period_start
 
@@ -112,7 +112,7 @@ def _signed_amount(value: float, statement: Statement) -> Markup:
     """
     amounts = statement.format
     if is_missing(value):
-        return html("<strong>{}</strong>", MISSING)
+        return html("<strong>{}</strong>", amounts.missing)
     text = f"{amounts.text(value, signed=True)}\u00a0{amounts.unit}"
     if amounts.sign(value) < 0:
         return html('<strong class="neg">{}</strong>', text)
@@ -122,7 +122,7 @@ def _signed_amount(value: float, statement: Statement) -> Markup:
 def economy_card(data: UnitData, s: Summary, labels: Labels, section_id: str) -> Markup:
     """Result, deviation against budget and forecast, as the kommun keeps its statement."""
     statement = s.statement or statement_of(data)
-    word = result_word(s.result, statement.format)
+    word = result_word(s.result, statement.format, labels)
     worded = f" ({word})" if word else ""
     entries = []
     deviation = labels("sammanfattning.avvikelse")
@@ -130,7 +130,7 @@ def economy_card(data: UnitData, s: Summary, labels: Labels, section_id: str) ->
         entries.append(
             html(
                 "<dt>{}</dt><dd>{}{}</dd>",
-                labels("sammanfattning.resultat", mot=against_what(statement)),
+                labels("sammanfattning.resultat", mot=against_what(statement, labels)),
                 _signed_amount(s.result, statement),
                 worded,
             )
@@ -195,8 +195,9 @@ def _status_counts(data: UnitData, counts: dict[str, int], labels: Labels) -> Ma
     return html('<ul class="wb-counts">{}</ul>', join(items))
 
 
-def _measurement(point: tuple[str, float], move: Movement) -> str:
-    return f"{format_with_unit(point[1], move.unit, move.decimals)} ({point[0]})"
+def _measurement(point: tuple[str, float], move: Movement, missing: str) -> str:
+    shown = format_with_unit(point[1], move.unit, move.decimals, missing=missing)
+    return f"{shown} ({point[0]})"
 
 
 def movements_table(data: UnitData, moves: list[Movement], labels: Labels) -> Markup:
@@ -210,6 +211,7 @@ def movements_table(data: UnitData, moves: list[Movement], labels: Labels) -> Ma
         ],
         numeric_columns=frozenset({2, 3}),
         caption_hidden=True,
+        labels=labels,
     )
     for move in moves:
         goal_text = move.goal_id
@@ -220,9 +222,9 @@ def movements_table(data: UnitData, moves: list[Movement], labels: Labels) -> Ma
         table.add(
             move.indicator,
             [
-                Cell(move.direction.capitalize() or MISSING),
-                Cell(_measurement(move.earlier, move), ("num",)),
-                Cell(_measurement(move.latest, move), ("num", "worse")),
+                Cell(move.direction.capitalize() or labels("rapport.saknas")),
+                Cell(_measurement(move.earlier, move, labels("rapport.saknas")), ("num",)),
+                Cell(_measurement(move.latest, move, labels("rapport.saknas")), ("num", "worse")),
                 Cell(
                     goal_text.replace(" ", "\u00a0"),
                     ("nowrap",),
@@ -245,11 +247,12 @@ def lead_text(data: UnitData, s: Summary, labels: Labels) -> Markup:
     sentences = []
     if s.statement is not None:
         statement = s.statement
-        phrase = result_phrase(statement.result_of("utfall"), statement.format)
+        phrase = result_phrase(statement.result_of("utfall"), statement.format, labels)
+        against = against_what(statement, labels)
         sentences.append(
-            labels("sammanfattning.ingress_resultat", resultat=phrase, mot=against_what(statement))
+            labels("sammanfattning.ingress_resultat", resultat=phrase, mot=against)
             if phrase
-            else MISSING_RESULT
+            else labels("resultat.saknas")
         )
     if definition.of_kind("mal"):
         n_goals = sum(s.goals_by_assessment.values())

@@ -10,18 +10,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from helpers.labels import Labels
 from helpers.markup import Markup, html, join
-from helpers.numbers import MISSING
-
-EMPTY = MISSING
 
 
 @dataclass(frozen=True)
 class Cell:
     """One body cell: its text and CSS classes (``num`` right-aligns, ``neg`` marks a deficit).
 
-    ``link`` makes the text a link (an in-page ``#anchor``); an empty text is written as
-    :data:`EMPTY` so no cell is ever blank.
+    ``link`` makes the text a link (an in-page ``#anchor``); an empty text is written as the
+    definition's ``rapport.saknas`` so no cell is ever blank.
     """
 
     text: str
@@ -46,6 +44,9 @@ class TableSpecHtml:
     note: str | None = None
     # For a table right under a heading that says the same: the caption is read, not shown.
     caption_hidden: bool = False
+    # The report's labels: an empty cell's text (rapport.saknas), the region's name
+    # (rapport.tabell). Required to render.
+    labels: Labels | None = None
 
     def add(
         self, header: str, cells: list[Cell], classes: tuple[str, ...] = (), hint: str = ""
@@ -63,7 +64,11 @@ def render_table(table: TableSpecHtml) -> Markup:
     """The table as HTML in a scrollable, labelled region; the first column holds row headers.
 
     Every text (caption, headers, cells, note, link) is escaped by ``helpers.markup``.
+    Raises ValueError for a table built without ``labels``.
     """
+    if table.labels is None:
+        raise ValueError("a table is rendered with the report's labels: pass labels=")
+    empty = table.labels("rapport.saknas")
     # A wide table scrolls sideways on a small screen; the scrolling region must be reachable
     # and named for keyboard users (WCAG 2.1.1), so it is focusable and labelled by the caption.
     head = join(
@@ -84,9 +89,9 @@ def render_table(table: TableSpecHtml) -> Markup:
             if hint.strip()
             else Markup("")
         )
-        body = [html('<th scope="row">{}{}</th>', header.strip() or EMPTY, hidden)]
+        body = [html('<th scope="row">{}{}</th>', header.strip() or empty, hidden)]
         for cell in cells:
-            text: Markup | str = cell.text.strip() or EMPTY
+            text: Markup | str = cell.text.strip() or empty
             if cell.link:
                 text = html('<a href="{}">{}</a>', cell.link, text)
             if cell.strong:
@@ -95,9 +100,10 @@ def render_table(table: TableSpecHtml) -> Markup:
         rows.append(html("<tr{}>{}</tr>", _attr(row_classes), join(body)))
     note = html('<p class="wb-table-note">{}</p>', table.note) if table.note else Markup("")
     return html(
-        '<div class="wb-table-wrap" role="region" aria-label="Tabell: {caption}" tabindex="0">'
+        '<div class="wb-table-wrap" role="region" aria-label="{region}" tabindex="0">'
         "<table{table_class}><caption{caption_class}>{caption}</caption>"
         "<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>{note}</div>",
+        region=table.labels("rapport.tabell", rubrik=table.caption),
         caption=table.caption,
         table_class=_attr([table.css_class]),
         caption_class=_attr(["wb-visually-hidden"]) if table.caption_hidden else Markup(""),

@@ -1,0 +1,144 @@
+"""The words around the operating statement, the result and the index page are the report
+definition's labels (``etiketter:`` in data/rapport.yaml, per unit in params), never code's."""
+
+from __future__ import annotations
+
+import ast
+import string
+from pathlib import Path
+
+import pytest
+import yaml
+
+from helpers.budget import statement_of
+from helpers.budget_settings import LABEL_KEYS
+from helpers.budget_view import budget_html
+from helpers.cli import main
+from helpers.definition import read_definition
+from helpers.labels import LABELS
+from helpers.paths import Project
+from helpers.summary import summary_html
+from helpers.unit_data import load_unit
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "helpers"
+# The modules whose report words moved into the definition.
+MODULES = (
+    "budget.py",
+    "budget_amounts.py",
+    "budget_view.py",
+    "numbers.py",
+    "index_page.py",
+    "tables.py",
+    "figures.py",
+    "charts.py",
+)
+MOVED = [
+    key
+    for key in LABELS
+    if key.startswith(("resultat.", "index."))
+    or key in ("rapport.saknas", "rapport.tabell", "rapport.tabell_utan_rubrik")
+    or (key.startswith("drift.") and key.removeprefix("drift.") not in LABEL_KEYS)
+]
+
+
+def _definition_labels(root: Path) -> dict[str, object]:
+    labels = yaml.safe_load((root / "data" / "rapport.yaml").read_text(encoding="utf-8"))
+    return {
+        f"{group}.{key}": value
+        for group, entries in labels["etiketter"].items()
+        for key, value in entries.items()
+    }
+
+
+def _fixed_words(value: object) -> list[str]:
+    """The parts of a label between its placeholders that are words, not punctuation."""
+    texts = value.values() if isinstance(value, dict) else [value]
+    parts = [
+        literal.strip(" .,:;()–−")
+        for text in texts
+        for literal, *_ in string.Formatter().parse(str(text))
+    ]
+    return [p for p in parts if len(p) >= 8 or (" " in p and len(p) >= 5)]
+
+
+def _string_literals(path: Path) -> list[str]:
+    """Every string constant of a module except docstrings (they may cite the example)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Module, ast.FunctionDef, ast.ClassDef))
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    return [
+        node.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+        if id(node) not in docstrings
+    ]
+
+
+def test_the_moved_words_are_written_only_in_the_definition() -> None:
+    labels = _definition_labels(SRC.parents[1])
+    words = {key: _fixed_words(labels[key]) for key in MOVED}
+    assert all(key in labels for key in MOVED)  # the example definition writes every one
+    assert any(words.values())
+    key_names = set(LABELS) | {key.split(".", 1)[1] for key in LABELS}  # code names a label
+    found = [
+        (module, key, word)
+        for module in MODULES
+        for literal in _string_literals(SRC / module)
+        if literal not in key_names
+        for key, fixed in words.items()
+        for word in fixed
+        if word in literal
+    ]
+    assert found == []
+
+
+def test_a_units_labels_change_its_statement_and_summary(workspace: Path) -> None:
+    params = workspace / "params" / "2016" / "klk.yaml"
+    params.write_text(
+        params.read_text(encoding="utf-8") + "rapport:\n"
+        "  etiketter:\n"
+        "    resultat:\n"
+        "      överskott: plusresultat\n"
+        "      underskott: minusresultat\n"
+        "    drift:\n"
+        '      formel: "{kolumn} räknas som {första} minus {andra}."\n'
+        '      resultatmening: "{enhet}: {resultat} mot {mot} {år}"\n',
+        encoding="utf-8",
+    )
+    data = load_unit(2016, "klk", Project(workspace))
+    statement = statement_of(data)
+    result = statement.result_of("utfall")
+    amounts = statement.format
+    word = "plusresultat" if amounts.sign(result) > 0 else "minusresultat"
+    assert amounts.sign(result) != 0  # the example has a surplus or a deficit
+    shown = amounts.with_unit(abs(amounts.shown(result)))
+    statement_part = str(budget_html(data, data.definition.of_kind("drift")[0]))
+    assert f"{data.info.name}: ett {word} på {shown} mot " in statement_part
+    assert " redovisar " not in statement_part
+    assert "Avvikelse räknas som budget minus utfall." in statement_part
+    summary = str(summary_html(data, data.definition.of_kind("sammanfattning")[0]))
+    assert f"({word})" in summary and "skott)" not in summary
+
+
+@pytest.mark.parametrize("key", ["resultat.överskott", "rapport.saknas", "index.titel"])
+def test_a_label_missing_from_the_definition_is_named_by_validate(
+    workspace: Path, key: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    group, name = key.split(".")
+    path = workspace / "data" / "rapport.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    start = lines.index("etiketter:\n")
+    group_at = lines.index(f"  {group}:\n", start)
+    line = next(i for i in range(group_at, len(lines)) if lines[i].startswith(f"    {name}:"))
+    path.write_text("".join(lines[:line] + lines[line + 1 :]), encoding="utf-8")
+    problems = read_definition(Project(workspace), 2016, "klk")[1]
+    assert [p.column for p in problems] == [f"etiketter.{key}"]
+    assert main(["validate", "--year", "2016", "--unit", "klk"]) == 2
+    out = capsys.readouterr()
+    assert f"etiketten {key} saknas" in out.out and "Traceback" not in out.out + out.err
