@@ -8,8 +8,18 @@ from collections import Counter
 from hypothesis import given
 from hypothesis import strategies as st
 
+from helpers.definition import read_definition
 from helpers.html_ids import unique_ids
-from helpers.narrative import markdown_to_html
+from helpers.markup import Markup
+from helpers.narrative import markdown_to_html as render_markdown
+from helpers.paths import Project
+
+# The example definition's labels: they name a table's region (rapport.tabell).
+LABELS = read_definition(Project.current())[0].label_set({"år": "2016", "enhet": "", "kommun": ""})
+
+
+def markdown_to_html(markdown: str, **options: object) -> Markup:
+    return render_markdown(markdown, labels=LABELS, **options)  # type: ignore[arg-type]
 
 
 def ids(fragments: list[str]) -> list[str]:

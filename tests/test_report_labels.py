@@ -31,6 +31,7 @@ MODULES = (
     "tables.py",
     "figures.py",
     "charts.py",
+    "narrative.py",
 )
 MOVED = [
     key
@@ -58,7 +59,7 @@ def _fixed_words(value: object) -> list[str]:
         for text in texts
         for literal, *_ in string.Formatter().parse(str(text))
     ]
-    return [p for p in parts if len(p) >= 8 or (" " in p and len(p) >= 5)]
+    return [p for p in parts if len(p) >= 6]
 
 
 def _string_literals(path: Path) -> list[str]:

@@ -264,7 +264,8 @@ def indicator_figures(
 def _narrative(data: UnitData, name: str, top_level: int) -> Markup | None:
     text = data.text(name)
     # markdown_to_html sanitizes its output: it is safe to embed as it is.
-    return Markup(markdown_to_html(text, top_level=top_level)) if text else None
+    labels = data.labels()
+    return Markup(markdown_to_html(text, labels=labels, top_level=top_level)) if text else None
 
 
 def goal_html(

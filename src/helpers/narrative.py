@@ -17,6 +17,7 @@ import nh3
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from helpers.labels import Labels
 from helpers.markup import Markup
 from helpers.markup import html as html_markup
 from helpers.readers import parse_number
@@ -143,7 +144,9 @@ def split_heading(markdown: str) -> tuple[str | None, str]:
     return match.group(1).rstrip(":"), stripped[match.end() :]
 
 
-def markdown_to_html(markdown: str, *, top_level: int = 3, id_prefix: str = "text-") -> Markup:
+def markdown_to_html(
+    markdown: str, *, labels: Labels, top_level: int = 3, id_prefix: str = "text-"
+) -> Markup:
     """Render narrative Markdown as sanitized HTML that fits where it sits in the report.
 
     Headings are relative to the section the text sits in: whatever ``#`` levels the text uses
@@ -153,12 +156,13 @@ def markdown_to_html(markdown: str, *, top_level: int = 3, id_prefix: str = "tex
     unique within the text (``-2``, ``-3`` …); ids are made unique across the whole report by the
     export (``html_ids``). Tables — Markdown or pasted HTML — get the workbook's table look and a
     keyboard-reachable scrolling wrapper, so a wide table scrolls by itself on a phone instead of
-    the page.
+    the page; the wrapper is named by ``labels`` (``rapport.tabell`` with the column headings, or
+    ``rapport.tabell_utan_rubrik``).
     """
     tokens = _MD.parse(markdown)
-    _prepare_tables(tokens)
+    _prepare_tables(tokens, labels)
     rendered = _MD.renderer.render(tokens, _MD.options, {})
-    cleaned = _wrap_pasted_tables(sanitize(rendered))
+    cleaned = _wrap_pasted_tables(sanitize(rendered), labels("rapport.tabell_utan_rubrik"))
     return Markup(outline_headings(cleaned, top_level=top_level, id_prefix=id_prefix))
 
 
@@ -209,7 +213,7 @@ def _plain(fragment: str) -> str:
 _TABLE_TAG = re.compile(r"<(/?)table\b([^>]*)>")
 
 
-def _prepare_tables(tokens: list[Token]) -> None:
+def _prepare_tables(tokens: list[Token], labels: Labels) -> None:
     """Markdown tables: header cells scoped, number columns right-aligned as in our own tables,
     and the table wrapped like ``tables.render_table`` does (label: the column headings)."""
     table_open: Token | None = None
@@ -222,7 +226,7 @@ def _prepare_tables(tokens: list[Token]) -> None:
         elif token.type in ("th_open", "td_open") and rows:
             rows[-1].append((token, _inline_text(tokens[index + 1])))
         elif token.type == "table_close" and table_open is not None:
-            _mark_table(table_open, rows)
+            _mark_table(table_open, rows, labels)
             table_open = None
 
 
@@ -236,7 +240,7 @@ def _inline_text(inline: Token) -> str:
     return " ".join("".join(parts).split())
 
 
-def _mark_table(table_open: Token, rows: list[list[tuple[Token, str]]]) -> None:
+def _mark_table(table_open: Token, rows: list[list[tuple[Token, str]]], labels: Labels) -> None:
     columns: dict[int, list[str]] = {}
     for row in rows[1:]:
         for position, (_, text) in enumerate(row):
@@ -251,7 +255,11 @@ def _mark_table(table_open: Token, rows: list[list[tuple[Token, str]]]) -> None:
             if right or position in numeric:
                 cell.attrs["class"] = "num"
     headers = [text for _, text in rows[0] if text] if rows else []
-    table_open.meta["wb_label"] = "Tabell: " + ", ".join(headers) if headers else "Tabell"
+    table_open.meta["wb_label"] = (
+        labels("rapport.tabell", rubrik=", ".join(headers))
+        if headers
+        else labels("rapport.tabell_utan_rubrik")
+    )
 
 
 def _is_number(text: str) -> bool:
@@ -266,7 +274,7 @@ def _render_table_open(self, tokens, idx, options, env) -> str:  # noqa: ANN001 
         html_markup(
             '<div class="wb-table-wrap" role="region" aria-label="{}" tabindex="0">'
             '<table class="wb-table">\n',
-            tokens[idx].meta.get("wb_label", "Tabell"),
+            tokens[idx].meta["wb_label"],  # set by _mark_table
         )
     )
 
@@ -279,14 +287,16 @@ _MD.add_render_rule("table_open", _render_table_open)
 _MD.add_render_rule("table_close", _render_table_close)
 
 
-_WRAPPER = (
-    '<div class="wb-table-wrap" role="region" aria-label="Tabell" tabindex="0">'
-    '<table class="wb-table">'
-)
-
-
-def _wrap_pasted_tables(fragment: str) -> str:
-    """Give tables pasted as HTML (the outermost ones) the same wrapper and look."""
+def _wrap_pasted_tables(fragment: str, name: str) -> str:
+    """Give tables pasted as HTML (the outermost ones) the same wrapper and look; ``name`` is
+    the region's accessible name."""
+    wrapper = str(
+        html_markup(
+            '<div class="wb-table-wrap" role="region" aria-label="{}" tabindex="0">'
+            '<table class="wb-table">',
+            name,
+        )
+    )
     out: list[str] = []
     position = 0
     wrapped: list[bool] = []  # for each table still open: did we wrap it?
@@ -295,7 +305,7 @@ def _wrap_pasted_tables(fragment: str) -> str:
             wrap = not wrapped and "wb-table" not in match.group(2)
             wrapped.append(wrap)
             if wrap:
-                out += [fragment[position : match.start()], _WRAPPER]
+                out += [fragment[position : match.start()], wrapper]
                 position = match.end()
         elif wrapped and wrapped.pop():
             out += [fragment[position : match.end()], "</div>"]

@@ -12,7 +12,7 @@ import pandas as pd
 
 from helpers.definition import SectionSpec
 from helpers.formulas import parse_formula
-from helpers.labels import fill
+from helpers.labels import Labels, fill
 from helpers.markup import Markup, html, join
 from helpers.narrative import markdown_to_html, slugify, split_heading
 from helpers.numbers import format_number, is_missing
@@ -25,9 +25,9 @@ def todo_html(path: str) -> Markup:
     return html('<p class="wb-todo">Text saknas – skriv den i <code>{}</code>.</p>', path)
 
 
-def _narrative(markdown: str, **options: object) -> Markup:
+def _narrative(markdown: str, labels: Labels, **options: object) -> Markup:
     # markdown_to_html sanitizes what it returns: safe to embed as it is.
-    return Markup(markdown_to_html(markdown, **options))
+    return Markup(markdown_to_html(markdown, labels=labels, **options))  # type: ignore[arg-type]
 
 
 def heading_and_body(data: UnitData, section: SectionSpec) -> tuple[str | None, str | None]:
@@ -51,7 +51,9 @@ def intro_html(data: UnitData, section: SectionSpec) -> Markup:
     if section.text is not None and body is None:
         parts.append(todo_html(f"text/{section.text.file}"))
     elif body and body.strip():
-        parts.append(_narrative(body, top_level=3, id_prefix=section.id + "-"))
+        parts.append(
+            _narrative(body, data.labels(section), top_level=3, id_prefix=section.id + "-")
+        )
     return join(parts)
 
 
@@ -62,7 +64,8 @@ def closing_html(data: UnitData, section: SectionSpec) -> Markup:
     markdown = data.text(section.after.file)
     if markdown is None:
         return todo_html(f"text/{section.after.file}")
-    return _narrative(split_heading(markdown)[1], top_level=3, id_prefix=section.id + "-")
+    body = split_heading(markdown)[1]
+    return _narrative(body, data.labels(section), top_level=3, id_prefix=section.id + "-")
 
 
 def priorities_html(data: UnitData, section: SectionSpec) -> Markup:
@@ -72,7 +75,8 @@ def priorities_html(data: UnitData, section: SectionSpec) -> Markup:
         parts.append(html('<h3 id="{}">{}</h3>', anchor, row["rubrik"]))
         name = f"prioriteringar/{row['prioritering_id']}.md"
         text = data.text(name)
-        parts.append(_narrative(text, top_level=4) if text else todo_html(f"text/{name}"))
+        shown = _narrative(text, data.labels(section), top_level=4) if text else None
+        parts.append(shown or todo_html(f"text/{name}"))
     return join(parts)
 
 
@@ -108,7 +112,7 @@ def internal_control_html(data: UnitData, section: SectionSpec) -> Markup:
         follow_up = data.text(f"internkontroll/{control_id}.md")
         parts.append(html("<h4>{}</h4>", labels("internkontroll.uppföljning")))
         parts.append(
-            _narrative(follow_up, top_level=5)
+            _narrative(follow_up, labels, top_level=5)
             if follow_up
             else html('<p class="wb-missing">{}</p>', labels("internkontroll.ingen_uppföljning"))
         )
