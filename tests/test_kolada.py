@@ -702,3 +702,43 @@ def test_a_non_finite_or_absurd_value_from_kolada_changes_nothing(
     with pytest.raises(KoladaError, match="inget rimligt tal.*Ingenting ändrades"):
         kolada.command(args(yes=True))
     assert snapshot(project / "data") == before
+
+
+# ----------------------------------------------------------------- named comparison groups
+
+GROUP = "  liknande:\n    kolada: G136372\n    namn: Liknande kommuner (inspelat exempel)\n"
+
+
+def test_a_named_group_is_fetched_with_its_date_and_gives_the_comparison_its_name(
+    project: Path,
+) -> None:
+    """``jämförelse: liknande`` in kolada.csv fetches the group's values (recorded response,
+    ``fixtures/kolada/U00402_G136372.json``, in the v3 shape) and names the comparison."""
+    from helpers.kolada_groups import comparison_names
+    from helpers.paths import Project
+
+    definition = project / "data" / "rapport.yaml"
+    text = definition.read_text(encoding="utf-8")
+    definition.write_text(text.replace("jämförelsegrupper:\n", "jämförelsegrupper:\n" + GROUP))
+    mapping = project / "data" / "kolada.csv"
+    write(mapping, MAPPING.replace("U00402,riket,klk", "U00402,liknande,klk"))
+    session = FakeSession()
+    assert kolada.run(args(yes=True), session=session, stdin=io.StringIO(""), today=TODAY) == 0
+    assert "/v3/data/kpi/U00402/municipality/G136372/year/2012,2014,2016" in {
+        urlsplit(url).path for url in session.calls
+    }
+    values = read(unit_file(project, "indikatorvarden.csv"))
+    assert "kf1_nri,2014,58,59.2,,2024-05-02\n" in values
+    assert comparison_names(Project(project), "klk") == {
+        "kf1_nri": "Liknande kommuner (inspelat exempel)"
+    }
+
+
+def test_a_comparison_group_that_is_not_named_is_refused(project: Path) -> None:
+    write(
+        project / "data" / "kolada.csv", MAPPING.replace("U00402,riket,klk", "U00402,grannar,klk")
+    )
+    with pytest.raises(DataError) as caught:
+        kolada.run(args(yes=True), session=FakeSession(), stdin=io.StringIO(""), today=TODAY)
+    assert caught.value.problems[0].column == "jämförelse"
+    assert "jämförelsegrupper" in (caught.value.problems[0].hint or "")

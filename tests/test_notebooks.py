@@ -20,9 +20,10 @@ import yaml
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
+from helpers.consolidated.definition import CONSOLIDATED_KINDS, read_consolidated
 from helpers.definition import read_definition
 from helpers.kinds import KINDS
-from helpers.paths import REPO_ROOT, Project
+from helpers.paths import CONSOLIDATED, REPO_ROOT, Project
 
 NOTEBOOKS = sorted((REPO_ROOT / "notebooks").glob("*.ipynb"))
 NBSTRIPOUT = REPO_ROOT / ".venv" / "bin" / "nbstripout"
@@ -37,7 +38,9 @@ def _code_cells(nb: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
 
 
 def test_there_is_one_notebook_per_section_kind() -> None:
-    assert sorted(p.name for p in NOTEBOOKS) == sorted(kind.notebook for kind in KINDS.values())
+    kinds = [k.notebook for k in KINDS.values()]
+    kinds += [k.notebook for k in CONSOLIDATED_KINDS.values()]
+    assert sorted(p.name for p in NOTEBOOKS) == sorted(kinds)
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -61,13 +64,21 @@ def test_notebook_is_thin_and_parameterised(path: Path) -> None:
     for node in ast.parse(tagged[0].source).body:
         assert isinstance(node, ast.Assign), "the parameters cell only assigns values"
         defaults[node.targets[0].id] = ast.literal_eval(node.value)
-    assert set(defaults) == {"year", "unit", "section"}
-    assert (REPO_ROOT / "params" / str(defaults["year"]) / f"{defaults['unit']}.yaml").is_file()
-    # The default section is one of the example's sections, of this notebook's kind.
-    definition, problems = read_definition(Project(REPO_ROOT), defaults["year"], defaults["unit"])
-    assert problems == []
-    kinds = {s.id: s.kind for s in definition.sections}
-    assert KINDS[kinds[defaults["section"]]].notebook == path.name
+    assert set(defaults) == {"year", "unit", "section", "period"}
+    project = Project(REPO_ROOT).for_period(defaults["period"])
+    if defaults["unit"] == CONSOLIDATED:
+        # The default section is one of the consolidated report's sections, of this kind.
+        consolidated, problems = read_consolidated(project)
+        assert problems == []
+        kinds = {s.id: s.kind for s in consolidated.sections}
+        assert CONSOLIDATED_KINDS[kinds[defaults["section"]]].notebook == path.name
+    else:
+        assert project.params_file(defaults["year"], defaults["unit"]).is_file()
+        # The default section is one of the example's sections, of this notebook's kind.
+        definition, problems = read_definition(project, defaults["year"], defaults["unit"])
+        assert problems == []
+        kinds = {s.id: s.kind for s in definition.sections}
+        assert KINDS[kinds[defaults["section"]]].notebook == path.name
     for cell in cells[1:]:
         source = cell.source
         tree = ast.parse(source)

@@ -8,7 +8,8 @@ params (``params/<år>/<enhet>.yaml``) a ``drift:`` mapping that overrides it ke
       decimaler: 1           # decimals shown; default: as many as the amounts in drift.csv carry
       kostnader: negativa    # positiva (default: costs +, income −) or negativa (costs −, income +)
       kolumner: [utfall_fg_år, budget, utfall, avvikelse]   # which columns, in which order
-      rubriker:              # labels; {år}, {fg_år}, {enhet}, {kommun}, {prognosdatum} filled in
+      rubriker:              # labels; {år}, {fg_år}, {enhet}, {kommun}, {prognosdatum},
+                             # {periodslut} filled in
         summa: Totalt
 
 The report-definition loader (``helpers.definition.load``) reads both files, merges them and
@@ -33,10 +34,15 @@ AMOUNT_UNITS = ("kr", "tkr", "mkr")
 MAX_DECIMALS = 3
 SIGN_WORDS = {"positiva": 1, "positiv": 1, "negativa": -1, "negativ": -1}
 # Columns the statement computes; each is ``sign × (first − second)`` of two amount columns.
-DERIVED_COLUMNS: dict[str, tuple[str, str]] = {"avvikelse": ("budget", "utfall")}
+DERIVED_COLUMNS: dict[str, tuple[str, str]] = {
+    "avvikelse": ("budget", "utfall"),
+    "avvikelse_prognos": ("budget", "prognos"),  # a delår's deviation: the year's forecast
+}
 KNOWN_COLUMNS = (*BUDGET_AMOUNT_COLUMNS, *DERIVED_COLUMNS)
 # The columns a report shows when ``kolumner`` is not set (those the file has, in this order).
 STANDARD_COLUMNS = ("utfall_fg_år", "utfall", "budget", "avvikelse", "prognos")
+# A derived column is shown only when ``kolumner`` asks for it (the year-end default stays as it
+# was); a period's ``drift:`` in rapport.yaml chooses it for a delår.
 
 # The labels a statement uses: ``etiketter: drift:`` in the report definition (helpers.labels).
 LABEL_KEYS = (
@@ -47,12 +53,13 @@ LABEL_KEYS = (
     "avvikelse",
     "prognos",
     "prognos_utan_datum",
+    "avvikelse_prognos",
     "nettokostnader",
     "resultat",
     "summa",
     "delverksamhet",
 )
-PLACEHOLDERS = ("år", "fg_år", "enhet", "kommun", "prognosdatum")
+PLACEHOLDERS = ("år", "fg_år", "enhet", "kommun", "prognosdatum", "periodslut")
 KEYS = ("belopp", "decimaler", "kostnader", "kolumner", "rubriker")
 RAPPORT_FILE = "rapport.yaml"
 
@@ -312,7 +319,7 @@ def _parse_labels(
                     origins,
                     where,
                     f"rubriken '{text}' innehåller {unknown}, som inte kan fyllas i",
-                    "använd {år}, {fg_år}, {enhet}, {kommun} eller {prognosdatum} "
+                    "använd {år}, {fg_år}, {enhet}, {kommun}, {prognosdatum} eller {periodslut} "
                     "(med klammerparenteser)",
                 )
             )

@@ -39,6 +39,7 @@ def labels(data: UnitData, statement: Statement) -> dict[str, str]:
         "enhet": data.info.name,
         "kommun": data.info.municipality,
         "prognosdatum": data.params.forecast_date,
+        "periodslut": data.params.period_end,
     }
     keys = dict.fromkeys(("post", *statement.columns, "budget", "utfall"))
     return {key: statement.settings.label(key, **values) for key in keys}
@@ -77,7 +78,8 @@ def _computed_note(statement: Statement, labels: Labels) -> str:
     for column, (first, second) in DERIVED_COLUMNS.items():
         if column in statement.columns:
             a, b = (first, second) if statement.cost_sign > 0 else (second, first)
-            sentences.append(labels("drift.formel", kolumn=column.capitalize(), första=a, andra=b))
+            name = statement.settings.labels.get(column, column).capitalize()
+            sentences.append(labels("drift.formel", kolumn=name, första=a, andra=b))
 
     def computed_in(row: StatementRow | None) -> bool:
         return row is not None and any(

@@ -38,7 +38,16 @@ from helpers.errors import BuildError, DataError, Problem, display_path
 from helpers.execute import SectionFailure, timeout_from_environment
 from helpers.fingerprint import Fingerprinter, read_stored, store
 from helpers.params import available_years, units_of_year
-from helpers.paths import REPO_ROOT, Project, check_year, readable_file, write_error_text
+from helpers.paths import (
+    CONSOLIDATED,
+    REPO_ROOT,
+    YEAR_END,
+    Project,
+    check_period,
+    check_year,
+    readable_file,
+    write_error_text,
+)
 from helpers.supervise import SectionPool, Task
 
 # ------------------------------------------------------------------------------------ results
@@ -48,6 +57,7 @@ from helpers.supervise import SectionPool, Task
 class UnitResult:
     year: int
     unit: str
+    period: str = YEAR_END
     report: Path | None = None
     failures: dict[str, SectionFailure] = field(default_factory=dict)
     executed: dict[str, str] = field(default_factory=dict)  # failed section -> notebook shown
@@ -103,6 +113,11 @@ def _export(project: Project, fingerprinter: Fingerprinter, plan: UnitPlan) -> P
     from helpers.export import render_report, write_atomically
     from helpers.unit_data import load_unit
 
+    project = project.for_period(plan.period)
+    if plan.unit == CONSOLIDATED:
+        from helpers.consolidated.export import export_consolidated
+
+        return export_consolidated(project, fingerprinter, plan)
     data = load_unit(plan.year, plan.unit, project)
     html = render_report(
         [s.output for s in plan.all_sections],
@@ -140,7 +155,12 @@ def validate_plans(project: Project, plans: list[UnitPlan]) -> None:
 
     problems: list[Problem] = []
     for plan in with_work:
-        problems += validate_unit(project, plan.year, plan.unit)
+        if plan.unit == CONSOLIDATED:
+            from helpers.consolidated.checks import validate_consolidated
+
+            problems += validate_consolidated(project.for_period(plan.period), plan.year)
+            continue
+        problems += validate_unit(project.for_period(plan.period), plan.year, plan.unit)
     if problems:
         raise DataError(problems)
 
@@ -159,14 +179,14 @@ def run_build(
     started = time.perf_counter()
     validate_plans(project, plans)
     fingerprinter = Fingerprinter(project)
-    results = {(p.year, p.unit): UnitResult(p.year, p.unit) for p in plans}
-    pending = {(p.year, p.unit): len(p.to_run) for p in plans}
+    results = {p.key: UnitResult(p.year, p.unit, p.period) for p in plans}
+    pending = {p.key: len(p.to_run) for p in plans}
     for plan in plans:
-        results[(plan.year, plan.unit)].sections_cached = len(plan.sections) - len(plan.to_run)
+        results[plan.key].sections_cached = len(plan.sections) - len(plan.to_run)
 
     def finish_unit(plan: UnitPlan) -> None:
-        result = results[(plan.year, plan.unit)]
-        report = project.report_file(plan.year, plan.unit)
+        result = results[plan.key]
+        report = project.for_period(plan.period).report_file(plan.year, plan.unit)
         if result.failures or not (plan.report_reason or not report.is_file()):
             result.report = report if report.is_file() else None
             return
@@ -187,7 +207,7 @@ def run_build(
             )
 
     def section_done(plan: UnitPlan, section: SectionPlan, failure: SectionFailure | None) -> None:
-        result = results[(plan.year, plan.unit)]
+        result = results[plan.key]
         result.sections_run += 1
         if failure is None:
             try:
@@ -202,8 +222,8 @@ def run_build(
             result.executed[section.name] = display_path(section.output, project.root)
         if progress is not None:
             progress.section_done(plan.year, plan.unit, section.name, failure is None)
-        pending[(plan.year, plan.unit)] -= 1
-        if pending[(plan.year, plan.unit)] == 0:
+        pending[plan.key] -= 1
+        if pending[plan.key] == 0:
             finish_unit(plan)
 
     tasks = [(plan, section) for plan in plans for section in plan.to_run]
@@ -278,8 +298,15 @@ def build_years(
     progress: Any = None,
     lock: bool = True,
     timeout: float | None = None,
+    periods: list[str] | None = None,
+    consolidated: bool = False,
 ) -> BuildResult:
     """Build the given years (all units, or one) under the project's build lock.
+
+    ``periods`` are the periods to build (default: the project's own, helår unless the project
+    is seen for another); a year without params for one of them is skipped when several are
+    asked for. ``consolidated`` adds each year-period's consolidated report (``kommun``), which
+    is also what ``unit="kommun"`` builds alone.
 
     Raises ``ParameterError`` when a year has no params (missing or empty ``params/<år>/``),
     ``DataError`` for badly named params files and bad data, ``BuildError`` when ``build/`` or
@@ -288,18 +315,59 @@ def build_years(
     from helpers.buildlock import build_lock
 
     project = project or Project.current()
-    years = [check_year(y) for y in years]
-    if unit is None:
-        for year in years:
-            units_of_year(year, project)
-    else:  # a params file that is there but cannot be read is named, not called missing
-        for year in years:
-            if os.path.lexists(project.params_file(year, unit)):
-                readable_file(project.params_file(year, unit), project.root)
+    selections = select_periods(project, years, unit, periods)
     with build_lock(project) if lock else _no_lock():
-        plans = plan_build(project, years, unit, section, force)
+        plans = plan_periods(project, selections, unit, section, force, consolidated)
         check_writable(project, plans)
         return run_build(project, plans, jobs, progress, timeout)
+
+
+def select_periods(
+    project: Project, years: list[int], unit: str | None, periods: list[str] | None
+) -> list[tuple[Project, list[int]]]:
+    """Each period to build, seen as its own project, with the years that have params for it.
+
+    With one period every year is kept (a missing one is reported as missing); with several, a
+    year without the period is skipped. Raises what ``units_of_year`` raises.
+    """
+    years = [check_year(y) for y in years]
+    periods = [check_period(p) for p in (periods or [project.period])]
+    selections: list[tuple[Project, list[int]]] = []
+    for period in periods:
+        seen = project.for_period(period)
+        with_params = [y for y in years if len(periods) == 1 or period in seen.periods_of_year(y)]
+        if not with_params:
+            continue
+        if unit is None or unit == CONSOLIDATED:
+            for year in with_params:
+                units_of_year(year, seen)
+        else:  # a params file that is there but cannot be read is named, not called missing
+            for year in with_params:
+                if os.path.lexists(seen.params_file(year, unit)):
+                    readable_file(seen.params_file(year, unit), project.root)
+        selections.append((seen, with_params))
+    return selections
+
+
+def plan_periods(
+    project: Project,
+    selections: list[tuple[Project, list[int]]],
+    unit: str | None,
+    section: str | None,
+    force: bool,
+    consolidated: bool,
+) -> list[UnitPlan]:
+    """The plans of every selected period: its units' reports and (when asked, or when ``unit``
+    is ``kommun``) its consolidated report."""
+    plans: list[UnitPlan] = []
+    for seen, with_params in selections:
+        if unit != CONSOLIDATED:
+            plans += plan_build(seen, with_params, unit, section, force)
+        if (consolidated and unit is None and section is None) or unit == CONSOLIDATED:
+            from helpers.consolidated.plan import plan_consolidated
+
+            plans += plan_consolidated(seen, with_params, force)
+    return plans
 
 
 # A build writes executed notebooks (~1 MB a unit) and reports; below this much free space in
@@ -314,7 +382,7 @@ def check_writable(project: Project, plans: list[UnitPlan]) -> None:
     if not with_work:
         return
     folders = {project.build, project.reports}
-    folders |= {project.report_file(p.year, p.unit).parent for p in with_work}
+    folders |= {project.for_period(p.period).report_file(p.year, p.unit).parent for p in with_work}
     for folder in sorted(folders):
         try:
             folder.mkdir(parents=True, exist_ok=True)

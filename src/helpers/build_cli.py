@@ -15,6 +15,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--year", type=year_argument, metavar="ÅR", help="rapportåret, t.ex. 2016")
     parser.add_argument("--all", action="store_true", help="bygg alla år som har params/<år>/")
     parser.add_argument("--unit", help="en enhet (utan: alla enheter med params för året)")
+    parser.add_argument(
+        "--period",
+        help="en period, t.ex. delar eller helar (utan: alla perioder som har params för året, "
+        "och den sammanställda rapporten)",
+    )
     parser.add_argument("--section", help="ett avsnitt, t.ex. 30_kf_mal (utan: alla avsnitt)")
     parser.add_argument(
         "--jobs",
@@ -40,8 +45,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def command(args: argparse.Namespace) -> int:
-    from helpers.build import all_years, build_years, plan_build, print_pdfs, write_index
-    from helpers.paths import Project, check_year
+    from helpers.build import (
+        all_years,
+        build_years,
+        plan_periods,
+        print_pdfs,
+        select_periods,
+        write_index,
+    )
+    from helpers.paths import Project, check_period, check_year, period_order
     from helpers.progress import BuildProgress, failure_table, plan_table, summary_table
 
     if args.all == (args.year is not None):
@@ -51,9 +63,15 @@ def command(args: argparse.Namespace) -> int:
     project = Project.current()
     years = all_years(project) if args.all else [check_year(args.year)]
     out = _console()
+    if args.period is not None:
+        periods = [check_period(args.period)]
+    else:
+        periods = period_order({p for y in years for p in project.periods_of_year(y)}) or None
+    consolidated = args.unit is None and args.section is None
 
     if args.dry_run:
-        plans = plan_build(project, years, args.unit, args.section, args.force)
+        selections = select_periods(project, years, args.unit, periods)
+        plans = plan_periods(project, selections, args.unit, args.section, args.force, consolidated)
         out.print(plan_table(plans))
         runs = sum(len(p.to_run) for p in plans)
         cached = sum(len(p.sections) - len(p.to_run) for p in plans)
@@ -69,6 +87,8 @@ def command(args: argparse.Namespace) -> int:
         force=args.force,
         progress=BuildProgress(),
         timeout=args.timeout,
+        periods=periods,
+        consolidated=consolidated,
     )
     out.print(summary_table(result))
     ran = sum(u.sections_run for u in result.units)

@@ -21,7 +21,7 @@ from helpers.errors import BuildError, DataError, Problem, display_path
 from helpers.fingerprint import Fingerprinter, changed_parts, read_stored, text_digest
 from helpers.kinds import KINDS
 from helpers.params import available_units
-from helpers.paths import Project, check_section, check_unit
+from helpers.paths import YEAR_END, Project, check_section, check_unit
 
 # Starts with "_", which no section id can: never the name of a section's fingerprint.
 REPORT_FINGERPRINT = "_report.fingerprint.json"
@@ -86,19 +86,26 @@ class SectionPlan:
 @dataclass
 class UnitPlan:
     year: int
-    unit: str
+    unit: str  # a unit id, or CONSOLIDATED for the kommun's consolidated report
     sections: list[SectionPlan]  # the sections this build may run (all, or --section's)
     all_sections: list[SectionPlan]  # every section of the report, for the export
     report_reason: str | None
+    period: str = YEAR_END
+
+    @property
+    def key(self) -> tuple[str, int, str]:
+        return (self.period, self.year, self.unit)
 
     @property
     def to_run(self) -> list[SectionPlan]:
         return [s for s in self.sections if s.reason]
 
 
-def section_parameters(year: int, unit: str, section: str) -> dict[str, Any]:
+def section_parameters(
+    year: int, unit: str, section: str, period: str = YEAR_END
+) -> dict[str, Any]:
     """The values papermill injects into a section notebook's parameters cell."""
-    return {"year": year, "unit": unit, "section": section}
+    return {"year": year, "unit": unit, "section": section, "period": period}
 
 
 def plan_build(
@@ -134,7 +141,7 @@ def plan_build(
         for spec in definitions[(year, name)].sections:
             notebook = kind_notebook(project, spec.kind)
             output = project.executed_dir(year, name) / f"{spec.id}.ipynb"
-            parameters = section_parameters(year, name, spec.id)
+            parameters = section_parameters(year, name, spec.id, project.period)
             current = fingerprinter.section(notebook, year, name, parameters)
             stored = read_stored(output.with_name(f"{spec.id}.fingerprint.json"))
             if force:
@@ -149,7 +156,7 @@ def plan_build(
                 SectionPlan(spec.id, spec.kind, notebook, output, parameters, current, reason)
             )
         sections = [s for s in all_sections if section is None or s.name == section]
-        plan = UnitPlan(year, name, sections, all_sections, None)
+        plan = UnitPlan(year, name, sections, all_sections, None, project.period)
         plan.report_reason = _report_reason(project, fingerprinter, plan, force)
         plans.append(plan)
     if section is not None and plans and not any(p.sections for p in plans):

@@ -33,6 +33,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("build", "helpers.build_cli", "bygg rapporter för ett år, en enhet eller ett avsnitt"),
     ("validate", "helpers.validate", "kontrollera underlaget utan att bygga"),
     ("new-year", "helpers.new_year", "skapa nästa år utifrån ett tidigare år"),
+    ("new-period", "helpers.new_period", "skapa en periods rapporter utifrån en annan period"),
     ("new-unit", "helpers.new_unit", "skapa en ny enhet från mallen"),
     ("kolada", "helpers.kolada", "hämta indikatorvärden från Kolada"),
 )

@@ -29,6 +29,7 @@ PART_NAMES = {
     "parameters": "parametrarna",
     "params": "params-filen",
     "data": "enhetens data",
+    "units": "enheternas data",
     "shared": "gemensamma data",
     "code": "helpers-koden",
     "lock": "requirements.lock",

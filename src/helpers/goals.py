@@ -98,8 +98,13 @@ def activity_table(data: UnitData, activities: pd.DataFrame, labels: Labels) -> 
 
 def comparison_name(data: UnitData, indicator: pd.Series) -> str:
     """What the comparison series is (``medel``, ``riket`` …): the indicator's own
-    ``jämförelse_namn`` or the definition's ``jämförelse``."""
-    return indicator.get("jämförelse_namn") or data.definition.comparison
+    ``jämförelse_namn``, else the name of the Kolada group ``data/kolada.csv`` fetches its
+    comparison for (``jämförelsegrupper:``), else the definition's ``jämförelse``."""
+    own = indicator.get("jämförelse_namn")
+    if own:
+        return own
+    group = data.comparison_groups.get(indicator["indikator_id"])
+    return group or data.definition.comparison
 
 
 def indicator_cell(

@@ -23,13 +23,15 @@ from helpers.errors import DataError, WorkbookError
 from helpers.export import CONTENT_SECURITY_POLICY, CSS_FILE, write_atomically
 from helpers.labels import Labels
 from helpers.markup import Markup, html, join
-from helpers.paths import Project
+from helpers.paths import CONSOLIDATED, YEAR_END, Project, period_order
+from helpers.periods import period_spec
 from helpers.summary import NO_ASSESSMENT, summarise
 from helpers.unit_data import load_unit
 
 INDEX_NAME = "index.html"
 _YEAR_DIR = re.compile(r"^[0-9]{4}$")
 _UNIT_FILE = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
+_PERIOD_DIR = re.compile(r"^[a-z][a-z0-9]{0,19}$")
 
 
 @dataclass(frozen=True)
@@ -46,20 +48,35 @@ class ReportEntry:
     goals: dict[str, int] | None
     amounts: AmountFormat = AmountFormat()  # unit and decimals of the unit's statement
     invented: str = ""  # the definition's short label for an invented example, when it is one
+    period: str = YEAR_END
 
 
 def built_reports(project: Project) -> list[tuple[int, str, Path]]:
-    """(year, unit, path) of every report under ``reports/``: newest year first, units sorted."""
+    """(year, unit, path) of every unit report of the project's period under ``reports/``:
+    newest year first, units sorted (the consolidated report is not a unit's)."""
     found = []
     if not project.reports.is_dir():
         return found
     for year_dir in project.reports.iterdir():
         if not (year_dir.is_dir() and _YEAR_DIR.match(year_dir.name)):
             continue
-        for report in year_dir.glob("*.html"):
-            if _UNIT_FILE.match(report.stem):
+        folder = project.report_file(int(year_dir.name), CONSOLIDATED).parent
+        for report in folder.glob("*.html"):
+            if _UNIT_FILE.match(report.stem) and report.stem != CONSOLIDATED:
                 found.append((int(year_dir.name), report.stem, report))
     return sorted(found, key=lambda item: (-item[0], item[1]))
+
+
+def built_periods(project: Project, year: int) -> list[str]:
+    """The periods of ``year`` with a built report (helår first)."""
+    folder = project.reports / str(year)
+    found = {YEAR_END} if any(folder.glob("*.html")) else set()
+    found |= {
+        sub.name
+        for sub in folder.iterdir()
+        if sub.is_dir() and _PERIOD_DIR.match(sub.name) and any(sub.glob("*.html"))
+    }
+    return period_order(found)
 
 
 def report_entry(project: Project, year: int, unit: str, report: Path) -> ReportEntry:
@@ -71,7 +88,7 @@ def report_entry(project: Project, year: int, unit: str, report: Path) -> Report
         data = load_unit(year, unit, project)
         summary = summarise(data)
     except WorkbookError:
-        return ReportEntry(year, unit, unit, "", href, pdf_href, None, None)
+        return ReportEntry(year, unit, unit, "", href, pdf_href, None, None, period=project.period)
     return ReportEntry(
         year,
         unit,
@@ -83,6 +100,7 @@ def report_entry(project: Project, year: int, unit: str, report: Path) -> Report
         dict(summary.goals_by_assessment),
         summary.statement.format if summary.statement else AmountFormat(),
         data.labels()("rapport.påhittad_kort") if data.info.invented else "",
+        project.period,
     )
 
 
@@ -135,10 +153,22 @@ def _row(year: int, entry: ReportEntry, assessments: list[Assessment], labels: L
     return html("<tr>{}</tr>", join(cells))
 
 
-def year_table(
-    year: int, entries: list[ReportEntry], assessments: list[Assessment], labels: Labels
-) -> Markup:
-    """One year's reports as an accessible table."""
+@dataclass(frozen=True)
+class PeriodReports:
+    """The built reports of one year and period: its name, units, consolidated report."""
+
+    period: str
+    name: str
+    entries: list[ReportEntry]
+    consolidated_href: str | None = None
+
+
+def period_table(
+    year: int, shown_year: str, entries: list[ReportEntry], assessments: list[Assessment],
+    labels: Labels,
+) -> Markup:  # fmt: skip
+    """One year-period's unit reports as an accessible table (``shown_year``: ``2016`` or
+    ``2016, Delår`` in the caption)."""
     head = join(
         [
             html(
@@ -155,30 +185,67 @@ def year_table(
         ]
     )
     return html(
-        '<section aria-labelledby="ar-{year}"><h2 id="ar-{year}">{year}</h2>'
         '<div class="wb-table-wrap" role="region" aria-label="{region}" '
         'tabindex="0"><table class="wb-table">'
         "<caption>{caption}</caption><thead><tr>{head}</tr></thead><tbody>{rows}</tbody>"
-        "</table></div></section>",
-        year=year,
-        region=labels("index.tabell_etikett", år=year),
-        caption=labels("index.tabell", år=year),
+        "</table></div>",
+        region=labels("index.tabell_etikett", år=shown_year),
+        caption=labels("index.tabell", år=shown_year),
         head=head,
         rows=join(_row(year, entry, assessments, labels) for entry in entries),
     )
 
 
-def index_html(entries: list[ReportEntry], definition: ReportDefinition) -> str:
+def year_table(
+    year: int,
+    entries: list[ReportEntry],
+    assessments: list[Assessment],
+    labels: Labels,
+    periods: list[PeriodReports] | None = None,
+) -> Markup:
+    """One year's reports: per period (helår first) a link to its consolidated report, when
+    there is one, and the units' reports as a table."""
+    periods = periods or [PeriodReports(YEAR_END, "", entries)]
+    several = len(periods) > 1 or periods[0].period != YEAR_END
+    parts = []
+    for group in periods:
+        if several:
+            parts.append(html('<h3 id="ar-{}-{}">{}</h3>', year, group.period, group.name))
+        if group.consolidated_href:
+            parts.append(
+                html(
+                    '<p><a href="{}">{}</a></p>',
+                    group.consolidated_href,
+                    labels("index.sammanställd", period=group.name.lower()),
+                )
+            )
+        if group.entries:
+            shown = f"{year}, {group.name}" if several else str(year)
+            parts.append(period_table(year, shown, group.entries, assessments, labels))
+    return html(
+        '<section aria-labelledby="ar-{0}"><h2 id="ar-{0}">{0}</h2>{1}</section>',
+        year,
+        join(parts),
+    )
+
+
+def index_html(
+    entries: list[ReportEntry],
+    definition: ReportDefinition,
+    by_year: dict[int, list[PeriodReports]] | None = None,
+) -> str:
     """The whole index page; its texts (``etiketter: index:``), assessment columns and kommun
     are the kommun's definition's."""
     assessments = list(definition.assessments.values())
     municipality = definition.municipality.name
     labels = definition.label_set({"år": "", "enhet": "", "kommun": municipality})
     title = labels("index.titel")
-    years = sorted({e.year for e in entries}, reverse=True)
+    by_year = by_year or {}
+    years = sorted({e.year for e in entries} | set(by_year), reverse=True)
     if years:
         body = join(
-            year_table(y, [e for e in entries if e.year == y], assessments, labels) for y in years
+            year_table(y, [e for e in entries if e.year == y], assessments, labels, by_year.get(y))
+            for y in years
         )
         intro = html("<p>{}</p>", labels("index.ingress"))
     else:
@@ -215,10 +282,29 @@ def index_html(entries: list[ReportEntry], definition: ReportDefinition) -> str:
 
 def write_index(project: Project) -> Path:
     """Write ``reports/index.html`` listing every built report; its path."""
-    entries = [report_entry(project, y, u, p) for y, u, p in built_reports(project)]
     definition, problems = read_definition(project)
     if definition is None:  # the page's texts are the definition's
         raise DataError(problems)
+    entries: list[ReportEntry] = []
+    by_year: dict[int, list[PeriodReports]] = {}
+    years = (
+        sorted(int(p.name) for p in project.reports.iterdir() if _YEAR_DIR.match(p.name))
+        if project.reports.is_dir()
+        else []
+    )
+    for year in years:
+        for period in built_periods(project, year):
+            seen = project.for_period(period)
+            found = [report_entry(seen, y, u, p) for y, u, p in built_reports(seen) if y == year]
+            consolidated = seen.report_file(year, CONSOLIDATED)
+            href = (
+                consolidated.relative_to(project.reports).as_posix()
+                if consolidated.is_file()
+                else None
+            )
+            name = period_spec(project, period).name
+            by_year.setdefault(year, []).append(PeriodReports(period, name, found, href))
+            entries += found
     path = project.reports / INDEX_NAME
-    write_atomically(path, index_html(entries, definition))
+    write_atomically(path, index_html(entries, definition, by_year))
     return path

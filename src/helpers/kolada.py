@@ -33,6 +33,7 @@ from helpers.cli import year_argument
 from helpers.errors import DataError, ParameterError, display_path
 from helpers.kolada_api import Client, KoladaError, KoladaValue, SessionLike
 from helpers.kolada_changes import Change, Target, apply_changes, compute_changes, plan_unit
+from helpers.kolada_groups import read_groups
 from helpers.kolada_mapping import MAPPING_FILE, MUNICIPALITY_ID, load_mapping
 from helpers.params import units_of_year
 from helpers.paths import Project, check_unit, check_year, readable_file
@@ -101,7 +102,10 @@ def run(
     mapping_path = project.data / MAPPING_FILE
     if os.path.lexists(mapping_path):
         readable_file(mapping_path, project.root)
-    mapping = load_mapping(mapping_path, display_path(mapping_path, project.root))
+    groups, problems = read_groups(project)
+    if problems:
+        raise DataError(problems)
+    mapping = load_mapping(mapping_path, display_path(mapping_path, project.root), groups)
 
     targets: list[Target] = []
     for unit in units:

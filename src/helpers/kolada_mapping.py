@@ -9,15 +9,19 @@ problem in the file is reported at once, as a DataError.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, cast
+from typing import TYPE_CHECKING, Literal, cast
 
 from helpers.errors import DataError, ParameterError, Problem, quote
 from helpers.kolada_api import NATION
 from helpers.paths import check_unit
 from helpers.readers import read_table
 from helpers.text_norm import clean_token
+
+if TYPE_CHECKING:
+    from helpers.kolada_groups import ComparisonGroup
 
 MAPPING_FILE = "kolada.csv"
 
@@ -43,8 +47,13 @@ class MappingRow:
         return self.units is None or unit in self.units
 
 
-def load_mapping(path: Path, shown_as: str) -> list[MappingRow]:
-    """The usable rows of the mapping file; rows with an empty ``kpi`` are documentation only."""
+def load_mapping(
+    path: Path, shown_as: str, groups: Mapping[str, ComparisonGroup] | None = None
+) -> list[MappingRow]:
+    """The usable rows of the mapping file; rows with an empty ``kpi`` are documentation only.
+
+    ``groups`` are the named comparison groups (``kolada_groups``): a ``jämförelse`` that names
+    one (``liknande``) fetches the group's Kolada id."""
     if not path.is_file():
         raise ParameterError(
             f"Kolada-kopplingen {shown_as} saknas — skapa den med kolumnerna typ, id, kpi, "
@@ -98,7 +107,9 @@ def load_mapping(path: Path, shown_as: str) -> list[MappingRow]:
                 )
             )
             continue
-        comparison, problem = _parse_comparison(cells.get("jämförelse", ""), shown_as, line)
+        comparison, problem = _parse_comparison(
+            cells.get("jämförelse", ""), shown_as, line, groups or {}
+        )
         if problem is not None:
             problems.append(problem)
             continue
@@ -133,10 +144,14 @@ def load_mapping(path: Path, shown_as: str) -> list[MappingRow]:
     return rows
 
 
-def _parse_comparison(text: str, shown_as: str, line: int) -> tuple[str | None, Problem | None]:
+def _parse_comparison(
+    text: str, shown_as: str, line: int, groups: Mapping[str, ComparisonGroup]
+) -> tuple[str | None, Problem | None]:
     text = text.strip()
     if not text:
         return None, None
+    if text in groups:
+        return groups[text].kolada, None
     if text.lower() == "riket":
         return NATION, None
     if MUNICIPALITY_ID.match(text) or _GROUP_ID.match(text):
@@ -146,7 +161,8 @@ def _parse_comparison(text: str, shown_as: str, line: int) -> tuple[str | None, 
         f"jämförelsen {text!r} går inte att hämta",
         line,
         "jämförelse",
-        "lämna tom, skriv riket, en kommunkod (fyra siffror) eller ett kommungrupps-id (G…)",
+        "lämna tom, skriv riket, en grupp under jämförelsegrupper: i data/rapport.yaml, en "
+        "kommunkod (fyra siffror) eller ett kommungrupps-id (G…)",
     )
 
 

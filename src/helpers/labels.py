@@ -23,7 +23,7 @@ from typing import Any
 COMMON = ("år", "enhet", "kommun")
 SINGULAR, PLURAL = "en", "flera"
 # Placeholders of the operating statement's labels beyond COMMON (previous year, forecast date).
-DRIFT_FIELDS = ("fg_år", "prognosdatum")
+DRIFT_FIELDS = ("fg_år", "prognosdatum", "periodslut")
 
 
 @dataclass(frozen=True)
@@ -92,6 +92,7 @@ LABELS: dict[str, LabelSpec] = {
             "pdf_för": ("enhetsnamn",),
             "ingen_pdf": (),
             "byggd": ("version",),
+            "sammanställd": ("period",),
         },
     ),
     **_specs(
@@ -169,6 +170,7 @@ LABELS: dict[str, LabelSpec] = {
             "avvikelse": DRIFT_FIELDS,
             "prognos": DRIFT_FIELDS,
             "prognos_utan_datum": (),
+            "avvikelse_prognos": DRIFT_FIELDS,
             "nettokostnader": DRIFT_FIELDS,
             "resultat": DRIFT_FIELDS,
             "summa": DRIFT_FIELDS,
@@ -217,6 +219,8 @@ LABELS: dict[str, LabelSpec] = {
             "senaste": (),
             "mål_kolumn": (),
             "ingress_resultat": ("resultat", "mot"),
+            "ingress_prognos": ("resultat", "mot", "datum"),
+            "avvikelse_prognos": (),
             "ingress_mål": ("antal", "bedömningar"),
             "ingress_mål_utan_bedömning": ("antal", "bedömningar", "utan"),
             "ingress_inget_bedömt": (),

@@ -36,7 +36,7 @@ from helpers.new_unit import (
     write_new,
 )
 from helpers.params import read_params_file, units_of_year
-from helpers.paths import Project, check_unit, check_year, readable_file
+from helpers.paths import YEAR_END, Project, check_unit, check_year, readable_file
 from helpers.readers import Table, find_table, read_table
 from helpers.schema import BUDGET_AMOUNT_COLUMNS, SPECS
 from helpers.unit_data import FILE_COLUMNS, UnitData, load_unit, read_text_file
@@ -314,18 +314,55 @@ def check_target_free(project: Project, target: int, units: list[str]) -> None:
         )
 
 
+def period_params(
+    params: dict[str, Any],
+    target: Project,
+    delta: int,
+    end: str | None = None,
+    source_end: Any = None,
+) -> dict[str, Any]:
+    """``params`` for the target period: helår has no ``period``/``periodslut``; another period
+    has its id and cut-off date (``end``, else the source's ``source_end`` moved ``delta``
+    years).
+
+    Raises ``ParameterError`` when a period other than helår gets no cut-off date.
+    """
+    params = {k: v for k, v in params.items() if k not in ("period", "periodslut")}
+    if target.is_year_end:
+        return params
+    cut_off = end or (next_date(source_end, delta) if source_end else None)
+    if cut_off is None:
+        raise ParameterError(
+            f"Perioden {target.period} behöver sitt slutdatum: ange --slut ÅÅÅÅ-MM-DD, t.ex. "
+            "--slut 2017-08-31."
+        )
+    return {**params, "period": target.period, "periodslut": cut_off}
+
+
 def new_year(
-    target: int, source: int, unit: str | None = None, project: Project | None = None
+    target: int,
+    source: int,
+    unit: str | None = None,
+    project: Project | None = None,
+    *,
+    period: str | None = None,
+    end: str | None = None,
 ) -> list[UnitYear]:
-    """Scaffold ``target`` from ``source`` for one unit or every unit with params in ``source``."""
+    """Scaffold ``target`` from ``source`` for one unit or every unit with params in ``source``.
+
+    ``project`` is seen for the source period (helår unless given); ``period`` is the target's
+    (default: the same period), e.g. next year's delår from this year's helår, with ``end`` its
+    cut-off date (default: the source period's, moved to the new year).
+    """
     project = project or Project.current()
+    target_project = project.for_period(period) if period else project
     target, source = check_year(target), check_year(source)
     if target <= source:
         raise ParameterError(
             f"Det nya året ({target}) måste komma efter året du utgår från ({source})."
         )
     units = [check_unit(unit)] if unit else units_of_year(source, project)
-    check_target_free(project, target, units)
+    check_target_free(target_project, target, units)
     loaded = {u: load_unit(source, u, project) for u in units}  # the source must be valid
     planned: list[tuple[UnitYear, dict[Path, str]]] = []
     for u, data in loaded.items():  # everything is prepared before the first file is written
@@ -335,8 +372,12 @@ def new_year(
             display_path(project.params_file(source, u), project.root),
             project.root,
         )
-        files[project.params_file(target, u)] = dump_yaml(next_params(raw, source, target))
-        folder = project.unit_data(target, u)
+        moved = period_params(
+            next_params(raw, source, target), target_project, target - source, end,
+            raw.get("periodslut"),
+        )  # fmt: skip
+        files[target_project.params_file(target, u)] = dump_yaml(moved)
+        folder = target_project.unit_data(target, u)
         formulas: list[Problem] = []
         for stem, text in scaffold_tables(project, data, source, target, formulas).items():
             files[folder / f"{stem}.csv"] = text
@@ -364,13 +405,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="året att utgå från, t.ex. 2016",
     )
     parser.add_argument("--unit", help="en enhet (utan: alla enheter med params för året)")
+    parser.add_argument(
+        "--from-period",
+        default=YEAR_END,
+        metavar="PERIOD",
+        help=f"perioden att utgå från (standard: {YEAR_END}, helåret)",
+    )
+    parser.add_argument(
+        "--period", metavar="PERIOD", help="perioden att skapa (standard: samma som --from-period)"
+    )
+    parser.add_argument("--slut", metavar="ÅÅÅÅ-MM-DD", help="periodens slutdatum (inte helår)")
 
 
 def command(args: argparse.Namespace) -> int:
     from helpers.validate import validate_unit
 
-    project = Project.current()
-    results = new_year(args.year, args.source, args.unit, project)
+    project = Project.current(args.from_period)
+    results = new_year(
+        args.year, args.source, args.unit, project, period=args.period, end=args.slut
+    )
+    project = project.for_period(args.period) if args.period else project
     for result in results:
         folder = display_path(project.unit_data(args.year, result.unit), project.root)
         params_file = display_path(project.params_file(args.year, result.unit), project.root)
@@ -387,5 +441,6 @@ def command(args: argparse.Namespace) -> int:
         problems = validate_unit(project, args.year, result.unit)
         for problem in problems:
             print(f"  Kontroll: {problem}")
-    print(f"Bygg utkastet med: workbook build --year {args.year}")
+    period = "" if project.is_year_end else f" --period {project.period}"
+    print(f"Bygg utkastet med: workbook build --year {args.year}{period}")
     return 0

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from helpers.errors import DataError, ParameterError, Problem, display_path
-from helpers.paths import Project, check_unit, check_year, read_input
+from helpers.paths import CONSOLIDATED, YEAR_END, Project, check_unit, check_year, read_input
 from helpers.yaml_text import load_yaml
 
 
@@ -24,6 +24,17 @@ class ReportParams:
     title: str
     forecast_date: str | None
     raw: dict[str, Any]
+    period: str = YEAR_END  # the period id (the folder the file is in): helar, delar …
+    period_end: str | None = None  # periodslut: the cut-off date (ISO); helår: 31 December
+
+    @property
+    def is_year_end(self) -> bool:
+        return self.period == YEAR_END
+
+    @property
+    def invented(self) -> bool:
+        """``påhittad: ja``: this report's figures are invented (an example)."""
+        return str(self.raw.get("påhittad", "")).strip().lower() == "ja"
 
     @property
     def previous_year(self) -> int:
@@ -34,7 +45,7 @@ def available_units(year: int, project: Project | None = None) -> list[str]:
     """Unit ids that have a params file for the year, sorted (names not checked: see
     ``units_of_year``)."""
     project = project or Project.current()
-    folder = project.params / str(check_year(year))
+    folder = project.params_dir(check_year(year))
     if not folder.is_dir():
         return []
     return sorted(p.stem for p in folder.glob("*.yaml"))
@@ -49,7 +60,7 @@ def units_of_year(year: int, project: Project | None = None) -> list[str]:
     """
     project = project or Project.current()
     year = check_year(year)
-    folder = project.params / str(year)
+    folder = project.params_dir(year)
     shown = display_path(folder, project.root) + "/"
     if not folder.is_dir():
         raise ParameterError(
@@ -89,6 +100,16 @@ def units_of_year(year: int, project: Project | None = None) -> list[str]:
                     shown_file,
                     "är en mapp, men här ska det vara en fil",
                     hint="ta bort eller döp om mappen",
+                )
+            )
+            continue
+        if path.stem == CONSOLIDATED:
+            problems.append(
+                Problem(
+                    shown_file,
+                    f"'{CONSOLIDATED}' är namnet på den sammanställda rapporten och kan inte vara "
+                    "en enhet",
+                    hint="ge enheten ett annat id (döp om filen och raden i data/enheter.csv)",
                 )
             )
             continue
@@ -179,7 +200,7 @@ def read_report_params(
         raw = read_params_file(path, shown, project.root)
     except DataError as exc:
         return None, exc.problems
-    problems = params_problems(raw, year, unit, shown)
+    problems = params_problems(raw, year, unit, shown) + period_problems(raw, year, project, shown)
     if problems:
         return None, problems
     return ReportParams(
@@ -188,6 +209,8 @@ def read_report_params(
         title=str(raw["titel"]).strip(),
         forecast_date=_forecast_date(raw.get("prognosdatum")),
         raw=raw,
+        period=project.period,
+        period_end=_forecast_date(raw.get("periodslut")) or f"{year}-12-31",
     ), []
 
 
@@ -291,6 +314,53 @@ def params_problems(raw: dict[str, Any], year: int, unit: str, shown: str) -> li
                     hint=f"skriv datumet då prognosen för {year} gjordes",
                 )
             )
+    return problems
+
+
+def period_problems(raw: dict[str, Any], year: int, project: Project, shown: str) -> list[Problem]:
+    """What is wrong with ``period`` and ``periodslut``: the period is the folder the file is in
+    (``params/<år>/<period>/``; helår has none); a period other than helår needs its cut-off date
+    ``periodslut`` (ÅÅÅÅ-MM-DD, inside the year)."""
+    problems: list[Problem] = []
+    written = _text_value(raw, "period")
+    if written is not None and written != project.period:
+        where = f"params/{year}/" if project.is_year_end else f"params/{year}/{project.period}/"
+        problems.append(
+            Problem(
+                shown,
+                f"'period' är {_quoted(raw.get('period'))} men filen ligger under {where}",
+                column="period",
+                hint=f"skriv period: {project.period}, eller flytta filen till "
+                f"params/{year}/{written}/ (helår: direkt under params/{year}/)",
+            )
+        )
+    try:
+        end = _forecast_date(raw.get("periodslut"))
+    except ValueError as exc:
+        return [
+            *problems,
+            Problem(shown, f"'periodslut': {exc}", column="periodslut",
+                    hint=f"skriv ett datum som finns, ÅÅÅÅ-MM-DD, t.ex. periodslut: {year}-08-31"),
+        ]  # fmt: skip
+    if end is None and not project.is_year_end:
+        problems.append(
+            Problem(
+                shown,
+                f"'periodslut' saknas: perioden {project.period} behöver sitt slutdatum",
+                column="periodslut",
+                hint=f"skriv t.ex. periodslut: {year}-08-31 (utfallet räknas till och med den "
+                "dagen)",
+            )
+        )
+    elif end is not None and int(end[:4]) != year:
+        problems.append(
+            Problem(
+                shown,
+                f"'periodslut' {end} ligger inte i rapportåret {year}",
+                column="periodslut",
+                hint=f"skriv periodens sista dag i {year}",
+            )
+        )
     return problems
 
 

@@ -20,6 +20,7 @@ import errno
 import os
 import re
 import stat
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +31,16 @@ REPO_ROOT = PACKAGE_DIR.parent.parent
 
 _UNIT_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 _SECTION_ID = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+_PERIOD_ID = re.compile(r"^[a-z][a-z0-9]{0,19}$")
+
+# The year-end period (helår): its reports keep the paths a year has always had
+# (params/<år>/<enhet>.yaml, data/<år>/<enhet>/, reports/<år>/<enhet>.html). Every other period
+# (delår, tertial1 …) has one folder more under the year: params/<år>/<period>/<enhet>.yaml,
+# data/<år>/<period>/<enhet>/, build/<år>/<period>/<enhet>/, reports/<år>/<period>/<enhet>.html.
+YEAR_END = "helar"
+# The consolidated report of a year and period lives where a unit would (data/<år>/kommun/,
+# reports/<år>/kommun.html), so no unit may have this id.
+CONSOLIDATED = "kommun"
 
 
 def check_year(year: int | str) -> int:
@@ -60,6 +71,21 @@ def check_section(section: str) -> str:
     return section
 
 
+def check_period(period: str) -> str:
+    """A period id that is safe in a path: ``helar``, ``delar``, ``tertial1`` (a–z, digits)."""
+    if not isinstance(period, str) or not _PERIOD_ID.fullmatch(period):
+        raise ParameterError(
+            f"Perioden {period!r} är ingen giltig period — ange ett id med små bokstäver a–z och "
+            f"siffror, t.ex. {YEAR_END} (helår) eller delar (delår)."
+        )
+    return period
+
+
+def period_order(periods: Iterable[str]) -> list[str]:
+    """Periods in the order an operator works them: helår first, then the others by id."""
+    return sorted(set(periods), key=lambda p: (p != YEAR_END, p))
+
+
 def is_project(folder: Path) -> bool:
     """A folder that holds a workbook project's inputs."""
     return (folder / "data").is_dir() and (folder / "params").is_dir()
@@ -82,14 +108,32 @@ def find_root() -> Path:
 
 @dataclass(frozen=True)
 class Project:
-    """The folders of one workbook project."""
+    """The folders of one workbook project, seen for one period (``helar`` unless given).
+
+    ``data``, ``params``, ``reports`` and ``build`` are the project's folders; the per-report
+    paths (``params_file``, ``unit_data``, ``report_file``, ``executed_dir``, ``params_dir``)
+    are those of the period (see :data:`YEAR_END`). ``for_period`` gives the same project seen
+    for another period.
+    """
 
     root: Path
+    period: str = YEAR_END
 
     @classmethod
-    def current(cls) -> Project:
+    def current(cls, period: str = YEAR_END) -> Project:
         root = os.environ.get("WORKBOOK_ROOT")
-        return cls(Path(root).resolve() if root else find_root())
+        return cls(Path(root).resolve() if root else find_root(), check_period(period))
+
+    def for_period(self, period: str) -> Project:
+        return Project(self.root, check_period(period))
+
+    @property
+    def is_year_end(self) -> bool:
+        return self.period == YEAR_END
+
+    def _period_part(self, year: int) -> Path:
+        part = Path(str(check_year(year)))
+        return part if self.is_year_end else part / self.period
 
     @property
     def data(self) -> Path:
@@ -116,17 +160,38 @@ class Project:
             return own
         return REPO_ROOT / "notebooks"
 
+    def params_dir(self, year: int) -> Path:
+        """The folder of the period's params files for ``year``."""
+        return self.params / self._period_part(year)
+
     def unit_data(self, year: int, unit: str) -> Path:
-        return self.data / str(check_year(year)) / check_unit(unit)
+        return self.data / self._period_part(year) / check_unit(unit)
 
     def params_file(self, year: int, unit: str) -> Path:
-        return self.params / str(check_year(year)) / f"{check_unit(unit)}.yaml"
+        return self.params_dir(year) / f"{check_unit(unit)}.yaml"
 
     def report_file(self, year: int, unit: str) -> Path:
-        return self.reports / str(check_year(year)) / f"{check_unit(unit)}.html"
+        return self.reports / self._period_part(year) / f"{check_unit(unit)}.html"
 
     def executed_dir(self, year: int, unit: str) -> Path:
-        return self.build / str(check_year(year)) / check_unit(unit)
+        return self.build / self._period_part(year) / check_unit(unit)
+
+    def periods_of_year(self, year: int) -> list[str]:
+        """The periods of ``year`` that have params: ``helar`` when ``params/<år>/`` holds a
+        params file, and each period folder ``params/<år>/<period>/`` that holds one."""
+        folder = self.params / str(check_year(year))
+        if not folder.is_dir():
+            return []
+        found = [YEAR_END] if any(folder.glob("*.yaml")) else []
+        for sub in sorted(folder.iterdir()):
+            if (
+                sub.is_dir()
+                and sub.name != YEAR_END
+                and _PERIOD_ID.fullmatch(sub.name)
+                and any(sub.glob("*.yaml"))
+            ):
+                found.append(sub.name)
+        return found
 
 
 # ------------------------------------------------------------------------------------- inputs

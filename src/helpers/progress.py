@@ -21,8 +21,15 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
+from helpers.paths import YEAR_END
+
 if TYPE_CHECKING:
     from helpers.build import BuildResult, UnitPlan
+
+
+def year_label(year: int, period: str) -> str:
+    """``2016`` for helår, ``2016 delar`` for another period."""
+    return str(year) if period == YEAR_END else f"{year} {period}"
 
 
 class BuildProgress:
@@ -82,7 +89,7 @@ def plan_table(plans: Iterable[UnitPlan]) -> Table:
         for section in plan.sections:  # in report order
             action = "körs" if section.reason else "cachad"
             table.add_row(
-                str(plan.year),
+                year_label(plan.year, plan.period),
                 plan.unit,
                 section.name,
                 section.kind,
@@ -91,7 +98,12 @@ def plan_table(plans: Iterable[UnitPlan]) -> Table:
             )
         action = "exporteras" if plan.report_reason else "oförändrad"
         table.add_row(
-            str(plan.year), plan.unit, "(rapport)", "", action, plan.report_reason or "oförändrad"
+            year_label(plan.year, plan.period),
+            plan.unit,
+            "(rapport)",
+            "",
+            action,
+            plan.report_reason or "oförändrad",
         )
     return table
 
@@ -113,7 +125,7 @@ def summary_table(result: BuildResult) -> Table:
         else:
             status = "oförändrad"
         table.add_row(
-            str(unit.year),
+            year_label(unit.year, unit.period),
             unit.unit,
             str(unit.sections_run),
             str(unit.sections_cached),
@@ -132,7 +144,7 @@ def failure_table(result: BuildResult) -> Table | None:
         table.add_column(name, overflow="fold")
     for unit, section, failure in rows:
         table.add_row(
-            str(unit.year),
+            year_label(unit.year, unit.period),
             unit.unit,
             section,
             str(failure.cell) if failure.cell is not None else "–",

@@ -17,6 +17,7 @@ from IPython.display import HTML
 from helpers import budget_view, goals, sections, summary
 from helpers.definition import SectionSpec
 from helpers.markup import html
+from helpers.paths import YEAR_END, Project
 from helpers.unit_data import UnitData, load_unit
 
 __all__ = ["Section", "section", "load", "cover", "heading", "closing", "summary_page",
@@ -40,9 +41,10 @@ def load(year: int, unit: str) -> UnitData:
     return load_unit(year, unit)
 
 
-def section(year: int, unit: str, section: str) -> Section:
-    """The section ``section`` (its id in the report definition) of the unit-year's report."""
-    data = load_unit(year, unit)
+def section(year: int, unit: str, section: str, period: str = YEAR_END) -> Section:
+    """The section ``section`` (its id in the report definition) of the unit-year's report for
+    ``period`` (``helar``, ``delar`` …)."""
+    data = load_unit(year, unit, Project.current(period))
     return Section(data, data.definition.section(section))
 
 

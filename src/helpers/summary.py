@@ -85,6 +85,17 @@ def wrong_direction(data: UnitData) -> list[Movement]:
     return moves
 
 
+def forecasts(data: UnitData, statement: Statement) -> bool:
+    """The report is for a period before year end and its statement has a forecast: its result
+    is the year's forecast, not the outcome to the cut-off date."""
+    return not data.params.is_year_end and "prognos" in statement.amount_columns
+
+
+def forecast_deviation(statement: Statement) -> float:
+    value = statement.deviation_of("prognos")
+    return float("nan") if value is None else float(value)
+
+
 def summarise(data: UnitData) -> Summary:
     definition = data.definition
     goals = Counter(g or NO_ASSESSMENT for g in data.goals["bedömning"])
@@ -96,6 +107,9 @@ def summarise(data: UnitData) -> Summary:
         if statement is not None
         else (nan, nan, nan)
     )
+    if statement is not None and forecasts(data, statement):
+        # A delår: the outcome so far is no result; the year's forecast is.
+        economy = (statement.forecast_result, forecast_deviation(statement), nan)
     return Summary(
         {k: goals.get(k, 0) for k in (*definition.assessments, NO_ASSESSMENT)},
         {k: activities.get(k, 0) for k in definition.statuses},
@@ -126,7 +140,23 @@ def economy_card(data: UnitData, s: Summary, labels: Labels, section_id: str) ->
     worded = f" ({word})" if word else ""
     entries = []
     deviation = labels("sammanfattning.avvikelse")
-    if statement.has_frame:
+    if forecasts(data, statement):
+        forecast = (
+            labels("sammanfattning.prognos", datum=data.params.forecast_date)
+            if data.params.forecast_date
+            else labels("sammanfattning.prognos_utan_datum")
+        )
+        entries.append(
+            html("<dt>{}</dt><dd>{}{}</dd>", forecast, _signed_amount(s.result, statement), worded)
+        )
+        entries.append(
+            html(
+                "<dt>{}</dt><dd>{}</dd>",
+                labels("sammanfattning.avvikelse_prognos"),
+                _signed_amount(s.deviation, statement),
+            )
+        )
+    elif statement.has_frame:
         entries.append(
             html(
                 "<dt>{}</dt><dd>{}{}</dd>",
@@ -147,7 +177,7 @@ def economy_card(data: UnitData, s: Summary, labels: Labels, section_id: str) ->
                 worded,
             )
         )
-    if "prognos" in statement.columns:
+    if "prognos" in statement.columns and not forecasts(data, statement):
         forecast = (
             labels("sammanfattning.prognos", datum=data.params.forecast_date)
             if data.params.forecast_date
@@ -247,13 +277,19 @@ def lead_text(data: UnitData, s: Summary, labels: Labels) -> Markup:
     sentences = []
     if s.statement is not None:
         statement = s.statement
-        phrase = result_phrase(statement.result_of("utfall"), statement.format, labels)
         against = against_what(statement, labels)
-        sentences.append(
-            labels("sammanfattning.ingress_resultat", resultat=phrase, mot=against)
-            if phrase
-            else labels("resultat.saknas")
-        )
+        if forecasts(data, statement):
+            phrase = result_phrase(statement.result_of("prognos"), statement.format, labels)
+            sentence = labels(
+                "sammanfattning.ingress_prognos",
+                resultat=phrase,
+                mot=against,
+                datum=data.params.forecast_date or data.params.period_end,
+            )
+        else:
+            phrase = result_phrase(statement.result_of("utfall"), statement.format, labels)
+            sentence = labels("sammanfattning.ingress_resultat", resultat=phrase, mot=against)
+        sentences.append(sentence if phrase else labels("resultat.saknas"))
     if definition.of_kind("mal"):
         n_goals = sum(s.goals_by_assessment.values())
         assessed = [

@@ -85,6 +85,13 @@ class UnitData:
     def goals(self) -> pd.DataFrame:
         return self.tables["mal"]
 
+    @cached_property
+    def comparison_groups(self) -> dict[str, str]:
+        """Indicator id → the name of the Kolada group its comparison is fetched for."""
+        from helpers.kolada_groups import comparison_names
+
+        return comparison_names(self.project, self.info.unit)
+
 
 def read_text_file(path: Path, shown_as: str, root: Path | None = None) -> str:
     """A narrative file's text; a ``DataError`` naming the file when it lies outside the project
@@ -266,6 +273,8 @@ def load_unit(year: int | str, unit: str, project: Project | None = None) -> Uni
     params = load_params(year, unit, project)
     definition = load_definition(project, params.year, params.unit)
     info, subunits = load_unit_info(params.unit, project, definition.municipality.name)
+    if params.invented:  # a real unit's report with invented figures (e.g. an example delår)
+        info = replace(info, invented=True)
     folder = project.unit_data(params.year, params.unit)
     data = UnitData(project, params, info, subunits, folder, definition)
     problems: list[Problem] = []

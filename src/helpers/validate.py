@@ -23,7 +23,15 @@ from helpers.params import (
     read_report_params,
     units_of_year,
 )
-from helpers.paths import Project, check_unit, check_year, readable_file
+from helpers.paths import (
+    YEAR_END,
+    Project,
+    check_period,
+    check_unit,
+    check_year,
+    period_order,
+    readable_file,
+)
 from helpers.readers import read_table, table_files
 from helpers.schema import SHARED_TABLES, TableSpec, unit_specs
 from helpers.unit_data import read_spec_table, typed_frame
@@ -204,17 +212,51 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--year", type=year_argument, metavar="ÅR", help="år, t.ex. 2016 (utan: alla år)"
     )
     parser.add_argument("--unit", metavar="ENHET", help="enhetens id, t.ex. klk (utan: alla)")
+    parser.add_argument(
+        "--period", metavar="PERIOD", help="en period, t.ex. delar (utan: alla perioder)"
+    )
 
 
 def command(args: argparse.Namespace) -> int:
-    """Check the selected unit-years; print every problem; 0 when clean, 2 (bad input, as from
+    """Check the selected unit-years of every period (or ``--period``'s), and each
+    year-period's consolidated report; print every problem; 0 when clean, 2 (bad input, as from
     every command) otherwise."""
+    from helpers.consolidated.checks import validate_consolidated
+    from helpers.kolada_groups import read_groups
+    from helpers.periods import undefined_period
+
     project = Project.current()
-    selected, problems = selected_unit_years(project, args.year, args.unit)
-    for year, unit in selected:
-        problems += validate_unit(project, year, unit)
+    years = [check_year(args.year)] if args.year is not None else available_years(project)
+    if not years:
+        selected_unit_years(project, None, args.unit)  # raises: no years to check
+    if args.period is not None:
+        periods = [check_period(args.period)]
+    else:
+        periods = period_order({p for y in years for p in project.periods_of_year(y)}) or [YEAR_END]
+    problems: list[Problem] = []
+    checked_names: list[str] = []
+    problems += read_groups(project)[1]
+    for year in years:
+        problems += undefined_period(project, year)
+    for period in periods:
+        seen = project.for_period(period)
+        in_period = [y for y in years if len(periods) == 1 or period in seen.periods_of_year(y)]
+        if not in_period:
+            continue
+        if args.unit is not None and args.year is None:
+            with_unit = [y for y in in_period if os.path.lexists(seen.params_file(y, args.unit))]
+            in_period = with_unit or in_period
+        for year in in_period:
+            selected, found = selected_unit_years(seen, str(year), args.unit)
+            problems += found
+            suffix = "" if seen.is_year_end else f" {period}"
+            for each_year, unit in selected:
+                problems += validate_unit(seen, each_year, unit)
+                checked_names.append(f"{unit} {each_year}{suffix}")
+            if args.unit is None:
+                problems += validate_consolidated(seen, int(year))
     problems = sorted_problems(problems)
-    checked = ", ".join(f"{unit} {year}" for year, unit in selected)
+    checked = ", ".join(checked_names)
     for problem in problems:
         print(problem)
     if problems:

@@ -50,6 +50,9 @@ TOP_KEYS = (
     "avsnitt",
     "etiketter",
     DRIFT_KEY,
+    "perioder",  # read by helpers.periods (names, drift per period)
+    "sammanställning",  # read by helpers.consolidated (the kommun's consolidated report)
+    "jämförelsegrupper",  # read by helpers.kolada_groups (named Kolada comparison groups)
 )
 OVERRIDE_KEYS = ("avsnitt", "utan", "ändra", "etiketter")
 
@@ -109,6 +112,9 @@ def read_definition(
     if top.get("etiketter") is None:
         reader.text(None, "etiketter", required=root)
     drift, origins = _drift_layer(None, {}, top.get(DRIFT_KEY), reader.shown_as)
+    if not project.is_year_end:  # the period's drift: lies between the kommun's and the unit's
+        period_drift = _period_drift(top.get("perioder"), project.period)
+        drift, origins = _drift_layer(drift, origins, period_drift, reader.shown_as)
 
     unit_reader: Reader | None = None
     override: dict[str, Located] = {}
@@ -177,6 +183,15 @@ def _drift_layer(
                 for sub_key, sub_value in value.value.items():
                     origins[f"{key}.{sub_key}"] = Origin(shown_as, sub_value.line)
     return _merged(base, plain_value(where)), origins
+
+
+def _period_drift(periods: Located | None, period: str) -> Located | None:
+    """The ``drift:`` of a period under ``perioder:`` (None when it has none)."""
+    entry = periods.value.get(period) if periods is not None and isinstance(
+        periods.value, dict) else None  # fmt: skip
+    if entry is None or not isinstance(entry.value, dict):
+        return None
+    return entry.value.get(DRIFT_KEY)
 
 
 def _merged(base: Any, override: Any) -> Any:

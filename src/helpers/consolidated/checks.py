@@ -1,0 +1,60 @@
+"""Validating the consolidated report's own data, before any kernel starts.
+
+The definition (``sammanställning:``) and the kommun's ``bedomningar.csv``: allowed assessments,
+one row per goal, and every ``mal_id`` a goal of the top level that some unit of the year and
+period reports (an assessment of a goal nobody reports is a typo, not a goal).
+"""
+
+from __future__ import annotations
+
+from helpers import data_checks
+from helpers.consolidated.data import assessments_spec, kommun_folder, read_assessments
+from helpers.consolidated.definition import read_consolidated
+from helpers.definition import read_definition
+from helpers.errors import Problem, display_path
+from helpers.params import available_units
+from helpers.paths import Project
+from helpers.readers import find_table
+from helpers.schema import unit_specs
+from helpers.table_checks import LoadedTable
+from helpers.unit_data import read_spec_table
+
+
+def validate_consolidated(project: Project, year: int) -> list[Problem]:
+    """Every problem with the year-period's consolidated report (none without one)."""
+    definition, problems = read_consolidated(project)
+    if definition is None or not available_units(year, project):
+        return problems
+    kommun_definition, found = read_definition(project)
+    if kommun_definition is None:
+        return problems + found
+    frame, found = read_assessments(project, year, kommun_definition)
+    problems += found
+    if frame.empty:  # no file (nothing assessed yet), or one that could not be read
+        return problems
+    spec = assessments_spec(list(kommun_definition.assessments))
+    path = find_table(kommun_folder(project, year), spec.stem)
+    shown = display_path(path, project.root) if path else spec.stem
+    problems += data_checks.duplicate_keys(LoadedTable(spec, frame, shown))
+    top = next(iter(kommun_definition.levels))
+    goals: set[str] = set()
+    for unit in available_units(year, project):
+        unit_definition, _ = read_definition(project, year, unit)
+        if unit_definition is None:
+            continue
+        specs = {s.stem: s for s in unit_specs(unit_definition.vocabularies())}
+        mal, _ = read_spec_table(project.unit_data(year, unit), specs["mal"], project)
+        goals |= set(mal.loc[mal["nivå"] == top, "mal_id"])
+    for _, row in frame.iterrows():
+        if row["mal_id"] and row["mal_id"] not in goals:
+            problems.append(
+                Problem(
+                    shown,
+                    f"målet '{row['mal_id']}' finns inte hos någon enhet {year} på nivån {top}",
+                    row=int(row["_rad"]),
+                    column="mal_id",
+                    hint="rätta id:t så att det är samma som i enheternas mal.csv, eller ta bort "
+                    "raden",
+                )
+            )
+    return problems

@@ -1,0 +1,32 @@
+"""Writing the consolidated report: its executed sections through the unit reports' export."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from helpers.build_plan import REPORT_FINGERPRINT, UnitPlan, report_fingerprint
+from helpers.consolidated.data import load_kommun
+from helpers.export import render_report, write_atomically
+from helpers.fingerprint import Fingerprinter, store, text_digest
+from helpers.paths import CONSOLIDATED, Project
+
+
+def export_consolidated(project: Project, fingerprinter: Fingerprinter, plan: UnitPlan) -> Path:
+    """Render ``reports/<år>[/<period>]/kommun.html`` from its executed sections, atomically."""
+    data = load_kommun(plan.year, project)
+    sections = {s.name: s.fingerprint["total"] for s in plan.all_sections}
+    html = render_report(
+        [s.output for s in plan.all_sections],
+        title=data.title,
+        unit_name=data.label("kommunen"),
+        municipality=data.municipality,
+        fingerprint=text_digest(json.dumps(sections, sort_keys=True))[:12],
+    )
+    report = project.report_file(plan.year, CONSOLIDATED)
+    write_atomically(report, html)
+    store(
+        project.executed_dir(plan.year, CONSOLIDATED) / REPORT_FINGERPRINT,
+        report_fingerprint(fingerprinter, plan),
+    )
+    return report
