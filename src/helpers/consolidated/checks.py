@@ -11,8 +11,8 @@ from helpers import data_checks
 from helpers.consolidated.data import assessments_spec, kommun_folder, read_assessments
 from helpers.consolidated.definition import read_consolidated
 from helpers.definition import read_definition
-from helpers.errors import Problem, display_path
-from helpers.params import available_units
+from helpers.errors import Problem, WorkbookError, display_path
+from helpers.params import units_of_year
 from helpers.paths import Project
 from helpers.readers import find_table
 from helpers.schema import unit_specs
@@ -23,7 +23,11 @@ from helpers.unit_data import read_spec_table
 def validate_consolidated(project: Project, year: int) -> list[Problem]:
     """Every problem with the year-period's consolidated report (none without one)."""
     definition, problems = read_consolidated(project)
-    if definition is None or not available_units(year, project):
+    try:
+        units = units_of_year(year, project)
+    except WorkbookError:  # no units, or badly named params files: validate reports those
+        return problems
+    if definition is None:
         return problems
     kommun_definition, found = read_definition(project)
     if kommun_definition is None:
@@ -38,7 +42,7 @@ def validate_consolidated(project: Project, year: int) -> list[Problem]:
     problems += data_checks.duplicate_keys(LoadedTable(spec, frame, shown))
     top = next(iter(kommun_definition.levels))
     goals: set[str] = set()
-    for unit in available_units(year, project):
+    for unit in units:
         unit_definition, _ = read_definition(project, year, unit)
         if unit_definition is None:
             continue
