@@ -33,6 +33,8 @@ import psutil
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synthetic import TEMPLATE_YEAR, generate, report_sections  # noqa: E402
 
+from helpers.paths import CONSOLIDATED  # noqa: E402
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 # The example's sections in report order: (kind notebook, section id).
@@ -185,7 +187,12 @@ def main() -> None:
         else:
             raise SystemExit(f"the no-op rebuild kept running sections:\n{noop_out}")
         noop_inprocess = noop_in_process(root)
-        reports = list((root / "reports" / str(TEMPLATE_YEAR)).glob("*.html"))
+        # The units' reports; a year's build also writes the consolidated report (kommun.html).
+        reports = [
+            p
+            for p in (root / "reports" / str(TEMPLATE_YEAR)).glob("*.html")
+            if p.stem != CONSOLIDATED
+        ]
         if len(reports) != len(units):
             raise SystemExit(f"expected {len(units)} reports, found {len(reports)}:\n{cold_out}")
         floor_s = floor(units, env)
