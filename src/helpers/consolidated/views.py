@@ -20,7 +20,6 @@ from helpers.goals import assessment_badge, goal_anchor, indicator_figures, indi
 from helpers.labels import fill
 from helpers.markup import Markup, html, join
 from helpers.narrative import markdown_to_html, split_heading
-from helpers.numbers import MISSING
 from helpers.tables import Cell, TableSpecHtml, render_table
 
 AMOUNT_FACTORS = {"kr": Decimal(1), "tkr": Decimal(1000), "mkr": Decimal(1_000_000)}
@@ -47,6 +46,17 @@ class SharedGoal:
     def disagreement(self) -> bool:
         """Units that assessed the goal did not all assess it the same way."""
         return len({a for _, a in self.units if a}) > 1
+
+
+def _labels(data: KommunData):  # noqa: ANN202 - helpers.labels.Labels
+    """The kommun's report labels (``etiketter:``), for tables and missing values."""
+    common = {"år": str(data.year), "enhet": "", "kommun": data.municipality}
+    return data.kommun_definition.label_set(common)
+
+
+def _missing(data: KommunData) -> str:
+    """The definition's word for a value that is missing (``rapport.saknas``)."""
+    return _labels(data)("rapport.saknas")
 
 
 def top_level(data: KommunData) -> str:
@@ -100,7 +110,12 @@ def goal_summary(data: KommunData, part: UnitPart, goal_id: str) -> Markup:
         own = next((p for p in body.split("\n\n") if p.strip()), "")
     if not own.strip():
         return html("{}", data.label("ingen_text"))
-    return markdown_to_html(split_heading(own)[1], top_level=5, id_prefix=f"{part.unit}-{goal_id}-")
+    return markdown_to_html(
+        split_heading(own)[1],
+        labels=_labels(data),
+        top_level=5,
+        id_prefix=f"{part.unit}-{goal_id}-",
+    )
 
 
 def goal_heading(data: KommunData, goal: SharedGoal) -> str:
@@ -143,7 +158,9 @@ def goals_html(data: KommunData, section_id: str) -> Markup:
             else Markup("")
         )
         motivation = (
-            markdown_to_html(goal.motivation, top_level=4, id_prefix=f"{anchor}-")
+            markdown_to_html(
+                goal.motivation, labels=_labels(data), top_level=4, id_prefix=f"{anchor}-"
+            )
             if goal.motivation
             else Markup("")
         )
@@ -186,6 +203,7 @@ def counts_html(data: KommunData) -> Markup:
         if level_id not in counts:
             continue
         table = TableSpecHtml(
+            labels=_labels(data),
             caption=data.label("mål_per_enhet", nivå=fill(level.short, {}, nummer="").strip()),
             columns=[
                 data.label("enhet"),
@@ -286,6 +304,7 @@ def drift_html(data: KommunData) -> Markup:
     }
     columns = statement_columns(data)
     table = TableSpecHtml(
+        labels=_labels(data),
         caption=data.label("drift_tabell", belopp=amounts.unit),
         columns=[data.label("enhet"), *(_column_label(settings, c, values) for c in columns)],
         numeric_columns=frozenset(range(1, len(columns) + 1)),
@@ -298,7 +317,7 @@ def drift_html(data: KommunData) -> Markup:
             value = row[column]
             signed = column.startswith("avvikelse")
             classes = ("num", "neg") if signed and amounts.sign(value) < 0 else ("num",)
-            text = MISSING if value is None else amounts.text(value, signed=signed)
+            text = _missing(data) if value is None else amounts.text(value, signed=signed)
             cells.append(Cell(text, classes, strong=not unit))
         header = names.get(unit) or data.label("summa")
         table.add(header, cells, ("wb-total",) if not unit else ())
@@ -315,7 +334,7 @@ def result_line(data: KommunData) -> Markup:
     year_end = data.project.is_year_end
     column = "avvikelse" if year_end else "avvikelse_prognos"
     value = statement_totals(data)[""][column]
-    text = MISSING if value is None else amounts.with_unit(value, signed=True)
+    text = _missing(data) if value is None else amounts.with_unit(value, signed=True)
     return html("<p>{}</p>", data.label("resultat" if year_end else "resultat_prognos",
                                         resultat=text))  # fmt: skip
 
@@ -364,6 +383,7 @@ def indicators_html(data: KommunData) -> Markup:
 def reports_html(data: KommunData) -> Markup:
     """A link to every unit's report of the year and period (beside this report)."""
     table = TableSpecHtml(
+        labels=_labels(data),
         caption=data.label("rapporter_tabell"),
         columns=[data.label("enhet"), data.label("titel"), data.label("rapport")],
     )
@@ -386,7 +406,9 @@ def intro_html(data: KommunData, section_id: str, heading: str) -> Markup:
 def kommun_intro(data: KommunData) -> Markup:
     if not data.intro:
         return Markup("")
-    return markdown_to_html(split_heading(data.intro)[1], top_level=3, id_prefix="inledning-")
+    return markdown_to_html(
+        split_heading(data.intro)[1], labels=_labels(data), top_level=3, id_prefix="inledning-"
+    )
 
 
 def invented_units(data: KommunData) -> list[UnitPart]:
