@@ -9,6 +9,7 @@ hold a handful of settings an analyst types, so the loader here:
   empty value, ``~`` and ``null`` mean "no value" (``None``). Callers convert and check types,
   with Swedish messages that name the key;
 * refuses aliases (``*namn``) outright, so nothing can expand;
+* refuses a key written twice in one mapping (PyYAML would keep the last silently);
 * refuses nesting deeper than ``MAX_DEPTH`` and more than ``MAX_NODES`` values, before building
   them, and files larger than the caller's size cap (see ``paths.read_input``);
 * reports every problem as a ``DataError`` naming the file and line.
@@ -26,6 +27,7 @@ import yaml
 from yaml.composer import ComposerError
 
 from helpers.errors import DataError, Problem
+from helpers.text_norm import CONTROL_HINT, control_character
 
 MAX_DEPTH = 20
 MAX_NODES = 10_000
@@ -34,9 +36,10 @@ MAX_NODES = 10_000
 class _RefusedYaml(ComposerError):
     """The document uses something the workbook refuses (alias, depth, size)."""
 
-    def __init__(self, message: str, mark: yaml.Mark | None):
+    def __init__(self, message: str, mark: yaml.Mark | None, hint: str | None = None):
         super().__init__(None, None, message, mark)
         self.message = message
+        self.hint = hint
 
 
 class _TextLoader(yaml.SafeLoader):
@@ -70,6 +73,23 @@ class _TextLoader(yaml.SafeLoader):
         finally:
             self._depth -= 1
 
+    def compose_mapping_node(self, anchor: Any) -> Any:
+        """A mapping whose keys are unique: YAML says so, PyYAML keeps the last one silently
+        (``titel: x`` and, further down, ``titel: y`` would publish ``y`` unnoticed)."""
+        node = super().compose_mapping_node(anchor)
+        seen: dict[str, yaml.Mark] = {}
+        for key, _value in node.value:
+            if not isinstance(key, yaml.ScalarNode):
+                continue
+            first = seen.setdefault(key.value, key.start_mark)
+            if first is not key.start_mark:
+                raise _RefusedYaml(
+                    f"nyckeln '{key.value}' står två gånger (rad {first.line + 1} och rad "
+                    f"{key.start_mark.line + 1}); bara en av dem kan gälla",
+                    key.start_mark,
+                )
+        return node
+
 
 # Only "no value" is recognised; everything else stays the text that was written.
 _TextLoader.yaml_implicit_resolvers = {}
@@ -88,6 +108,12 @@ class PlainText(str):
 
 def _construct_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> str:
     value = loader.construct_scalar(node)
+    # PyYAML's reader refuses raw control characters; escapes ("\\e", "\\0") still make them.
+    control = control_character(value)
+    if control is not None:
+        raise _RefusedYaml(
+            f"värdet innehåller tecknet {control[1]}", node.start_mark, CONTROL_HINT
+        )
     return PlainText(value) if node.style is None else value
 
 
@@ -120,10 +146,14 @@ def load_yaml(text: str, shown_as: str) -> Any:
                     shown_as,
                     exc.message,
                     row=_line(exc),
-                    hint="skriv värdena direkt, som i exemplet i docs/data-format.md",
+                    hint=exc.hint
+                    or "skriv varje nyckel en gång och värdena direkt, som i exemplet i "
+                    "docs/data-format.md",
                 )
             ]
         ) from None
+    except yaml.reader.ReaderError as exc:  # a control character in the file itself
+        raise DataError([_reader_problem(exc, text, shown_as)]) from None
     except yaml.YAMLError as exc:
         raise DataError(
             [
@@ -149,12 +179,28 @@ def compose_yaml(text: str, shown_as: str) -> yaml.Node | None:
         return loader.get_single_node()
     except _RefusedYaml as exc:
         raise DataError(
-            [Problem(shown_as, exc.message, row=_line(exc), hint="skriv värdena direkt")]
+            [Problem(shown_as, exc.message, row=_line(exc), hint=exc.hint or "skriv värdena direkt")]
         ) from None
+    except yaml.reader.ReaderError as exc:
+        raise DataError([_reader_problem(exc, text, shown_as)]) from None
     except yaml.YAMLError as exc:
         raise DataError([Problem(shown_as, "filen är inte giltig YAML", row=_line(exc))]) from None
     finally:
         loader.dispose()
+
+
+def _reader_problem(exc: yaml.reader.ReaderError, text: str, shown_as: str) -> Problem:
+    """A character YAML does not allow in a file (a control character), located by line."""
+    position = min(max(exc.position, 0), len(text))
+    char = text[position] if position < len(text) else ""
+    found = control_character(char) if char else None
+    name = found[1] if found else f"U+{exc.character if isinstance(exc.character, int) else 0:04X}"
+    return Problem(
+        shown_as,
+        f"filen innehåller tecknet {name}, som inte får finnas i en text",
+        row=text.count("\n", 0, position) + 1,
+        hint=CONTROL_HINT,
+    )
 
 
 def _line(exc: yaml.YAMLError) -> int | None:
