@@ -11,6 +11,8 @@ export code), so an unchanged report is not exported again.
 
 from __future__ import annotations
 
+import os
+
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -125,7 +127,7 @@ def plan_build(
     fingerprinter = Fingerprinter(project)
     if unit is not None:
         check_unit(unit)
-        with_params = [y for y in years if project.params_file(y, unit).is_file()]
+        with_params = [y for y in years if os.path.lexists(project.params_file(y, unit))]
         if not with_params:
             raise BuildError(
                 f"{display_path(project.params_file(years[-1], unit), project.root)} finns inte "
