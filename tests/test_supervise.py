@@ -182,6 +182,12 @@ def test_a_dead_kernel_and_an_endless_section_fail_alone_and_the_rest_is_built(
     project: Path, tmp_path: Path
 ) -> None:
     with_sections(project, ("sov15", "dod17"))
+    executed = project / "build/2016/klk"
+    # Notebooks of an earlier, successful run: a failure must never point at them.
+    executed.mkdir(parents=True)
+    earlier = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("förra körningen")])
+    for name in ("sov15", "dod17"):
+        nbformat.write(earlier, executed / f"{name}.ipynb")
     temp = tmp_path / "tmp"
     build = start_build(project, temp, "--jobs", "2", "--timeout", "30")
     out, err = build.communicate(timeout=HANG_GUARD)
@@ -192,7 +198,12 @@ def test_a_dead_kernel_and_an_endless_section_fail_alone_and_the_rest_is_built(
     assert set(failures) == {"sov15", "dod17"}, err
     assert "Tidsgräns" in failures["sov15"] and "30 sekunder" in failures["sov15"]
     assert "Kärnan dog" in failures["dod17"] and "slutkod 1" in failures["dod17"]
-    executed = project / "build/2016/klk"
+    for name, line in failures.items():  # the notebook a failure points at is this run's
+        pointed = line.split("│")[6].strip()
+        if pointed:
+            assert "förra körningen" not in (project / pointed).read_text(encoding="utf-8")
+        notebook = executed / f"{name}.ipynb"
+        assert not notebook.exists() or "förra körningen" not in notebook.read_text("utf-8")
     for good in GOOD:  # the other sections ran and are cached
         assert (executed / f"{good}.fingerprint.json").is_file()
     # The interrupted notebooks are kept, the cell that was running carrying the reason.

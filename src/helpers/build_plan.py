@@ -11,9 +11,8 @@ export code), so an unchanged report is not exported again.
 
 from __future__ import annotations
 
-import os
-
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any

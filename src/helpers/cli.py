@@ -107,7 +107,7 @@ def year_argument(text: str) -> int:
 
 
 def timeout_argument(text: str) -> float:
-    """``--timeout``: seconds, read as ``WORKBOOK_SECTION_TIMEOUT`` is (``execute.parse_timeout``)."""
+    """``--timeout``: seconds, read as ``WORKBOOK_SECTION_TIMEOUT`` is (``parse_timeout``)."""
     from helpers.execute import parse_timeout
 
     try:

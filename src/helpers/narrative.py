@@ -78,7 +78,10 @@ _EXTERNAL = re.compile(
     r"\b(?:src|srcset|background|poster|href|data)\s*=\s*[\"']?\s*(?:https?:)?//|url\s*\(", re.I
 )
 _EMBEDDED_IMAGE = re.compile(r"\bsrc\s*=\s*[\"']?\s*data:image/", re.I)
-_MARKDOWN_SCRIPT_LINK = re.compile(r"\]\(\s*<?\s*(?:(?:java|vb)script|data)\s*:", re.I)
+# A Markdown link or image to a script, or to data that is not an embedded image.
+_MARKDOWN_SCRIPT_LINK = re.compile(
+    r"\]\(\s*<?\s*(?:(?:java|vb)script\s*:|data\s*:(?!\s*image/))", re.I
+)
 
 
 def unsafe_html(markdown: str) -> list[tuple[int, str]]:

@@ -36,9 +36,7 @@ def table_files(folder: Path, stem: str) -> list[Path]:
     Anything by that name counts — a folder, a named pipe, a broken or looping link — so that
     reading it says what it is (``paths.readable_file``) instead of calling the file missing.
     """
-    return [
-        folder / f"{stem}{s}" for s in TABLE_SUFFIXES if os.path.lexists(folder / f"{stem}{s}")
-    ]
+    return [folder / f"{stem}{s}" for s in TABLE_SUFFIXES if os.path.lexists(folder / f"{stem}{s}")]
 
 
 def find_table(folder: Path, stem: str) -> Path | None:

@@ -95,7 +95,7 @@ _CONTROL_NAMES = {
     "\n": "radbrytning",
     "\r": "vagnretur",
     "\t": "tabb",
-    "\x85": "radbrytning (NEL)",
+    "\x85": "NEL",
     "\u2028": "radavskiljare",
     "\u2029": "styckeavskiljare",
 }
@@ -119,5 +119,5 @@ def control_character(text: str, *, one_line: bool = False) -> tuple[int, str] |
     if match is None:
         return None
     char = match.group()
-    name = _CONTROL_NAMES.get(char, "styrtecken")
-    return match.start(), f"{name} (U+{ord(char):04X})"
+    code = f"U+{ord(char):04X}"
+    return match.start(), f"{_CONTROL_NAMES[char]} ({code})" if char in _CONTROL_NAMES else code

@@ -31,6 +31,7 @@ from helpers.text_norm import CONTROL_HINT, control_character
 
 MAX_DEPTH = 20
 MAX_NODES = 10_000
+_HIDDEN_BREAK = re.compile("[\u2028\u2029]")
 
 
 class _RefusedYaml(ComposerError):
@@ -111,9 +112,7 @@ def _construct_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> str:
     # PyYAML's reader refuses raw control characters; escapes ("\\e", "\\0") still make them.
     control = control_character(value)
     if control is not None:
-        raise _RefusedYaml(
-            f"värdet innehåller tecknet {control[1]}", node.start_mark, CONTROL_HINT
-        )
+        raise _RefusedYaml(f"värdet innehåller tecknet {control[1]}", node.start_mark, CONTROL_HINT)
     return PlainText(value) if node.style is None else value
 
 
@@ -136,9 +135,14 @@ _Dumper.add_representer(PlainText, _represent_plain)
 def load_yaml(text: str, shown_as: str) -> Any:
     """The document in ``text`` with every scalar as ``str`` (or ``None``); ``DataError`` naming
     ``shown_as`` and the line for invalid YAML, an alias, too deep nesting or too many values."""
-    loader = _TextLoader(text)
+    _check_characters(text, shown_as)
     try:
-        return loader.get_single_data()
+        # The reader checks the characters as it is made: a control character raises here.
+        loader = _TextLoader(text)
+        try:
+            return loader.get_single_data()
+        finally:
+            loader.dispose()
     except _RefusedYaml as exc:
         raise DataError(
             [
@@ -167,26 +171,52 @@ def load_yaml(text: str, shown_as: str) -> Any:
         ) from None
     except RecursionError:  # cannot happen with MAX_DEPTH; kept so no traceback ever leaks
         raise DataError([Problem(shown_as, "filen är för djupt inbäddad")]) from None
-    finally:
-        loader.dispose()
 
 
 def compose_yaml(text: str, shown_as: str) -> yaml.Node | None:
     """The document's node tree (scalars unresolved, with line marks), under the same rules as
     ``load_yaml``: no aliases, bounded depth and size; ``DataError`` naming the file otherwise."""
-    loader = _TextLoader(text)
+    _check_characters(text, shown_as)
     try:
-        return loader.get_single_node()
+        # The reader checks the characters as it is made: a control character raises here.
+        loader = _TextLoader(text)
+        try:
+            return loader.get_single_node()
+        finally:
+            loader.dispose()
     except _RefusedYaml as exc:
         raise DataError(
-            [Problem(shown_as, exc.message, row=_line(exc), hint=exc.hint or "skriv värdena direkt")]
+            [
+                Problem(
+                    shown_as, exc.message, row=_line(exc), hint=exc.hint or "skriv värdena direkt"
+                )
+            ]
         ) from None
     except yaml.reader.ReaderError as exc:
         raise DataError([_reader_problem(exc, text, shown_as)]) from None
     except yaml.YAMLError as exc:
         raise DataError([Problem(shown_as, "filen är inte giltig YAML", row=_line(exc))]) from None
-    finally:
-        loader.dispose()
+
+
+def _check_characters(text: str, shown_as: str) -> None:
+    """Refuse a control character, or a line break no editor shows (U+2028, U+2029, NEL, which
+    YAML would count as lines), before parsing: the line named is the one the analyst sees."""
+    found = control_character(text)
+    hidden = _HIDDEN_BREAK.search(text)
+    if found is None and hidden is not None:
+        found = (hidden.start(), str(control_character(hidden.group(), one_line=True)[1]))
+    if found is None:
+        return
+    raise DataError(
+        [
+            Problem(
+                shown_as,
+                f"filen innehåller tecknet {found[1]}, som inte får finnas i en text",
+                row=text.count("\n", 0, found[0]) + 1,
+                hint=CONTROL_HINT,
+            )
+        ]
+    )
 
 
 def _reader_problem(exc: yaml.reader.ReaderError, text: str, shown_as: str) -> Problem:
