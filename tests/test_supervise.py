@@ -214,7 +214,9 @@ def test_a_dead_kernel_and_an_endless_section_fail_alone_and_the_rest_is_built(
         assert (executed / f"{good}.fingerprint.json").is_file()
     # The interrupted notebooks are kept, the cell that was running carrying the reason.
     looped = nbformat.read(executed / "loop15.ipynb", as_version=4)
-    stopped = [c for c in looped.cells if any(o.output_type == "error" for o in c.outputs)]
+    stopped = [
+        c for c in looped.cells if any(o.output_type == "error" for o in c.get("outputs", []))
+    ]
     assert len(stopped) == 1 and "while True" in stopped[0].source
     assert not (project / "reports/2016/klk.html").exists()
     assert not any(temp.iterdir())
