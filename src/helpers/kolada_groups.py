@@ -24,6 +24,7 @@ import yaml
 
 from helpers.errors import DataError, Problem, display_path
 from helpers.paths import Project, read_input
+from helpers.readers import decode_text
 from helpers.yaml_text import load_yaml
 
 KEY = "jämförelsegrupper"
@@ -45,7 +46,7 @@ def read_groups(project: Project) -> tuple[dict[str, ComparisonGroup], list[Prob
     if not os.path.lexists(path):
         return {}, []
     try:
-        raw = load_yaml(read_input(path, project.root).decode("utf-8-sig"), shown)
+        raw = load_yaml(decode_text(read_input(path, project.root), shown, table=False), shown)
     except (DataError, UnicodeDecodeError, yaml.YAMLError, ValueError):
         return {}, []  # the definition's own check reports it
     value = raw.get(KEY) if isinstance(raw, dict) else None

@@ -27,6 +27,7 @@ import yaml
 
 from helpers.errors import DataError, Problem, display_path
 from helpers.paths import YEAR_END, Project, check_period, read_input
+from helpers.readers import decode_text
 from helpers.yaml_text import load_yaml
 
 PERIODS_KEY = "perioder"
@@ -54,7 +55,7 @@ def read_periods(project: Project) -> tuple[dict[str, PeriodSpec], list[Problem]
     if not path.is_file():
         return periods, []  # the definition's own check reports a missing file
     try:
-        raw = load_yaml(read_input(path, project.root).decode("utf-8-sig"), shown)
+        raw = load_yaml(decode_text(read_input(path, project.root), shown, table=False), shown)
     except (DataError, UnicodeDecodeError, yaml.YAMLError, ValueError):
         return periods, []  # reported by the definition's own check
     value = raw.get(PERIODS_KEY) if isinstance(raw, dict) else None

@@ -26,6 +26,7 @@ import yaml
 
 from helpers.errors import DataError, Problem, display_path
 from helpers.paths import Project, read_input
+from helpers.readers import decode_text
 from helpers.yaml_text import load_yaml
 
 KEY = "sammanställning"
@@ -123,7 +124,7 @@ def read_consolidated(project: Project) -> tuple[ConsolidatedDefinition | None, 
     if not path.is_file():
         return None, []  # the definition's own check reports it
     try:
-        raw = load_yaml(read_input(path, project.root).decode("utf-8-sig"), shown)
+        raw = load_yaml(decode_text(read_input(path, project.root), shown, table=False), shown)
     except (DataError, UnicodeDecodeError, yaml.YAMLError, ValueError):
         return None, []  # the definition's own check reports it
     value = raw.get(KEY) if isinstance(raw, dict) else None
