@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from helpers import read_log
 from helpers.build_plan import (
     REPORT_FINGERPRINT,
     SectionPlan,
@@ -55,6 +56,7 @@ class UnitResult:
     sections_cached: int = 0
     report_written: bool = False
     report_stale: bool = False  # not re-exported: other sections are not current (--section)
+    stale_sections: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -98,18 +100,20 @@ def _execute(
         pool.run(work, lambda key, failure: done(key[0], key[1], failure))
 
 
-def _export(project: Project, fingerprinter: Fingerprinter, plan: UnitPlan) -> Path:
+def export_unit(project: Project, fingerprinter: Fingerprinter, plan: UnitPlan) -> Path:
     """Render the unit's report from its executed sections and write it atomically."""
     from helpers.export import render_report, write_atomically
+    from helpers.signoff import draft_mark
     from helpers.unit_data import load_unit
 
-    data = load_unit(plan.year, plan.unit, project)
+    data = load_unit(plan.year, plan.unit, project, lazy=True)
     html = render_report(
         [s.output for s in plan.all_sections],
         title=data.params.title,
         unit_name=data.info.display_name,
         municipality=data.info.municipality,
         fingerprint=data_fingerprint(project, plan.year, plan.unit, fingerprinter),
+        draft=draft_mark(data),
     )
     report = project.report_file(plan.year, plan.unit)
     write_atomically(report, html)
@@ -120,15 +124,27 @@ def _export(project: Project, fingerprinter: Fingerprinter, plan: UnitPlan) -> P
     return report
 
 
-def _sections_current(plan: UnitPlan) -> bool:
-    """Every section of the report has an executed notebook matching its inputs."""
+def record_success(fingerprinter: Fingerprinter, plan: UnitPlan, section: SectionPlan) -> None:
+    """Store the fingerprint of a section that ran: from now on it depends on what it read (the
+    read set its kernel wrote), as it was when read. ``OSError`` when it cannot be written."""
+    reads = read_log.load(section.reads_file)
+    if reads is not None:
+        section.fingerprint = fingerprinter.section(
+            section.notebook, plan.year, plan.unit, section.parameters, reads, as_read=True
+        )
+    store(section.fingerprint_file, section.fingerprint)
+
+
+def stale_sections(plan: UnitPlan) -> list[str]:
+    """The sections without an executed notebook matching their inputs (none: the report can
+    be exported)."""
+    stale = []
     for section in plan.all_sections:
         stored = read_stored(section.fingerprint_file)
-        if not section.output.is_file() or stored is None:
-            return False
-        if stored.get("total") != section.fingerprint["total"]:
-            return False
-    return True
+        current = stored is not None and stored.get("total") == section.fingerprint["total"]
+        if not section.output.is_file() or not current:
+            stale.append(section.name)
+    return stale
 
 
 def validate_plans(project: Project, plans: list[UnitPlan]) -> None:
@@ -170,12 +186,14 @@ def run_build(
         if result.failures or not (plan.report_reason or not report.is_file()):
             result.report = report if report.is_file() else None
             return
-        if not _sections_current(plan):
+        stale = stale_sections(plan)
+        if stale:
             result.report = report if report.is_file() else None
             result.report_stale = True
+            result.stale_sections = stale
             return
         try:
-            result.report = _export(project, fingerprinter, plan)
+            result.report = export_unit(project, fingerprinter, plan)
             result.report_written = True
         except OSError as exc:  # the disk, not the unit: stop the build (exit 2)
             raise BuildError(
@@ -191,7 +209,7 @@ def run_build(
         result.sections_run += 1
         if failure is None:
             try:
-                store(section.fingerprint_file, section.fingerprint)
+                record_success(fingerprinter, plan, section)
             except OSError as exc:
                 raise BuildError(
                     write_error_text(exc, section.fingerprint_file, project.root)
@@ -207,6 +225,8 @@ def run_build(
             finish_unit(plan)
 
     tasks = [(plan, section) for plan in plans for section in plan.to_run]
+    for _plan, section in tasks:  # its kernel writes a new one; an old one must not count
+        section.reads_file.unlink(missing_ok=True)
     if progress is not None:
         progress.start(len(tasks), sum(r.sections_cached for r in results.values()))
     try:

@@ -34,6 +34,8 @@ PART_NAMES = {
     "lock": "requirements.lock",
     "sections": "avsnitten",
     "format": "byggformatet",
+    "reads": "lästa filer",
+    "signoff": "klarmarkeringen",
 }
 
 
@@ -73,6 +75,7 @@ class Fingerprinter:
 
     project: Project
     _units: dict[tuple[int, str], dict[str, str]] = field(default_factory=dict)
+    _tokens: dict[tuple[str, str], str] = field(default_factory=dict)
 
     @cached_property
     def code(self) -> str:
@@ -100,28 +103,63 @@ class Fingerprinter:
         return self._units[key]
 
     def section(
-        self, notebook: Path, year: int, unit: str, parameters: dict[str, Any]
+        self,
+        notebook: Path,
+        year: int,
+        unit: str,
+        parameters: dict[str, Any],
+        reads: dict[str, str] | None = None,
+        *,
+        as_read: bool = False,
     ) -> dict[str, str]:
-        """The parts of one section's fingerprint, plus their combination under ``total``."""
+        """The parts of one section's fingerprint, plus their combination under ``total``.
+
+        ``reads`` is what the section read when it last ran (``read_log``: path → token); the
+        fingerprint then covers exactly those inputs, as they are now. Without it (a section
+        that has not run yet) it covers the unit's params, all its data and the shared data.
+        ``as_read``: the tokens in ``reads`` as recorded (the fingerprint stored after a run),
+        so an input changed while the section ran makes it stale, never wrongly current.
+        """
         parts = {
             "format": str(FORMAT),
             "notebook": files_digest([notebook], notebook.parent),
             "parameters": text_digest(json.dumps(parameters, sort_keys=True)),
-            **self.unit(year, unit),
-            "shared": self.shared,
             "code": self.code,
             "lock": self.lock,
         }
+        if reads is None:
+            parts |= {**self.unit(year, unit), "shared": self.shared}
+        else:
+            parts["reads"] = reads_digest(reads if as_read else self.current_reads(reads))
         return with_total(parts)
 
-    def report(self, sections: dict[str, str]) -> dict[str, str]:
-        """The report's fingerprint: its sections' fingerprints and the export code."""
+    def current_reads(self, reads: dict[str, str]) -> dict[str, str]:
+        """The tokens of recorded inputs as the files are now (each computed once a build)."""
+        from helpers.read_log import current_token
+
+        current = {}
+        for name, token in reads.items():
+            key = (name, token.split(":", 1)[0])
+            if key not in self._tokens:
+                self._tokens[key] = current_token(self.project.root, name, token)
+            current[name] = self._tokens[key]
+        return current
+
+    def report(self, sections: dict[str, str], signoff: Path | None = None) -> dict[str, str]:
+        """The report's fingerprint: its sections' fingerprints, the export code and the
+        sign-off file (``signoff``), which only the export's draft mark reads."""
         parts = {
             "format": str(FORMAT),
             "sections": text_digest(json.dumps(sections, sort_keys=True)),
             "code": self.code,
         }
+        if signoff is not None:
+            parts["signoff"] = files_digest([signoff], self.project.root)
         return with_total(parts)
+
+
+def reads_digest(reads: dict[str, str]) -> str:
+    return text_digest(json.dumps(reads, sort_keys=True))
 
 
 def with_total(parts: dict[str, str]) -> dict[str, str]:

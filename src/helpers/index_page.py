@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from helpers import __version__
 from helpers.budget import AmountFormat, result_word
@@ -46,6 +47,7 @@ class ReportEntry:
     goals: dict[str, int] | None
     amounts: AmountFormat = AmountFormat()  # unit and decimals of the unit's statement
     invented: str = ""  # the definition's short label for an invented example, when it is one
+    progress: Markup = Markup("")  # sign-off and texts to write (``season``), as a cell's text
 
 
 def built_reports(project: Project) -> list[tuple[int, str, Path]]:
@@ -83,6 +85,27 @@ def report_entry(project: Project, year: int, unit: str, report: Path) -> Report
         dict(summary.goals_by_assessment),
         summary.statement.format if summary.statement else AmountFormat(),
         data.labels()("rapport.påhittad_kort") if data.info.invented else "",
+        progress_text(project, year, unit, data.labels()),
+    )
+
+
+def progress_text(project: Project, year: int, unit: str, labels: Any) -> Markup:
+    """``58 % klart: 7 Godkänd, 2 Klar för granskning, 3 Utkast; 1 text att skriva`` — the
+    status words are the definition's (``etiketter: klarmarkering``)."""
+    from helpers.season import unit_progress
+    from helpers.signoff import STATUS_LABELS
+
+    progress = unit_progress(project, year, unit, validate=False)
+    grouped = progress.by_status()
+    counts = ", ".join(
+        f"{len(grouped[status])} {labels('klarmarkering.' + STATUS_LABELS[status])}"
+        for status in reversed(list(grouped))
+        if grouped[status]
+    )
+    texts = len(progress.texts_to_write)
+    text_word = "text att skriva" if texts == 1 else "texter att skriva"
+    return html(
+        "<strong>{} %</strong> klart: {}; {} {}", progress.percent, counts, texts, text_word
     )
 
 
@@ -131,6 +154,7 @@ def _row(year: int, entry: ReportEntry, assessments: list[Assessment], labels: L
         if entry.pdf_href
         else labels("index.ingen_pdf")
     )
+    cells.append(html("<td>{}</td>", entry.progress or labels("rapport.saknas")))
     cells.append(html('<td class="nowrap">{}</td>', pdf))
     return html("<tr>{}</tr>", join(cells))
 
@@ -148,8 +172,9 @@ def year_table(
             ),
             *(_goal_header(a) for a in assessments),
             html(
-                '<th scope="col" class="num">{}</th><th scope="col">{}</th>',
+                '<th scope="col" class="num">{}</th><th scope="col">{}</th><th scope="col">{}</th>',
                 labels("index.utan_bedömning", år=year),
+                labels("klarmarkering.kolumn"),
                 labels("index.pdf_kolumn", år=year),
             ),
         ]

@@ -95,6 +95,18 @@ LABELS: dict[str, LabelSpec] = {
         },
     ),
     **_specs(
+        "rapport",
+        "klarmarkering",
+        {
+            "utkast": (),
+            "utkast_text": ("godkända", "antal"),
+            "status_utkast": (),
+            "status_granskning": (),
+            "status_godkänd": (),
+            "kolumn": (),
+        },
+    ),
+    **_specs(
         "mal",
         "mål",
         {

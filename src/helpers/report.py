@@ -41,8 +41,20 @@ def load(year: int, unit: str) -> UnitData:
 
 
 def section(year: int, unit: str, section: str) -> Section:
-    """The section ``section`` (its id in the report definition) of the unit-year's report."""
-    data = load_unit(year, unit)
+    """The section ``section`` (its id in the report definition) of the unit-year's report.
+
+    Opened in JupyterLab, the year and unit chosen in ``workbook.local.yaml`` (``workbook lab``,
+    see ``helpers.lab``) replace the parameters cell's defaults, and the cell says so; in a build
+    papermill's parameters decide. Tables are read when first shown and again when their file
+    changed, so re-running any cell shows the data as it is now.
+    """
+    from helpers.lab import preview_choice
+
+    chosen = preview_choice(year, unit, section)
+    if chosen != (year, unit, section):
+        year, unit, section = chosen
+        print(f"Visar {unit} {year}, avsnitt {section} (valt i workbook.local.yaml).")
+    data = load_unit(year, unit, lazy=True)
     return Section(data, data.definition.section(section))
 
 
