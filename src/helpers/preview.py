@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import threading
 import time
 from dataclasses import dataclass, field
@@ -55,6 +56,7 @@ class PreviewState:
     busy: bool = True
     seconds: float | None = None  # the last rebuild, from the change to the new report
     rebuilt: list[str] = field(default_factory=list)  # sections the last rebuild ran
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per step of the last one
 
     def as_json(self) -> str:
         return json.dumps(self.__dict__, ensure_ascii=False)
@@ -93,15 +95,26 @@ class Preview:
         from helpers.validate import validate_unit
 
         started = started or time.perf_counter()
+        timings: dict[str, float] = {}
+        mark = time.perf_counter()
+
+        def lap(name: str) -> None:
+            nonlocal mark
+            now = time.perf_counter()
+            timings[name] = round(timings.get(name, 0.0) + now - mark, 3)
+            mark = now
+
         self.publish(busy=True)
         try:
             with build_lock(self.project):
                 (plan,) = plan_build(self.project, [self.year], self.unit)
+                lap("plan")
                 report = self.project.report_file(self.year, self.unit)
                 if not plan.to_run and not plan.report_reason and report.is_file():
                     self.publish(busy=False, problems=[], status="Rapporten är aktuell.")
                     return
                 problems = validate_unit(self.project, self.year, self.unit)
+                lap("validate")
                 if problems:
                     self.publish(
                         busy=False,
@@ -120,6 +133,7 @@ class Preview:
                     failure = self.runner.run(
                         section.notebook, section.output, section.parameters, REPO_ROOT
                     )
+                    lap("sections")
                     if failure is None:
                         record_success(fingerprinter, plan, section)
                     else:
@@ -133,6 +147,7 @@ class Preview:
                     )
                     return
                 export_unit(self.project, fingerprinter, plan)
+                lap("export")
         except BuildLocked:
             self.publish(status="Ett annat bygge pågår; försöker igen strax …")
             if not self.stop_event.wait(RETRY_SECONDS):
@@ -152,6 +167,7 @@ class Preview:
             version=self.state.version + 1,
             seconds=round(time.perf_counter() - started, 3),
             rebuilt=[s.name for s in plan.to_run],
+            timings=timings,
             status=f"Uppdaterad ({', '.join(s.name for s in plan.to_run) or 'export'}).",
         )
 
@@ -171,6 +187,7 @@ class Preview:
             debounce=WATCH_DEBOUNCE_MS,
             watch_filter=_inputs_only,
             raise_interrupt=False,
+            rust_timeout=500,  # how often it looks at stop_event: Ctrl-C ends it quickly
         ):
             if self.stop_event.is_set():
                 break
@@ -372,6 +389,9 @@ def preview_command(args: argparse.Namespace) -> int:
     from helpers.lab import local_choice
     from helpers.params import load_params
 
+    # Ctrl-C ends the preview even when started from a shell that ignores SIGINT in the
+    # background (as scripts and tests do).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     project = Project.current()
     chosen_year, chosen_unit = local_choice(project)
     year = check_year(args.year or chosen_year or EXAMPLE_YEAR)
