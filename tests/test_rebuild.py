@@ -108,7 +108,17 @@ def test_writing_a_missing_text_reruns_the_section_that_looked_for_it(project):
     missing = [name for name, token in reads.items() if token == read_log.ABSENT]
     goal_text = next(n for n in missing if n.endswith(".md"))
     (project.root / goal_text).write_text("Motivering skriven i dag.\n", encoding="utf-8")
-    assert set(planned(project)) == {"kf_mal"}
+    # kf_mal looked for the file; a section that listed the texts folder (the summary's list of
+    # texts still to write) sees a new name there too. Nothing else runs.
+    listed = {
+        path.name.removesuffix(".reads.json")
+        for path in project.executed_dir(YEAR, UNIT).glob("*.reads.json")
+        if any(
+            token.startswith("lista:") and goal_text.startswith(name + "/")
+            for name, token in read_log.load(path).items()
+        )
+    }
+    assert set(planned(project)) == {"kf_mal"} | listed
     (project.root / goal_text).unlink()
     assert planned(project) == {}
 
@@ -122,3 +132,17 @@ def test_a_section_records_only_what_it_reads(project):
     assert f"{folder}/drift.csv" in reads
     assert f"{folder}/mal.csv" not in reads and f"{folder}/aktiviteter.csv" not in reads
     assert all(token.startswith(("sha256:", read_log.ABSENT)) for token in reads.values())
+
+
+def test_a_status_change_reruns_no_section_and_only_changes_the_draft_mark(project):
+    from helpers.signoff import APPROVED, set_status
+
+    build_years([YEAR], UNIT, project, jobs=1)  # whatever earlier tests left
+    ids = [s.id for s in load_definition(project, YEAR, UNIT).sections]
+    assert 'class="wb-draft"' in project.report_file(YEAR, UNIT).read_text("utf-8")
+    set_status(project, YEAR, UNIT, ids, ids, APPROVED, "Anna Ek")
+    (plan,) = plan_build(project, [YEAR], UNIT)
+    assert plan.to_run == [] and "klarmarkeringen" in plan.report_reason
+    (unit,) = build_years([YEAR], UNIT, project, jobs=1).units
+    assert unit.sections_run == 0 and unit.report_written
+    assert 'class="wb-draft"' not in project.report_file(YEAR, UNIT).read_text("utf-8")

@@ -15,10 +15,12 @@ The planning names (``plan_build``, ``UnitPlan``, ``SectionPlan``, …) are re-e
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import importlib.util
 import os
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -234,6 +236,9 @@ def run_build(
             if not plan.to_run:
                 finish_unit(plan)
         if tasks:
+            # The export's imports (nbconvert, ~2 s) overlap the kernels' work instead of
+            # following it: an edit to one section is then mostly the section itself.
+            threading.Thread(target=_import_export, name="import-export", daemon=True).start()
             env = {"WORKBOOK_ROOT": str(project.root)}
             log = project.build / "kernels.log"
             log.unlink(missing_ok=True)
@@ -249,6 +254,11 @@ def run_build(
         if progress is not None:
             progress.stop()
     return BuildResult(list(results.values()), time.perf_counter() - started, len(tasks))
+
+
+def _import_export() -> None:
+    with contextlib.suppress(Exception):  # the export itself reports any real problem
+        importlib.import_module("helpers.export")
 
 
 def write_index(project: Project, result: BuildResult) -> Path | None:

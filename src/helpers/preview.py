@@ -111,7 +111,12 @@ class Preview:
                 lap("plan")
                 report = self.project.report_file(self.year, self.unit)
                 if not plan.to_run and not plan.report_reason and report.is_file():
-                    self.publish(busy=False, problems=[], status="Rapporten är aktuell.")
+                    self.publish(
+                        busy=False,
+                        problems=[],
+                        status="Rapporten är aktuell.",
+                        version=max(self.state.version, 1),  # there is a report to show
+                    )
                     return
                 problems = validate_unit(self.project, self.year, self.unit)
                 lap("validate")
@@ -193,9 +198,35 @@ class Preview:
                 break
             self.rebuild(time.perf_counter())
 
+    def first_build(self) -> None:
+        """Bring the report up to date as ``workbook build`` would (every stale section, on a
+        pool of worker kernels), while the preview's own kernel starts and warms up beside it;
+        later rebuilds run on that kernel."""
+        import os
+
+        from helpers.build import build_years
+
+        started = time.perf_counter()
+        warm = threading.Thread(target=self._warm_up, name="preview-kernel", daemon=True)
+        warm.start()
+        try:
+            result = build_years([self.year], self.unit, self.project, jobs=os.cpu_count() or 1)
+        except (BuildLocked, WorkbookError):
+            result = None  # rebuild() below says what is wrong (or waits for the lock)
+        warm.join()
+        if result is not None and not result.failed and self.state.version == 0:
+            self.publish(version=1)
+        self.rebuild(started)
+
+    def _warm_up(self) -> None:
+        try:
+            self.runner.start()
+        except Exception:  # the first section run starts it again and reports the failure
+            self.runner.shutdown()
+
     def start(self) -> None:
         def first_then_watch() -> None:
-            self.rebuild()
+            self.first_build()
             self.watch()
 
         thread = threading.Thread(target=first_then_watch, name="preview-watch", daemon=True)
