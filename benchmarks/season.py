@@ -100,7 +100,8 @@ def main() -> int:
         )  # fmt: skip
         base = f"http://127.0.0.1:{port}"
         try:
-            wait_for(lambda: _state(base) is not None and not _state(base)["busy"], step=0.2)
+            wait_for(lambda: (_state(base) or {}).get("watching") and not _state(base)["busy"],
+                     step=0.2)  # fmt: skip
             preview_own = []
             for _ in range(args.rounds):
                 version = _state(base)["version"]

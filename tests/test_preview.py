@@ -81,7 +81,9 @@ def preview() -> Iterator[Running]:
     )  # fmt: skip
     running = Running(process, f"http://127.0.0.1:{port}", root)
     try:
-        running.wait(lambda s: s["version"] >= 1 and not s["busy"], "the first report")
+        running.wait(
+            lambda s: s["version"] >= 1 and not s["busy"] and s["watching"], "the first report"
+        )
         yield running
     finally:
         if process.poll() is None:

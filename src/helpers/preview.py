@@ -57,6 +57,7 @@ class PreviewState:
     seconds: float | None = None  # the last rebuild, from the change to the new report
     rebuilt: list[str] = field(default_factory=list)  # sections the last rebuild ran
     timings: dict[str, float] = field(default_factory=dict)  # seconds per step of the last one
+    watching: bool = False  # the watcher runs: from now on every save is seen
 
     def as_json(self) -> str:
         return json.dumps(self.__dict__, ensure_ascii=False)
@@ -74,6 +75,7 @@ class Preview:
         self.state = PreviewState()
         self.changed = threading.Condition()
         self.stop_event = threading.Event()
+        self.pending = threading.Event()  # files changed since the last rebuild began
         self.runner = SectionRunner(env={"WORKBOOK_ROOT": str(project.root)})
         self._threads: list[threading.Thread] = []
 
@@ -177,7 +179,8 @@ class Preview:
         )
 
     def watch(self) -> None:
-        """Rebuild after every batch of changes under data/, params/ and notebooks/."""
+        """Flag every batch of changes under data/, params/ and notebooks/ for the builder; the
+        page says ``watching`` once the watcher is running (an edit before that is not seen)."""
         import watchfiles
 
         folders = [
@@ -185,7 +188,7 @@ class Preview:
             for p in (self.project.data, self.project.params, self.project.notebooks)
             if p.is_dir()
         ]
-        for _changes in watchfiles.watch(
+        for changes in watchfiles.watch(
             *folders,
             stop_event=self.stop_event,
             step=WATCH_STEP_MS,
@@ -193,10 +196,23 @@ class Preview:
             watch_filter=_inputs_only,
             raise_interrupt=False,
             rust_timeout=500,  # how often it looks at stop_event: Ctrl-C ends it quickly
+            yield_on_timeout=True,  # the first (empty) batch: the watcher is running
         ):
             if self.stop_event.is_set():
                 break
-            self.rebuild(time.perf_counter())
+            if not self.state.watching:
+                self.publish(watching=True)
+            if changes:
+                self.pending.set()
+
+    def build_loop(self) -> None:
+        """The first build, then one rebuild per batch of changes (those made during a rebuild
+        are picked up by the next)."""
+        self.first_build()
+        while not self.stop_event.is_set():
+            if self.pending.wait(0.5):
+                self.pending.clear()
+                self.rebuild(time.perf_counter())
 
     def first_build(self) -> None:
         """Bring the report up to date as ``workbook build`` would (every stale section, on a
@@ -225,13 +241,10 @@ class Preview:
             self.runner.shutdown()
 
     def start(self) -> None:
-        def first_then_watch() -> None:
-            self.first_build()
-            self.watch()
-
-        thread = threading.Thread(target=first_then_watch, name="preview-watch", daemon=True)
-        thread.start()
-        self._threads.append(thread)
+        for name, target in (("preview-watch", self.watch), ("preview-build", self.build_loop)):
+            thread = threading.Thread(target=target, name=name, daemon=True)
+            thread.start()
+            self._threads.append(thread)
 
     def stop(self) -> None:
         """End the watcher and the kernel; safe to call more than once."""
