@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import yaml
 
+from helpers import read_log
 from helpers.errors import DataError, Problem, display_path
 from helpers.paths import Project, read_input
 from helpers.yaml_text import load_yaml
@@ -85,6 +86,8 @@ def comparison_names(project: Project, unit: str) -> dict[str, str]:
     groups, _ = read_groups(project)
     path = project.data / MAPPING_FILE
     if not groups or not path.is_file():
+        if groups:  # creating the mapping must run the sections that show comparisons again
+            read_log.record_absent(path)
         return {}
     try:
         rows = load_mapping(path, display_path(path, project.root), groups)
