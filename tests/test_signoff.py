@@ -229,3 +229,22 @@ def test_texts_still_to_write_are_listed(workspace: Path, placeholder: bool):
     else:
         text.unlink()
     assert unit_progress(project, YEAR, UNIT, validate=False).texts_to_write == ["text/framtid.md"]
+
+
+def test_the_index_shows_the_consolidated_reports_progress_beside_its_link(workspace: Path):
+    from helpers.definition import read_definition
+    from helpers.index_page import PeriodReports, year_table
+    from helpers.paths import CONSOLIDATED, YEAR_END
+    from helpers.signoff import report_sections
+
+    project = Project(workspace)
+    ids = report_sections(project, YEAR, CONSOLIDATED)
+    set_status(project, YEAR, CONSOLIDATED, ids, ids[:1], APPROVED, "Anna")
+    progress = unit_progress(project, YEAR, CONSOLIDATED, validate=False)
+    definition, _ = read_definition(project)
+    labels = definition.label_set({"år": "", "enhet": "", "kommun": "K"})
+    group = PeriodReports(YEAR_END, "Helår", [], f"{YEAR}/kommun.html", progress)
+    shown = str(year_table(YEAR, [], [], labels, [group]))
+    assert labels("klarmarkering.klart", procent=round(100 / len(ids))) in shown
+    approved = labels("klarmarkering.status_godkänd")
+    assert labels("klarmarkering.i_status", antal=1, status=approved) in shown

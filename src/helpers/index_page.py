@@ -190,6 +190,7 @@ class PeriodReports:
     name: str
     entries: list[ReportEntry]
     consolidated_href: str | None = None
+    consolidated_progress: UnitProgress | None = None  # its sign-off (``kommun``)
 
 
 def period_table(
@@ -244,9 +245,11 @@ def year_table(
         if group.consolidated_href:
             parts.append(
                 html(
-                    '<p><a href="{}">{}</a></p>',
+                    '<p><a href="{}">{}</a> · {}: {}</p>',
                     group.consolidated_href,
                     labels("index.sammanställd", period=group.name.lower()),
+                    labels("klarmarkering.kolumn"),
+                    progress_text(group.consolidated_progress, labels),
                 )
             )
         if group.entries:
@@ -333,7 +336,8 @@ def write_index(project: Project) -> Path:
                 else None
             )
             name = period_spec(project, period).name
-            by_year.setdefault(year, []).append(PeriodReports(period, name, found, href))
+            progress = unit_progress(seen, year, CONSOLIDATED, validate=False) if href else None
+            by_year.setdefault(year, []).append(PeriodReports(period, name, found, href, progress))
             entries += found
     path = project.reports / INDEX_NAME
     write_atomically(path, index_html(entries, definition, by_year))
