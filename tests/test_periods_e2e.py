@@ -21,6 +21,7 @@ pytest.register_assert_rewrite("browser")
 from browser import DESKTOP, describe_violations, open_page, run_axe  # noqa: E402
 from conftest import copy_inputs  # noqa: E402
 
+from helpers import read_log  # noqa: E402
 from helpers.budget import statement_of  # noqa: E402
 from helpers.build import build_years, plan_periods, select_periods  # noqa: E402
 from helpers.consolidated.views import AMOUNT_FACTORS  # noqa: E402
@@ -278,16 +279,80 @@ def test_one_units_text_reruns_only_its_sections_and_the_consolidated_ones_readi
         return {(p.period, p.unit, s.name) for p in plans for s in p.to_run}
 
     assert to_run() == set()
+
+    def readers(period: str, name: Path) -> set[tuple[str, str, str]]:
+        """The (period, klk, section) whose read set holds the file's content (``read_log``)."""
+        shown = name.relative_to(root).as_posix()
+        folder = project.for_period(period).executed_dir(YEAR, "klk")
+        return {
+            (period, "klk", path.name.removesuffix(".reads.json"))
+            for path in folder.glob("*.reads.json")
+            if (read_log.load(path) or {}).get(shown, "").startswith("sha256:")
+        }
+
+    klk_sections = {s.id for s in load_unit(YEAR, "klk", project).definition.sections}
     events = project.unit_data(YEAR, "klk") / "text" / "handelser.md"
     events.write_text(events.read_text(encoding="utf-8") + "\nEn ny mening.\n", encoding="utf-8")
-    klk_sections = {s.id for s in load_unit(YEAR, "klk", project).definition.sections}
-    assert to_run() == {(YEAR_END, "klk", s) for s in klk_sections}
+    event_readers = readers(YEAR_END, events)
+    assert event_readers and len(event_readers) < len(klk_sections)  # not the whole unit
+    assert to_run() == event_readers
 
     goal_text = project.unit_data(YEAR, "klk") / "text" / "mal" / "KF9-arbete.md"
     goal_text.write_text("Ett nytt första stycke.\n\n" + goal_text.read_text(encoding="utf-8"))
-    assert to_run() == {(YEAR_END, "klk", s) for s in klk_sections} | {
-        (YEAR_END, CONSOLIDATED, "kf_mal")
+    goal_readers = readers(YEAR_END, goal_text)
+    assert goal_readers
+    assert to_run() == event_readers | goal_readers | {(YEAR_END, CONSOLIDATED, "kf_mal")}
+
+
+def test_a_delar_text_reruns_only_the_delar_sections_that_read_it(
+    built: Project, tmp_path: Path
+) -> None:
+    root = tmp_path / "copy"
+    for name in ("data", "params", "build", "reports"):
+        shutil.copytree(built.root / name, root / name)
+    project = Project(root)
+    delar = project.for_period("delar")
+    goal_text = sorted((delar.unit_data(YEAR, "klk") / "text" / "mal").glob("*-arbete.md"))[0]
+    goal_text.write_text(goal_text.read_text(encoding="utf-8") + "\nEn ny mening i delåret.\n")
+    shown = goal_text.relative_to(root).as_posix()
+    selections = select_periods(project, [YEAR], None, list(PERIODS))
+    plans = plan_periods(project, selections, None, None, False, True)
+    ran = {(p.period, p.unit, s.name) for p in plans for s in p.to_run}
+    folder = delar.executed_dir(YEAR, "klk")
+    expected = {
+        ("delar", "klk", path.name.removesuffix(".reads.json"))
+        for path in folder.glob("*.reads.json")
+        if (read_log.load(path) or {}).get(shown, "").startswith("sha256:")
     }
+    assert expected
+    unit_runs = {r for r in ran if r[1] != CONSOLIDATED}
+    assert unit_runs == expected  # no helår section, no other delår section
+    assert {r for r in ran if r[1] == CONSOLIDATED} <= {("delar", CONSOLIDATED, "kf_mal")}
+    reasons = [s.reason for p in plans for s in p.to_run if p.unit == "klk"]
+    assert all(shown in reason for reason in reasons), reasons  # --dry-run names the file
+
+
+def test_every_report_carries_the_draft_mark_until_its_sections_are_approved(
+    built: Project, tmp_path: Path
+) -> None:
+    from helpers.signoff import APPROVED, report_sections, set_status
+
+    for period in PERIODS:
+        seen = built.for_period(period)
+        for unit in [*units(seen), CONSOLIDATED]:
+            assert 'class="wb-draft"' in seen.report_file(YEAR, unit).read_text("utf-8")
+    root = tmp_path / "copy"
+    for name in ("data", "params", "build", "reports"):
+        shutil.copytree(built.root / name, root / name)
+    delar = Project(root).for_period("delar")
+    ids = report_sections(delar, YEAR, CONSOLIDATED)
+    set_status(delar, YEAR, CONSOLIDATED, ids, ids, APPROVED, "Kommundirektören")
+    result = build_years([YEAR], CONSOLIDATED, delar, jobs=1)
+    (kommun,) = result.units
+    assert kommun.sections_run == 0 and kommun.report_written  # only the export
+    assert 'class="wb-draft"' not in delar.report_file(YEAR, CONSOLIDATED).read_text("utf-8")
+    helar = Project(root).report_file(YEAR, CONSOLIDATED).read_text("utf-8")
+    assert 'class="wb-draft"' in helar  # the helår report has its own sign-off
 
 
 @pytest.mark.browser

@@ -1,5 +1,6 @@
-"""The words around the operating statement, the result and the index page are the report
-definition's labels (``etiketter:`` in data/rapport.yaml, per unit in params), never code's."""
+"""The words around the operating statement, the result, the index page and the sign-off (the
+draft mark, the index's progress column) are the report definition's labels (``etiketter:`` in
+data/rapport.yaml, per unit in params), never code's."""
 
 from __future__ import annotations
 
@@ -32,11 +33,13 @@ MODULES = (
     "figures.py",
     "charts.py",
     "narrative.py",
+    "signoff.py",
+    "season.py",
 )
 MOVED = [
     key
     for key in LABELS
-    if key.startswith(("resultat.", "index."))
+    if key.startswith(("resultat.", "index.", "klarmarkering."))
     or key in ("rapport.saknas", "rapport.tabell", "rapport.tabell_utan_rubrik")
     or (key.startswith("drift.") and key.removeprefix("drift.") not in LABEL_KEYS)
 ]

@@ -15,10 +15,12 @@ The planning names (``plan_build``, ``UnitPlan``, ``SectionPlan``, …) are re-e
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import importlib.util
 import os
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -26,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from helpers import read_log
 from helpers.build_plan import (
     REPORT_FINGERPRINT,
     SectionPlan,
@@ -65,6 +68,7 @@ class UnitResult:
     sections_cached: int = 0
     report_written: bool = False
     report_stale: bool = False  # not re-exported: other sections are not current (--section)
+    stale_sections: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -108,23 +112,26 @@ def _execute(
         pool.run(work, lambda key, failure: done(key[0], key[1], failure))
 
 
-def _export(project: Project, fingerprinter: Fingerprinter, plan: UnitPlan) -> Path:
+def export_unit(project: Project, fingerprinter: Fingerprinter, plan: UnitPlan) -> Path:
     """Render the unit's report from its executed sections and write it atomically."""
     from helpers.export import render_report, write_atomically
+    from helpers.signoff import draft_mark
     from helpers.unit_data import load_unit
 
     project = project.for_period(plan.period)
+    fingerprinter = fingerprinter.for_period(plan.period)  # the period's data and sign-off
     if plan.unit == CONSOLIDATED:
         from helpers.consolidated.export import export_consolidated
 
         return export_consolidated(project, fingerprinter, plan)
-    data = load_unit(plan.year, plan.unit, project)
+    data = load_unit(plan.year, plan.unit, project, lazy=True)
     html = render_report(
         [s.output for s in plan.all_sections],
         title=data.params.title,
         unit_name=data.info.display_name,
         municipality=data.info.municipality,
         fingerprint=data_fingerprint(project, plan.year, plan.unit, fingerprinter),
+        draft=draft_mark(data),
     )
     report = project.report_file(plan.year, plan.unit)
     write_atomically(report, html)
@@ -135,15 +142,31 @@ def _export(project: Project, fingerprinter: Fingerprinter, plan: UnitPlan) -> P
     return report
 
 
-def _sections_current(plan: UnitPlan) -> bool:
-    """Every section of the report has an executed notebook matching its inputs."""
+def record_success(fingerprinter: Fingerprinter, plan: UnitPlan, section: SectionPlan) -> None:
+    """Store the fingerprint of a section that ran: from now on it depends on what it read (the
+    read set its kernel wrote), as it was when read. ``OSError`` when it cannot be written.
+
+    A consolidated report's section keeps the fingerprint it was planned with: its kind
+    declares what it reads of every unit (``consolidated.plan``), including which units there
+    are, which no read set records."""
+    reads = read_log.load(section.reads_file) if plan.unit != CONSOLIDATED else None
+    if reads is not None:
+        section.fingerprint = fingerprinter.for_period(plan.period).section(
+            section.notebook, plan.year, plan.unit, section.parameters, reads, as_read=True
+        )
+    store(section.fingerprint_file, section.fingerprint)
+
+
+def stale_sections(plan: UnitPlan) -> list[str]:
+    """The sections without an executed notebook matching their inputs (none: the report can
+    be exported)."""
+    stale = []
     for section in plan.all_sections:
         stored = read_stored(section.fingerprint_file)
-        if not section.output.is_file() or stored is None:
-            return False
-        if stored.get("total") != section.fingerprint["total"]:
-            return False
-    return True
+        current = stored is not None and stored.get("total") == section.fingerprint["total"]
+        if not section.output.is_file() or not current:
+            stale.append(section.name)
+    return stale
 
 
 def validate_plans(project: Project, plans: list[UnitPlan]) -> None:
@@ -190,12 +213,14 @@ def run_build(
         if result.failures or not (plan.report_reason or not report.is_file()):
             result.report = report if report.is_file() else None
             return
-        if not _sections_current(plan):
+        stale = stale_sections(plan)
+        if stale:
             result.report = report if report.is_file() else None
             result.report_stale = True
+            result.stale_sections = stale
             return
         try:
-            result.report = _export(project, fingerprinter, plan)
+            result.report = export_unit(project, fingerprinter, plan)
             result.report_written = True
         except OSError as exc:  # the disk, not the unit: stop the build (exit 2)
             raise BuildError(
@@ -211,7 +236,7 @@ def run_build(
         result.sections_run += 1
         if failure is None:
             try:
-                store(section.fingerprint_file, section.fingerprint)
+                record_success(fingerprinter, plan, section)
             except OSError as exc:
                 raise BuildError(
                     write_error_text(exc, section.fingerprint_file, project.root)
@@ -228,6 +253,8 @@ def run_build(
             finish_unit(plan)
 
     tasks = [(plan, section) for plan in plans for section in plan.to_run]
+    for _plan, section in tasks:  # its kernel writes a new one; an old one must not count
+        section.reads_file.unlink(missing_ok=True)
     if progress is not None:
         progress.start(len(tasks), sum(r.sections_cached for r in results.values()))
     try:
@@ -235,6 +262,9 @@ def run_build(
             if not plan.to_run:
                 finish_unit(plan)
         if tasks:
+            # The export's imports (nbconvert, ~2 s) overlap the kernels' work instead of
+            # following it: an edit to one section is then mostly the section itself.
+            threading.Thread(target=_import_export, name="import-export", daemon=True).start()
             env = {"WORKBOOK_ROOT": str(project.root)}
             log = project.build / "kernels.log"
             log.unlink(missing_ok=True)
@@ -250,6 +280,11 @@ def run_build(
         if progress is not None:
             progress.stop()
     return BuildResult(list(results.values()), time.perf_counter() - started, len(tasks))
+
+
+def _import_export() -> None:
+    with contextlib.suppress(Exception):  # the export itself reports any real problem
+        importlib.import_module("helpers.export")
 
 
 def write_index(project: Project, result: BuildResult) -> Path | None:

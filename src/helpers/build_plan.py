@@ -4,9 +4,12 @@ The sections of a unit's report, in order, are those of its report definition
 (``data/rapport.yaml`` with the unit's ``rapport:`` changes); each runs the notebook of its kind
 (``helpers.kinds``) with the parameters ``year``, ``unit`` and ``section``. For every unit-year
 and section, the content fingerprint of its inputs is compared with the one stored beside its
-executed notebook (``build/<år>/<enhet>/<avsnitt>.fingerprint.json``). Unchanged sections are
-cached. The report has one too (``_report.fingerprint.json``: its sections' fingerprints and the
-export code), so an unchanged report is not exported again.
+executed notebook (``build/<år>[/<period>]/<enhet>/<avsnitt>.fingerprint.json``). Once a section
+has run, its fingerprint covers exactly the files it read (its read set, ``read_log``, stored as
+``<avsnitt>.reads.json``; any period's folders, since the kernel records every input under the
+project root); before that, all the unit's data. Unchanged sections are cached. The report has
+one too (``_report.fingerprint.json``: its sections' fingerprints, the export code and the
+sign-off file), so an unchanged report is not exported again.
 """
 
 from __future__ import annotations
@@ -17,9 +20,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from helpers import read_log
 from helpers.definition import ReportDefinition, read_definition
 from helpers.errors import BuildError, DataError, Problem, display_path
-from helpers.fingerprint import Fingerprinter, changed_parts, read_stored, text_digest
+from helpers.fingerprint import (
+    PART_NAMES,
+    Fingerprinter,
+    changed_parts,
+    read_stored,
+    text_digest,
+)
 from helpers.kinds import KINDS
 from helpers.params import available_units
 from helpers.paths import YEAR_END, Project, check_section, check_unit
@@ -79,9 +89,16 @@ class SectionPlan:
     fingerprint: dict[str, str]
     reason: str | None  # why it runs; None when cached
 
+    changed_inputs: tuple[str, ...] = ()  # recorded inputs that changed (for the reason)
+
     @property
     def fingerprint_file(self) -> Path:
         return self.output.with_name(f"{self.name}.fingerprint.json")
+
+    @property
+    def reads_file(self) -> Path:
+        """What the section read when it last ran (``read_log``), written by its kernel."""
+        return self.output.with_name(f"{self.name}.reads.json")
 
 
 @dataclass
@@ -143,12 +160,23 @@ def plan_build(
             notebook = kind_notebook(project, spec.kind)
             output = project.executed_dir(year, name) / f"{spec.id}.ipynb"
             parameters = section_parameters(year, name, spec.id, project.period)
-            current = fingerprinter.section(notebook, year, name, parameters)
             stored = read_stored(output.with_name(f"{spec.id}.fingerprint.json"))
-            reason = rerun_reason(force, output, stored, current)
+            reads = read_log.load(output.with_name(f"{spec.id}.reads.json"))
+            if stored is None or "reads" not in stored:
+                reads = None  # stored before read sets: compare like with like
+            current = fingerprinter.section(notebook, year, name, parameters, reads)
+            changed: list[str] = []
+            if reads is not None and stored is not None and stored["reads"] != current["reads"]:
+                changed = sorted(
+                    n for n, t in fingerprinter.current_reads(reads).items() if reads[n] != t
+                )
+            reason = rerun_reason(force, output, stored, current, changed)
             all_sections.append(
-                SectionPlan(spec.id, spec.kind, notebook, output, parameters, current, reason)
-            )
+                SectionPlan(
+                    spec.id, spec.kind, notebook, output, parameters, current, reason,
+                    tuple(sorted(changed)),
+                )
+            )  # fmt: skip
         sections = [s for s in all_sections if section is None or s.name == section]
         plan = UnitPlan(year, name, sections, all_sections, None, project.period)
         plan.report_reason = _report_reason(project, fingerprinter, plan, force)
@@ -164,16 +192,23 @@ def plan_build(
 
 def report_fingerprint(fingerprinter: Fingerprinter, plan: UnitPlan) -> dict[str, str]:
     """The fingerprint stored beside an exported report (``REPORT_FINGERPRINT``)."""
-    return fingerprinter.report({s.name: s.fingerprint["total"] for s in plan.all_sections})
+    from helpers.signoff import signoff_file
+
+    return fingerprinter.report(
+        {s.name: s.fingerprint["total"] for s in plan.all_sections},
+        signoff_file(fingerprinter.project, plan.year, plan.unit),
+    )
 
 
 def _report_reason(
     project: Project, fingerprinter: Fingerprinter, plan: UnitPlan, force: bool
 ) -> str | None:
+    others = [s for s in plan.all_sections if s not in plan.sections and s.reason]
+    if others and (plan.to_run or force or plan.sections != plan.all_sections):
+        # --section: the report would mix current and stale sections; say which and why
+        stale = "; ".join(f"{s.name} ({s.reason})" for s in others)
+        return f"bara om övriga avsnitt är aktuella — inte aktuella: {stale}"
     if plan.to_run or force:
-        others = [s.name for s in plan.all_sections if s not in plan.sections and s.reason]
-        if others:  # --section: the report would mix current and stale sections
-            return f"bara om övriga avsnitt är aktuella ({len(others)} är inte det)"
         return "avsnitt körs"
     report = project.report_file(plan.year, plan.unit)
     stored = read_stored(project.executed_dir(plan.year, plan.unit) / REPORT_FINGERPRINT)
@@ -187,13 +222,23 @@ def _report_reason(
 
 
 def rerun_reason(
-    force: bool, output: Path, stored: dict[str, Any] | None, current: dict[str, Any]
+    force: bool,
+    output: Path,
+    stored: dict[str, Any] | None,
+    current: dict[str, Any],
+    changed_inputs: list[str] | None = None,
 ) -> str | None:
-    """Why a section runs again (shown by ``--dry-run``); None when its stored result is current."""
+    """Why a section runs again (shown by ``--dry-run``); None when its stored result is current.
+
+    ``changed_inputs``: the files of the section's read set that changed (``read_log``), named
+    instead of the read set as a whole."""
     if force:
         return "--force"
     if not output.is_file() or stored is None:
         return "inget tidigare resultat"
     if stored.get("total") != current["total"]:
-        return "ändrat: " + ", ".join(changed_parts(current, stored))
+        parts = changed_parts(current, stored)
+        if changed_inputs:
+            parts = [p for p in parts if p != PART_NAMES["reads"]] + changed_inputs
+        return "ändrat: " + ", ".join(parts)
     return None

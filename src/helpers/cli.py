@@ -36,6 +36,18 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("new-period", "helpers.new_period", "skapa en periods rapporter utifrån en annan period"),
     ("new-unit", "helpers.new_unit", "skapa en ny enhet från mallen"),
     ("kolada", "helpers.kolada", "hämta indikatorvärden från Kolada"),
+    (
+        "klar",
+        "helpers.season_cli:klar",
+        "klarmarkera avsnitt: utkast, klar för granskning, godkänd",
+    ),
+    ("status", "helpers.season_cli:status", "säsongens läge per enhet: klarmarkering, texter, fel"),
+    (
+        "preview",
+        "helpers.preview:preview",
+        "förhandsgranska en rapport som uppdateras medan du skriver",
+    ),
+    ("lab", "helpers.lab:lab", "starta JupyterLab för ett valt år och en vald enhet"),
 )
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
@@ -136,9 +148,14 @@ def parser(only: str | None = None) -> argparse.ArgumentParser:
     for name, module_name, help_text in COMMANDS:
         command_parser = sub.add_parser(name, help=help_text, description=help_text)
         if only is None or name == only:
-            module = importlib.import_module(module_name)
-            module.add_arguments(command_parser)
-            command_parser.set_defaults(func=module.command)
+            # "module" has add_arguments/command; "module:x" has add_x_arguments/x_command.
+            module_path, _, prefix = module_name.partition(":")
+            module = importlib.import_module(module_path)
+            add = f"add_{prefix}_arguments" if prefix else "add_arguments"
+            getattr(module, add)(command_parser)
+            command_parser.set_defaults(
+                func=getattr(module, f"{prefix}_command" if prefix else "command")
+            )
     return main_parser
 
 

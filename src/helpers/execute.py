@@ -76,6 +76,9 @@ _alt.renderers.enable("default")
 _alt.data_transformers.enable("default")
 _w.resetwarnings()
 del _pd, _alt, _w
+import helpers.read_log as _read_log, helpers.paths as _paths
+_read_log.start(_paths.Project.current().root)
+del _read_log, _paths
 """
 
 
@@ -268,6 +271,7 @@ class SectionRunner:
         env = dict(os.environ)
         env.update(self.env or {})
         env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+        env["WORKBOOK_SECTION_RUN"] = "1"  # parameters from papermill, never workbook.local.yaml
         # The kernel's own log (not the sections' output, which reaches the notebook) goes to
         # a file, or nowhere: it is not for the operator's terminal.
         log = open(self.log, "ab") if self.log else subprocess.DEVNULL  # noqa: SIM115
@@ -386,6 +390,8 @@ class SectionRunner:
                 log_output=False,
                 execution_timeout=None,  # the runner's own deadline covers the whole section
             )
+            reads = reads_file(output)
+            self.run_code(f"import helpers.read_log as _r; _r.dump({str(reads)!r}); del _r")
         except PapermillExecutionError as exc:
             last_line = f"{exc.ename}: {exc.evalue}".strip().rstrip(":")
             return SectionFailure(failing_cell(output), exc.ename, last_line)
@@ -444,6 +450,11 @@ class SectionRunner:
         if self._sockets:
             shutil.rmtree(self._sockets, ignore_errors=True)
             self._sockets = None
+
+
+def reads_file(output: Path) -> Path:
+    """Where the kernel writes what a section read (``read_log``): beside its notebook."""
+    return output.with_name(f"{output.stem}.reads.json")
 
 
 def kill_group(pid: int) -> None:

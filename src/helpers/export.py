@@ -154,9 +154,18 @@ def page_label(title: str, unit_name: str, fingerprint: str) -> Markup:
 
 
 def render_report(
-    executed: list[Path], *, title: str, unit_name: str, municipality: str, fingerprint: str
+    executed: list[Path],
+    *,
+    title: str,
+    unit_name: str,
+    municipality: str,
+    fingerprint: str,
+    draft: dict[str, str] | None = None,
 ) -> str:
     """The report's HTML from its executed sections.
+
+    ``draft`` (``signoff.draft_mark``: ``mark`` and ``text``) puts a visible draft mark under
+    the header and, in print, at the top of every page.
 
     Nothing in it depends on where or when it was built (no paths, times or random ids), so the
     same inputs give the same bytes.
@@ -175,6 +184,8 @@ def render_report(
             "toc": table_of_contents(nb),
             "toc_after": summary_cell_id(nb),
             "page_label": page_label(title, unit_name, fingerprint),
+            "draft": draft,
+            "draft_label": css_string(draft["mark"]) if draft else None,
         }
     }
     body, _ = exporter().from_notebook_node(nb, resources=resources)

@@ -35,6 +35,8 @@ PART_NAMES = {
     "lock": "requirements.lock",
     "sections": "avsnitten",
     "format": "byggformatet",
+    "reads": "lästa filer",
+    "signoff": "klarmarkeringen",
 }
 
 
@@ -74,6 +76,21 @@ class Fingerprinter:
 
     project: Project
     _units: dict[tuple[int, str], dict[str, str]] = field(default_factory=dict)
+    _tokens: dict[tuple[str, str], str] = field(default_factory=dict)
+    _periods: dict[str, Fingerprinter] = field(default_factory=dict)
+
+    def for_period(self, period: str) -> Fingerprinter:
+        """The same build's fingerprinter for the project seen for ``period`` (its unit data
+        and sign-off files are the period's); code, lock and shared data are hashed once."""
+        if period == self.project.period:
+            return self
+        if period not in self._periods:
+            other = Fingerprinter(self.project.for_period(period), _tokens=self._tokens)
+            for name in ("code", "lock", "shared"):
+                if name in self.__dict__:
+                    other.__dict__[name] = self.__dict__[name]
+            self._periods[period] = other
+        return self._periods[period]
 
     @cached_property
     def code(self) -> str:
@@ -93,7 +110,7 @@ class Fingerprinter:
         key = (year, unit)
         if key not in self._units:
             folder = self.project.unit_data(year, unit)
-            data_files = input_files(folder, self.project.root)
+            data_files = section_inputs(folder, self.project.root)
             self._units[key] = {
                 "params": files_digest([self.project.params_file(year, unit)], self.project.root),
                 "data": files_digest(data_files, self.project.root),
@@ -101,28 +118,73 @@ class Fingerprinter:
         return self._units[key]
 
     def section(
-        self, notebook: Path, year: int, unit: str, parameters: dict[str, Any]
+        self,
+        notebook: Path,
+        year: int,
+        unit: str,
+        parameters: dict[str, Any],
+        reads: dict[str, str] | None = None,
+        *,
+        as_read: bool = False,
     ) -> dict[str, str]:
-        """The parts of one section's fingerprint, plus their combination under ``total``."""
+        """The parts of one section's fingerprint, plus their combination under ``total``.
+
+        ``reads`` is what the section read when it last ran (``read_log``: path → token); the
+        fingerprint then covers exactly those inputs, as they are now. Without it (a section
+        that has not run yet) it covers the unit's params, all its data and the shared data.
+        ``as_read``: the tokens in ``reads`` as recorded (the fingerprint stored after a run),
+        so an input changed while the section ran makes it stale, never wrongly current.
+        """
         parts = {
             "format": str(FORMAT),
             "notebook": files_digest([notebook], notebook.parent),
             "parameters": text_digest(json.dumps(parameters, sort_keys=True)),
-            **self.unit(year, unit),
-            "shared": self.shared,
             "code": self.code,
             "lock": self.lock,
         }
+        if reads is None:
+            parts |= {**self.unit(year, unit), "shared": self.shared}
+        else:
+            parts["reads"] = reads_digest(reads if as_read else self.current_reads(reads))
         return with_total(parts)
 
-    def report(self, sections: dict[str, str]) -> dict[str, str]:
-        """The report's fingerprint: its sections' fingerprints and the export code."""
+    def current_reads(self, reads: dict[str, str]) -> dict[str, str]:
+        """The tokens of recorded inputs as the files are now (each computed once a build)."""
+        from helpers.read_log import current_token
+
+        current = {}
+        for name, token in reads.items():
+            key = (name, token.split(":", 1)[0])
+            if key not in self._tokens:
+                self._tokens[key] = current_token(self.project.root, name, token)
+            current[name] = self._tokens[key]
+        return current
+
+    def report(self, sections: dict[str, str], signoff: Path | None = None) -> dict[str, str]:
+        """The report's fingerprint: its sections' fingerprints, the export code and the
+        sign-off file (``signoff``), which only the export's draft mark reads."""
         parts = {
             "format": str(FORMAT),
             "sections": text_digest(json.dumps(sections, sort_keys=True)),
             "code": self.code,
         }
+        if signoff is not None:
+            parts["signoff"] = files_digest([signoff], self.project.root)
         return with_total(parts)
+
+
+def reads_digest(reads: dict[str, str]) -> str:
+    return text_digest(json.dumps(reads, sort_keys=True))
+
+
+def section_inputs(folder: Path, root: Path) -> list[Path]:
+    """The files under a report's data folder that its sections may read: all but the sign-off
+    file (``signoff``), which only the export reads (it is in the report's fingerprint)."""
+    from helpers.signoff import SIGNOFF_STEM
+
+    return [
+        p for p in input_files(folder, root) if not (p.parent == folder and p.stem == SIGNOFF_STEM)
+    ]
 
 
 def with_total(parts: dict[str, str]) -> dict[str, str]:

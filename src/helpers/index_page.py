@@ -25,6 +25,8 @@ from helpers.labels import Labels
 from helpers.markup import Markup, html, join
 from helpers.paths import CONSOLIDATED, YEAR_END, Project, period_order
 from helpers.periods import period_spec
+from helpers.season import UnitProgress, unit_progress
+from helpers.signoff import STATUS_LABELS
 from helpers.summary import NO_ASSESSMENT, summarise
 from helpers.unit_data import load_unit
 
@@ -49,6 +51,7 @@ class ReportEntry:
     amounts: AmountFormat = AmountFormat()  # unit and decimals of the unit's statement
     invented: str = ""  # the definition's short label for an invented example, when it is one
     period: str = YEAR_END
+    progress: UnitProgress | None = None  # sign-off and texts to write (``season``)
 
 
 def built_reports(project: Project) -> list[tuple[int, str, Path]]:
@@ -101,6 +104,7 @@ def report_entry(project: Project, year: int, unit: str, report: Path) -> Report
         summary.statement.format if summary.statement else AmountFormat(),
         data.labels()("rapport.påhittad_kort") if data.info.invented else "",
         project.period,
+        unit_progress(project, year, unit, validate=False),
     )
 
 
@@ -149,8 +153,33 @@ def _row(year: int, entry: ReportEntry, assessments: list[Assessment], labels: L
         if entry.pdf_href
         else labels("index.ingen_pdf")
     )
+    cells.append(html("<td>{}</td>", progress_text(entry.progress, labels)))
     cells.append(html('<td class="nowrap">{}</td>', pdf))
     return html("<tr>{}</tr>", join(cells))
+
+
+def progress_text(progress: UnitProgress | None, labels: Labels) -> Markup:
+    """``58 % klart: 7 Godkänd, 2 Klar för granskning, 3 Utkast; 1 text att skriva``, in the
+    definition's words (``etiketter: klarmarkering``)."""
+    if progress is None:
+        return html("{}", labels("rapport.saknas"))
+    grouped = progress.by_status()
+    counts = ", ".join(
+        labels(
+            "klarmarkering.i_status",
+            antal=len(grouped[status]),
+            status=labels(f"klarmarkering.{STATUS_LABELS[status]}"),
+        )
+        for status in reversed(list(grouped))
+        if grouped[status]
+    )
+    texts = labels("klarmarkering.texter_att_skriva", antal=len(progress.texts_to_write))
+    return html(
+        "<strong>{}</strong>: {}; {}",
+        labels("klarmarkering.klart", procent=progress.percent),
+        counts,
+        texts,
+    )
 
 
 @dataclass(frozen=True)
@@ -161,6 +190,7 @@ class PeriodReports:
     name: str
     entries: list[ReportEntry]
     consolidated_href: str | None = None
+    consolidated_progress: UnitProgress | None = None  # its sign-off (``kommun``)
 
 
 def period_table(
@@ -178,8 +208,9 @@ def period_table(
             ),
             *(_goal_header(a) for a in assessments),
             html(
-                '<th scope="col" class="num">{}</th><th scope="col">{}</th>',
+                '<th scope="col" class="num">{}</th><th scope="col">{}</th><th scope="col">{}</th>',
                 labels("index.utan_bedömning", år=year),
+                labels("klarmarkering.kolumn"),
                 labels("index.pdf_kolumn", år=year),
             ),
         ]
@@ -214,9 +245,11 @@ def year_table(
         if group.consolidated_href:
             parts.append(
                 html(
-                    '<p><a href="{}">{}</a></p>',
+                    '<p><a href="{}">{}</a> · {}: {}</p>',
                     group.consolidated_href,
                     labels("index.sammanställd", period=group.name.lower()),
+                    labels("klarmarkering.kolumn"),
+                    progress_text(group.consolidated_progress, labels),
                 )
             )
         if group.entries:
@@ -303,7 +336,8 @@ def write_index(project: Project) -> Path:
                 else None
             )
             name = period_spec(project, period).name
-            by_year.setdefault(year, []).append(PeriodReports(period, name, found, href))
+            progress = unit_progress(seen, year, CONSOLIDATED, validate=False) if href else None
+            by_year.setdefault(year, []).append(PeriodReports(period, name, found, href, progress))
             entries += found
     path = project.reports / INDEX_NAME
     write_atomically(path, index_html(entries, definition, by_year))

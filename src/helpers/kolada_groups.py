@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from helpers import read_log
 from helpers.definition.load import definition_part
 from helpers.errors import DataError, Problem, display_path
 from helpers.paths import Project
@@ -74,6 +75,8 @@ def comparison_names(project: Project, unit: str) -> dict[str, str]:
     groups, _ = read_groups(project)
     path = project.data / MAPPING_FILE
     if not groups or not path.is_file():
+        if groups:  # creating the mapping must run the sections that show comparisons again
+            read_log.record_absent(path)
         return {}
     try:
         rows = load_mapping(path, display_path(path, project.root), groups)

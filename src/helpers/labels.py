@@ -96,6 +96,21 @@ LABELS: dict[str, LabelSpec] = {
         },
     ),
     **_specs(
+        "rapport",
+        "klarmarkering",
+        {
+            "utkast": (),
+            "utkast_text": ("godkända", "antal"),
+            "status_utkast": (),
+            "status_granskning": (),
+            "status_godkänd": (),
+            "kolumn": (),
+            "klart": ("procent",),
+            "i_status": ("antal", "status"),
+            "texter_att_skriva": ("antal",),
+        },
+    ),
+    **_specs(
         "mal",
         "mål",
         {

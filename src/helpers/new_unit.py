@@ -15,6 +15,7 @@ import datetime as dt
 import io
 from pathlib import Path
 
+from helpers import read_log
 from helpers.cli import year_argument
 from helpers.definition import read_definition
 from helpers.definition.model import ReportDefinition, SectionSpec, TextRef
@@ -80,12 +81,17 @@ def placeholder_files(folder: Path) -> list[Path]:
     """Narrative files under ``folder/text`` that still contain a scaffold instruction, sorted."""
     text_dir = folder / "text"
     if not text_dir.is_dir():
+        read_log.record_absent(text_dir)
         return []
-    return sorted(
-        path
-        for path in text_dir.rglob("*.md")
-        if is_placeholder(path.read_text(encoding="utf-8", errors="replace"))
-    )
+    files = sorted(text_dir.rglob("*.md"))
+    read_log.record_listing(text_dir, [p.relative_to(text_dir).as_posix() for p in files])
+    drafts = []
+    for path in files:
+        placeholder = is_placeholder(path.read_text(encoding="utf-8", errors="replace"))
+        read_log.record_placeholder(path, placeholder)
+        if placeholder:
+            drafts.append(path)
+    return drafts
 
 
 def params_text(year: int, unit: str, name: str) -> str:

@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from helpers import read_log
 from helpers.errors import DataError, ParameterError, Problem, display_path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -250,6 +251,7 @@ def readable_file(path: Path, root: Path) -> Path:
     except OSError as exc:
         message, hint = os_error_text(exc)
         raise DataError([Problem(_shown(path, root), message, hint=hint)]) from None
+    read_log.record_file(path)
     return resolved
 
 
@@ -285,6 +287,7 @@ def read_input(path: Path, root: Path, *, max_bytes: int = MAX_INPUT_BYTES) -> b
         raise refuse(*os_error_text(exc)) from None
     if len(data) > max_bytes:  # it grew while being read
         raise refuse(f"filen är för stor (mer än {_megabytes(max_bytes)})")
+    read_log.record_bytes(path, data)
     return data
 
 

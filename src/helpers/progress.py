@@ -120,7 +120,10 @@ def summary_table(result: BuildResult) -> Table:
         if unit.failures:
             status = "[red]ej uppdaterad (tidigare rapport orörd)[/red]"
         elif unit.report_stale:
-            status = "[yellow]inte uppdaterad: andra avsnitt är inaktuella[/yellow]"
+            status = (
+                "[yellow]inte uppdaterad: inaktuella avsnitt "
+                f"{', '.join(unit.stale_sections)} (bygg dem eller kör utan --section)[/yellow]"
+            )
         elif unit.report_written:
             status = "[green]skriven[/green]"
         else:

@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
+from helpers import read_log
 from helpers.csv_reader import MAX_CSV_BYTES, header_column, parse_csv, split_sep_line
 from helpers.errors import DataError, Problem, quote
 from helpers.table_layout import Table
@@ -42,6 +43,9 @@ def table_files(folder: Path, stem: str) -> list[Path]:
 def find_table(folder: Path, stem: str) -> Path | None:
     """The file for a table name (``drift`` → ``drift.csv`` or ``drift.xlsx``), if any."""
     found = table_files(folder, stem)
+    if not found:
+        for suffix in TABLE_SUFFIXES:  # creating either file must run the section again
+            read_log.record_absent(folder / f"{stem}{suffix}")
     return found[0] if found else None
 
 

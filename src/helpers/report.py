@@ -43,8 +43,20 @@ def load(year: int, unit: str) -> UnitData:
 
 def section(year: int, unit: str, section: str, period: str = YEAR_END) -> Section:
     """The section ``section`` (its id in the report definition) of the unit-year's report for
-    ``period`` (``helar``, ``delar`` …)."""
-    data = load_unit(year, unit, Project.current(period))
+    ``period`` (``helar``, ``delar`` …).
+
+    Opened in JupyterLab, the year, unit and period chosen in ``workbook.local.yaml``
+    (``workbook lab``, see ``helpers.lab``) replace the parameters cell's defaults, and the cell
+    says so; in a build papermill's parameters decide. Tables are read when first shown and
+    again when their file changed, so re-running any cell shows the data as it is now.
+    """
+    from helpers.lab import preview_choice
+
+    chosen = preview_choice(year, unit, section, period)
+    if chosen != (year, unit, section, period):
+        year, unit, section, period = chosen
+        print(f"Visar {unit} {year} ({period}), avsnitt {section} (valt i workbook.local.yaml).")
+    data = load_unit(year, unit, Project.current(period), lazy=True)
     return Section(data, data.definition.section(section))
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from helpers import read_log
 from helpers.cell_values import PERIOD, ambiguous_thousands, convert_cell
 from helpers.definition import ReportDefinition, SectionSpec, load_definition
 from helpers.errors import DataError, Problem, display_path, quote
@@ -49,6 +50,60 @@ class UnitInfo:
         return f"{self.name} ({self.short_name})" if self.short_name else self.name
 
 
+class Tables(dict):
+    """The unit-year's typed tables by stem, each read on first use (``lazy``) and read again
+    when its file has changed since (a JupyterLab cell re-run shows the table as it is now).
+
+    A table no section of the report uses is an empty frame. A table that cannot be read raises
+    its own ``DataError`` when used, so one broken table does not stop a section that does not
+    read it (the build validates everything before any kernel starts anyway).
+    """
+
+    def __init__(self, folder: Path, project: Project, specs: dict[str, TableSpec]):
+        super().__init__()
+        self.folder = folder
+        self.project = project
+        self.specs = specs  # the tables the report uses
+        self._signatures: dict[str, tuple[str, int, int] | None] = {}
+
+    def _signature(self, stem: str) -> tuple[str, int, int] | None:
+        path = find_table(self.folder, stem)
+        if path is None:
+            return None
+        info = path.stat()
+        return (path.name, info.st_mtime_ns, info.st_size)
+
+    def __getitem__(self, stem: str) -> pd.DataFrame:
+        spec = self.specs.get(stem)
+        if spec is None:  # a table no section uses, or one set directly
+            if dict.__contains__(self, stem):
+                return dict.__getitem__(self, stem)
+            return pd.DataFrame(columns=[LINE_COLUMN, *SPECS[stem].names])
+        signature = self._signature(stem)
+        if dict.__contains__(self, stem) and self._signatures.get(stem) == signature:
+            if read_log.active():  # what the section sees must be in its read set
+                path = find_table(self.folder, stem)
+                if path is not None:
+                    read_log.record_file(path)
+            return dict.__getitem__(self, stem)
+        frame, problems = read_spec_table(self.folder, spec, self.project)
+        if problems:
+            raise DataError(problems)
+        dict.__setitem__(self, stem, frame)
+        self._signatures[stem] = signature
+        return frame
+
+    def load_all(self) -> list[Problem]:
+        """Read every table the report uses; every problem found."""
+        problems: list[Problem] = []
+        for stem, spec in self.specs.items():
+            frame, found = read_spec_table(self.folder, spec, self.project)
+            dict.__setitem__(self, stem, frame)
+            self._signatures[stem] = self._signature(stem)
+            problems += found
+        return problems
+
+
 @dataclass
 class UnitData:
     """All data of one report: params, unit, typed tables and narrative."""
@@ -78,10 +133,11 @@ class UnitData:
         """The Markdown of ``text/<name>``, or None when the file does not exist."""
         path = self.folder / "text" / name
         if not os.path.lexists(path):
+            read_log.record_absent(path)
             return None
         return read_text_file(path, display_path(path, self.project.root), self.project.root)
 
-    @cached_property
+    @property
     def goals(self) -> pd.DataFrame:
         return self.tables["mal"]
 
@@ -267,8 +323,15 @@ def load_unit_info(
     return info, list(subs.loc[subs["enhet"] == unit, "delverksamhet"])
 
 
-def load_unit(year: int | str, unit: str, project: Project | None = None) -> UnitData:
-    """Load a unit-year; raises DataError listing every cell that could not be read."""
+def load_unit(
+    year: int | str, unit: str, project: Project | None = None, *, lazy: bool = False
+) -> UnitData:
+    """Load a unit-year; raises DataError listing every cell that could not be read.
+
+    ``lazy``: tables are read when a section first uses them (and again when their file
+    changed); a broken table raises its ``DataError`` then, not here. Section notebooks load
+    lazily, so a section's read set (``read_log``) holds only the tables it shows.
+    """
     project = project or Project.current()
     params = load_params(year, unit, project)
     definition = load_definition(project, params.year, params.unit)
@@ -276,20 +339,17 @@ def load_unit(year: int | str, unit: str, project: Project | None = None) -> Uni
     if params.invented:  # a real unit's report with invented figures (e.g. an example delår)
         info = replace(info, invented=True)
     folder = project.unit_data(params.year, params.unit)
-    data = UnitData(project, params, info, subunits, folder, definition)
-    problems: list[Problem] = []
     required, optional = definition.tables()
+    specs = {}
     for spec in unit_specs(definition.vocabularies()):
-        if spec.stem not in required | optional:
-            data.tables[spec.stem] = pd.DataFrame(columns=[LINE_COLUMN, *spec.names])
-            continue
-        if spec.stem in optional:
-            spec = replace(spec, required_file=False)
-        frame, found = read_spec_table(folder, spec, project)
-        data.tables[spec.stem] = frame
-        problems += found
-    if problems:
-        raise DataError(problems)
+        if spec.stem in required | optional:
+            specs[spec.stem] = replace(spec, required_file=False) if spec.stem in optional else spec
+    tables = Tables(folder, project, specs)
+    data = UnitData(project, params, info, subunits, folder, definition, tables)
+    if not lazy:
+        problems = tables.load_all()
+        if problems:
+            raise DataError(problems)
     return data
 
 

@@ -34,6 +34,7 @@ from helpers.paths import (
 )
 from helpers.readers import read_table, table_files
 from helpers.schema import SHARED_TABLES, TableSpec, unit_specs
+from helpers.signoff import signoff_problems
 from helpers.unit_data import read_spec_table, typed_frame
 
 
@@ -92,6 +93,7 @@ def validate_unit(project: Project, year: int, unit: str) -> list[Problem]:
     problems += definition_checks.data_problems(definition, tables, folder, project.root)
     required_texts = definition_checks.required_texts(definition, tables)
     problems += data_checks.narrative_problems(folder / "text", required_texts, project.root)
+    problems += signoff_problems(project, year, unit, [s.id for s in definition.sections])
     return sorted_problems(problems)
 
 

@@ -1,8 +1,9 @@
 """Validating the consolidated report's own data, before any kernel starts.
 
-The definition (``sammanställning:``) and the kommun's ``bedomningar.csv``: allowed assessments,
-one row per goal, and every ``mal_id`` a goal of the top level that some unit of the year and
-period reports (an assessment of a goal nobody reports is a typo, not a goal).
+The definition (``sammanställning:``), the kommun's ``klarmarkering.csv`` (as a unit's) and its
+``bedomningar.csv``: allowed assessments, one row per goal, and every ``mal_id`` a goal of the
+top level that some unit of the year and period reports (an assessment of a goal nobody reports
+is a typo, not a goal).
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ from helpers.consolidated.definition import read_consolidated
 from helpers.definition import read_definition
 from helpers.errors import Problem, WorkbookError, display_path
 from helpers.params import units_of_year
-from helpers.paths import Project
+from helpers.paths import CONSOLIDATED, Project
 from helpers.readers import find_table
 from helpers.schema import unit_specs
+from helpers.signoff import signoff_problems
 from helpers.table_checks import LoadedTable
 from helpers.unit_data import read_spec_table
 
@@ -32,6 +34,8 @@ def validate_consolidated(project: Project, year: int) -> list[Problem]:
     kommun_definition, found = read_definition(project)
     if kommun_definition is None:
         return problems + found
+    sections = [s.id for s in definition.sections]
+    problems += signoff_problems(project, year, CONSOLIDATED, sections)
     frame, found = read_assessments(project, year, kommun_definition)
     problems += found
     if frame.empty:  # no file (nothing assessed yet), or one that could not be read

@@ -10,18 +10,26 @@ from helpers.consolidated.data import load_kommun
 from helpers.export import render_report, write_atomically
 from helpers.fingerprint import Fingerprinter, store, text_digest
 from helpers.paths import CONSOLIDATED, Project
+from helpers.signoff import report_draft_mark
 
 
 def export_consolidated(project: Project, fingerprinter: Fingerprinter, plan: UnitPlan) -> Path:
-    """Render ``reports/<år>[/<period>]/kommun.html`` from its executed sections, atomically."""
+    """Render ``reports/<år>[/<period>]/kommun.html`` from its executed sections, atomically;
+    with the draft mark while a section of ``data/<år>[/<period>]/kommun/klarmarkering.csv`` is
+    not approved."""
     data = load_kommun(plan.year, project)
     sections = {s.name: s.fingerprint["total"] for s in plan.all_sections}
+    labels = data.kommun_definition.label_set(
+        {"år": str(plan.year), "enhet": "", "kommun": data.municipality}
+    )
+    draft = report_draft_mark(project, plan.year, CONSOLIDATED, list(sections), labels)
     html = render_report(
         [s.output for s in plan.all_sections],
         title=data.title,
         unit_name=data.label("kommunen"),
         municipality=data.municipality,
         fingerprint=text_digest(json.dumps(sections, sort_keys=True))[:12],
+        draft=draft,
     )
     report = project.report_file(plan.year, CONSOLIDATED)
     write_atomically(report, html)

@@ -32,11 +32,12 @@ from helpers.fingerprint import (
     changed_parts,
     files_digest,
     read_stored,
+    section_inputs,
     text_digest,
     with_total,
 )
 from helpers.params import available_units
-from helpers.paths import CONSOLIDATED, Project, input_files
+from helpers.paths import CONSOLIDATED, Project
 
 
 def kind_notebook(project: Project, kind: ConsolidatedKind):  # noqa: ANN201 - Path
@@ -74,7 +75,7 @@ def section_fingerprint(
         "format": str(FORMAT),
         "notebook": files_digest([notebook], notebook.parent),
         "parameters": text_digest(json.dumps(parameters, sort_keys=True)),
-        "data": files_digest(input_files(kommun_folder, project.root), project.root),
+        "data": files_digest(section_inputs(kommun_folder, project.root), project.root),
         "units": units_read(project, year, kind),
         "shared": fingerprinter.shared,
         "code": fingerprinter.code,

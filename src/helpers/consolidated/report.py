@@ -48,7 +48,16 @@ class KommunSection:
 
 
 def section(year: int, section: str, period: str = YEAR_END) -> KommunSection:
-    """The consolidated section ``section`` of ``year`` and ``period``, with its data."""
+    """The consolidated section ``section`` of ``year`` and ``period``, with its data.
+
+    Opened in JupyterLab, the year and period chosen in ``workbook.local.yaml`` (``workbook
+    lab``) replace the parameters cell's defaults; in a build papermill's parameters decide."""
+    from helpers.lab import preview_period_choice
+
+    chosen = preview_period_choice(year, period)
+    if chosen != (year, period):
+        year, period = chosen
+        print(f"Visar kommunens rapport {year} ({period}) (valt i workbook.local.yaml).")
     project = Project.current(period)
     definition, problems = read_consolidated(project)
     if definition is None:
