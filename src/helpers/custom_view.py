@@ -1,0 +1,275 @@
+"""What a custom section shows: any DataFrame as the report's accessible table, any altair chart
+as the report's figure (inline SVG, text alternative, its data as a table).
+
+These are the helpers behind ``report.show_table`` and ``report.show_chart``, and behind the
+IPython formatters (:func:`install_formatters`) that make a bare ``df`` or ``chart`` as a cell's
+last line, or ``display(df)``, look the same — never pandas' default HTML, never a renderer that
+loads scripts from a CDN. Numbers are written the Swedish way (``helpers.numbers``); every text
+from the data is escaped (``helpers.markup``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+import altair as alt
+import pandas as pd
+
+from helpers import charts
+from helpers.custom_tables import CAPTION, DECIMALS, HEADINGS, UNITS
+from helpers.figures import figure_html
+from helpers.markup import Markup
+from helpers.numbers import MISSING, decimals_of, format_number, is_missing
+from helpers.tables import Cell, TableSpecHtml, render_table
+
+
+def heading_of(name: object) -> str:
+    """A column name as a heading: ``väntetid_dagar`` → ``Väntetid dagar``."""
+    text = str(name).replace("_", " ").strip()
+    return text[:1].upper() + text[1:] if text else MISSING
+
+
+def _is_number_column(series: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
+
+
+def column_decimals(series: pd.Series, given: int | None = None) -> int:
+    """The decimals a column is shown with: ``given``, else as many as its values need (≤ 2)."""
+    if given is not None:
+        return given
+    return max((decimals_of(float(v)) for v in series if not is_missing(v) and v is not pd.NA),
+               default=0)  # fmt: skip
+
+
+def cell_text(value: object, decimals: int = 0) -> str:
+    """One value as the report writes it (``41 575``, ``0,7``, ``2016-03-31``, ``ja``)."""
+    if value is None or value is pd.NA or is_missing(value):
+        return MISSING
+    if isinstance(value, bool):
+        return "ja" if value else "nej"
+    if isinstance(value, int | float):
+        return format_number(value, decimals)
+    if isinstance(value, pd.Timestamp | dt.date):
+        return value.date().isoformat() if isinstance(value, pd.Timestamp) else value.isoformat()
+    if hasattr(value, "item"):  # numpy scalars
+        return cell_text(value.item(), decimals)
+    return str(value)
+
+
+def table_html(
+    frame: pd.DataFrame,
+    caption: str | None = None,
+    *,
+    decimals: Mapping[str, int] | None = None,
+    units: Mapping[str, str] | None = None,
+    caption_hidden: bool = False,
+) -> Markup:
+    """``frame`` as the report's table: caption, column headers with ``scope``, the first column
+    (or a named index) as row headers, numbers right-aligned in Swedish format.
+
+    Column headings are the schema's ``rubrik:`` of each column, else the column's name
+    (``väntetid_dagar`` → ``Väntetid dagar``), with its unit in brackets.
+    ``caption`` defaults to the table's ``rubrik:`` in its schema, else the column headings;
+    ``decimals`` and ``units`` (column → decimals, column → e.g. ``dagar``) default to the
+    schema's; other number columns get as many decimals as their values need (at most 2).
+    """
+    frame = frame.copy()
+    if not isinstance(frame.index, pd.RangeIndex) or frame.index.name is not None:
+        frame = frame.reset_index()
+    frame.columns = [
+        " ".join(map(str, c)) if isinstance(c, tuple) else str(c) for c in frame.columns
+    ]
+    decimals = {**frame.attrs.get(DECIMALS, {}), **(decimals or {})}
+    units = {**frame.attrs.get(UNITS, {}), **(units or {})}
+    names = list(frame.columns)
+    own = frame.attrs.get(HEADINGS, {})
+    headers = []
+    for name in names:
+        header = own.get(name) or heading_of(name)
+        unit = units.get(name)
+        headers.append(f"{header} ({unit})" if unit and unit not in header else header)
+    caption = caption or frame.attrs.get(CAPTION) or ", ".join(headers)
+    numeric = {i for i, name in enumerate(names) if _is_number_column(frame[name])}
+    shown_decimals = {
+        name: column_decimals(frame[name], decimals.get(name))
+        for i, name in enumerate(names)
+        if i in numeric
+    }
+    table = TableSpecHtml(
+        caption,
+        headers,
+        numeric_columns=frozenset(numeric),
+        caption_hidden=caption_hidden,
+    )
+    for record in frame.itertuples(index=False, name=None):
+        texts = [
+            cell_text(value, shown_decimals.get(name, 0))
+            for name, value in zip(names, record, strict=True)
+        ]
+        cells = [
+            Cell(text, ("num",) if index in numeric else ())
+            for index, text in enumerate(texts[1:], 1)
+        ]
+        table.add(texts[0], cells)
+    return render_table(table)
+
+
+# ---------------------------------------------------------------------------------------- charts
+
+
+def _unit_spec(spec: dict[str, Any]) -> dict[str, Any] | None:
+    """The first single view of a (possibly layered) chart spec that has x and y."""
+    if "encoding" in spec and {"x", "y"} <= set(spec["encoding"]):
+        return spec
+    for child in spec.get("layer", []):
+        found = _unit_spec(child)
+        if found is not None:
+            return {"data": spec.get("data"), **{k: v for k, v in found.items() if v is not None}}
+    return None
+
+
+def _title(spec: dict[str, Any]) -> str | None:
+    title = spec.get("title")
+    if isinstance(title, dict):
+        title = title.get("text")
+    if isinstance(title, list):
+        title = " ".join(map(str, title))
+    return str(title) if title else None
+
+
+def _field(channel: dict[str, Any] | None) -> tuple[str | None, str]:
+    """A channel's field name and the words naming it (its title, else the field)."""
+    if not channel or "field" not in channel:
+        return None, ""
+    name = channel["field"]
+    name = name.get("repeat") if isinstance(name, dict) else name
+    title = channel.get("title")
+    return str(name), str(title) if isinstance(title, str) and title else heading_of(name)
+
+
+def chart_data(chart: alt.TopLevelMixin) -> tuple[pd.DataFrame, dict[str, Any], dict[str, Any]]:
+    """The data a chart draws (as records of its dataset), its spec and its main view's spec."""
+    spec = chart.to_dict()
+    view = _unit_spec(spec) or spec
+    data = view.get("data") or spec.get("data") or {}
+    records = []
+    if isinstance(data, dict) and "name" in data:
+        records = spec.get("datasets", {}).get(data["name"], [])
+    elif isinstance(data, dict) and "values" in data:
+        records = data["values"]
+    return pd.DataFrame.from_records(records), spec, view
+
+
+def describe_chart(chart: alt.TopLevelMixin, data_label: str = "Data") -> tuple[str, TableSpecHtml]:
+    """A text alternative for the chart, written from the data it draws, and that data as a
+    table: ``"<title>. <measure> per <category>: från 21 (januari) till 14 (december); högst
+    …"`` — one clause per series when a colour separates series."""
+    frame, spec, view = chart_data(chart)
+    encoding = view.get("encoding", {})
+    x_field, x_words = _field(encoding.get("x"))
+    y_field, y_words = _field(encoding.get("y"))
+    series_field, series_words = _field(encoding.get("color"))
+    if (
+        encoding.get("x", {}).get("type") == "quantitative"
+        and encoding.get("y", {}).get("type") != "quantitative"
+    ):
+        (x_field, x_words), (y_field, y_words) = (y_field, y_words), (x_field, x_words)
+    title = _title(spec) or _title(view)
+    sentences = [title or (f"Diagram: {y_words} per {x_words}" if y_field else "Diagram")]
+    usable = [f for f in (x_field, series_field, y_field) if f and f in frame.columns]
+    if y_field in frame.columns and x_field in frame.columns and len(frame):
+        values = pd.to_numeric(frame[y_field], errors="coerce")
+        decimals = column_decimals(values)
+        groups = (
+            [(str(k), g) for k, g in frame.assign(_y=values).groupby(series_field, sort=False)]
+            if series_field in frame.columns
+            else [("", frame.assign(_y=values))]
+        )
+        clauses = []
+        for name, group in groups:
+            known = group[group["_y"].notna()]
+            if known.empty:
+                continue
+            first, last = known.iloc[0], known.iloc[-1]
+            high, low = known.loc[known["_y"].idxmax()], known.loc[known["_y"].idxmin()]
+
+            def point(row: pd.Series) -> str:
+                return f"{format_number(row['_y'], decimals)} ({cell_text(row[x_field])})"
+
+            clause = (
+                f"från {point(first)} till {point(last)}; högst {point(high)}, lägst {point(low)}"
+            )
+            clauses.append(f"{name}: {clause}" if name else clause)
+        if clauses:
+            sentences.append(f"{y_words} per {x_words.lower()}: " + "; ".join(clauses))
+        missing = int(values.isna().sum())
+        if missing:
+            sentences.append(f"{missing} värden saknas")
+    description = ". ".join(s.rstrip(".") for s in sentences) + "."
+    table_frame = frame[usable] if usable else frame
+    table = TableSpecHtml(f"{data_label}: {title or y_words or 'diagrammet'}", [])
+    table.columns = [
+        {x_field: x_words, y_field: y_words, series_field: series_words}.get(c) or heading_of(c)
+        for c in table_frame.columns
+    ]
+    numeric = {i for i, c in enumerate(table_frame.columns) if _is_number_column(table_frame[c])}
+    table.numeric_columns = frozenset(numeric)
+    shown = {c: column_decimals(table_frame[c]) if _is_number_column(table_frame[c]) else 0
+             for c in table_frame.columns}  # fmt: skip
+    for record in table_frame.itertuples(index=False, name=None):
+        texts = [cell_text(v, shown[c]) for c, v in zip(table_frame.columns, record, strict=True)]
+        table.add(
+            texts[0],
+            [Cell(t, ("num",) if i in numeric else ()) for i, t in enumerate(texts[1:], 1)],
+        )
+    return description, table
+
+
+def styled(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """The chart in the report's look (fonts, colours, size), unless it sets its own config."""
+    if chart.config is not alt.Undefined:
+        return chart
+    return charts.configured(chart)
+
+
+def figure(chart: alt.TopLevelMixin, description: str | None = None) -> Markup:
+    """The chart as the report's figure: inline SVG named by its description, the description
+    as caption and the chart's data as a table. ``description`` defaults to one written from the
+    data drawn (:func:`describe_chart`)."""
+    generated, table = describe_chart(chart)
+    return figure_html(styled(chart), description or generated, table)
+
+
+# ------------------------------------------------------------------------------------ formatters
+
+
+def _frame_html(frame: pd.DataFrame) -> str:
+    return str(table_html(frame))
+
+
+def _series_html(series: pd.Series) -> str:
+    return str(table_html(series.to_frame()))
+
+
+def _chart_bundle(chart: alt.TopLevelMixin, include: Any = None, exclude: Any = None) -> dict:
+    return {"text/html": str(figure(chart))}
+
+
+def install_formatters(shell: Any = None) -> bool:
+    """Make a bare DataFrame, Series or altair chart display as the report shows them, in the
+    running IPython kernel (JupyterLab or a build's); False outside IPython."""
+    if shell is None:
+        try:
+            from IPython import get_ipython
+        except ImportError:  # pragma: no cover - IPython is a dependency
+            return False
+        shell = get_ipython()
+    if shell is None or not hasattr(shell, "display_formatter"):
+        return False
+    html = shell.display_formatter.formatters["text/html"]
+    html.for_type(pd.DataFrame, _frame_html)
+    html.for_type(pd.Series, _series_html)
+    shell.display_formatter.mimebundle_formatter.for_type(alt.TopLevelMixin, _chart_bundle)
+    return True
