@@ -230,7 +230,7 @@ def custom_section_files(
         return text
 
     files: dict[Path, str] = {}
-    notebook = project.root / "notebooks" / CUSTOM_FOLDER / f"{section}.ipynb"
+    notebook = project.notebooks / CUSTOM_FOLDER / f"{section}.ipynb"
     if not notebook.exists():
         nb = nbformat.read(CUSTOM_TEMPLATE_DIR / "egen.ipynb", as_version=4)
         for index, cell in enumerate(nb.cells):
