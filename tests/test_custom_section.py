@@ -186,14 +186,18 @@ def test_a_dataframe_becomes_the_reports_table() -> None:
 
 
 def test_a_bare_dataframe_and_chart_display_as_the_report_does() -> None:
-    from IPython.core.interactiveshell import InteractiveShell
+    from types import SimpleNamespace
 
-    shell = InteractiveShell.instance()
+    from IPython.core.formatters import DisplayFormatter
+
+    shell = SimpleNamespace(display_formatter=DisplayFormatter())  # what a kernel's shell has
     assert custom_view.install_formatters(shell)
     frame = report.table(report.section(YEAR, UNIT, SECTION), TABLE)
     shown, _ = shell.display_formatter.format(frame)
     assert 'class="wb-table-wrap"' in shown["text/html"] and "dataframe" not in shown["text/html"]
     assert "<caption>Ansökningar och väntetid" in shown["text/html"]
+    shown, _ = shell.display_formatter.format(frame.style)
+    assert 'class="wb-table-wrap"' in shown["text/html"]
     chart = alt.Chart(frame).mark_line().encode(x="månad:N", y="väntetid_dagar:Q")
     shown, _ = shell.display_formatter.format(chart)
     html = shown["text/html"]

@@ -253,13 +253,21 @@ def _series_html(series: pd.Series) -> str:
     return str(table_html(series.to_frame()))
 
 
+def _styler_html(styler: Any) -> str:
+    # A Styler's own HTML has no scopes or row headers: its data is shown as the report's table.
+    return str(table_html(styler.data))
+
+
 def _chart_bundle(chart: alt.TopLevelMixin, include: Any = None, exclude: Any = None) -> dict:
     return {"text/html": str(figure(chart))}
 
 
 def install_formatters(shell: Any = None) -> bool:
-    """Make a bare DataFrame, Series or altair chart display as the report shows them, in the
-    running IPython kernel (JupyterLab or a build's); False outside IPython."""
+    """Make a bare DataFrame, Series, Styler or altair chart display as the report shows them,
+    in the running IPython kernel (JupyterLab or a build's); False outside IPython.
+
+    A formatter that raises is shown by IPython as an error output of the cell, which papermill
+    turns into a failed section: nothing is dropped silently."""
     if shell is None:
         try:
             from IPython import get_ipython
@@ -271,5 +279,6 @@ def install_formatters(shell: Any = None) -> bool:
     html = shell.display_formatter.formatters["text/html"]
     html.for_type(pd.DataFrame, _frame_html)
     html.for_type(pd.Series, _series_html)
+    html.for_type_by_name("pandas.io.formats.style", "Styler", _styler_html)
     shell.display_formatter.mimebundle_formatter.for_type(alt.TopLevelMixin, _chart_bundle)
     return True
