@@ -223,6 +223,16 @@ def test_the_charts_text_alternative_and_table_come_from_the_data_drawn() -> Non
     assert table.columns == ["Månad", "Dagar"]
 
 
+def test_an_aggregated_or_horizontal_chart_is_described_by_what_it_draws() -> None:
+    frame = pd.DataFrame({"ort": ["Norr", "Norr", "Söder"], "antal": [2.0, 4.0, 9.0]})
+    sums = frame.groupby("ort")["antal"].sum()
+    chart = alt.Chart(frame).mark_bar().encode(y="ort:N", x="sum(antal):Q")
+    description, table = custom_view.describe_chart(chart)
+    assert f"högst {format_number(sums.max())} ({sums.idxmax()})" in description
+    assert f"lägst {format_number(sums.min())} ({sums.idxmin()})" in description
+    assert [header for header, _ in table.rows] == list(sums.index)
+
+
 def test_a_narrative_file_is_sanitized_markdown() -> None:
     part = report.section(YEAR, UNIT, SECTION)
     html = str(report.narrative(part, "vantetider_analys.md").data)

@@ -162,6 +162,23 @@ def chart_data(chart: alt.TopLevelMixin) -> tuple[pd.DataFrame, dict[str, Any], 
     return pd.DataFrame.from_records(records), spec, view
 
 
+AGGREGATES = {"sum": "sum", "mean": "mean", "average": "mean", "median": "median",
+              "min": "min", "max": "max"}  # fmt: skip
+
+
+def _aggregated(
+    frame: pd.DataFrame, aggregate: object, field: str | None, by: list[str | None]
+) -> pd.DataFrame:
+    """The values a chart draws when its measure is aggregated in the encoding
+    (``y="mean(väntetid):Q"``): one row per category (and series)."""
+    keys = [k for k in by if k and k in frame.columns]
+    if aggregate not in AGGREGATES or not field or field not in frame.columns or not keys:
+        return frame
+    values = frame.assign(**{field: pd.to_numeric(frame[field], errors="coerce")})
+    grouped = values.groupby(keys, sort=False, dropna=False)[field]
+    return grouped.agg(AGGREGATES[str(aggregate)]).reset_index()
+
+
 def describe_chart(chart: alt.TopLevelMixin, data_label: str = "Data") -> tuple[str, TableSpecHtml]:
     """A text alternative for the chart, written from the data it draws, and that data as a
     table: ``"<title>. <measure> per <category>: från 21 (januari) till 14 (december); högst
@@ -176,6 +193,8 @@ def describe_chart(chart: alt.TopLevelMixin, data_label: str = "Data") -> tuple[
         and encoding.get("y", {}).get("type") != "quantitative"
     ):
         (x_field, x_words), (y_field, y_words) = (y_field, y_words), (x_field, x_words)
+    measure = encoding.get("y" if y_field == _field(encoding.get("y"))[0] else "x", {})
+    frame = _aggregated(frame, measure.get("aggregate"), y_field, [x_field, series_field])
     title = _title(spec) or _title(view)
     sentences = [title or (f"Diagram: {y_words} per {x_words}" if y_field else "Diagram")]
     usable = [f for f in (x_field, series_field, y_field) if f and f in frame.columns]
