@@ -20,7 +20,7 @@ from helpers import custom_view, report
 from helpers.build import build
 from helpers.custom_tables import read_schema, schema_path
 from helpers.definition import load_definition, read_definition
-from helpers.errors import DataError
+from helpers.errors import DataError, ParameterError
 from helpers.new_unit import new_unit
 from helpers.new_year import new_year
 from helpers.numbers import format_number
@@ -277,6 +277,17 @@ def test_new_unit_can_start_from_the_custom_template(workspace: Path) -> None:
     ]
     problems = validate_unit(project, YEAR, "soc")
     assert not [p for p in problems if "brukare" in p.file or p.column == "notebook"], problems
+
+
+@pytest.mark.parametrize("section", ["drift", "mal", "Väntetider", "../x"])
+def test_new_unit_refuses_an_unusable_custom_section_before_writing(
+    workspace: Path, section: str
+) -> None:
+    before = sorted(p.relative_to(workspace) for p in workspace.rglob("*"))
+    with pytest.raises(ParameterError, match="--eget-avsnitt"):
+        new_unit("soc", "Socialförvaltningen", YEAR, project=Project(workspace),
+                 custom_section=section)  # fmt: skip
+    assert sorted(p.relative_to(workspace) for p in workspace.rglob("*")) == before
 
 
 # ----------------------------------------------------------------------- in the built report

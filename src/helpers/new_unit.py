@@ -18,9 +18,7 @@ from pathlib import Path
 from helpers.cli import year_argument
 from helpers.definition import read_definition
 from helpers.definition.model import ReportDefinition, SectionSpec, TextRef
-from helpers.definition.reader import SECTION_ID
 from helpers.errors import DataError, ParameterError, Problem, display_path
-from helpers.kinds import CUSTOM_FOLDER
 from helpers.narrative import split_heading
 from helpers.params import available_years
 from helpers.paths import PACKAGE_DIR, Project, check_unit, check_year, readable_file
@@ -28,14 +26,7 @@ from helpers.readers import find_table, parse_number, read_table
 from helpers.schema import SHARED_TABLES, SPECS
 from helpers.yaml_text import dump_yaml, load_yaml
 
-
-def dump_scalar(text: str) -> str:
-    """``text`` as one YAML scalar (quoted where YAML needs it)."""
-    return dump_yaml({"x": text}).split(":", 1)[1].strip()
-
-
 TEMPLATE_DIR = PACKAGE_DIR / "templates" / "unit"
-CUSTOM_TEMPLATE_DIR = PACKAGE_DIR / "templates" / "custom"
 
 # The opening of every instruction the scaffolds write where an analyst must write text. As long as
 # a narrative file contains it, the report shows the instruction (and so that text is missing).
@@ -214,59 +205,6 @@ def scaffold_unit_year(
     return created
 
 
-def custom_section_files(
-    project: Project, year: int, unit: str, section: str, heading: str
-) -> dict[Path, str]:
-    """A custom section from the template (``templates/custom/``): its notebook in
-    ``notebooks/egna/`` (unless a unit already shares one of that name), an empty table with its
-    schema and a text to write, by path."""
-    import nbformat
-
-    tokens = {"{år}": str(year), "{id}": unit, "{avsnitt}": section, "{rubrik}": heading}
-
-    def filled(text: str) -> str:
-        for token, value in tokens.items():
-            text = text.replace(token, value)
-        return text
-
-    files: dict[Path, str] = {}
-    notebook = project.notebooks / CUSTOM_FOLDER / f"{section}.ipynb"
-    if not notebook.exists():
-        nb = nbformat.read(CUSTOM_TEMPLATE_DIR / "egen.ipynb", as_version=4)
-        for index, cell in enumerate(nb.cells):
-            cell.source = filled(cell.source)
-            cell.id = f"{section}-{index}"
-            if "parameters" in cell.metadata.get("tags", []):
-                cell.source = f'year = {year}\nunit = "{unit}"\nsection = "{section}"'
-        files[notebook] = nbformat.writes(nb) + "\n"
-    folder = project.unit_data(year, unit)
-    files[folder / f"{section}.csv"] = (CUSTOM_TEMPLATE_DIR / "tabell.csv").read_text("utf-8")
-    schema = (CUSTOM_TEMPLATE_DIR / "tabell.schema.yaml").read_text("utf-8")
-    files[folder / f"{section}.schema.yaml"] = filled(
-        schema.replace("{rubrik}", dump_scalar(heading))
-    )
-    files[folder / "text" / f"{section}.md"] = filled(
-        (CUSTOM_TEMPLATE_DIR / "text.md").read_text("utf-8")
-    )
-    return files
-
-
-def with_custom_section(params: str, definition: ReportDefinition, section: str) -> str:
-    """The params text with the kommun's sections listed and the custom section last but for the
-    operating statement (the unit can move it: the list is in its params)."""
-    ids: list[object] = [s.id for s in definition.sections]
-    own = {
-        "id": section,
-        "typ": "egen",
-        "notebook": section,
-        "tabeller": [section],
-        "text": f"{section}.md",
-    }
-    position = next((i for i, s in enumerate(definition.sections) if s.kind == "drift"), len(ids))
-    ids.insert(position, own)
-    return params + dump_yaml({"rapport": {"avsnitt": ids}})
-
-
 def new_unit(
     unit: str,
     name: str,
@@ -311,28 +249,12 @@ def new_unit(
                 f"{option} {value!r} börjar med {value.strip()[0]!r}: Excel skulle köra texten som "
                 f"en formel när {shown} öppnas. Skriv texten utan det första tecknet."
             )
+    from helpers.custom_scaffold import planned_custom_section, with_custom_section
+
     definition = kommun_definition(project)
     extra: dict[Path, str] = {}
     if custom_section is not None:
-        if (
-            not SECTION_ID.fullmatch(custom_section)
-            or custom_section in SPECS
-            or any(s.id == custom_section for s in definition.sections)
-        ):
-            raise ParameterError(
-                f"--eget-avsnitt {custom_section!r} går inte: skriv ett nytt id med små "
-                "bokstäver a–z, siffror och _ (börja med en bokstav), t.ex. vantetider, som inte "
-                "redan är ett avsnitt eller en tabell."
-            )
-        extra = custom_section_files(
-            project, year, unit, custom_section, custom_section.replace("_", " ").capitalize()
-        )
-        taken = [p for p in extra if p.exists()]
-        if taken:
-            raise ParameterError(
-                f"{display_path(taken[0], project.root)} finns redan — new-unit skriver aldrig "
-                "över befintliga filer."
-            )
+        extra = planned_custom_section(project, year, unit, custom_section, definition)
     created = scaffold_unit_year(project, year, unit, name, definition)
     if custom_section is not None:
         params = project.params_file(year, unit)

@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from helpers.cli import year_argument
-from helpers.custom_tables import read_schema, schema_path, schema_stems
-from helpers.errors import DataError, ParameterError, Problem, display_path
+from helpers.custom_scaffold import scaffold_custom_tables
+from helpers.errors import ParameterError, Problem, display_path
 from helpers.narrative import split_heading
 from helpers.new_unit import (
     ITEM_TEMPLATES,
@@ -37,8 +37,8 @@ from helpers.new_unit import (
     write_new,
 )
 from helpers.params import read_params_file, units_of_year
-from helpers.paths import Project, check_unit, check_year, read_input, readable_file
-from helpers.readers import Table, decode_text, find_table, read_table
+from helpers.paths import Project, check_unit, check_year, readable_file
+from helpers.readers import Table, find_table, read_table
 from helpers.schema import BUDGET_AMOUNT_COLUMNS, SPECS
 from helpers.unit_data import FILE_COLUMNS, UnitData, load_unit, read_text_file
 from helpers.yaml_text import dump_yaml
@@ -212,32 +212,6 @@ def scaffold_tables(
                 project, target_folder, stem, _columns(tables[stem], stem), rows[stem]
             )
     return {stem: csv_text(_columns(tables[stem], stem), rows[stem]) for stem in tables}
-
-
-def scaffold_custom_tables(project: Project, unit: str, source: int) -> dict[str, str]:
-    """The unit's own tables (custom sections) for the new year, by file name: each schema as
-    it is, each table with its header and its rows' key (the schema's ``nyckel:``, e.g. the
-    twelve months) and every other cell empty, to be filled in; a table without a key keeps
-    only its header. An Excel table is carried as CSV."""
-    folder = project.unit_data(source, unit)
-    files: dict[str, str] = {}
-    for stem in schema_stems(folder):
-        custom, problems = read_schema(schema_path(folder, stem), project)
-        if custom is None:
-            raise DataError(problems)
-        path = find_table(folder, stem)
-        if path is None:
-            continue
-        schema = schema_path(folder, stem)
-        files[schema.name] = decode_text(
-            read_input(schema, project.root), display_path(schema, project.root), table=False
-        )
-        readable_file(path, project.root)
-        table = read_table(path, display_path(path, project.root), custom.spec.names)
-        key = custom.spec.key
-        rows = [{name: row.get(name, "") for name in key} for row in table.rows] if key else []
-        files[f"{stem}.csv"] = csv_text([c for c in table.columns if c], rows)
-    return files
 
 
 def gap_notes(data: UnitData, source: int, target: int) -> list[str]:
