@@ -16,17 +16,22 @@ import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
 
-from helpers import custom_view, report
-from helpers.build import build
-from helpers.custom_tables import read_schema, schema_path
-from helpers.definition import load_definition, read_definition
-from helpers.errors import DataError, ParameterError
-from helpers.new_unit import new_unit
-from helpers.new_year import new_year
-from helpers.numbers import format_number
-from helpers.paths import REPO_ROOT, Project
-from helpers.validate import validate_unit
+pytest.register_assert_rewrite("browser")
 
+from browser import PHONE, describe_violations, open_page, run_axe  # noqa: E402
+
+from helpers import custom_view, report  # noqa: E402
+from helpers.build import build  # noqa: E402
+from helpers.custom_tables import read_schema, schema_path  # noqa: E402
+from helpers.definition import load_definition, read_definition  # noqa: E402
+from helpers.errors import DataError, ParameterError  # noqa: E402
+from helpers.new_unit import new_unit  # noqa: E402
+from helpers.new_year import new_year  # noqa: E402
+from helpers.numbers import format_number  # noqa: E402
+from helpers.paths import REPO_ROOT, Project  # noqa: E402
+from helpers.validate import validate_unit  # noqa: E402
+
+pytest_plugins = ["browser"]
 UNIT, YEAR, SECTION, TABLE = "von", 2016, "vantetider", "vantetider"
 
 
@@ -327,6 +332,32 @@ def test_the_custom_section_looks_like_the_rest(built_von: Path) -> None:
     soup = BeautifulSoup(html, "html.parser")
     assert soup.find("a", href=f"#{SECTION}"), "the heading joins the contents"
     assert "<script" not in html.split("</head>", 1)[1]
+
+
+@pytest.mark.browser
+def test_the_custom_section_on_a_phone_is_accessible_and_offline(built_von: Path, browser) -> None:
+    opened = open_page(browser, built_von.resolve().as_uri(), PHONE)
+    try:
+        violations = run_axe(opened.page)
+        assert violations == [], describe_violations(violations)
+        assert opened.blocked.urls == []
+        figure = opened.page.evaluate(
+            """id => {
+                const heading = document.getElementById(id);
+                let node = heading.nextElementSibling, figure = null;
+                while (node && node.tagName !== 'H2' && !figure) {
+                    figure = node.matches('figure') ? node : node.querySelector('figure');
+                    node = node.nextElementSibling;
+                }
+                const box = figure.querySelector('svg').getBoundingClientRect();
+                return {width: box.width, height: box.height,
+                        fits: box.right <= document.documentElement.clientWidth};
+            }""",
+            SECTION,
+        )
+        assert figure["width"] > 100 and figure["height"] > 50 and figure["fits"], figure
+    finally:
+        opened.page.context.close()
 
 
 @pytest.mark.e2e
