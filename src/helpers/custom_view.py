@@ -225,7 +225,7 @@ def describe_chart(chart: alt.TopLevelMixin, data_label: str = "Data") -> tuple[
             sentences.append(f"{y_words} per {x_words.lower()}: " + "; ".join(clauses))
         missing = int(values.isna().sum())
         if missing:
-            sentences.append(f"{missing} värden saknas")
+            sentences.append(f"{missing} {'värde' if missing == 1 else 'värden'} saknas")
     description = ". ".join(s.rstrip(".") for s in sentences) + "."
     table_frame = frame[usable] if usable else frame
     table = TableSpecHtml(f"{data_label}: {title or y_words or 'diagrammet'}", [])
