@@ -32,11 +32,12 @@ MODULES = (
     "figures.py",
     "charts.py",
     "narrative.py",
+    "custom_view.py",
 )
 MOVED = [
     key
     for key in LABELS
-    if key.startswith(("resultat.", "index."))
+    if key.startswith(("resultat.", "index.", "egen."))
     or key in ("rapport.saknas", "rapport.tabell", "rapport.tabell_utan_rubrik")
     or (key.startswith("drift.") and key.removeprefix("drift.") not in LABEL_KEYS)
 ]
