@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import shutil
 from pathlib import Path
 
@@ -73,6 +74,8 @@ def test_a_custom_section_needs_a_notebook_that_exists(workspace: Path) -> None:
     problems = validate_unit(Project(workspace), YEAR, UNIT)
     assert [(p.file, p.column) for p in problems] == [(f"params/{YEAR}/{UNIT}.yaml", "notebook")]
     assert "notebooks/egna/vantetid.ipynb" in problems[0].message
+    for named in re.findall(r"[\w/.]+/(?:[\w.]+)?", problems[0].hint or ""):
+        assert (REPO_ROOT / named).exists(), f"the hint names {named}, which does not exist"
 
     _replace_in_params(workspace, "      notebook: vantetid\n", "")
     _, problems = read_definition(Project(workspace), YEAR, UNIT)
@@ -124,6 +127,7 @@ def test_the_schema_gives_the_built_in_column_kinds(tmp_path: Path) -> None:
         ("kolumner:\n  - {namn: a, typ: val}\n", 2, "värden"),
         ("kolumner:\n  - {namn: a, typ: text}\n  - {namn: a, typ: tal}\n", 3, "finns redan"),
         ("kolumner:\n  - {namn: a, typ: text, decimaler: två}\n", 2, "decimaler"),
+        ('rubrik: "M\\x1bått"\nkolumner:\n  - {namn: a, typ: text}\n', 1, "U+001B"),
     ],
 )
 def test_a_bad_schema_is_named_with_line_and_key(

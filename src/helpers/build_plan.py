@@ -36,7 +36,8 @@ def kind_notebook(project: Project, section: SectionSpec) -> Path:
         if section.notebook is not None:
             raise BuildError(
                 f"Notebooken för avsnittet '{section.id}' saknas: {notebook} finns inte. Skapa "
-                "den i notebooks/egna/ (kopiera mall.ipynb) eller rätta notebook: i "
+                "den i notebooks/egna/ (se docs/analytiker.md, 4b. Egna avsnitt) eller rätta "
+                "notebook: i "
                 f"{section.source[0]} (rad {section.source[1]})."
             )
         raise BuildError(

@@ -35,8 +35,9 @@ def notebook_problems(project: Project, definition: ReportDefinition) -> list[Pr
                     "finns inte",
                     row=line or None,
                     column="notebook",
-                    hint="skapa den (kopiera notebooks/egna/mall.ipynb) eller rätta "
-                    "notebook: (namnet utan .ipynb)",
+                    hint="skapa den (kopiera en notebook i notebooks/egna/ och ändra den, se "
+                    "docs/analytiker.md, 4b. Egna avsnitt) eller rätta notebook: (namnet utan "
+                    ".ipynb)",
                 )
             )
     return problems
