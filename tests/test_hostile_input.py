@@ -149,7 +149,7 @@ def render_in_process(project: Project, target: Path) -> str:
     kernel: the same helpers, the same notebooks, the same export."""
     executed = []
     for spec in load_definition(project, YEAR, UNIT).sections:  # the report's sections, in order
-        notebook = kind_notebook(project, spec.kind)
+        notebook = kind_notebook(project, spec)
         nb = nbformat.read(notebook, as_version=4)
         namespace: dict[str, Any] = {}
         for index, cell in enumerate(nb.cells):

@@ -1,7 +1,8 @@
 """Hostile values and odd inputs of real files: each kind refused where values are read, with a
 located Swedish message that is itself safe to print, and exit 2 from every command.
 
-Kinds: control characters in any value (CSV and .xlsx cells, YAML values, Markdown texts) and
+Kinds: control characters in any value (CSV and .xlsx cells, YAML values — params, the report
+definition, custom tables' schemas — Markdown texts) and
 line breaks in one-line fields; control characters in messages; a key written twice in YAML;
 Markdown images that are not embedded; a time limit out of range, on the command line or in the
 environment; a named pipe or a looping link where an input file should be.
@@ -21,6 +22,7 @@ from test_bad_input import PREVIOUS, Run, assert_refused, run, ws  # noqa: F401 
 
 from helpers.cell_values import convert_cell
 from helpers.definition import read_definition
+from helpers.definition.located import parse_located
 from helpers.errors import DataError, Problem, quote
 from helpers.execute import MAX_TIMEOUT, TIMEOUT_VARIABLE, parse_timeout
 from helpers.narrative import markdown_to_html, unsafe_html
@@ -120,6 +122,40 @@ def test_a_yaml_value_with_a_control_character_is_refused_naming_the_line(char: 
         [problem] = caught.value.problems
         assert problem.row == 2, (repr(text), problem)
         assert "tecknet" in problem.message and not has_control(str(problem))
+
+
+@pytest.mark.parametrize("char", SAMPLE)
+def test_a_definition_or_schema_value_with_a_control_character_is_refused(char: str) -> None:
+    """The report definition and custom tables' schemas are read with line marks (``located``),
+    not ``load_yaml``: the same characters are refused there, escaped or raw, value or key."""
+    escaped = f"\\x{ord(char):02x}"
+    texts = {
+        f'avsnitt:\n  - id: a\n    rubrik: "Sam{escaped}man"\n': (3, "avsnitt[1].rubrik"),
+        f'avsnitt:\n  - id: a\n    "rub{escaped}rik": x\n': (3, "avsnitt[1]"),
+        f"avsnitt:\n  - id: a\n    rubrik: Sam{char}man\n": (3, None),
+    }
+    for text, (row, column) in texts.items():
+        with pytest.raises(DataError) as caught:
+            parse_located(text, "data/rapport.yaml")
+        [problem] = caught.value.problems
+        assert (problem.row, problem.column) == (row, column), (repr(text), problem)
+        assert f"U+{ord(char):04X}" in problem.message and not has_control(str(problem))
+
+
+def test_validate_refuses_an_escaped_control_character_in_the_definition(
+    ws: Path,  # noqa: F811
+) -> None:
+    definition = ws / "data/rapport.yaml"
+    text = definition.read_text(encoding="utf-8")
+    assert "    rubrik: Sammanfattning\n" in text
+    definition.write_text(
+        text.replace("    rubrik: Sammanfattning\n", '    rubrik: "Samman\\efattning"\n', 1),
+        encoding="utf-8",
+    )
+    row = text[: text.index("    rubrik: Sammanfattning\n")].count("\n") + 1
+    result = run(VALIDATE, ws)
+    assert_refused(result, ws, f"data/rapport.yaml, rad {row}")
+    assert "ESC (U+001B)" in result.text
 
 
 @pytest.mark.parametrize("brk", LINE_BREAKS)

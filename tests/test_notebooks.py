@@ -25,7 +25,17 @@ from helpers.definition import read_definition
 from helpers.kinds import KINDS
 from helpers.paths import CONSOLIDATED, REPO_ROOT, Project
 
-NOTEBOOKS = sorted((REPO_ROOT / "notebooks").glob("*.ipynb"))
+KIND_NOTEBOOKS = sorted((REPO_ROOT / "notebooks").glob("*.ipynb"))
+# The analysts' own section notebooks (kind egen), and the template new-unit starts one from.
+CUSTOM_NOTEBOOKS = sorted((REPO_ROOT / "notebooks" / "egna").glob("*.ipynb"))
+CUSTOM_TEMPLATE = REPO_ROOT / "src" / "helpers" / "templates" / "custom" / "egen.ipynb"
+NOTEBOOKS = KIND_NOTEBOOKS + CUSTOM_NOTEBOOKS
+# What a custom notebook may import besides helpers: it computes and draws, it reads nothing.
+CUSTOM_IMPORTS = ("pandas", "altair", "numpy", "math", "statistics", "datetime")
+# Reading files by path in a notebook: the data goes through helpers (report.table).
+READS_FILES = re.compile(
+    r"\bopen\(|\bpd\.read_|\bpandas\.read_|\bread_(csv|excel|table)\(|\bPath\("
+)
 NBSTRIPOUT = REPO_ROOT / ".venv" / "bin" / "nbstripout"
 
 
@@ -38,9 +48,39 @@ def _code_cells(nb: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
 
 
 def test_there_is_one_notebook_per_section_kind() -> None:
-    kinds = [k.notebook for k in KINDS.values()]
-    kinds += [k.notebook for k in CONSOLIDATED_KINDS.values()]
-    assert sorted(p.name for p in NOTEBOOKS) == sorted(kinds)
+    shared = [kind.notebook for kind in KINDS.values() if not kind.custom]
+    shared += [kind.notebook for kind in CONSOLIDATED_KINDS.values()]
+    assert sorted(p.name for p in KIND_NOTEBOOKS) == sorted(shared)
+
+
+def _reads_files(source: str) -> bool:
+    return bool(READS_FILES.search(source))
+
+
+def test_the_file_reading_check_can_fail() -> None:
+    for source in ('pd.read_csv("data/x.csv")', 'open("x")', 'Path("data") / "x"'):
+        assert _reads_files(source)
+    assert not _reads_files('report.table(part, "vantetider")')
+
+
+@pytest.mark.parametrize("path", [*CUSTOM_NOTEBOOKS, CUSTOM_TEMPLATE], ids=lambda p: p.stem)
+def test_a_custom_notebook_computes_but_reads_nothing_by_path(path: Path) -> None:
+    """The issue's rule for a unit's own notebook: pandas and altair freely, files only through
+    helpers; the same parameters cell as every section notebook."""
+    nb = _read(path)
+    nbformat.validate(nb)
+    cells = _code_cells(nb)
+    assert all(c.outputs == [] and c.execution_count is None for c in cells)
+    assert "parameters" in cells[0].metadata.get("tags", [])
+    names = [n.targets[0].id for n in ast.parse(cells[0].source).body]
+    assert names == ["year", "unit", "section", "period"]
+    for cell in cells[1:]:
+        assert not _reads_files(cell.source), f"{path.name}: read tables with report.table"
+        for node in ast.walk(ast.parse(cell.source)):
+            if isinstance(node, ast.Import | ast.ImportFrom):
+                module = node.module if isinstance(node, ast.ImportFrom) else node.names[0].name
+                top = module.split(".")[0]
+                assert top == "helpers" or top in CUSTOM_IMPORTS, f"{path.name}: {module}"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -55,7 +95,7 @@ def test_committed_notebook_is_clean(path: Path) -> None:
         assert key not in nb.metadata
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", KIND_NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_is_thin_and_parameterised(path: Path) -> None:
     cells = _code_cells(_read(path))
     tagged = [c for c in cells if "parameters" in c.metadata.get("tags", [])]
@@ -77,8 +117,9 @@ def test_notebook_is_thin_and_parameterised(path: Path) -> None:
         # The default section is one of the example's sections, of this notebook's kind.
         definition, problems = read_definition(project, defaults["year"], defaults["unit"])
         assert problems == []
-        kinds = {s.id: s.kind for s in definition.sections}
-        assert KINDS[kinds[defaults["section"]]].notebook == path.name
+        notebooks = {s.id: s.notebook_path for s in definition.sections}
+        expected = path.relative_to(REPO_ROOT / "notebooks").as_posix()
+        assert notebooks[defaults["section"]] == expected
     for cell in cells[1:]:
         source = cell.source
         tree = ast.parse(source)

@@ -35,11 +35,12 @@ MODULES = (
     "narrative.py",
     "signoff.py",
     "season.py",
+    "custom_view.py",
 )
 MOVED = [
     key
     for key in LABELS
-    if key.startswith(("resultat.", "index.", "klarmarkering."))
+    if key.startswith(("resultat.", "index.", "klarmarkering.", "egen."))
     or key in ("rapport.saknas", "rapport.tabell", "rapport.tabell_utan_rubrik")
     or (key.startswith("drift.") and key.removeprefix("drift.") not in LABEL_KEYS)
 ]

@@ -20,7 +20,6 @@ from seed_items import normalise, visible_text  # noqa: E402
 
 from helpers.budget import statement_of  # noqa: E402
 from helpers.definition import load_definition  # noqa: E402
-from helpers.kinds import KINDS  # noqa: E402
 from helpers.params import available_units  # noqa: E402
 from helpers.paths import Project  # noqa: E402
 from helpers.unit_data import load_unit  # noqa: E402
@@ -179,5 +178,5 @@ def test_the_second_example_has_no_accessibility_violations(built_von: Path, bro
 
 
 def test_every_kind_the_example_uses_has_its_notebook(data) -> None:
-    for kind in data.definition.kinds:
-        assert (Project.current().notebooks / KINDS[kind].notebook).is_file()
+    for section in data.definition.sections:
+        assert (Project.current().notebooks / section.notebook_path).is_file()

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from helpers import read_log
-from helpers.definition import ReportDefinition, read_definition
+from helpers.definition import ReportDefinition, SectionSpec, read_definition
 from helpers.errors import BuildError, DataError, Problem, display_path
 from helpers.fingerprint import (
     PART_NAMES,
@@ -30,7 +30,6 @@ from helpers.fingerprint import (
     read_stored,
     text_digest,
 )
-from helpers.kinds import KINDS
 from helpers.params import available_units
 from helpers.paths import YEAR_END, Project, check_section, check_unit
 
@@ -38,15 +37,24 @@ from helpers.paths import YEAR_END, Project, check_section, check_unit
 REPORT_FINGERPRINT = "_report.fingerprint.json"
 
 
-def kind_notebook(project: Project, kind: str) -> Path:
-    """The notebook of a section kind; BuildError when it is not there (e.g. the package was
-    installed without the project's notebooks), so a build never makes a report without it."""
-    notebook = project.notebooks / KINDS[kind].notebook
+def kind_notebook(project: Project, section: SectionSpec) -> Path:
+    """The notebook of a section (its kind's, or a custom section's own under
+    ``notebooks/egna/``); BuildError when it is not there (e.g. the package was installed without
+    the project's notebooks), so a build never makes a report without it."""
+    notebook = project.notebooks / section.notebook_path
     if not notebook.is_file():
+        if section.notebook is not None:
+            raise BuildError(
+                f"Notebooken för avsnittet '{section.id}' saknas: {notebook} finns inte. Skapa "
+                "den i notebooks/egna/ (se docs/analytiker.md, 4b. Egna avsnitt) eller rätta "
+                "notebook: i "
+                f"{section.source[0]} (rad {section.source[1]})."
+            )
         raise BuildError(
-            f"Notebooken för avsnittstypen '{kind}' saknas: {notebook} finns inte. Workbook "
-            "hittar inte projektets notebooks/ — kör i projektmappen, sätt WORKBOOK_ROOT till "
-            "den, eller installera workbook med `pip install -e .` i projektmappen."
+            f"Notebooken för avsnittstypen '{section.kind}' saknas: {notebook} finns inte. "
+            "Workbook hittar inte projektets notebooks/ — kör i projektmappen, sätt "
+            "WORKBOOK_ROOT till den, eller installera workbook med `pip install -e .` i "
+            "projektmappen."
         )
     return notebook
 
@@ -157,7 +165,7 @@ def plan_build(
     for year, name in unit_years:
         all_sections = []
         for spec in definitions[(year, name)].sections:
-            notebook = kind_notebook(project, spec.kind)
+            notebook = kind_notebook(project, spec)
             output = project.executed_dir(year, name) / f"{spec.id}.ipynb"
             parameters = section_parameters(year, name, spec.id, project.period)
             stored = read_stored(output.with_name(f"{spec.id}.fingerprint.json"))

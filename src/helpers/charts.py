@@ -16,6 +16,8 @@ FONT = "Helvetica, Arial, sans-serif"
 # Sized for the report's text column (46rem) and an A4 page: scaled down, never up.
 WIDTH = 520
 HEIGHT = 200
+# Series colours for charts drawn in custom sections: each at least 3:1 against white (WCAG 1.4.11).
+PALETTE = [UNIT_COLOUR, COMPARISON_COLOUR, "#b35900", "#2e7d32", "#7b3294", "#8c2d04"]
 LEGEND = alt.Legend(orient="bottom", title=None, symbolSize=100, symbolStrokeWidth=0)
 
 
@@ -26,6 +28,16 @@ def _configured(chart: alt.Chart | alt.LayerChart) -> alt.Chart | alt.LayerChart
         .configure_legend(labelFontSize=12, titleFontSize=12, labelColor="#222")
         .configure_title(fontSize=14, anchor="start", color="#222")
         .configure_view(strokeWidth=0)
+    )
+
+
+def configured(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """A chart drawn elsewhere (a custom section) in the report's look: fonts, the palette and,
+    where the chart sets no size, the size of the built-in charts."""
+    return (
+        _configured(chart)
+        .configure_range(category=PALETTE)
+        .configure_view(strokeWidth=0, continuousWidth=WIDTH, continuousHeight=HEIGHT)
     )
 
 

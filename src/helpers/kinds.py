@@ -33,6 +33,9 @@ class SectionKind:
     keys: tuple[str, ...] = TEXT_KEYS
     required: tuple[str, ...] = ()
     once: bool = False
+    # The analyst's own notebook (``notebook:`` of the section, under ``notebooks/egna/``)
+    # rather than one notebook shared by every section of the kind.
+    custom: bool = False
 
 
 KINDS: dict[str, SectionKind] = {}
@@ -96,8 +99,28 @@ for _kind in (
         tables=("drift",),
         once=True,
     ),
+    SectionKind(
+        "egen",
+        "",
+        "ett eget avsnitt: en egen notebook i notebooks/egna/ med egna tabeller (se "
+        "docs/analytiker.md)",
+        keys=(*TEXT_KEYS, "notebook", "tabeller"),
+        required=("notebook",),
+        custom=True,
+    ),
 ):
     register_kind(_kind)
+
+# Where the analysts' own section notebooks live, under the project's ``notebooks/``.
+CUSTOM_FOLDER = "egna"
+
+
+def notebook_of(kind: str, custom_notebook: str | None = None) -> str:
+    """The notebook that renders a section, relative to ``notebooks/``: the kind's, or for a
+    custom section (kind ``egen``) ``egna/<notebook>.ipynb``."""
+    if KINDS[kind].custom:
+        return f"{CUSTOM_FOLDER}/{custom_notebook}.ipynb"
+    return KINDS[kind].notebook
 
 
 def tables_for(kinds: list[str]) -> tuple[set[str], set[str]]:

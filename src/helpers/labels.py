@@ -171,6 +171,23 @@ LABELS: dict[str, LabelSpec] = {
             "ingen_uppföljning": (),
         },
     ),
+    # A unit's own section (kind egen): the words around its tables and charts.
+    **_specs(
+        "egen",
+        "egen",
+        {
+            "ja": (),
+            "nej": (),
+            "diagram": (),
+            "diagram_per": ("mått", "kategori"),
+            "per": ("mått", "kategori"),
+            "förlopp": ("första", "sista", "högst", "lägst"),
+            "värden_saknas": ("antal",),
+            "diagram_data": ("namn",),
+            "diagrammet": (),
+            "visa_data": (),
+        },
+    ),
     **_specs("nyckeltal", "nyckeltal", {"tabell": (), "nyckeltal": (), "kolada": ("datum",)}),
     # The operating statement's headers and total rows; ``drift: rubriker:`` in rapport.yaml or
     # params may change them too (see ``helpers.budget_settings``).

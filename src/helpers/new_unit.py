@@ -217,11 +217,13 @@ def new_unit(
     year: int | None = None,
     short: str = "",
     project: Project | None = None,
+    custom_section: str | None = None,
 ) -> list[Path]:
     """Add a unit to the shared list and scaffold its first year; the files created.
 
     The kommun comes from ``data/rapport.yaml``; a unit of another kommun belongs in that
-    kommun's own project (its own ``data/``).
+    kommun's own project (its own ``data/``). ``custom_section`` (an id) adds a custom section
+    (kind ``egen``) from the template: notebook, table, schema and text (``--eget-avsnitt``).
     """
     project = project or Project.current()
     unit = check_unit(unit)
@@ -253,8 +255,20 @@ def new_unit(
                 f"{option} {value!r} börjar med {value.strip()[0]!r}: Excel skulle köra texten som "
                 f"en formel när {shown} öppnas. Skriv texten utan det första tecknet."
             )
+    from helpers.custom_scaffold import planned_custom_section, with_custom_section
+
     definition = kommun_definition(project)
+    extra: dict[Path, str] = {}
+    if custom_section is not None:
+        extra = planned_custom_section(project, year, unit, custom_section, definition)
     created = scaffold_unit_year(project, year, unit, name, definition)
+    if custom_section is not None:
+        params = project.params_file(year, unit)
+        text = params.read_text(encoding="utf-8")
+        params.write_text(with_custom_section(text, definition, custom_section), encoding="utf-8")
+        for path, text in extra.items():
+            write_new(path, text)
+            created.append(path)
     append_unit_row(units_path, {"enhet": unit, "namn": name, "förkortning": short.strip()})
     return [units_path, *created]
 
@@ -271,11 +285,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="första året (utan: det senaste året som finns)",
     )
     parser.add_argument("--short", default="", help="förkortning, t.ex. SOC")
+    parser.add_argument(
+        "--eget-avsnitt",
+        dest="custom_section",
+        metavar="ID",
+        help="lägg till ett eget avsnitt (typ egen) från mallen: notebook, tabell, schema, text",
+    )
 
 
 def command(args: argparse.Namespace) -> int:
     project = Project.current()
-    created = new_unit(args.unit, args.name, args.year, args.short, project=project)
+    created = new_unit(
+        args.unit, args.name, args.year, args.short, project=project,
+        custom_section=args.custom_section,
+    )  # fmt: skip
     unit = check_unit(args.unit)
     params_file = next(p for p in created if p.suffix == ".yaml")
     year = int(params_file.parent.name)

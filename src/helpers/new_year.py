@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from helpers.cli import year_argument
+from helpers.custom_scaffold import scaffold_custom_tables
 from helpers.errors import ParameterError, Problem, display_path
 from helpers.narrative import split_heading
 from helpers.new_unit import (
@@ -390,11 +391,20 @@ def new_year(
         formulas: list[Problem] = []
         for stem, text in scaffold_tables(project, data, source, target, formulas).items():
             files[folder / f"{stem}.csv"] = text
+        custom = scaffold_custom_tables(project, u, source)
+        for name, text in custom.items():
+            files[folder / name] = text
         texts, to_write = scaffold_texts(project, data, source, target)
         for name, text in texts.items():
             files[folder / "text" / name] = text
         result = UnitYear(u, to_write=[folder / "text" / n for n in to_write], formulas=formulas)
         result.notes = gap_notes(data, source, target)
+        own = [name for name in custom if name.endswith(".csv")]
+        if own:
+            result.notes.append(
+                "egna tabeller att fylla i (nyckelkolumnerna följde med, övriga celler är "
+                "tomma): " + ", ".join(own)
+            )
         planned.append((result, files))
     for result, files in planned:
         for path, text in files.items():

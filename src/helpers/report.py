@@ -11,17 +11,21 @@ object, so JupyterLab shows exactly what the exported report shows.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
+import pandas as pd
 from IPython.display import HTML
 
-from helpers import budget_view, goals, sections, summary
+from helpers import budget_view, custom_view, goals, sections, summary
+from helpers.custom_tables import load_custom_table
 from helpers.definition import SectionSpec
 from helpers.markup import html
 from helpers.paths import YEAR_END, Project
 from helpers.unit_data import UnitData, load_unit
 
 __all__ = ["Section", "section", "load", "cover", "heading", "closing", "summary_page",
-           "goals_of", "priorities", "internal_control", "key_figures", "budget"]  # fmt: skip
+           "goals_of", "priorities", "internal_control", "key_figures", "budget",
+           "table", "show_table", "show_chart", "narrative"]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -57,7 +61,10 @@ def section(year: int, unit: str, section: str, period: str = YEAR_END) -> Secti
         year, unit, section, period = chosen
         print(f"Visar {unit} {year} ({period}), avsnitt {section} (valt i workbook.local.yaml).")
     data = load_unit(year, unit, Project.current(period), lazy=True)
-    return Section(data, data.definition.section(section))
+    part = Section(data, data.definition.section(section))
+    # A custom section's tables and charts (and bare DataFrames) take this section's words.
+    custom_view.use_labels(data.labels(part.spec))
+    return part
 
 
 def cover(part: Section) -> HTML:
@@ -102,3 +109,50 @@ def key_figures(part: Section) -> HTML:
 
 def budget(part: Section) -> HTML:
     return HTML(budget_view.budget_html(part.data, part.spec))
+
+
+# ------------------------------------------------------------------ custom sections (kind egen)
+
+
+def table(part: Section, name: str) -> pd.DataFrame:
+    """The unit-year's own table ``name`` (``<name>.csv`` or ``.xlsx`` beside its
+    ``<name>.schema.yaml`` in the unit's data folder), typed by its schema: numbers as floats
+    (NaN where empty), whole numbers as ``Int64``, text as text, in the file's row order.
+
+    Raises ``DataError`` (file, row, column) for a bad cell, schema or missing file — the same
+    problems ``workbook validate`` lists.
+    """
+    return load_custom_table(part.data.folder, name, part.data.project)
+
+
+def show_table(
+    frame: pd.DataFrame,
+    caption: str | None = None,
+    *,
+    decimals: dict[str, int] | None = None,
+    units: dict[str, str] | None = None,
+) -> HTML:
+    """A DataFrame as the report's table (caption, row headers, Swedish numbers); see
+    ``custom_view.table_html``. A bare ``frame`` as a cell's last line looks the same."""
+    return HTML(custom_view.table_html(frame, caption, decimals=decimals, units=units))
+
+
+def show_chart(chart: Any, description: str | None = None) -> HTML:
+    """An altair chart as the report's figure: inline SVG, a text alternative written from the
+    data drawn (or ``description``) and the data as a table. A bare chart looks the same."""
+    return HTML(custom_view.figure(chart, description))
+
+
+def narrative(part: Section, name: str) -> HTML:
+    """The Markdown file ``text/<name>`` of the unit-year as the report's text (headings under
+    the section's, sanitized); an instruction to write it when the file is missing."""
+    markdown = part.data.text(name)
+    if markdown is None:
+        return HTML(sections.todo_html(f"text/{name}"))
+    stem = name.removesuffix(".md").replace("/", "-")
+    labels = part.data.labels(part.spec)
+    return HTML(sections.narrative_html(markdown, labels, id_prefix=f"{part.spec.id}-{stem}-"))
+
+
+# A bare DataFrame or chart in a section shows as the report does (in a kernel only).
+custom_view.install_formatters()

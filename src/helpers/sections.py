@@ -30,6 +30,12 @@ def _narrative(markdown: str, labels: Labels, **options: object) -> Markup:
     return Markup(markdown_to_html(markdown, labels=labels, **options))  # type: ignore[arg-type]
 
 
+def narrative_html(markdown: str, labels: Labels, id_prefix: str) -> Markup:
+    """A text file's Markdown (its ``#`` heading included, as a sub-heading) as sanitized HTML
+    under a section's ``<h2>``."""
+    return _narrative(markdown, labels, top_level=3, id_prefix=id_prefix)
+
+
 def heading_and_body(data: UnitData, section: SectionSpec) -> tuple[str | None, str | None]:
     """The section's heading (see the module docstring) and the rest of its text file (None
     when it has no text, or the file is missing)."""

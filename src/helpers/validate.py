@@ -11,7 +11,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from helpers import data_checks
+from helpers import custom_checks, data_checks
 from helpers.cli import year_argument
 from helpers.data_checks import LoadedTable
 from helpers.definition import checks as definition_checks
@@ -91,6 +91,7 @@ def validate_unit(project: Project, year: int, unit: str) -> list[Problem]:
             params.forecast_date if params is not None else None,
         )
     problems += definition_checks.data_problems(definition, tables, folder, project.root)
+    problems += custom_checks.custom_problems(project, definition, folder)
     required_texts = definition_checks.required_texts(definition, tables)
     problems += data_checks.narrative_problems(folder / "text", required_texts, project.root)
     problems += signoff_problems(project, year, unit, [s.id for s in definition.sections])

@@ -135,7 +135,7 @@ _Dumper.add_representer(PlainText, _represent_plain)
 def load_yaml(text: str, shown_as: str) -> Any:
     """The document in ``text`` with every scalar as ``str`` (or ``None``); ``DataError`` naming
     ``shown_as`` and the line for invalid YAML, an alias, too deep nesting or too many values."""
-    _check_characters(text, shown_as)
+    check_characters(text, shown_as)
     try:
         # The reader checks the characters as it is made: a control character raises here.
         loader = _TextLoader(text)
@@ -176,7 +176,7 @@ def load_yaml(text: str, shown_as: str) -> Any:
 def compose_yaml(text: str, shown_as: str) -> yaml.Node | None:
     """The document's node tree (scalars unresolved, with line marks), under the same rules as
     ``load_yaml``: no aliases, bounded depth and size; ``DataError`` naming the file otherwise."""
-    _check_characters(text, shown_as)
+    check_characters(text, shown_as)
     try:
         # The reader checks the characters as it is made: a control character raises here.
         loader = _TextLoader(text)
@@ -198,7 +198,7 @@ def compose_yaml(text: str, shown_as: str) -> yaml.Node | None:
         raise DataError([Problem(shown_as, "filen är inte giltig YAML", row=_line(exc))]) from None
 
 
-def _check_characters(text: str, shown_as: str) -> None:
+def check_characters(text: str, shown_as: str) -> None:
     """Refuse a control character, or a line break no editor shows (U+2028, U+2029, NEL, which
     YAML would count as lines), before parsing: the line named is the one the analyst sees."""
     found = control_character(text)

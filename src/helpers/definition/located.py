@@ -6,7 +6,8 @@ and its key path (``avsnitt[3].rubrik``), so a problem can name file, row and ke
 kept as the text typed — YAML 1.1 would turn ``no`` into False, ``0114`` into 76 and ``1.10``
 into 1.1 — and the definition decides what a value means. Anchors and aliases (``&a`` / ``*a``)
 are refused: a definition has no use for them, and expanding them is how a tiny file becomes an
-enormous one.
+enormous one. Control characters are refused as in every YAML file (``yaml_text``): in the file
+itself, and in a value where a quoted escape (``"\\e"``, ``"\\x00"``) would make one.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ import yaml
 
 from helpers.errors import DataError, Problem
 from helpers.readers import decode_text
+from helpers.text_norm import CONTROL_HINT, control_character
+from helpers.yaml_text import check_characters
 
 Path_ = tuple[str | int, ...]
 
@@ -58,6 +61,24 @@ def key_path(path: Path_) -> str:
 _NULLS = {"", "~", "null", "Null", "NULL"}
 
 
+def _refuse_control(text: str, line: int, path: Path_, shown_as: str, what: str = "värdet") -> None:
+    """A key or value holding a control character: the file was checked before parsing, so it
+    came from a quoted escape (``"\\e"``); refused as ``yaml_text`` refuses it."""
+    control = control_character(text)
+    if control is not None:
+        raise DataError(
+            [
+                Problem(
+                    shown_as,
+                    f"{what} innehåller tecknet {control[1]}",
+                    row=line,
+                    column=key_path(path) or None,
+                    hint=CONTROL_HINT,
+                )
+            ]
+        )
+
+
 def _located(node: yaml.Node, path: Path_, shown_as: str, seen: set[int]) -> Located:
     line = node.start_mark.line + 1
     if id(node) in seen:
@@ -87,6 +108,7 @@ def _located(node: yaml.Node, path: Path_, shown_as: str, seen: set[int]) -> Loc
                     ]
                 )
             key = key_node.value
+            _refuse_control(key, key_node.start_mark.line + 1, path, shown_as, "nyckeln")
             if key in mapping:
                 raise DataError(
                     [
@@ -107,6 +129,7 @@ def _located(node: yaml.Node, path: Path_, shown_as: str, seen: set[int]) -> Loc
         items = [_located(item, (*path, i), shown_as, seen) for i, item in enumerate(node.value)]
         return Located(items, line, path, node)
     text = node.value
+    _refuse_control(text, line, path, shown_as)
     if node.style is None and text in _NULLS:
         return Located(None, line, path, node)
     return Located(text, line, path, node)
@@ -115,9 +138,10 @@ def _located(node: yaml.Node, path: Path_, shown_as: str, seen: set[int]) -> Loc
 def parse_located(text: str, shown_as: str) -> Located | None:
     """The document in ``text`` as Located values (None for an empty document).
 
-    Raises ``DataError`` naming the line for YAML that cannot be read, a repeated key, or an
-    anchor/alias.
+    Raises ``DataError`` naming the line for YAML that cannot be read, a repeated key, an
+    anchor/alias, or a control character (``text_norm.control_character``).
     """
+    check_characters(text, shown_as)
     loader = None
     try:
         loader = yaml.SafeLoader(text)  # refuses control characters already here

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from helpers.budget_settings import DriftSettings
 from helpers.errors import ParameterError
-from helpers.kinds import tables_for
+from helpers.kinds import notebook_of, tables_for
 from helpers.labels import Labels, LabelValue
 
 TONES = {"grön": "good", "gul": "partial", "röd": "bad", "grå": "none"}
@@ -70,6 +70,15 @@ class SectionSpec:
     group: str | None = None
     labels: dict[str, LabelValue] = field(default_factory=dict)
     source: tuple[str, int] = ("", 0)  # file and line where the section is written
+    # A custom section (kind ``egen``): its notebook's name under notebooks/egna/ (no suffix)
+    # and the unit's own tables it reads (each with a schema beside it).
+    notebook: str | None = None
+    custom_tables: tuple[str, ...] = ()
+
+    @property
+    def notebook_path(self) -> str:
+        """The section's notebook relative to ``notebooks/``."""
+        return notebook_of(self.kind, self.notebook)
 
     @property
     def texts(self) -> list[TextRef]:
@@ -106,6 +115,11 @@ class ReportDefinition:
     @property
     def shown_levels(self) -> list[str]:
         return [s.level for s in self.of_kind("mal") if s.level]
+
+    @property
+    def custom_tables(self) -> list[str]:
+        """The unit's own tables the custom sections read (``tabeller:``), in order."""
+        return list(dict.fromkeys(t for s in self.sections for t in s.custom_tables))
 
     def tables(self) -> tuple[set[str], set[str]]:
         """(required, optional) table stems of the report's sections."""

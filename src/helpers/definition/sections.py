@@ -12,9 +12,10 @@ import difflib
 
 from helpers.definition.located import Located
 from helpers.definition.model import Level, SectionSpec, TextRef
-from helpers.definition.reader import Reader, read_labels, text_reference
+from helpers.definition.reader import SECTION_ID, Reader, read_labels, text_reference
 from helpers.kinds import COMMON_KEYS, KINDS
 from helpers.labels import COMMON, LABELS, LabelValue
+from helpers.schema import SPECS
 
 # A section being put together: key → (reader of the file it was written in, where).
 Draft = dict[str, tuple[Reader, Located]]
@@ -161,6 +162,9 @@ def finish_section(
         ok = False
     reader, where = value("grupp")
     group = reader.text(where, "grupp")
+    notebook, custom_tables = _custom_parts(draft)
+    if kind.custom and notebook is None:
+        ok = False
     labels: dict[str, LabelValue] = {}
     if "etiketter" in draft:
         reader, where = draft["etiketter"]
@@ -179,7 +183,51 @@ def finish_section(
         group,
         labels,
         (id_reader.shown_as, id_where.line),
+        notebook,
+        custom_tables,
     )
+
+
+def _custom_parts(draft: Draft) -> tuple[str | None, tuple[str, ...]]:
+    """A custom section's ``notebook:`` (a name under notebooks/egna/, ``.ipynb`` optional) and
+    ``tabeller:`` (the unit's own tables it reads, by file stem)."""
+    notebook = None
+    if "notebook" in draft:
+        reader, where = draft["notebook"]
+        name = reader.text(where, "notebook")
+        if name is not None:
+            name = name.removesuffix(".ipynb")
+            if name.startswith("egna/"):
+                name = name.removeprefix("egna/")
+            if SECTION_ID.fullmatch(name):
+                notebook = name
+            else:
+                reader.problem(
+                    where,
+                    f"'{name}' går inte att använda som notebook",
+                    hint="skriv notebookens namn i notebooks/egna/ utan mapp, t.ex. "
+                    "notebook: vantetider (små bokstäver a–z, siffror och _)",
+                )
+    tables: list[str] = []
+    if "tabeller" in draft:
+        reader, where = draft["tabeller"]
+        items = [where] if isinstance(where.value, str) else reader.sequence(where, "tabeller")
+        for item in items:
+            stem = reader.text(item, "tabeller")
+            if stem is None:
+                continue
+            stem = stem.removesuffix(".csv").removesuffix(".xlsx")
+            if not SECTION_ID.fullmatch(stem) or stem in SPECS:
+                reader.problem(
+                    item,
+                    f"'{stem}' går inte att använda som eget tabellnamn"
+                    + (" (workbook har redan en tabell med det namnet)" if stem in SPECS else ""),
+                    hint="skriv filnamnet utan .csv, t.ex. tabeller: [vantetider] (små bokstäver "
+                    "a–z, siffror och _)",
+                )
+            else:
+                tables.append(stem)
+    return notebook, tuple(dict.fromkeys(tables))
 
 
 def check_sections(
