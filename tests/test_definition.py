@@ -111,7 +111,7 @@ def test_a_definition_problem_names_file_line_and_key(
 
 
 def test_a_missing_label_is_named(workspace: Path) -> None:
-    text = edit(workspace / DEFINITION, "    visa_data: Visa diagrammets data som tabell\n", "")
+    text = edit(workspace / DEFINITION, '    visa_data: "Visa data som tabell: {namn}"\n', "")
     problem = only(problems_of(workspace))
     assert problem.column == "etiketter.indikatorer.visa_data"
     assert problem.row == line_of(text, "\netiketter:") + 1

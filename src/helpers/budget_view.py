@@ -20,7 +20,7 @@ from helpers.budget import (
     statement_of,
 )
 from helpers.budget_settings import DERIVED_COLUMNS
-from helpers.charts import budget_chart
+from helpers.charts import NARROW_WIDTH, WIDTH, budget_chart
 from helpers.figures import figure_html
 from helpers.markup import Markup, html, join
 from helpers.tables import Cell, TableSpecHtml, render_table
@@ -185,14 +185,18 @@ def budget_figure(data: UnitData, statement: Statement) -> Markup:
             "utfall": [_number(p.value("utfall")) for p in parts],
         }
     )
-    chart = budget_chart(
-        rows,
-        data.year,
-        unit=amounts.unit,
-        decimals=amounts.decimals,
-        labels=(headers["budget"], headers["utfall"]),
-        part_label=part_label,
-    )
+    charts = [
+        budget_chart(
+            rows,
+            data.year,
+            unit=amounts.unit,
+            decimals=amounts.decimals,
+            labels=(headers["budget"], headers["utfall"]),
+            part_label=part_label,
+            width=width,
+        )
+        for width in (WIDTH, NARROW_WIDTH)
+    ]
     over = [p.label for p in parts if amounts.sign(p.value("avvikelse")) < 0]
     total = statement.row("summa")
     outcome = "utfallet" if statement.cost_sign > 0 else "nettokostnaden"
@@ -216,7 +220,8 @@ def budget_figure(data: UnitData, statement: Statement) -> Markup:
                 Cell(amounts.text(part.value("utfall")), ("num",)),
             ],
         )
-    return Markup(figure_html(chart, description, data_table))  # figure_html escapes the text
+    # figure_html escapes the text
+    return Markup(figure_html(charts[0], description, data_table, narrow_chart=charts[1]))
 
 
 def _number(value: object) -> float | None:
