@@ -100,7 +100,7 @@ def _execute(
 
 def _export(project: Project, fingerprinter: Fingerprinter, plan: UnitPlan) -> Path:
     """Render the unit's report from its executed sections and write it atomically."""
-    from helpers.export import render_report, write_atomically
+    from helpers.export import navigation_texts, render_report, write_atomically
     from helpers.unit_data import load_unit
 
     data = load_unit(plan.year, plan.unit, project)
@@ -110,6 +110,10 @@ def _export(project: Project, fingerprinter: Fingerprinter, plan: UnitPlan) -> P
         unit_name=data.info.display_name,
         municipality=data.info.municipality,
         fingerprint=data_fingerprint(project, plan.year, plan.unit, fingerprinter),
+        texts=navigation_texts(data.labels()),
+        diary_number=data.params.diary_number,
+        pdf_href=f"{plan.unit}.pdf" if plan.pdf_link else None,
+        index_href="../index.html",
     )
     report = project.report_file(plan.year, plan.unit)
     write_atomically(report, html)
@@ -231,12 +235,13 @@ def run_build(
     return BuildResult(list(results.values()), time.perf_counter() - started, len(tasks))
 
 
-def write_index(project: Project, result: BuildResult) -> Path | None:
-    """(Re)write reports/index.html when the index module exists and something changed."""
+def write_index(project: Project, result: BuildResult, pdfs_written: bool = False) -> Path | None:
+    """(Re)write reports/index.html when the index module exists and something changed (a
+    report, or a PDF beside one)."""
     if importlib.util.find_spec("helpers.index_page") is None:
         return None
     index = project.reports / "index.html"
-    if index.is_file() and not any(u.report_written for u in result.units):
+    if index.is_file() and not pdfs_written and not any(u.report_written for u in result.units):
         return index
     module = importlib.import_module("helpers.index_page")
     return module.write_index(project)
@@ -278,8 +283,10 @@ def build_years(
     progress: Any = None,
     lock: bool = True,
     timeout: float | None = None,
+    pdf: bool = False,
 ) -> BuildResult:
-    """Build the given years (all units, or one) under the project's build lock.
+    """Build the given years (all units, or one) under the project's build lock; ``pdf``: the
+    caller prints PDFs afterwards, so the reports link to them.
 
     Raises ``ParameterError`` when a year has no params (missing or empty ``params/<år>/``),
     ``DataError`` for badly named params files and bad data, ``BuildError`` when ``build/`` or
@@ -297,7 +304,7 @@ def build_years(
             if os.path.lexists(project.params_file(year, unit)):
                 readable_file(project.params_file(year, unit), project.root)
     with build_lock(project) if lock else _no_lock():
-        plans = plan_build(project, years, unit, section, force)
+        plans = plan_build(project, years, unit, section, force, pdf)
         check_writable(project, plans)
         return run_build(project, plans, jobs, progress, timeout)
 

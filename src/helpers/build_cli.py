@@ -53,7 +53,7 @@ def command(args: argparse.Namespace) -> int:
     out = _console()
 
     if args.dry_run:
-        plans = plan_build(project, years, args.unit, args.section, args.force)
+        plans = plan_build(project, years, args.unit, args.section, args.force, args.pdf)
         out.print(plan_table(plans))
         runs = sum(len(p.to_run) for p in plans)
         cached = sum(len(p.sections) - len(p.to_run) for p in plans)
@@ -69,6 +69,7 @@ def command(args: argparse.Namespace) -> int:
         force=args.force,
         progress=BuildProgress(),
         timeout=args.timeout,
+        pdf=args.pdf,
     )
     out.print(summary_table(result))
     ran = sum(u.sections_run for u in result.units)
@@ -78,12 +79,13 @@ def command(args: argparse.Namespace) -> int:
     failures = failure_table(result)
     if failures is not None:
         _console(stderr=True).print(failures)
-    index = write_index(project, result)
+    pdfs = print_pdfs(project, result) if args.pdf else []
+    for pdf in pdfs:
+        out.print(f"PDF: {pdf}")
+    # After the PDFs: the index's PDF column lists what exists now.
+    index = write_index(project, result, pdfs_written=bool(pdfs))
     if index is not None:
         out.print(f"Översikt: {index}")
-    if args.pdf:
-        for pdf in print_pdfs(project, result):
-            out.print(f"PDF: {pdf}")
     if result.failed:
         _console(stderr=True).print(
             "[red]Bygget misslyckades för minst ett avsnitt.[/red] Öppna den körda notebooken "

@@ -76,17 +76,29 @@ def assessment_html(value: str, definition: ReportDefinition, labels: Labels) ->
     )
 
 
-def activity_table(data: UnitData, activities: pd.DataFrame, labels: Labels) -> str:
+def activity_table(
+    data: UnitData, activities: pd.DataFrame, labels: Labels, context: str = ""
+) -> str:
+    """The goal's activity plan; ``context`` (the goal's short form) makes the table's region
+    name unique in the report. The status column shows the status and, when there is one, the
+    analyst's comment on it (``aktiviteter.status_med_kommentar``)."""
     statuses = data.definition.statuses
+    caption = labels("aktiviteter.tabell")
     table = TableSpecHtml(
-        caption=labels("aktiviteter.tabell"),
+        caption=caption,
+        region_label=f"{caption} – {context}" if context else None,
         columns=[
             labels(f"aktiviteter.{key}")
             for key in ("aktivitet", "beskrivning", "slutdatum", "ansvarig", "status")
         ],
     )
     for _, row in activities.iterrows():
-        status = row["statuskommentar"] or statuses[row["status"]].text
+        status = statuses[row["status"]].text
+        # A comment that only repeats the status (the seed's free-text status) adds nothing.
+        if row["statuskommentar"] and row["statuskommentar"].casefold() != status.casefold():
+            status = labels(
+                "aktiviteter.status_med_kommentar", status=status, kommentar=row["statuskommentar"]
+            )
         table.add(
             row["aktivitet"],
             [
@@ -143,13 +155,17 @@ def goal_html(
     activities = data.table("aktiviteter")
     own_activities = activities[activities["mal_id"] == goal_id]
     if not own_activities.empty:
-        parts.append(Markup(activity_table(data, own_activities, labels)))
+        parts.append(Markup(activity_table(data, own_activities, labels, goal_short(data, goal))))
     indicators = data.table("indikatorer")
     own_indicators = indicators[indicators["mal_id"] == goal_id]
     if not own_indicators.empty:
         values = data.table("indikatorvarden")
         own_values = values[values["indikator_id"].isin(own_indicators["indikator_id"])]
-        parts.append(Markup(indicator_table(data, own_indicators, own_values, labels)))
+        parts.append(
+            Markup(
+                indicator_table(data, own_indicators, own_values, labels, goal_short(data, goal))
+            )
+        )
         parts += [Markup(f) for f in indicator_figures(data, own_indicators, own_values, labels)]
     return html('<section class="wb-goal" aria-labelledby="{}">{}</section>', anchor, join(parts))
 

@@ -87,15 +87,21 @@ def report_entry(project: Project, year: int, unit: str, report: Path) -> Report
     )
 
 
+RESULT_HEADER = "Resultat"
+NO_ASSESSMENT_HEADER = "Utan bedömning"
+PDF_HEADER = "PDF"
+
+
 def _result_cell(result: float | None, amounts: AmountFormat) -> Markup:
     """``+76 tkr (överskott)`` in the unit's own amount unit; sign, word and colour follow the
     value as shown (a result shown as 0 is in balance)."""
     word = None if result is None else result_word(result, amounts)
     if result is None or word is None:
-        return html('<td class="num">{}</td>', MISSING)
+        return html('<td class="num" data-label="{}">{}</td>', RESULT_HEADER, MISSING)
     return html(
-        '<td class="{}">{} ({})</td>',
+        '<td class="{}" data-label="{}">{} ({})</td>',
         "num neg" if amounts.sign(result) < 0 else "num",
+        RESULT_HEADER,
         amounts.with_unit(result, signed=True),
         word,
     )
@@ -119,9 +125,10 @@ def _row(year: int, entry: ReportEntry, assessments: list[Assessment]) -> Markup
         html('<th scope="row"><a href="{}">{}</a>{}</th>', entry.href, entry.unit_name, invented),
         _result_cell(entry.result, entry.amounts),
     ]
-    for key in (*(a.value for a in assessments), NO_ASSESSMENT):
+    names = [a.text for a in assessments] + [NO_ASSESSMENT_HEADER]
+    for key, name in zip((*(a.value for a in assessments), NO_ASSESSMENT), names, strict=True):
         value = MISSING if entry.goals is None else entry.goals.get(key, 0)
-        cells.append(html('<td class="num">{}</td>', value))
+        cells.append(html('<td class="num" data-label="{}">{}</td>', name, value))
     pdf = (
         html(
             '<a href="{}">PDF<span class="wb-visually-hidden"> – {} {}</span></a>',
@@ -132,7 +139,7 @@ def _row(year: int, entry: ReportEntry, assessments: list[Assessment]) -> Markup
         if entry.pdf_href
         else "Ingen PDF"
     )
-    cells.append(html('<td class="nowrap">{}</td>', pdf))
+    cells.append(html('<td class="nowrap" data-label="{}">{}</td>', PDF_HEADER, pdf))
     return html("<tr>{}</tr>", join(cells))
 
 

@@ -129,10 +129,15 @@ def _target_cell(row: pd.Series, indicator: pd.Series, decimals: int, labels: La
 
 
 def indicator_table(
-    data: UnitData, indicators: pd.DataFrame, values: pd.DataFrame, labels: Labels
+    data: UnitData,
+    indicators: pd.DataFrame,
+    values: pd.DataFrame,
+    labels: Labels,
+    context: str = "",
 ) -> str:
     """The goal's indicators, one row each and a column per period: value, comparison and,
-    where the data gives one, the target and whether it was reached."""
+    where the data gives one, the target and whether it was reached. ``context`` (the goal's
+    short form) makes the table's region name unique in the report."""
     periods = _periods(values)
     sources = [s for s in dict.fromkeys(indicators["källa"]) if s]
     caption = (
@@ -144,6 +149,7 @@ def indicator_table(
         caption=caption,
         columns=[labels("indikatorer.indikator"), *periods],
         numeric_columns=frozenset(range(1, len(periods) + 1)),
+        region_label=f"{caption} – {context}" if context else None,
     )
     fetched: set[str] = set()
     for _, indicator in indicators.iterrows():

@@ -45,7 +45,21 @@ def _specs(kind: str, group: str, keys: dict[str, tuple[str, ...]]) -> dict[str,
 
 LABELS: dict[str, LabelSpec] = {
     **_specs(
-        "rapport", "rapport", {"omslag": ("enhetsnamn",), "påhittad": (), "påhittad_kort": ()}
+        "rapport",
+        "rapport",
+        {
+            "omslag": ("enhetsnamn",),
+            "påhittad": (),
+            "påhittad_kort": (),
+            "innehåll": (),
+            "hoppa": (),
+            "till_innehållet": (),
+            "länkar": (),
+            "alla_rapporter": (),
+            "pdf": (),
+            "diarienummer": ("diarienummer",),
+            "utskriven": ("datum",),
+        },
     ),
     **_specs(
         "mal",
@@ -71,6 +85,7 @@ LABELS: dict[str, LabelSpec] = {
             "slutdatum": (),
             "ansvarig": (),
             "status": (),
+            "status_med_kommentar": ("status", "kommentar"),
         },
     ),
     **_specs(

@@ -46,6 +46,9 @@ class TableSpecHtml:
     note: str | None = None
     # For a table right under a heading that says the same: the caption is read, not shown.
     caption_hidden: bool = False
+    # The scrolling region's name when the caption alone repeats in the report (every goal's
+    # "Aktivitetsplan 2016"): e.g. the caption and the goal it belongs to.
+    region_label: str | None = None
 
     def add(
         self, header: str, cells: list[Cell], classes: tuple[str, ...] = (), hint: str = ""
@@ -61,6 +64,9 @@ def _attr(classes: Sequence[str]) -> Markup:
 
 def render_table(table: TableSpecHtml) -> Markup:
     """The table as HTML in a scrollable, labelled region; the first column holds row headers.
+
+    Each body cell carries its column's name (``data-label``): on a phone the stylesheet stacks
+    the rows, so the row header and every value show without sideways scrolling.
 
     Every text (caption, headers, cells, note, link) is escaped by ``helpers.markup``.
     """
@@ -85,20 +91,23 @@ def render_table(table: TableSpecHtml) -> Markup:
             else Markup("")
         )
         body = [html('<th scope="row">{}{}</th>', header.strip() or EMPTY, hidden)]
-        for cell in cells:
+        for position, cell in enumerate(cells, start=1):
             text: Markup | str = cell.text.strip() or EMPTY
             if cell.link:
                 text = html('<a href="{}">{}</a>', cell.link, text)
             if cell.strong:
                 text = html("<strong>{}</strong>", text)
-            body.append(html("<td{}>{}</td>", _attr(cell.classes), text))
+            # On a phone each row stacks, every value under its column's name (CSS attr()).
+            label = table.columns[position] if position < len(table.columns) else ""
+            body.append(html('<td{} data-label="{}">{}</td>', _attr(cell.classes), label, text))
         rows.append(html("<tr{}>{}</tr>", _attr(row_classes), join(body)))
     note = html('<p class="wb-table-note">{}</p>', table.note) if table.note else Markup("")
     return html(
-        '<div class="wb-table-wrap" role="region" aria-label="Tabell: {caption}" tabindex="0">'
+        '<div class="wb-table-wrap" role="region" aria-label="Tabell: {region}" tabindex="0">'
         "<table{table_class}><caption{caption_class}>{caption}</caption>"
         "<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>{note}</div>",
         caption=table.caption,
+        region=table.region_label or table.caption,
         table_class=_attr([table.css_class]),
         caption_class=_attr(["wb-visually-hidden"]) if table.caption_hidden else Markup(""),
         head=head,
