@@ -20,7 +20,7 @@ from helpers.budget import (
     statement_of,
 )
 from helpers.budget_settings import DERIVED_COLUMNS
-from helpers.charts import NARROW_WIDTH, WIDTH, budget_chart
+from helpers.charts import NARROW_BAR_WIDTH, WIDTH, budget_chart
 from helpers.figures import figure_html
 from helpers.markup import Markup, html, join
 from helpers.tables import Cell, TableSpecHtml, render_table
@@ -195,7 +195,7 @@ def budget_figure(data: UnitData, statement: Statement) -> Markup:
             part_label=part_label,
             width=width,
         )
-        for width in (WIDTH, NARROW_WIDTH)
+        for width in (WIDTH, NARROW_BAR_WIDTH)
     ]
     over = [p.label for p in parts if amounts.sign(p.value("avvikelse")) < 0]
     total = statement.row("summa")

@@ -20,6 +20,7 @@ FONT = "Helvetica, Arial, sans-serif"
 WIDTH = 520
 # For phones: drawn narrower so its 12 px text is at least 11 px on a 320 px screen.
 NARROW_WIDTH = 220
+NARROW_BAR_WIDTH = 160  # a bar chart's names need their own room beside the bars
 HEIGHT = 200
 LEGEND = alt.Legend(orient="bottom", title=None, symbolSize=100, symbolStrokeWidth=0)
 
@@ -159,7 +160,13 @@ def budget_chart(
         alt.Chart(long)
         .mark_bar()
         .encode(
-            y=alt.Y("post:N", sort=order, title=None),
+            # On a narrow chart long names are cut (…); the data table has them whole.
+            y=alt.Y(
+                "post:N",
+                sort=order,
+                title=None,
+                axis=alt.Axis(labelLimit=110 if width < WIDTH else 200),
+            ),
             yOffset=alt.YOffset("mått:N", sort=[budget_label, outcome_label]),
             x=alt.X("belopp:Q", title=unit, axis=alt.Axis(format=axis_format)),
             color=alt.Color(

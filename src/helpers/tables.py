@@ -49,13 +49,21 @@ class TableSpecHtml:
     # The scrolling region's name when the caption alone repeats in the report (every goal's
     # "Aktivitetsplan 2016"): e.g. the caption and the goal it belongs to.
     region_label: str | None = None
+    # An in-page link (``#anchor``) per row header, or None.
+    row_links: list[str | None] = field(default_factory=list)
 
     def add(
-        self, header: str, cells: list[Cell], classes: tuple[str, ...] = (), hint: str = ""
+        self,
+        header: str,
+        cells: list[Cell],
+        classes: tuple[str, ...] = (),
+        hint: str = "",
+        link: str | None = None,
     ) -> None:
         self.rows.append((header, cells))
         self.row_classes.append(classes)
         self.row_hints.append(hint)
+        self.row_links.append(link)
 
 
 def _attr(classes: Sequence[str]) -> Markup:
@@ -82,15 +90,19 @@ def render_table(table: TableSpecHtml) -> Markup:
     )
     rows = []
     hints = table.row_hints or [""] * len(table.rows)
-    for (header, cells), row_classes, hint in zip(
-        table.rows, table.row_classes, hints, strict=True
+    links = table.row_links or [None] * len(table.rows)
+    for (header, cells), row_classes, hint, link in zip(
+        table.rows, table.row_classes, hints, links, strict=True
     ):
         hidden = (
             html('<span class="wb-visually-hidden"> {}</span>', hint.strip())
             if hint.strip()
             else Markup("")
         )
-        body = [html('<th scope="row">{}{}</th>', header.strip() or EMPTY, hidden)]
+        name: Markup | str = header.strip() or EMPTY
+        if link:
+            name = html('<a href="{}">{}</a>', link, name)
+        body = [html('<th scope="row">{}{}</th>', name, hidden)]
         for position, cell in enumerate(cells, start=1):
             text: Markup | str = cell.text.strip() or EMPTY
             if cell.link:
