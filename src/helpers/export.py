@@ -144,13 +144,15 @@ DEFAULT_TEXTS = {
     "pdf": "Rapporten som PDF",
     "diarienummer": "Dnr {diarienummer}",
     "utskriven": "Utskriven {datum}",
+    "sida": "sida",
+    "ämne": "{titel} för {enhet}, {kommun}",
 }
 
 
 def navigation_texts(labels: Labels) -> dict[str, str]:
     """The definition's navigation labels (``rapport.*``) for :func:`render_report`; the
     placeholders ``{diarienummer}`` and ``{datum}`` stay for the export and the printer."""
-    placeholders = {"diarienummer": "{diarienummer}", "datum": "{datum}"}
+    placeholders = {"diarienummer": "{diarienummer}", "datum": "{datum}", "titel": "{titel}"}
     return {key: labels(f"rapport.{key}", **placeholders) for key in DEFAULT_TEXTS}
 
 
@@ -210,6 +212,7 @@ def render_report(
     nb = assemble(executed)
     unique_report_ids(nb)
     diary = texts["diarienummer"].replace("{diarienummer}", diary_number) if diary_number else ""
+    subject = texts["ämne"].replace("{titel}", title)
     resources = {
         "workbook": {
             "title": title,
@@ -222,7 +225,9 @@ def render_report(
             "toc": table_of_contents(nb),
             "toc_after": summary_cell_id(nb),
             "page_label": page_label(title, unit_name, diary),
+            "page_label_text": " · ".join(p for p in (title, unit_name, diary) if p),
             "texts": texts,
+            "subject": subject,
             "diary": diary,
             "pdf_href": pdf_href,
             "index_href": index_href,

@@ -59,6 +59,8 @@ LABELS: dict[str, LabelSpec] = {
             "pdf": (),
             "diarienummer": ("diarienummer",),
             "utskriven": ("datum",),
+            "sida": (),
+            "ämne": ("titel",),
         },
     ),
     **_specs(
