@@ -247,6 +247,23 @@ def write_index(project: Project, result: BuildResult, pdfs_written: bool = Fals
     return module.write_index(project)
 
 
+def write_word_files(result: BuildResult) -> list[Path]:
+    """A Word file (``reports/<år>/<enhet>.docx``) beside each report that is newer than it
+    (``--docx``); see ``helpers.word``."""
+    from helpers.word import write_docx
+
+    written = []
+    for unit in result.units:
+        if unit.report is None or unit.failures:
+            continue
+        document = unit.report.with_suffix(".docx")
+        if document.is_file() and document.stat().st_mtime >= unit.report.stat().st_mtime:
+            continue
+        write_docx(unit.report, document)
+        written.append(document)
+    return written
+
+
 def print_pdfs(project: Project, result: BuildResult) -> list[Path]:
     """A PDF beside each report that is newer than its PDF (``--pdf``)."""
     if importlib.util.find_spec("helpers.pdf") is None:

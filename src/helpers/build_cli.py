@@ -37,10 +37,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--dry-run", action="store_true", help="visa vad som skulle byggas och varför, bygg inget"
     )
     parser.add_argument("--pdf", action="store_true", help="skriv också en PDF per rapport")
+    parser.add_argument(
+        "--docx", action="store_true", help="skriv också en Word-fil (.docx) per rapport"
+    )
 
 
 def command(args: argparse.Namespace) -> int:
-    from helpers.build import all_years, build_years, plan_build, print_pdfs, write_index
+    from helpers.build import (
+        all_years,
+        build_years,
+        plan_build,
+        print_pdfs,
+        write_index,
+        write_word_files,
+    )
     from helpers.paths import Project, check_year
     from helpers.progress import BuildProgress, failure_table, plan_table, summary_table
 
@@ -82,6 +92,8 @@ def command(args: argparse.Namespace) -> int:
     pdfs = print_pdfs(project, result) if args.pdf else []
     for pdf in pdfs:
         out.print(f"PDF: {pdf}")
+    for document in write_word_files(result) if args.docx else []:
+        out.print(f"Word: {document}")
     # After the PDFs: the index's PDF column lists what exists now.
     index = write_index(project, result, pdfs_written=bool(pdfs))
     if index is not None:
