@@ -502,15 +502,6 @@ def summary_html(data: UnitData, section: SectionSpec | None = None) -> Markup:
         cards.append(
             _card(
                 sid,
-                "oversikt",
-                labels("sammanfattning.översikt"),
-                goal_overview(data, labels),
-                wide=True,
-            )
-        )
-        cards.append(
-            _card(
-                sid,
                 "aktiviteter",
                 labels("sammanfattning.aktiviteter", antal=n_activities),
                 _status_counts(data, s.activities_by_status, labels),
@@ -523,6 +514,15 @@ def summary_html(data: UnitData, section: SectionSpec | None = None) -> Markup:
         )
         cards.append(
             _card(sid, "indikatorer", labels("sammanfattning.indikatorer"), moved, wide=True)
+        )
+        cards.append(
+            _card(
+                sid,
+                "oversikt",
+                labels("sammanfattning.översikt"),
+                goal_overview(data, labels),
+                wide=True,
+            )
         )
     from helpers.sections import heading_and_body
 
