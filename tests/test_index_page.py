@@ -109,3 +109,27 @@ def test_invented_units_are_marked_from_the_data(project: Project) -> None:
         row = re.search(rf'<a href="2016/{unit}.html">.*?</tr>', text).group(0)
         invented = load_unit_info(unit, project)[0].invented
         assert (mark in row) == invented, unit
+
+
+def test_the_index_is_rewritten_after_pdfs_even_when_no_report_changed(
+    project: Project,
+) -> None:
+    """`build --pdf` prints after the reports; the index must list the PDF it just printed."""
+    from helpers import build
+
+    write_index(project)
+    (project.reports / "2016" / "klk.pdf").unlink()
+    result = build.BuildResult([build.UnitResult(2016, "klk")], 0.0, 0)
+    build.write_index(project, result)  # nothing changed: the old index stays
+    assert "2016/klk.pdf" in (project.reports / "index.html").read_text(encoding="utf-8")
+    build.write_index(project, result, pdfs_written=True)
+    assert "2016/klk.pdf" not in (project.reports / "index.html").read_text(encoding="utf-8")
+    (project.reports / "2016" / "klk.pdf").write_bytes(b"%PDF-1.4")
+    build.write_index(project, result, pdfs_written=True)
+    assert 'href="2016/klk.pdf"' in (project.reports / "index.html").read_text(encoding="utf-8")
+
+
+def test_index_cells_name_their_columns_for_phones(project: Project) -> None:
+    page = write_index(project).read_text(encoding="utf-8")
+    cells = re.findall(r"<td[^>]*>", page)
+    assert cells and all("data-label=" in cell for cell in cells)
