@@ -10,7 +10,14 @@ import pytest
 
 pytest.register_assert_rewrite("browser")
 
-from browser import describe_violations, heading_gaps, heading_levels, open_page, run_axe  # noqa: E402
+from browser import (  # noqa: E402
+    describe_violations,
+    heading_gaps,
+    heading_levels,
+    open_page,
+    run_axe,
+    run_htmlcs,
+)
 
 from helpers.index_page import built_reports, write_index  # noqa: E402
 from helpers.paths import Project  # noqa: E402
@@ -83,6 +90,7 @@ def test_index_is_accessible_and_links_to_the_report(built_klk: Path, browser) -
         page = opened.page
         violations = run_axe(page)
         assert violations == [], describe_violations(violations)
+        assert run_htmlcs(page) == []
         levels = heading_levels(page)
         assert levels.count(1) == 1 and heading_gaps(levels) == []
         assert page.evaluate("document.documentElement.lang") == "sv"
