@@ -60,7 +60,7 @@ def test_index_shows_result_and_goals(project: Project) -> None:
     row = re.search(r'<tr><th scope="row"><a href="2016/klk.html">(.*?)</tr>', text).group(0)
     assert "Kommunledningskontoret (KLK)" in row
     assert "+76\u00a0tkr (överskott)" in row
-    cells = re.findall(r'<td class="num">(\d+)</td>', row)
+    cells = re.findall(r'<td class="num" data-label="[^"]*">(\d+)</td>', row)
     assert cells == ["0", "0", "3", "5"]  # uppfyllt, delvis, ej uppfyllt, utan bedömning
     assert '<a href="2016/klk.pdf">PDF' in row
     # A report whose data is gone is still listed, its figures written out as missing.
