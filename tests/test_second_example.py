@@ -112,7 +112,7 @@ def test_sections_in_its_order_and_nothing_of_what_it_left_out(
     ids = [s.id for s in data.definition.sections]
     h2 = [i for i in re.findall(r'<h2 id="([^"]+)"', report_html) if i != "innehallsforteckning"]
     assert h2 == ids
-    nav = re.search(r"<nav[^>]*>(.*?)</nav>", report_html, re.S).group(1)
+    nav = re.search(r'<nav[^>]*class="wb-toc"[^>]*>(.*?)</nav>', report_html, re.S).group(1)
     top_level = re.findall(r'<li><a href="#([^"]+)"', nav)
     assert [t for t in top_level if t in {s.id for s in kommun.sections} | set(ids)] == ids
     left_out = [s for s in kommun.sections if s.id not in ids]
