@@ -30,6 +30,7 @@ from nbconvert import HTMLExporter
 
 from helpers import __version__
 from helpers.html_ids import unique_ids
+from helpers.labels import Labels
 from helpers.paths import PACKAGE_DIR
 
 TEMPLATES = PACKAGE_DIR / "templates"
@@ -132,6 +133,29 @@ def summary_cell_id(nb: nbformat.NotebookNode) -> str | None:
     return None
 
 
+# The navigation's texts when the caller has no definition at hand (tests of the export alone);
+# a report's come from its definition's labels ``rapport.*``.
+DEFAULT_TEXTS = {
+    "innehåll": "Innehåll",
+    "hoppa": "Hoppa till innehållet",
+    "till_innehållet": "Till innehållet",
+    "länkar": "Rapportens länkar",
+    "alla_rapporter": "Alla rapporter",
+    "pdf": "Rapporten som PDF",
+    "diarienummer": "Dnr {diarienummer}",
+    "utskriven": "Utskriven {datum}",
+    "sida": "sida",
+    "ämne": "{titel} för {enhet}, {kommun}",
+}
+
+
+def navigation_texts(labels: Labels) -> dict[str, str]:
+    """The definition's navigation labels (``rapport.*``) for :func:`render_report`; the
+    placeholders ``{diarienummer}`` and ``{datum}`` stay for the export and the printer."""
+    placeholders = {"diarienummer": "{diarienummer}", "datum": "{datum}", "titel": "{titel}"}
+    return {key: labels(f"rapport.{key}", **placeholders) for key in DEFAULT_TEXTS}
+
+
 def css_string(text: str) -> Markup:
     """``text`` as a quoted CSS string, safe inside a ``<style>`` element.
 
@@ -148,21 +172,47 @@ def css_string(text: str) -> Markup:
     return Markup(f'"{escaped}"')
 
 
-def page_label(title: str, unit_name: str, fingerprint: str) -> Markup:
-    """What every printed page says at its foot, so a loose page can be traced to its inputs."""
-    return css_string(f"{title} · {unit_name} · fingeravtryck {fingerprint}")
+def page_label(title: str, unit_name: str, diary: str = "") -> Markup:
+    """What every printed page says at its foot: title, unit and, when the params give one,
+    the diarienummer (``diary``, already worded by its label). The printing date is added by
+    ``pdf`` when it prints; the data fingerprint is in the colophon."""
+    return css_string(" · ".join(part for part in (title, unit_name, diary) if part))
+
+
+def section_ends(nb: nbformat.NotebookNode) -> list[str]:
+    """Ids of the last cell of each section (cells are named ``<section>-<n>``), but the
+    summary's: after each, a link leads back to the table of contents."""
+    ends: dict[str, str] = {}
+    for cell in nb.cells:
+        ends[cell.id.rsplit("-", 1)[0]] = cell.id
+    summary = summary_cell_id(nb)
+    return [cell_id for cell_id in ends.values() if cell_id != summary]
 
 
 def render_report(
-    executed: list[Path], *, title: str, unit_name: str, municipality: str, fingerprint: str
+    executed: list[Path],
+    *,
+    title: str,
+    unit_name: str,
+    municipality: str,
+    fingerprint: str,
+    texts: dict[str, str] | None = None,
+    diary_number: str | None = None,
+    pdf_href: str | None = None,
+    index_href: str | None = None,
 ) -> str:
     """The report's HTML from its executed sections.
 
-    Nothing in it depends on where or when it was built (no paths, times or random ids), so the
-    same inputs give the same bytes.
+    ``texts`` are the definition's navigation labels (``rapport.*``: contents, back to the
+    contents, all reports, PDF, diarienummer, printed on); ``pdf_href`` and ``index_href`` link
+    to the report's PDF and the index when they exist. Nothing in it depends on where or when it
+    was built (no paths, times or random ids), so the same inputs give the same bytes.
     """
+    texts = {**DEFAULT_TEXTS, **(texts or {})}
     nb = assemble(executed)
     unique_report_ids(nb)
+    diary = texts["diarienummer"].replace("{diarienummer}", diary_number) if diary_number else ""
+    subject = texts["ämne"].replace("{titel}", title)
     resources = {
         "workbook": {
             "title": title,
@@ -174,7 +224,14 @@ def render_report(
             "css": Markup(CSS_FILE.read_text(encoding="utf-8")),  # the workbook's own file
             "toc": table_of_contents(nb),
             "toc_after": summary_cell_id(nb),
-            "page_label": page_label(title, unit_name, fingerprint),
+            "page_label": page_label(title, unit_name, diary),
+            "page_label_text": " · ".join(p for p in (title, unit_name, diary) if p),
+            "texts": texts,
+            "subject": subject,
+            "diary": diary,
+            "pdf_href": pdf_href,
+            "index_href": index_href,
+            "section_ends": section_ends(nb),
         }
     }
     body, _ = exporter().from_notebook_node(nb, resources=resources)
