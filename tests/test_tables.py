@@ -56,7 +56,7 @@ def test_classes_links_notes_and_escaping() -> None:
 
 
 def test_each_cell_names_its_column_for_stacked_rows_on_a_phone() -> None:
-    table = TableSpecHtml(caption="T", columns=["Rad", 'Värde "A" <b>'])
+    table = TableSpecHtml(caption="T", columns=["Rad", 'Värde "A" <b>'], labels=LABELS)
     table.add("r", [Cell("1")], link="#rad")
     out = render_table(table)
     assert '<td data-label="Värde &#34;A&#34; &lt;b&gt;">1</td>' in out
