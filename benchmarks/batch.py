@@ -105,8 +105,11 @@ FLOOR_SCRIPT = textwrap.dedent(
     cells = []
     for path, section in sections:
         nb = nbformat.read(path, as_version=4)
-        cells.append((section, [c.source for c in nb.cells
-                      if c.cell_type == "code" and "parameters" not in c.metadata.get("tags", [])]))
+        code = [c for c in nb.cells if c.cell_type == "code"]
+        is_params = ["parameters" in c.metadata.get("tags", []) for c in code]
+        # the parameters cell first: what the batch does not set keeps the notebook's default
+        cells.append((section, [c.source for c, p in zip(code, is_params) if p]
+                      + [c.source for c, p in zip(code, is_params) if not p]))
     def run(source, ns):
         tree = ast.parse(source)
         last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
@@ -118,8 +121,10 @@ FLOOR_SCRIPT = textwrap.dedent(
     started = time.perf_counter()
     for unit in units:
         for section, sources in cells:
-            ns = {"year": YEAR, "unit": unit, "section": section}
-            for source in sources:
+            ns = {}
+            run(sources[0], ns)  # the notebook's defaults, then this run's parameters
+            ns.update({"year": YEAR, "unit": unit, "section": section})
+            for source in sources[1:]:
                 run(source, ns)
     print(json.dumps(time.perf_counter() - started))
     """

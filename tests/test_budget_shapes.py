@@ -11,6 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+from helpers.budget import statement_of
 from helpers.budget_view import budget_html
 from helpers.paths import Project
 from helpers.summary import summary_html
@@ -187,7 +188,9 @@ def test_costs_declared_negative_are_shown_as_the_kommun_writes_them(workspace: 
     assert [t for _, t in cells_of(table, "Resultat")][:3] == [
         shown(result[c], 0, signed=True) for c in columns
     ]
-    assert "Avvikelse = utfall − budget" in section
+    # the note names the deviation column by the header the reader sees in the table
+    header = statement_of(load_unit(2016, "klk", Project(workspace))).settings.labels["avvikelse"]
+    assert f"{header.capitalize()} = utfall − budget" in section
     word = "överskott" if result["utfall"] > 0 else "underskott"
     assert (
         f"{UNIT_NAME} redovisar ett {word} på {shown(abs(result['utfall']), 0)}{NBSP}tkr "

@@ -36,6 +36,7 @@ GOALS = [  # id, level, number, title, area
         "medborgare",
     ),
     ("KF5", "kommunfullmäktige", 5, "Kommunen ska vara en attraktiv arbetsgivare", ""),
+    ("KF9", "kommunfullmäktige", 9, "Kommunen ska ha ett gott företagsklimat", ""),
     ("KS3", "nämnd", 3, "Nämnden ska hålla budget", "ekonomi"),
     ("F1", "förvaltning", 1, "Förvaltningen ska minska sina lokalkostnader", "ekonomi"),
     ("E1", "enhet", 1, "Enheten ska svara på e-post inom två dagar", "medborgare"),

@@ -122,7 +122,8 @@ def test_a_units_labels_change_its_statement_and_summary(workspace: Path) -> Non
     statement_part = str(budget_html(data, data.definition.of_kind("drift")[0]))
     assert f"{data.info.name}: ett {word} på {shown} mot " in statement_part
     assert " redovisar " not in statement_part
-    assert "Avvikelse räknas som budget minus utfall." in statement_part
+    deviation = statement.settings.labels["avvikelse"].capitalize()  # the column's header
+    assert f"{deviation} räknas som budget minus utfall." in statement_part
     summary = str(summary_html(data, data.definition.of_kind("sammanfattning")[0]))
     assert f"({word})" in summary and "skott)" not in summary
 

@@ -54,6 +54,12 @@ import os, pathlib, time
 if section.startswith("sov"):
     pathlib.Path(os.environ["WORKBOOK_ROOT"], section).touch()
     time.sleep(3600)
+if section.startswith("loop"):  # busy, and deaf to every signal it can ignore
+    import signal
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, signal.SIG_IGN)
+    while True:
+        pass
 if section.startswith("dod"):
     os._exit(1)
 """
@@ -79,6 +85,7 @@ def project(tmp_path: Path) -> Path:
         shutil.copytree(REPO_ROOT / name, root / name)
     for unit in ("exempel", "von"):
         (root / f"params/2016/{unit}.yaml").unlink()
+    shutil.rmtree(root / "params/2016/delar", ignore_errors=True)  # the helår report only
     (root / "notebooks").mkdir()
     for name in ("text.ipynb", "sammanfattning.ipynb"):
         shutil.copy(REPO_ROOT / "notebooks" / name, root / "notebooks" / name)
@@ -93,7 +100,19 @@ def start_build(root: Path, temp: Path, *args: str) -> subprocess.Popen[str]:
     temp.mkdir(exist_ok=True)
     env = {**os.environ, "WORKBOOK_ROOT": str(root), "TMPDIR": str(temp)}
     return subprocess.Popen(
-        [sys.executable, "-c", DRIVER, str(root), "build", "--year", "2016", *args],
+        # One unit: the consolidated report (its own notebooks) is not what is tested here.
+        [
+            sys.executable,
+            "-c",
+            DRIVER,
+            str(root),
+            "build",
+            "--year",
+            "2016",
+            "--unit",
+            "klk",
+            *args,
+        ],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -181,7 +200,13 @@ def test_kill_9_of_a_build_leaves_no_worker_kernel_or_temporary_file(
 def test_a_dead_kernel_and_an_endless_section_fail_alone_and_the_rest_is_built(
     project: Path, tmp_path: Path
 ) -> None:
-    with_sections(project, ("sov15", "dod17"))
+    with_sections(project, ("loop15", "dod17"))
+    executed = project / "build/2016/klk"
+    # Notebooks of an earlier, successful run: a failure must never point at them.
+    executed.mkdir(parents=True)
+    earlier = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("förra körningen")])
+    for name in ("loop15", "dod17"):
+        nbformat.write(earlier, executed / f"{name}.ipynb")
     temp = tmp_path / "tmp"
     build = start_build(project, temp, "--jobs", "2", "--timeout", "30")
     out, err = build.communicate(timeout=HANG_GUARD)
@@ -189,16 +214,23 @@ def test_a_dead_kernel_and_an_endless_section_fail_alone_and_the_rest_is_built(
     assert build.returncode == 1, out + err
     assert "Traceback" not in out + err
     failures = {line.split("│")[3].strip(): line for line in err.splitlines() if "│ 2016" in line}
-    assert set(failures) == {"sov15", "dod17"}, err
-    assert "Tidsgräns" in failures["sov15"] and "30 sekunder" in failures["sov15"]
+    assert set(failures) == {"loop15", "dod17"}, err
+    assert "Tidsgräns" in failures["loop15"] and "30 sekunder" in failures["loop15"]
     assert "Kärnan dog" in failures["dod17"] and "slutkod 1" in failures["dod17"]
-    executed = project / "build/2016/klk"
+    for name, line in failures.items():  # the notebook a failure points at is this run's
+        pointed = line.split("│")[6].strip()
+        if pointed and (project / pointed).is_file():  # (a long path may be folded)
+            assert "förra körningen" not in (project / pointed).read_text(encoding="utf-8")
+        notebook = executed / f"{name}.ipynb"
+        assert not notebook.exists() or "förra körningen" not in notebook.read_text("utf-8")
     for good in GOOD:  # the other sections ran and are cached
         assert (executed / f"{good}.fingerprint.json").is_file()
     # The interrupted notebooks are kept, the cell that was running carrying the reason.
-    slept = nbformat.read(executed / "sov15.ipynb", as_version=4)
-    stopped = [c for c in slept.cells if any(o.output_type == "error" for o in c.outputs)]
-    assert len(stopped) == 1 and "time.sleep" in stopped[0].source
+    looped = nbformat.read(executed / "loop15.ipynb", as_version=4)
+    stopped = [
+        c for c in looped.cells if any(o.output_type == "error" for o in c.get("outputs", []))
+    ]
+    assert len(stopped) == 1 and "while True" in stopped[0].source
     assert not (project / "reports/2016/klk.html").exists()
     assert not any(temp.iterdir())
 

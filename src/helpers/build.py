@@ -223,7 +223,8 @@ def run_build(
         else:
             section.fingerprint_file.unlink(missing_ok=True)
             result.failures[section.name] = failure
-            result.executed[section.name] = display_path(section.output, project.root)
+            if section.output.is_file():  # this run's notebook (the pool removed older ones)
+                result.executed[section.name] = display_path(section.output, project.root)
         if progress is not None:
             progress.section_done(plan.year, plan.unit, section.name, failure is None)
         pending[plan.key] -= 1

@@ -7,7 +7,7 @@ import os
 
 from rich.console import Console
 
-from helpers.cli import positive_number, whole_number, year_argument
+from helpers.cli import timeout_argument, whole_number, year_argument
 from helpers.errors import ParameterError
 
 
@@ -30,10 +30,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--timeout",
-        type=positive_number,
+        type=timeout_argument,
         metavar="SEKUNDER",
         help="längsta tid för ett avsnitt innan det avbryts och räknas som fel (standard: "
-        "WORKBOOK_SECTION_TIMEOUT eller 600)",
+        "WORKBOOK_SECTION_TIMEOUT eller 600; högst 86400)",
     )
     parser.add_argument(
         "--force", action="store_true", help="bygg om allt, även det som inte har ändrats"
@@ -57,6 +57,7 @@ def command(args: argparse.Namespace) -> int:
         write_index,
         write_word_files,
     )
+    from helpers.execute import timeout_from_environment
     from helpers.paths import Project, check_period, check_year, period_order
     from helpers.progress import BuildProgress, failure_table, plan_table, summary_table
 
@@ -64,6 +65,8 @@ def command(args: argparse.Namespace) -> int:
         raise ParameterError("Ange antingen --year ÅR (t.ex. --year 2016) eller --all.")
     if args.jobs < 1:
         raise ParameterError(f"--jobs {args.jobs} går inte — ange minst 1.")
+    # The environment's limit is checked before anything runs, as --timeout is by argparse.
+    timeout = args.timeout if args.timeout is not None else timeout_from_environment()
     project = Project.current()
     years = all_years(project) if args.all else [check_year(args.year)]
     out = _console()
@@ -92,7 +95,7 @@ def command(args: argparse.Namespace) -> int:
         jobs=args.jobs,
         force=args.force,
         progress=BuildProgress(),
-        timeout=args.timeout,
+        timeout=timeout,
         periods=periods,
         consolidated=consolidated,
         pdf=args.pdf,

@@ -12,6 +12,7 @@ export code), so an unchanged report is not exported again.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -130,7 +131,7 @@ def plan_build(
     fingerprinter = Fingerprinter(project)
     if unit is not None:
         check_unit(unit)
-        with_params = [y for y in years if project.params_file(y, unit).is_file()]
+        with_params = [y for y in years if os.path.lexists(project.params_file(y, unit))]
         if not with_params:
             raise BuildError(
                 f"{display_path(project.params_file(years[-1], unit), project.root)} finns inte "
@@ -149,14 +150,7 @@ def plan_build(
             parameters = section_parameters(year, name, spec.id, project.period)
             current = fingerprinter.section(notebook, year, name, parameters)
             stored = read_stored(output.with_name(f"{spec.id}.fingerprint.json"))
-            if force:
-                reason: str | None = "--force"
-            elif not output.is_file() or stored is None:
-                reason = "inget tidigare resultat"
-            elif stored.get("total") != current["total"]:
-                reason = "ändrat: " + ", ".join(changed_parts(current, stored))
-            else:
-                reason = None
+            reason = rerun_reason(force, output, stored, current)
             all_sections.append(
                 SectionPlan(spec.id, spec.kind, notebook, output, parameters, current, reason)
             )
@@ -198,4 +192,17 @@ def _report_reason(
         return "ändrat: " + ", ".join(
             changed_parts(report_fingerprint(fingerprinter, plan), stored)
         )
+    return None
+
+
+def rerun_reason(
+    force: bool, output: Path, stored: dict[str, Any] | None, current: dict[str, Any]
+) -> str | None:
+    """Why a section runs again (shown by ``--dry-run``); None when its stored result is current."""
+    if force:
+        return "--force"
+    if not output.is_file() or stored is None:
+        return "inget tidigare resultat"
+    if stored.get("total") != current["total"]:
+        return "ändrat: " + ", ".join(changed_parts(current, stored))
     return None

@@ -22,7 +22,13 @@ from collections.abc import Sequence
 from helpers.errors import quote
 from helpers.readers import parse_number
 from helpers.schema import Column
-from helpers.text_norm import clean_text, clean_token, unusual_characters
+from helpers.text_norm import (
+    CONTROL_HINT,
+    clean_text,
+    clean_token,
+    control_character,
+    unusual_characters,
+)
 
 PERIOD = re.compile(r"([0-9]{4})(?:-([0-9]{4}))?")
 _YEAR = re.compile(r"[0-9]{4}")
@@ -37,7 +43,13 @@ _EXCEL_SERIAL = range(29_221, 65_745)
 
 
 def convert_cell(column: Column, text: str) -> object:
-    """One cell as its typed value; raises ValueError with a Swedish explanation."""
+    """One cell as its typed value; raises ValueError with a Swedish explanation.
+
+    A control character (``text_norm.control_character``) is refused in every column.
+    """
+    control = control_character(text)
+    if control is not None:
+        raise ValueError(f'"{quote(text)}" innehåller tecknet {control[1]} — {CONTROL_HINT}')
     token = clean_token(text)
     if token == "":
         return None if column.kind in ("number", "int", "year") else ""

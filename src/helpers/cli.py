@@ -27,7 +27,7 @@ import signal
 import sys
 from typing import Any, NoReturn, TextIO
 
-from helpers.errors import DataError, WorkbookError
+from helpers.errors import DataError, WorkbookError, safe_text
 
 COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("build", "helpers.build_cli", "bygg rapporter för ett år, en enhet eller ett avsnitt"),
@@ -106,17 +106,14 @@ def year_argument(text: str) -> int:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-def positive_number(text: str) -> float:
-    """A number of seconds above zero (``--timeout 90``, ``--timeout 1,5``)."""
+def timeout_argument(text: str) -> float:
+    """``--timeout``: seconds, read as ``WORKBOOK_SECTION_TIMEOUT`` is (``parse_timeout``)."""
+    from helpers.execute import parse_timeout
+
     try:
-        value = float(text.strip().replace(",", "."))
-    except ValueError:
-        value = -1.0
-    if not value > 0 or value != value or value == float("inf"):
-        raise argparse.ArgumentTypeError(
-            f"'{text}' är inget antal sekunder — ange ett tal större än 0, t.ex. 600"
-        )
-    return value
+        return parse_timeout(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def whole_number(text: str) -> int:
@@ -152,7 +149,7 @@ def report_error(exc: WorkbookError) -> None:
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
     else:
-        print(f"Fel: {exc}", file=sys.stderr)
+        print(f"Fel: {safe_text(str(exc))}", file=sys.stderr)
 
 
 class _PipeSafe:

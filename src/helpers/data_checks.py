@@ -173,6 +173,11 @@ def narrative_problems(text_folder: Path, required: Iterable[str], root: Path) -
                     hint="ta bort eller döp om mappen",
                 )
             )
+        elif not os.path.isfile(path):  # a named pipe, a looping link: say what it is
+            try:
+                read_input(path, root)  # refuses without opening anything but a regular file
+            except DataError as exc:
+                problems += exc.problems
     for path in input_files(text_folder, root, ".md", problems):
         shown = display_path(path, root)
         try:

@@ -7,6 +7,7 @@ without a traceback. Anything that is not a ``WorkbookError`` is a bug in the wo
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -16,17 +17,44 @@ MAX_QUOTED = 80
 MAX_FIELD = 600
 
 
+# Characters that must never reach a terminal or a log as themselves: C0 and C1 controls (ESC
+# starts the sequences that recolour a terminal or set its title, BEL rings, backspace and CR
+# overwrite what was printed), DEL, line and paragraph separators and the bidirectional
+# overrides and isolates that reorder what is shown ("Trojan Source"). Newline is kept in a
+# message (a problem list has lines), never in a quoted value.
+_UNSAFE = re.compile(
+    "[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]"
+)
+_UNSAFE_IN_VALUE = re.compile(_UNSAFE.pattern[:-1] + "\n]")
+
+
+def _escape_char(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def safe_text(text: str, *, keep_newlines: bool = True) -> str:
+    """``text`` with every control character written out visibly (ESC as ``\\x1b``).
+
+    The one place messages are made safe for a terminal: ``quote``, every field of a ``Problem``
+    and every other ``WorkbookError`` message (see ``cli.report_error``) pass through it.
+    """
+    pattern = _UNSAFE if keep_newlines else _UNSAFE_IN_VALUE
+    return pattern.sub(_escape_char, text)
+
+
 def quote(value: object, limit: int = MAX_QUOTED) -> str:
-    """``value`` as text for a message, cut to ``limit`` characters with its full length named.
+    """``value`` as text for a message: control characters escaped visibly (``safe_text``), cut
+    to ``limit`` characters with its full length named.
 
     >>> quote("x" * 1000, 10)
     'xxxxxxxxx… (1\xa0000 tecken)'
     """
     text = str(value)
-    if len(text) <= limit:
-        return text
-    length = f"{len(text):,}".replace(",", "\u00a0")
-    return f"{text[: limit - 1]}… ({length} tecken)"
+    if len(text) > limit:
+        length = f"{len(text):,}".replace(",", "\u00a0")
+        return f"{safe_text(text[: limit - 1], keep_newlines=False)}… ({length} tecken)"
+    return safe_text(text, keep_newlines=False)
 
 
 def _bounded(text: str) -> str:
@@ -61,8 +89,8 @@ class Problem:
     def __post_init__(self) -> None:
         for field in fields(self):
             value = getattr(self, field.name)
-            if isinstance(value, str) and len(value) > MAX_FIELD:
-                object.__setattr__(self, field.name, _bounded(value))
+            if isinstance(value, str):
+                object.__setattr__(self, field.name, _bounded(safe_text(value)))
 
     def __str__(self) -> str:
         place = self.file

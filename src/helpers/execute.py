@@ -108,15 +108,47 @@ class KernelStartTimeout(SectionTimeout):
     """A kernel did not start (and import what sections need) within ``STARTUP_SECONDS``."""
 
 
-def timeout_from_environment(default: float = DEFAULT_TIMEOUT) -> float:
-    """``WORKBOOK_SECTION_TIMEOUT`` in seconds, or ``default`` when unset or not a positive
-    number (``workbook build --timeout`` checks what an operator types)."""
-    text = os.environ.get("WORKBOOK_SECTION_TIMEOUT", "").strip()
+# The longest section time limit accepted (one day): a section that needs longer is a fault, and
+# a larger number would overflow the clocks and waits it is added to.
+MAX_TIMEOUT = 86_400.0
+TIMEOUT_VARIABLE = "WORKBOOK_SECTION_TIMEOUT"
+
+
+def parse_timeout(text: str) -> float:
+    """A section time limit in seconds (``90``, ``1,5``): above 0, at most ``MAX_TIMEOUT``.
+
+    The one reading of ``--timeout`` and ``WORKBOOK_SECTION_TIMEOUT``; raises ``ValueError`` with
+    a Swedish message quoting ``text`` (the caller names where it came from).
+    """
+    from helpers.errors import quote
+
     try:
-        value = float(text)
+        value = float(text.strip().replace(",", "."))
     except ValueError:
+        value = float("nan")
+    if not 0 < value <= MAX_TIMEOUT:  # also refuses nan and inf
+        raise ValueError(
+            f"'{quote(text)}' är inget giltigt antal sekunder — ange ett tal större än 0 och "
+            f"högst {MAX_TIMEOUT:g} (ett dygn), t.ex. 600"
+        )
+    return value
+
+
+def timeout_from_environment(default: float = DEFAULT_TIMEOUT) -> float:
+    """``WORKBOOK_SECTION_TIMEOUT`` in seconds, or ``default`` when unset or empty.
+
+    Read with ``parse_timeout``, like ``--timeout``; ``ParameterError`` naming the variable when
+    it is set to something else than a usable number of seconds.
+    """
+    from helpers.errors import ParameterError
+
+    text = os.environ.get(TIMEOUT_VARIABLE, "")
+    if not text.strip():
         return default
-    return value if value > 0 else default
+    try:
+        return parse_timeout(text)
+    except ValueError as exc:
+        raise ParameterError(f"Miljövariabeln {TIMEOUT_VARIABLE}: {exc}.") from None
 
 
 def describe_exit(code: int | None) -> str:
@@ -333,6 +365,7 @@ class SectionRunner:
 
         _register_engine()
         output.parent.mkdir(parents=True, exist_ok=True)
+        output.unlink(missing_ok=True)  # a failure never points at an earlier run's notebook
         _LAST_RUN.clear()
         try:
             self.start()  # bounded by STARTUP_SECONDS, not by the section's own time

@@ -17,6 +17,7 @@ import nh3
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from helpers.errors import quote
 from helpers.labels import Labels
 from helpers.markup import Markup
 from helpers.markup import html as html_markup
@@ -77,7 +78,10 @@ _EXTERNAL = re.compile(
     r"\b(?:src|srcset|background|poster|href|data)\s*=\s*[\"']?\s*(?:https?:)?//|url\s*\(", re.I
 )
 _EMBEDDED_IMAGE = re.compile(r"\bsrc\s*=\s*[\"']?\s*data:image/", re.I)
-_MARKDOWN_SCRIPT_LINK = re.compile(r"\]\(\s*<?\s*(?:(?:java|vb)script|data)\s*:", re.I)
+# A Markdown link or image to a script, or to data that is not an embedded image.
+_MARKDOWN_SCRIPT_LINK = re.compile(
+    r"\]\(\s*<?\s*(?:(?:java|vb)script\s*:|data\s*:(?!\s*image/))", re.I
+)
 
 
 def unsafe_html(markdown: str) -> list[tuple[int, str]]:
@@ -109,7 +113,31 @@ def unsafe_html(markdown: str) -> list[tuple[int, str]]:
             found.append((line, "en bild som inte är inbäddad (<img> utan data:image)"))
     for match in _MARKDOWN_SCRIPT_LINK.finditer(markdown):
         found.append((line_of(match.start()), "en skriptlänk"))
+    found += _markdown_images(markdown)
     return sorted(found)
+
+
+def _markdown_images(markdown: str) -> list[tuple[int, str]]:
+    """Markdown images (``![x](url)``, ``![x][ref]``, ``![x](//host/x.png)``) that the report
+    will not show: every source but an embedded ``data:image/``, read by the same parser that
+    renders the text, so every spelling of an image is seen as ``markdown_to_html`` sees it."""
+    found = []
+    start = 1
+    for block in _MD.parse(markdown):
+        start = block.map[0] + 1 if block.map else start  # a table cell: its row's line
+        line = start
+        for token in block.children or ():
+            if token.type in ("softbreak", "hardbreak"):
+                line += 1
+            if token.type != "image":
+                continue
+            source = str(token.attrGet("src") or "").strip()
+            if source.lower().startswith("data:image/"):
+                continue
+            web = re.match(r"(?:[a-z][a-z0-9+.-]*:)?//", source, re.I)
+            what = "från internet" if web else "som inte är inbäddad (en fil eller länk)"
+            found.append((line, f"en bild {what}: ![…]({quote(source, 60)})"))
+    return found
 
 
 def slugify(text: str) -> str:

@@ -12,6 +12,7 @@ from typing import Any
 
 from helpers.errors import DataError, ParameterError, Problem, display_path
 from helpers.paths import CONSOLIDATED, YEAR_END, Project, check_unit, check_year, read_input
+from helpers.text_norm import control_character
 from helpers.yaml_text import load_yaml
 
 
@@ -297,6 +298,16 @@ def params_problems(raw: dict[str, Any], year: int, unit: str, shown: str) -> li
                 "'titel' ska vara en text, inte en lista eller tabell",
                 column="titel",
                 hint=f"skriv titeln på en rad, t.ex. titel: Verksamhetsuppföljning {year}",
+            )
+        )
+    elif (control := control_character(title, one_line=True)) is not None:
+        problems.append(
+            Problem(
+                shown,
+                f"'titel' ska stå på en rad men innehåller tecknet {control[1]}",
+                column="titel",
+                hint=f"skriv titeln på en rad utan radbrytningar och styrtecken, t.ex. titel: "
+                f"Verksamhetsuppföljning {year}",
             )
         )
     forecast = raw.get("prognosdatum")

@@ -21,6 +21,7 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
+from helpers.errors import safe_text
 from helpers.paths import YEAR_END
 
 if TYPE_CHECKING:
@@ -148,7 +149,8 @@ def failure_table(result: BuildResult) -> Table | None:
             unit.unit,
             section,
             str(failure.cell) if failure.cell is not None else "–",
-            Text(failure.last_line),  # text from data, never console markup
+            # Text from data: never console markup, and no terminal control sequences either.
+            Text(safe_text(failure.last_line)),
             unit.executed.get(section, ""),
         )
     return table

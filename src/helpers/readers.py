@@ -10,6 +10,7 @@ the bytes); ``parse_number`` returns a float or None, or raises ``ValueError``.
 from __future__ import annotations
 
 import math
+import os
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,7 +18,7 @@ from pathlib import Path
 from helpers.csv_reader import MAX_CSV_BYTES, header_column, parse_csv, split_sep_line
 from helpers.errors import DataError, Problem, quote
 from helpers.table_layout import Table
-from helpers.text_norm import clean_token
+from helpers.text_norm import CONTROL_HINT, clean_token, control_character
 
 TABLE_SUFFIXES = (".csv", ".xlsx")
 # Files an analyst may have saved instead of CSV/xlsx; named in the "file is missing" hint.
@@ -30,8 +31,12 @@ _SAVE_AS_UTF8 = "spara om filen i Excel som 'CSV UTF-8 (kommaavgränsad)'"
 
 
 def table_files(folder: Path, stem: str) -> list[Path]:
-    """Every readable file for a table name (``drift`` → ``drift.csv``, ``drift.xlsx``)."""
-    return [folder / f"{stem}{s}" for s in TABLE_SUFFIXES if (folder / f"{stem}{s}").is_file()]
+    """Every file for a table name (``drift`` → ``drift.csv``, ``drift.xlsx``).
+
+    Anything by that name counts — a folder, a named pipe, a broken or looping link — so that
+    reading it says what it is (``paths.readable_file``) instead of calling the file missing.
+    """
+    return [folder / f"{stem}{s}" for s in TABLE_SUFFIXES if os.path.lexists(folder / f"{stem}{s}")]
 
 
 def find_table(folder: Path, stem: str) -> Path | None:
@@ -127,6 +132,21 @@ def decode_text(raw: bytes, shown_as: str, *, table: bool = True) -> str:
                     "(filen har sparats om med fel teckenkodning)",
                     row=line,
                     hint="rätta tecknen eller hämta en ny export och spara den som UTF-8",
+                )
+            ]
+        )
+    control = None if table else control_character(text)  # a table's cells: see convert_cell
+    if control is not None:
+        position, name = control
+        line = text.count("\n", 0, position) + 1
+        column = position - (text.rfind("\n", 0, position) + 1) + 1
+        raise DataError(
+            [
+                Problem(
+                    shown_as,
+                    f"texten innehåller tecknet {name} (tecken {column} på raden)",
+                    row=line,
+                    hint=CONTROL_HINT,
                 )
             ]
         )

@@ -7,7 +7,12 @@ the build process itself never holds a kernel. The rules, and who enforces them:
   with the reason; the worker starts a new kernel for its next section.
 * **A section that runs too long** is ended by its runner at the section's time limit
   (``--timeout``); should a worker stop answering altogether, the pool kills it (and its kernel)
-  ``GRACE_SECONDS`` later, fails its section and starts a replacement for the others.
+  once the runner's own bounds have passed — starting a kernel (``execute.STARTUP_SECONDS``; on
+  a loaded machine the kernel replacing a dead one may take minutes), the section's limit, and
+  ``GRACE_SECONDS`` — fails its section and starts a replacement for the others. So a dead
+  kernel or a section over its limit is always reported by its runner, with its reason.
+* **An executed notebook of an earlier run** is removed when its section is handed to a worker:
+  a failure points at this run's notebook (what ran, the reason in the running cell) or at none.
 * **A worker that dies** fails only the section it was running; a replacement takes the rest.
 * **The build ending**, however it ends, ends everything it started: on return, on an exception,
   on Ctrl-C and on SIGTERM (which the command line turns into the same interruption), the pool
@@ -41,7 +46,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from helpers.execute import KERNEL_DIR_PREFIX, SectionFailure, kill_group
+from helpers.execute import KERNEL_DIR_PREFIX, STARTUP_SECONDS, SectionFailure, kill_group
 
 # After a section's own time limit, how long a silent worker gets before the pool kills it.
 GRACE_SECONDS = 60.0
@@ -236,6 +241,13 @@ class SectionPool:
             except OSError:
                 pass
 
+    @property
+    def backstop_seconds(self) -> float:
+        """How long a worker may stay silent on one task: starting a new kernel (after a dead
+        one), the section's own limit, and ``GRACE_SECONDS``. A worker that answers within its
+        runner's bounds is never killed by the pool, so a dead kernel is reported as such."""
+        return STARTUP_SECONDS + self.timeout + GRACE_SECONDS
+
     # ---------------------------------------------------------------------------------- run
 
     def run(self, tasks: Iterable[Task], done: Done) -> None:
@@ -253,9 +265,13 @@ class SectionPool:
             _close(worker.process)
             return
         worker.task = queue.popleft()
-        # The worker's runner enforces the section's limit; this is the backstop (kernel start
-        # included) for a worker that stops answering at all.
-        worker.deadline = time.monotonic() + self.timeout + GRACE_SECONDS
+        # An executed notebook of an earlier run must never stand in for this one: whatever
+        # happens to this run, the notebook a failure points at is this run's, or none.
+        with contextlib.suppress(OSError):
+            worker.task.output.unlink(missing_ok=True)
+        # The worker's runner enforces the section's limit, and its own bound on starting a
+        # kernel; this is the backstop for a worker that stops answering at all.
+        worker.deadline = time.monotonic() + self.backstop_seconds
         if not self._write(worker, worker.task.message()):  # it died before taking the task:
             queue.appendleft(worker.task)  # the task goes to its replacement
             worker.task = None
@@ -318,7 +334,7 @@ class SectionPool:
         if task is not None and done is not None:
             if timed_out:
                 reason = (
-                    f"arbetsprocessen svarade inte inom {self.timeout + GRACE_SECONDS:g} "
+                    f"arbetsprocessen svarade inte inom {self.backstop_seconds:g} "
                     "sekunder och avslutades"
                 )
                 failure = SectionFailure(None, "Tidsgräns", f"Tidsgräns: {reason}")

@@ -78,3 +78,46 @@ def unusual_characters(text: str) -> list[str]:
         elif char in INVISIBLE or char in SOFT or (char.isspace() and char not in " \n\r"):
             found.append(f"{unicodedata.name(char, 'osynligt tecken').lower()} (U+{ord(char):04X})")
     return found
+
+
+# Characters no text of a report may hold: C0 controls but tab, line feed and carriage return
+# (NUL is an HTML parse error, ESC and backspace come from terminals and broken exports), DEL and
+# the C1 controls (U+0080–U+009F, mojibake of Windows-1252 text read as Latin-1).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# In a field that is one line (a title, a name): no line break of any kind either.
+_CONTROL_OR_BREAK = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROL_NAMES = {
+    "\x00": "NUL",
+    "\x07": "BEL",
+    "\x08": "backsteg",
+    "\x1b": "ESC",
+    "\x7f": "DEL",
+    "\n": "radbrytning",
+    "\r": "vagnretur",
+    "\t": "tabb",
+    "\x85": "NEL",
+    "\u2028": "radavskiljare",
+    "\u2029": "styckeavskiljare",
+}
+
+CONTROL_HINT = (
+    "ta bort tecknet: det syns inte i de flesta program men förstör rapporten (det följer ofta "
+    "med text som klistrats in från e-post, en webbsida eller ett annat system)"
+)
+
+
+def control_character(text: str, *, one_line: bool = False) -> tuple[int, str] | None:
+    """The first character ``text`` may not hold, as (0-based position, Swedish name), or None.
+
+    Refused everywhere: C0 controls except tab, line feed and carriage return; DEL; C1
+    controls. With ``one_line`` (a title, a name) tab and every line break (``\\n``, ``\\r``,
+    U+2028, U+2029) too. The rule is applied where values are read — ``cell_values.convert_cell``
+    (CSV and .xlsx cells), ``yaml_text.load_yaml`` (YAML scalars) and ``readers.decode_text``
+    (Markdown texts) — so ``validate`` refuses what ``build`` would publish.
+    """
+    match = (_CONTROL_OR_BREAK if one_line else _CONTROL).search(text)
+    if match is None:
+        return None
+    char = match.group()
+    code = f"U+{ord(char):04X}"
+    return match.start(), f"{_CONTROL_NAMES[char]} ({code})" if char in _CONTROL_NAMES else code

@@ -16,6 +16,7 @@ from helpers.build_plan import (
     SectionPlan,
     UnitPlan,
     report_fingerprint,
+    rerun_reason,
     section_parameters,
 )
 from helpers.consolidated.definition import (
@@ -103,14 +104,7 @@ def plan_consolidated(project: Project, years: list[int], force: bool = False) -
             parameters = section_parameters(year, CONSOLIDATED, spec.id, project.period)
             current = section_fingerprint(project, fingerprinter, year, kind, parameters)
             stored = read_stored(output.with_name(f"{spec.id}.fingerprint.json"))
-            if force:
-                reason: str | None = "--force"
-            elif not output.is_file() or stored is None:
-                reason = "inget tidigare resultat"
-            elif stored.get("total") != current["total"]:
-                reason = "ändrat: " + ", ".join(changed_parts(current, stored))
-            else:
-                reason = None
+            reason = rerun_reason(force, output, stored, current)
             notebook = kind_notebook(project, kind)
             sections.append(
                 SectionPlan(spec.id, spec.kind, notebook, output, parameters, current, reason)
