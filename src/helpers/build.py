@@ -392,7 +392,7 @@ def plan_periods(
         if (consolidated and unit is None and section is None) or unit == CONSOLIDATED:
             from helpers.consolidated.plan import plan_consolidated
 
-            plans += plan_consolidated(seen, with_params, force)
+            plans += plan_consolidated(seen, with_params, force, pdf)
     return plans
 
 

@@ -9,16 +9,18 @@ Escaping happens at the edge, by the template engine: ``ReportExporter``'s Jinja
 autoescapes, so the title, unit and municipality from data are escaped wherever the template puts
 them (title, header, footer, attributes). Only three things enter as ``Markup``: the sections'
 HTML (built escaped by ``helpers.markup`` and the narrative sanitizer), the workbook's own CSS
-file, and the printed page label, escaped for CSS by ``css_string``. Nothing is unescaped: the
-table of contents takes the headings' text from an HTML parser, as text, and the template escapes
-it again. The page carries ``CONTENT_SECURITY_POLICY``: no script runs and nothing is loaded, even
-if something got through.
+file, and the printed page label and page numbers, escaped for CSS by ``css_string``. Nothing is
+unescaped: the table of contents takes the headings' text from an HTML parser, as text, and the
+template escapes it again. The page carries ``CONTENT_SECURITY_POLICY``: no script runs and
+nothing is loaded, even if something got through.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import tempfile
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -133,27 +135,69 @@ def summary_cell_id(nb: nbformat.NotebookNode) -> str | None:
     return None
 
 
-# The navigation's texts when the caller has no definition at hand (tests of the export alone);
-# a report's come from its definition's labels ``rapport.*``.
-DEFAULT_TEXTS = {
-    "innehåll": "Innehåll",
-    "hoppa": "Hoppa till innehållet",
-    "till_innehållet": "Till innehållet",
-    "länkar": "Rapportens länkar",
-    "alla_rapporter": "Alla rapporter",
-    "pdf": "Rapporten som PDF",
-    "diarienummer": "Dnr {diarienummer}",
-    "utskriven": "Utskriven {datum}",
-    "sida": "sida",
-    "ämne": "{titel} för {enhet}, {kommun}",
-}
+# The report's own texts around its sections: the definition's labels ``rapport.<key>``.
+NAVIGATION_KEYS = (
+    "innehåll",
+    "hoppa",
+    "till_innehållet",
+    "länkar",
+    "alla_rapporter",
+    "pdf",
+    "diarienummer",
+    "utskriven",
+    "sida",
+    "ämne",
+    "sidtitel",
+    "sidnummer",
+    "kolofon",
+)
+# Placeholders filled by the export (or, {datum}, by the printer), not by the labels.
+_KEPT = (
+    "diarienummer",
+    "datum",
+    "titel",
+    "enhetsnamn",
+    "version",
+    "fingeravtryck",
+    "sida",
+    "sidor",
+)
+_KEPT_PATTERN = re.compile(r"\{(" + "|".join(_KEPT) + r")\}")
 
 
 def navigation_texts(labels: Labels) -> dict[str, str]:
-    """The definition's navigation labels (``rapport.*``) for :func:`render_report`; the
-    placeholders ``{diarienummer}`` and ``{datum}`` stay for the export and the printer."""
-    placeholders = {"diarienummer": "{diarienummer}", "datum": "{datum}", "titel": "{titel}"}
-    return {key: labels(f"rapport.{key}", **placeholders) for key in DEFAULT_TEXTS}
+    """The definition's labels ``rapport.*`` that :func:`render_report` needs, their common
+    placeholders filled; ``{titel}``, ``{diarienummer}``, ``{datum}`` … stay for the export and
+    the printer. Raises KeyError for a label the definition lacks (validate reports it first)."""
+    kept = {name: "{" + name + "}" for name in _KEPT}
+    return {key: labels(f"rapport.{key}", **kept) for key in NAVIGATION_KEYS}
+
+
+def fill_kept(text: str, **values: str) -> str:
+    """``text`` with the kept placeholders named in ``values`` filled, in one pass (a value
+    that itself contains ``{titel}`` stays as written)."""
+    return _KEPT_PATTERN.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+
+
+def page_numbers_css(pattern: str) -> Markup:
+    """The label ``rapport.sidnummer`` (``Sida {sida} av {sidor}``) as a CSS ``content`` value:
+    its words as escaped CSS strings, ``{sida}``/``{sidor}`` as the page counters."""
+    counters = {"sida": "counter(page)", "sidor": "counter(pages)"}
+    parts = []
+    # Split on the placeholders: the odd pieces are their names, the even ones the words.
+    for index, piece in enumerate(re.split(r"\{(sida|sidor)\}", pattern)):
+        if index % 2:
+            parts.append(counters[piece])
+        elif piece:
+            parts.append(str(css_string(piece)))
+    return Markup(" ".join(parts) or '""')
+
+
+def colophon_parts(pattern: str, version: str) -> tuple[str, str]:
+    """The colophon (``rapport.kolofon``) around its ``{fingeravtryck}``, which the template
+    sets as code; without the placeholder the fingerprint follows the text."""
+    before, _, after = fill_kept(pattern, version=version).partition("{fingeravtryck}")
+    return before, after
 
 
 def css_string(text: str) -> Markup:
@@ -196,23 +240,23 @@ def render_report(
     unit_name: str,
     municipality: str,
     fingerprint: str,
-    texts: dict[str, str] | None = None,
+    texts: Mapping[str, str],
     diary_number: str | None = None,
     pdf_href: str | None = None,
     index_href: str | None = None,
 ) -> str:
     """The report's HTML from its executed sections.
 
-    ``texts`` are the definition's navigation labels (``rapport.*``: contents, back to the
-    contents, all reports, PDF, diarienummer, printed on); ``pdf_href`` and ``index_href`` link
+    ``texts`` are the definition's labels around the sections (:func:`navigation_texts`:
+    contents, back to the contents, all reports, PDF, diarienummer, printed on, page title,
+    page numbers, colophon, PDF subject); ``pdf_href`` and ``index_href`` link
     to the report's PDF and the index when they exist. Nothing in it depends on where or when it
     was built (no paths, times or random ids), so the same inputs give the same bytes.
     """
-    texts = {**DEFAULT_TEXTS, **(texts or {})}
     nb = assemble(executed)
     unique_report_ids(nb)
-    diary = texts["diarienummer"].replace("{diarienummer}", diary_number) if diary_number else ""
-    subject = texts["ämne"].replace("{titel}", title)
+    diary = fill_kept(texts["diarienummer"], diarienummer=diary_number) if diary_number else ""
+    subject = fill_kept(texts["ämne"], titel=title)
     resources = {
         "workbook": {
             "title": title,
@@ -227,6 +271,9 @@ def render_report(
             "page_label": page_label(title, unit_name, diary),
             "page_label_text": " · ".join(p for p in (title, unit_name, diary) if p),
             "texts": texts,
+            "page_title": fill_kept(texts["sidtitel"], titel=title, enhetsnamn=unit_name),
+            "page_numbers": page_numbers_css(texts["sidnummer"]),
+            "colophon": colophon_parts(texts["kolofon"], __version__),
             "subject": subject,
             "diary": diary,
             "pdf_href": pdf_href,

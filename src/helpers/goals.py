@@ -85,7 +85,11 @@ def activity_table(
     caption = labels("aktiviteter.tabell")
     table = TableSpecHtml(
         caption=caption,
-        region_label=f"{caption} – {context}" if context else None,
+        region_label=(
+            labels("rapport.tabell_i_sammanhang", rubrik=caption, sammanhang=context)
+            if context
+            else None
+        ),
         columns=[
             labels(f"aktiviteter.{key}")
             for key in ("aktivitet", "beskrivning", "slutdatum", "ansvarig", "status")

@@ -157,7 +157,11 @@ def indicator_table(
         caption=caption,
         columns=[labels("indikatorer.indikator"), *periods],
         numeric_columns=frozenset(range(1, len(periods) + 1)),
-        region_label=f"{caption} – {context}" if context else None,
+        region_label=(
+            labels("rapport.tabell_i_sammanhang", rubrik=caption, sammanhang=context)
+            if context
+            else None
+        ),
         labels=labels,
     )
     fetched: set[str] = set()

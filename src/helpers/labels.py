@@ -64,6 +64,10 @@ LABELS: dict[str, LabelSpec] = {
             "utskriven": ("datum",),
             "sida": (),
             "ämne": ("titel",),
+            "sidtitel": ("titel", "enhetsnamn"),
+            "sidnummer": ("sida", "sidor"),
+            "kolofon": ("version", "fingeravtryck"),
+            "tabell_i_sammanhang": ("rubrik", "sammanhang"),
         },
     ),
     # The result in words: the report's summary and the index page use them, with or without a

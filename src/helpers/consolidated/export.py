@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from helpers.build_plan import REPORT_FINGERPRINT, UnitPlan, report_fingerprint
 from helpers.consolidated.data import load_kommun
-from helpers.export import render_report, write_atomically
+from helpers.export import navigation_texts, render_report, write_atomically
 from helpers.fingerprint import Fingerprinter, store, text_digest
 from helpers.paths import CONSOLIDATED, Project
 
@@ -16,14 +17,21 @@ def export_consolidated(project: Project, fingerprinter: Fingerprinter, plan: Un
     """Render ``reports/<år>[/<period>]/kommun.html`` from its executed sections, atomically."""
     data = load_kommun(plan.year, project)
     sections = {s.name: s.fingerprint["total"] for s in plan.all_sections}
+    report = project.report_file(plan.year, CONSOLIDATED)
+    # The kommun's words around the sections, as in every unit's report; the PDF's subject is
+    # the consolidated report's own (it has no unit).
+    texts = navigation_texts(data.report_labels())
+    texts["ämne"] = data.label("ämne", titel="{titel}")
     html = render_report(
         [s.output for s in plan.all_sections],
         title=data.title,
         unit_name=data.label("kommunen"),
         municipality=data.municipality,
         fingerprint=text_digest(json.dumps(sections, sort_keys=True))[:12],
+        texts=texts,
+        pdf_href=f"{CONSOLIDATED}.pdf" if plan.pdf_link else None,
+        index_href=os.path.relpath(project.reports / "index.html", report.parent),
     )
-    report = project.report_file(plan.year, CONSOLIDATED)
     write_atomically(report, html)
     store(
         project.executed_dir(plan.year, CONSOLIDATED) / REPORT_FINGERPRINT,
