@@ -128,6 +128,32 @@ def run_axe(page: object) -> list[dict]:
     return result["violations"]
 
 
+HTMLCS = Path(__file__).resolve().parent.parent / "node_modules/html_codesniffer/build/HTMLCS.js"
+
+
+def htmlcs_script() -> str:
+    """HTML_CodeSniffer's JavaScript, installed from npm by ``make setup`` (``npm ci``, pinned
+    in package-lock.json); skips without it, fails in CI."""
+    if not HTMLCS.is_file():
+        message = f"{HTMLCS} saknas – kör `npm ci` (make setup gör det när npm finns)"
+        if in_ci():
+            pytest.fail(message)
+        pytest.skip(message)
+    return HTMLCS.read_text(encoding="utf-8")
+
+
+def run_htmlcs(page: object) -> list[dict]:
+    """HTML_CodeSniffer's WCAG2AA errors on the page (notices and warnings are not counted)."""
+    page.evaluate(htmlcs_script())
+    return page.evaluate(
+        """() => new Promise(resolve => HTMLCS.process('WCAG2AA', document, () => resolve(
+            HTMLCS.getMessages().filter(m => m.type === HTMLCS.ERROR).map(m => ({
+                code: m.code, msg: m.msg, element: (m.element.outerHTML || '').slice(0, 160)
+            }))
+        )))"""
+    )
+
+
 def describe_violations(violations: list[dict]) -> str:
     """A readable list of violations for an assertion message."""
     lines = []

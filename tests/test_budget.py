@@ -28,7 +28,7 @@ def klk(tmp_path_factory: pytest.TempPathFactory) -> UnitData:
 def _row(table: str, header: str) -> list[tuple[str, str]]:
     """(class attribute, text) of the data cells of the row headed ``header``."""
     row = re.search(rf'<th scope="row">{re.escape(header)}</th>(.*?)</tr>', table).group(1)
-    cells = re.findall(r"<td(?: class=\"([^\"]*)\")?>(.*?)</td>", row)
+    cells = re.findall(r"<td(?: class=\"([^\"]*)\")?(?: data-label=\"[^\"]*\")?>(.*?)</td>", row)
     return [(css, re.sub(r"<[^>]+>", "", text)) for css, text in cells]
 
 

@@ -113,7 +113,7 @@ def test_a_definition_problem_names_file_line_and_key(
 def test_a_missing_label_is_named(workspace: Path) -> None:
     text = edit(
         workspace / DEFINITION,
-        '    diagram_data: "Data: {namn}"\n    visa_data: Visa diagrammets data som tabell\n',
+        '    diagram_data: "Data: {namn}"\n    visa_data: "Visa data som tabell: {namn}"\n',
         '    diagram_data: "Data: {namn}"\n',
     )
     problem = only(problems_of(workspace))

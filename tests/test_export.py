@@ -52,8 +52,9 @@ def test_contents_follow_the_summary_without_its_cards() -> None:
 
 def test_page_label_is_a_safe_css_string() -> None:
     assert css_string('a "b" </style>') == '"a \\22 b\\22  \\3c /style\\3e "'
-    label = page_label("Verksamhetsuppföljning 2016", "KLK", "0123456789ab")
-    assert label == '"Verksamhetsuppföljning 2016 · KLK · fingeravtryck 0123456789ab"'
+    label = page_label("Verksamhetsuppföljning 2016", "KLK", "Dnr KS 2016/12")
+    assert label == '"Verksamhetsuppföljning 2016 · KLK · Dnr KS 2016/12"'
+    assert page_label("Verksamhetsuppföljning 2016", "KLK") == '"Verksamhetsuppföljning 2016 · KLK"'
 
 
 def test_written_report_is_readable_by_everyone(tmp_path: Path) -> None:

@@ -30,7 +30,7 @@ from bs4 import BeautifulSoup, Tag
 
 from helpers.build_plan import data_fingerprint, kind_notebook
 from helpers.definition import load_definition
-from helpers.export import CONTENT_SECURITY_POLICY, render_report
+from helpers.export import CONTENT_SECURITY_POLICY, navigation_texts, render_report
 from helpers.paths import Project
 from helpers.unit_data import load_unit
 from helpers.validate import validate_unit
@@ -62,6 +62,7 @@ HTML_ATTRIBUTES = {
     "class", "id", "href", "src", "alt", "title", "lang", "role", "tabindex", "scope",
     "colspan", "rowspan", "width", "height", "start", "rel", "charset", "name", "content",
     "http-equiv", "open",
+    "data-label",  # a stacked cell's column name on a phone: text, shown by CSS attr()
 }  # fmt: skip
 SVG_TAGS = {
     "svg", "g", "path", "rect", "line", "text", "tspan", "circle", "ellipse", "polygon",
@@ -181,6 +182,7 @@ def render_in_process(project: Project, target: Path) -> str:
         unit_name=data.info.display_name,
         municipality=data.info.municipality,
         fingerprint=data_fingerprint(project, YEAR, UNIT),
+        texts=navigation_texts(data.labels()),
     )
 
 
@@ -199,8 +201,13 @@ def live_markup(page: str) -> list[str]:
             unknown = not in_svg and name not in HTML_ATTRIBUTES and not name.startswith("aria-")
             if name.startswith("on") or unknown:
                 found.append(f"<{tag.name} {attribute}>")
-            if name in URL_ATTRIBUTES and any(
-                bad in text.lower().replace(" ", "") for bad in FORBIDDEN_VALUE
+            # A named <meta>'s content (author, description, the printed page label) is text;
+            # only http-equiv's (refresh) can hold a URL.
+            text_meta = tag.name == "meta" and name == "content" and not tag.get("http-equiv")
+            if (
+                name in URL_ATTRIBUTES
+                and not text_meta
+                and any(bad in text.lower().replace(" ", "") for bad in FORBIDDEN_VALUE)
             ):
                 found.append(f"<{tag.name} {attribute}={text[:40]!r}>")
             if name in ("href", "xlink:href") and not text.startswith(

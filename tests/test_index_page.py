@@ -10,7 +10,14 @@ import pytest
 
 pytest.register_assert_rewrite("browser")
 
-from browser import describe_violations, heading_gaps, heading_levels, open_page, run_axe  # noqa: E402
+from browser import (  # noqa: E402
+    describe_violations,
+    heading_gaps,
+    heading_levels,
+    open_page,
+    run_axe,
+    run_htmlcs,
+)
 
 from helpers.definition import read_definition  # noqa: E402
 from helpers.index_page import built_reports, write_index  # noqa: E402
@@ -54,7 +61,7 @@ def test_index_shows_result_and_goals(project: Project) -> None:
     row = re.search(r'<tr><th scope="row"><a href="2016/klk.html">(.*?)</tr>', text).group(0)
     assert "Kommunledningskontoret (KLK)" in row
     assert "+76\u00a0tkr (överskott)" in row
-    cells = re.findall(r'<td class="num">(\d+)</td>', row)
+    cells = re.findall(r'<td class="num" data-label="[^"]*">(\d+)</td>', row)
     assert cells == ["0", "0", "3", "5"]  # uppfyllt, delvis, ej uppfyllt, utan bedömning
     assert '<a href="2016/klk.pdf">PDF' in row
     # A report whose data is gone is still listed, its figures written out as missing.
@@ -86,6 +93,7 @@ def test_index_is_accessible_and_links_to_the_report(built_klk: Path, browser) -
         page = opened.page
         violations = run_axe(page)
         assert violations == [], describe_violations(violations)
+        assert run_htmlcs(page) == []
         levels = heading_levels(page)
         assert levels.count(1) == 1 and heading_gaps(levels) == []
         assert page.evaluate("document.documentElement.lang") == "sv"
@@ -112,3 +120,27 @@ def test_invented_units_are_marked_from_the_data(project: Project) -> None:
         row = re.search(rf'<a href="2016/{unit}.html">.*?</tr>', text).group(0)
         invented = load_unit_info(unit, project)[0].invented
         assert (mark in row) == invented, unit
+
+
+def test_the_index_is_rewritten_after_pdfs_even_when_no_report_changed(
+    project: Project,
+) -> None:
+    """`build --pdf` prints after the reports; the index must list the PDF it just printed."""
+    from helpers import build
+
+    write_index(project)
+    (project.reports / "2016" / "klk.pdf").unlink()
+    result = build.BuildResult([build.UnitResult(2016, "klk")], 0.0, 0)
+    build.write_index(project, result)  # nothing changed: the old index stays
+    assert "2016/klk.pdf" in (project.reports / "index.html").read_text(encoding="utf-8")
+    build.write_index(project, result, pdfs_written=True)
+    assert "2016/klk.pdf" not in (project.reports / "index.html").read_text(encoding="utf-8")
+    (project.reports / "2016" / "klk.pdf").write_bytes(b"%PDF-1.4")
+    build.write_index(project, result, pdfs_written=True)
+    assert 'href="2016/klk.pdf"' in (project.reports / "index.html").read_text(encoding="utf-8")
+
+
+def test_index_cells_name_their_columns_for_phones(project: Project) -> None:
+    page = write_index(project).read_text(encoding="utf-8")
+    cells = re.findall(r"<td[^>]*>", page)
+    assert cells and all("data-label=" in cell for cell in cells)

@@ -37,7 +37,7 @@ def test_lists_emphasis_links_and_tables_render() -> None:
     assert re.search(r'<a href="https://www.hjo.se"[^>]*>länk</a>', rendered)
     assert rendered.count("<li>") == 4 and "<ol>" in rendered and "<ul>" in rendered
     assert (
-        '<td class="num">9 052</td>' in rendered
+        '<td data-label="antal" class="num">9 052</td>' in rendered
         and '<th scope="col" class="num">år</th>' in rendered
     )
 
@@ -239,7 +239,9 @@ def test_markdown_table_is_labelled_by_its_column_headings_and_numbers_align_rig
     )
     assert 'aria-label="Tabell: År, Antal, Kommentar"' in rendered
     assert re.findall(r'<th scope="col"( class="num")?>', rendered) == [' class="num"'] * 2 + [""]
-    assert re.findall(r"<td( class=\"num\")?>", rendered) == [' class="num"'] * 2 + [""]
+    cells = re.findall(r'<td data-label="([^"]+)"( class="num")?>', rendered)
+    # Each cell names its column (rows stack on a phone).
+    assert cells == [("År", ' class="num"'), ("Antal", ' class="num"'), ("Kommentar", "")]
 
 
 def test_table_label_from_data_is_escaped() -> None:

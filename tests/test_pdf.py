@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 import shutil
 import subprocess
@@ -23,8 +24,20 @@ pytest_plugins = ["browser"]
 def printed(built_klk: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     require_chromium()
     target = tmp_path_factory.mktemp("pdf") / "ut" / "klk.pdf"
-    pdf.print_pdf(built_klk, target)
+    pdf.print_pdf(built_klk, target, printed_on=PRINTED_ON)
     return target
+
+
+PRINTED_ON = datetime.date(2017, 2, 15)
+
+
+def _pages(printed: Path) -> list[str]:
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) saknas")
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(printed), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    return [page for page in text.split("\f") if page.strip()]
 
 
 @pytest.mark.browser
@@ -54,7 +67,8 @@ def test_pdf_pages_are_numbered_and_traceable(printed: Path) -> None:
     count = len([p for p in pages if p.strip()])
     assert f"Sida 1 av {count}" in pages[0]
     assert f"Sida {count} av {count}" in pages[count - 1]
-    assert "fingeravtryck" in pages[1]
+    # The footer: the report, and the printing date (the fingerprint is in the colophon).
+    assert "Utskriven 2017-02-15" in pages[1] and "fingeravtryck" not in pages[1]
     assert "Sammanfattning" in pages[0] and "Indikatorer som gått åt fel håll" in pages[0]
 
 
@@ -145,3 +159,79 @@ def test_a_script_in_the_page_neither_runs_nor_hangs_the_printer(tmp_path: Path)
     ).stdout
     assert "Den riktiga rapporten" in text and "41 575" in text
     assert "FÖRFALSKAD" not in text
+
+
+@pytest.mark.browser
+def test_the_printed_contents_give_each_headings_page(printed: Path, built_klk: Path) -> None:
+    """Every entry of the printed contents, nested ones too, ends with the page its heading is
+    printed on: on the entry's own last line, also where the entry's text fills that line."""
+    from bs4 import BeautifulSoup
+
+    pages = _pages(printed)
+    soup = BeautifulSoup(built_klk.read_text(encoding="utf-8"), "html.parser")
+    entries = [(" ".join(a.get_text(" ").split()), a["href"][1:]) for a in soup.select(".wb-toc a")]
+    contents = next(p for p in pages if p.lstrip().startswith("Innehåll"))
+    assert len(entries) > 12 and any(len(text) > 90 for text, _ in entries)  # some wrap
+    for text, heading_id in entries:
+        heading = " ".join(soup.find(id=heading_id).get_text(" ").split())
+        # The entry's words (a long one wraps), then its number at the end of the same line.
+        words = r"\s+".join(re.escape(word) for word in text.split())
+        match = re.search(words + r"[ \t]+(\d+)[ \t]*$", contents, re.M)
+        assert match, text
+        page = int(match.group(1))
+        assert heading in " ".join(pages[page - 1].split()), (text, page)
+
+
+@pytest.mark.browser
+def test_no_heading_stands_alone_at_a_page_foot(printed: Path, built_klk: Path) -> None:
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(built_klk.read_text(encoding="utf-8"), "html.parser")
+    headings = {
+        " ".join(h.get_text(" ").split()) for h in soup.select("main h2, main h3, main h4, main h5")
+    }
+    for number, page in enumerate(_pages(printed)[:-1], start=1):
+        lines = [line.strip() for line in page.splitlines() if line.strip()]
+        body = [line for line in lines if not line.startswith(("Verksamhet", "Sida "))]
+        last = " ".join(body[-1].split()) if body else ""
+        assert last not in headings, (number, last)
+
+
+@pytest.mark.browser
+def test_pdf_metadata_figures_artifacts_and_bookmarks(printed: Path, built_klk: Path) -> None:
+    import pikepdf
+    from bs4 import BeautifulSoup
+
+    from helpers.pdf_finish import figures_without_alt
+
+    soup = BeautifulSoup(built_klk.read_text(encoding="utf-8"), "html.parser")
+    municipality = soup.select_one(".wb-municipality").get_text(strip=True)
+    data = printed.read_bytes()
+    assert figures_without_alt(data) == []
+    with pikepdf.open(printed) as document:
+        assert str(document.docinfo["/Author"]) == municipality
+        assert str(document.docinfo["/Title"]) == soup.title.get_text(strip=True)
+        assert str(document.docinfo["/Subject"])
+        assert str(document.Root.Lang) == "sv"
+        assert document.Root.ViewerPreferences.DisplayDocTitle is True
+        with document.open_metadata() as xmp:
+            assert xmp["dc:creator"] == [municipality]
+        # Bookmarks keep the headings' words: every title is a heading's text as written.
+        headings = {
+            " ".join(h.get_text(" ").split()) for h in soup.find_all(["h1", "h2", "h3", "h4"])
+        }
+        with document.open_outline() as outline:
+            titles = [item.title for item in outline.root]
+            for item in outline.root:
+                titles += [child.title for child in item.children]
+        assert titles and all(title in headings for title in titles), [
+            t for t in titles if t not in headings
+        ]
+        # No text is drawn outside the structure tree: the running footer is an artifact.
+        for page in document.pages:
+            depth = 0
+            for _, operator in pikepdf.parse_content_stream(page):
+                name = str(operator)
+                depth += name in ("BDC", "BMC")
+                depth -= name == "EMC"
+                assert not (name == "BT" and depth == 0)

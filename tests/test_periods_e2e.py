@@ -18,7 +18,7 @@ import pytest
 
 pytest.register_assert_rewrite("browser")
 
-from browser import DESKTOP, describe_violations, open_page, run_axe  # noqa: E402
+from browser import DESKTOP, describe_violations, open_page, run_axe, run_htmlcs  # noqa: E402
 from conftest import copy_inputs  # noqa: E402
 
 from helpers import read_log  # noqa: E402
@@ -235,6 +235,36 @@ def test_the_consolidated_report_links_every_unit_report(built: Project) -> None
         assert html.index('id="sammanfattning"') < html.index('id="kf_mal"')
 
 
+def test_the_consolidated_report_is_worded_and_linked_as_a_units_report(built: Project) -> None:
+    """Its page (skip link, links, contents, page numbers, colophon) uses the kommun's labels
+    ``etiketter: rapport:``, it links back to the index, and its PDF subject is its own label."""
+    from bs4 import BeautifulSoup
+
+    from helpers.consolidated.data import load_kommun
+
+    for period in PERIODS:
+        seen = built.for_period(period)
+        data = load_kommun(YEAR, seen)
+        labels = data.report_labels()
+        report = seen.report_file(YEAR, CONSOLIDATED)
+        page = report.read_text(encoding="utf-8")
+        soup = BeautifulSoup(page, "html.parser")
+        assert soup.select_one(".wb-skip").get_text(strip=True) == labels("rapport.hoppa")
+        assert soup.select_one(".wb-toc h2").get_text(strip=True) == labels("rapport.innehåll")
+        index = soup.select_one(".wb-links a")
+        assert index.get_text(strip=True) == labels("rapport.alla_rapporter")
+        assert (report.parent / index["href"]).resolve() == (built.reports / "index.html").resolve()
+        subject = soup.find("meta", attrs={"name": "description"})["content"]
+        assert subject == data.label("ämne", titel=data.title)
+        before, _, after = labels("rapport.kolofon", version="{v}", fingeravtryck="{f}").partition(
+            "{f}"
+        )
+        colophon = " ".join(soup.select_one(".wb-footer p:last-child").get_text().split())
+        assert colophon.startswith(before.split("{v}")[0].strip()) and colophon.endswith(after)
+        word = labels("rapport.sidnummer", sida="{s}", sidor="{t}").split("{s}")[0].strip()
+        assert f'@bottom-right {{ content: "{word} " counter(page)' in page
+
+
 def header_row(path: Path, caption_start: str) -> list[str]:
     table = next(t for t in tables_of(path) if t["caption"].startswith(caption_start))
     return table["rows"][0]
@@ -356,7 +386,7 @@ def test_every_report_carries_the_draft_mark_until_its_sections_are_approved(
 
 
 @pytest.mark.browser
-def test_consolidated_and_period_reports_have_no_axe_violations_and_request_nothing(
+def test_consolidated_and_period_reports_pass_axe_and_htmlcs_and_request_nothing(
     built: Project, browser
 ) -> None:
     for period in PERIODS:
@@ -366,6 +396,8 @@ def test_consolidated_and_period_reports_have_no_axe_violations_and_request_noth
             try:
                 violations = run_axe(opened.page)
                 assert violations == [], describe_violations(violations)
+                errors = run_htmlcs(opened.page)  # the second engine the issue names (WCAG2AA)
+                assert errors == [], [(e["code"], e["element"]) for e in errors[:10]]
                 assert opened.blocked.urls == []
                 assert opened.page.evaluate("document.scripts.length") == 0
             finally:

@@ -106,7 +106,7 @@ def test_report_is_one_self_contained_file_without_code(report_html: str) -> Non
 
 
 def test_report_has_a_table_of_contents_linking_to_every_section(report_html: str) -> None:
-    nav = re.search(r"<nav[^>]*>(.*?)</nav>", report_html, re.S)
+    nav = re.search(r'<nav[^>]*class="wb-toc"[^>]*>(.*?)</nav>', report_html, re.S)
     assert nav, "no table of contents"
     targets = re.findall(r'href="#([^"]+)"', nav.group(1))
     h2_ids = re.findall(r'<h2 id="([^"]+)"', report_html)

@@ -1,10 +1,11 @@
-"""The words around the operating statement, the result, the index page and the sign-off (the
-draft mark, the index's progress column) are the report definition's labels (``etiketter:`` in
-data/rapport.yaml, per unit in params), never code's."""
+"""The words of a report are the report definition's labels (``etiketter:`` in
+data/rapport.yaml, per unit in params; ``sammanställning: etiketter:`` for the consolidated
+report), never code's: the modules and templates that write a report hold none of them."""
 
 from __future__ import annotations
 
 import ast
+import re
 import string
 from pathlib import Path
 
@@ -22,7 +23,8 @@ from helpers.summary import summary_html
 from helpers.unit_data import load_unit
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "helpers"
-# The modules whose report words moved into the definition.
+# The modules that write what a reader sees: the report's sections, its page, print and Word
+# copies, the index page and the consolidated report.
 MODULES = (
     "budget.py",
     "budget_amounts.py",
@@ -36,23 +38,38 @@ MODULES = (
     "signoff.py",
     "season.py",
     "custom_view.py",
+    "export.py",
+    "goals.py",
+    "indicators.py",
+    "summary.py",
+    "pdf.py",
+    "pdf_finish.py",
+    "word.py",
+    "consolidated/export.py",
+    "consolidated/report.py",
+    "consolidated/views.py",
 )
+# The page template and its stylesheet: their text outside Jinja's {{ }}, {% %} and comments.
+TEMPLATES = ("templates/workbook/index.html.j2", "templates/workbook/report.css")
+# Every label but the statement's column headers (drift settings name them, e.g. "budget").
 MOVED = [
     key
     for key in LABELS
-    if key.startswith(("resultat.", "index.", "klarmarkering.", "egen."))
-    or key in ("rapport.saknas", "rapport.tabell", "rapport.tabell_utan_rubrik")
-    or (key.startswith("drift.") and key.removeprefix("drift.") not in LABEL_KEYS)
+    if not (key.startswith("drift.") and key.removeprefix("drift.") in LABEL_KEYS)
 ]
 
 
 def _definition_labels(root: Path) -> dict[str, object]:
-    labels = yaml.safe_load((root / "data" / "rapport.yaml").read_text(encoding="utf-8"))
-    return {
+    """The example definition's labels by key: ``group.key`` and ``sammanställning.key``."""
+    definition = yaml.safe_load((root / "data" / "rapport.yaml").read_text(encoding="utf-8"))
+    labels = {
         f"{group}.{key}": value
-        for group, entries in labels["etiketter"].items()
+        for group, entries in definition["etiketter"].items()
         for key, value in entries.items()
     }
+    consolidated = definition.get("sammanställning", {}).get("etiketter", {})
+    labels |= {f"sammanställning.{key}": value for key, value in consolidated.items()}
+    return labels
 
 
 def _fixed_words(value: object) -> list[str]:
@@ -85,16 +102,27 @@ def _string_literals(path: Path) -> list[str]:
     ]
 
 
-def test_the_moved_words_are_written_only_in_the_definition() -> None:
+def _template_text(path: Path) -> str:
+    """A template's own text: without Jinja expressions, statements and comments, and without
+    CSS comments (they explain, the reader never sees them)."""
+    text = path.read_text(encoding="utf-8")
+    text = re.sub(r"\{#.*?#\}|\{\{.*?\}\}|\{%.*?%\}|/\*.*?\*/", " ", text, flags=re.S)
+    return " ".join(text.split())  # a label's words may wrap across the template's lines
+
+
+def test_the_report_words_are_written_only_in_the_definition() -> None:
     labels = _definition_labels(SRC.parents[1])
-    words = {key: _fixed_words(labels[key]) for key in MOVED}
+    consolidated = [key for key in labels if key.startswith("sammanställning.")]
+    words = {key: _fixed_words(labels[key]) for key in [*MOVED, *consolidated]}
     assert all(key in labels for key in MOVED)  # the example definition writes every one
-    assert any(words.values())
-    key_names = set(LABELS) | {key.split(".", 1)[1] for key in LABELS}  # code names a label
+    assert consolidated and any(words.values())
+    key_names = set(LABELS) | {key.split(".", 1)[1] for key in [*LABELS, *consolidated]}
+    sources = {module: _string_literals(SRC / module) for module in MODULES}
+    sources |= {template: [_template_text(SRC / template)] for template in TEMPLATES}
     found = [
-        (module, key, word)
-        for module in MODULES
-        for literal in _string_literals(SRC / module)
+        (source, key, word)
+        for source, literals in sources.items()
+        for literal in literals
         if literal not in key_names
         for key, fixed in words.items()
         for word in fixed

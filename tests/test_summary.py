@@ -91,3 +91,62 @@ def test_a_draft_year_lists_the_texts_still_to_be_written(workspace: Path) -> No
     assert "Utkast:" in html_text
     assert "<code>text/framtid.md</code>" in html_text
     assert "Utkast:" not in summary_html(load_unit(2016, "klk"))
+
+
+def _overview_rows(page: str) -> list[str]:
+    card = page[page.index('id="sammanfattning-oversikt"') :]
+    card = card[: card.index("</table>")]
+    return re.findall(r"<tr>(.*?)</tr>", card[card.index("<tbody>") :], re.S)
+
+
+@pytest.mark.parametrize("unit", ["klk", "von"])
+def test_the_goal_overview_lists_every_goal_with_its_assessment_and_link(
+    inputs: Path, unit: str
+) -> None:
+    data = load_unit(2016, unit, Project(inputs))
+    page = str(summary_html(data))
+    rows = _overview_rows(page)
+    assert len(rows) == len(data.goals)
+    for _, goal in data.goals.iterrows():
+        (row,) = [r for r in rows if f'href="#mal-{goal["mal_id"].lower()}"' in r]
+        if goal["bedömning"]:
+            assessment = data.definition.assessments[goal["bedömning"]]
+            assert f"{assessment.symbol} {assessment.text}" in row
+        else:
+            assert "Ingen bedömning angiven" in row
+        for _, indicator in data.table("indikatorer").iterrows():
+            if indicator["mal_id"] == goal["mal_id"]:
+                assert indicator["indikator"].rstrip(".") in row
+
+
+def test_the_overview_says_better_or_worse_by_the_desired_direction(inputs: Path) -> None:
+    data = load_unit(2016, "von", Project(inputs))
+    page = str(summary_html(data))
+    values = data.table("indikatorvarden")
+    for _, indicator in data.table("indikatorer").iterrows():
+        own = values[
+            (values["indikator_id"] == indicator["indikator_id"]) & values["värde"].notna()
+        ]
+        before, last = own["värde"].iloc[-2], own["värde"].iloc[-1]
+        up_is_good = indicator["önskad_riktning"] == "ökande"
+        word = "bättre" if (last > before) == up_is_good else "sämre"
+        name = indicator["indikator"].rstrip(".")
+        assert re.search(re.escape(name) + r": [▲▼] " + word, page), name
+    # Where a target is given, the overview says whether the latest was reached.
+    assert "✘ inte nått" in page and "✔ nått" in page
+
+
+def test_every_activity_count_lists_the_activities_it_counts(klk: UnitData) -> None:
+    page = str(summary_html(klk))
+    activities = klk.table("aktiviteter")
+    for key, status in klk.definition.statuses.items():
+        own = activities[activities["status"] == key]
+        if own.empty:
+            continue
+        match = re.search(
+            r"<summary><span>" + re.escape(status.text) + r":</span> <strong>(\d+)</strong>"
+            r"</summary><ul>(.*?)</ul>",
+            page,
+        )
+        assert match and int(match.group(1)) == len(own)
+        assert match.group(2).count("<li>") == len(own)

@@ -47,12 +47,20 @@ def test_classes_links_notes_and_escaping() -> None:
     table = _table(note="Källa: Kolada")
     table.add("A & B", [Cell("KF-mål 1", ("nowrap",), link="#mal-kf1"), Cell("x", strong=True)])
     out = render_table(table)
-    assert '<td class="num neg">−18</td>' in out
+    assert '<td class="num neg" data-label="2015">−18</td>' in out
     assert '<tr class="wb-total">' in out
     assert '<th scope="row">A &amp; B</th>' in out
-    assert '<td class="nowrap"><a href="#mal-kf1">KF-mål 1</a></td>' in out
-    assert "<td><strong>x</strong></td>" in out
+    assert '<td class="nowrap" data-label="2015"><a href="#mal-kf1">KF-mål 1</a></td>' in out
+    assert '<td data-label="2016"><strong>x</strong></td>' in out
     assert '<p class="wb-table-note">Källa: Kolada</p>' in out
+
+
+def test_each_cell_names_its_column_for_stacked_rows_on_a_phone() -> None:
+    table = TableSpecHtml(caption="T", columns=["Rad", 'Värde "A" <b>'], labels=LABELS)
+    table.add("r", [Cell("1")], link="#rad")
+    out = render_table(table)
+    assert '<td data-label="Värde &#34;A&#34; &lt;b&gt;">1</td>' in out
+    assert '<th scope="row"><a href="#rad">r</a></th>' in out
 
 
 def test_table_scrolls_in_a_named_focusable_region() -> None:

@@ -19,7 +19,7 @@ from helpers.budget import (
     statement_of,
 )
 from helpers.budget_settings import DERIVED_COLUMNS
-from helpers.charts import budget_chart
+from helpers.charts import NARROW_BAR_WIDTH, WIDTH, budget_chart
 from helpers.definition import SectionSpec
 from helpers.figures import figure_html
 from helpers.labels import Labels
@@ -195,13 +195,17 @@ def budget_figure(
         }
     )
     texts = data.labels(section)
-    chart = budget_chart(
-        rows,
-        title=texts("drift.diagram_titel", delverksamhet=part_label),
-        labels=(headers["budget"], headers["utfall"]),
-        unit=amounts.unit,
-        decimals=amounts.decimals,
-    )
+    charts = [
+        budget_chart(
+            rows,
+            title=texts("drift.diagram_titel", delverksamhet=part_label),
+            labels=(headers["budget"], headers["utfall"]),
+            unit=amounts.unit,
+            decimals=amounts.decimals,
+            width=width,
+        )
+        for width in (WIDTH, NARROW_BAR_WIDTH)
+    ]
     over = [p.label for p in parts if amounts.sign(p.value("avvikelse")) < 0]
     total = statement.row("summa")
     outcome = texts("drift.utfallet" if statement.cost_sign > 0 else "drift.nettokostnaden")
@@ -227,7 +231,10 @@ def budget_figure(
             ],
         )
     shown_as_table = texts("drift.visa_data")
-    return Markup(figure_html(chart, description, data_table, shown_as_table))  # escapes text
+    # figure_html escapes the text
+    return Markup(
+        figure_html(charts[0], description, data_table, shown_as_table, narrow_chart=charts[1])
+    )
 
 
 def _number(value: object) -> float | None:

@@ -114,7 +114,7 @@ def _execute(
 
 def export_unit(project: Project, fingerprinter: Fingerprinter, plan: UnitPlan) -> Path:
     """Render the unit's report from its executed sections and write it atomically."""
-    from helpers.export import render_report, write_atomically
+    from helpers.export import navigation_texts, render_report, write_atomically
     from helpers.signoff import draft_mark
     from helpers.unit_data import load_unit
 
@@ -125,6 +125,7 @@ def export_unit(project: Project, fingerprinter: Fingerprinter, plan: UnitPlan) 
 
         return export_consolidated(project, fingerprinter, plan)
     data = load_unit(plan.year, plan.unit, project, lazy=True)
+    report = project.report_file(plan.year, plan.unit)
     html = render_report(
         [s.output for s in plan.all_sections],
         title=data.params.title,
@@ -132,8 +133,11 @@ def export_unit(project: Project, fingerprinter: Fingerprinter, plan: UnitPlan) 
         municipality=data.info.municipality,
         fingerprint=data_fingerprint(project, plan.year, plan.unit, fingerprinter),
         draft=draft_mark(data),
+        texts=navigation_texts(data.labels()),
+        diary_number=data.params.diary_number,
+        pdf_href=f"{plan.unit}.pdf" if plan.pdf_link else None,
+        index_href=os.path.relpath(project.reports / "index.html", report.parent),
     )
-    report = project.report_file(plan.year, plan.unit)
     write_atomically(report, html)
     store(
         project.executed_dir(plan.year, plan.unit) / REPORT_FINGERPRINT,
@@ -287,15 +291,33 @@ def _import_export() -> None:
         importlib.import_module("helpers.export")
 
 
-def write_index(project: Project, result: BuildResult) -> Path | None:
-    """(Re)write reports/index.html when the index module exists and something changed."""
+def write_index(project: Project, result: BuildResult, pdfs_written: bool = False) -> Path | None:
+    """(Re)write reports/index.html when the index module exists and something changed (a
+    report, or a PDF beside one)."""
     if importlib.util.find_spec("helpers.index_page") is None:
         return None
     index = project.reports / "index.html"
-    if index.is_file() and not any(u.report_written for u in result.units):
+    if index.is_file() and not pdfs_written and not any(u.report_written for u in result.units):
         return index
     module = importlib.import_module("helpers.index_page")
     return module.write_index(project)
+
+
+def write_word_files(result: BuildResult) -> list[Path]:
+    """A Word file (``reports/<år>/<enhet>.docx``) beside each report that is newer than it
+    (``--docx``); see ``helpers.word``."""
+    from helpers.word import write_docx
+
+    written = []
+    for unit in result.units:
+        if unit.report is None or unit.failures:
+            continue
+        document = unit.report.with_suffix(".docx")
+        if document.is_file() and document.stat().st_mtime >= unit.report.stat().st_mtime:
+            continue
+        write_docx(unit.report, document)
+        written.append(document)
+    return written
 
 
 def print_pdfs(project: Project, result: BuildResult) -> list[Path]:
@@ -336,8 +358,10 @@ def build_years(
     timeout: float | None = None,
     periods: list[str] | None = None,
     consolidated: bool = False,
+    pdf: bool = False,
 ) -> BuildResult:
-    """Build the given years (all units, or one) under the project's build lock.
+    """Build the given years (all units, or one) under the project's build lock; ``pdf``: the
+    caller prints PDFs afterwards, so the reports link to them.
 
     ``periods`` are the periods to build (default: the project's own, helår unless the project
     is seen for another); a year without params for one of them is skipped when several are
@@ -353,7 +377,7 @@ def build_years(
     project = project or Project.current()
     selections = select_periods(project, years, unit, periods)
     with build_lock(project) if lock else _no_lock():
-        plans = plan_periods(project, selections, unit, section, force, consolidated)
+        plans = plan_periods(project, selections, unit, section, force, consolidated, pdf)
         check_writable(project, plans)
         return run_build(project, plans, jobs, progress, timeout)
 
@@ -392,17 +416,18 @@ def plan_periods(
     section: str | None,
     force: bool,
     consolidated: bool,
+    pdf: bool = False,
 ) -> list[UnitPlan]:
     """The plans of every selected period: its units' reports and (when asked, or when ``unit``
-    is ``kommun``) its consolidated report."""
+    is ``kommun``) its consolidated report; ``pdf``: the reports link to the PDFs printed after."""
     plans: list[UnitPlan] = []
     for seen, with_params in selections:
         if unit != CONSOLIDATED:
-            plans += plan_build(seen, with_params, unit, section, force)
+            plans += plan_build(seen, with_params, unit, section, force, pdf)
         if (consolidated and unit is None and section is None) or unit == CONSOLIDATED:
             from helpers.consolidated.plan import plan_consolidated
 
-            plans += plan_consolidated(seen, with_params, force)
+            plans += plan_consolidated(seen, with_params, force, pdf)
     return plans
 
 

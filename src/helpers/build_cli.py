@@ -42,6 +42,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--dry-run", action="store_true", help="visa vad som skulle byggas och varför, bygg inget"
     )
     parser.add_argument("--pdf", action="store_true", help="skriv också en PDF per rapport")
+    parser.add_argument(
+        "--docx", action="store_true", help="skriv också en Word-fil (.docx) per rapport"
+    )
 
 
 def command(args: argparse.Namespace) -> int:
@@ -52,6 +55,7 @@ def command(args: argparse.Namespace) -> int:
         print_pdfs,
         select_periods,
         write_index,
+        write_word_files,
     )
     from helpers.execute import timeout_from_environment
     from helpers.paths import Project, check_period, check_year, period_order
@@ -74,7 +78,9 @@ def command(args: argparse.Namespace) -> int:
 
     if args.dry_run:
         selections = select_periods(project, years, args.unit, periods)
-        plans = plan_periods(project, selections, args.unit, args.section, args.force, consolidated)
+        plans = plan_periods(
+            project, selections, args.unit, args.section, args.force, consolidated, args.pdf
+        )
         out.print(plan_table(plans))
         runs = sum(len(p.to_run) for p in plans)
         cached = sum(len(p.sections) - len(p.to_run) for p in plans)
@@ -92,6 +98,7 @@ def command(args: argparse.Namespace) -> int:
         timeout=timeout,
         periods=periods,
         consolidated=consolidated,
+        pdf=args.pdf,
     )
     out.print(summary_table(result))
     ran = sum(u.sections_run for u in result.units)
@@ -101,12 +108,15 @@ def command(args: argparse.Namespace) -> int:
     failures = failure_table(result)
     if failures is not None:
         _console(stderr=True).print(failures)
-    index = write_index(project, result)
+    pdfs = print_pdfs(project, result) if args.pdf else []
+    for pdf in pdfs:
+        out.print(f"PDF: {pdf}")
+    for document in write_word_files(result) if args.docx else []:
+        out.print(f"Word: {document}")
+    # After the PDFs: the index's PDF column lists what exists now.
+    index = write_index(project, result, pdfs_written=bool(pdfs))
     if index is not None:
         out.print(f"Översikt: {index}")
-    if args.pdf:
-        for pdf in print_pdfs(project, result):
-            out.print(f"PDF: {pdf}")
     if result.failed:
         _console(stderr=True).print(
             "[red]Bygget misslyckades för minst ett avsnitt.[/red] Öppna den körda notebooken "

@@ -117,6 +117,8 @@ class UnitPlan:
     all_sections: list[SectionPlan]  # every section of the report, for the export
     report_reason: str | None
     period: str = YEAR_END
+    # The report links to its PDF: one is there, or this build prints one (--pdf).
+    pdf_link: bool = False
 
     @property
     def key(self) -> tuple[str, int, str]:
@@ -140,8 +142,11 @@ def plan_build(
     unit: str | None = None,
     section: str | None = None,
     force: bool = False,
+    pdf: bool = False,
 ) -> list[UnitPlan]:
     """What a build would do and why; reads only small files and stored fingerprints.
+
+    ``pdf`` (``--pdf``): the reports will have a PDF beside them, so they link to it.
 
     Raises ``DataError`` when a report definition is wrong and ``BuildError`` when ``section``
     is no section of the selected units or a kind's notebook is missing.
@@ -186,7 +191,8 @@ def plan_build(
                 )
             )  # fmt: skip
         sections = [s for s in all_sections if section is None or s.name == section]
-        plan = UnitPlan(year, name, sections, all_sections, None, project.period)
+        has_pdf = pdf or project.report_file(year, name).with_suffix(".pdf").is_file()
+        plan = UnitPlan(year, name, sections, all_sections, None, project.period, has_pdf)
         plan.report_reason = _report_reason(project, fingerprinter, plan, force)
         plans.append(plan)
     if section is not None and plans and not any(p.sections for p in plans):
@@ -202,10 +208,10 @@ def report_fingerprint(fingerprinter: Fingerprinter, plan: UnitPlan) -> dict[str
     """The fingerprint stored beside an exported report (``REPORT_FINGERPRINT``)."""
     from helpers.signoff import signoff_file
 
-    return fingerprinter.report(
-        {s.name: s.fingerprint["total"] for s in plan.all_sections},
-        signoff_file(fingerprinter.project, plan.year, plan.unit),
-    )
+    parts = {s.name: s.fingerprint["total"] for s in plan.all_sections}
+    if plan.pdf_link:  # the link to the PDF is part of the report's HTML
+        parts["(pdf)"] = "länk"
+    return fingerprinter.report(parts, signoff_file(fingerprinter.project, plan.year, plan.unit))
 
 
 def _report_reason(

@@ -6,15 +6,21 @@ told apart by line style as well as colour (WCAG 1.4.1).
 
 from __future__ import annotations
 
+import textwrap
+
 import altair as alt
 import pandas as pd
 
 UNIT_COLOUR = "#1f5a96"
 COMPARISON_COLOUR = "#4d4d4d"
+TARGET_COLOUR = "#1e6b34"  # the report's "good" green, 6.6:1 on white
 BUDGET_COLOUR = "#8a8a8a"  # 3.5:1 against white (WCAG 1.4.11), unlike the old light blue
 FONT = "Helvetica, Arial, sans-serif"
 # Sized for the report's text column (46rem) and an A4 page: scaled down, never up.
 WIDTH = 520
+# For phones: drawn narrower so its 12 px text is at least 11 px on a 320 px screen.
+NARROW_WIDTH = 220
+NARROW_BAR_WIDTH = 160  # a bar chart's names need their own room beside the bars
 HEIGHT = 200
 # Series colours for charts drawn in custom sections: each at least 3:1 against white (WCAG 1.4.11).
 PALETTE = [UNIT_COLOUR, COMPARISON_COLOUR, "#b35900", "#2e7d32", "#7b3294", "#8c2d04"]
@@ -26,7 +32,7 @@ def _configured(chart: alt.Chart | alt.LayerChart) -> alt.Chart | alt.LayerChart
         chart.configure(font=FONT)
         .configure_axis(labelFontSize=12, titleFontSize=12, labelColor="#222", titleColor="#222")
         .configure_legend(labelFontSize=12, titleFontSize=12, labelColor="#222")
-        .configure_title(fontSize=14, anchor="start", color="#222")
+        .configure_title(fontSize=14, subtitleFontSize=12, anchor="start", color="#222")
         .configure_view(strokeWidth=0)
     )
 
@@ -42,48 +48,98 @@ def configured(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
 
 
 def indicator_chart(
-    series: pd.DataFrame, title: str, unit: str = "", *, own_label: str, comparison_label: str
+    series: pd.DataFrame,
+    title: str,
+    unit: str = "",
+    *,
+    own_label: str,
+    comparison_label: str,
+    target_label: str = "",
+    lower_is_better: bool = False,
+    reversed_note: str = "",
+    width: int = WIDTH,
 ) -> alt.LayerChart:
-    """One indicator over time: the unit's value and, where there is one, the comparison.
+    """One indicator over time: the unit's value, the comparison and the target where present.
 
-    ``series`` has columns ``period``, ``värde`` and ``jämförelse`` (NaN where missing); a
-    missing measurement is a gap in the line, never a zero. ``own_label`` names the kommun's
-    series in the legend (from the report definition, e.g. the kommun's name) and
-    ``comparison_label`` the comparison (e.g. ``Jämförelse (medel)``).
+    ``series`` has columns ``period``, ``värde``, ``jämförelse`` and optionally ``målvärde``
+    (NaN where missing); a missing measurement is a gap in the line, never a zero. Only series
+    with at least one value are drawn (and put in the legend). ``own_label`` names the kommun's
+    series (e.g. the kommun's name), ``comparison_label`` the comparison (``Jämförelse
+    (medel)``), ``target_label`` the target values (``Målvärde``).
+
+    Honest by construction: the value axis always includes zero; an indicator where lower is
+    better (a ranking) is drawn on a reversed axis, so better is up, and ``reversed_note`` says
+    so under the title. The unit's own points are drawn last, smaller than the comparison's
+    squares and with a white outline, so no point hides another. ``width`` is the plot width in
+    px (a narrower chart for phones keeps its text readable).
     """
+    has_comparison = bool(series["jämförelse"].notna().any())
+    has_target = "målvärde" in series and bool(series["målvärde"].notna().any())
+    columns = {"värde": own_label}
+    if has_comparison:
+        columns["jämförelse"] = comparison_label
+    if has_target:
+        columns["målvärde"] = target_label
     long = series.melt(
-        id_vars=["period"], value_vars=["värde", "jämförelse"], var_name="serie", value_name="y"
+        id_vars=["period"], value_vars=list(columns), var_name="serie", value_name="y"
     )
-    long["serie"] = long["serie"].map({"värde": own_label, "jämförelse": comparison_label})
+    long["serie"] = long["serie"].map(columns)
     long = long.astype({"y": "float64"})
-    has_comparison = series["jämförelse"].notna().any()
-    if not has_comparison:
-        long = long[long["serie"] == own_label]
-    domain = [own_label, comparison_label] if has_comparison else [own_label]
-    colours = [UNIT_COLOUR, COMPARISON_COLOUR][: len(domain)]
-    base = alt.Chart(long).encode(
-        x=alt.X("period:O", sort=list(series["period"]), title=None, axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("y:Q", title=unit or None, scale=alt.Scale(zero=False)),
-        color=alt.Color("serie:N", scale=alt.Scale(domain=domain, range=colours), legend=LEGEND),
+    domain = list(columns.values())
+    palette = {own_label: UNIT_COLOUR, comparison_label: COMPARISON_COLOUR}
+    palette[target_label] = TARGET_COLOUR
+    shapes = {own_label: "circle", comparison_label: "square", target_label: "triangle-up"}
+    sizes = {own_label: 55, comparison_label: 110, target_label: 120}
+    legend = alt.Legend(orient="bottom", title=None, symbolSize=100, symbolStrokeWidth=0)
+    y_axis = alt.Y(
+        "y:Q",
+        title=unit or None,
+        scale=alt.Scale(zero=True, reverse=lower_is_better, nice=True),
+        axis=alt.Axis(tickCount=5),
     )
-    # One legend (colour and marker shape); the line style only repeats the distinction.
-    line = base.mark_line(strokeWidth=2.5, invalid="break-paths-show-domains").encode(
-        strokeDash=alt.StrokeDash(
-            "serie:N",
-            scale=alt.Scale(domain=domain, range=[[1, 0], [5, 3]][: len(domain)]),
-            legend=None,
+    x_axis = alt.X("period:O", sort=list(series["period"]), title=None, axis=alt.Axis(labelAngle=0))
+    colour = alt.Color(
+        "serie:N",
+        scale=alt.Scale(domain=domain, range=[palette[d] for d in domain]),
+        legend=legend,
+    )
+    shape = alt.Shape(
+        "serie:N",
+        scale=alt.Scale(domain=domain, range=[shapes[d] for d in domain]),
+        legend=legend,
+    )
+    layers = []
+    # Drawn back to front: target, comparison, then the unit's own series on top.
+    for name in reversed(domain):
+        part = alt.Chart(long[long["serie"] == name]).encode(x=x_axis, y=y_axis, color=colour)
+        if name != target_label:
+            layers.append(
+                part.mark_line(
+                    strokeWidth=2.5 if name == own_label else 2,
+                    strokeDash=[1, 0] if name == own_label else [5, 3],
+                    invalid="break-paths-show-domains",
+                )
+            )
+        layers.append(
+            part.mark_point(
+                filled=True,
+                opacity=1,
+                size=sizes[name],
+                stroke="white",
+                strokeWidth=1.5 if name == own_label else 1,
+            ).encode(shape=shape)
         )
-    )
-    points = base.mark_point(filled=True, size=60, opacity=1).encode(
-        shape=alt.Shape(
-            "serie:N",
-            scale=alt.Scale(domain=domain, range=["circle", "square"][: len(domain)]),
-            legend=LEGEND,
+    # Wrapped, not cut: a long indicator name keeps every word on a narrow chart.
+    lines = textwrap.wrap(title, width=max(20, width // 8)) or [title]
+    chart_title = alt.Title(lines, limit=width + 60)
+    if lower_is_better and reversed_note:
+        chart_title = alt.Title(
+            lines,
+            subtitle=textwrap.wrap(reversed_note, width=max(24, width // 6)),
+            limit=width + 60,
+            subtitleColor="#222",
         )
-    )
-    layered = alt.layer(line, points).properties(
-        width=WIDTH, height=HEIGHT, title=alt.Title(title, limit=WIDTH + 60)
-    )
+    layered = alt.layer(*layers).properties(width=width, height=HEIGHT, title=chart_title)
     return _configured(layered)
 
 
@@ -94,13 +150,14 @@ def budget_chart(
     labels: tuple[str, str],
     unit: str = "tkr",
     decimals: int = 0,
+    width: int = WIDTH,
 ) -> alt.Chart:
     """Budget against outcome per part of the unit, side by side, in ``unit`` (kr, tkr, mkr).
 
     ``rows`` has columns ``post``, ``budget`` and ``utfall`` (floats, None where missing), values
     signed as the kommun writes them; ``title`` and ``labels`` (the two series, e.g.
     ``Budget 2016``, ``Utfall 2016``) are the report definition's. Axis numbers get ``decimals``
-    decimals when the amounts have them.
+    decimals when the amounts have them. Bars start at zero; ``width`` is the plot width in px.
     """
     budget_label, outcome_label = labels
     long = rows.rename(columns={"budget": budget_label, "utfall": outcome_label}).melt(
@@ -114,7 +171,13 @@ def budget_chart(
         alt.Chart(long)
         .mark_bar()
         .encode(
-            y=alt.Y("post:N", sort=order, title=None),
+            # On a narrow chart long names are cut (…); the data table has them whole.
+            y=alt.Y(
+                "post:N",
+                sort=order,
+                title=None,
+                axis=alt.Axis(labelLimit=110 if width < WIDTH else 200),
+            ),
             yOffset=alt.YOffset("mått:N", sort=[budget_label, outcome_label]),
             x=alt.X("belopp:Q", title=unit, axis=alt.Axis(format=axis_format)),
             color=alt.Color(
@@ -126,7 +189,7 @@ def budget_chart(
             ),
         )
         .properties(
-            width=WIDTH,
+            width=width,
             height=alt.Step(14),
             title=title,
         )

@@ -9,16 +9,18 @@ Escaping happens at the edge, by the template engine: ``ReportExporter``'s Jinja
 autoescapes, so the title, unit and municipality from data are escaped wherever the template puts
 them (title, header, footer, attributes). Only three things enter as ``Markup``: the sections'
 HTML (built escaped by ``helpers.markup`` and the narrative sanitizer), the workbook's own CSS
-file, and the printed page label, escaped for CSS by ``css_string``. Nothing is unescaped: the
-table of contents takes the headings' text from an HTML parser, as text, and the template escapes
-it again. The page carries ``CONTENT_SECURITY_POLICY``: no script runs and nothing is loaded, even
-if something got through.
+file, and the printed page label and page numbers, escaped for CSS by ``css_string``. Nothing is
+unescaped: the table of contents takes the headings' text from an HTML parser, as text, and the
+template escapes it again. The page carries ``CONTENT_SECURITY_POLICY``: no script runs and
+nothing is loaded, even if something got through.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import tempfile
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -30,6 +32,7 @@ from nbconvert import HTMLExporter
 
 from helpers import __version__
 from helpers.html_ids import unique_ids
+from helpers.labels import Labels
 from helpers.paths import PACKAGE_DIR
 
 TEMPLATES = PACKAGE_DIR / "templates"
@@ -132,6 +135,71 @@ def summary_cell_id(nb: nbformat.NotebookNode) -> str | None:
     return None
 
 
+# The report's own texts around its sections: the definition's labels ``rapport.<key>``.
+NAVIGATION_KEYS = (
+    "innehåll",
+    "hoppa",
+    "till_innehållet",
+    "länkar",
+    "alla_rapporter",
+    "pdf",
+    "diarienummer",
+    "utskriven",
+    "sida",
+    "ämne",
+    "sidtitel",
+    "sidnummer",
+    "kolofon",
+)
+# Placeholders filled by the export (or, {datum}, by the printer), not by the labels.
+_KEPT = (
+    "diarienummer",
+    "datum",
+    "titel",
+    "enhetsnamn",
+    "version",
+    "fingeravtryck",
+    "sida",
+    "sidor",
+)
+_KEPT_PATTERN = re.compile(r"\{(" + "|".join(_KEPT) + r")\}")
+
+
+def navigation_texts(labels: Labels) -> dict[str, str]:
+    """The definition's labels ``rapport.*`` that :func:`render_report` needs, their common
+    placeholders filled; ``{titel}``, ``{diarienummer}``, ``{datum}`` … stay for the export and
+    the printer. Raises KeyError for a label the definition lacks (validate reports it first)."""
+    kept = {name: "{" + name + "}" for name in _KEPT}
+    return {key: labels(f"rapport.{key}", **kept) for key in NAVIGATION_KEYS}
+
+
+def fill_kept(text: str, **values: str) -> str:
+    """``text`` with the kept placeholders named in ``values`` filled, in one pass (a value
+    that itself contains ``{titel}`` stays as written)."""
+    return _KEPT_PATTERN.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+
+
+def page_numbers_css(pattern: str) -> Markup:
+    """The label ``rapport.sidnummer`` (``Sida {sida} av {sidor}``) as a CSS ``content`` value:
+    its words as escaped CSS strings, ``{sida}``/``{sidor}`` as the page counters."""
+    counters = {"sida": "counter(page)", "sidor": "counter(pages)"}
+    parts = []
+    # Split on the placeholders: the odd pieces are their names, the even ones the words.
+    for index, piece in enumerate(re.split(r"\{(sida|sidor)\}", pattern)):
+        if index % 2:
+            parts.append(counters[piece])
+        elif piece:
+            parts.append(str(css_string(piece)))
+    return Markup(" ".join(parts) or '""')
+
+
+def colophon_parts(pattern: str, version: str) -> tuple[str, str]:
+    """The colophon (``rapport.kolofon``) around its ``{fingeravtryck}``, which the template
+    sets as code; without the placeholder the fingerprint follows the text."""
+    before, _, after = fill_kept(pattern, version=version).partition("{fingeravtryck}")
+    return before, after
+
+
 def css_string(text: str) -> Markup:
     """``text`` as a quoted CSS string, safe inside a ``<style>`` element.
 
@@ -148,9 +216,21 @@ def css_string(text: str) -> Markup:
     return Markup(f'"{escaped}"')
 
 
-def page_label(title: str, unit_name: str, fingerprint: str) -> Markup:
-    """What every printed page says at its foot, so a loose page can be traced to its inputs."""
-    return css_string(f"{title} · {unit_name} · fingeravtryck {fingerprint}")
+def page_label(title: str, unit_name: str, diary: str = "") -> Markup:
+    """What every printed page says at its foot: title, unit and, when the params give one,
+    the diarienummer (``diary``, already worded by its label). The printing date is added by
+    ``pdf`` when it prints; the data fingerprint is in the colophon."""
+    return css_string(" · ".join(part for part in (title, unit_name, diary) if part))
+
+
+def section_ends(nb: nbformat.NotebookNode) -> list[str]:
+    """Ids of the last cell of each section (cells are named ``<section>-<n>``), but the
+    summary's: after each, a link leads back to the table of contents."""
+    ends: dict[str, str] = {}
+    for cell in nb.cells:
+        ends[cell.id.rsplit("-", 1)[0]] = cell.id
+    summary = summary_cell_id(nb)
+    return [cell_id for cell_id in ends.values() if cell_id != summary]
 
 
 def render_report(
@@ -160,18 +240,26 @@ def render_report(
     unit_name: str,
     municipality: str,
     fingerprint: str,
+    texts: Mapping[str, str],
+    diary_number: str | None = None,
+    pdf_href: str | None = None,
+    index_href: str | None = None,
     draft: dict[str, str] | None = None,
 ) -> str:
     """The report's HTML from its executed sections.
 
-    ``draft`` (``signoff.draft_mark``: ``mark`` and ``text``) puts a visible draft mark under
-    the header and, in print, at the top of every page.
-
-    Nothing in it depends on where or when it was built (no paths, times or random ids), so the
-    same inputs give the same bytes.
+    ``texts`` are the definition's labels around the sections (:func:`navigation_texts`:
+    contents, back to the contents, all reports, PDF, diarienummer, printed on, page title,
+    page numbers, colophon, PDF subject); ``pdf_href`` and ``index_href`` link
+    to the report's PDF and the index when they exist. ``draft`` (``signoff.draft_mark``:
+    ``mark`` and ``text``) puts a visible draft mark under the header and, in print, at the top
+    of every page. Nothing in it depends on where or when it was built (no paths, times or
+    random ids), so the same inputs give the same bytes.
     """
     nb = assemble(executed)
     unique_report_ids(nb)
+    diary = fill_kept(texts["diarienummer"], diarienummer=diary_number) if diary_number else ""
+    subject = fill_kept(texts["ämne"], titel=title)
     resources = {
         "workbook": {
             "title": title,
@@ -183,7 +271,17 @@ def render_report(
             "css": Markup(CSS_FILE.read_text(encoding="utf-8")),  # the workbook's own file
             "toc": table_of_contents(nb),
             "toc_after": summary_cell_id(nb),
-            "page_label": page_label(title, unit_name, fingerprint),
+            "page_label": page_label(title, unit_name, diary),
+            "page_label_text": " · ".join(p for p in (title, unit_name, diary) if p),
+            "texts": texts,
+            "page_title": fill_kept(texts["sidtitel"], titel=title, enhetsnamn=unit_name),
+            "page_numbers": page_numbers_css(texts["sidnummer"]),
+            "colophon": colophon_parts(texts["kolofon"], __version__),
+            "subject": subject,
+            "diary": diary,
+            "pdf_href": pdf_href,
+            "index_href": index_href,
+            "section_ends": section_ends(nb),
             "draft": draft,
             "draft_label": css_string(draft["mark"]) if draft else None,
         }

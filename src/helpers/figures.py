@@ -54,16 +54,32 @@ def figure_html(
     description: str,
     data_table: TableSpecHtml,
     data_label: str,
+    narrow_chart: alt.TopLevelMixin | None = None,
 ) -> Markup:
     """``<figure>``: the SVG (an image named by the description's first sentence), the whole
     description as caption, and the data behind the chart as a table behind ``data_label`` (a
-    label of the report definition)."""
+    label of the report definition, naming the chart so every such button has its own name).
+
+    ``narrow_chart`` is the same chart drawn narrower for phones: the stylesheet shows it instead
+    of the wide one on small screens (no script), so chart text stays at least 11 px where the
+    wide one would be scaled down to 6–8 px. The hidden one is ``display: none``, out of the
+    accessibility tree and the printed PDF.
+    """
+    label = short_label(description)
+    charts = html('<div class="wb-chart">{}</div>', accessible_svg(chart_svg(chart), label))
+    if narrow_chart is not None:
+        charts = html(
+            '<div class="wb-chart wb-chart--wide">{}</div>'
+            '<div class="wb-chart wb-chart--narrow">{}</div>',
+            accessible_svg(chart_svg(chart), label),
+            accessible_svg(chart_svg(narrow_chart), label),
+        )
     return html(
-        '<figure class="wb-figure"><div class="wb-chart">{}</div>'
+        '<figure class="wb-figure">{}'
         "<figcaption>{}</figcaption>"
         '<details class="wb-chart-data"><summary>{}</summary>'
         "{}</details></figure>",
-        accessible_svg(chart_svg(chart), short_label(description)),
+        charts,
         description,
         data_label,
         render_table(data_table),

@@ -10,15 +10,19 @@ from __future__ import annotations
 
 import pandas as pd
 
-from helpers.charts import indicator_chart
 from helpers.definition import Assessment, ReportDefinition, SectionSpec
-from helpers.figures import figure_html
+from helpers.indicators import (
+    comparison_name,
+    indicator_cell,
+    indicator_decimals,
+    indicator_figures,
+    indicator_table,
+)
 from helpers.labels import Labels, fill
 from helpers.markup import Markup, html, join
 from helpers.narrative import markdown_to_html, slugify
-from helpers.numbers import decimals_of, format_with_unit, is_missing
 from helpers.tables import Cell, TableSpecHtml, render_table
-from helpers.unit_data import UnitData, period_start
+from helpers.unit_data import UnitData
 
 
 def goal_anchor(goal_id: str) -> str:
@@ -71,10 +75,21 @@ def assessment_html(value: str, definition: ReportDefinition, labels: Labels) ->
     )
 
 
-def activity_table(data: UnitData, activities: pd.DataFrame, labels: Labels) -> str:
+def activity_table(
+    data: UnitData, activities: pd.DataFrame, labels: Labels, context: str = ""
+) -> str:
+    """The goal's activity plan; ``context`` (the goal's short form) makes the table's region
+    name unique in the report. The status column shows the status and, when there is one, the
+    analyst's comment on it (``aktiviteter.status_med_kommentar``)."""
     statuses = data.definition.statuses
+    caption = labels("aktiviteter.tabell")
     table = TableSpecHtml(
-        caption=labels("aktiviteter.tabell"),
+        caption=caption,
+        region_label=(
+            labels("rapport.tabell_i_sammanhang", rubrik=caption, sammanhang=context)
+            if context
+            else None
+        ),
         columns=[
             labels(f"aktiviteter.{key}")
             for key in ("aktivitet", "beskrivning", "slutdatum", "ansvarig", "status")
@@ -83,7 +98,12 @@ def activity_table(data: UnitData, activities: pd.DataFrame, labels: Labels) -> 
     )
     missing = labels("rapport.saknas")
     for _, row in activities.iterrows():
-        status = row["statuskommentar"] or statuses[row["status"]].text
+        status = statuses[row["status"]].text
+        # A comment that only repeats the status (the seed's free-text status) adds nothing.
+        if row["statuskommentar"] and row["statuskommentar"].casefold() != status.casefold():
+            status = labels(
+                "aktiviteter.status_med_kommentar", status=status, kommentar=row["statuskommentar"]
+            )
         table.add(
             row["aktivitet"],
             [
@@ -94,176 +114,6 @@ def activity_table(data: UnitData, activities: pd.DataFrame, labels: Labels) -> 
             ],
         )
     return render_table(table)
-
-
-def comparison_name(data: UnitData, indicator: pd.Series) -> str:
-    """What the comparison series is (``medel``, ``riket`` …): the indicator's own
-    ``jämförelse_namn``, else the name of the Kolada group ``data/kolada.csv`` fetches its
-    comparison for (``jämförelsegrupper:``), else the definition's ``jämförelse``."""
-    own = indicator.get("jämförelse_namn")
-    if own:
-        return own
-    group = data.comparison_groups.get(indicator["indikator_id"])
-    return group or data.definition.comparison
-
-
-def indicator_cell(
-    value: float,
-    comparison: float,
-    note: str,
-    unit: str,
-    decimals: int | None = None,
-    *,
-    labels: Labels,
-    compared_with: str = "",
-) -> str:
-    """``53 (medel 57)``, ``70 %``, or the note when the measurement is missing.
-
-    ``decimals`` (the indicator's, see :func:`indicator_decimals`) keeps a row consistent:
-    ``6,0 %`` beside ``5,8 %``, not ``6 %``. With a comparison, ``labels`` gives the pattern
-    (``indikatorer.med_jämförelse``) and ``compared_with`` the comparison's name.
-    """
-    missing = labels("rapport.saknas")
-    if is_missing(value):
-        return note or missing
-    places = decimals_of(value) if decimals is None else decimals
-    text = format_with_unit(value, unit, places, missing=missing)
-    if not is_missing(comparison):
-        places = decimals_of(comparison) if decimals is None else decimals
-        text = labels(
-            "indikatorer.med_jämförelse",
-            värde=text,
-            jämförelse=compared_with,
-            jämförelsevärde=format_with_unit(comparison, unit, places, missing=missing),
-        )
-    return text
-
-
-def indicator_decimals(values: pd.DataFrame) -> int:
-    """The decimals an indicator's values need: the most any of its values or comparisons has."""
-    numbers = [*values["värde"], *values["jämförelse"]]
-    return max((decimals_of(v) for v in numbers if not is_missing(v)), default=0)
-
-
-def _periods(values: pd.DataFrame) -> list[str]:
-    return sorted(values["period"].unique(), key=lambda p: (period_start(p), p))
-
-
-def indicator_table(
-    data: UnitData, indicators: pd.DataFrame, values: pd.DataFrame, labels: Labels
-) -> str:
-    periods = _periods(values)
-    sources = [s for s in dict.fromkeys(indicators["källa"]) if s]
-    caption = (
-        labels("indikatorer.tabell", källor=" / ".join(sources))
-        if sources
-        else labels("indikatorer.tabell_utan_källa")
-    )
-    table = TableSpecHtml(
-        caption=caption,
-        columns=[labels("indikatorer.indikator"), *periods],
-        numeric_columns=frozenset(range(1, len(periods) + 1)),
-        labels=labels,
-    )
-    fetched: set[str] = set()
-    for _, indicator in indicators.iterrows():
-        own = values[values["indikator_id"] == indicator["indikator_id"]].set_index("period")
-        decimals = indicator_decimals(own)
-        compared_with = comparison_name(data, indicator)
-        cells = []
-        for period in periods:
-            if period in own.index:
-                row = own.loc[period]
-                text = indicator_cell(
-                    row["värde"],
-                    row["jämförelse"],
-                    row["notering"],
-                    indicator["enhet"],
-                    decimals,
-                    labels=labels,
-                    compared_with=compared_with,
-                )
-                # "53 (medel 57)" may break before its comparison.
-                cells.append(Cell(text, ("num", "wrap")))
-                if row.get("kolada_hämtad"):
-                    fetched.add(str(row["kolada_hämtad"]))
-            else:
-                cells.append(Cell(labels("rapport.saknas"), ("num", "wrap")))
-        table.add(indicator["indikator"], cells)
-    if fetched:
-        table.note = labels("indikatorer.kolada", datum=", ".join(sorted(fetched)))
-    return render_table(table)
-
-
-def indicator_figures(
-    data: UnitData, indicators: pd.DataFrame, values: pd.DataFrame, labels: Labels
-) -> list[str]:
-    """A chart for each indicator with at least two measurements."""
-    figures = []
-    for _, indicator in indicators.iterrows():
-        own = values[values["indikator_id"] == indicator["indikator_id"]].copy()
-        own = own.sort_values("period", key=lambda s: s.map(period_start))
-        if own["värde"].notna().sum() < 2:
-            continue
-        name = indicator["indikator"].rstrip(".")
-        unit = indicator["enhet"]
-        compared_with = comparison_name(data, indicator)
-        own_series = labels("indikatorer.serie")
-        comparison_series = labels("indikatorer.jämförelseserie", jämförelse=compared_with)
-        chart = indicator_chart(
-            own[["period", "värde", "jämförelse"]],
-            name,
-            unit,
-            own_label=own_series,
-            comparison_label=comparison_series,
-        )
-        decimals = indicator_decimals(own)
-        missing = labels("rapport.saknas")
-        first, last = own.dropna(subset=["värde"]).iloc[[0, -1]].to_dict("records")
-        description = labels(
-            "indikatorer.diagram",
-            namn=name,
-            från=first["period"],
-            till=last["period"],
-            första=format_with_unit(first["värde"], unit, decimals, missing=missing),
-            sista=format_with_unit(last["värde"], unit, decimals, missing=missing),
-        )
-        if own["jämförelse"].notna().any():
-            description += "; " + labels("indikatorer.diagram_jämförelse", jämförelse=compared_with)
-        description += ". " + labels("indikatorer.diagram_luckor")
-        table = TableSpecHtml(
-            caption=labels("indikatorer.diagram_data", namn=name),
-            columns=[labels("indikatorer.period"), labels("indikatorer.värde"), comparison_series],
-            numeric_columns=frozenset({1, 2}),
-            labels=labels,
-        )
-        for _, row in own.iterrows():
-            comparison = (
-                format_with_unit(row["jämförelse"], unit, decimals, missing=missing)
-                if not is_missing(row["jämförelse"])
-                else labels("indikatorer.ingen_jämförelse")
-            )
-            table.add(
-                row["period"],
-                [
-                    Cell(
-                        indicator_cell(
-                            row["värde"],
-                            float("nan"),
-                            row["notering"],
-                            unit,
-                            decimals,
-                            labels=labels,
-                        ),
-                        ("num",),
-                    ),
-                    Cell(comparison, ("num",)),
-                ],
-            )
-        figures.append(
-            figure_html(chart, description, table, data_label=labels("indikatorer.visa_data"))
-        )
-    return figures
 
 
 def _narrative(data: UnitData, name: str, top_level: int) -> Markup | None:
@@ -311,13 +161,17 @@ def goal_html(
     activities = data.table("aktiviteter")
     own_activities = activities[activities["mal_id"] == goal_id]
     if not own_activities.empty:
-        parts.append(Markup(activity_table(data, own_activities, labels)))
+        parts.append(Markup(activity_table(data, own_activities, labels, goal_short(data, goal))))
     indicators = data.table("indikatorer")
     own_indicators = indicators[indicators["mal_id"] == goal_id]
     if not own_indicators.empty:
         values = data.table("indikatorvarden")
         own_values = values[values["indikator_id"].isin(own_indicators["indikator_id"])]
-        parts.append(Markup(indicator_table(data, own_indicators, own_values, labels)))
+        parts.append(
+            Markup(
+                indicator_table(data, own_indicators, own_values, labels, goal_short(data, goal))
+            )
+        )
         parts += [Markup(f) for f in indicator_figures(data, own_indicators, own_values, labels)]
     return html('<section class="wb-goal" aria-labelledby="{}">{}</section>', anchor, join(parts))
 
@@ -359,4 +213,10 @@ def goals_html(data: UnitData, section: SectionSpec) -> Markup:
     return join(parts)
 
 
-__all__ = ["goal_html", "goals_html"]
+__all__ = [
+    "comparison_name",
+    "goal_html",
+    "goals_html",
+    "indicator_cell",
+    "indicator_decimals",
+]

@@ -108,15 +108,18 @@ def report_entry(project: Project, year: int, unit: str, report: Path) -> Report
     )
 
 
-def _result_cell(result: float | None, amounts: AmountFormat, labels: Labels) -> Markup:
+def _result_cell(
+    result: float | None, amounts: AmountFormat, labels: Labels, header: str
+) -> Markup:
     """``+76 tkr (överskott)`` in the unit's own amount unit; sign, word and colour follow the
     value as shown (a result shown as 0 is in balance)."""
     word = None if result is None else result_word(result, amounts, labels)
     if result is None or word is None:
-        return html('<td class="num">{}</td>', labels("rapport.saknas"))
+        return html('<td class="num" data-label="{}">{}</td>', header, labels("rapport.saknas"))
     return html(
-        '<td class="{}">{} ({})</td>',
+        '<td class="{}" data-label="{}">{} ({})</td>',
         "num neg" if amounts.sign(result) < 0 else "num",
+        header,
         amounts.with_unit(result, signed=True),
         word,
     )
@@ -138,11 +141,12 @@ def _row(year: int, entry: ReportEntry, assessments: list[Assessment], labels: L
     )
     cells = [
         html('<th scope="row"><a href="{}">{}</a>{}</th>', entry.href, entry.unit_name, invented),
-        _result_cell(entry.result, entry.amounts, labels),
+        _result_cell(entry.result, entry.amounts, labels, labels("index.resultat_kolumn", år=year)),
     ]
-    for key in (*(a.value for a in assessments), NO_ASSESSMENT):
+    names = [a.text for a in assessments] + [labels("index.utan_bedömning", år=year)]
+    for key, name in zip((*(a.value for a in assessments), NO_ASSESSMENT), names, strict=True):
         value = labels("rapport.saknas") if entry.goals is None else entry.goals.get(key, 0)
-        cells.append(html('<td class="num">{}</td>', value))
+        cells.append(html('<td class="num" data-label="{}">{}</td>', name, value))
     pdf = (
         html(
             '<a href="{}">{}<span class="wb-visually-hidden"> – {}</span></a>',
@@ -153,8 +157,15 @@ def _row(year: int, entry: ReportEntry, assessments: list[Assessment], labels: L
         if entry.pdf_href
         else labels("index.ingen_pdf")
     )
-    cells.append(html("<td>{}</td>", progress_text(entry.progress, labels)))
-    cells.append(html('<td class="nowrap">{}</td>', pdf))
+    cells.append(
+        html(
+            '<td data-label="{}">{}</td>',
+            labels("klarmarkering.kolumn"),
+            progress_text(entry.progress, labels),
+        )
+    )
+    pdf_header = labels("index.pdf_kolumn", år=year)
+    cells.append(html('<td class="nowrap" data-label="{}">{}</td>', pdf_header, pdf))
     return html("<tr>{}</tr>", join(cells))
 
 

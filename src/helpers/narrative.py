@@ -37,7 +37,7 @@ _ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
     "abbr": {"title"},
     "img": {"src", "alt", "width", "height"},
-    "td": {"colspan", "rowspan", "class"},
+    "td": {"colspan", "rowspan", "class", "data-label"},
     "th": {"colspan", "rowspan", "scope", "class"},
     "table": {"class"},
     "div": {"class", "role", "aria-label", "tabindex"},
@@ -275,11 +275,14 @@ def _mark_table(table_open: Token, rows: list[list[tuple[Token, str]]], labels: 
             if text:
                 columns.setdefault(position, []).append(text)
     numeric = {p for p, texts in columns.items() if all(_is_number(t) for t in texts)}
+    names = [text for _, text in rows[0]] if rows else []
     for row in rows:
         for position, (cell, _) in enumerate(row):
             right = "right" in str(cell.attrs.pop("style", ""))
             if cell.type == "th_open":
                 cell.attrs["scope"] = "col"
+            elif position < len(names) and names[position]:
+                cell.attrs["data-label"] = names[position]  # stacked rows on a phone
             if right or position in numeric:
                 cell.attrs["class"] = "num"
     headers = [text for _, text in rows[0] if text] if rows else []

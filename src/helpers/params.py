@@ -42,6 +42,13 @@ class ReportParams:
     def previous_year(self) -> int:
         return self.year - 1
 
+    @property
+    def diary_number(self) -> str | None:
+        """``diarienummer:`` (optional): the case number the printed report's footer shows."""
+        value = self.raw.get("diarienummer")
+        text = " ".join(str(value).split()) if value is not None else ""
+        return text or None
+
 
 def available_units(year: int, project: Project | None = None) -> list[str]:
     """Unit ids that have a params file for the year, sorted (names not checked: see

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import datetime
 import fcntl
 import json
 import os
@@ -28,10 +29,15 @@ import signal
 import subprocess
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bs4 import BeautifulSoup
+
 from helpers.errors import BuildError
+from helpers.export import css_string
+from helpers.pdf_finish import Metadata, contents_pages, finish, with_page_numbers
 
 CHROMIUM = Path("/usr/bin/chromium")
 TIMEOUT_SECONDS = 90
@@ -81,15 +87,49 @@ def print_command(chromium: Path, profile: Path) -> list[str]:
     return [str(chromium), *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "about:blank"]
 
 
-def print_pdf(html_path: Path, pdf_path: Path) -> None:
-    """Print the report ``html_path`` to ``pdf_path`` (written aside, then renamed into place)."""
+def printing_date() -> datetime.date:
+    """The date the PDF's footer gives: today, or ``SOURCE_DATE_EPOCH`` (seconds since 1970,
+    UTC) when set, so a rebuild can reproduce a PDF byte for byte."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.datetime.fromtimestamp(int(epoch), datetime.UTC).date()
+    return datetime.date.today()
+
+
+def print_pdf(html_path: Path, pdf_path: Path, printed_on: datetime.date | None = None) -> None:
+    """Print the report ``html_path`` to ``pdf_path`` (written aside, then renamed into place).
+
+    A print copy of the report gets the printing date in its footer (the HTML itself carries
+    no date, so it stays reproducible); it is printed, the page of each heading read back and
+    written into the contents, and printed again until the numbers hold (at most
+    ``MAX_PASSES``). ``pdf_finish`` then adds metadata, artifacts, figure tags and bookmark
+    titles.
+    """
     html_path, pdf_path = Path(html_path), Path(pdf_path)
     if not html_path.is_file():
         raise BuildError(f"PDF kan inte skapas: rapporten {html_path.name} finns inte.")
     chromium = find_chromium()
     pdf_path.parent.mkdir(parents=True, exist_ok=True)
+    report = read_report(html_path.read_text(encoding="utf-8"))
+    document = print_copy(report, printed_on or printing_date())
     with tempfile.TemporaryDirectory(prefix=f"workbook-pdf-{os.getpid()}-") as scratch:
-        data = _print(print_command(chromium, Path(scratch) / "profil"), html_path)
+        command = print_command(chromium, Path(scratch) / "profil")
+        # Beside the report, so its relative links resolve as the report's do.
+        copy = html_path.with_name(f".{html_path.stem}.utskrift.html")
+        try:
+            pages: dict[str, int] = {}
+            for _ in range(MAX_PASSES):
+                copy.write_text(
+                    with_page_numbers(document, pages, report.page_word), encoding="utf-8"
+                )
+                data = _print(command, copy)
+                printed = contents_pages(data, report.headings)
+                if printed == pages:
+                    break
+                pages = printed
+        finally:
+            copy.unlink(missing_ok=True)
+        data = finish(data, report.metadata, [text for _, text in report.headings])
         handle, tmp = tempfile.mkstemp(
             prefix=f".{pdf_path.name}.", suffix=".tmp", dir=pdf_path.parent
         )
@@ -101,6 +141,53 @@ def print_pdf(html_path: Path, pdf_path: Path) -> None:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+
+
+MAX_PASSES = 3
+
+
+@dataclass(frozen=True)
+class PrintedReport:
+    """What the printer reads from a report: its metadata, headings and print texts."""
+
+    source: str
+    metadata: Metadata
+    headings: list[tuple[str, str]]  # (id, text) of every h1–h6 in document order
+    page_label: str  # what each page's foot says, without the date
+    printed_label: str  # "Utskriven {datum}"
+    page_word: str  # "sida", read before a page number in the contents
+
+
+def read_report(source: str) -> PrintedReport:
+    """The report's title, kommun, subject and headings, as the template wrote them."""
+    soup = BeautifulSoup(source, "html.parser")
+
+    def meta(name: str, default: str = "") -> str:
+        tag = soup.find("meta", attrs={"name": name})
+        return str(tag.get("content", default)) if tag else default
+
+    title = soup.title.get_text(" ", strip=True) if soup.title else ""
+    headings = [
+        (str(h.get("id", "")), " ".join(h.get_text(" ").split()))
+        for h in soup.find_all(["h1", "h2", "h3", "h4", "h5", "h6"])
+    ]
+    language = soup.html.get("lang", "sv") if soup.html else "sv"
+    return PrintedReport(
+        source,
+        Metadata(title, meta("author"), meta("description", title), str(language)),
+        headings,
+        meta("workbook-page-label", title),
+        meta("workbook-printed", "{datum}"),
+        meta("workbook-page-word", "sida"),
+    )
+
+
+def print_copy(report: PrintedReport, printed_on: datetime.date) -> str:
+    """The report with the printing date added to every page's foot (a print-only style)."""
+    printed = report.printed_label.replace("{datum}", printed_on.isoformat())
+    label = css_string(" · ".join(part for part in (report.page_label, printed) if part))
+    style = f"<style>@media print {{ @page {{ @bottom-left {{ content: {label}; }} }} }}</style>"
+    return report.source.replace("</head>", style + "\n</head>", 1)
 
 
 def _print(command: list[str], html_path: Path) -> bytes:

@@ -128,6 +128,7 @@ UNIT_TABLES: tuple[TableSpec, ...] = (
             Column("jämförelse", "number", percent=True),
             Column("notering"),
             Column("kolada_hämtad", "date", optional_column=True),
+            Column("målvärde", "number", percent=True, optional_column=True),
         ),
         key=("indikator_id", "period"),
         references={"indikator_id": ("indikatorer", "indikator_id")},

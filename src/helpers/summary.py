@@ -11,13 +11,22 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+import pandas as pd
+
 from helpers.budget import Statement, result_phrase, result_word, statement_of
 from helpers.budget_view import against_what
 from helpers.definition import SectionSpec
-from helpers.goals import assessment_badge, goal_anchor, goal_short, indicator_decimals
+from helpers.goals import (
+    assessment_badge,
+    goal_anchor,
+    goal_heading,
+    goal_short,
+    indicator_decimals,
+)
+from helpers.indicators import target_outcome, target_reached
 from helpers.labels import Labels
 from helpers.markup import Markup, html, join
-from helpers.numbers import format_with_unit, is_missing
+from helpers.numbers import decimals_of, format_with_unit, is_missing
 from helpers.tables import Cell, TableSpecHtml, render_table
 from helpers.unit_data import UnitData, period_start
 
@@ -214,15 +223,144 @@ def _goal_counts(data: UnitData, counts: dict[str, int], labels: Labels) -> Mark
 
 
 def _status_counts(data: UnitData, counts: dict[str, int], labels: Labels) -> Markup:
+    """Each status with its count; the count opens the list of its activities, each linked to
+    its goal, so every number traces to the rows it counts."""
     statuses = data.definition.statuses
-    items = [
-        html("<li><span>{}:</span> <strong>{}</strong></li>", statuses[k].text, n)
-        for k, n in counts.items()
-        if n
-    ]
+    activities = data.table("aktiviteter")
+    goals = data.goals.set_index("mal_id")
+    items = []
+    for key, n in counts.items():
+        if not n:
+            continue
+        rows = []
+        for _, activity in activities[activities["status"] == key].iterrows():
+            goal_id = activity["mal_id"]
+            short = goal_id
+            if goal_id in goals.index:
+                goal = goals.loc[goal_id].copy()
+                goal["mal_id"] = goal_id
+                short = goal_short(data, goal)
+            rows.append(
+                html(
+                    '<li><a href="#{}">{}</a> ({})</li>',
+                    goal_anchor(goal_id),
+                    activity["aktivitet"],
+                    short,
+                )
+            )
+        items.append(
+            html(
+                '<li><details class="wb-trace"><summary><span>{}:</span> <strong>{}</strong>'
+                "</summary><ul>{}</ul></details></li>",
+                statuses[key].text,
+                n,
+                join(rows),
+            )
+        )
     if not items:
         return html("<p>{}</p>", labels("sammanfattning.inga_aktiviteter"))
-    return html('<ul class="wb-counts">{}</ul>', join(items))
+    return html('<ul class="wb-counts wb-counts--traced">{}</ul>', join(items))
+
+
+def _development(data: UnitData, indicator: pd.Series, labels: Labels) -> str | None:
+    """``Sjukfrånvaro: ▼ sämre`` — how the indicator moved since its previous measurement,
+    judged by its desired direction (or only up/down without one); None without two values."""
+    values = data.table("indikatorvarden")
+    own = values[(values["indikator_id"] == indicator["indikator_id"]) & values["värde"].notna()]
+    own = own.sort_values("period", key=lambda s: s.map(period_start))
+    name = indicator["indikator"].rstrip(".")
+    if len(own) < 2:
+        return labels(
+            "sammanfattning.utveckling",
+            indikator=name,
+            utveckling=labels("sammanfattning.ingen_utveckling"),
+        )
+    change = own.iloc[-1]["värde"] - own.iloc[-2]["värde"]
+    direction = indicator["önskad_riktning"]
+    if change == 0:
+        key = "oförändrat"
+    elif direction:
+        key = "bättre" if (change > 0) == (direction == "ökande") else "sämre"
+    else:
+        key = "ökat" if change > 0 else "minskat"
+    return labels(
+        "sammanfattning.utveckling",
+        indikator=name,
+        utveckling=labels(f"sammanfattning.{key}", period=own.iloc[-2]["period"]),
+    )
+
+
+def _target_outcomes(data: UnitData, indicator: pd.Series, labels: Labels) -> str | None:
+    """``Sjukfrånvaro 2016: ✘ inte nått`` for the latest period with a target, or None."""
+    values = data.table("indikatorvarden")
+    if "målvärde" not in values:
+        return None
+    own = values[(values["indikator_id"] == indicator["indikator_id"]) & values["målvärde"].notna()]
+    if own.empty:
+        return None
+    latest = own.sort_values("period", key=lambda s: s.map(period_start)).iloc[-1]
+    reached = target_reached(latest["värde"], latest["målvärde"], indicator["önskad_riktning"])
+    return labels(
+        "sammanfattning.målvärde",
+        indikator=indicator["indikator"].rstrip("."),
+        period=latest["period"],
+        målvärde=format_with_unit(
+            latest["målvärde"],
+            indicator["enhet"],
+            decimals_of(latest["målvärde"]),
+            missing=labels("rapport.saknas"),
+        ),
+        utfall=target_outcome(labels, reached),
+    )
+
+
+def goal_overview(data: UnitData, labels: Labels) -> Markup:
+    """Every goal in report order: its heading (level, number, title) linked to it, its
+    assessment in word and symbol, how each of its indicators moved since the previous
+    measurement and, where targets are given, whether the latest was reached."""
+    indicators = data.table("indikatorer")
+    developments: dict[str, list[str]] = {}
+    targets: dict[str, list[str]] = {}
+    for _, indicator in indicators.iterrows():
+        developments.setdefault(indicator["mal_id"], []).append(
+            _development(data, indicator, labels)
+        )
+        outcome = _target_outcomes(data, indicator, labels)
+        if outcome:
+            targets.setdefault(indicator["mal_id"], []).append(outcome)
+    columns = [
+        labels("sammanfattning.mål_kolumn"),
+        labels("sammanfattning.kolumn_bedömning"),
+        labels("sammanfattning.kolumn_indikatorer"),
+    ]
+    if targets:
+        columns.append(labels("sammanfattning.kolumn_målvärden"))
+    table = TableSpecHtml(
+        caption=labels("sammanfattning.översikt_tabell"),
+        columns=columns,
+        caption_hidden=True,
+        labels=labels,
+    )
+    order = [level for level in data.definition.levels]
+    goals = data.goals.copy()
+    goals["_order"] = goals["nivå"].map({level: i for i, level in enumerate(order)})
+    for _, goal in goals.sort_values(["_order", "nummer"], kind="stable").iterrows():
+        value = goal["bedömning"]
+        if value:
+            assessment = data.definition.assessments[value]
+            judged = f"{assessment.symbol} {assessment.text}"
+        else:
+            judged = labels("mål.ingen_bedömning")
+        moved = "; ".join(developments.get(goal["mal_id"], []))
+        cells = [
+            Cell(judged),
+            Cell(moved or labels("sammanfattning.inga_mål_indikatorer"), ("wrap",)),
+        ]
+        if targets:
+            reached = "; ".join(targets.get(goal["mal_id"], []))
+            cells.append(Cell(reached or labels("indikatorer.inget_målvärde"), ("wrap",)))
+        table.add(goal_heading(data, goal), cells, link=f"#{goal_anchor(goal['mal_id'])}")
+    return Markup(render_table(table))
 
 
 def _measurement(point: tuple[str, float], move: Movement, missing: str) -> str:
@@ -421,6 +559,15 @@ def summary_html(data: UnitData, section: SectionSpec | None = None) -> Markup:
         )
         cards.append(
             _card(sid, "indikatorer", labels("sammanfattning.indikatorer"), moved, wide=True)
+        )
+        cards.append(
+            _card(
+                sid,
+                "oversikt",
+                labels("sammanfattning.översikt"),
+                goal_overview(data, labels),
+                wide=True,
+            )
         )
     from helpers.sections import heading_and_body
 

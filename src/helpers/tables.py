@@ -47,13 +47,24 @@ class TableSpecHtml:
     # The report's labels: an empty cell's text (rapport.saknas), the region's name
     # (rapport.tabell). Required to render.
     labels: Labels | None = None
+    # The scrolling region's name when the caption alone repeats in the report (every goal's
+    # "Aktivitetsplan 2016"): e.g. the caption and the goal it belongs to.
+    region_label: str | None = None
+    # An in-page link (``#anchor``) per row header, or None.
+    row_links: list[str | None] = field(default_factory=list)
 
     def add(
-        self, header: str, cells: list[Cell], classes: tuple[str, ...] = (), hint: str = ""
+        self,
+        header: str,
+        cells: list[Cell],
+        classes: tuple[str, ...] = (),
+        hint: str = "",
+        link: str | None = None,
     ) -> None:
         self.rows.append((header, cells))
         self.row_classes.append(classes)
         self.row_hints.append(hint)
+        self.row_links.append(link)
 
 
 def _attr(classes: Sequence[str]) -> Markup:
@@ -62,6 +73,9 @@ def _attr(classes: Sequence[str]) -> Markup:
 
 def render_table(table: TableSpecHtml) -> Markup:
     """The table as HTML in a scrollable, labelled region; the first column holds row headers.
+
+    Each body cell carries its column's name (``data-label``): on a phone the stylesheet stacks
+    the rows, so the row header and every value show without sideways scrolling.
 
     Every text (caption, headers, cells, note, link) is escaped by ``helpers.markup``.
     Raises ValueError for a table built without ``labels``.
@@ -81,29 +95,35 @@ def render_table(table: TableSpecHtml) -> Markup:
     )
     rows = []
     hints = table.row_hints or [""] * len(table.rows)
-    for (header, cells), row_classes, hint in zip(
-        table.rows, table.row_classes, hints, strict=True
+    links = table.row_links or [None] * len(table.rows)
+    for (header, cells), row_classes, hint, link in zip(
+        table.rows, table.row_classes, hints, links, strict=True
     ):
         hidden = (
             html('<span class="wb-visually-hidden"> {}</span>', hint.strip())
             if hint.strip()
             else Markup("")
         )
-        body = [html('<th scope="row">{}{}</th>', header.strip() or empty, hidden)]
-        for cell in cells:
+        name: Markup | str = header.strip() or empty
+        if link:
+            name = html('<a href="{}">{}</a>', link, name)
+        body = [html('<th scope="row">{}{}</th>', name, hidden)]
+        for position, cell in enumerate(cells, start=1):
             text: Markup | str = cell.text.strip() or empty
             if cell.link:
                 text = html('<a href="{}">{}</a>', cell.link, text)
             if cell.strong:
                 text = html("<strong>{}</strong>", text)
-            body.append(html("<td{}>{}</td>", _attr(cell.classes), text))
+            # On a phone each row stacks, every value under its column's name (CSS attr()).
+            label = table.columns[position] if position < len(table.columns) else ""
+            body.append(html('<td{} data-label="{}">{}</td>', _attr(cell.classes), label, text))
         rows.append(html("<tr{}>{}</tr>", _attr(row_classes), join(body)))
     note = html('<p class="wb-table-note">{}</p>', table.note) if table.note else Markup("")
     return html(
         '<div class="wb-table-wrap" role="region" aria-label="{region}" tabindex="0">'
         "<table{table_class}><caption{caption_class}>{caption}</caption>"
         "<thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>{note}</div>",
-        region=table.labels("rapport.tabell", rubrik=table.caption),
+        region=table.labels("rapport.tabell", rubrik=table.region_label or table.caption),
         caption=table.caption,
         table_class=_attr([table.css_class]),
         caption_class=_attr(["wb-visually-hidden"]) if table.caption_hidden else Markup(""),

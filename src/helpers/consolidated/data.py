@@ -27,6 +27,7 @@ from helpers.consolidated.definition import (
 )
 from helpers.definition import ReportDefinition, load_definition, read_definition
 from helpers.errors import DataError, Problem, display_path
+from helpers.labels import Labels
 from helpers.params import ReportParams, load_params, units_of_year
 from helpers.paths import CONSOLIDATED, Project
 from helpers.periods import PeriodSpec, period_spec
@@ -98,6 +99,12 @@ class KommunData:
     def label(self, key: str, **values: object) -> str:
         common = {"år": self.year, "kommun": self.municipality, "period": self.period.name}
         return self.definition.label(key, **common, **values)
+
+    def report_labels(self) -> Labels:
+        """The kommun's report labels (``etiketter:`` of rapport.yaml): the words every report
+        shares — tables, missing values, navigation, print — with no unit of its own."""
+        common = {"år": str(self.year), "enhet": "", "kommun": self.municipality}
+        return self.kommun_definition.label_set(common)
 
     @property
     def title(self) -> str:

@@ -84,6 +84,7 @@ CONSOLIDATED_LABELS: dict[str, tuple[str, ...]] = {
     "rapport": (),
     "rapporter_tabell": (),
     "titel": (),
+    "ämne": ("titel",),
 }
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 COMMON = ("år", "kommun", "period")

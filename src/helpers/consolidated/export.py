@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 from helpers.build_plan import REPORT_FINGERPRINT, UnitPlan, report_fingerprint
 from helpers.consolidated.data import load_kommun
-from helpers.export import render_report, write_atomically
+from helpers.export import navigation_texts, render_report, write_atomically
 from helpers.fingerprint import Fingerprinter, store, text_digest
 from helpers.paths import CONSOLIDATED, Project
 from helpers.signoff import report_draft_mark
@@ -23,6 +24,11 @@ def export_consolidated(project: Project, fingerprinter: Fingerprinter, plan: Un
         {"år": str(plan.year), "enhet": "", "kommun": data.municipality}
     )
     draft = report_draft_mark(project, plan.year, CONSOLIDATED, list(sections), labels)
+    report = project.report_file(plan.year, CONSOLIDATED)
+    # The kommun's words around the sections, as in every unit's report; the PDF's subject is
+    # the consolidated report's own (it has no unit).
+    texts = navigation_texts(data.report_labels())
+    texts["ämne"] = data.label("ämne", titel="{titel}")
     html = render_report(
         [s.output for s in plan.all_sections],
         title=data.title,
@@ -30,8 +36,10 @@ def export_consolidated(project: Project, fingerprinter: Fingerprinter, plan: Un
         municipality=data.municipality,
         fingerprint=text_digest(json.dumps(sections, sort_keys=True))[:12],
         draft=draft,
+        texts=texts,
+        pdf_href=f"{CONSOLIDATED}.pdf" if plan.pdf_link else None,
+        index_href=os.path.relpath(project.reports / "index.html", report.parent),
     )
-    report = project.report_file(plan.year, CONSOLIDATED)
     write_atomically(report, html)
     store(
         project.executed_dir(plan.year, CONSOLIDATED) / REPORT_FINGERPRINT,

@@ -84,10 +84,12 @@ def section_fingerprint(
     return with_total(parts)
 
 
-def plan_consolidated(project: Project, years: list[int], force: bool = False) -> list[UnitPlan]:
+def plan_consolidated(
+    project: Project, years: list[int], force: bool = False, pdf: bool = False
+) -> list[UnitPlan]:
     """The consolidated report of each year in the project's period (none when rapport.yaml
     has no ``sammanställning:`` or the year has no units). DataError when the definition is
-    wrong."""
+    wrong. ``pdf`` (``--pdf``): the report links to the PDF printed after the build."""
     definition, problems = read_consolidated(project)
     if problems:
         raise DataError(problems)
@@ -110,7 +112,8 @@ def plan_consolidated(project: Project, years: list[int], force: bool = False) -
             sections.append(
                 SectionPlan(spec.id, spec.kind, notebook, output, parameters, current, reason)
             )
-        plan = UnitPlan(year, CONSOLIDATED, sections, sections, None, project.period)
+        has_pdf = pdf or project.report_file(year, CONSOLIDATED).with_suffix(".pdf").is_file()
+        plan = UnitPlan(year, CONSOLIDATED, sections, sections, None, project.period, has_pdf)
         plan.report_reason = _report_reason(project, fingerprinter, plan, force)
         plans.append(plan)
     return plans

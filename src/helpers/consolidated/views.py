@@ -50,8 +50,7 @@ class SharedGoal:
 
 def _labels(data: KommunData):  # noqa: ANN202 - helpers.labels.Labels
     """The kommun's report labels (``etiketter:``), for tables and missing values."""
-    common = {"år": str(data.year), "enhet": "", "kommun": data.municipality}
-    return data.kommun_definition.label_set(common)
+    return data.report_labels()
 
 
 def _missing(data: KommunData) -> str:
@@ -130,26 +129,33 @@ def goals_html(data: KommunData, section_id: str) -> Markup:
     parts = []
     for goal in shared_goals(data):
         anchor = f"{section_id}-{goal_anchor(goal.goal_id)}"
+        assessment, summary = data.label("bedömning"), data.label("sammanfattning_text")
+        # On a phone each row stacks, every value under its column's name (data-label).
         rows = [
             html(
-                '<tr><th scope="row"><a href="{}">{}</a></th><td>{}</td><td>{}</td></tr>',
+                '<tr><th scope="row"><a href="{}">{}</a></th><td data-label="{}">{}</td>'
+                '<td data-label="{}">{}</td></tr>',
                 f"{part.unit}.html#{goal_anchor(goal.goal_id)}",
                 part.info.display_name,
+                assessment,
                 _badge(data, value),
+                summary,
                 goal_summary(data, part, goal.goal_id),
             )
             for part, value in goal.units
         ]
+        caption = goal_heading(data, goal)
         table = html(
-            '<div class="wb-table-wrap" role="region" aria-label="Tabell: {caption}" tabindex="0">'
+            '<div class="wb-table-wrap" role="region" aria-label="{region}" tabindex="0">'
             '<table class="wb-table"><caption class="wb-visually-hidden">{caption}</caption>'
             "<thead><tr>"
             '<th scope="col">{unit}</th><th scope="col">{assessment}</th>'
             '<th scope="col">{summary}</th></tr></thead><tbody>{rows}</tbody></table></div>',
-            caption=goal_heading(data, goal),
+            region=_labels(data)("rapport.tabell", rubrik=caption),
+            caption=caption,
             unit=data.label("enhet"),
-            assessment=data.label("bedömning"),
-            summary=data.label("sammanfattning_text"),
+            assessment=assessment,
+            summary=summary,
             rows=join(rows),
         )
         disagreement = (
