@@ -88,9 +88,10 @@ def test_a_draft_year_lists_the_texts_still_to_be_written(workspace: Path) -> No
     new_year(2017, 2016, "klk", Project.current())
     data = load_unit(2017, "klk")
     html_text = summary_html(data)
-    assert "Utkast:" in html_text
-    assert "<code>text/framtid.md</code>" in html_text
-    assert "Utkast:" not in summary_html(load_unit(2016, "klk"))
+    mark = f"<strong>{data.labels()('klarmarkering.utkast')}</strong>"
+    assert mark in html_text
+    assert "<code>data/2017/klk/text/framtid.md</code>" in html_text
+    assert mark not in summary_html(load_unit(2016, "klk"))
 
 
 def _overview_rows(page: str) -> list[str]:

@@ -122,6 +122,7 @@ LABELS: dict[str, LabelSpec] = {
             "klart": ("procent",),
             "i_status": ("antal", "status"),
             "texter_att_skriva": ("antal",),
+            "texter_ej_skrivna": ("antal",),
         },
     ),
     **_specs(

@@ -16,6 +16,7 @@ import pandas as pd
 from helpers.budget import Statement, result_phrase, result_word, statement_of
 from helpers.budget_view import against_what
 from helpers.definition import SectionSpec
+from helpers.errors import display_path
 from helpers.goals import (
     assessment_badge,
     goal_anchor,
@@ -479,24 +480,21 @@ def lead_text(data: UnitData, s: Summary, labels: Labels) -> Markup:
     return html('<p class="wb-lead">{}</p>', " ".join(sentences))
 
 
-def drafts_notice(data: UnitData) -> Markup:
-    """For a report still being written: which narrative files hold only an instruction."""
+def drafts_notice(data: UnitData, labels: Labels) -> Markup:
+    """For a report still being written: which narrative files hold only an instruction, each
+    named by its path in the project (the definition's words ``klarmarkering.utkast`` and
+    ``klarmarkering.texter_ej_skrivna``)."""
     from helpers.new_unit import placeholder_files
 
     drafts = placeholder_files(data.folder)
     if not drafts:
         return Markup("")
-    items = join(
-        html("<li><code>{}</code></li>", path.relative_to(data.folder).as_posix())
-        for path in drafts
-    )
-    count = f"{len(drafts)} text" if len(drafts) == 1 else f"{len(drafts)} texter"
+    root = data.project.root
+    items = join(html("<li><code>{}</code></li>", display_path(path, root)) for path in drafts)
     return html(
-        '<div class="wb-todo" role="note"><p><strong>Utkast:</strong> {} är inte skrivna ännu '
-        "(i <code>data/{}/{}/</code>):</p><ul>{}</ul></div>",
-        count,
-        data.year,
-        data.info.unit,
+        '<div class="wb-todo" role="note"><p><strong>{}</strong> {}</p><ul>{}</ul></div>',
+        labels("klarmarkering.utkast"),
+        labels("klarmarkering.texter_ej_skrivna", antal=len(drafts)),
         items,
     )
 
@@ -579,7 +577,7 @@ def summary_html(data: UnitData, section: SectionSpec | None = None) -> Markup:
         heading,
         invented_notice(data, labels),
         lead_text(data, s, labels),
-        drafts_notice(data),
+        drafts_notice(data, labels),
         join(cards),
     )
 
