@@ -82,6 +82,26 @@ def test_a_custom_section_needs_a_notebook_that_exists(workspace: Path) -> None:
     assert any("behöver 'notebook'" in p.message for p in problems), problems
 
 
+def test_a_missing_kind_notebook_stops_validate_and_build_alike(workspace: Path, capsys) -> None:
+    """A built-in kind's notebook that is gone is the same bad input for every command."""
+    from helpers.cli import main
+
+    project = Project(workspace)
+    if not (workspace / "notebooks").is_dir():  # the workspace's own copy, never the repository's
+        shutil.copytree(REPO_ROOT / "notebooks", workspace / "notebooks")
+    spec = next(s for s in load_definition(project, 2016, "klk").sections if s.notebook is None)
+    notebook = project.notebooks / spec.notebook_path
+    assert notebook.is_relative_to(workspace)
+    notebook.unlink()
+    shown = notebook.relative_to(workspace).as_posix()
+    argv = ["--year", "2016", "--unit", "klk", "--period", "helar"]
+    assert main(["validate", *argv]) == 2
+    assert shown in capsys.readouterr().out
+    assert main(["build", *argv]) == 2
+    message = capsys.readouterr().err
+    assert shown in message and "WORKBOOK_ROOT" not in message  # only this file is missing
+
+
 def test_a_listed_table_needs_its_schema(workspace: Path) -> None:
     folder = Project(workspace).unit_data(YEAR, UNIT)
     schema_path(folder, TABLE).unlink()

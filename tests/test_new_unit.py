@@ -12,7 +12,7 @@ import yaml
 from helpers.cli import main
 from helpers.definition import read_definition
 from helpers.new_unit import PLACEHOLDER_MARK, TEMPLATE_DIR, placeholder_files
-from helpers.paths import REPO_ROOT, Project
+from helpers.paths import REPO_ROOT, Project, periods_of_unit
 from helpers.schema import SPECS, UNIT_TABLES
 from helpers.validate import validate_unit
 
@@ -158,3 +158,23 @@ def test_a_new_unit_and_its_next_year_build(workspace: Path) -> None:
     second = build(2017, "soc", Project(workspace))
     assert not second[0].failures, second[0].failures
     assert "Driftredovisning 2017" in second[0].report.read_text(encoding="utf-8")
+
+
+def test_a_new_unit_without_a_delar_is_checked_and_planned_for_helar(
+    workspace: Path, capsys
+) -> None:
+    """The command new-unit prints next works: the kommun has a delår, the new unit not yet."""
+    project = Project(workspace)
+    assert "delar" in project.periods_of_year(2016)  # the example has both periods
+    assert main(["new-unit", "soc", "--name", "Socialförvaltningen"]) == 0
+    assert not project.for_period("delar").params_file(2016, "soc").exists()
+    capsys.readouterr()
+    assert main(["validate", "--year", "2016", "--unit", "soc"]) == 0
+    assert "soc 2016" in capsys.readouterr().out
+    assert main(["build", "--year", "2016", "--unit", "soc", "--dry-run"]) == 0
+    both = project.periods_of_year(2016)
+    assert periods_of_unit(project, [2016], "soc", both) == ["helar"]
+    assert periods_of_unit(project, [2016], "klk", both) == both
+    # Asking for the delår by name still says it is missing, with the same exit code from both.
+    assert main(["validate", "--year", "2016", "--unit", "soc", "--period", "delar"]) == 2
+    assert main(["build", "--year", "2016", "--unit", "soc", "--period", "delar"]) == 2

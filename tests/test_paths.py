@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from helpers.errors import ParameterError
-from helpers.paths import Project, check_section, check_unit, check_year
+from helpers.paths import REPO_ROOT, Project, check_section, check_unit, check_year
 
 
 @pytest.mark.parametrize("year", [2016, "2016", " 2016 ", 1990, 2100])
@@ -78,3 +78,18 @@ def test_workbook_root_environment_variable(
     monkeypatch.setenv("WORKBOOK_ROOT", str(tmp_path))
     assert Project.current().root == tmp_path.resolve()
     assert Project.current().params_file(2016, "klk") == tmp_path.resolve() / "params/2016/klk.yaml"
+
+
+def test_a_copied_project_is_the_project_its_commands_run_in(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A copy of the project (cp -r) with the original's install works on the copy, not on the
+    repository the package was installed from."""
+    copy = tmp_path / "kopia"
+    for folder in ("data", "params", "notebooks/egna"):
+        (copy / folder).mkdir(parents=True)
+    monkeypatch.delenv("WORKBOOK_ROOT", raising=False)
+    monkeypatch.chdir(copy / "notebooks/egna")
+    assert Project.current().root == copy.resolve()
+    monkeypatch.chdir(tmp_path)  # outside any project: the installed repository
+    assert Project.current().root == REPO_ROOT

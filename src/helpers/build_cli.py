@@ -58,7 +58,7 @@ def command(args: argparse.Namespace) -> int:
         write_word_files,
     )
     from helpers.execute import timeout_from_environment
-    from helpers.paths import Project, check_period, check_year, period_order
+    from helpers.paths import Project, check_period, check_year, period_order, periods_of_unit
     from helpers.progress import BuildProgress, failure_table, plan_table, summary_table
 
     if args.all == (args.year is not None):
@@ -74,6 +74,8 @@ def command(args: argparse.Namespace) -> int:
         periods = [check_period(args.period)]
     else:
         periods = period_order({p for y in years for p in project.periods_of_year(y)}) or None
+        if periods is not None:
+            periods = periods_of_unit(project, years, args.unit, periods)
     consolidated = args.unit is None and args.section is None
 
     if args.dry_run:

@@ -50,11 +50,17 @@ def kind_notebook(project: Project, section: SectionSpec) -> Path:
                 "notebook: i "
                 f"{section.source[0]} (rad {section.source[1]})."
             )
+        if not notebook.parent.is_dir():
+            raise BuildError(
+                f"Notebooken för avsnittstypen '{section.kind}' saknas: {notebook} finns inte. "
+                "Workbook hittar inte projektets notebooks/ — kör i projektmappen, sätt "
+                "WORKBOOK_ROOT till den, eller installera workbook med `pip install -e .` i "
+                "projektmappen."
+            )
         raise BuildError(
-            f"Notebooken för avsnittstypen '{section.kind}' saknas: {notebook} finns inte. "
-            "Workbook hittar inte projektets notebooks/ — kör i projektmappen, sätt "
-            "WORKBOOK_ROOT till den, eller installera workbook med `pip install -e .` i "
-            "projektmappen."
+            f"Notebooken för avsnittstypen '{section.kind}' saknas: "
+            f"{display_path(notebook, project.root)} finns inte. Hämta tillbaka filen (t.ex. "
+            f"`git checkout -- {display_path(notebook, project.root)}`)."
         )
     return notebook
 

@@ -20,12 +20,25 @@ from helpers.unit_data import typed_frame
 
 
 def notebook_problems(project: Project, definition: ReportDefinition) -> list[Problem]:
-    """A custom section whose notebook is not in ``notebooks/egna/``."""
+    """A section whose notebook is missing: a custom section's under ``notebooks/egna/``, or a
+    kind's own ``notebooks/<kind>.ipynb`` (the same rule as ``build_plan.kind_notebook``, so
+    ``validate`` and ``build`` agree)."""
     problems = []
     for section in definition.sections:
-        if section.notebook is None:
-            continue
         path = project.notebooks / section.notebook_path
+        if section.notebook is None:
+            if not path.is_file():
+                shown = display_path(path, project.root)
+                problems.append(
+                    Problem(
+                        shown,
+                        f"notebooken för avsnittstypen '{section.kind}' (avsnittet "
+                        f"'{section.id}') saknas",
+                        hint="hämta tillbaka filen (t.ex. `git checkout -- "
+                        f"{shown}`); varje avsnittstyp har sin notebook i notebooks/",
+                    )
+                )
+            continue
         if not path.is_file():
             file, line = section.source
             problems.append(

@@ -74,7 +74,7 @@ def units_of_year(year: int, project: Project | None = None) -> list[str]:
     if not folder.is_dir():
         raise ParameterError(
             f"Det finns inga enheter för {year}: mappen {shown} saknas. Kör "
-            f"`workbook new-year {year} --from {year - 1}` eller ange ett annat år."
+            f"{_new_year_command(project, year)} eller ange ett annat år."
         )
     problems: list[Problem] = []
     units: list[str] = []
@@ -128,10 +128,20 @@ def units_of_year(year: int, project: Project | None = None) -> list[str]:
     if not units:
         raise ParameterError(
             f"Det finns inga enheter för {year}: mappen {shown} har ingen params-fil "
-            f"(<enhet>.yaml). Kör `workbook new-year {year} --from {year - 1}` eller "
+            f"(<enhet>.yaml). Kör {_new_year_command(project, year)} eller "
             "`workbook new-unit`, eller ange ett annat år."
         )
     return units
+
+
+def _new_year_command(project: Project, year: int) -> str:
+    """The ``new-year`` command that would make ``year``: from the latest year before it that
+    exists (or the latest of all); ``new-unit`` when the project has no year at all."""
+    years = [y for y in available_years(project) if y != year]
+    if not years:
+        return "`workbook new-unit`"
+    earlier = [y for y in years if y < year]
+    return f"`workbook new-year {year} --from {max(earlier or years)}`"
 
 
 def available_years(project: Project | None = None) -> list[int]:

@@ -2,10 +2,10 @@
 
 The project root is ``WORKBOOK_ROOT`` when set (benchmarks and tests build synthetic units in a
 temporary folder without touching ``data/``; a kommun may keep its data on a shared drive and
-point ``WORKBOOK_ROOT`` there); else the repository the package runs from (an editable install,
-``pip install -e .``); else the nearest folder at or above the working directory that holds
-``data/`` and ``params/`` — so a package installed with ``pip install .`` works from inside a
-project and refuses, loudly, anywhere else.
+point ``WORKBOOK_ROOT`` there); else the nearest folder at or above the working directory that
+holds ``data/`` and ``params/`` (so a copy of a project works on the copy); else the repository
+the package runs from (an editable install, ``pip install -e .``, run from elsewhere). A package
+installed with ``pip install .`` works from inside a project and refuses, loudly, anywhere else.
 
 **The data-root rule.** Every input the workbook reads — params, tables, narrative, folders it
 walks — must resolve inside the project root. A symbolic link is followed only when its target is
@@ -87,6 +87,24 @@ def period_order(periods: Iterable[str]) -> list[str]:
     return sorted(set(periods), key=lambda p: (p != YEAR_END, p))
 
 
+def periods_of_unit(
+    project: Project, years: Iterable[int], unit: str | None, periods: list[str]
+) -> list[str]:
+    """Of ``periods`` (several, none asked for by name), those in which ``unit`` has a params
+    file for one of ``years``: a unit with a helår report but no delår yet is built and checked
+    for helår only. All of them when no unit is named or the unit has none (so the missing file
+    is reported)."""
+    if unit is None or unit == CONSOLIDATED or len(periods) < 2:
+        return periods
+    years = list(years)
+    own = [
+        period
+        for period in periods
+        if any(os.path.lexists(project.for_period(period).params_file(y, unit)) for y in years)
+    ]
+    return own or periods
+
+
 def is_project(folder: Path) -> bool:
     """A folder that holds a workbook project's inputs."""
     return (folder / "data").is_dir() and (folder / "params").is_dir()
@@ -94,12 +112,14 @@ def is_project(folder: Path) -> bool:
 
 def find_root() -> Path:
     """The project root when ``WORKBOOK_ROOT`` is not set (see the module docstring)."""
-    if (REPO_ROOT / "pyproject.toml").is_file() and is_project(REPO_ROOT):
-        return REPO_ROOT
     here = Path.cwd().resolve()
+    # The project the command is run in comes first: a copy of a project (a test copy, next
+    # year's draft) is never silently served by the repository the package was installed from.
     for folder in (here, *here.parents):
         if is_project(folder):
             return folder
+    if (REPO_ROOT / "pyproject.toml").is_file() and is_project(REPO_ROOT):
+        return REPO_ROOT
     raise ParameterError(
         f"Hittar inget projekt: varken {here} eller mappar ovanför har data/ och params/, och "
         "workbook är installerat utanför projektets mapp (pip install utan -e). Kör kommandot i "

@@ -30,6 +30,7 @@ from helpers.paths import (
     check_unit,
     check_year,
     period_order,
+    periods_of_unit,
     readable_file,
 )
 from helpers.readers import read_table, table_files
@@ -236,6 +237,7 @@ def command(args: argparse.Namespace) -> int:
         periods = [check_period(args.period)]
     else:
         periods = period_order({p for y in years for p in project.periods_of_year(y)}) or [YEAR_END]
+        periods = periods_of_unit(project, years, args.unit, periods)
     problems: list[Problem] = []
     checked_names: list[str] = []
     problems += read_groups(project)[1]
