@@ -11,7 +11,7 @@ import pytest
 
 from helpers import cli
 from helpers.definition import load_definition
-from helpers.export import render_report
+from helpers.export import navigation_texts, render_report
 from helpers.index_page import progress_text
 from helpers.paths import Project
 from helpers.season import unit_progress
@@ -105,13 +105,16 @@ def test_draft_mark_uses_the_definitions_words_until_all_are_approved(workspace:
 
 
 def test_the_draft_mark_is_in_the_html_and_in_print(tmp_path: Path):
+    texts = navigation_texts(load_unit(YEAR, UNIT, Project.current(), lazy=True).labels())
     html = render_report(
-        [], title="T", unit_name="U", municipality="K", fingerprint="f",
+        [], title="T", unit_name="U", municipality="K", fingerprint="f", texts=texts,
         draft={"mark": "Utkast <b>", "text": "1 av 2 avsnitt är godkända."},
     )  # fmt: skip
     assert 'class="wb-draft"' in html and "Utkast &lt;b&gt;" in html
     assert "@top-center" in html  # every printed page carries the mark
-    clean = render_report([], title="T", unit_name="U", municipality="K", fingerprint="f")
+    clean = render_report(
+        [], title="T", unit_name="U", municipality="K", fingerprint="f", texts=texts
+    )
     assert "wb-draft" not in clean.split("</style>", 1)[1] and "@top-center" not in clean
 
 
