@@ -16,15 +16,12 @@ indicator has its own ``jämförelse_namn``).
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 
-import yaml
-
+from helpers.definition.load import definition_part
 from helpers.errors import DataError, Problem, display_path
-from helpers.paths import Project, read_input
-from helpers.yaml_text import load_yaml
+from helpers.paths import Project
 
 KEY = "jämförelsegrupper"
 _KEY = re.compile(r"^[a-zåäö][a-zåäö0-9_-]{0,39}$")
@@ -40,15 +37,7 @@ class ComparisonGroup:
 
 def read_groups(project: Project) -> tuple[dict[str, ComparisonGroup], list[Problem]]:
     """The named comparison groups and every problem with them (none without the key)."""
-    path = project.data / "rapport.yaml"
-    shown = display_path(path, project.root)
-    if not os.path.lexists(path):
-        return {}, []
-    try:
-        raw = load_yaml(read_input(path, project.root).decode("utf-8-sig"), shown)
-    except (DataError, UnicodeDecodeError, yaml.YAMLError, ValueError):
-        return {}, []  # the definition's own check reports it
-    value = raw.get(KEY) if isinstance(raw, dict) else None
+    value, shown = definition_part(project, KEY)
     if value is None:
         return {}, []
     if not isinstance(value, dict):

@@ -29,6 +29,7 @@ from helpers.cli import year_argument
 from helpers.errors import ParameterError, display_path
 from helpers.narrative import split_heading
 from helpers.new_unit import PLACEHOLDER_MARK, csv_text, write_new
+from helpers.new_year import refuse_taken, unit_files
 from helpers.params import read_params_file, units_of_year
 from helpers.paths import YEAR_END, Project, check_period, check_unit, check_year, input_files
 from helpers.readers import find_table, read_table
@@ -109,18 +110,7 @@ def new_period(
             f"--slut {year}-08-31."
         )
     units = [check_unit(unit)] if unit else units_of_year(year, source_project)
-    taken = [
-        path
-        for u in units
-        for path in (target_project.params_file(year, u), target_project.unit_data(year, u))
-        if path.exists()
-    ]
-    if taken:
-        shown = ", ".join(display_path(p, base.root) for p in taken)
-        raise ParameterError(
-            f"Perioden finns redan ({shown}). new-period skriver aldrig över något — ändra i "
-            "filerna direkt, eller ta bort dem först om du vill börja om."
-        )
+    refuse_taken(unit_files(target_project, year, units), base.root, "Perioden", "new-period")
     planned: list[tuple[UnitPeriod, dict[Path, str]]] = []
     for u in units:
         load_unit(year, u, source_project)  # the source must be valid

@@ -19,6 +19,7 @@ import argparse
 import datetime as dt
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -298,20 +299,26 @@ def scaffold_texts(
     return texts, list(dict.fromkeys(to_write))
 
 
-def check_target_free(project: Project, target: int, units: list[str]) -> None:
-    """Refuse before writing anything if any unit already has the target year."""
-    taken = [
+def refuse_taken(paths: Iterable[Path], root: Path, what: str, command: str) -> None:
+    """Refuse before anything is written if any of ``paths`` exists: the yearly chores never
+    overwrite. ``what`` names the thing in the message ("2017", "Perioden"). Raises
+    ``ParameterError``."""
+    taken = [path for path in paths if path.exists()]
+    if taken:
+        shown = ", ".join(display_path(p, root) for p in taken)
+        raise ParameterError(
+            f"{what} finns redan ({shown}). {command} skriver aldrig över något som finns — "
+            "ändra i filerna direkt, eller ta bort dem först om du vill börja om."
+        )
+
+
+def unit_files(project: Project, year: int, units: list[str]) -> list[Path]:
+    """Every unit's params file and data folder for ``year`` in ``project``'s period."""
+    return [
         path
         for unit in units
-        for path in (project.params_file(target, unit), project.unit_data(target, unit))
-        if path.exists()
+        for path in (project.params_file(year, unit), project.unit_data(year, unit))
     ]
-    if taken:
-        shown = ", ".join(display_path(p, project.root) for p in taken)
-        raise ParameterError(
-            f"{target} finns redan ({shown}). new-year skriver aldrig över ett befintligt år — "
-            f"ändra i filerna direkt, eller ta bort dem först om du vill börja om."
-        )
 
 
 def period_params(
@@ -362,7 +369,9 @@ def new_year(
             f"Det nya året ({target}) måste komma efter året du utgår från ({source})."
         )
     units = [check_unit(unit)] if unit else units_of_year(source, project)
-    check_target_free(target_project, target, units)
+    refuse_taken(
+        unit_files(target_project, target, units), target_project.root, str(target), "new-year"
+    )
     loaded = {u: load_unit(source, u, project) for u in units}  # the source must be valid
     planned: list[tuple[UnitYear, dict[Path, str]]] = []
     for u, data in loaded.items():  # everything is prepared before the first file is written

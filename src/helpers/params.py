@@ -12,6 +12,7 @@ from typing import Any
 
 from helpers.errors import DataError, ParameterError, Problem, display_path
 from helpers.paths import CONSOLIDATED, YEAR_END, Project, check_unit, check_year, read_input
+from helpers.readers import decode_text
 from helpers.text_norm import control_character
 from helpers.yaml_text import load_yaml
 
@@ -155,12 +156,7 @@ def read_params_file(path: Path, shown_as: str, root: Path | None = None) -> dic
     valid YAML, aliases, deep nesting, or not a mapping."""
     root = root if root is not None else Project.current().root
     raw = read_input(path, root, max_bytes=MAX_PARAMS_BYTES)
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise DataError(
-            [Problem(shown_as, "filen är inte sparad som UTF-8", hint="spara om den som UTF-8")]
-        ) from None
+    text = decode_text(raw, shown_as, table=False)
     loaded = load_yaml(text, shown_as)
     if not isinstance(loaded, dict):
         raise DataError([Problem(shown_as, "filen ska innehålla nycklar som 'år: 2016'")])

@@ -23,11 +23,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import yaml
-
-from helpers.errors import DataError, Problem, display_path
-from helpers.paths import YEAR_END, Project, check_period, read_input
-from helpers.yaml_text import load_yaml
+from helpers.definition.load import definition_part
+from helpers.errors import Problem, display_path
+from helpers.paths import YEAR_END, Project, check_period
 
 PERIODS_KEY = "perioder"
 PERIOD_KEYS = ("namn", "drift")
@@ -48,16 +46,8 @@ class PeriodSpec:
 
 def read_periods(project: Project) -> tuple[dict[str, PeriodSpec], list[Problem]]:
     """The periods ``data/rapport.yaml`` names (helår always), and every problem with them."""
-    path = project.data / "rapport.yaml"
-    shown = display_path(path, project.root)
     periods = {YEAR_END: PeriodSpec(YEAR_END, DEFAULT_NAMES[YEAR_END])}
-    if not path.is_file():
-        return periods, []  # the definition's own check reports a missing file
-    try:
-        raw = load_yaml(read_input(path, project.root).decode("utf-8-sig"), shown)
-    except (DataError, UnicodeDecodeError, yaml.YAMLError, ValueError):
-        return periods, []  # reported by the definition's own check
-    value = raw.get(PERIODS_KEY) if isinstance(raw, dict) else None
+    value, shown = definition_part(project, PERIODS_KEY)
     if value is None:
         return periods, []
     problems: list[Problem] = []

@@ -22,11 +22,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-import yaml
-
-from helpers.errors import DataError, Problem, display_path
-from helpers.paths import Project, read_input
-from helpers.yaml_text import load_yaml
+from helpers.definition.load import definition_part
+from helpers.errors import DataError, Problem
+from helpers.paths import Project
 
 KEY = "sammanställning"
 PARAMS = "params"  # in ``reads``: the unit's params file (title, drift settings)
@@ -119,15 +117,7 @@ class ConsolidatedDefinition:
 def read_consolidated(project: Project) -> tuple[ConsolidatedDefinition | None, list[Problem]]:
     """The kommun's consolidated report (None when rapport.yaml has no ``sammanställning:``),
     and every problem with it: unknown kinds, repeated ids, missing labels, bad placeholders."""
-    path = project.data / "rapport.yaml"
-    shown = display_path(path, project.root)
-    if not path.is_file():
-        return None, []  # the definition's own check reports it
-    try:
-        raw = load_yaml(read_input(path, project.root).decode("utf-8-sig"), shown)
-    except (DataError, UnicodeDecodeError, yaml.YAMLError, ValueError):
-        return None, []  # the definition's own check reports it
-    value = raw.get(KEY) if isinstance(raw, dict) else None
+    value, shown = definition_part(project, KEY)
     if value is None:
         return None, []
     problems: list[Problem] = []

@@ -37,6 +37,8 @@ from helpers.definition.vocabulary import (
 from helpers.errors import DataError, Problem, display_path
 from helpers.params import read_params_file
 from helpers.paths import Project, read_input
+from helpers.readers import decode_text
+from helpers.yaml_text import load_yaml
 
 DEFINITION_FILE = "rapport.yaml"
 OVERRIDE_KEY = "rapport"
@@ -59,6 +61,23 @@ OVERRIDE_KEYS = ("avsnitt", "utan", "ändra", "etiketter")
 
 def definition_path(project: Project) -> Path:
     return project.data / DEFINITION_FILE
+
+
+def definition_part(project: Project, key: str) -> tuple[Any, str]:
+    """One top-level key of ``data/rapport.yaml`` (every scalar as text; None when absent)
+    and the file's name as shown in messages. A missing or unreadable file gives None: the
+    definition's own check (:func:`read_definition`) reports it, once. For the keys other
+    modules own (``perioder``, ``sammanställning``, ``jämförelsegrupper``): one YAML reader."""
+    path = definition_path(project)
+    shown = display_path(path, project.root)
+    if not os.path.lexists(path):
+        return None, shown
+    try:
+        # Every scalar as text (yaml_text), as those modules read them: "0000" stays a code.
+        value = load_yaml(decode_text(read_input(path, project.root), shown, table=False), shown)
+    except DataError:
+        return None, shown
+    return (value.get(key) if isinstance(value, dict) else None), shown
 
 
 def read_file(path: Path, shown: str, root: Path) -> Located | None:

@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from helpers.errors import DataError, Problem
+from helpers.readers import decode_text
 
 Path_ = tuple[str | int, ...]
 
@@ -148,12 +149,7 @@ def parse_located(text: str, shown_as: str) -> Located | None:
 
 def read_located(raw: bytes, shown_as: str) -> Located | None:
     """Decode (UTF-8, BOM allowed) and parse a YAML file; a DataError names what is wrong."""
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise DataError(
-            [Problem(shown_as, "filen är inte sparad som UTF-8", hint="spara om den som UTF-8")]
-        ) from None
+    text = decode_text(raw, shown_as, table=False)
     return parse_located(text, shown_as)
 
 
