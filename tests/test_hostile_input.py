@@ -16,6 +16,7 @@ from __future__ import annotations
 import ast
 import csv
 import io
+import re
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -71,6 +72,8 @@ SVG_TAGS = {
 # Attributes whose value is a URL or a style: text elsewhere (aria-label) is only text.
 URL_ATTRIBUTES = {"href", "xlink:href", "src", "style", "action", "formaction", "content"}
 FORBIDDEN_VALUE = ("javascript:", "vbscript:", "data:text", "expression(", "url(")
+# The workbook's own relative links (no scheme): the index (../index.html) and the report's PDF.
+WORKBOOK_LINK = re.compile(r"(?:\.\./)*[a-z0-9_-]+(?:/[a-z0-9_-]+)*\.(?:html|pdf)")
 
 
 @dataclass(frozen=True)
@@ -210,8 +213,10 @@ def live_markup(page: str) -> list[str]:
                 and any(bad in text.lower().replace(" ", "") for bad in FORBIDDEN_VALUE)
             ):
                 found.append(f"<{tag.name} {attribute}={text[:40]!r}>")
-            if name in ("href", "xlink:href") and not text.startswith(
-                ("#", "https://", "http://", "mailto:")
+            if (
+                name in ("href", "xlink:href")
+                and not text.startswith(("#", "https://", "http://", "mailto:"))
+                and not WORKBOOK_LINK.fullmatch(text)
             ):
                 found.append(f"<{tag.name} {attribute}={text[:40]!r}>")
             if name == "src" and not text.startswith("data:image/"):
