@@ -199,7 +199,7 @@ def plan_build(
         sections = [s for s in all_sections if section is None or s.name == section]
         has_pdf = pdf or project.report_file(year, name).with_suffix(".pdf").is_file()
         plan = UnitPlan(year, name, sections, all_sections, None, project.period, has_pdf)
-        plan.report_reason = _report_reason(project, fingerprinter, plan, force)
+        plan.report_reason = report_reason(project, fingerprinter, plan, force)
         plans.append(plan)
     if section is not None and plans and not any(p.sections for p in plans):
         known = sorted({s.name for p in plans for s in p.all_sections})
@@ -220,7 +220,7 @@ def report_fingerprint(fingerprinter: Fingerprinter, plan: UnitPlan) -> dict[str
     return fingerprinter.report(parts, signoff_file(fingerprinter.project, plan.year, plan.unit))
 
 
-def _report_reason(
+def report_reason(
     project: Project, fingerprinter: Fingerprinter, plan: UnitPlan, force: bool
 ) -> str | None:
     others = [s for s in plan.all_sections if s not in plan.sections and s.reason]

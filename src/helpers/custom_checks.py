@@ -14,7 +14,7 @@ from helpers.custom_tables import custom_tables
 from helpers.definition import ReportDefinition
 from helpers.errors import DataError, Problem, display_path
 from helpers.paths import Project, readable_file
-from helpers.readers import read_table, table_files
+from helpers.readers import read_table, second_file_problems, table_files
 from helpers.table_checks import LoadedTable, duplicate_keys
 from helpers.unit_data import typed_frame
 
@@ -65,14 +65,7 @@ def custom_table_problems(
         files = table_files(folder, stem)
         if not files:
             continue  # reported by custom_tables
-        if len(files) > 1:
-            problems.append(
-                Problem(
-                    display_path(files[1], project.root),
-                    f"både {files[0].name} och {files[1].name} finns — bara {files[0].name} läses",
-                    hint="ta bort den fil som inte gäller",
-                )
-            )
+        problems += second_file_problems(files, project.root)
         shown = display_path(files[0], project.root)
         try:
             readable_file(files[0], project.root)

@@ -28,8 +28,8 @@ from pathlib import Path
 from helpers.cli import year_argument
 from helpers.errors import ParameterError, display_path
 from helpers.narrative import split_heading
-from helpers.new_unit import PLACEHOLDER_MARK, csv_text, write_new
-from helpers.new_year import refuse_taken, unit_files
+from helpers.new_unit import PLACEHOLDER_MARK, csv_text
+from helpers.new_year import refuse_taken, unit_files, write_planned
 from helpers.params import read_params_file, units_of_year
 from helpers.paths import YEAR_END, Project, check_period, check_unit, check_year, input_files
 from helpers.readers import find_table, read_table
@@ -138,11 +138,7 @@ def new_period(
             files[folder / "text" / relative] = with_revise_line(text, line)
             result.to_revise.append(folder / "text" / relative)
         planned.append((result, files))
-    for result, files in planned:
-        for path, text in files.items():
-            write_new(path, text)
-            result.created.append(path)
-    return [result for result, _ in planned]
+    return write_planned(planned)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

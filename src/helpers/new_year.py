@@ -22,7 +22,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from helpers.cli import year_argument
 from helpers.custom_scaffold import scaffold_custom_tables
@@ -45,6 +45,13 @@ from helpers.unit_data import FILE_COLUMNS, UnitData, load_unit, read_text_file
 from helpers.yaml_text import dump_yaml
 
 _YEAR = re.compile(r"\b(19[9]\d|20\d\d)\b")
+
+
+class _Created(Protocol):
+    created: list[Path]
+
+
+Planned = TypeVar("Planned", bound=_Created)  # a chore's result per unit (UnitYear, UnitPeriod)
 
 
 @dataclass
@@ -406,6 +413,12 @@ def new_year(
                 "tomma): " + ", ".join(own)
             )
         planned.append((result, files))
+    return write_planned(planned)
+
+
+def write_planned(planned: list[tuple[Planned, dict[Path, str]]]) -> list[Planned]:
+    """Write every planned file (each new: ``write_new`` never overwrites), recording it in its
+    result's ``created``; only called once everything has been read and checked."""
     for result, files in planned:
         for path, text in files.items():
             write_new(path, text)

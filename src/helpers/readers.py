@@ -17,7 +17,7 @@ from pathlib import Path
 
 from helpers import read_log
 from helpers.csv_reader import MAX_CSV_BYTES, header_column, parse_csv, split_sep_line
-from helpers.errors import DataError, Problem, quote
+from helpers.errors import DataError, Problem, display_path, quote
 from helpers.table_layout import Table
 from helpers.text_norm import CONTROL_HINT, clean_token, control_character
 
@@ -38,6 +38,21 @@ def table_files(folder: Path, stem: str) -> list[Path]:
     reading it says what it is (``paths.readable_file``) instead of calling the file missing.
     """
     return [folder / f"{stem}{s}" for s in TABLE_SUFFIXES if os.path.lexists(folder / f"{stem}{s}")]
+
+
+def second_file_problems(files: Sequence[Path], root: Path) -> list[Problem]:
+    """A table saved twice (``drift.csv`` and ``drift.xlsx``): the one ``table_files`` puts
+    second is named, since only the first is read."""
+    if len(files) < 2:
+        return []
+    first, second = files[0], files[1]
+    return [
+        Problem(
+            display_path(second, root),
+            f"både {first.name} och {second.name} finns — bara {first.name} läses",
+            hint="ta bort den fil som inte gäller",
+        )
+    ]
 
 
 def find_table(folder: Path, stem: str) -> Path | None:

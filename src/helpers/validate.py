@@ -33,7 +33,7 @@ from helpers.paths import (
     periods_of_unit,
     readable_file,
 )
-from helpers.readers import read_table, table_files
+from helpers.readers import read_table, second_file_problems, table_files
 from helpers.schema import SHARED_TABLES, TableSpec, unit_specs
 from helpers.signoff import signoff_problems
 from helpers.unit_data import read_spec_table, typed_frame
@@ -112,14 +112,7 @@ def _load_tables(
     problems: list[Problem] = []
     for spec in specs:
         files = table_files(folder, spec.stem)
-        if len(files) > 1:
-            problems.append(
-                Problem(
-                    display_path(files[1], project.root),
-                    f"både {files[0].name} och {files[1].name} finns — bara {files[0].name} läses",
-                    hint="ta bort den fil som inte gäller",
-                )
-            )
+        problems += second_file_problems(files, project.root)
         if not files:
             if spec.stem not in optional:
                 problems += read_spec_table(folder, spec, project)[1]

@@ -12,10 +12,9 @@ from __future__ import annotations
 import json
 
 from helpers.build_plan import (
-    REPORT_FINGERPRINT,
     SectionPlan,
     UnitPlan,
-    report_fingerprint,
+    report_reason,
     rerun_reason,
     section_parameters,
 )
@@ -29,7 +28,6 @@ from helpers.errors import BuildError, DataError
 from helpers.fingerprint import (
     FORMAT,
     Fingerprinter,
-    changed_parts,
     files_digest,
     read_stored,
     section_inputs,
@@ -114,21 +112,6 @@ def plan_consolidated(
             )
         has_pdf = pdf or project.report_file(year, CONSOLIDATED).with_suffix(".pdf").is_file()
         plan = UnitPlan(year, CONSOLIDATED, sections, sections, None, project.period, has_pdf)
-        plan.report_reason = _report_reason(project, fingerprinter, plan, force)
+        plan.report_reason = report_reason(project, fingerprinter, plan, force)
         plans.append(plan)
     return plans
-
-
-def _report_reason(
-    project: Project, fingerprinter: Fingerprinter, plan: UnitPlan, force: bool
-) -> str | None:
-    if plan.to_run or force:
-        return "avsnitt körs"
-    report = project.report_file(plan.year, plan.unit)
-    stored = read_stored(project.executed_dir(plan.year, plan.unit) / REPORT_FINGERPRINT)
-    if not report.is_file() or stored is None:
-        return "ingen rapport"
-    current = report_fingerprint(fingerprinter, plan)
-    if stored.get("total") != current["total"]:
-        return "ändrat: " + ", ".join(changed_parts(current, stored))
-    return None
