@@ -154,6 +154,104 @@ def run_htmlcs(page: object) -> list[dict]:
     )
 
 
+def phone_layout_problems(page: object, width: int) -> dict[str, list]:
+    """What a phone reader of ``width`` px would have to scroll sideways for, or could not read:
+    the page wider than the screen, table regions that scroll, body cells off screen, stacked
+    cells whose value is more than one piece (it breaks apart beside its label), values shown
+    without their column's name, and chart text under 11 px as displayed. Empty lists when the
+    page reads well."""
+    return page.evaluate(
+        """width => {
+        const out = {page: [], scrolling: [], off_screen: [], split_cells: [], unlabelled: [],
+                     small_chart_text: []};
+        if (document.documentElement.scrollWidth > width) out.page.push(
+            document.documentElement.scrollWidth);
+        for (const w of document.querySelectorAll('.wb-table-wrap'))
+            if (w.scrollWidth > w.clientWidth + 1) out.scrolling.push(w.getAttribute('aria-label'));
+        for (const c of document.querySelectorAll('table tbody th, table tbody td')) {
+            const r = c.getBoundingClientRect();
+            if (r.width > 0 && (r.left < 0 || r.right > width + 1))
+                out.off_screen.push(c.textContent.trim().slice(0, 40));
+        }
+        for (const td of document.querySelectorAll('.wb-table td[data-label]')) {
+            if (getComputedStyle(td, '::before').content === 'none')
+                out.unlabelled.push(td.textContent.trim().slice(0, 40));
+            if (getComputedStyle(td).display !== 'flex') continue;
+            const pieces = [...td.childNodes].filter(n => n.nodeType === 1
+                ? getComputedStyle(n).position !== 'absolute' : n.textContent.trim());
+            if (pieces.length > 1) out.split_cells.push(td.textContent.trim().slice(0, 40));
+        }
+        for (const svg of document.querySelectorAll('svg')) {
+            const box = svg.getBoundingClientRect();
+            if (!box.width) continue;
+            const scale = box.width / (svg.width.baseVal.value || box.width);
+            for (const t of svg.querySelectorAll('text')) {
+                const size = parseFloat(t.getAttribute('font-size')
+                                        || getComputedStyle(t).fontSize) * scale;
+                if (size < 11) {
+                    const name = (svg.getAttribute('aria-label') || '').slice(0, 40);
+                    out.small_chart_text.push([name, Math.round(size * 10) / 10]);
+                    break;
+                }
+            }
+        }
+        return out; }""",
+        width,
+    )
+
+
+def focus_ring_contrasts(page: object) -> tuple[int, list[tuple[str, float]]]:
+    """Every focusable element focused in turn (closed ``<details>`` opened first, so the links
+    inside are reached as a reader reaches them): how many were checked, and those whose outline
+    has less than 3:1 against a background it is drawn on — the element's own and its parent's
+    (the ring sits on both with its offset) — or no outline at all (WCAG 1.4.11, 2.4.7)."""
+    checked, weak = page.evaluate(
+        """() => {
+        const closed = [...document.querySelectorAll('details:not([open])')];
+        closed.forEach(d => { d.open = true; });
+        const rgb = c => (c.match(/[\\d.]+/g) || []).map(Number);
+        const lum = ([r, g, b]) => [r, g, b].map(v => { v /= 255;
+            return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
+            .reduce((s, v, i) => s + v * [0.2126, 0.7152, 0.0722][i], 0);
+        const background = el => { for (let e = el; e; e = e.parentElement) {
+            const c = rgb(getComputedStyle(e).backgroundColor);
+            if (c.length === 3 || c[3] > 0) return c.slice(0, 3); } return [255, 255, 255]; };
+        const weak = []; let checked = 0;
+        for (const el of document.querySelectorAll('a[href], summary, [tabindex="0"]')) {
+            if (el.getClientRects().length === 0) continue;  // not rendered: not focusable
+            el.focus(); checked++;
+            const style = getComputedStyle(el);
+            const name = el.outerHTML.slice(0, 60);
+            if (document.activeElement !== el || style.outlineStyle === 'none'
+                || parseFloat(style.outlineWidth) === 0) { weak.push([name, 0]); continue; }
+            const ring = lum(rgb(style.outlineColor));
+            for (const under of [background(el), background(el.parentElement)]) {
+                const b = lum(under);
+                const ratio = (Math.max(ring, b) + 0.05) / (Math.min(ring, b) + 0.05);
+                if (ratio < 3) weak.push([name, Math.round(ratio * 100) / 100]);
+            }
+        }
+        if (document.activeElement) document.activeElement.blur();
+        closed.forEach(d => { d.open = false; });
+        return [checked, weak]; }"""
+    )
+    return checked, [tuple(w) for w in weak]
+
+
+def repeated_names(page: object) -> dict[str, list[str]]:
+    """Accessible names used twice: of table regions and of chart-data buttons."""
+    return page.evaluate(
+        """() => {
+        const twice = names => names.filter((n, i) => names.indexOf(n) !== i);
+        return {
+            regions: twice([...document.querySelectorAll('[role=region]')]
+                .map(r => r.getAttribute('aria-label'))),
+            buttons: twice([...document.querySelectorAll('.wb-chart-data summary')]
+                .map(s => s.textContent.trim())),
+        }; }"""
+    )
+
+
 def describe_violations(violations: list[dict]) -> str:
     """A readable list of violations for an assertion message."""
     lines = []
@@ -184,9 +282,12 @@ __all__ = [
     "TABLET",
     "WCAG_TAGS",
     "describe_violations",
+    "focus_ring_contrasts",
     "heading_gaps",
     "heading_levels",
     "open_page",
+    "phone_layout_problems",
+    "repeated_names",
     "require_chromium",
     "run_axe",
 ]

@@ -69,3 +69,31 @@ def built_klk(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def built_von(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The invented Vård- och omsorgsnämnd's 2016 report, built once per session; its path."""
     return build_once(tmp_path_factory, "von")
+
+
+@pytest.fixture(scope="session")
+def built_year(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201 (a Project)
+    """Every report of 2016 as ``make report`` builds it — each unit (the invented example too)
+    for helår and delår, and the kommun's consolidated reports — in a private copy of the
+    inputs, once per session; its ``Project``. Tests copy it before changing anything."""
+    import os
+
+    from helpers.build import build_years
+    from helpers.paths import YEAR_END, Project
+
+    root = copy_inputs(tmp_path_factory.mktemp("year") / "ws")
+    previous = os.environ.get("WORKBOOK_ROOT")
+    os.environ["WORKBOOK_ROOT"] = str(root)
+    try:
+        result = build_years([2016], project=Project(root), periods=[YEAR_END, "delar"],
+                             consolidated=True)  # fmt: skip
+    finally:
+        if previous is None:
+            os.environ.pop("WORKBOOK_ROOT", None)
+        else:
+            os.environ["WORKBOOK_ROOT"] = previous
+    assert not result.failed, [(u.unit, u.period, u.failures) for u in result.units]
+    from helpers.index_page import write_index
+
+    write_index(Project(root))  # as `workbook build` does after the reports
+    return Project(root)

@@ -274,6 +274,36 @@ def test_an_aggregated_or_horizontal_chart_is_described_by_what_it_draws() -> No
     assert [header for header, _ in table.rows] == list(sums.index)
 
 
+@pytest.mark.parametrize("rows", ["none", "no_values"])
+def test_a_chart_of_an_empty_table_says_the_figures_are_missing(rows: str) -> None:
+    """A new year's empty table draws no empty frame of axes: the figure keeps the chart's name
+    and says ``rapport.saknas``; a chart with one value is still drawn."""
+    frame = report.table(report.section(YEAR, UNIT, SECTION), TABLE)
+    empty = frame.iloc[0:0] if rows == "none" else frame.assign(väntetid_dagar=float("nan"))
+    labels = report.section(YEAR, UNIT, SECTION).data.labels()
+
+    def chart(data: pd.DataFrame) -> alt.Chart:
+        return (
+            alt.Chart(data, title="Väntetid")
+            .mark_line()
+            .encode(x=alt.X("månad:N", sort=None), y=alt.Y("väntetid_dagar:Q", title="Dagar"))
+        )
+
+    shown = str(custom_view.figure(chart(empty), labels=labels))
+    assert "<svg" not in shown and "<details" not in shown
+    assert f'<p class="wb-missing">{labels("rapport.saknas")}</p>' in shown
+    assert "<figcaption>Väntetid" in shown
+    one = frame.assign(väntetid_dagar=[5.0] + [float("nan")] * (len(frame) - 1))
+    assert '<svg role="img"' in str(custom_view.figure(chart(one), labels=labels))
+    buttons = {
+        re.search(
+            r"<summary>(.*?)</summary>", str(custom_view.figure(chart(frame), title, labels))
+        ).group(1)
+        for title in ("Väntetid i januari", "Väntetid i februari")
+    }
+    assert len(buttons) == 2  # each chart's data button has its own name
+
+
 def test_a_narrative_file_is_sanitized_markdown() -> None:
     part = report.section(YEAR, UNIT, SECTION)
     html = str(report.narrative(part, "vantetider_analys.md").data)

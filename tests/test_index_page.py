@@ -144,3 +144,49 @@ def test_index_cells_name_their_columns_for_phones(project: Project) -> None:
     page = write_index(project).read_text(encoding="utf-8")
     cells = re.findall(r"<td[^>]*>", page)
     assert cells and all("data-label=" in cell for cell in cells)
+
+
+def _set_label(project: Project, group: str, key: str, value: str) -> None:
+    """Change one label of the project's definition (``etiketter: <group>: <key>``)."""
+    path = project.root / "data" / "rapport.yaml"
+    text = path.read_text(encoding="utf-8")
+    pattern = rf"(\n  {group}:\n(?:    .*\n)*?    {key}: ).*\n"
+    changed, count = re.subn(pattern, lambda m: m.group(1) + value + "\n", text, count=1)
+    assert count == 1, (group, key)
+    path.write_text(changed, encoding="utf-8")
+
+
+def test_the_pdf_links_words_are_the_definitions(project: Project) -> None:
+    """A PDF link reads ``index.pdf`` then ``index.pdf_för``, nothing the code adds between."""
+    _set_label(project, "index", "pdf_för", '"för {enhetsnamn}, år {år}"')
+    text = write_index(project).read_text(encoding="utf-8")
+    link = re.search(r'<a href="2016/klk.pdf">(.*?)</a>', text).group(1)
+    words = " ".join(re.sub(r"<[^>]+>", "", link).split())
+    assert words == "PDF för Kommunledningskontoret (KLK), år 2016"
+
+
+def test_the_consolidated_report_has_its_pdf_and_sign_off(project: Project) -> None:
+    from helpers.paths import CONSOLIDATED
+
+    (project.reports / "2016" / f"{CONSOLIDATED}.html").write_text("<!DOCTYPE html>", "utf-8")
+    definition, _ = read_definition(project)
+    labels = definition.labels
+    text = write_index(project).read_text(encoding="utf-8")
+    block = re.search(r'<div class="wb-consolidated">.*?</div></dl></div>', text).group(0)
+    assert f'<a href="2016/{CONSOLIDATED}.html">' in block
+    assert labels["index.ingen_pdf"] in block and "<dt>" in block
+    (project.reports / "2016" / f"{CONSOLIDATED}.pdf").write_bytes(b"%PDF-1.4")
+    text = write_index(project).read_text(encoding="utf-8")
+    block = re.search(r'<div class="wb-consolidated">.*?</div></dl></div>', text).group(0)
+    assert f'<a href="2016/{CONSOLIDATED}.pdf">{labels["index.pdf"]}<span' in block
+    assert labels["index.ingen_pdf"] not in block
+
+
+def test_the_sign_off_cell_is_one_piece_and_in_the_definitions_words(project: Project) -> None:
+    """On a phone a cell is a flex row of its label and one value; the sign-off words are the
+    definition's ``klarmarkering.läge``."""
+    _set_label(project, "klarmarkering", "läge", '"{klart} – {statusar} – {texter}"')
+    text = write_index(project).read_text(encoding="utf-8")
+    row = re.search(r'<a href="2016/klk.html">.*?</tr>', text).group(0)
+    cell = re.search(r'<td data-label="Klarmarkering"><span>(.*?)</span></td>', row).group(1)
+    assert cell.startswith("<strong>") and re.search(r"</strong> – .+ – \d+ text", cell)

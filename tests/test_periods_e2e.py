@@ -7,7 +7,6 @@ definition's labels.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 from decimal import Decimal
@@ -19,7 +18,6 @@ import pytest
 pytest.register_assert_rewrite("browser")
 
 from browser import DESKTOP, describe_violations, open_page, run_axe, run_htmlcs  # noqa: E402
-from conftest import copy_inputs  # noqa: E402
 
 from helpers import read_log  # noqa: E402
 from helpers.budget import statement_of  # noqa: E402
@@ -36,20 +34,9 @@ PERIODS = (YEAR_END, "delar")
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Project:
-    root = copy_inputs(tmp_path_factory.mktemp("periods") / "ws")
-    previous = os.environ.get("WORKBOOK_ROOT")
-    os.environ["WORKBOOK_ROOT"] = str(root)
-    try:
-        result = build_years([YEAR], project=Project(root), periods=list(PERIODS),
-                             consolidated=True)  # fmt: skip
-    finally:
-        if previous is None:
-            os.environ.pop("WORKBOOK_ROOT", None)
-        else:
-            os.environ["WORKBOOK_ROOT"] = previous
-    assert not result.failed, [(u.unit, u.period, u.failures) for u in result.units]
-    return Project(root)
+def built(built_year: Project) -> Project:
+    """Every unit, both periods and the consolidated reports (``conftest.built_year``)."""
+    return built_year
 
 
 def read_drift_settings(project: Project, year: int, unit: str):  # noqa: ANN201

@@ -151,3 +151,29 @@ def test_every_activity_count_lists_the_activities_it_counts(klk: UnitData) -> N
         )
         assert match and int(match.group(1)) == len(own)
         assert match.group(2).count("<li>") == len(own)
+
+
+def test_a_new_unit_without_goals_or_activities_counts_none_in_its_lead(workspace: Path) -> None:
+    """A unit scaffolded by ``new-unit`` has no goals and no activities yet: the lead says
+    nothing about them ("Av 0 mål bedöms inget ännu" would be noise), while a unit with goals
+    keeps both sentences."""
+    from helpers.new_unit import new_unit
+    from helpers.summary import lead_text
+
+    project = Project(workspace)
+    new_unit("soc", "Socialförvaltningen", 2016, project=project)
+    data = load_unit(2016, "soc", project)
+    summary = summarise(data)
+    assert sum(summary.goals_by_assessment.values()) == 0
+    assert sum(summary.activities_by_status.values()) == 0
+    labels = data.labels()
+    lead = str(lead_text(data, summary, labels))
+    goal_words = labels("sammanfattning.ingress_mål", antal=0, bedömningar="")
+    activity_words = labels("sammanfattning.ingress_aktiviteter", antal=0, klara=0)
+    assert goal_words.split("0")[0] not in lead  # "Av " … the count's sentence
+    assert activity_words not in lead
+    klk = load_unit(2016, "klk", project)
+    klk_summary = summarise(klk)
+    klk_lead = str(lead_text(klk, klk_summary, klk.labels()))
+    n_goals = sum(klk_summary.goals_by_assessment.values())
+    assert n_goals and f"{goal_words.split('0')[0]}{n_goals} " in klk_lead

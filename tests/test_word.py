@@ -83,6 +83,20 @@ def test_charts_are_images_with_their_alt_text(word) -> None:
     assert alts == charts
 
 
+def test_document_properties_are_the_reports(word) -> None:
+    """Title, author (the kommun), subject and language, read from the report as it names them."""
+    from bs4 import BeautifulSoup
+
+    document, report = word
+    soup = BeautifulSoup(report.read_text(encoding="utf-8"), "html.parser")
+    properties = document.core_properties
+    assert properties.title == soup.title.get_text(" ", strip=True)
+    assert properties.author == soup.find("meta", attrs={"name": "author"})["content"]
+    assert properties.subject == soup.find("meta", attrs={"name": "description"})["content"]
+    assert properties.author and properties.subject  # the report names them
+    assert properties.language.split("-")[0] == soup.html["lang"]
+
+
 def test_a_missing_report_is_a_swedish_error(tmp_path: Path) -> None:
     from helpers.errors import BuildError
 

@@ -195,10 +195,11 @@ def budget_figure(
         }
     )
     texts = data.labels(section)
+    title = texts("drift.diagram_titel", delverksamhet=part_label)
     charts = [
         budget_chart(
             rows,
-            title=texts("drift.diagram_titel", delverksamhet=part_label),
+            title=title,
             labels=(headers["budget"], headers["utfall"]),
             unit=amounts.unit,
             decimals=amounts.decimals,
@@ -230,7 +231,7 @@ def budget_figure(
                 Cell(amounts.text(part.value("utfall")), ("num",)),
             ],
         )
-    shown_as_table = texts("drift.visa_data")
+    shown_as_table = texts("drift.visa_data", namn=title)  # each button its own name
     # figure_html escapes the text
     return Markup(
         figure_html(charts[0], description, data_table, shown_as_table, narrow_chart=charts[1])

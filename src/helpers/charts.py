@@ -167,6 +167,13 @@ def budget_chart(
     long = long.astype({"belopp": "float64"})
     order = list(rows["post"])
     axis_format = ",d" if decimals == 0 else f",.{decimals}f"
+    narrow = width < WIDTH
+    # On a narrow chart the legend's entries stand one under the other and the title wraps, so
+    # neither makes the drawing wider than the bars and their names (its text stays >= 11 px).
+    legend = alt.Legend(orient="bottom", title=None, symbolSize=100, symbolStrokeWidth=0,
+                        direction="vertical") if narrow else LEGEND  # fmt: skip
+    label_room = 110 if narrow else 200
+    lines = textwrap.wrap(title, width=max(20, (width + label_room) // 8)) if narrow else [title]
     chart = (
         alt.Chart(long)
         .mark_bar()
@@ -176,7 +183,7 @@ def budget_chart(
                 "post:N",
                 sort=order,
                 title=None,
-                axis=alt.Axis(labelLimit=110 if width < WIDTH else 200),
+                axis=alt.Axis(labelLimit=label_room),
             ),
             yOffset=alt.YOffset("mått:N", sort=[budget_label, outcome_label]),
             x=alt.X("belopp:Q", title=unit, axis=alt.Axis(format=axis_format)),
@@ -185,13 +192,13 @@ def budget_chart(
                 scale=alt.Scale(
                     domain=[budget_label, outcome_label], range=[BUDGET_COLOUR, UNIT_COLOUR]
                 ),
-                legend=LEGEND,
+                legend=legend,
             ),
         )
         .properties(
             width=width,
             height=alt.Step(14),
-            title=title,
+            title=alt.Title(lines or [title], limit=width + label_room),
         )
     )
     return _configured(chart)

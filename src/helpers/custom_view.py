@@ -19,9 +19,9 @@ import pandas as pd
 
 from helpers import charts
 from helpers.custom_tables import CAPTION, DECIMALS, HEADINGS, UNITS
-from helpers.figures import figure_html
+from helpers.figures import figure_html, short_label
 from helpers.labels import Labels
-from helpers.markup import Markup
+from helpers.markup import Markup, html
 from helpers.numbers import decimals_of, format_number, is_missing
 from helpers.tables import Cell, TableSpecHtml, render_table
 
@@ -295,6 +295,18 @@ def styled(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     return charts.configured(chart)
 
 
+def draws_a_value(table: TableSpecHtml, labels: Labels) -> bool:
+    """Whether the chart's data (as :func:`describe_chart` tabulates it) has at least one
+    number to draw: a row whose numeric cell is not ``rapport.saknas``."""
+    missing = labels("rapport.saknas")
+    return any(
+        cell.text != missing
+        for _, cells in table.rows
+        for column, cell in enumerate(cells, 1)
+        if column in table.numeric_columns
+    )
+
+
 def figure(
     chart: alt.TopLevelMixin, description: str | None = None, labels: Labels | None = None
 ) -> Markup:
@@ -303,9 +315,19 @@ def figure(
     data drawn (:func:`describe_chart`)."""
     labels = labels or current_labels()
     generated, table = describe_chart(chart, labels)
-    return figure_html(
-        styled(chart), description or generated, table, data_label=labels("egen.visa_data")
-    )
+    description = description or generated
+    if not draws_a_value(table, labels):
+        # An empty table (a new year's, say) draws an empty frame of axes: say instead that the
+        # figures are missing, under the chart's own name.
+        return html(
+            '<figure class="wb-figure wb-figure--empty"><figcaption>{}</figcaption>'
+            '<p class="wb-missing">{}</p></figure>',
+            description,
+            labels("rapport.saknas"),
+        )
+    # Each button names its chart (by the description's first sentence), so no two are alike.
+    shown_as_table = labels("egen.visa_data", namn=short_label(description))
+    return figure_html(styled(chart), description, table, data_label=shown_as_table)
 
 
 # ------------------------------------------------------------------------------------ formatters

@@ -116,9 +116,10 @@ def _result_cell(
     word = None if result is None else result_word(result, amounts, labels)
     if result is None or word is None:
         return html('<td class="num" data-label="{}">{}</td>', header, labels("rapport.saknas"))
+    # ``wrap``: the word may go under the amount, so the table fits a tablet without scrolling.
     return html(
         '<td class="{}" data-label="{}">{} ({})</td>',
-        "num neg" if amounts.sign(result) < 0 else "num",
+        "num wrap neg" if amounts.sign(result) < 0 else "num wrap",
         header,
         amounts.with_unit(result, signed=True),
         word,
@@ -147,19 +148,11 @@ def _row(year: int, entry: ReportEntry, assessments: list[Assessment], labels: L
     for key, name in zip((*(a.value for a in assessments), NO_ASSESSMENT), names, strict=True):
         value = labels("rapport.saknas") if entry.goals is None else entry.goals.get(key, 0)
         cells.append(html('<td class="num" data-label="{}">{}</td>', name, value))
-    pdf = (
-        html(
-            '<a href="{}">{}<span class="wb-visually-hidden"> – {}</span></a>',
-            entry.pdf_href,
-            labels("index.pdf"),
-            labels("index.pdf_för", enhetsnamn=entry.unit_name, år=year),
-        )
-        if entry.pdf_href
-        else labels("index.ingen_pdf")
-    )
+    pdf = pdf_link(entry.pdf_href, entry.unit_name, year, labels)
+    # One element in the cell: on a phone the cell is a flex row of its label and its value.
     cells.append(
         html(
-            '<td data-label="{}">{}</td>',
+            '<td data-label="{}"><span>{}</span></td>',
             labels("klarmarkering.kolumn"),
             progress_text(entry.progress, labels),
         )
@@ -167,6 +160,19 @@ def _row(year: int, entry: ReportEntry, assessments: list[Assessment], labels: L
     pdf_header = labels("index.pdf_kolumn", år=year)
     cells.append(html('<td class="nowrap" data-label="{}">{}</td>', pdf_header, pdf))
     return html("<tr>{}</tr>", join(cells))
+
+
+def pdf_link(href: str | None, name: str, year: int, labels: Labels) -> Markup:
+    """The link to a report's PDF, ``PDF`` on screen and its report's name for a screen reader
+    (``index.pdf``, ``index.pdf_för``), or ``index.ingen_pdf`` when there is none."""
+    if not href:
+        return html("{}", labels("index.ingen_pdf"))
+    return html(
+        '<a href="{}">{}<span class="wb-visually-hidden"> {}</span></a>',
+        href,
+        labels("index.pdf"),
+        labels("index.pdf_för", enhetsnamn=name, år=year),
+    )
 
 
 def progress_text(progress: UnitProgress | None, labels: Labels) -> Markup:
@@ -185,11 +191,11 @@ def progress_text(progress: UnitProgress | None, labels: Labels) -> Markup:
         if grouped[status]
     )
     texts = labels("klarmarkering.texter_att_skriva", antal=len(progress.texts_to_write))
-    return html(
-        "<strong>{}</strong>: {}; {}",
-        labels("klarmarkering.klart", procent=progress.percent),
-        counts,
-        texts,
+    return labels.markup(
+        "klarmarkering.läge",
+        klart=html("<strong>{}</strong>", labels("klarmarkering.klart", procent=progress.percent)),
+        statusar=counts,
+        texter=texts,
     )
 
 
@@ -202,6 +208,7 @@ class PeriodReports:
     entries: list[ReportEntry]
     consolidated_href: str | None = None
     consolidated_progress: UnitProgress | None = None  # its sign-off (``kommun``)
+    consolidated_pdf: str | None = None  # its PDF beside it, when printed
 
 
 def period_table(
@@ -254,13 +261,18 @@ def year_table(
         if several:
             parts.append(html('<h3 id="ar-{}-{}">{}</h3>', year, group.period, group.name))
         if group.consolidated_href:
+            name = labels("index.sammanställd", period=group.name.lower())
             parts.append(
                 html(
-                    '<p><a href="{}">{}</a> · {}: {}</p>',
-                    group.consolidated_href,
-                    labels("index.sammanställd", period=group.name.lower()),
-                    labels("klarmarkering.kolumn"),
-                    progress_text(group.consolidated_progress, labels),
+                    '<div class="wb-consolidated"><p><a href="{href}">{name}</a></p>'
+                    '<dl class="wb-facts"><div><dt>{signoff}</dt><dd>{progress}</dd></div>'
+                    "<div><dt>{pdf_header}</dt><dd>{pdf}</dd></div></dl></div>",
+                    href=group.consolidated_href,
+                    name=name,
+                    signoff=labels("klarmarkering.kolumn"),
+                    progress=progress_text(group.consolidated_progress, labels),
+                    pdf_header=labels("index.pdf_kolumn", år=year),
+                    pdf=pdf_link(group.consolidated_pdf, name, year, labels),
                 )
             )
         if group.entries:
@@ -346,9 +358,15 @@ def write_index(project: Project) -> Path:
                 if consolidated.is_file()
                 else None
             )
+            pdf = consolidated.with_suffix(".pdf")
+            pdf_href = (
+                pdf.relative_to(project.reports).as_posix() if href and pdf.is_file() else None
+            )
             name = period_spec(project, period).name
             progress = unit_progress(seen, year, CONSOLIDATED, validate=False) if href else None
-            by_year.setdefault(year, []).append(PeriodReports(period, name, found, href, progress))
+            by_year.setdefault(year, []).append(
+                PeriodReports(period, name, found, href, progress, pdf_href)
+            )
             entries += found
     path = project.reports / INDEX_NAME
     write_atomically(path, index_html(entries, definition, by_year))

@@ -19,6 +19,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from markupsafe import Markup, escape
+
 # Placeholders every label may use.
 COMMON = ("år", "enhet", "kommun")
 SINGULAR, PLURAL = "en", "flera"
@@ -123,6 +125,7 @@ LABELS: dict[str, LabelSpec] = {
             "i_status": ("antal", "status"),
             "texter_att_skriva": ("antal",),
             "texter_ej_skrivna": ("antal",),
+            "läge": ("klart", "statusar", "texter"),
         },
     ),
     **_specs(
@@ -220,7 +223,7 @@ LABELS: dict[str, LabelSpec] = {
             "värden_saknas": ("antal",),
             "diagram_data": ("namn",),
             "diagrammet": (),
-            "visa_data": (),
+            "visa_data": ("namn",),
         },
     ),
     **_specs("nyckeltal", "nyckeltal", {"tabell": (), "nyckeltal": (), "kolada": ("datum",)}),
@@ -262,7 +265,7 @@ LABELS: dict[str, LabelSpec] = {
             "nettokostnaden": (),
             "diagram_data": ("beloppsenhet",),
             "diagram_titel": ("delverksamhet",),
-            "visa_data": (),
+            "visa_data": ("namn",),
         },
     ),
     **_specs(
@@ -350,6 +353,15 @@ class Labels:
         if not isinstance(value, str):
             value = value[SINGULAR] if fields.get("antal") == 1 else value[PLURAL]
         return value.format_map({**self.common, **{k: str(v) for k, v in fields.items()}})
+
+    def markup(self, key: str, /, **fields: Any) -> Markup:
+        """The label ``key`` as HTML: its own words escaped, each field escaped unless it is
+        ``Markup`` already (a link, a ``<strong>`` from the caller). Raises KeyError as
+        :meth:`__call__` does."""
+        value = self.values[key]
+        if not isinstance(value, str):
+            value = value[SINGULAR] if fields.get("antal") == 1 else value[PLURAL]
+        return escape(value).format_map({**self.common, **fields})
 
     def with_overrides(self, overrides: Mapping[str, LabelValue]) -> Labels:
         return Labels({**self.values, **overrides}, self.common)

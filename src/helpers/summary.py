@@ -448,7 +448,8 @@ def lead_text(data: UnitData, s: Summary, labels: Labels) -> Markup:
             else labels("sammanfattning.ingress_inget_bedömt")
         )
         missing = s.goals_by_assessment.get(NO_ASSESSMENT, 0)
-        if missing:
+        # A new unit without goals yet gets no sentence counting none ("Av 0 mål …").
+        if n_goals and missing:
             sentences.append(
                 labels(
                     "sammanfattning.ingress_mål_utan_bedömning",
@@ -457,18 +458,16 @@ def lead_text(data: UnitData, s: Summary, labels: Labels) -> Markup:
                     utan=missing,
                 )
             )
-        else:
+        elif n_goals:
             sentences.append(
                 labels("sammanfattning.ingress_mål", antal=n_goals, bedömningar=judged)
             )
         done = sum(s.activities_by_status.get(k, 0) for k in definition.done_statuses)
-        sentences.append(
-            labels(
-                "sammanfattning.ingress_aktiviteter",
-                antal=sum(s.activities_by_status.values()),
-                klara=done,
+        n_activities = sum(s.activities_by_status.values())
+        if n_activities:  # none yet: nothing to count ("0 av 0 …")
+            sentences.append(
+                labels("sammanfattning.ingress_aktiviteter", antal=n_activities, klara=done)
             )
-        )
         n_wrong = len(s.wrong_direction)
         sentences.append(
             labels("sammanfattning.ingress_fel_håll", antal=n_wrong)

@@ -5,7 +5,9 @@ own heading styles (Rubrik 1–6), its tables Word tables with their header row,
 PNG (rendered from the report's own SVG by vl-convert) with the chart's description as alt text.
 Before conversion the HTML is reduced to what a document holds: no styles, no screen-only
 navigation, the phone copy of each chart dropped, the chart data shown as a table (not behind a
-button), and the contents replaced by Word's own table of contents (a field Word updates).
+button), and the contents replaced by Word's own table of contents (a field Word updates). The
+document's properties (title, author = the kommun, subject, language) are the report's own, as
+the PDF's (``helpers.pdf.read_report``), set with python-docx after conversion.
 Nothing is fetched: the report's only images are embedded ``data:`` URIs (the narrative sanitizer
 allows no other), so pandoc has nothing to load. (pandoc 2.17's ``--sandbox`` cannot read its own
 docx template, so it is not used.)
@@ -20,10 +22,13 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+import docx
 import vl_convert as vlc
 from bs4 import BeautifulSoup, Tag
 
 from helpers.errors import BuildError
+from helpers.pdf import read_report
+from helpers.pdf_finish import Metadata
 
 PANDOC_TIMEOUT_SECONDS = 300
 # Removed before conversion: screen navigation, the phone copy of each chart, the contents (Word
@@ -88,13 +93,31 @@ def document_html(source: str) -> tuple[str, str]:
     return str(soup), toc_title
 
 
+def word_language(lang: str) -> str:
+    """The report's ``lang`` as Word's language tag (``sv`` → ``sv-SE``)."""
+    return "sv-SE" if lang == "sv" else lang
+
+
+def set_properties(document: Path, metadata: Metadata) -> None:
+    """The Word file's core properties from the report (title, author, subject, language)."""
+    opened = docx.Document(str(document))
+    properties = opened.core_properties
+    properties.title = metadata.title
+    properties.author = metadata.author
+    properties.subject = metadata.subject
+    properties.language = word_language(metadata.language)
+    opened.save(str(document))
+
+
 def write_docx(html_path: Path, docx_path: Path) -> None:
     """Convert the report ``html_path`` to ``docx_path`` (written aside, renamed into place)."""
     html_path, docx_path = Path(html_path), Path(docx_path)
     if not html_path.is_file():
         raise BuildError(f"Word-filen kan inte skapas: rapporten {html_path.name} finns inte.")
     pandoc = find_pandoc()
-    source, toc_title = document_html(html_path.read_text(encoding="utf-8"))
+    report = html_path.read_text(encoding="utf-8")
+    metadata = read_report(report).metadata
+    source, toc_title = document_html(report)
     language = BeautifulSoup(source[:2000], "html.parser").html
     lang = str(language.get("lang", "sv")) if language else "sv"
     docx_path.parent.mkdir(parents=True, exist_ok=True)
@@ -106,7 +129,7 @@ def write_docx(html_path: Path, docx_path: Path) -> None:
             str(pandoc),
             "--from=html",
             "--to=docx",
-            f"--metadata=lang:{'sv-SE' if lang == 'sv' else lang}",
+            f"--metadata=lang:{word_language(lang)}",
             "--toc",
             "--toc-depth=3",
             f"--metadata=toc-title:{toc_title}" if toc_title else "--metadata=toc-title:",
@@ -132,6 +155,7 @@ def write_docx(html_path: Path, docx_path: Path) -> None:
                 f"Word-filen kan inte skapas: pandoc kunde inte konvertera {html_path.name} "
                 f"({detail[0][:200]})."
             )
+        set_properties(out, metadata)
         handle, tmp = tempfile.mkstemp(
             prefix=f".{docx_path.name}.", suffix=".tmp", dir=docx_path.parent
         )

@@ -1,0 +1,153 @@
+"""Every report ``make report`` builds, and the index, read in Debian's Chromium as a board member
+reads them: desktop, tablet and phones.
+
+One year is built once per session (``conftest.built_year``): each unit of 2016 — the invented
+example among them — for helår and delår, and the kommun's consolidated reports. The pages to
+check are found on disk, so a unit or period added to the example data is checked too. Each
+check runs on every page and reports all failures at once, named by page and width.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+pytest.register_assert_rewrite("browser")
+
+from browser import (  # noqa: E402
+    DESKTOP,
+    describe_violations,
+    focus_ring_contrasts,
+    open_page,
+    phone_layout_problems,
+    repeated_names,
+    run_axe,
+    run_htmlcs,
+)
+
+from helpers.index_page import INDEX_NAME  # noqa: E402
+from helpers.params import units_of_year  # noqa: E402
+from helpers.paths import CONSOLIDATED, Project  # noqa: E402
+from helpers.unit_data import load_unit_info  # noqa: E402
+
+pytest_plugins = ["browser"]
+YEAR = 2016
+PHONES = (390, 320)
+
+
+def pages(project: Project) -> list[Path]:
+    """The index and every built report of the year (all periods), as found on disk."""
+    found = sorted(project.reports.glob(f"{YEAR}/**/*.html"))
+    return [project.reports / INDEX_NAME, *found]
+
+
+def test_every_kind_of_report_is_built(built_year: Project) -> None:
+    """The pages below are all of them: a report per unit and period, both consolidated
+    reports, an invented unit among the units, and the index (not a browser test, so the year
+    is built before the browser starts)."""
+    built = {path.relative_to(built_year.reports).as_posix() for path in pages(built_year)}
+    expected = {INDEX_NAME}
+    for period in ("helar", "delar"):
+        seen = built_year.for_period(period)
+        for unit in [*units_of_year(YEAR, seen), CONSOLIDATED]:
+            expected.add(seen.report_file(YEAR, unit).relative_to(built_year.reports).as_posix())
+    assert built == expected
+    assert all(path.is_file() for path in pages(built_year))
+    invented = [
+        u for u in units_of_year(YEAR, built_year) if load_unit_info(u, built_year)[0].invented
+    ]
+    assert invented and len(invented) < len(units_of_year(YEAR, built_year))
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [DESKTOP["width"], 768, *PHONES])
+def test_axe_and_htmlcs_find_nothing_on_any_page(built_year: Project, browser, width: int) -> None:
+    """axe-core (WCAG 2.0/2.1 A and AA) and HTML_CodeSniffer (WCAG2AA): zero on every page."""
+    failures = {}
+    for path in pages(built_year):
+        opened = open_page(browser, path.as_uri(), {"width": width, "height": 900})
+        try:
+            violations = run_axe(opened.page)
+            errors = run_htmlcs(opened.page)
+            if violations or errors:
+                failures[path.name if path.name == INDEX_NAME else str(path)] = (
+                    describe_violations(violations),
+                    [(e["code"], e["element"]) for e in errors[:5]],
+                )
+            assert opened.blocked.urls == []
+        finally:
+            opened.page.context.close()
+    assert failures == {}
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [768, *PHONES])
+def test_no_page_needs_sideways_scrolling_and_chart_text_stays_readable(
+    built_year: Project, browser, width: int
+) -> None:
+    """At tablet and phone widths: no page wider than the screen, every row header and value
+    on screen (tables stack on phones), each stacked value in one piece beside its column's
+    name, chart text at least 11 px as displayed."""
+    failures = {}
+    for path in pages(built_year):
+        opened = open_page(browser, path.as_uri(), {"width": width, "height": 844})
+        try:
+            problems = {k: v for k, v in phone_layout_problems(opened.page, width).items() if v}
+            if width > max(PHONES):  # a tablet may scroll a wide table (with its cue)
+                problems.pop("scrolling", None)
+                problems.pop("off_screen", None)
+                problems.pop("unlabelled", None)
+            if problems:
+                failures[str(path.relative_to(built_year.reports))] = problems
+        finally:
+            opened.page.context.close()
+    assert failures == {}
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [DESKTOP["width"], PHONES[0]])
+def test_focus_ring_and_unique_names_on_every_page(
+    built_year: Project, browser, width: int
+) -> None:
+    """The focus ring has at least 3:1 against every background it is drawn on; no two table
+    regions and no two chart-data buttons share a name."""
+    failures = {}
+    for path in pages(built_year):
+        opened = open_page(browser, path.as_uri(), {"width": width, "height": 900})
+        try:
+            checked, weak = focus_ring_contrasts(opened.page)
+            repeated = {k: v for k, v in repeated_names(opened.page).items() if v}
+            assert checked > 5, path
+            if weak or repeated:
+                failures[str(path.relative_to(built_year.reports))] = (weak[:5], repeated)
+        finally:
+            opened.page.context.close()
+    assert failures == {}
+
+
+@pytest.mark.browser
+def test_every_report_links_to_the_index_its_pdf_and_back_to_the_contents(
+    built_year: Project, browser
+) -> None:
+    """Each report: a link to the index and to its own PDF (the name it will have beside it),
+    and after each section a way back to the contents."""
+    failures = {}
+    for path in pages(built_year)[1:]:
+        opened = open_page(browser, path.as_uri(), DESKTOP)
+        try:
+            found = opened.page.evaluate(
+                """() => {
+                const hrefs = [...document.querySelectorAll('a[href]')].map(a => a.href);
+                return {hrefs, sections: document.querySelectorAll('main h2').length,
+                        back: [...document.querySelectorAll('.wb-back a')].length};
+                }"""
+            )
+            index = (built_year.reports / INDEX_NAME).as_uri()
+            pdf = path.with_suffix(".pdf").as_uri()
+            missing = [h for h in (index, pdf) if h not in found["hrefs"]]
+            if missing or found["back"] < found["sections"] - 2:
+                failures[str(path.relative_to(built_year.reports))] = (missing, found["back"])
+        finally:
+            opened.page.context.close()
+    assert failures == {}
