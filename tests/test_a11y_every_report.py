@@ -10,6 +10,7 @@ check runs on every page and reports all failures at once, named by page and wid
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import unquote, urlparse
 
 import pytest
 
@@ -130,8 +131,9 @@ def test_focus_ring_and_unique_names_on_every_page(
 def test_every_report_links_to_the_index_its_pdf_and_back_to_the_contents(
     built_year: Project, browser
 ) -> None:
-    """Each report: a link to the index and to its own PDF (the name it will have beside it),
-    and after each section a way back to the contents."""
+    """Each report: a link to the index, no link to a PDF that is not there (a build without
+    ``--pdf`` prints none), and after each
+    section a way back to the contents."""
     failures = {}
     for path in pages(built_year)[1:]:
         opened = open_page(browser, path.as_uri(), DESKTOP)
@@ -144,10 +146,81 @@ def test_every_report_links_to_the_index_its_pdf_and_back_to_the_contents(
                 }"""
             )
             index = (built_year.reports / INDEX_NAME).as_uri()
-            pdf = path.with_suffix(".pdf").as_uri()
-            missing = [h for h in (index, pdf) if h not in found["hrefs"]]
+            dead = [
+                h
+                for h in found["hrefs"]
+                if h.startswith("file:") and not Path(unquote(urlparse(h).path)).exists()
+            ]
+            missing = [index] if index not in found["hrefs"] else dead
             if missing or found["back"] < found["sections"] - 2:
                 failures[str(path.relative_to(built_year.reports))] = (missing, found["back"])
         finally:
             opened.page.context.close()
     assert failures == {}
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    ("period", "unit"), [("helar", CONSOLIDATED), ("helar", "exempel"), ("delar", "von")]
+)
+def test_the_pdf_of_each_kind_of_report_is_archive_grade(
+    built_year: Project, browser, tmp_path: Path, period: str, unit: str
+) -> None:
+    """The consolidated report, the invented example and another period's report print as
+    klk does (``test_pdf``): metadata from the report (author = its kommun), alt text on every
+    figure, bookmarks with the headings' words, nothing drawn outside the structure tree, a page
+    number for every contents entry, and the diarienummer in the footer when params give one."""
+    import datetime
+    import re
+    import shutil
+    import subprocess
+
+    import pikepdf
+    from bs4 import BeautifulSoup
+
+    from helpers import pdf
+    from helpers.params import load_params
+    from helpers.pdf_finish import figures_without_alt
+
+    seen = built_year.for_period(period)
+    report = seen.report_file(YEAR, unit)
+    target = tmp_path / f"{unit}.pdf"
+    pdf.print_pdf(report, target, printed_on=datetime.date(2017, 2, 15))
+    soup = BeautifulSoup(report.read_text(encoding="utf-8"), "html.parser")
+    municipality = soup.select_one(".wb-municipality").get_text(strip=True)
+    assert figures_without_alt(target.read_bytes()) == []
+    headings = {" ".join(h.get_text(" ").split()) for h in soup.find_all(["h1", "h2", "h3", "h4"])}
+    with pikepdf.open(target) as document:
+        assert str(document.docinfo["/Author"]) == municipality
+        assert str(document.docinfo["/Title"]) == soup.title.get_text(strip=True)
+        assert (
+            str(document.docinfo["/Subject"])
+            == soup.find("meta", {"name": "description"})["content"]
+        )
+        assert str(document.Root.Lang) == soup.html["lang"]
+        with document.open_outline() as outline:
+            titles = [item.title for item in outline.root]
+            titles += [child.title for item in outline.root for child in item.children]
+        assert titles and [t for t in titles if t not in headings] == []
+        for page in document.pages:
+            depth = 0
+            for _, operator in pikepdf.parse_content_stream(page):
+                name = str(operator)
+                depth += name in ("BDC", "BMC")
+                depth -= name == "EMC"
+                assert not (name == "BT" and depth == 0)
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) saknas")
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(target), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    pages = [p for p in text.split("\f") if p.strip()]
+    title = soup.select_one("#innehallsforteckning").get_text(" ").strip()
+    contents = next(p for p in pages if re.search(rf"^\s*{re.escape(title)}\s*$", p, re.M))
+    for entry in soup.select(".wb-toc a"):
+        words = r"\s+".join(re.escape(word) for word in entry.get_text(" ").split())
+        assert re.search(words + r"[ \t]+\d+[ \t]*$", contents, re.M), entry.get_text()
+    diary = None if unit == CONSOLIDATED else load_params(YEAR, unit, seen).diary_number
+    if diary:
+        assert all(diary in " ".join(page.split()) for page in pages)
+    assert all("2017-02-15" in page for page in pages)
