@@ -243,6 +243,9 @@ def test_the_consolidated_report_is_worded_and_linked_as_a_units_report(built: P
         assert (report.parent / index["href"]).resolve() == (built.reports / "index.html").resolve()
         subject = soup.find("meta", attrs={"name": "description"})["content"]
         assert subject == data.label("ämne", titel=data.title)
+        # The page title names the kommun once: the consolidated report has no unit of its own.
+        assert soup.title.get_text() == data.label("sidtitel", titel=data.title)
+        assert soup.title.get_text().count(data.municipality) == 1
         before, _, after = labels("rapport.kolofon", version="{v}", fingeravtryck="{f}").partition(
             "{f}"
         )

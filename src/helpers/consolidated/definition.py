@@ -85,6 +85,7 @@ CONSOLIDATED_LABELS: dict[str, tuple[str, ...]] = {
     "rapporter_tabell": (),
     "titel": (),
     "ämne": ("titel",),
+    "sidtitel": ("titel",),
 }
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 COMMON = ("år", "kommun", "period")

@@ -25,10 +25,11 @@ def export_consolidated(project: Project, fingerprinter: Fingerprinter, plan: Un
     )
     draft = report_draft_mark(project, plan.year, CONSOLIDATED, list(sections), labels)
     report = project.report_file(plan.year, CONSOLIDATED)
-    # The kommun's words around the sections, as in every unit's report; the PDF's subject is
-    # the consolidated report's own (it has no unit).
+    # The kommun's words around the sections, as in every unit's report; the PDF's subject and
+    # the page title are the consolidated report's own (it has no unit to name beside the kommun).
     texts = navigation_texts(data.report_labels())
     texts["ämne"] = data.label("ämne", titel="{titel}")
+    texts["sidtitel"] = data.label("sidtitel", titel="{titel}")
     html = render_report(
         [s.output for s in plan.all_sections],
         title=data.title,
