@@ -62,6 +62,11 @@ def text_digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def code_digest() -> str:
+    """One hash over the helpers package: its modules and templates, as they are now."""
+    return files_digest(_source_files(PACKAGE_DIR), PACKAGE_DIR)
+
+
 def _source_files(folder: Path) -> list[Path]:
     return [
         p
@@ -94,7 +99,7 @@ class Fingerprinter:
 
     @cached_property
     def code(self) -> str:
-        return files_digest(_source_files(PACKAGE_DIR), PACKAGE_DIR)
+        return code_digest()
 
     @cached_property
     def lock(self) -> str:
