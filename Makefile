@@ -43,4 +43,7 @@ lock: ## re-resolve requirements.lock from pyproject.toml (needs network)
 clean: ## remove built reports and executed notebooks (never data/)
 	rm -rf build reports/*/ reports/index.html
 
-.PHONY: help setup report test lint lab lock clean
+clean-cache: ## remove the store of drawn charts and parsed fragments (build/.cache; refilled by the next build)
+	rm -rf build/.cache
+
+.PHONY: help setup report test lint lab lock clean clean-cache

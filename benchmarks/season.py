@@ -2,22 +2,30 @@
 
 Side by side, in one run, on a private copy of the example (``WORKBOOK_ROOT``):
 
-1. the baseline: ``workbook build --year 2016 --unit klk --period helar --force`` (a forced
-   cold build: a fresh process, fresh kernels, every section);
+1. the baseline: ``workbook build --year 2016 --unit klk --period helar --force`` with the
+   render store (``build/.cache``) removed first — today's full rebuild: a fresh process, fresh
+   kernels, every section, every chart drawn;
 2. ``workbook build --year 2016 --unit klk --period helar`` right after the edit (only what the
    edit changed);
 3. ``workbook preview``: the time from the save until its page serves the new report.
 
 Each round appends one new sentence to a goal text, so every measurement sees a real change;
-medians over ``--rounds``. Prints ``name: value`` lines and the ratios against the baseline.
-The issue's targets: preview ≤ 1 s, incremental CLI build ≤ 25 % of the forced cold build.
+medians over ``--rounds``. Prints ``name: value`` lines, the load average beside the figures, and
+the ratios against the baseline. The issue's targets: preview ≤ 1 s, incremental CLI build
+≤ 25 % of the forced cold build.
 
-    .venv/bin/python benchmarks/season.py --rounds 5
+Everything it starts ends with it — on success, on an error, on ``--limit`` and on Ctrl-C or
+SIGTERM: each command runs in its own session and is asked to stop with SIGTERM (a build ends its
+workers and kernels itself, see ``helpers.supervise``), then killed; and each gets
+``PR_SET_PDEATHSIG``, so even ``kill -9`` of the benchmark takes them along.
+
+    .venv/bin/python benchmarks/season.py --rounds 3
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -35,6 +43,72 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 YEAR, UNIT = "2016", "klk"
 PERIOD = "helar"  # without --period a build makes every period (delår too); the edit is helår's
+STOP_SECONDS = 30.0
+
+
+class Stopped(Exception):
+    """SIGTERM, or the benchmark's own time limit."""
+
+
+_children: list[subprocess.Popen] = []
+_deadline = float("inf")
+
+
+def _die_with_parent() -> None:
+    # In the child, before exec: SIGTERM when the benchmark dies, however it dies.
+    import ctypes
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None).prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
+
+
+def start(args: list[str], env: dict[str, str]) -> subprocess.Popen:
+    process = subprocess.Popen(
+        args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True, preexec_fn=_die_with_parent,
+    )  # fmt: skip
+    _children.append(process)
+    return process
+
+
+def stop(process: subprocess.Popen, signum: int = signal.SIGTERM) -> None:
+    """Ask ``process`` to end (it ends what it started), then kill its session."""
+    if process.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            process.send_signal(signum)
+        try:
+            process.wait(timeout=STOP_SECONDS)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    if process in _children:
+        _children.remove(process)
+
+
+def remaining() -> float:
+    left = _deadline - time.monotonic()
+    if left <= 0:
+        raise Stopped("tidsgränsen (--limit) nådd")
+    return left
+
+
+def cli_build(env: dict[str, str], *extra: str) -> float:
+    started = time.perf_counter()
+    process = start(
+        [str(BIN / "workbook"), "build", "--year", YEAR, "--unit", UNIT, "--period", PERIOD,
+         *extra],
+        env,
+    )  # fmt: skip
+    try:
+        code = process.wait(timeout=remaining())
+    except subprocess.TimeoutExpired:
+        raise Stopped("tidsgränsen (--limit) nådd") from None
+    finally:
+        stop(process)
+    if code != 0:
+        raise RuntimeError(f"workbook build {' '.join(extra)} slutade med status {code}")
+    return time.perf_counter() - started
 
 
 def goal_text(root: Path) -> Path:
@@ -49,16 +123,6 @@ def edit(root: Path, n: int) -> str:
     return sentence
 
 
-def cli_build(env: dict[str, str], *extra: str) -> float:
-    started = time.perf_counter()
-    subprocess.run(
-        [str(BIN / "workbook"), "build", "--year", YEAR, "--unit", UNIT, "--period", PERIOD,
-         *extra],
-        env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    return time.perf_counter() - started
-
-
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -70,71 +134,104 @@ def fetch(url: str) -> bytes:
         return response.read()
 
 
-def wait_for(predicate, timeout: float = 900.0, step: float = 0.005) -> None:
-    end = time.monotonic() + timeout
+def state(base: str) -> dict | None:
+    try:
+        return json.loads(fetch(f"{base}/tillstand"))
+    except OSError:
+        return None
+
+
+def wait_for(predicate, step: float = 0.005) -> None:
     while not predicate():
-        if time.monotonic() > end:
-            raise TimeoutError("the preview did not update")
+        remaining()
         time.sleep(step)
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=5)
-    args = parser.parse_args()
+def load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def measure(rounds: int) -> dict[str, list[float]]:
+    times: dict[str, list[float]] = {"cold": [], "incremental": [], "preview": [], "own": []}
+    loads: list[float] = []
     with tempfile.TemporaryDirectory(prefix="season-bench-") as tmp:
         root = Path(tmp)
         for name in ("data", "params"):
             shutil.copytree(REPO_ROOT / name, root / name)
         env = {**os.environ, "WORKBOOK_ROOT": str(root)}
         cli_build(env)  # warm the file cache and build/ once
-        cold, incremental, preview = [], [], []
         n = 0
-        for _ in range(args.rounds):
-            cold.append(cli_build(env, "--force"))
+        for _ in range(rounds):
+            shutil.rmtree(root / "build" / ".cache", ignore_errors=True)  # nothing drawn yet
+            times["cold"].append(cli_build(env, "--force"))
             n += 1
             edit(root, n)
-            incremental.append(cli_build(env))
-        port = free_port()
-        process = subprocess.Popen(
-            [str(BIN / "workbook"), "preview", "--year", YEAR, "--unit", UNIT,
-             "--port", str(port)],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            times["incremental"].append(cli_build(env))
+            loads.append(os.getloadavg()[0])
+            print(f"round: cold {times['cold'][-1]:.2f} s, incremental "
+                  f"{times['incremental'][-1]:.2f} s, load {load()}", flush=True)  # fmt: skip
+        base = f"http://127.0.0.1:{free_port()}"
+        process = start(
+            [str(BIN / "workbook"), "preview", "--year", YEAR, "--unit", UNIT, "--port",
+             base.rsplit(":", 1)[1]],
+            env,
         )  # fmt: skip
-        base = f"http://127.0.0.1:{port}"
         try:
-            wait_for(lambda: (_state(base) or {}).get("watching") and not _state(base)["busy"],
+            wait_for(lambda: (s := state(base)) is not None and s["watching"] and not s["busy"],
                      step=0.2)  # fmt: skip
-            preview_own = []
-            for _ in range(args.rounds):
-                version = _state(base)["version"]
+            for _ in range(rounds):
+                version = state(base)["version"]
                 n += 1
                 started = time.perf_counter()
                 sentence = edit(root, n)
-                wait_for(lambda v=version: (_state(base) or {}).get("version", v) > v)
+                wait_for(lambda v=version: (state(base) or {}).get("version", v) > v)
+                times["preview"].append(time.perf_counter() - started)
                 assert sentence in fetch(f"{base}/rapport").decode("utf-8")
-                preview.append(time.perf_counter() - started)
-                preview_own.append(_state(base)["seconds"])
-                time.sleep(0.3)  # let the watcher settle between rounds
+                now = state(base)
+                times["own"].append(now["seconds"])
+                loads.append(os.getloadavg()[0])
+                print(f"round: preview {times['preview'][-1]:.2f} s (its own "
+                      f"{now['seconds']:.2f} s: {now['timings']}), load {load()}",
+                      flush=True)  # fmt: skip
+                time.sleep(0.5)  # let the watcher settle between rounds
         finally:
-            process.send_signal(signal.SIGINT)
-            process.wait(timeout=60)
-    cold_s, incremental_s, preview_s = (statistics.median(x) for x in (cold, incremental, preview))
-    print(f"rounds: {args.rounds}")
-    print(f"cold_forced_build_s: {cold_s:.2f}")
-    print(f"incremental_cli_build_s: {incremental_s:.2f}")
-    print(f"preview_save_to_report_s: {preview_s:.3f}")
-    print(f"preview_rebuild_own_s: {statistics.median(preview_own):.3f}")
-    print(f"incremental_cli_vs_cold: {incremental_s / cold_s:.1%} (target ≤ 25 %)")
-    print(f"preview_vs_cold: {preview_s / cold_s:.1%} (target ≤ 1 s: {preview_s:.2f} s)")
-    return 0
+            stop(process, signal.SIGINT)  # as the analyst's Ctrl-C
+    times["load"] = loads
+    return times
 
 
-def _state(base: str) -> dict | None:
+def main() -> int:
+    global _deadline
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--limit", type=float, default=1800, help="seconds for the whole run")
+    args = parser.parse_args()
+    _deadline = time.monotonic() + args.limit
+
+    def terminated(signum: int, _frame: object) -> None:
+        raise Stopped(f"signal {signum}")
+
+    signal.signal(signal.SIGTERM, terminated)
     try:
-        return json.loads(fetch(f"{base}/tillstand"))
-    except OSError:
-        return None
+        times = measure(args.rounds)
+    except (KeyboardInterrupt, Stopped) as exc:
+        print(f"stopped: {str(exc) or 'Ctrl-C'}", file=sys.stderr)
+        return 130 if isinstance(exc, KeyboardInterrupt) else 143
+    finally:
+        for process in list(_children):
+            stop(process)
+    cold, incremental, preview = (
+        statistics.median(times[x]) for x in ("cold", "incremental", "preview")
+    )
+    print(f"rounds: {args.rounds}")
+    print(f"load_1min_median: {statistics.median(times['load']):.2f}")
+    print(f"cold_forced_build_s: {cold:.2f}")
+    print(f"incremental_cli_build_s: {incremental:.2f}")
+    print(f"preview_save_to_report_s: {preview:.3f}")
+    print(f"preview_rebuild_own_s: {statistics.median(times['own']):.3f}")
+    print(f"incremental_cli_vs_cold: {incremental / cold:.1%} (target ≤ 25 %)")
+    print(f"preview_vs_cold: {preview / cold:.1%} (target ≤ 1 s: {preview:.2f} s)")
+    return 0
 
 
 if __name__ == "__main__":

@@ -90,3 +90,20 @@ def test_a_failing_section_names_cell_and_last_line_and_the_kernel_goes_on(
     assert failing_cell.outputs[-1]["output_type"] == "error"
     ok = write_notebook(tmp_path / "ok.ipynb", "assert 'x' not in globals()")
     assert runner.run(ok, tmp_path / "out" / "ok.ipynb", {}, tmp_path) is None
+
+
+def test_the_kernel_launched_ahead_is_the_one_that_runs_the_sections(tmp_path: Path):
+    """``launch`` starts the kernel early (while the worker imports papermill); ``start``
+    connects to that kernel instead of ending it and starting another."""
+    runner = SectionRunner()
+    try:
+        runner.launch()
+        launched = runner.kernel_pid
+        assert launched is not None
+        runner.start()
+        assert runner.kernel_pid == launched
+        notebook = write_notebook(tmp_path / "nb.ipynb", "x = 1")
+        assert runner.run(notebook, tmp_path / "ut.ipynb", {}, tmp_path) is None
+        assert runner.kernel_pid == launched
+    finally:
+        runner.shutdown()

@@ -21,7 +21,7 @@ from helpers.budget import (
 from helpers.budget_settings import DERIVED_COLUMNS
 from helpers.charts import NARROW_BAR_WIDTH, WIDTH, budget_chart
 from helpers.definition import SectionSpec
-from helpers.figures import figure_html
+from helpers.figures import ChartRecipe, figure_html
 from helpers.labels import Labels
 from helpers.markup import Markup, html, join
 from helpers.tables import Cell, TableSpecHtml, render_table
@@ -197,13 +197,16 @@ def budget_figure(
     texts = data.labels(section)
     title = texts("drift.diagram_titel", delverksamhet=part_label)
     charts = [
-        budget_chart(
-            rows,
-            title=title,
-            labels=(headers["budget"], headers["utfall"]),
-            unit=amounts.unit,
-            decimals=amounts.decimals,
-            width=width,
+        ChartRecipe(
+            budget_chart,
+            (rows,),
+            {
+                "title": title,
+                "labels": (headers["budget"], headers["utfall"]),
+                "unit": amounts.unit,
+                "decimals": amounts.decimals,
+                "width": width,
+            },
         )
         for width in (WIDTH, NARROW_BAR_WIDTH)
     ]

@@ -290,8 +290,9 @@ class SectionRunner:
         """A ready kernel with the heavy imports done."""
         if self.kc is not None and self.km is not None and self.km.is_alive():
             return
-        if self.km is not None:
-            self.shutdown()
+        if self.kc is not None or (self.km is not None and not self.km.is_alive()):
+            self.shutdown()  # a kernel that died, or one whose client is gone
+        # else: a kernel ``launch`` started ahead is booting; connect to it, do not start another
         deadline = self._deadline
         self._deadline = time.monotonic() + STARTUP_SECONDS
         self._starting = True

@@ -17,8 +17,10 @@ nothing is loaded, even if something got through.
 
 from __future__ import annotations
 
+import copy
 import os
 import re
+import secrets
 import tempfile
 from collections.abc import Mapping
 from functools import lru_cache
@@ -26,11 +28,11 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
-from bs4 import BeautifulSoup
 from markupsafe import Markup
 from nbconvert import HTMLExporter
 
 from helpers import __version__
+from helpers.export_fragments import NOTEBOOK_CLASS, parse_fragment
 from helpers.html_ids import unique_ids
 from helpers.labels import Labels
 from helpers.paths import PACKAGE_DIR
@@ -60,6 +62,37 @@ class ReportExporter(HTMLExporter):
         environment.autoescape = True
         environment.filters["section_html"] = Markup
         return environment
+
+    def from_notebook_node(
+        self, nb: nbformat.NotebookNode, resources: dict | None = None, **kw: Any
+    ) -> tuple[str, dict]:
+        """``HTMLExporter.from_notebook_node``, parsing each section fragment on its own and
+        once (``export_fragments``): the page around them is rendered with a placeholder for
+        each, parsed as nbconvert parses a page, and the fragments' serializations put back.
+        The bytes are those of parsing the whole page, which is what happens when a fragment
+        is not self-contained."""
+        outputs = [output for cell in nb.cells for output in cell.outputs]
+        parsed = [parse_fragment(output["data"]["text/html"]) for output in outputs]
+        if any(p.core is None and not p.text_only for p in parsed):
+            return super().from_notebook_node(nb, resources, **kw)
+        marker = f"wb-fragment-{secrets.token_hex(8)}"
+        page = copy.deepcopy(nb)
+        placed = [index for index, fragment in enumerate(parsed) if not fragment.text_only]
+        for index, output in enumerate(o for cell in page.cells for o in cell.outputs):
+            fragment = parsed[index]
+            if not fragment.text_only:  # else the page is parsed with the fragment's text
+                placeholder = f"{fragment.lead}<!--{marker}-{index}-->{fragment.tail}"
+                output["data"] = {"text/html": placeholder}
+        html, resources = super().from_notebook_node(page, resources, **kw)
+        pieces = re.split(rf"<!--{marker}-(\d+)-->", html)
+        if [int(n) for n in pieces[1::2]] != placed or NOTEBOOK_CLASS in html:
+            return super().from_notebook_node(nb, resources, **kw)
+        for position, index in enumerate(placed):
+            pieces[2 * position + 1] = parsed[index].core
+        missing_alt = sum(p.missing_alt for p in parsed)
+        if missing_alt:
+            self.log.warning("Alternative text is missing on %s image(s).", missing_alt)
+        return "".join(pieces), resources
 
 
 @lru_cache(maxsize=1)
@@ -115,11 +148,9 @@ def table_of_contents(nb: nbformat.NotebookNode) -> list[dict]:
     in_summary = False
     for cell in nb.cells:
         for output in cell.outputs:
-            soup = BeautifulSoup(output["data"]["text/html"], "html.parser")
-            for heading in soup.find_all(["h2", "h3"], id=True):
-                text = " ".join(heading.get_text(" ").split())
-                entry = {"id": heading["id"], "text": text, "children": []}
-                if heading.name == "h2" or not toc:
+            for heading in parse_fragment(output["data"]["text/html"]).headings:
+                entry = {"id": heading["id"], "text": heading["text"], "children": []}
+                if heading["name"] == "h2" or not toc:
                     in_summary = cell.id == summary_cell
                     toc.append(entry)
                 elif not in_summary:

@@ -62,6 +62,24 @@ def text_digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def code_digest() -> str:
+    """One hash over the helpers package: its modules and templates, as they are now.
+
+    Hashed again only when a file's size, modification time (ns) or inode changed since the
+    last call in this process (the preview plans, records and exports many times a session)."""
+    files = sorted(_source_files(PACKAGE_DIR))
+    signature = []
+    for path in files:
+        stat = path.stat()
+        signature.append((str(path), stat.st_size, stat.st_mtime_ns, stat.st_ino))
+    if _CODE_DIGEST.get("signature") != signature:
+        _CODE_DIGEST.update(signature=signature, digest=files_digest(files, PACKAGE_DIR))
+    return _CODE_DIGEST["digest"]
+
+
+_CODE_DIGEST: dict[str, Any] = {}
+
+
 def _source_files(folder: Path) -> list[Path]:
     return [
         p
@@ -94,7 +112,7 @@ class Fingerprinter:
 
     @cached_property
     def code(self) -> str:
-        return files_digest(_source_files(PACKAGE_DIR), PACKAGE_DIR)
+        return code_digest()
 
     @cached_property
     def lock(self) -> str:

@@ -14,11 +14,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import altair as alt
 import pandas as pd
 
 from helpers.charts import NARROW_WIDTH, WIDTH, indicator_chart
-from helpers.figures import figure_html
+from helpers.figures import ChartRecipe, figure_html
 from helpers.labels import Labels
 from helpers.numbers import decimals_of, format_number, format_with_unit, is_missing
 from helpers.tables import Cell, TableSpecHtml, render_table
@@ -315,17 +314,19 @@ def _chart(
     own_series: str,
     comparison_series: str,
     width: int,
-) -> alt.LayerChart:
-    return indicator_chart(
-        drawn.rows[["period", "värde", "jämförelse", "målvärde"]],
-        name,
-        unit,
-        own_label=own_series,
-        comparison_label=comparison_series,
-        target_label=labels("indikatorer.målserie"),
-        lower_is_better=drawn.lower_is_better,
-        reversed_note=labels("indikatorer.axel_omvänd"),
-        width=width,
+) -> ChartRecipe:
+    """The indicator's chart, drawn (or found drawn, ``figures``) when the figure needs it."""
+    return ChartRecipe(
+        indicator_chart,
+        (drawn.rows[["period", "värde", "jämförelse", "målvärde"]], name, unit),
+        {
+            "own_label": own_series,
+            "comparison_label": comparison_series,
+            "target_label": labels("indikatorer.målserie"),
+            "lower_is_better": drawn.lower_is_better,
+            "reversed_note": labels("indikatorer.axel_omvänd"),
+            "width": width,
+        },
     )
 
 

@@ -2,9 +2,11 @@
 
 The preview watches ``data/``, ``params/`` and ``notebooks/`` (``watchfiles``). After each save
 it plans the unit like a build (``build_plan``: only the sections whose recorded inputs changed
-run), validates the unit, runs those sections in one kernel kept warm for the whole session
-(``execute.SectionRunner``) and re-exports the report in this process (nbconvert stays
-imported). The browser page reloads itself.
+run), runs those sections in one kernel kept warm for the whole session
+(``execute.SectionRunner``) while it validates the unit beside it (a section that read data with
+problems is not exported, and runs again once they are fixed), and re-exports the report in this
+process (nbconvert stays imported, parsed fragments and drawn charts are kept: ``render_cache``).
+The browser page reloads itself.
 
 **The page.** The published report forbids scripts (its Content-Security-Policy), so it is never
 changed: the preview serves its own small page (``/``) that shows the report in an ``<iframe>``
@@ -120,18 +122,19 @@ class Preview:
                         version=max(self.state.version, 1),  # there is a report to show
                     )
                     return
-                problems = validate_unit(self.project, self.year, self.unit)
-                lap("validate")
-                if problems:
-                    self.publish(
-                        busy=False,
-                        problems=[str(p) for p in problems],
-                        status=f"{len(problems)} fel i underlaget — rapporten nedan är den "
-                        "senaste som byggdes utan fel.",
-                    )
-                    return
+                # Validation runs beside the kernel (two processes, two cores); what a section
+                # computed from data with problems is thrown away below, never exported.
+                checked: dict[str, Any] = {}
+                validation = threading.Thread(
+                    target=self._validate,
+                    args=(validate_unit, checked),
+                    name="preview-validate",
+                    daemon=True,
+                )
+                validation.start()
                 fingerprinter = Fingerprinter(self.project)
                 failures = []
+                ran = []
                 for section in plan.to_run:
                     if self.stop_event.is_set():
                         return
@@ -141,11 +144,27 @@ class Preview:
                         section.notebook, section.output, section.parameters, REPO_ROOT
                     )
                     lap("sections")
+                    ran.append(section)
                     if failure is None:
                         record_success(fingerprinter, plan, section)
                     else:
                         section.fingerprint_file.unlink(missing_ok=True)
                         failures.append(f"avsnittet {section.name}: {failure.last_line}")
+                validation.join()
+                lap("validate")
+                if "error" in checked:
+                    raise checked["error"]
+                problems = checked["problems"]
+                if problems:
+                    for section in ran:  # it read data with problems: run it again once fixed
+                        section.fingerprint_file.unlink(missing_ok=True)
+                    self.publish(
+                        busy=False,
+                        problems=[str(p) for p in problems],
+                        status=f"{len(problems)} fel i underlaget — rapporten nedan är den "
+                        "senaste som byggdes utan fel.",
+                    )
+                    return
                 if failures or stale_sections(plan):
                     self.publish(
                         busy=False,
@@ -177,6 +196,12 @@ class Preview:
             timings=timings,
             status=f"Uppdaterad ({', '.join(s.name for s in plan.to_run) or 'export'}).",
         )
+
+    def _validate(self, validate_unit: Any, checked: dict[str, Any]) -> None:
+        try:
+            checked["problems"] = validate_unit(self.project, self.year, self.unit)
+        except BaseException as exc:  # re-raised in the rebuild's own thread
+            checked["error"] = exc
 
     def watch(self) -> None:
         """Flag every batch of changes under data/, params/ and notebooks/ for the builder; the

@@ -17,6 +17,14 @@ if TYPE_CHECKING:
     from helpers.paths import Project
 
 STATUS_ARGUMENTS = {"utkast": "utkast", "granskning": "klar för granskning", "godkänd": "godkänd"}
+# The words as `workbook status` and the file show them are accepted too.
+STATUS_ALIASES = {"klar för granskning": "granskning", "klar": "granskning", "godkand": "godkänd"}
+
+
+def status_argument(text: str) -> str:
+    """``--status``: a key of ``STATUS_ARGUMENTS`` or the status in words (any case)."""
+    word = " ".join(text.split()).lower()
+    return STATUS_ALIASES.get(word, word)
 
 
 def add_klar_arguments(parser: argparse.ArgumentParser) -> None:
@@ -29,6 +37,7 @@ def add_klar_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--alla", action="store_true", help="alla avsnitt i rapporten")
     parser.add_argument(
         "--status",
+        type=status_argument,
         choices=list(STATUS_ARGUMENTS),
         default="granskning",
         help="utkast, granskning (klar för granskning, standard) eller godkänd",

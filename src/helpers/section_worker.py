@@ -14,13 +14,19 @@ protocol.
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 import json
 import os
 import signal
 import sys
+import threading
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from helpers.execute import SectionRunner
 
 
 def main() -> int:
@@ -54,6 +60,7 @@ def main() -> int:
         runner.launch()  # the kernel boots while this process imports papermill
         _send(protocol, {"pid": os.getpid(), "kernel_dir": runner.sockets_dir,
                          "kernel_pid": runner.kernel_pid})  # fmt: skip
+        warm_up(runner)
         for line in sys.stdin:
             if not line.strip():
                 continue
@@ -75,6 +82,24 @@ def main() -> int:
     finally:
         runner.shutdown()
     return 0
+
+
+def warm_up(runner: SectionRunner) -> None:
+    """Connect to the booting kernel and let it import what sections need, while this process
+    imports papermill beside it (two processes, two cores). A kernel that fails here is started
+    again, and its failure reported, by the first section's ``run``."""
+    importer = threading.Thread(target=_import_papermill, name="import-papermill", daemon=True)
+    importer.start()
+    try:
+        runner.start()
+    except Exception:
+        runner.shutdown()
+    importer.join()
+
+
+def _import_papermill() -> None:
+    with contextlib.suppress(Exception):  # ``run`` imports it again and reports any problem
+        importlib.import_module("papermill")
 
 
 def _send(protocol: TextIO, message: dict[str, Any]) -> None:

@@ -1,0 +1,230 @@
+"""The render store (chart SVGs, the export's fragments) never changes a report's bytes.
+
+A build that draws its charts and parses its fragments from the store gives the same report as
+one without the store (``WORKBOOK_CACHE=0``); a change in a chart's data gives another SVG; the
+export's per-fragment parsing gives the bytes nbconvert gives parsing the whole page, also for
+fragments that are not self-contained.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pandas as pd
+import pytest
+from nbconvert import HTMLExporter
+
+from helpers import render_cache
+from helpers.charts import indicator_chart
+from helpers.export import exporter
+from helpers.figures import ChartRecipe, chart_svg, render_svg
+from helpers.paths import REPO_ROOT, Project
+
+try:
+    from conftest import copy_inputs
+except ImportError:  # tests/ imported as a package
+    from tests.conftest import copy_inputs
+
+
+def _series(last: float) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "period": ["2013", "2014", "2015", "2016"],
+            "värde": [10.0, 12.5, np.nan, last],
+            "jämförelse": [11.0, 11.5, 12.0, 12.5],
+            "målvärde": [np.nan, np.nan, np.nan, 15.0],
+        }
+    )
+
+
+def _recipe(last: float) -> ChartRecipe:
+    return ChartRecipe(
+        indicator_chart,
+        (_series(last), "Andel nöjda", "%"),
+        {"own_label": "Hjo", "comparison_label": "Riket", "target_label": "Mål"},
+    )
+
+
+@pytest.fixture
+def store_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("WORKBOOK_ROOT", str(tmp_path))
+    monkeypatch.delenv(render_cache.CACHE_VARIABLE, raising=False)
+    render_cache._store.cache_clear()
+    return tmp_path / "build" / render_cache.CACHE_FOLDER
+
+
+def test_a_stored_chart_is_the_chart_drawn_and_new_data_draws_anew(store_root: Path):
+    drawn = render_svg(_recipe(14.0).chart())
+    assert chart_svg(_recipe(14.0)) == drawn  # drawn and stored
+    stored = sorted((store_root / "diagram").glob("*/*"))
+    assert len(stored) == 2  # by its recipe and by its spec
+    assert chart_svg(_recipe(14.0)) == drawn  # found by its recipe
+
+    changed = chart_svg(_recipe(16.0))
+    assert changed != drawn
+    assert changed == render_svg(_recipe(16.0).chart())
+    # A value that differs only far behind the decimal point is another chart's input too.
+    assert _recipe(14.0).key() != _recipe(14.000000000001).key()
+
+
+def test_the_store_is_read_by_key_and_off_with_workbook_cache_0(
+    store_root: Path, monkeypatch: pytest.MonkeyPatch
+):
+    recipe = _recipe(14.0)
+    store = render_cache.store("diagram")
+    assert store is not None
+    store.put(recipe.key(), "<svg>från lagret</svg>")
+    assert chart_svg(recipe) == "<svg>från lagret</svg>"
+    monkeypatch.setenv(render_cache.CACHE_VARIABLE, "0")
+    assert chart_svg(recipe) == render_svg(recipe.chart())
+
+
+def test_the_store_stays_under_its_bound(tmp_path: Path):
+    store = render_cache.ContentCache(tmp_path, max_bytes=1000)
+    for n in range(30):
+        store.put(render_cache.key_of(n), "x" * 100)
+    store.prune()
+    total = sum(p.stat().st_size for p in tmp_path.glob("*/*"))
+    assert 0 < total <= 1000
+    assert not list(tmp_path.glob("*/.*.tmp"))  # written aside and renamed: nothing left over
+
+
+# A page of fragments that are not all self-contained: whitespace-only text at the ends, text
+# only, empty, an unclosed tag, a stray end tag, an image without alt, <pre> whitespace.
+HOSTILE = [
+    '<h2 id="a">A &amp; "b"</h2>\n\n',
+    "",
+    "bara text & mer\n",
+    "\n  <p>mellan</p>  \n",
+    "<div><p>öppen",
+    "<p>stängd</p></main><p>efter</p>",
+    '<img src="data:image/png;base64,AA=="><h3 id="b">B</h3>',
+    "<pre>\n\n  två\n</pre>",
+    "<p>a</p>\n<!-- kommentar -->\n<style>p{}</style>",
+]
+
+
+def _notebook(fragments: list[str]) -> nbformat.NotebookNode:
+    nb = nbformat.v4.new_notebook()
+    for index, fragment in enumerate(fragments):
+        cell = nbformat.v4.new_code_cell("", id=f"avsnitt-{index}")
+        cell.outputs = [
+            nbformat.v4.new_output("display_data", data={"text/html": fragment}, metadata={})
+        ]
+        nb.cells.append(cell)
+    return nb
+
+
+def _resources() -> dict:
+    from markupsafe import Markup
+
+    from helpers.export import CONTENT_SECURITY_POLICY
+
+    texts = dict.fromkeys(
+        ("innehåll", "hoppa", "till_innehållet", "länkar", "alla_rapporter", "pdf", "utskriven",
+         "sida", "ämne", "sidtitel", "sidnummer", "kolofon", "diarienummer"),
+        "ord",
+    )  # fmt: skip
+    return {
+        "workbook": {
+            "title": "T", "unit_name": "U", "municipality": "K", "fingerprint": "f",
+            "version": "0", "csp": CONTENT_SECURITY_POLICY, "css": Markup(""), "toc": [],
+            "toc_after": None, "page_label": Markup('""'), "page_label_text": "", "texts": texts,
+            "page_title": "T", "page_numbers": Markup('""'), "colophon": ("", ""), "subject": "",
+            "diary": "", "pdf_href": None, "index_href": None, "section_ends": [],
+            "draft": None, "draft_label": None,
+        }
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("cached", [False, True])
+@pytest.mark.parametrize(
+    "fragments",
+    [HOSTILE, [f for f in HOSTILE if f not in ("<div><p>öppen", HOSTILE[5])], HOSTILE[:2]],
+    ids=["with-open-tags", "self-contained", "few"],
+)
+def test_fragment_export_gives_the_whole_page_parse(
+    fragments: list[str], cached: bool, store_root: Path, monkeypatch: pytest.MonkeyPatch
+):
+    if not cached:
+        monkeypatch.setenv(render_cache.CACHE_VARIABLE, "0")
+    nb = _notebook(fragments)
+    whole, _ = HTMLExporter.from_notebook_node(exporter(), nb, resources=_resources())
+    for _ in range(2):  # the second time from the store
+        ours, _ = exporter().from_notebook_node(nb, resources=_resources())
+        assert ours == whole
+
+
+@pytest.mark.e2e
+def test_a_build_from_the_store_equals_a_build_without_it(tmp_path: Path):
+    """The KLK report: built without the store, then twice with it (the second time every chart
+    and fragment comes from the store) — the same bytes; then a chart's data changes and only
+    its figure changes, as in a build without the store."""
+    root = copy_inputs(tmp_path / "ws")
+    env = {**os.environ, "WORKBOOK_ROOT": str(root)}
+    report = Project(root).report_file(2016, "klk")
+
+    def build(*extra: str, cache: bool = True) -> bytes:
+        run_env = {**env, render_cache.CACHE_VARIABLE: "1" if cache else "0"}
+        subprocess.run(
+            [sys.executable, "-m", "helpers.cli", "build", "--year", "2016", "--unit", "klk",
+             "--period", "helar", *extra],
+            env=run_env, cwd=REPO_ROOT, check=True, capture_output=True, timeout=1800,
+        )  # fmt: skip
+        return report.read_bytes()
+
+    without = build(cache=False)
+    assert not (root / "build" / render_cache.CACHE_FOLDER).exists()
+    assert build("--force") == without  # fills the store
+    assert list((root / "build" / render_cache.CACHE_FOLDER / "diagram").glob("*/*"))
+    assert build("--force") == without  # from the store
+
+    values = root / "data" / "2016" / "klk" / "indikatorvarden.csv"
+    lines = values.read_text(encoding="utf-8").splitlines(keepends=True)
+    changed = _change_one_value(lines)
+    values.write_text("".join(changed), encoding="utf-8")
+    from_store = build()
+    assert from_store != without
+    assert build("--force", cache=False) == from_store
+
+
+def _change_one_value(lines: list[str]) -> list[str]:
+    """The CSV with the first whole-number ``värde`` of an indicator one higher."""
+    import csv
+
+    separator = ";" if lines[0].count(";") > lines[0].count(",") else ","
+    header = next(csv.reader([lines[0]], delimiter=separator))
+    column = header.index("värde")
+    for position, line in enumerate(lines[1:], 1):
+        cells = next(csv.reader([line], delimiter=separator))
+        if cells[column].strip().isdigit():
+            cells[column] = str(int(cells[column]) + 1)
+            lines[position] = separator.join(cells) + "\n"
+            return lines
+    raise AssertionError("no whole-number value to change")
+
+
+def test_jsonschema_checks_iris_as_before_without_building_the_grammar_at_import():
+    code = (
+        "import sys, helpers, jsonschema\n"
+        "built = 'rfc3987_syntax.syntax_helpers' in sys.modules\n"
+        "check = jsonschema.Draft7Validator.FORMAT_CHECKER\n"
+        "answers = [check.conforms(v, f) for v, f in (('http://exempel.se/å', 'iri'),"
+        " ('http://[fel', 'iri'), ('##', 'iri-reference'), ('a/b', 'iri-reference'))]\n"
+        "print(built, answers)\n"
+    )
+    deferred = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    real = subprocess.run(
+        [sys.executable, "-c", code.replace("helpers, ", "")],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    assert deferred.split(" ", 1)[0] == "False"  # not built when jsonschema was imported
+    assert real.split(" ", 1)[0] == "True"
+    assert deferred.split(" ", 1)[1] == real.split(" ", 1)[1]
