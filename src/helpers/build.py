@@ -5,7 +5,8 @@
 3. **Execute** the stale sections on a supervised pool of worker processes
    (``supervise.SectionPool``), each with one long-lived kernel (``SectionRunner``). A section
    that fails — an error, a dead kernel, its time limit — is recorded and the build goes on; no
-   worker or kernel outlives the build (``supervise`` says how).
+   worker or kernel outlives the build (``supervise`` says how). Given an ``Executor`` (a Dask
+   cluster: ``cluster``), each unit's stale sections are one job on it instead (``unit_jobs``).
 4. **Export** a unit's report in this process once all its sections are current — never when one
    failed, so the previous good report stays as it was.
 
@@ -21,6 +22,7 @@ import os
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Executor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,6 +36,7 @@ from helpers.build_plan import (
     plan_build,
     report_fingerprint,
 )
+from helpers.cpus import available_cpus
 from helpers.errors import BuildError, DataError, Problem, display_path
 from helpers.execute import SectionFailure, timeout_from_environment
 from helpers.fingerprint import Fingerprinter, read_stored, store
@@ -98,6 +101,39 @@ def _execute(
         pool.run(work, lambda key, failure: done(key[0], key[1], failure))
 
 
+def _execute_on(
+    executor: Executor,
+    tasks: list[tuple[UnitPlan, SectionPlan]],
+    env: dict[str, str],
+    log: Path,
+    done: Done,
+    timeout: float,
+    code: str,
+) -> None:
+    """Run every unit's tasks as one job on ``executor`` (see ``unit_jobs``); call ``done`` in
+    this process for each section as its unit's job finishes."""
+    from helpers.unit_jobs import SectionJob, UnitJob, run_jobs
+
+    by_unit: dict[tuple[int, str], list[tuple[UnitPlan, SectionPlan]]] = {}
+    for plan, section in tasks:
+        by_unit.setdefault((plan.year, plan.unit), []).append((plan, section))
+    units = [
+        (
+            UnitJob(
+                tuple(SectionJob(str(s.notebook), str(s.output), s.parameters) for _, s in items),
+                cwd=str(REPO_ROOT),
+                env=env,
+                timeout=timeout,
+                log=str(log),
+                code=code,
+            ),
+            items,
+        )
+        for items in by_unit.values()
+    ]
+    run_jobs(executor, units, lambda key, failure: done(key[0], key[1], failure))
+
+
 def _export(project: Project, fingerprinter: Fingerprinter, plan: UnitPlan) -> Path:
     """Render the unit's report from its executed sections and write it atomically."""
     from helpers.export import render_report, write_atomically
@@ -151,10 +187,13 @@ def run_build(
     jobs: int | None = None,
     progress: Any = None,
     timeout: float | None = None,
+    executor: Executor | None = None,
 ) -> BuildResult:
     """Execute a plan: stale sections on the kernel pool, then export the units' reports.
 
     ``timeout`` bounds each section in seconds (default: ``WORKBOOK_SECTION_TIMEOUT`` or 600).
+    ``executor`` (any ``concurrent.futures.Executor``, e.g. a Dask client's) runs each unit's
+    sections as one job instead of the local pool; ``jobs`` then does not apply.
     """
     started = time.perf_counter()
     validate_plans(project, plans)
@@ -217,14 +256,11 @@ def run_build(
             env = {"WORKBOOK_ROOT": str(project.root)}
             log = project.build / "kernels.log"
             log.unlink(missing_ok=True)
-            _execute(
-                tasks,
-                env,
-                log,
-                jobs or os.cpu_count() or 1,
-                section_done,
-                timeout or timeout_from_environment(),
-            )
+            limit = timeout or timeout_from_environment()
+            if executor is None:
+                _execute(tasks, env, log, jobs or available_cpus(), section_done, limit)
+            else:
+                _execute_on(executor, tasks, env, log, section_done, limit, fingerprinter.code)
     finally:
         if progress is not None:
             progress.stop()
@@ -278,8 +314,10 @@ def build_years(
     progress: Any = None,
     lock: bool = True,
     timeout: float | None = None,
+    executor: Executor | None = None,
 ) -> BuildResult:
-    """Build the given years (all units, or one) under the project's build lock.
+    """Build the given years (all units, or one) under the project's build lock; ``executor``
+    as in ``run_build``.
 
     Raises ``ParameterError`` when a year has no params (missing or empty ``params/<år>/``),
     ``DataError`` for badly named params files and bad data, ``BuildError`` when ``build/`` or
@@ -299,7 +337,7 @@ def build_years(
     with build_lock(project) if lock else _no_lock():
         plans = plan_build(project, years, unit, section, force)
         check_writable(project, plans)
-        return run_build(project, plans, jobs, progress, timeout)
+        return run_build(project, plans, jobs, progress, timeout, executor)
 
 
 # A build writes executed notebooks (~1 MB a unit) and reports; below this much free space in
