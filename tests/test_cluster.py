@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from conftest import copy_inputs
+
 from helpers.cli import EXIT_BAD_INPUT, main
 from helpers.execute import SectionFailure
 from helpers.paths import Project

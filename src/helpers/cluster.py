@@ -12,6 +12,7 @@ input), raised before any section runs.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterator
 from concurrent.futures import Executor
@@ -84,10 +85,8 @@ def cluster_executor(address: str, project_root: Path) -> Iterator[Executor]:
             )
         yield client.get_executor(pure=False)
     finally:
-        try:
+        with contextlib.suppress(Exception):  # a lost worker has no kernel left to end
             client.run(close_kernels_on_worker)
-        except Exception:  # noqa: S110 - a lost worker has no kernel left to end
-            pass
         client.close()
 
 
