@@ -6,6 +6,8 @@ told apart by line style as well as colour (WCAG 1.4.1).
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 import altair as alt
 import pandas as pd
 
@@ -16,10 +18,12 @@ FONT = "Helvetica, Arial, sans-serif"
 # Sized for the report's text column (46rem) and an A4 page: scaled down, never up.
 WIDTH = 520
 HEIGHT = 200
+# Each chart function returns the kind of chart it built, configured alike.
+_Chart = TypeVar("_Chart", alt.Chart, alt.LayerChart)
 LEGEND = alt.Legend(orient="bottom", title=None, symbolSize=100, symbolStrokeWidth=0)
 
 
-def _configured(chart: alt.Chart | alt.LayerChart) -> alt.Chart | alt.LayerChart:
+def _configured(chart: _Chart) -> _Chart:
     return (
         chart.configure(font=FONT)
         .configure_axis(labelFontSize=12, titleFontSize=12, labelColor="#222", titleColor="#222")
@@ -72,6 +76,7 @@ def indicator_chart(
     layered = alt.layer(line, points).properties(
         width=WIDTH, height=HEIGHT, title=alt.Title(title, limit=WIDTH + 60)
     )
+    assert isinstance(layered, alt.LayerChart)  # a layer's properties keep it a layer
     return _configured(layered)
 
 

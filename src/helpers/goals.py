@@ -194,7 +194,7 @@ def indicator_figures(
     data: UnitData, indicators: pd.DataFrame, values: pd.DataFrame, labels: Labels
 ) -> list[str]:
     """A chart for each indicator with at least two measurements."""
-    figures = []
+    figures: list[str] = []
     for _, indicator in indicators.iterrows():
         own = values[values["indikator_id"] == indicator["indikator_id"]].copy()
         own = own.sort_values("period", key=lambda s: s.map(period_start))

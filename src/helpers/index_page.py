@@ -50,7 +50,7 @@ class ReportEntry:
 
 def built_reports(project: Project) -> list[tuple[int, str, Path]]:
     """(year, unit, path) of every report under ``reports/``: newest year first, units sorted."""
-    found = []
+    found: list[tuple[int, str, Path]] = []
     if not project.reports.is_dir():
         return found
     for year_dir in project.reports.iterdir():

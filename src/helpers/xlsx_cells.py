@@ -11,7 +11,7 @@ hidden values, dates; an Excel error or a formula without a saved result comes b
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Generator
 from typing import Any
 
 from helpers.errors import quote
@@ -35,7 +35,7 @@ class SheetStream:
         self.numeric: set[tuple[int, int]] = set()
         self._formats: dict[int, str] = {}
 
-    def rows(self) -> Iterator[tuple[int, list[tuple[int, str, CellProblem | None]]]]:
+    def rows(self) -> Generator[tuple[int, list[tuple[int, str, CellProblem | None]]]]:
         from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
 
         class Parser(WorkSheetParser):

@@ -106,7 +106,7 @@ def _located(node: yaml.Node, path: Path_, shown_as: str, seen: set[int]) -> Loc
         items = [_located(item, (*path, i), shown_as, seen) for i, item in enumerate(node.value)]
         return Located(items, line, path, node)
     text = node.value
-    if node.style is None and text in _NULLS:
+    if getattr(node, "style", None) is None and text in _NULLS:
         return Located(None, line, path, node)
     return Located(text, line, path, node)
 
@@ -118,6 +118,8 @@ def parse_located(text: str, shown_as: str) -> Located | None:
     anchor/alias.
     """
     loader = None
+    row: int | None
+    detail: str | None
     try:
         loader = yaml.SafeLoader(text)  # refuses control characters already here
         node = loader.get_single_node()
