@@ -27,13 +27,15 @@ $(DEV): $(RUNTIME) requirements/dev.lock
 	$(BIN)/python -m pip install --quiet -r requirements/dev.lock
 	@touch $@
 
+runtime: $(RUNTIME) ## install only the runtime and JupyterLab (analysts, cluster workers; no test tools)
+
 setup: $(DEV) ## install the runtime and the developer tools into .venv (done by the other targets)
 
 report: $(RUNTIME) ## build every unit of the default year (reports/2016/*.html, reports/index.html); UNIT=klk for one
 	$(BIN)/workbook build --year $(YEAR) $(if $(UNIT),--unit $(UNIT))
 
 test: $(DEV) ## run the whole test suite, on as many processes as this machine lets us use
-	$(BIN)/python -m pytest -n "$$($(BIN)/python -m helpers.cpus)"
+	$(BIN)/python -m pytest -n "$$($(BIN)/python -m helpers.cpus)" --dist loadscope
 
 lint: $(DEV) ## ruff lint and format check, mypy type check
 	$(BIN)/ruff check src tests benchmarks
@@ -51,4 +53,4 @@ lock: $(DEV) ## re-resolve requirements/*.lock from pyproject.toml (uv pip compi
 clean: ## remove built reports and executed notebooks (never data/)
 	rm -rf build reports/*/ reports/index.html
 
-.PHONY: help setup report test lint lab lock clean
+.PHONY: help runtime setup report test lint lab lock clean

@@ -44,7 +44,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="ADRESS",
         help="kör avsnitten på ett Dask-kluster, t.ex. tcp://berakning01:8786 (standard: "
         "WORKBOOK_SCHEDULER; utan: lokalt). Kräver projektet på samma sökväg hos varje "
-        "arbetare — se docs/drift.md",
+        "arbetare — se docs/operator.md",
     )
 
 

@@ -81,7 +81,7 @@ def cluster_executor(address: str, project_root: Path) -> Iterator[Executor]:
                 f"Arbetaren {quote(blind[0])} ser inte projektmappen {project_root} "
                 f"({len(blind)} av arbetarna). Klustret behöver projektet på samma sökväg hos "
                 "varje arbetare (delat filsystem, samma checkout och samma låsfil) — se "
-                "docs/drift.md."
+                "docs/operator.md."
             )
         yield client.get_executor(pure=False)
     finally:
