@@ -16,11 +16,12 @@ Jobs are plain data (paths as text) and this module's functions are importable b
 job pickles for any executor. The process that runs a job needs the project at the same path
 (a shared file system), the same locked packages and the ``python3`` kernel spec.
 
-**Kernels on executor workers.** A process keeps one warm kernel per thread between jobs, reset
-between sections as in the local pool, and replaced when the job's environment, time limit or
-helpers code differs (``UnitJob.code``). Idle kernels end with ``close_idle_kernels`` (the Dask
-client runs it on every worker at the end of a build) and, at the latest, when the process
-exits; a kernel whose process vanished exits by itself (ipykernel watches its parent).
+**Kernels on executor workers.** A process keeps its warm kernels between jobs (one per job
+running at the same time), reset between sections as in the local pool, and replaced when the
+job's environment, time limit or helpers code differs (``UnitJob.code``). Idle kernels end
+with ``close_idle_kernels`` (the Dask client runs it on every worker at the end of a build)
+and, at the latest, when the process exits; a kernel whose process vanished exits by itself
+(ipykernel watches its parent).
 """
 
 from __future__ import annotations
@@ -63,49 +64,51 @@ FailureFields = dict[str, Any] | None
 # ----------------------------------------------------------------------- the executor's side
 
 _lock = threading.Lock()
-_runners: dict[int, tuple[Hashable, SectionRunner]] = {}  # thread id -> (settings, runner)
-_busy: set[int] = set()
+_idle: list[tuple[Hashable, SectionRunner]] = []  # warm kernels no job is using, with settings
+
+
+def _take_runner(settings: Hashable, job: UnitJob) -> SectionRunner:
+    """An idle warm runner with these settings, or a new one; idle runners with other settings
+    (an earlier build, other code) are ended."""
+    with _lock:
+        mine = [runner for kept, runner in _idle if kept == settings]
+        stale = [runner for kept, runner in _idle if kept != settings]
+        runner = mine.pop() if mine else None
+        _idle[:] = [(settings, r) for r in mine]
+    for old in stale:
+        old.shutdown()
+    if runner is not None:
+        return runner
+    log = Path(job.log) if job.log else None
+    return SectionRunner(env=job.env, timeout=job.timeout, log=log)
 
 
 def run_unit_job(job: UnitJob) -> list[FailureFields]:
-    """Run a unit's sections on this thread's warm kernel; per section, None or the fields of
-    its ``SectionFailure``. Never raises for what happens in a kernel (see ``SectionRunner``)."""
-    thread = threading.get_ident()
+    """Run a unit's sections on a warm kernel of this process; per section, None or the fields
+    of its ``SectionFailure``. Never raises for what happens in a kernel (see ``SectionRunner``).
+    Jobs running at the same time (threads) each get a kernel of their own."""
     settings = (tuple(sorted(job.env.items())), job.timeout, job.log, job.code)
-    with _lock:
-        previous = _runners.pop(thread, None)
-        _busy.add(thread)
+    runner = _take_runner(settings, job)
+    results: list[FailureFields] = []
     try:
-        if previous is not None and previous[0] == settings:
-            runner = previous[1]
-        else:
-            if previous is not None:
-                previous[1].shutdown()
-            log = Path(job.log) if job.log else None
-            runner = SectionRunner(env=job.env, timeout=job.timeout, log=log)
-        results: list[FailureFields] = []
-        try:
-            for section in job.sections:
-                failure = runner.run(
-                    Path(section.notebook), Path(section.output), section.parameters, Path(job.cwd)
-                )
-                results.append(asdict(failure) if failure is not None else None)
-        except BaseException:
-            runner.shutdown()
-            raise
-        with _lock:
-            _runners[thread] = (settings, runner)
-        return results
-    finally:
-        with _lock:
-            _busy.discard(thread)
+        for section in job.sections:
+            failure = runner.run(
+                Path(section.notebook), Path(section.output), section.parameters, Path(job.cwd)
+            )
+            results.append(asdict(failure) if failure is not None else None)
+    except BaseException:
+        runner.shutdown()
+        raise
+    with _lock:
+        _idle.append((settings, runner))
+    return results
 
 
 def close_idle_kernels() -> int:
     """End this process's warm kernels that no job is using; how many were ended."""
     with _lock:
-        idle = [thread for thread in _runners if thread not in _busy]
-        runners = [_runners.pop(thread)[1] for thread in idle]
+        runners = [runner for _, runner in _idle]
+        _idle.clear()
     for runner in runners:
         runner.shutdown()
     return len(runners)
