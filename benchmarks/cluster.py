@@ -21,8 +21,11 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
+
+import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synthetic import TEMPLATE_YEAR, generate, report_sections  # noqa: E402
@@ -40,6 +43,35 @@ def timed_build(root: Path, extra: list[str]) -> float:
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{done.stdout[-3000:]}{done.stderr[-3000:]}")
     return seconds
+
+
+class PeakMemory:
+    """Peak summed RSS of this process's descendants (the cluster's workers, their kernels and
+    the build command), sampled every 50 ms while in the ``with`` block."""
+
+    def __init__(self) -> None:
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        while not self._stop.is_set():
+            total = 0
+            for child in psutil.Process().children(recursive=True):
+                try:
+                    total += child.memory_info().rss
+                except psutil.Error:
+                    continue
+            self.peak = max(self.peak, total)
+            self._stop.wait(0.05)
+
+    def __enter__(self) -> PeakMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join()
 
 
 def main() -> None:
@@ -60,9 +92,12 @@ def main() -> None:
         print(f"sections_per_unit: {sections}")
         print(f"workers: {args.workers}")
         local = timed_build(local_root, ["--jobs", str(args.workers)])
-        with LocalCluster(
-            n_workers=args.workers, threads_per_worker=1, processes=True, dashboard_address=None
-        ) as cluster:
+        with (
+            LocalCluster(
+                n_workers=args.workers, threads_per_worker=1, processes=True, dashboard_address=None
+            ) as cluster,
+            PeakMemory() as memory,
+        ):
             on_cluster = timed_build(cluster_root, ["--scheduler", cluster.scheduler_address])
         for unit in units:
             name = Path("reports") / str(TEMPLATE_YEAR) / f"{unit}.html"
@@ -77,6 +112,8 @@ def main() -> None:
         # what one worker spends on a unit: the figure a capacity plan multiplies
         print(f"cluster_worker_s_per_unit: {on_cluster * args.workers / n:.2f}")
         print(f"ratio_cluster_vs_local: {on_cluster / local:.2f}")
+        print(f"cluster_peak_rss_mib: {memory.peak / 2**20:.0f}")
+        print(f"cluster_peak_rss_per_worker_mib: {memory.peak / 2**20 / args.workers:.0f}")
         print(
             f"summary: {n} units x {sections} sections on {args.workers} workers: local "
             f"{local:.1f} s, cluster {on_cluster:.1f} s ({on_cluster / local:.2f}x), reports "
