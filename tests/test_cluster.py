@@ -84,3 +84,21 @@ def test_a_lost_job_fails_each_of_its_sections_with_the_reason() -> None:
         assert failure is not None
         assert "Arbetsprocessen förlorades" in failure.last_line
         assert "arbetaren försvann" in failure.last_line
+
+
+def test_a_worker_that_cannot_see_the_project_or_runs_other_code_is_refused(
+    workspace: Path,
+) -> None:
+    from helpers.cluster import _check_workers, worker_view
+    from helpers.errors import BuildError
+
+    same = worker_view(str(workspace))
+    assert same["sees"] is True
+    _check_workers({"tcp://a:1": same, "tcp://b:1": same}, workspace)  # all in order
+
+    blind = {**same, "sees": False}
+    with pytest.raises(BuildError, match="ser inte projektmappen"):
+        _check_workers({"tcp://a:1": same, "tcp://b:1": blind}, workspace)
+    older = {**same, "code": "0" * 64}
+    with pytest.raises(BuildError, match="kör en annan version"):
+        _check_workers({"tcp://a:1": older}, workspace)

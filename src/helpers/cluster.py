@@ -71,18 +71,7 @@ def cluster_executor(address: str, project_root: Path) -> Iterator[Executor]:
                 f"Dask-schemaläggaren {quote(address)} har ingen arbetare ({_reason(exc)}). "
                 f"{_help(address)}"
             ) from None
-        blind = [
-            worker
-            for worker, sees in client.run(sees_project, str(project_root)).items()
-            if not sees
-        ]
-        if blind:
-            raise BuildError(
-                f"Arbetaren {quote(blind[0])} ser inte projektmappen {project_root} "
-                f"({len(blind)} av arbetarna). Klustret behöver projektet på samma sökväg hos "
-                "varje arbetare (delat filsystem, samma checkout och samma låsfil) — se "
-                "docs/operator.md."
-            )
+        _check_workers(client.run(worker_view, str(project_root)), project_root)
         yield client.get_executor(pure=False)
     finally:
         with contextlib.suppress(Exception):  # a lost worker has no kernel left to end
@@ -90,12 +79,40 @@ def cluster_executor(address: str, project_root: Path) -> Iterator[Executor]:
         client.close()
 
 
-def sees_project(root: str) -> bool:
-    """On a worker: is the project (its data, params and the notebooks) at ``root``?"""
+def worker_view(root: str) -> dict[str, str | bool]:
+    """On a worker: does it see the project at ``root`` (data, params, notebooks), and the
+    fingerprints of its helpers code and runtime lock (they must be the build's)."""
+    from helpers.fingerprint import Fingerprinter
     from helpers.paths import Project
 
     project = Project(Path(root))
-    return project.data.is_dir() and project.params.is_dir() and project.notebooks.is_dir()
+    sees = project.data.is_dir() and project.params.is_dir() and project.notebooks.is_dir()
+    fingerprinter = Fingerprinter(project)
+    return {"sees": sees, "code": fingerprinter.code, "lock": fingerprinter.lock}
+
+
+def _check_workers(views: dict[str, dict[str, Any]], project_root: Path) -> None:
+    """``BuildError`` naming a worker that does not see the project or runs other code or
+    other packages than this build."""
+    mine = worker_view(str(project_root))
+    for what, wrong in (
+        ("ser inte projektmappen", [w for w, v in views.items() if not v.get("sees")]),
+        (
+            "kör en annan version av helpers-koden eller andra paket (låsfilen)",
+            [
+                w
+                for w, v in views.items()
+                if (v.get("code"), v.get("lock")) != (mine["code"], mine["lock"])
+            ],
+        ),
+    ):
+        if wrong:
+            raise BuildError(
+                f"Arbetaren {quote(wrong[0])} {what} ({len(wrong)} av {len(views)} arbetare; "
+                f"projektet: {project_root}). Klustret behöver projektet på samma sökväg hos "
+                "varje arbetare (delat filsystem), samma checkout och samma låsfil — se "
+                "docs/operator.md. Starta om arbetarna efter en uppdatering."
+            )
 
 
 def close_kernels_on_worker() -> int:
