@@ -110,7 +110,7 @@ def table_of_contents(nb: nbformat.NotebookNode) -> list[dict]:
     Headings are read with an HTML parser; an entry's ``text`` is the heading's text as text
     (``&lt;img&gt;`` in the HTML is the text ``<img>``), which the template escapes again.
     """
-    toc: list[dict] = []
+    toc: list[dict[str, Any]] = []
     summary_cell = summary_cell_id(nb)
     in_summary = False
     for cell in nb.cells:
@@ -118,7 +118,7 @@ def table_of_contents(nb: nbformat.NotebookNode) -> list[dict]:
             soup = BeautifulSoup(output["data"]["text/html"], "html.parser")
             for heading in soup.find_all(["h2", "h3"], id=True):
                 text = " ".join(heading.get_text(" ").split())
-                entry = {"id": heading["id"], "text": text, "children": []}
+                entry: dict[str, Any] = {"id": heading["id"], "text": text, "children": []}
                 if heading.name == "h2" or not toc:
                     in_summary = cell.id == summary_cell
                     toc.append(entry)

@@ -7,6 +7,7 @@ the same input gives the same bytes.
 from __future__ import annotations
 
 import re
+from typing import Final
 
 import altair as alt
 import vl_convert as vlc
@@ -14,7 +15,7 @@ import vl_convert as vlc
 from helpers.markup import Markup, html
 from helpers.tables import TableSpecHtml, render_table
 
-LOCALE = "sv-SE"
+LOCALE: Final = "sv-SE"
 
 
 def chart_svg(chart: alt.TopLevelMixin) -> str:
