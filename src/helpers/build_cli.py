@@ -80,6 +80,7 @@ def command(args: argparse.Namespace) -> int:
     project = Project.current()
     years = all_years(project) if args.all else [check_year(args.year)]
     out = _console()
+    periods: list[str] | None
     if args.period is not None:
         periods = [check_period(args.period)]
     else:

@@ -26,7 +26,7 @@ HEIGHT = 200
 # Series colours for charts drawn in custom sections: each at least 3:1 against white (WCAG 1.4.11).
 PALETTE = [UNIT_COLOUR, COMPARISON_COLOUR, "#b35900", "#2e7d32", "#7b3294", "#8c2d04"]
 # Each chart function returns the kind of chart it built, configured alike.
-_Chart = TypeVar("_Chart", alt.Chart, alt.LayerChart)
+_Chart = TypeVar("_Chart", bound=alt.TopLevelMixin)
 LEGEND = alt.Legend(orient="bottom", title=None, symbolSize=100, symbolStrokeWidth=0)
 
 
