@@ -1,8 +1,12 @@
 """Building on a real Dask LocalCluster (two worker processes): the same reports, byte for byte,
-as the local build; a bad scheduler address is a Swedish input error (exit 2)."""
+as the local build — units and consolidated reports of both periods, the index, and the next,
+incremental build after a text edit and a sign-off; a bad scheduler address is a Swedish input
+error (exit 2)."""
 
 from __future__ import annotations
 
+import re
+import shutil
 from concurrent.futures import Executor, Future
 from pathlib import Path
 from typing import Any
@@ -25,32 +29,100 @@ def cluster() -> Any:
         yield local_cluster
 
 
+def _workspace(root: Path) -> Path:
+    """A copy of the inputs with two units in each period (exempel left out, for time): klk and
+    von, helår and delår, and the kommun's consolidated report of each period."""
+    copy_inputs(root)
+    for params in root.glob("params/2016/**/exempel.yaml"):
+        params.unlink()
+    return root
+
+
+def _build(
+    root: Path,
+    argv: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    scheduler: str | None = None,
+) -> str:
+    """``workbook ARGV`` on the project at ``root``, locally or on the cluster; its output."""
+    monkeypatch.setenv("WORKBOOK_ROOT", str(root))
+    if scheduler is None:
+        monkeypatch.delenv("WORKBOOK_SCHEDULER", raising=False)
+    else:
+        monkeypatch.setenv("WORKBOOK_SCHEDULER", scheduler)
+    code = main(argv)
+    out = capsys.readouterr()
+    assert code == 0, out.err
+    return out.out
+
+
+def _reports(root: Path) -> dict[str, bytes]:
+    """Every file under ``reports/`` (reports of both periods, consolidated ones, the index)."""
+    folder = root / "reports"
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def _sections_run(out: str) -> int:
+    match = re.search(r"Körda avsnitt: (\d+)", out)
+    assert match, out
+    return int(match[1])
+
+
 @pytest.mark.e2e
 def test_cluster_build_matches_the_local_build_byte_for_byte(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
     cluster: Any,
-    built_klk: Path,
-    built_von: Path,
 ) -> None:
-    root = copy_inputs(tmp_path / "ws")
-    # two units: the two the local session fixtures built
-    (root / "params" / "2016" / "exempel.yaml").unlink()
-    monkeypatch.setenv("WORKBOOK_ROOT", str(root))
-    monkeypatch.setenv("WORKBOOK_SCHEDULER", cluster.scheduler_address)
+    local, remote = _workspace(tmp_path / "lokal"), _workspace(tmp_path / "kluster")
+    address = cluster.scheduler_address
+    build = ["build", "--year", "2016"]
 
-    code = main(["build", "--year", "2016"])
-    out = capsys.readouterr()
-    assert code == 0, out.err
-    assert "2 arbetare" in out.out
-    project = Project(root)
-    for local in (built_klk, built_von):
-        on_cluster = project.report_file(2016, local.stem)
-        assert on_cluster.read_bytes() == local.read_bytes(), local.stem
-    # both units' sections ran on the cluster's workers, none in this process
-    executed = sorted(p.name for p in project.executed_dir(2016, "klk").glob("*.ipynb"))
-    assert executed, "the workers wrote the executed notebooks to the shared build/"
+    ran_here = _build(local, build, monkeypatch, capsys)
+    ran_there = _build(remote, build, monkeypatch, capsys, scheduler=address)
+    assert "2 arbetare" in ran_there
+    reports = _reports(remote)
+    wanted = {f"{period}{unit}.html" for period in ("2016/", "2016/delar/")
+              for unit in ("klk", "von", "kommun")}  # fmt: skip
+    assert wanted | {"index.html"} <= set(reports), sorted(reports)
+    assert reports == _reports(local)
+    assert _sections_run(ran_there) == _sections_run(ran_here) > 0
+    # The workers wrote each section's executed notebook and read set to the shared build/.
+    executed = Project(remote).executed_dir(2016, "klk")
+    notebooks = sorted(p.stem for p in executed.glob("*.ipynb"))
+    assert notebooks, "the workers wrote the executed notebooks to the shared build/"
+    assert notebooks == sorted(
+        p.name.removesuffix(".reads.json") for p in executed.glob("*.reads.json")
+    )
+
+    # The read sets written on the workers plan the next build: a changed text re-runs the
+    # sections that read it, a sign-off only re-exports, on the cluster as locally.
+    signed = _build(
+        remote,
+        ["klar", "--year", "2016", "--unit", "von", "--period", "delar", "--alla",
+         "--status", "godkänd", "--by", "Test"],
+        monkeypatch, capsys,
+    )  # fmt: skip
+    assert signed
+    for signoff in (remote / "data/2016/delar/von").glob("klarmarkering.*"):
+        shutil.copy2(signoff, local / signoff.relative_to(remote))
+    for root in (local, remote):
+        text = root / "data/2016/klk/text/handelser.md"
+        text.write_text(text.read_text(encoding="utf-8") + "\nEn ny händelse.\n", encoding="utf-8")
+    again_here = _build(local, build, monkeypatch, capsys)
+    again_there = _build(remote, build, monkeypatch, capsys, scheduler=address)
+    assert 0 < _sections_run(again_there) == _sections_run(again_here) < _sections_run(ran_here)
+    rebuilt = _reports(remote)
+    assert rebuilt == _reports(local)
+    assert rebuilt["2016/klk.html"] != reports["2016/klk.html"]
+    assert rebuilt["2016/delar/von.html"] != reports["2016/delar/von.html"], "signed off"
+    assert "0 avsnitt skulle köras" in _build(
+        remote, [*build, "--dry-run"], monkeypatch, capsys, scheduler=address
+    )
 
 
 @pytest.mark.parametrize("address", ["inte en adress", "tcp://127.0.0.1:9"])
