@@ -107,9 +107,9 @@ def test_the_installed_versions_are_the_locked_ones() -> None:
 def test_python_m_helpers_is_the_console_script(argv: list[str], expected: int) -> None:
     script = Path(sys.executable).with_name("workbook")
     via_module = subprocess.run(
-        [sys.executable, "-m", "helpers", *argv], capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "helpers", *argv], capture_output=True, text=True, timeout=600
     )
-    via_script = subprocess.run([script, *argv], capture_output=True, text=True, timeout=120)
+    via_script = subprocess.run([script, *argv], capture_output=True, text=True, timeout=600)
     assert via_module.returncode == via_script.returncode == expected
     assert via_module.stdout == via_script.stdout
     assert via_module.stderr == via_script.stderr
