@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -42,11 +42,11 @@ class Running:
     root: Path
 
     def state(self) -> dict:
-        with urllib.request.urlopen(f"{self.base}/tillstand", timeout=30) as response:
+        with urllib.request.urlopen(f"{self.base}/tillstand", timeout=WAIT) as response:
             return json.loads(response.read())
 
     def report(self) -> str:
-        with urllib.request.urlopen(f"{self.base}/rapport", timeout=30) as response:
+        with urllib.request.urlopen(f"{self.base}/rapport", timeout=WAIT) as response:
             return response.read().decode("utf-8")
 
     def wait(self, predicate, what: str) -> dict:
@@ -63,23 +63,27 @@ class Running:
         raise AssertionError(f"the preview never showed {what}")
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def preview() -> Iterator[Running]:
     root = copy_inputs(Path(tempfile.mkdtemp(prefix="preview-")) / "ws")
-    port = free_port()
     env = {**os.environ, "WORKBOOK_ROOT": str(root)}
+    # Port 0: the system picks a free port as the server binds it, so test processes running side
+    # by side (pytest-xdist) never race for one; the preview prints the address it got.
     process = subprocess.Popen(
         [sys.executable, "-m", "helpers.cli", "preview", "--year", str(YEAR), "--unit", UNIT,
-         "--port", str(port)],
+         "--port", "0"],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
-    running = Running(process, f"http://127.0.0.1:{port}", root)
+    assert process.stdout is not None
+    address = None
+    for line in process.stdout:  # until the address, or the end of output when it stopped
+        address = re.search(r"http://127\.0\.0\.1:\d+", line)
+        if address is not None:
+            break
+    if address is None:
+        process.kill()
+        raise AssertionError(f"the preview printed no address: {process.communicate()[1]}")
+    running = Running(process, address[0], root)
     try:
         running.wait(
             lambda s: s["version"] >= 1 and not s["busy"] and s["watching"], "the first report"
@@ -154,8 +158,8 @@ def test_ctrl_c_stops_everything_the_preview_started(preview: Running):
         p for p in Path(tempfile.gettempdir()).glob(f"{KERNEL_DIR_PREFIX}{preview.process.pid}-*")
     ]
     preview.process.send_signal(signal.SIGINT)
-    assert preview.process.wait(timeout=120) == 128 + signal.SIGINT
-    _, alive = psutil.wait_procs(started, timeout=30)
+    assert preview.process.wait(timeout=WAIT) == 128 + signal.SIGINT
+    _, alive = psutil.wait_procs(started, timeout=WAIT)
     assert alive == []
     assert all(not p.exists() for p in kernel_dirs)
     assert "Avbrutet." in preview.process.stderr.read()

@@ -169,7 +169,8 @@ def _sum(figures: list[Figure]) -> tuple[Amount, int]:
     """The exact sum and its rounded terms; None while any term is missing."""
     if not figures or any(f.value is None for f in figures):
         return None, sum(f.weight for f in figures)
-    return sum((f.value for f in figures), Decimal(0)), sum(f.weight for f in figures)  # type: ignore[misc]
+    exact = sum((f.value for f in figures if f.value is not None), Decimal(0))
+    return exact, sum(f.weight for f in figures)
 
 
 class _Builder:

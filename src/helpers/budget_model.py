@@ -9,14 +9,14 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Literal
+from typing import Final, Literal
 
 import pandas as pd
 
 from helpers.budget_amounts import Amount, AmountFormat
 from helpers.budget_settings import DriftSettings
 
-PART = "delverksamhet"
+PART: Final = "delverksamhet"
 Role = Literal[
     "intäkter", "kostnader", "nettokostnader", "ram", "resultat", "delverksamhet", "summa"
 ]

@@ -5,7 +5,8 @@
 3. **Execute** the stale sections on a supervised pool of worker processes
    (``supervise.SectionPool``), each with one long-lived kernel (``SectionRunner``). A section
    that fails — an error, a dead kernel, its time limit — is recorded and the build goes on; no
-   worker or kernel outlives the build (``supervise`` says how).
+   worker or kernel outlives the build (``supervise`` says how). Given an ``Executor`` (a Dask
+   cluster: ``cluster``), each unit's stale sections are one job on it instead (``unit_jobs``).
 4. **Export** a unit's report in this process once all its sections are current — never when one
    failed, so the previous good report stays as it was.
 
@@ -23,6 +24,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Executor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +39,7 @@ from helpers.build_plan import (
     plan_build,
     report_fingerprint,
 )
+from helpers.cpus import available_cpus
 from helpers.errors import BuildError, DataError, Problem, display_path
 from helpers.execute import SectionFailure, timeout_from_environment
 from helpers.fingerprint import Fingerprinter, read_stored, store
@@ -110,6 +113,40 @@ def _execute(
     ]
     with SectionPool(min(jobs, len(work)), env=env, timeout=timeout, log=log) as pool:
         pool.run(work, lambda key, failure: done(key[0], key[1], failure))
+
+
+def _execute_on(
+    executor: Executor,
+    tasks: list[tuple[UnitPlan, SectionPlan]],
+    env: dict[str, str],
+    log: Path,
+    done: Done,
+    timeout: float,
+    code: str,
+) -> None:
+    """Run every report's tasks (a unit's or the consolidated report's, of one year and period)
+    as one job on ``executor`` (see ``unit_jobs``); call ``done`` in this process for each
+    section as its job finishes."""
+    from helpers.unit_jobs import SectionJob, UnitJob, run_jobs
+
+    by_unit: dict[tuple[str, int, str], list[tuple[UnitPlan, SectionPlan]]] = {}
+    for plan, section in tasks:
+        by_unit.setdefault(plan.key, []).append((plan, section))
+    units = [
+        (
+            UnitJob(
+                tuple(SectionJob(str(s.notebook), str(s.output), s.parameters) for _, s in items),
+                cwd=str(REPO_ROOT),
+                env=env,
+                timeout=timeout,
+                log=str(log),
+                code=code,
+            ),
+            items,
+        )
+        for items in by_unit.values()
+    ]
+    run_jobs(executor, units, lambda key, failure: done(key[0], key[1], failure))
 
 
 def export_unit(project: Project, fingerprinter: Fingerprinter, plan: UnitPlan) -> Path:
@@ -198,10 +235,13 @@ def run_build(
     jobs: int | None = None,
     progress: Any = None,
     timeout: float | None = None,
+    executor: Executor | None = None,
 ) -> BuildResult:
     """Execute a plan: stale sections on the kernel pool, then export the units' reports.
 
     ``timeout`` bounds each section in seconds (default: ``WORKBOOK_SECTION_TIMEOUT`` or 600).
+    ``executor`` (any ``concurrent.futures.Executor``, e.g. a Dask client's) runs each unit's
+    sections as one job instead of the local pool; ``jobs`` then does not apply.
     """
     started = time.perf_counter()
     validate_plans(project, plans)
@@ -272,14 +312,11 @@ def run_build(
             env = {"WORKBOOK_ROOT": str(project.root)}
             log = project.build / "kernels.log"
             log.unlink(missing_ok=True)
-            _execute(
-                tasks,
-                env,
-                log,
-                jobs or os.cpu_count() or 1,
-                section_done,
-                timeout or timeout_from_environment(),
-            )
+            limit = timeout or timeout_from_environment()
+            if executor is None:
+                _execute(tasks, env, log, jobs or available_cpus(), section_done, limit)
+            else:
+                _execute_on(executor, tasks, env, log, section_done, limit, fingerprinter.code)
     finally:
         if progress is not None:
             progress.stop()
@@ -359,9 +396,10 @@ def build_years(
     periods: list[str] | None = None,
     consolidated: bool = False,
     pdf: bool = False,
+    executor: Executor | None = None,
 ) -> BuildResult:
     """Build the given years (all units, or one) under the project's build lock; ``pdf``: the
-    caller prints PDFs afterwards, so the reports link to them.
+    caller prints PDFs afterwards, so the reports link to them; ``executor`` as in ``run_build``.
 
     ``periods`` are the periods to build (default: the project's own, helår unless the project
     is seen for another); a year without params for one of them is skipped when several are
@@ -379,7 +417,7 @@ def build_years(
     with build_lock(project) if lock else _no_lock():
         plans = plan_periods(project, selections, unit, section, force, consolidated, pdf)
         check_writable(project, plans)
-        return run_build(project, plans, jobs, progress, timeout)
+        return run_build(project, plans, jobs, progress, timeout, executor)
 
 
 def select_periods(

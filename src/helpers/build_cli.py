@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import os
+from contextlib import ExitStack
 
 from rich.console import Console
 
 from helpers.cli import timeout_argument, whole_number, year_argument
+from helpers.cpus import available_cpus
 from helpers.errors import ParameterError
 
 
@@ -24,9 +25,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--jobs",
         type=whole_number,
-        default=os.cpu_count() or 1,
+        default=available_cpus(),
         metavar="N",
-        help="antal parallella kärnor (standard: antal processorkärnor)",
+        help="antal parallella kärnor (standard: de processorer bygget får använda — "
+        "affinitet och cgroup-kvot)",
     )
     parser.add_argument(
         "--timeout",
@@ -45,6 +47,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--docx", action="store_true", help="skriv också en Word-fil (.docx) per rapport"
     )
+    parser.add_argument(
+        "--scheduler",
+        metavar="ADRESS",
+        help="kör avsnitten på ett Dask-kluster, t.ex. tcp://berakning01:8786 (standard: "
+        "WORKBOOK_SCHEDULER; utan: lokalt). Kräver projektet på samma sökväg hos varje "
+        "arbetare — se docs/operator.md",
+    )
 
 
 def command(args: argparse.Namespace) -> int:
@@ -57,6 +66,7 @@ def command(args: argparse.Namespace) -> int:
         write_index,
         write_word_files,
     )
+    from helpers.cluster import cluster_executor, describe, scheduler_from_environment
     from helpers.execute import timeout_from_environment
     from helpers.paths import Project, check_period, check_year, period_order, periods_of_unit
     from helpers.progress import BuildProgress, failure_table, plan_table, summary_table
@@ -70,6 +80,7 @@ def command(args: argparse.Namespace) -> int:
     project = Project.current()
     years = all_years(project) if args.all else [check_year(args.year)]
     out = _console()
+    periods: list[str] | None
     if args.period is not None:
         periods = [check_period(args.period)]
     else:
@@ -89,19 +100,26 @@ def command(args: argparse.Namespace) -> int:
         out.print(f"{runs} avsnitt skulle köras, {cached} är cachade.")
         return 0
 
-    result = build_years(
-        years,
-        args.unit,
-        project,
-        section=args.section,
-        jobs=args.jobs,
-        force=args.force,
-        progress=BuildProgress(),
-        timeout=timeout,
-        periods=periods,
-        consolidated=consolidated,
-        pdf=args.pdf,
-    )
+    scheduler = args.scheduler or scheduler_from_environment()
+    with ExitStack() as stack:
+        executor = None
+        if scheduler:
+            executor = stack.enter_context(cluster_executor(scheduler, project.root))
+            out.print(f"Dask-kluster {scheduler}: {describe(executor)}")
+        result = build_years(
+            years,
+            args.unit,
+            project,
+            section=args.section,
+            jobs=args.jobs,
+            force=args.force,
+            progress=BuildProgress(),
+            timeout=timeout,
+            periods=periods,
+            consolidated=consolidated,
+            pdf=args.pdf,
+            executor=executor,
+        )
     out.print(summary_table(result))
     ran = sum(u.sections_run for u in result.units)
     cached = sum(u.sections_cached for u in result.units)

@@ -7,6 +7,7 @@ told apart by line style as well as colour (WCAG 1.4.1).
 from __future__ import annotations
 
 import textwrap
+from typing import TypeVar
 
 import altair as alt
 import pandas as pd
@@ -24,10 +25,12 @@ NARROW_BAR_WIDTH = 160  # a bar chart's names need their own room beside the bar
 HEIGHT = 200
 # Series colours for charts drawn in custom sections: each at least 3:1 against white (WCAG 1.4.11).
 PALETTE = [UNIT_COLOUR, COMPARISON_COLOUR, "#b35900", "#2e7d32", "#7b3294", "#8c2d04"]
+# Each chart function returns the kind of chart it built, configured alike.
+_Chart = TypeVar("_Chart", bound=alt.TopLevelMixin)
 LEGEND = alt.Legend(orient="bottom", title=None, symbolSize=100, symbolStrokeWidth=0)
 
 
-def _configured(chart: alt.Chart | alt.LayerChart) -> alt.Chart | alt.LayerChart:
+def _configured(chart: _Chart) -> _Chart:
     return (
         chart.configure(font=FONT)
         .configure_axis(labelFontSize=12, titleFontSize=12, labelColor="#222", titleColor="#222")
@@ -140,6 +143,7 @@ def indicator_chart(
             subtitleColor="#222",
         )
     layered = alt.layer(*layers).properties(width=width, height=HEIGHT, title=chart_title)
+    assert isinstance(layered, alt.LayerChart)  # a layer's properties keep it a layer
     return _configured(layered)
 
 

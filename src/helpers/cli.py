@@ -25,7 +25,7 @@ import os
 import re
 import signal
 import sys
-from typing import Any, NoReturn, TextIO
+from typing import Any, NoReturn, TextIO, cast
 
 from helpers.errors import DataError, WorkbookError, safe_text
 
@@ -269,9 +269,9 @@ def _protect_streams() -> bool:
     """Make stdout and stderr safe against a closed pipe (only for the real console streams)."""
     if isinstance(sys.stdout, _PipeSafe) or sys.stdout is not sys.__stdout__:
         return False
-    sys.stdout = _PipeSafe(sys.stdout)  # type: ignore[assignment]
+    sys.stdout = _PipeSafe(cast(TextIO, sys.stdout))
     if sys.stderr is sys.__stderr__:
-        sys.stderr = _PipeSafe(sys.stderr)  # type: ignore[assignment]
+        sys.stderr = _PipeSafe(cast(TextIO, sys.stderr))
     return True
 
 

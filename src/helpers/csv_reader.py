@@ -115,7 +115,7 @@ def parse_csv(text: str, path: Path, shown_as: str, expected: Sequence[str] = ()
     if not is_filled(body.split("\n")):
         raise DataError([Problem(shown_as, "filen är tom", hint="lägg till rubrikraden och data")])
     lines = body.split("\n", MAX_LEADING_ROWS * 4)[: MAX_LEADING_ROWS * 4]
-    delimiter = separator.delimiter if separator else sniff_delimiter(lines, expected)
+    delimiter = (separator.delimiter if separator else None) or sniff_delimiter(lines, expected)
     records = _csv_records(body, delimiter, shown_as)
     header = locate_header(records, expected, title_like)
     if header is None:

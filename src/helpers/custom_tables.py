@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import difflib
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -229,7 +230,7 @@ def _read_column(
 
 
 def custom_tables(
-    folder: Path, project: Project, wanted: list[str] = ()
+    folder: Path, project: Project, wanted: Sequence[str] = ()
 ) -> tuple[dict[str, CustomTable], list[Problem]]:
     """Every schema in ``folder`` read, and problems: bad schemas, a schema without its table,
     and a table in ``wanted`` (a custom section's ``tabeller:``) without a schema."""

@@ -290,7 +290,7 @@ def describe_chart(
 
 def styled(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     """The chart in the report's look (fonts, colours, size), unless it sets its own config."""
-    if chart.config is not alt.Undefined:
+    if getattr(chart, "config", alt.Undefined) is not alt.Undefined:
         return chart
     return charts.configured(chart)
 

@@ -283,7 +283,7 @@ class SectionRunner:
                 stderr=log,
             )
         finally:
-            if self.log:
+            if not isinstance(log, int):
                 log.close()
 
     def start(self) -> None:

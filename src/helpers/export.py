@@ -143,13 +143,13 @@ def table_of_contents(nb: nbformat.NotebookNode) -> list[dict]:
     Headings are read with an HTML parser; an entry's ``text`` is the heading's text as text
     (``&lt;img&gt;`` in the HTML is the text ``<img>``), which the template escapes again.
     """
-    toc: list[dict] = []
+    toc: list[dict[str, Any]] = []
     summary_cell = summary_cell_id(nb)
     in_summary = False
     for cell in nb.cells:
         for output in cell.outputs:
             for heading in parse_fragment(output["data"]["text/html"]).headings:
-                entry = {"id": heading["id"], "text": heading["text"], "children": []}
+                entry: dict[str, Any] = {"id": heading["id"], "text": heading["text"], "children": []}
                 if heading["name"] == "h2" or not toc:
                     in_summary = cell.id == summary_cell
                     toc.append(entry)

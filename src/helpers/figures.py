@@ -23,7 +23,7 @@ import decimal
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 import altair as alt
 import numpy as np
@@ -34,8 +34,8 @@ from helpers import render_cache
 from helpers.markup import Markup, html
 from helpers.tables import TableSpecHtml, render_table
 
-LOCALE = "sv-SE"
-STORE = "diagram"
+LOCALE: Final = "sv-SE"
+STORE: Final = "diagram"
 
 
 @dataclass(frozen=True)

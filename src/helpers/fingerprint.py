@@ -2,7 +2,10 @@
 
 A section's output depends on its notebook, the parameters papermill injects, the unit's params
 file and data files, the shared data files (``data/*`` outside the year folders), the helpers
-code (including templates) and the locked dependencies. Each part is hashed by content, and the
+code (including templates) and the runtime dependencies: ``requirements/runtime.lock`` (the
+developer's tools have a lock of their own, so adding a test tool invalidates no report), or,
+where the package is installed without its repository, the installed versions of what
+``workbook`` requires. Each part is hashed by content, and the
 parts are stored as JSON beside the executed notebook, so a later build can both decide quickly
 and say *what* changed. Hashing reads only small text files: no pandas, no kernel.
 """
@@ -20,7 +23,7 @@ from typing import Any
 
 from helpers.paths import PACKAGE_DIR, REPO_ROOT, Project, input_files, read_input
 
-LOCK_FILE = REPO_ROOT / "requirements.lock"
+LOCK_FILE = REPO_ROOT / "requirements" / "runtime.lock"
 FORMAT = 1
 
 # Dependency names as shown in --dry-run ("why it runs").
@@ -32,7 +35,7 @@ PART_NAMES = {
     "units": "enheternas data",
     "shared": "gemensamma data",
     "code": "helpers-koden",
-    "lock": "requirements.lock",
+    "lock": "körmiljöns paket (requirements/runtime.lock)",
     "sections": "avsnitten",
     "format": "byggformatet",
     "reads": "lästa filer",
@@ -116,7 +119,9 @@ class Fingerprinter:
 
     @cached_property
     def lock(self) -> str:
-        return files_digest([LOCK_FILE], REPO_ROOT)
+        if LOCK_FILE.is_file():
+            return files_digest([LOCK_FILE], REPO_ROOT)
+        return text_digest("\n".join(installed_runtime_versions()))
 
     @cached_property
     def shared(self) -> str:
@@ -203,6 +208,33 @@ def section_inputs(folder: Path, root: Path) -> list[Path]:
     return [
         p for p in input_files(folder, root) if not (p.parent == folder and p.stem == SIGNOFF_STEM)
     ]
+
+
+def installed_runtime_versions(distribution: str = "workbook") -> list[str]:
+    """``name==version`` of every installed package ``distribution`` needs at run time (its
+    requirements without extras, followed transitively), sorted."""
+    import re
+    from importlib import metadata
+
+    seen: dict[str, str] = {}
+    pending = [distribution]
+    while pending:
+        name = pending.pop()
+        try:
+            dist = metadata.distribution(name)
+        except metadata.PackageNotFoundError:
+            continue
+        key = re.sub(r"[-_.]+", "-", dist.metadata["Name"]).lower()
+        if key in seen:
+            continue
+        seen[key] = dist.version
+        for requirement in dist.requires or []:
+            if re.search(r"\bextra\s*==", requirement):
+                continue
+            match = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", requirement)
+            if match:
+                pending.append(match[1])
+    return sorted(f"{name}=={version}" for name, version in seen.items() if name != distribution)
 
 
 def with_total(parts: dict[str, str]) -> dict[str, str]:

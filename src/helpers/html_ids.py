@@ -17,7 +17,7 @@ are rewritten, never text.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 _ATTRIBUTE = r"""\s+[^\s=/>"'<]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?"""
 _START_TAG = re.compile(rf"<[a-zA-Z][a-zA-Z0-9:-]*((?:{_ATTRIBUTE})*)\s*/?>")
@@ -100,7 +100,7 @@ def _url(match: re.Match[str], renamed: dict[str, str]) -> str:
     return f"url({quote}#{renamed.get(target, target)}{quote})"
 
 
-def _rewrite_attributes(tag: re.Match[str], attribute) -> str:  # noqa: ANN001
+def _rewrite_attributes(tag: re.Match[str], attribute: Callable[[re.Match[str]], str]) -> str:
     start, end = tag.span(1)
     whole = tag.group(0)
     offset = tag.start()
@@ -108,8 +108,9 @@ def _rewrite_attributes(tag: re.Match[str], attribute) -> str:  # noqa: ANN001
     return whole[: start - offset] + attributes + whole[end - offset :]
 
 
-def _outside_comments(fragment: str, change) -> str:  # noqa: ANN001
-    parts, position = [], 0
+def _outside_comments(fragment: str, change: Callable[[str], str]) -> str:
+    parts: list[str] = []
+    position = 0
     for comment in _COMMENT.finditer(fragment):
         parts += [change(fragment[position : comment.start()]), comment.group(0)]
         position = comment.end()

@@ -57,7 +57,7 @@ class ReportEntry:
 def built_reports(project: Project) -> list[tuple[int, str, Path]]:
     """(year, unit, path) of every unit report of the project's period under ``reports/``:
     newest year first, units sorted (the consolidated report is not a unit's)."""
-    found = []
+    found: list[tuple[int, str, Path]] = []
     if not project.reports.is_dir():
         return found
     for year_dir in project.reports.iterdir():

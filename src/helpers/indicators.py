@@ -334,7 +334,7 @@ def indicator_figures(
     data: UnitData, indicators: pd.DataFrame, values: pd.DataFrame, labels: Labels
 ) -> list[str]:
     """A chart for each indicator with at least two measurements."""
-    figures = []
+    figures: list[str] = []
     for _, indicator in indicators.iterrows():
         own = values[values["indikator_id"] == indicator["indikator_id"]]
         if own["värde"].notna().sum() < 2:

@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from helpers.errors import WorkbookError
 
@@ -232,7 +232,8 @@ class Client:
         import requests  # only here: importing helpers.kolada must stay cheap
 
         if self._session is None:
-            self._session = requests.Session()
+            self._session = cast(SessionLike, requests.Session())
+        session = self._session
         where = _short_url(url)
         what_to_do = (
             " Det finns sparade svar: kör utan --refresh för att använda dem."
@@ -241,7 +242,7 @@ class Client:
             "kör kommandot igen."
         )
         try:
-            response = self._session.get(
+            response = session.get(
                 url,
                 timeout=self.timeout,
                 headers={"Accept": "application/json", "User-Agent": USER_AGENT},

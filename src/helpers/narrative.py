@@ -12,6 +12,8 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections.abc import Sequence
+from typing import Any
 
 import nh3
 from markdown_it import MarkdownIt
@@ -300,7 +302,9 @@ def _is_number(text: str) -> bool:
         return False
 
 
-def _render_table_open(self, tokens, idx, options, env) -> str:  # noqa: ANN001 (markdown-it)
+def _render_table_open(
+    self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any
+) -> str:  # markdown-it's render-rule signature
     return str(
         html_markup(
             '<div class="wb-table-wrap" role="region" aria-label="{}" tabindex="0">'
@@ -310,7 +314,9 @@ def _render_table_open(self, tokens, idx, options, env) -> str:  # noqa: ANN001 
     )
 
 
-def _render_table_close(self, tokens, idx, options, env) -> str:  # noqa: ANN001 (markdown-it)
+def _render_table_close(
+    self: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any
+) -> str:  # markdown-it's render-rule signature
     return "</table></div>\n"
 
 

@@ -29,6 +29,7 @@ def format_number(
     pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
     # Half away from zero, as people round (7,25 → 7,3), not Python's round-half-to-even on
     # binary floats; the shortest repr of the float is the number the analyst typed.
+    assert value is not None  # is_missing covers None
     rounded = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)
     if rounded == 0:
         rounded = Decimal(0)  # no "−0"
@@ -54,6 +55,7 @@ def decimals_of(value: float | int | None) -> int:
     """How many decimals a value needs (at most 2), for values typed without a format."""
     if is_missing(value):
         return 0
+    assert value is not None  # is_missing covers None
     for decimals in range(3):
         if abs(round(float(value), decimals) - float(value)) < 1e-9:
             return decimals

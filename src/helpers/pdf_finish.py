@@ -64,10 +64,14 @@ def destination_pages(data: bytes) -> dict[str, int]:
         if destinations is None:
             return found
         for name, destination in destinations.items():
-            if isinstance(destination, pikepdf.Dictionary):
-                destination = destination.get("/D")
-            if isinstance(destination, pikepdf.Array) and len(destination):
-                page = pages.get(destination[0].objgen)
+            # A destination is an array [page, …], or a dictionary holding one under /D.
+            target = (
+                destination.get("/D")
+                if isinstance(destination, pikepdf.Dictionary)
+                else destination
+            )
+            if isinstance(target, pikepdf.Array) and len(target):
+                page = pages.get(target[0].objgen)
                 if page is not None:
                     found[str(name).lstrip("/")] = page
         return found
@@ -138,7 +142,8 @@ def mark_artifacts(pdf: pikepdf.Pdf) -> int:
         depth = 0
         in_artifact = False
         on_page = 0
-        for operands, operator in instructions:
+        for instruction in instructions:
+            operands, operator = instruction.operands, instruction.operator
             name = str(operator)
             if name in ("BDC", "BMC"):
                 depth += 1

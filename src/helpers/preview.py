@@ -180,10 +180,10 @@ class Preview:
                 self.rebuild(started)
             return
         except WorkbookError as exc:
-            problems = getattr(exc, "problems", None)
+            found = getattr(exc, "problems", None)
             self.publish(
                 busy=False,
-                problems=[str(p) for p in problems] if problems else [str(exc)],
+                problems=[str(p) for p in found] if found else [str(exc)],
                 status="Fel i underlaget — rapporten nedan är den senaste som byggdes utan fel.",
             )
             return

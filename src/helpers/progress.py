@@ -7,7 +7,7 @@ elapsed and remaining time. In a log (not a TTY): nothing while running — only
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.progress import (
@@ -41,7 +41,7 @@ class BuildProgress:
         self.live = self.console.is_terminal
         self.done = self.cached = self.failed = 0
         self._progress: Progress | None = None
-        self._task = None
+        self._task: Any = None
 
     def start(self, to_run: int, cached: int) -> None:
         self.cached = cached

@@ -25,9 +25,13 @@ def todo_html(path: str) -> Markup:
     return html('<p class="wb-todo">Text saknas – skriv den i <code>{}</code>.</p>', path)
 
 
-def _narrative(markdown: str, labels: Labels, **options: object) -> Markup:
+def _narrative(
+    markdown: str, labels: Labels, top_level: int = 3, id_prefix: str = "text-"
+) -> Markup:
     # markdown_to_html sanitizes what it returns: safe to embed as it is.
-    return Markup(markdown_to_html(markdown, labels=labels, **options))  # type: ignore[arg-type]
+    return Markup(
+        markdown_to_html(markdown, labels=labels, top_level=top_level, id_prefix=id_prefix)
+    )
 
 
 def narrative_html(markdown: str, labels: Labels, id_prefix: str) -> Markup:

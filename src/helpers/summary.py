@@ -263,9 +263,10 @@ def _status_counts(data: UnitData, counts: dict[str, int], labels: Labels) -> Ma
     return html('<ul class="wb-counts wb-counts--traced">{}</ul>', join(items))
 
 
-def _development(data: UnitData, indicator: pd.Series, labels: Labels) -> str | None:
+def _development(data: UnitData, indicator: pd.Series, labels: Labels) -> str:
     """``Sjukfrånvaro: ▼ sämre`` — how the indicator moved since its previous measurement,
-    judged by its desired direction (or only up/down without one); None without two values."""
+    judged by its desired direction (or only up/down without one); without two values, the
+    definition's ``sammanfattning.ingen_utveckling``."""
     values = data.table("indikatorvarden")
     own = values[(values["indikator_id"] == indicator["indikator_id"]) & values["värde"].notna()]
     own = own.sort_values("period", key=lambda s: s.map(period_start))

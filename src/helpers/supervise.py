@@ -70,7 +70,7 @@ def raise_on_termination() -> dict[int, Any]:
     def handler(signum: int, _frame: Any) -> None:
         raise Interrupted(signum)
 
-    previous = {}
+    previous: dict[int, Any] = {}
     for signum in (signal.SIGTERM, signal.SIGHUP):
         previous[signum] = signal.signal(signum, handler)
     return previous
@@ -103,7 +103,7 @@ _OWNED_DIR = re.compile(rf"^(?:{re.escape(KERNEL_DIR_PREFIX)}|workbook-pdf-)([0-
 def remove_stale_temp(folder: Path | None = None) -> list[Path]:
     """Remove temporary folders of kernels and PDF printing whose owning process has ended."""
     folder = Path(folder or tempfile.gettempdir())
-    removed = []
+    removed: list[Path] = []
     try:
         entries = list(folder.iterdir())
     except OSError:
@@ -192,7 +192,7 @@ class SectionPool:
                 start_new_session=True,  # no Ctrl-C from the terminal: the build handles it
             )
         finally:
-            if self.log:
+            if not isinstance(log, int):
                 log.close()
         assert process.stdin is not None and process.stdout is not None
         config = {"env": self.env, "timeout": self.timeout, "log": str(self.log or "")}

@@ -3,15 +3,16 @@
 openpyxl's read-only rows pad every row to the sheet's declared width and pad missing rows up to
 its declared height; a sheet declaring ``A1:XFD1048576`` then yields a billion empty cells. The
 stream here runs openpyxl's own streaming parser (``WorkSheetParser``, what its read-only mode
-uses — the one openpyxl internal the workbook relies on; ``requirements.lock`` pins the version)
-and yields only the cells the XML holds. Each is rendered by ``excel_format``: percent, scaling,
-hidden values, dates; an Excel error or a formula without a saved result comes back as a problem.
+uses — the one openpyxl internal the workbook relies on; ``requirements/runtime.lock`` pins the
+version) and yields only the cells the XML holds. Each is rendered by ``excel_format``: percent,
+scaling, hidden values, dates; an Excel error or a formula without a saved result comes back as a
+problem.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Generator
 from typing import Any
 
 from helpers.errors import quote
@@ -35,7 +36,7 @@ class SheetStream:
         self.numeric: set[tuple[int, int]] = set()
         self._formats: dict[int, str] = {}
 
-    def rows(self) -> Iterator[tuple[int, list[tuple[int, str, CellProblem | None]]]]:
+    def rows(self) -> Generator[tuple[int, list[tuple[int, str, CellProblem | None]]]]:
         from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
 
         class Parser(WorkSheetParser):

@@ -204,7 +204,9 @@ def check_characters(text: str, shown_as: str) -> None:
     found = control_character(text)
     hidden = _HIDDEN_BREAK.search(text)
     if found is None and hidden is not None:
-        found = (hidden.start(), str(control_character(hidden.group(), one_line=True)[1]))
+        named = control_character(hidden.group(), one_line=True)
+        assert named is not None  # the hidden break is itself one of the refused characters
+        found = (hidden.start(), named[1])
     if found is None:
         return
     raise DataError(

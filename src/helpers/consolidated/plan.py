@@ -10,6 +10,7 @@ the consolidated goals section and nothing else of the consolidated report.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from helpers.build_plan import (
     SectionPlan,
@@ -38,7 +39,7 @@ from helpers.params import available_units
 from helpers.paths import CONSOLIDATED, Project
 
 
-def kind_notebook(project: Project, kind: ConsolidatedKind):  # noqa: ANN201 - Path
+def kind_notebook(project: Project, kind: ConsolidatedKind) -> Path:
     notebook = project.notebooks / kind.notebook
     if not notebook.is_file():
         raise BuildError(

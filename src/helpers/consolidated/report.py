@@ -20,7 +20,7 @@ from helpers.consolidated.definition import (
     read_consolidated,
 )
 from helpers.errors import DataError
-from helpers.markup import html, join
+from helpers.markup import Markup, html, join
 from helpers.paths import YEAR_END, Project
 
 __all__ = ["KommunSection", "section", "heading", "summary", "goals", "budget", "indicators",
@@ -92,7 +92,7 @@ def summary(part: KommunSection) -> HTML:
     )
 
 
-def _invented(data: KommunData):  # noqa: ANN202 - Markup
+def _invented(data: KommunData) -> Markup | str:
     invented = views.invented_units(data)
     if not invented:
         return ""

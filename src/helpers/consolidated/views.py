@@ -12,12 +12,13 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from helpers.budget_amounts import AmountFormat
 from helpers.consolidated.data import KommunData, UnitPart
 from helpers.definition import Assessment
 from helpers.goals import assessment_badge, goal_anchor, indicator_figures, indicator_table
-from helpers.labels import fill
+from helpers.labels import Labels, fill
 from helpers.markup import Markup, html, join
 from helpers.narrative import markdown_to_html, split_heading
 from helpers.tables import Cell, TableSpecHtml, render_table
@@ -48,7 +49,7 @@ class SharedGoal:
         return len({a for _, a in self.units if a}) > 1
 
 
-def _labels(data: KommunData):  # noqa: ANN202 - helpers.labels.Labels
+def _labels(data: KommunData) -> Labels:
     """The kommun's report labels (``etiketter:``), for tables and missing values."""
     return data.report_labels()
 
@@ -66,25 +67,21 @@ def top_level(data: KommunData) -> str:
 def shared_goals(data: KommunData) -> list[SharedGoal]:
     """Every goal of the top level any unit reports, by number, with each unit's assessment."""
     level = top_level(data)
-    found: dict[str, dict[str, object]] = {}
+    # goal id -> (number, title, each unit with its assessment)
+    found: dict[str, tuple[Any, Any, list[tuple[UnitPart, str]]]] = {}
     for part in data.units:
         goals = part.tables["mal"]
         for _, goal in goals[goals["nivå"] == level].iterrows():
-            entry = found.setdefault(
-                goal["mal_id"], {"number": goal["nummer"], "title": goal["titel"], "units": []}
-            )
-            entry["units"].append((part, goal["bedömning"] or NO_ASSESSMENT))  # type: ignore[union-attr]
+            entry = found.setdefault(goal["mal_id"], (goal["nummer"], goal["titel"], []))
+            entry[2].append((part, goal["bedömning"] or NO_ASSESSMENT))
     own = data.assessments.set_index("mal_id") if not data.assessments.empty else None
     goals = []
-    for goal_id, entry in found.items():
+    for goal_id, (number, title, units) in found.items():
         kommun = motivation = ""
         if own is not None and goal_id in own.index:
             kommun = own.loc[goal_id, "bedömning"] or ""
             motivation = own.loc[goal_id, "motivering"] or ""
-        goals.append(
-            SharedGoal(goal_id, int(entry["number"]), str(entry["title"]), entry["units"],  # type: ignore[arg-type]
-                       kommun, motivation)
-        )  # fmt: skip
+        goals.append(SharedGoal(goal_id, int(number), str(title), units, kommun, motivation))
     return sorted(goals, key=lambda g: (g.number, g.goal_id))
 
 
@@ -292,7 +289,8 @@ def statement_totals(data: KommunData) -> dict[str, dict[str, Decimal | None]]:
     total: dict[str, Decimal | None] = {}
     for column in statement_columns(data):
         values = [row[column] for row in rows.values()]
-        total[column] = None if any(v is None for v in values) else sum(values, Decimal(0))  # type: ignore[arg-type]
+        present = [v for v in values if v is not None]
+        total[column] = sum(present, Decimal(0)) if len(present) == len(values) else None
     rows[""] = total
     return rows
 

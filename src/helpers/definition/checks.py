@@ -129,7 +129,7 @@ def key_figure_group_problems(
                     + " visas inte i något avsnitt",
                     row=line,
                     column="grupp",
-                    hint="skriv en av grupperna " + ", ".join(sorted(shown)),
+                    hint="skriv en av grupperna " + ", ".join(sorted(g for g in shown if g)),
                 )
             )
     for section in sections:

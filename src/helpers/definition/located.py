@@ -130,7 +130,7 @@ def _located(node: yaml.Node, path: Path_, shown_as: str, seen: set[int]) -> Loc
         return Located(items, line, path, node)
     text = node.value
     _refuse_control(text, line, path, shown_as)
-    if node.style is None and text in _NULLS:
+    if getattr(node, "style", None) is None and text in _NULLS:
         return Located(None, line, path, node)
     return Located(text, line, path, node)
 
@@ -143,6 +143,8 @@ def parse_located(text: str, shown_as: str) -> Located | None:
     """
     check_characters(text, shown_as)
     loader = None
+    row: int | None
+    detail: str | None
     try:
         loader = yaml.SafeLoader(text)  # refuses control characters already here
         node = loader.get_single_node()

@@ -30,10 +30,9 @@ class Reader:
     shown_as: str
     problems: list[Problem] = field(default_factory=list)
 
-    def problem(self, where: Located, message: str, hint: str | None = None) -> None:
-        self.problems.append(
-            Problem(self.shown_as, message, row=where.line, column=where.key or None, hint=hint)
-        )
+    def problem(self, where: Located | None, message: str, hint: str | None = None) -> None:
+        row, column = (where.line, where.key or None) if where is not None else (None, None)
+        self.problems.append(Problem(self.shown_as, message, row=row, column=column, hint=hint))
 
     def mapping(self, where: Located | None, what: str) -> dict[str, Located]:
         if where is None or where.value is None:

@@ -72,14 +72,15 @@ def read_assessments(reader: Reader, where: Located | None, root: Located) -> di
         if values["värde"] is not None:
             values["värde"] = values["värde"].lower()
             seen.append((values["värde"], mapping["värde"]))
-        if all(v is not None for v in values.values()) and values["värde"] not in found:
-            found[values["värde"]] = Assessment(
-                values["värde"],
-                values["text"],
-                values["ental"],
-                values["flertal"],
-                values["symbol"],
-                TONES[values["färg"]],
+        given = {name: value for name, value in values.items() if value is not None}
+        if len(given) == len(values) and given["värde"] not in found:
+            found[given["värde"]] = Assessment(
+                given["värde"],
+                given["text"],
+                given["ental"],
+                given["flertal"],
+                given["symbol"],
+                TONES[given["färg"]],
             )
     unique(reader, seen, "bedömningen")
     return found
