@@ -63,7 +63,8 @@ class ReportExporter(HTMLExporter):
         environment.filters["section_html"] = Markup
         return environment
 
-    def from_notebook_node(
+    # HTMLExporter returns the page as text; nbconvert's base class annotates a NotebookNode.
+    def from_notebook_node(  # type: ignore[override]
         self, nb: nbformat.NotebookNode, resources: dict | None = None, **kw: Any
     ) -> tuple[str, dict]:
         """``HTMLExporter.from_notebook_node``, parsing each section fragment on its own and
@@ -149,7 +150,11 @@ def table_of_contents(nb: nbformat.NotebookNode) -> list[dict]:
     for cell in nb.cells:
         for output in cell.outputs:
             for heading in parse_fragment(output["data"]["text/html"]).headings:
-                entry: dict[str, Any] = {"id": heading["id"], "text": heading["text"], "children": []}
+                entry: dict[str, Any] = {
+                    "id": heading["id"],
+                    "text": heading["text"],
+                    "children": [],
+                }
                 if heading["name"] == "h2" or not toc:
                     in_summary = cell.id == summary_cell
                     toc.append(entry)

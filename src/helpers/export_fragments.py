@@ -114,6 +114,6 @@ def _not_self_contained(fragment: str) -> ParsedFragment:
 def _headings(tree: bs4.Tag) -> list[dict[str, str]]:
     """Every h2 and h3 with an id, in order: its name, id and text as text (whitespace folded)."""
     return [
-        {"name": h.name, "id": h["id"], "text": " ".join(h.get_text(" ").split())}
+        {"name": h.name, "id": str(h["id"]), "text": " ".join(h.get_text(" ").split())}
         for h in tree.find_all(["h2", "h3"], id=True)
     ]

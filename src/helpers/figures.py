@@ -36,6 +36,8 @@ from helpers.tables import TableSpecHtml, render_table
 
 LOCALE: Final = "sv-SE"
 STORE: Final = "diagram"
+# The renderer's version is part of every cached SVG's key (a new vl-convert may draw otherwise).
+VL_CONVERT_VERSION: Final[str] = vlc.__version__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,7 @@ class ChartRecipe:
             f"{self.draw.__module__}.{self.draw.__qualname__}",
             arguments,
             render_cache.loaded_code(),
-            [alt.__version__, pd.__version__, np.__version__, vlc.__version__, LOCALE],
+            [alt.__version__, pd.__version__, np.__version__, VL_CONVERT_VERSION, LOCALE],
             [str(alt.theme.active), str(alt.data_transformers.active)],
         )
 
@@ -129,7 +131,7 @@ def _spec_svg(chart: alt.TopLevelMixin, store: render_cache.ContentCache | None)
     key = None
     if store is not None:
         spec = chart.to_dict(validate=False)  # the exact spec, to look it up
-        key = render_cache.key_of("spec", spec, vlc.__version__, LOCALE)
+        key = render_cache.key_of("spec", spec, VL_CONVERT_VERSION, LOCALE)
         svg = store.get(key)
         if svg is not None:
             return svg

@@ -55,7 +55,8 @@ def defer_iri_grammar() -> bool:
     stand_in.__spec__ = spec
     stand_in.__path__ = list(spec.submodule_search_locations)  # its submodules import as before
     stand_in.__file__ = spec.origin
-    stand_in.is_valid_syntax = _is_valid_syntax  # what jsonschema imports by name
+    # what jsonschema imports by name
+    stand_in.is_valid_syntax = _is_valid_syntax  # type: ignore[attr-defined]
     stand_in.__getattr__ = _getattr  # type: ignore[method-assign]
     sys.modules[IRI_PACKAGE] = stand_in
     return True
