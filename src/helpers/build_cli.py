@@ -7,7 +7,7 @@ from contextlib import ExitStack
 
 from rich.console import Console
 
-from helpers.cli import timeout_argument, whole_number, year_argument
+from helpers.arguments import timeout_argument, whole_number, year_argument
 from helpers.cpus import available_cpus
 from helpers.errors import ParameterError
 

@@ -27,6 +27,9 @@ import signal
 import sys
 from typing import Any, NoReturn, TextIO, cast
 
+from helpers.arguments import timeout_argument as timeout_argument
+from helpers.arguments import whole_number as whole_number
+from helpers.arguments import year_argument as year_argument
 from helpers.errors import DataError, WorkbookError, safe_text
 
 COMMANDS: tuple[tuple[str, str, str], ...] = (
@@ -106,34 +109,6 @@ def _swedish_help(text: str) -> str:
     for english, swedish in _HELP_WORDS:
         text = text.replace(english, swedish)
     return text
-
-
-def year_argument(text: str) -> int:
-    """``--year`` and the like: a four-digit year, or a Swedish error from argparse (exit 2)."""
-    from helpers.paths import check_year
-
-    try:
-        return check_year(text)
-    except WorkbookError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-
-
-def timeout_argument(text: str) -> float:
-    """``--timeout``: seconds, read as ``WORKBOOK_SECTION_TIMEOUT`` is (``parse_timeout``)."""
-    from helpers.execute import parse_timeout
-
-    try:
-        return parse_timeout(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-
-
-def whole_number(text: str) -> int:
-    """A whole number (``--jobs 2``)."""
-    try:
-        return int(text.strip())
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' är inget heltal — ange t.ex. 2") from None
 
 
 def parser(only: str | None = None) -> argparse.ArgumentParser:

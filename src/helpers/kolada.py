@@ -29,7 +29,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from helpers.cli import year_argument
+from helpers.arguments import year_argument
 from helpers.errors import DataError, ParameterError, display_path
 from helpers.kolada_api import Client, KoladaError, KoladaValue, SessionLike
 from helpers.kolada_changes import Change, Target, apply_changes, compute_changes, plan_unit

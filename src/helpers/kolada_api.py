@@ -29,7 +29,6 @@ from typing import Any, Protocol, cast
 from helpers.errors import WorkbookError
 
 BASE_URL = "https://api.kolada.se/v3"
-NATION = "0000"  # Kolada's id for "riket", the whole country
 TOTAL = "T"  # gender code of the total; K and M are women and men
 TIMEOUT = (10.0, 30.0)  # connect, read (seconds)
 PER_PAGE = 5000

@@ -15,13 +15,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal, cast
 
 from helpers.errors import DataError, ParameterError, Problem, quote
-from helpers.kolada_api import NATION
 from helpers.paths import check_unit
 from helpers.readers import read_table
 from helpers.text_norm import clean_token
 
 if TYPE_CHECKING:
     from helpers.kolada_groups import ComparisonGroup
+
+NATION = "0000"  # Kolada's id for "riket", the whole country
 
 MAPPING_FILE = "kolada.csv"
 

@@ -24,7 +24,7 @@ import sys
 from pathlib import Path
 from typing import NamedTuple
 
-from helpers.cli import year_argument
+from helpers.arguments import year_argument
 from helpers.errors import DataError, ParameterError, Problem
 from helpers.paths import REPO_ROOT, YEAR_END, Project, check_period, check_unit, check_year
 

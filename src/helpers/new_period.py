@@ -25,7 +25,7 @@ import argparse
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from helpers.cli import year_argument
+from helpers.arguments import year_argument
 from helpers.errors import ParameterError, display_path
 from helpers.narrative import split_heading
 from helpers.new_unit import PLACEHOLDER_MARK, csv_text

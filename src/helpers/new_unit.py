@@ -15,23 +15,22 @@ import datetime as dt
 import io
 from pathlib import Path
 
-from helpers import read_log
-from helpers.cli import year_argument
+from helpers.arguments import year_argument
 from helpers.definition import read_definition
 from helpers.definition.model import ReportDefinition, SectionSpec, TextRef
 from helpers.errors import DataError, ParameterError, Problem, display_path
 from helpers.narrative import split_heading
 from helpers.params import available_years
 from helpers.paths import PACKAGE_DIR, Project, check_unit, check_year, readable_file
+from helpers.placeholders import PLACEHOLDER_MARK as PLACEHOLDER_MARK
+from helpers.placeholders import is_placeholder as is_placeholder
+from helpers.placeholders import placeholder_files as placeholder_files
 from helpers.readers import find_table, parse_number, read_table
 from helpers.schema import SHARED_TABLES, SPECS
 from helpers.yaml_text import dump_yaml, load_yaml
 
 TEMPLATE_DIR = PACKAGE_DIR / "templates" / "unit"
 
-# The opening of every instruction the scaffolds write where an analyst must write text. As long as
-# a narrative file contains it, the report shows the instruction (and so that text is missing).
-PLACEHOLDER_MARK = "Text saknas – skriv här"
 
 # Files that are templates for per-item texts (a goal, a priority, a control), not unit texts.
 ITEM_TEMPLATES = {
@@ -70,28 +69,6 @@ def section_text(section: SectionSpec, ref: TextRef, year: int, unit_name: str) 
     if ref is section.text and section.heading is None and split_heading(text)[0] is None:
         text = f"# {section.id.replace('_', ' ').capitalize()}\n\n{text}"
     return text
-
-
-def is_placeholder(markdown: str) -> bool:
-    """Whether a narrative text still contains a scaffold instruction instead of real text."""
-    return PLACEHOLDER_MARK in markdown
-
-
-def placeholder_files(folder: Path) -> list[Path]:
-    """Narrative files under ``folder/text`` that still contain a scaffold instruction, sorted."""
-    text_dir = folder / "text"
-    if not text_dir.is_dir():
-        read_log.record_absent(text_dir)
-        return []
-    files = sorted(text_dir.rglob("*.md"))
-    read_log.record_listing(text_dir, [p.relative_to(text_dir).as_posix() for p in files])
-    drafts = []
-    for path in files:
-        placeholder = is_placeholder(path.read_text(encoding="utf-8", errors="replace"))
-        read_log.record_placeholder(path, placeholder)
-        if placeholder:
-            drafts.append(path)
-    return drafts
 
 
 def params_text(year: int, unit: str, name: str) -> str:

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
-from helpers.cli import year_argument
+from helpers.arguments import year_argument
 from helpers.custom_scaffold import scaffold_custom_tables
 from helpers.errors import ParameterError, Problem, display_path
 from helpers.narrative import split_heading

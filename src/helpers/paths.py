@@ -24,10 +24,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import helpers
 from helpers import read_log
 from helpers.errors import DataError, ParameterError, Problem, display_path
 
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(helpers.__file__).resolve().parent  # wherever this module lies in it
 REPO_ROOT = PACKAGE_DIR.parent.parent
 
 _UNIT_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")

@@ -32,7 +32,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from helpers.cli import year_argument
+from helpers.arguments import year_argument
 from helpers.errors import BuildLocked, WorkbookError
 from helpers.paths import REPO_ROOT, YEAR_END, Project, check_period, check_unit, check_year
 

@@ -1,7 +1,8 @@
 """What a section actually read: the inputs behind its output, recorded while it runs.
 
 Every input of a report is read through a few functions (``paths.read_input``,
-``paths.readable_file``, ``UnitData.text``, ``readers.find_table``, ``new_unit.placeholder_files``).
+``paths.readable_file``, ``UnitData.text``, ``readers.find_table``,
+``placeholders.placeholder_files``).
 While a section runs in a kernel, they record each input here with a *token* saying what the
 section saw of it:
 
@@ -124,7 +125,7 @@ def current_token(root: Path, name: str, stored: str) -> str:
     if stored.startswith("lista:"):
         return listing_token(markdown_names(path))
     if stored.startswith("utkast:"):
-        from helpers.new_unit import is_placeholder
+        from helpers.placeholders import is_placeholder
 
         if not path.is_file():
             return ABSENT

@@ -46,7 +46,7 @@ class UnitProgress:
 def texts_to_write(project: Project, year: int, unit: str, text_files: list[str]) -> list[str]:
     """The unit's narrative files still holding the scaffold instruction, and the section texts
     the report names that do not exist yet (paths relative to the unit's folder)."""
-    from helpers.new_unit import placeholder_files
+    from helpers.placeholders import placeholder_files
 
     folder = project.unit_data(year, unit)
     found = {p.relative_to(folder).as_posix() for p in placeholder_files(folder)}

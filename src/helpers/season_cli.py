@@ -8,7 +8,7 @@ import os
 import subprocess
 from typing import TYPE_CHECKING
 
-from helpers.cli import year_argument
+from helpers.arguments import year_argument
 from helpers.errors import ParameterError
 
 if TYPE_CHECKING:

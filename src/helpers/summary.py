@@ -484,7 +484,7 @@ def drafts_notice(data: UnitData, labels: Labels) -> Markup:
     """For a report still being written: which narrative files hold only an instruction, each
     named by its path in the project (the definition's words ``klarmarkering.utkast`` and
     ``klarmarkering.texter_ej_skrivna``)."""
-    from helpers.new_unit import placeholder_files
+    from helpers.placeholders import placeholder_files
 
     drafts = placeholder_files(data.folder)
     if not drafts:

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from helpers import custom_checks, data_checks
-from helpers.cli import year_argument
+from helpers.arguments import year_argument
 from helpers.data_checks import LoadedTable
 from helpers.definition import checks as definition_checks
 from helpers.definition import read_definition

@@ -1,0 +1,9 @@
+"""Data: reading what lies under ``data/`` and ``params/`` — tables (``readers``, ``csv_reader``,
+``xlsx_reader``, ``cell_values``), parameters and periods, the report definition
+(``definition/``, the consolidated one in ``kommun_definition``), the operating statement's
+settings (``budget_settings``), one unit's input (``unit_data``), custom tables, sign-off files
+and the Kolada comparison groups and mapping the report shows (``kolada_groups``,
+``kolada_mapping``).
+
+May import: core.
+"""
