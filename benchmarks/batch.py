@@ -33,7 +33,7 @@ import psutil
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synthetic import TEMPLATE_YEAR, generate, report_sections  # noqa: E402
 
-from helpers.paths import CONSOLIDATED  # noqa: E402
+from helpers.core.paths import CONSOLIDATED  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -143,8 +143,8 @@ def floor(units: list[str], env: dict) -> float:
 
 def noop_in_process(root: Path) -> float:
     """Seconds for a no-op ``build_years`` called in this process (no CLI start-up)."""
-    from helpers.build import build_years
-    from helpers.paths import Project
+    from helpers.building.build import build_years
+    from helpers.core.paths import Project
 
     for _attempt in range(3):  # retried only if src/helpers changed during the run
         started = time.perf_counter()

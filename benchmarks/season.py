@@ -16,7 +16,7 @@ the ratios against the baseline. The issue's targets: preview ≤ 1 s, increment
 
 Everything it starts ends with it — on success, on an error, on ``--limit`` and on Ctrl-C or
 SIGTERM: each command runs in its own session and is asked to stop with SIGTERM (a build ends its
-workers and kernels itself, see ``helpers.supervise``), then killed; and each gets
+workers and kernels itself, see ``helpers.building.supervise``), then killed; and each gets
 ``PR_SET_PDEATHSIG``, so even ``kill -9`` of the benchmark takes them along.
 
     .venv/bin/python benchmarks/season.py --rounds 3

@@ -22,8 +22,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from helpers.execute import RESET, SectionRunner
-from helpers.paths import REPO_ROOT
+from helpers.building.execute import RESET, SectionRunner
+from helpers.core.paths import REPO_ROOT
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synthetic import report_sections  # noqa: E402

@@ -27,9 +27,9 @@ _NUMBER = re.compile(r"^-?\d+([.,]\d+)?$")
 
 def report_sections() -> list[tuple[Path, str]]:
     """The example report's sections in order, as (notebook of the kind, section id)."""
-    from helpers.definition import load_definition
-    from helpers.kinds import KINDS
-    from helpers.paths import Project
+    from helpers.core.kinds import KINDS
+    from helpers.core.paths import Project
+    from helpers.data.definition import load_definition
 
     definition = load_definition(Project(REPO_ROOT), TEMPLATE_YEAR, TEMPLATE_UNIT)
     return [(REPO_ROOT / "notebooks" / KINDS[s.kind].notebook, s.id) for s in definition.sections]

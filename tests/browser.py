@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers.pdf import CHROMIUM, CHROMIUM_BASE_FLAGS
+from helpers.building.pdf import CHROMIUM, CHROMIUM_BASE_FLAGS
 
 CHROMIUM_ARGS = list(CHROMIUM_BASE_FLAGS)
 # The WCAG 2.0 and 2.1 level A and AA rule sets of axe-core.

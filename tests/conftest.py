@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
-from helpers.paths import REPO_ROOT
+from helpers.core.paths import REPO_ROOT
 
 # No test may depend on how fast the machine is (CI runs on a busy 2-core machine): Hypothesis
 # gets no per-example deadline and no health check that measures time. Every @settings in the
@@ -41,13 +41,13 @@ def build_once(tmp_path_factory: pytest.TempPathFactory, unit: str) -> Path:
     """Build one unit's 2016 report in a private copy of the inputs, with real kernels."""
     import os
 
-    from helpers.paths import Project
+    from helpers.core.paths import Project
 
     root = copy_inputs(tmp_path_factory.mktemp("built") / "ws")
     previous = os.environ.get("WORKBOOK_ROOT")
     os.environ["WORKBOOK_ROOT"] = str(root)
     try:
-        from helpers.build import build
+        from helpers.building.build import build
 
         results = build(2016, unit, Project(root))
         assert all(not r.failures for r in results), [r.failures for r in results]
@@ -78,8 +78,8 @@ def built_year(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201 (a Pro
     inputs, once per session; its ``Project``. Tests copy it before changing anything."""
     import os
 
-    from helpers.build import build_years
-    from helpers.paths import YEAR_END, Project
+    from helpers.building.build import build_years
+    from helpers.core.paths import YEAR_END, Project
 
     root = copy_inputs(tmp_path_factory.mktemp("year") / "ws")
     previous = os.environ.get("WORKBOOK_ROOT")
@@ -93,7 +93,7 @@ def built_year(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201 (a Pro
         else:
             os.environ["WORKBOOK_ROOT"] = previous
     assert not result.failed, [(u.unit, u.period, u.failures) for u in result.units]
-    from helpers.index_page import write_index
+    from helpers.building.index_page import write_index
 
     write_index(Project(root))  # as `workbook build` does after the reports
     return Project(root)

@@ -1,6 +1,6 @@
 """Helpers for operating-statement tests: put a drift.csv of any shape into a workspace unit, and
-read the expected figures straight from that CSV (an oracle independent of ``helpers.budget``).
-"""
+read the expected figures straight from that CSV (an oracle independent of
+``helpers.parts.budget``)."""
 
 from __future__ import annotations
 

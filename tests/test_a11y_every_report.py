@@ -27,10 +27,10 @@ from browser import (  # noqa: E402
     run_htmlcs,
 )
 
-from helpers.index_page import INDEX_NAME  # noqa: E402
-from helpers.params import units_of_year  # noqa: E402
-from helpers.paths import CONSOLIDATED, Project  # noqa: E402
-from helpers.unit_data import load_unit_info  # noqa: E402
+from helpers.building.index_page import INDEX_NAME  # noqa: E402
+from helpers.core.paths import CONSOLIDATED, Project  # noqa: E402
+from helpers.data.params import units_of_year  # noqa: E402
+from helpers.data.unit_data import load_unit_info  # noqa: E402
 
 pytest_plugins = ["browser"]
 YEAR = 2016
@@ -178,9 +178,9 @@ def test_the_pdf_of_each_kind_of_report_is_archive_grade(
     import pikepdf
     from bs4 import BeautifulSoup
 
-    from helpers import pdf
-    from helpers.params import load_params
-    from helpers.pdf_finish import figures_without_alt
+    from helpers.building import pdf
+    from helpers.building.pdf_finish import figures_without_alt
+    from helpers.data.params import load_params
 
     seen = built_year.for_period(period)
     report = seen.report_file(YEAR, unit)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers.paths import REPO_ROOT
+from helpers.core.paths import REPO_ROOT
 
 WORKBOOK = Path(sys.executable).parent / "workbook"
 PREVIOUS = "<!doctype html><p>förra rapporten</p>".encode()
@@ -376,8 +376,8 @@ def test_a_read_only_reports_folder_is_named(ws: Path) -> None:
 
 @pytest.mark.parametrize("unit", ["on", "no", "off", "yes", "y", "2016", "null"])
 def test_a_unit_id_that_yaml_would_misread_round_trips_as_text(ws: Path, unit: str) -> None:
-    from helpers.params import read_report_params
-    from helpers.paths import Project
+    from helpers.core.paths import Project
+    from helpers.data.params import read_report_params
 
     result = run(["new-unit", unit, "--name", "Ny enhet", "--year", "2016"], ws)
     assert result.code == 0, result.text

@@ -6,15 +6,15 @@ import subprocess
 import sys
 from pathlib import Path
 
-from helpers.paths import REPO_ROOT
-from helpers.validate import validate_unit
+from helpers.building.validate import validate_unit
+from helpers.core.paths import REPO_ROOT
 
 sys.path.insert(0, str(REPO_ROOT / "benchmarks"))
 import synthetic  # noqa: E402
 
 
 def test_synthetic_units_are_valid_labelled_and_different(tmp_path: Path):
-    from helpers.paths import Project
+    from helpers.core.paths import Project
 
     ids = synthetic.generate(tmp_path, 3, [2016])
     project = Project(tmp_path)

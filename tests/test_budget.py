@@ -1,4 +1,4 @@
-"""The Driftredovisning as the report shows it (``helpers.budget_view``) and its chart."""
+"""The Driftredovisning as the report shows it (``helpers.parts.budget_view``) and its chart."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ import re
 
 import pytest
 
-from helpers.budget import statement_of
-from helpers.budget_view import budget_figure, budget_html, statement_table
-from helpers.paths import Project
-from helpers.unit_data import UnitData, load_unit
+from helpers.core.paths import Project
+from helpers.data.unit_data import UnitData, load_unit
+from helpers.parts.budget import statement_of
+from helpers.parts.budget_view import budget_figure, budget_html, statement_table
 
 try:
     from conftest import copy_inputs

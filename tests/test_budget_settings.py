@@ -1,5 +1,5 @@
-"""The ``drift:`` settings (``helpers.budget_settings``): parsing, problems, and the kommun + unit
-merge the report-definition loader does (the one reader of rapport.yaml and params)."""
+"""The ``drift:`` settings (``helpers.data.budget_settings``): parsing, problems, and the kommun +
+unit merge the report-definition loader does (the one reader of rapport.yaml and params)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from helpers.budget_settings import DriftSettings, Origin, parse_drift_settings
-from helpers.definition import read_definition
-from helpers.errors import Problem
-from helpers.paths import Project
+from helpers.core.errors import Problem
+from helpers.core.paths import Project
+from helpers.data.budget_settings import DriftSettings, Origin, parse_drift_settings
+from helpers.data.definition import read_definition
 
 LABELS = {"utfall": "Utfall {år}", "prognos": "Prognos per {prognosdatum}",
           "prognos_utan_datum": "Prognos", "summa": "Summa"}  # fmt: skip

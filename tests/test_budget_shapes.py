@@ -3,7 +3,7 @@ decimals, published totals off by rounding or by more, rounded zeros.
 
 Each case writes a drift.csv (and ``drift:`` settings) into a copy of the project, then runs what
 the workbook runs: ``validate_unit`` and the rendering of the section and the summary. What the
-report must show is derived from the CSV by :mod:`drift_cases`, not from ``helpers.budget``.
+report must show is derived from the CSV by :mod:`drift_cases`, not from ``helpers.parts.budget``.
 """
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from helpers.budget import statement_of
-from helpers.budget_view import budget_html
-from helpers.paths import Project
-from helpers.summary import summary_html
-from helpers.unit_data import load_unit
-from helpers.validate import validate_unit
+from helpers.building.validate import validate_unit
+from helpers.core.paths import Project
+from helpers.data.unit_data import load_unit
+from helpers.parts.budget import statement_of
+from helpers.parts.budget_view import budget_html
+from helpers.parts.summary import summary_html
 
 try:
     from drift_cases import (
@@ -416,7 +416,7 @@ def test_every_settings_example_in_the_docs_is_valid() -> None:
 
     import yaml
 
-    from helpers.budget_settings import LABEL_KEYS, parse_drift_settings
+    from helpers.data.budget_settings import LABEL_KEYS, parse_drift_settings
 
     section = _docs_section("## Driftredovisningens inställningar", "## Vad `workbook validate`")
     blocks = re.findall(r"```yaml\n(.*?)```", section, re.S)

@@ -15,13 +15,14 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers import build as build_module
-from helpers import cli, read_log
-from helpers.build import build, build_years, plan_build
-from helpers.buildlock import build_lock
-from helpers.definition import load_definition
-from helpers.errors import BuildLocked, DataError
-from helpers.paths import REPO_ROOT, Project
+from helpers import cli
+from helpers.building import build as build_module
+from helpers.building.build import build, build_years, plan_build
+from helpers.building.buildlock import build_lock
+from helpers.core import read_log
+from helpers.core.errors import BuildLocked, DataError
+from helpers.core.paths import REPO_ROOT, Project
+from helpers.data.definition import load_definition
 
 _spec = importlib.util.spec_from_file_location(
     "synthetic", REPO_ROOT / "benchmarks" / "synthetic.py"

@@ -12,15 +12,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from helpers.cell_values import ambiguous_thousands, convert_cell
-from helpers.definition import read_definition
-from helpers.errors import MAX_FIELD, Problem, quote
-from helpers.formulas import FormulaError, parse_formula
-from helpers.paths import REPO_ROOT, Project
-from helpers.readers import Table, parse_number
-from helpers.schema import SPECS, Column, unit_specs
-from helpers.text_norm import DASHES, INVISIBLE, clean_text, clean_token, unusual_characters
-from helpers.unit_data import typed_frame
+from helpers.core.errors import MAX_FIELD, Problem, quote
+from helpers.core.paths import REPO_ROOT, Project
+from helpers.core.schema import SPECS, Column, unit_specs
+from helpers.core.text_norm import DASHES, INVISIBLE, clean_text, clean_token, unusual_characters
+from helpers.data.cell_values import ambiguous_thousands, convert_cell
+from helpers.data.definition import read_definition
+from helpers.data.formulas import FormulaError, parse_formula
+from helpers.data.readers import Table, parse_number
+from helpers.data.unit_data import typed_frame
 
 # The unit tables with the example kommun's vocabularies (levels, assessments, statuses).
 KOMMUN_SPECS = {
@@ -124,8 +124,8 @@ def test_a_required_cell_holding_only_invisible_characters_is_empty() -> None:
 
 
 def test_a_subunit_pasted_with_a_no_break_space_matches_its_name(workspace: Path) -> None:
-    from helpers.paths import Project
-    from helpers.validate import validate_unit
+    from helpers.building.validate import validate_unit
+    from helpers.core.paths import Project
 
     path = workspace / "data/2016/klk/drift.csv"
     text = path.read_text(encoding="utf-8")

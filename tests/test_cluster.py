@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 from conftest import copy_inputs
 
+from helpers.building.execute import SectionFailure
+from helpers.building.unit_jobs import SectionJob, UnitJob, run_jobs
 from helpers.cli import EXIT_BAD_INPUT, main
-from helpers.execute import SectionFailure
-from helpers.paths import Project
-from helpers.unit_jobs import SectionJob, UnitJob, run_jobs
+from helpers.core.paths import Project
 
 
 @pytest.fixture(scope="module")
@@ -161,8 +161,8 @@ def test_a_lost_job_fails_each_of_its_sections_with_the_reason() -> None:
 def test_a_worker_that_cannot_see_the_project_or_runs_other_code_is_refused(
     workspace: Path,
 ) -> None:
-    from helpers.cluster import _check_workers, worker_view
-    from helpers.errors import BuildError
+    from helpers.building.cluster import _check_workers, worker_view
+    from helpers.core.errors import BuildError
 
     same = worker_view(str(workspace))
     assert same["sees"] is True

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers.cpus import available_cpus, cgroup_cpu_limit
+from helpers.building.cpus import available_cpus, cgroup_cpu_limit
 
 
 def _write(path: Path, text: str) -> Path:

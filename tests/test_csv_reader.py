@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from helpers import readers
-from helpers.errors import MAX_FIELD, DataError
-from helpers.readers import read_table
-from helpers.schema import BUDGET_AMOUNT_COLUMNS, SPECS
+from helpers.core.errors import MAX_FIELD, DataError
+from helpers.core.schema import BUDGET_AMOUNT_COLUMNS, SPECS
+from helpers.data import readers
+from helpers.data.readers import read_table
 
 DRIFT = ["post", "typ", *BUDGET_AMOUNT_COLUMNS]  # drift.csv as most kommuner keep it
 ROWS = [
@@ -96,7 +96,7 @@ def test_broken_sep_line_is_named(tmp_path: Path, line: str) -> None:
 def test_problem_rows_after_a_sep_line_are_excels_rows(tmp_path: Path) -> None:
     rows = [*ROWS[:2], ["Kansli", "delverksamhet", "x", "1", "2", "3"]]
     path = write(tmp_path, "sep=;\n" + csv_text([DRIFT, *rows], ";"))
-    from helpers.unit_data import typed_frame
+    from helpers.data.unit_data import typed_frame
 
     _, problems = typed_frame(SPECS["drift"], read_table(path, "drift.csv", DRIFT))
     assert [(p.row, p.column) for p in problems] == [(4, "utfall_fg_år")]

@@ -21,20 +21,21 @@ pytest.register_assert_rewrite("browser")
 
 from browser import PHONE, describe_violations, open_page, run_axe  # noqa: E402
 
-from helpers import custom_view, report  # noqa: E402
-from helpers.build import build  # noqa: E402
-from helpers.custom_tables import (  # noqa: E402
+from helpers import report  # noqa: E402
+from helpers.building.build import build  # noqa: E402
+from helpers.building.validate import validate_unit  # noqa: E402
+from helpers.chores.new_unit import new_unit  # noqa: E402
+from helpers.chores.new_year import new_year  # noqa: E402
+from helpers.core.errors import DataError, ParameterError  # noqa: E402
+from helpers.core.paths import REPO_ROOT, Project  # noqa: E402
+from helpers.data.custom_tables import (  # noqa: E402
     load_custom_table,  # noqa: E402
     read_schema,
     schema_path,
 )
-from helpers.definition import load_definition, read_definition  # noqa: E402
-from helpers.errors import DataError, ParameterError  # noqa: E402
-from helpers.new_unit import new_unit  # noqa: E402
-from helpers.new_year import new_year  # noqa: E402
-from helpers.numbers import format_number  # noqa: E402
-from helpers.paths import REPO_ROOT, Project  # noqa: E402
-from helpers.validate import validate_unit  # noqa: E402
+from helpers.data.definition import load_definition, read_definition  # noqa: E402
+from helpers.parts import custom_view  # noqa: E402
+from helpers.parts.numbers import format_number  # noqa: E402
 
 pytest_plugins = ["browser"]
 UNIT, YEAR, SECTION, TABLE = "von", 2016, "vantetider", "vantetider"

@@ -14,12 +14,12 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from helpers.building.validate import validate_unit
 from helpers.cli import main
-from helpers.definition import load_definition, read_definition
-from helpers.errors import Problem
-from helpers.labels import LABELS
-from helpers.paths import Project
-from helpers.validate import validate_unit
+from helpers.core.errors import Problem
+from helpers.core.labels import LABELS
+from helpers.core.paths import Project
+from helpers.data.definition import load_definition, read_definition
 
 DEFINITION = "data/rapport.yaml"
 
@@ -312,8 +312,8 @@ def test_a_section_left_out_needs_neither_its_table_nor_its_texts(workspace: Pat
 
 
 def test_a_heading_comes_from_the_unit_then_the_text_then_the_kommun(workspace: Path) -> None:
-    from helpers.sections import heading_and_body
-    from helpers.unit_data import load_unit
+    from helpers.data.unit_data import load_unit
+    from helpers.parts.sections import heading_and_body
 
     data = load_unit(2016, "klk", Project(workspace))
     text_heading = data.text("drift.md").splitlines()[0].lstrip("# ")
@@ -326,8 +326,8 @@ def test_a_heading_comes_from_the_unit_then_the_text_then_the_kommun(workspace: 
 
 
 def test_the_kommun_in_every_chart_legend_comes_from_the_definition(workspace: Path) -> None:
-    from helpers.goals import goals_html
-    from helpers.unit_data import load_unit
+    from helpers.data.unit_data import load_unit
+    from helpers.parts.goals import goals_html
 
     old = load_definition(Project(workspace), 2016, "klk").municipality.name
     edit(workspace / DEFINITION, f"  namn: {old}\n", "  namn: Testköpings kommun\n")
@@ -372,7 +372,7 @@ def test_a_mangled_definition_gives_problems_or_loads_never_a_crash(
         for unit in ("klk", "von"):
             problems = validate_unit(Project(workspace), 2016, unit)
             if not problems:  # what validation passes, the build can load
-                from helpers.unit_data import load_unit
+                from helpers.data.unit_data import load_unit
 
                 load_unit(2016, unit, Project(workspace))
             else:

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from helpers.paths import Project
-from helpers.validate import validate_unit
+from helpers.building.validate import validate_unit
+from helpers.core.paths import Project
 
 try:
     from conftest import copy_inputs
@@ -63,7 +63,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     previous = os.environ.get("WORKBOOK_ROOT")
     os.environ["WORKBOOK_ROOT"] = str(root)
     try:
-        from helpers.build import build
+        from helpers.building.build import build
 
         assert validate_unit(Project(root), 2016, unit) == []
         results = build(2016, unit, Project(root))

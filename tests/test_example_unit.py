@@ -7,12 +7,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers.budget import compute_statement
-from helpers.new_unit import placeholder_files
-from helpers.params import available_units
-from helpers.paths import Project
-from helpers.unit_data import load_unit
-from helpers.validate import validate_unit
+from helpers.building.validate import validate_unit
+from helpers.chores.new_unit import placeholder_files
+from helpers.core.paths import Project
+from helpers.data.params import available_units
+from helpers.data.unit_data import load_unit
+from helpers.parts.budget import compute_statement
 
 EXAMPLE = "exempel"
 
@@ -119,7 +119,7 @@ def test_example_rows_are_only_appended_to_shared_lists() -> None:
 
 @pytest.mark.e2e
 def test_example_unit_builds(workspace: Path) -> None:
-    from helpers.build import build
+    from helpers.building.build import build
 
     results = build(2016, EXAMPLE, Project(workspace))
     assert not results[0].failures, results[0].failures

@@ -8,7 +8,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers.execute import SectionRunner
+from helpers.building.execute import SectionRunner
 
 
 def write_notebook(path: Path, *sources: str) -> Path:

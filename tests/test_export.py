@@ -1,4 +1,5 @@
-"""Exporting the report (``helpers.export``): contents, footer, and the same bytes every time."""
+"""Exporting the report (``helpers.building.export``): contents, footer, and the same bytes every
+time."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import nbformat
 import pytest
 
 from helpers import __version__
-from helpers.export import (
+from helpers.building.export import (
     css_string,
     page_label,
     summary_cell_id,
@@ -84,8 +85,8 @@ def test_report_shape_and_footer(built_klk: Path) -> None:
 @pytest.mark.e2e
 def test_two_builds_give_the_same_bytes(built_klk: Path, tmp_path: Path) -> None:
     """Building the same inputs again, elsewhere, gives a byte-identical report."""
-    from helpers.build import build
-    from helpers.paths import Project
+    from helpers.building.build import build
+    from helpers.core.paths import Project
 
     root = copy_inputs(tmp_path / "andra-bygget")
     previous = os.environ.get("WORKBOOK_ROOT")

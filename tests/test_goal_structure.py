@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from helpers.definition import load_definition
-from helpers.goals import goals_html
-from helpers.paths import Project
-from helpers.summary import summary_html
-from helpers.unit_data import load_unit
-from helpers.validate import validate_unit
+from helpers.building.validate import validate_unit
+from helpers.core.paths import Project
+from helpers.data.definition import load_definition
+from helpers.data.unit_data import load_unit
+from helpers.parts.goals import goals_html
+from helpers.parts.summary import summary_html
 
 LEVELS = {  # id: (heading pattern, short form)
     "kommunfullmäktige": ("KF-mål {nummer}. {titel}", "KF {nummer}"),

@@ -29,13 +29,13 @@ import nbformat
 import pytest
 from bs4 import BeautifulSoup, Tag
 
-from helpers.build_plan import data_fingerprint, kind_notebook
-from helpers.definition import load_definition
-from helpers.export import CONTENT_SECURITY_POLICY, navigation_texts, render_report
-from helpers.paths import Project
-from helpers.unit_data import load_unit
-from helpers.validate import validate_unit
-from helpers.yaml_text import dump_yaml, load_yaml
+from helpers.building.build_plan import data_fingerprint, kind_notebook
+from helpers.building.export import CONTENT_SECURITY_POLICY, navigation_texts, render_report
+from helpers.building.validate import validate_unit
+from helpers.core.paths import Project
+from helpers.core.yaml_text import dump_yaml, load_yaml
+from helpers.data.definition import load_definition
+from helpers.data.unit_data import load_unit
 
 YEAR, UNIT = 2016, "klk"
 # Closes an attribute, the title, a style element and a CSS string; opens a script, an event
@@ -320,7 +320,7 @@ def test_a_real_build_with_every_accepted_field_poisoned_has_no_live_markup(
     clean: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Kernels, papermill and nbconvert: the real path, all accepted fields at once, and its PDF."""
-    from helpers.build import build
+    from helpers.building.build import build
 
     root = tmp_path / "ws"
     shutil.copytree(clean, root, ignore=shutil.ignore_patterns("build", "reports"))
@@ -347,7 +347,7 @@ def test_a_real_build_with_every_accepted_field_poisoned_has_no_live_markup(
     require_chromium()
     if shutil.which("pdftotext") is None:
         pytest.skip("pdftotext (poppler-utils) saknas")
-    from helpers.pdf import print_pdf
+    from helpers.building.pdf import print_pdf
 
     printed = tmp_path / "klk.pdf"
     print_pdf(report, printed)

@@ -21,17 +21,17 @@ import pytest
 from openpyxl import Workbook
 from test_bad_input import PREVIOUS, Run, assert_refused, run, ws  # noqa: F401 (fixture)
 
-from helpers.cell_values import convert_cell
-from helpers.definition import read_definition
-from helpers.definition.located import parse_located
-from helpers.errors import DataError, Problem, quote
-from helpers.execute import MAX_TIMEOUT, TIMEOUT_VARIABLE, parse_timeout
-from helpers.narrative import markdown_to_html, unsafe_html
-from helpers.paths import Project
-from helpers.readers import decode_text, read_table
-from helpers.schema import SPECS, Column
-from helpers.unit_data import typed_frame
-from helpers.yaml_text import load_yaml
+from helpers.building.execute import MAX_TIMEOUT, TIMEOUT_VARIABLE, parse_timeout
+from helpers.core.errors import DataError, Problem, quote
+from helpers.core.paths import Project
+from helpers.core.schema import SPECS, Column
+from helpers.core.yaml_text import load_yaml
+from helpers.data.cell_values import convert_cell
+from helpers.data.definition import read_definition
+from helpers.data.definition.located import parse_located
+from helpers.data.readers import decode_text, read_table
+from helpers.data.unit_data import typed_frame
+from helpers.parts.narrative import markdown_to_html, unsafe_html
 
 # Every control character a value may not hold: C0 but tab, LF, CR; DEL; C1.
 CONTROLS = [

@@ -8,11 +8,11 @@ from collections import Counter
 from hypothesis import given
 from hypothesis import strategies as st
 
-from helpers.definition import read_definition
-from helpers.html_ids import unique_ids
-from helpers.markup import Markup
-from helpers.narrative import markdown_to_html as render_markdown
-from helpers.paths import Project
+from helpers.building.html_ids import unique_ids
+from helpers.core.markup import Markup
+from helpers.core.paths import Project
+from helpers.data.definition import read_definition
+from helpers.parts.narrative import markdown_to_html as render_markdown
 
 # The example definition's labels: they name a table's region (rapport.tabell).
 LABELS = read_definition(Project.current())[0].label_set({"år": "2016", "enhet": "", "kommun": ""})

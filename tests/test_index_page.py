@@ -1,4 +1,5 @@
-"""``reports/index.html`` (``helpers.index_page``): every built report with result and goals."""
+"""``reports/index.html`` (``helpers.building.index_page``): every built report with result and
+goals."""
 
 from __future__ import annotations
 
@@ -19,9 +20,9 @@ from browser import (  # noqa: E402
     run_htmlcs,
 )
 
-from helpers.definition import read_definition  # noqa: E402
-from helpers.index_page import built_reports, write_index  # noqa: E402
-from helpers.paths import Project  # noqa: E402
+from helpers.building.index_page import built_reports, write_index  # noqa: E402
+from helpers.core.paths import Project  # noqa: E402
+from helpers.data.definition import read_definition  # noqa: E402
 
 try:
     from conftest import copy_inputs
@@ -108,8 +109,8 @@ def test_index_is_accessible_and_links_to_the_report(built_klk: Path, browser) -
 
 
 def test_invented_units_are_marked_from_the_data(project: Project) -> None:
-    from helpers.definition import read_definition
-    from helpers.unit_data import load_unit_info
+    from helpers.data.definition import read_definition
+    from helpers.data.unit_data import load_unit_info
 
     for unit in ("exempel", "von"):
         (project.reports / "2016" / f"{unit}.html").write_text("<!DOCTYPE html>", "utf-8")
@@ -126,7 +127,7 @@ def test_the_index_is_rewritten_after_pdfs_even_when_no_report_changed(
     project: Project,
 ) -> None:
     """`build --pdf` prints after the reports; the index must list the PDF it just printed."""
-    from helpers import build
+    from helpers.building import build
 
     write_index(project)
     (project.reports / "2016" / "klk.pdf").unlink()
@@ -166,7 +167,7 @@ def test_the_pdf_links_words_are_the_definitions(project: Project) -> None:
 
 
 def test_the_consolidated_report_has_its_pdf_and_sign_off(project: Project) -> None:
-    from helpers.paths import CONSOLIDATED
+    from helpers.core.paths import CONSOLIDATED
 
     (project.reports / "2016" / f"{CONSOLIDATED}.html").write_text("<!DOCTYPE html>", "utf-8")
     definition, _ = read_definition(project)

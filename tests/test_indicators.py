@@ -9,17 +9,17 @@ import re
 import pandas as pd
 import pytest
 
-from helpers.charts import NARROW_WIDTH, indicator_chart
-from helpers.figures import chart_svg
-from helpers.indicators import (
+from helpers.data.unit_data import load_unit
+from helpers.parts.charts import NARROW_WIDTH, indicator_chart
+from helpers.parts.figures import chart_svg
+from helpers.parts.indicators import (
     chart_description,
     drawn_series,
     indicator_figures,
     indicator_table,
     target_reached,
 )
-from helpers.numbers import format_with_unit
-from helpers.unit_data import load_unit
+from helpers.parts.numbers import format_with_unit
 
 NAN = float("nan")
 MISSING = "Saknas i testet"  # rapport.saknas; never shown for a value that is there

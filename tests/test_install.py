@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers.paths import REPO_ROOT
+from helpers.core.paths import REPO_ROOT
 
 try:
     from conftest import copy_inputs
@@ -98,8 +98,8 @@ def test_in_a_project_without_notebooks_it_refuses_before_any_report(
 def test_in_a_project_with_its_notebooks_it_builds_the_whole_report(
     site: Path, tmp_path: Path
 ) -> None:
-    from helpers.definition import load_definition
-    from helpers.paths import Project
+    from helpers.core.paths import Project
+    from helpers.data.definition import load_definition
 
     project = copy_inputs(tmp_path / "projekt")
     shutil.copytree(REPO_ROOT / "notebooks", project / "notebooks")

@@ -25,12 +25,24 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 
-from helpers import kolada
-from helpers.errors import DataError, ParameterError
-from helpers.kolada_api import Client, KoladaError, KoladaUnavailable, KoladaValue, parse_response
-from helpers.kolada_changes import Change, Target, apply_changes, compute_changes, format_number
-from helpers.kolada_mapping import load_mapping
-from helpers.paths import REPO_ROOT
+from helpers.core.errors import DataError, ParameterError
+from helpers.core.paths import REPO_ROOT
+from helpers.data.kolada_mapping import load_mapping
+from helpers.kolada import kolada
+from helpers.kolada.kolada_api import (
+    Client,
+    KoladaError,
+    KoladaUnavailable,
+    KoladaValue,
+    parse_response,
+)
+from helpers.kolada.kolada_changes import (
+    Change,
+    Target,
+    apply_changes,
+    compute_changes,
+    format_number,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures" / "kolada"
 TODAY = date(2024, 5, 2)
@@ -714,8 +726,8 @@ def test_a_named_group_is_fetched_with_its_date_and_gives_the_comparison_its_nam
 ) -> None:
     """``jämförelse: liknande`` in kolada.csv fetches the group's values (recorded response,
     ``fixtures/kolada/U00402_G136372.json``, in the v3 shape) and names the comparison."""
-    from helpers.kolada_groups import comparison_names
-    from helpers.paths import Project
+    from helpers.core.paths import Project
+    from helpers.data.kolada_groups import comparison_names
 
     definition = project / "data" / "rapport.yaml"
     text = definition.read_text(encoding="utf-8")

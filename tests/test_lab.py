@@ -10,11 +10,11 @@ import pytest
 
 from helpers import report
 from helpers.consolidated import report as consolidated_report
-from helpers.consolidated.definition import read_consolidated
-from helpers.definition import load_definition
-from helpers.errors import DataError, ParameterError
-from helpers.lab import LOCAL_FILE, SECTION_RUN_ENV, local_choice, write_choice
-from helpers.paths import REPO_ROOT, YEAR_END, Project
+from helpers.core.errors import DataError, ParameterError
+from helpers.core.paths import REPO_ROOT, YEAR_END, Project
+from helpers.data.definition import load_definition
+from helpers.data.kommun_definition import read_consolidated
+from helpers.season.lab import LOCAL_FILE, SECTION_RUN_ENV, local_choice, write_choice
 
 YEAR = 2016
 

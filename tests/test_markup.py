@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from helpers.markup import Markup, fragment, html, join
+from helpers.core.markup import Markup, fragment, html, join
 
 HOSTILE = '"><img src=x onerror=alert(1)></title><script>alert(1)</script>&amp;'
 
@@ -28,7 +28,7 @@ def test_any_text_round_trips_as_text(text: str) -> None:
 def test_fragment_templates_autoescape(tmp_path, monkeypatch) -> None:
     import jinja2
 
-    import helpers.markup as markup
+    import helpers.core.markup as markup
 
     (tmp_path / "t.html.j2").write_text("<p title='{{ v }}'>{{ v }}</p>", encoding="utf-8")
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(tmp_path)), autoescape=True)

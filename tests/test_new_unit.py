@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 import yaml
 
+from helpers.building.validate import validate_unit
+from helpers.chores.new_unit import PLACEHOLDER_MARK, TEMPLATE_DIR, placeholder_files
 from helpers.cli import main
-from helpers.definition import read_definition
-from helpers.new_unit import PLACEHOLDER_MARK, TEMPLATE_DIR, placeholder_files
-from helpers.paths import REPO_ROOT, Project, periods_of_unit
-from helpers.schema import SPECS, UNIT_TABLES
-from helpers.validate import validate_unit
+from helpers.core.paths import REPO_ROOT, Project, periods_of_unit
+from helpers.core.schema import SPECS, UNIT_TABLES
+from helpers.data.definition import read_definition
 
 
 def kommun_sections(root: Path = REPO_ROOT):
@@ -147,7 +147,7 @@ def test_template_ships_with_the_package() -> None:
 @pytest.mark.e2e
 def test_a_new_unit_and_its_next_year_build(workspace: Path) -> None:
     """What a new user does following the docs: add a unit, build it, add a year, build it."""
-    from helpers.build import build
+    from helpers.building.build import build
 
     assert main(["new-unit", "soc", "--name", "Socialförvaltningen", "--short", "SOC"]) == 0
     first = build(2016, "soc", Project(workspace))

@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 import yaml
 
+from helpers.building.validate import validate_unit
+from helpers.chores.new_unit import PLACEHOLDER_MARK, placeholder_files
+from helpers.chores.new_year import next_date, next_params, shift_years
 from helpers.cli import main
-from helpers.definition import read_definition
-from helpers.new_unit import PLACEHOLDER_MARK, placeholder_files
-from helpers.new_year import next_date, next_params, shift_years
-from helpers.params import available_units
-from helpers.paths import REPO_ROOT, Project
-from helpers.validate import validate_unit
+from helpers.core.paths import REPO_ROOT, Project
+from helpers.data.definition import read_definition
+from helpers.data.params import available_units
 
 UNITS = tuple(available_units(2016, Project(REPO_ROOT)))  # every example unit
 
@@ -207,7 +207,7 @@ def test_year_arithmetic() -> None:
 
 @pytest.mark.e2e
 def test_the_new_year_builds_a_report_that_shows_what_to_write(rolled) -> None:
-    from helpers.build import build
+    from helpers.building.build import build
 
     root, _ = rolled
     results = build(2017, project=Project(root))
@@ -248,8 +248,8 @@ def test_a_statement_of_another_shape_keeps_its_shape(workspace: Path) -> None:
 
 
 def test_outcome_is_not_carried_across_a_gap(workspace: Path) -> None:
-    from helpers.new_year import carry_budget
-    from helpers.readers import read_table
+    from helpers.chores.new_year import carry_budget
+    from helpers.data.readers import read_table
 
     table = read_table(workspace / "data/2016/klk/drift.csv", "drift.csv")
     assert [r["utfall_fg_år"] for r in carry_budget(table, 1)] == [r["utfall"] for r in table.rows]

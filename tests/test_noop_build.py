@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from helpers.paths import Project
+from helpers.core.paths import Project
 
 PROBE = """
 import json, sys

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from helpers.errors import DataError, Problem, WorkbookError
-from helpers.execute import SectionRunner
-from helpers.notebook_errors import MAX_SHOWN, error_html, summary_line
-from helpers.paths import REPO_ROOT
+from helpers.building.execute import SectionRunner
+from helpers.core.errors import DataError, Problem, WorkbookError
+from helpers.core.notebook_errors import MAX_SHOWN, error_html, summary_line
+from helpers.core.paths import REPO_ROOT
 
 pytestmark = pytest.mark.e2e
 

@@ -11,8 +11,8 @@ from jupyter_server.services.contents.filemanager import FileContentsManager
 from nbclient import NotebookClient
 from traitlets.config.loader import PyFileConfigLoader
 
-from helpers.notebook_hygiene import strip_on_save
-from helpers.paths import REPO_ROOT
+from helpers.core.paths import REPO_ROOT
+from helpers.season.notebook_hygiene import strip_on_save
 
 
 # jupyter_server validates a configured hook twice while it starts and warns about itself.

@@ -20,10 +20,10 @@ import yaml
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-from helpers.consolidated.definition import CONSOLIDATED_KINDS, read_consolidated
-from helpers.definition import read_definition
-from helpers.kinds import KINDS
-from helpers.paths import CONSOLIDATED, REPO_ROOT, Project
+from helpers.core.kinds import KINDS
+from helpers.core.paths import CONSOLIDATED, REPO_ROOT, Project
+from helpers.data.definition import read_definition
+from helpers.data.kommun_definition import CONSOLIDATED_KINDS, read_consolidated
 
 KIND_NOTEBOOKS = sorted((REPO_ROOT / "notebooks").glob("*.ipynb"))
 # The analysts' own section notebooks (kind egen), and the template new-unit starts one from.

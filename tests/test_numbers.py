@@ -1,4 +1,5 @@
-"""Swedish number formatting (``helpers.numbers``): grouping, decimal comma, minus sign, units."""
+"""Swedish number formatting (``helpers.parts.numbers``): grouping, decimal comma, minus sign,
+units."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import math
 
 import pytest
 
-from helpers.numbers import MINUS, decimals_of, format_number, format_with_unit, is_missing
+from helpers.parts.numbers import MINUS, decimals_of, format_number, format_with_unit, is_missing
 
 MISSING = "Saknas i testet"  # the text a report's definition gives (rapport.saknas)
 
@@ -58,7 +59,7 @@ def test_decimals_of(value: float, expected: int) -> None:
 
 
 def test_halves_round_away_from_zero_as_people_round() -> None:
-    from helpers.numbers import MINUS, format_number
+    from helpers.parts.numbers import MINUS, format_number
 
     assert format_number(7.25, 1, missing=MISSING) == "7,3"
     assert format_number(0.125, 2, missing=MISSING) == "0,13"

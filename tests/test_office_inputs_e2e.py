@@ -24,7 +24,7 @@ pytest.register_assert_rewrite("browser")
 
 from browser import PHONE, heading_gaps, open_page  # noqa: E402
 
-from helpers.paths import Project  # noqa: E402
+from helpers.core.paths import Project  # noqa: E402
 
 pytest_plugins = ["browser"]
 pytestmark = pytest.mark.e2e
@@ -121,7 +121,7 @@ def office_build(built_klk: Path, tmp_path_factory: pytest.TempPathFactory) -> P
 
     from conftest import copy_inputs
 
-    from helpers.build import build
+    from helpers.building.build import build
 
     root = copy_inputs(tmp_path_factory.mktemp("office") / "ws")
     folder = root / UNIT

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from helpers import fingerprint
-from helpers.paths import REPO_ROOT
+from helpers.core.paths import REPO_ROOT
+from helpers.data import fingerprint
 
 PYPROJECT = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 RUNTIME_LOCK = REPO_ROOT / "requirements" / "runtime.lock"

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from helpers.errors import DataError, ParameterError
-from helpers.params import available_units, available_years, load_params, read_report_params
-from helpers.paths import Project
+from helpers.core.errors import DataError, ParameterError
+from helpers.core.paths import Project
+from helpers.data.params import available_units, available_years, load_params, read_report_params
 
 VALID = "år: 2016\nenhet: klk\ntitel: Verksamhetsuppföljning 2016\nprognosdatum: 2016-08-31\n"
 

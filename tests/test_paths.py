@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from helpers.errors import ParameterError
-from helpers.paths import REPO_ROOT, Project, check_section, check_unit, check_year
+from helpers.core.errors import ParameterError
+from helpers.core.paths import REPO_ROOT, Project, check_section, check_unit, check_year
 
 
 @pytest.mark.parametrize("year", [2016, "2016", " 2016 ", 1990, 2100])

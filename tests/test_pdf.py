@@ -1,4 +1,5 @@
-"""The report as PDF (``helpers.pdf``) and the print stylesheet behind it, in real Chromium."""
+"""The report as PDF (``helpers.building.pdf``) and the print stylesheet behind it, in real
+Chromium."""
 
 from __future__ import annotations
 
@@ -14,8 +15,8 @@ pytest.register_assert_rewrite("browser")
 
 from browser import open_page, require_chromium  # noqa: E402
 
-from helpers import pdf  # noqa: E402
-from helpers.errors import BuildError  # noqa: E402
+from helpers.building import pdf  # noqa: E402
+from helpers.core.errors import BuildError  # noqa: E402
 
 pytest_plugins = ["browser"]
 
@@ -205,7 +206,7 @@ def test_pdf_metadata_figures_artifacts_and_bookmarks(printed: Path, built_klk: 
     import pikepdf
     from bs4 import BeautifulSoup
 
-    from helpers.pdf_finish import figures_without_alt
+    from helpers.building.pdf_finish import figures_without_alt
 
     soup = BeautifulSoup(built_klk.read_text(encoding="utf-8"), "html.parser")
     municipality = soup.select_one(".wb-municipality").get_text(strip=True)

@@ -13,20 +13,20 @@ from pathlib import Path
 
 import pytest
 
-from helpers.budget import statement_of
+from helpers.building.validate import validate_unit
+from helpers.checks.kommun_checks import validate_consolidated
+from helpers.chores.new_period import PLACEHOLDER_MARK, new_period
+from helpers.chores.new_year import new_year
 from helpers.cli import main
-from helpers.consolidated.checks import validate_consolidated
-from helpers.consolidated.definition import read_consolidated
-from helpers.definition import read_definition
-from helpers.errors import DataError, ParameterError
-from helpers.new_period import PLACEHOLDER_MARK, new_period
-from helpers.new_year import new_year
-from helpers.params import read_report_params, units_of_year
-from helpers.paths import CONSOLIDATED, YEAR_END, Project, check_period
-from helpers.periods import read_periods
-from helpers.unit_data import load_unit
-from helpers.validate import validate_unit
-from helpers.yaml_text import load_yaml
+from helpers.core.errors import DataError, ParameterError
+from helpers.core.paths import CONSOLIDATED, YEAR_END, Project, check_period
+from helpers.core.yaml_text import load_yaml
+from helpers.data.definition import read_definition
+from helpers.data.kommun_definition import read_consolidated
+from helpers.data.params import read_report_params, units_of_year
+from helpers.data.periods import read_periods
+from helpers.data.unit_data import load_unit
+from helpers.parts.budget import statement_of
 
 YEAR = 2016
 
@@ -130,7 +130,7 @@ def test_a_units_own_drift_settings_win_over_the_periods(workspace: Path) -> Non
 
 
 def test_a_delar_summary_states_the_forecast_not_the_outcome_so_far(workspace: Path) -> None:
-    from helpers.summary import summarise
+    from helpers.parts.summary import summarise
 
     data = load_unit(YEAR, "klk", Project(workspace).for_period("delar"))
     statement = statement_of(data)
@@ -162,8 +162,8 @@ def test_the_kommuns_assessments_are_checked_by_file_row_and_column(workspace: P
 
 
 def test_without_assessments_every_goal_is_unassessed_never_invented(workspace: Path) -> None:
-    from helpers.consolidated.data import load_kommun
-    from helpers.consolidated.views import shared_goals
+    from helpers.parts.kommun_data import load_kommun
+    from helpers.parts.kommun_views import shared_goals
 
     (workspace / "data/2016/kommun/bedomningar.csv").unlink()
     data = load_kommun(YEAR, Project(workspace), tables=("mal",))
@@ -239,8 +239,8 @@ def test_new_year_scaffolds_next_years_delar_from_this_years_helar(workspace: Pa
 
 
 def test_consolidated_totals_convert_amount_units(workspace: Path) -> None:
-    from helpers.consolidated.data import load_kommun
-    from helpers.consolidated.views import statement_totals
+    from helpers.parts.kommun_data import load_kommun
+    from helpers.parts.kommun_views import statement_totals
 
     project = Project(workspace)
     data = load_kommun(YEAR, project, drift=True)
@@ -254,7 +254,7 @@ def test_consolidated_totals_convert_amount_units(workspace: Path) -> None:
 def test_a_kolada_groups_name_labels_the_comparison_in_tables_and_charts(workspace: Path) -> None:
     """An indicator whose comparison kolada.csv fetches for a named group is labelled with the
     group's name (from rapport.yaml), in the table and in the chart's legend and description."""
-    from helpers.goals import indicator_figures, indicator_table
+    from helpers.parts.goals import indicator_figures, indicator_table
 
     name = "Liknande kommuner (exempel)"
     definition = workspace / "data/rapport.yaml"
@@ -292,6 +292,6 @@ def test_a_kolada_groups_name_labels_the_comparison_in_tables_and_charts(workspa
     assert name in figure
     # The other indicators keep the definition's comparison name.
     other = indicators[indicators["indikator_id"] == "kf1_befolkning"].iloc[0]
-    from helpers.goals import comparison_name
+    from helpers.parts.goals import comparison_name
 
     assert comparison_name(data, other) == data.definition.comparison

@@ -19,13 +19,13 @@ pytest.register_assert_rewrite("browser")
 
 from browser import DESKTOP, describe_violations, open_page, run_axe, run_htmlcs  # noqa: E402
 
-from helpers import read_log  # noqa: E402
-from helpers.budget import statement_of  # noqa: E402
-from helpers.build import build_years, plan_periods, select_periods  # noqa: E402
-from helpers.consolidated.views import AMOUNT_FACTORS  # noqa: E402
-from helpers.definition import read_definition  # noqa: E402
-from helpers.paths import CONSOLIDATED, YEAR_END, Project  # noqa: E402
-from helpers.unit_data import load_unit  # noqa: E402
+from helpers.building.build import build_years, plan_periods, select_periods  # noqa: E402
+from helpers.core import read_log  # noqa: E402
+from helpers.core.paths import CONSOLIDATED, YEAR_END, Project  # noqa: E402
+from helpers.data.definition import read_definition  # noqa: E402
+from helpers.data.unit_data import load_unit  # noqa: E402
+from helpers.parts.budget import statement_of  # noqa: E402
+from helpers.parts.kommun_views import AMOUNT_FACTORS  # noqa: E402
 
 pytest_plugins = ["browser"]
 pytestmark = pytest.mark.e2e
@@ -46,7 +46,7 @@ def read_drift_settings(project: Project, year: int, unit: str):  # noqa: ANN201
 
 
 def units(project: Project) -> list[str]:
-    from helpers.params import units_of_year
+    from helpers.data.params import units_of_year
 
     return units_of_year(YEAR, project)
 
@@ -227,7 +227,7 @@ def test_the_consolidated_report_is_worded_and_linked_as_a_units_report(built: P
     ``etiketter: rapport:``, it links back to the index, and its PDF subject is its own label."""
     from bs4 import BeautifulSoup
 
-    from helpers.consolidated.data import load_kommun
+    from helpers.parts.kommun_data import load_kommun
 
     for period in PERIODS:
         seen = built.for_period(period)
@@ -355,7 +355,7 @@ def test_a_delar_text_reruns_only_the_delar_sections_that_read_it(
 def test_every_report_carries_the_draft_mark_until_its_sections_are_approved(
     built: Project, tmp_path: Path
 ) -> None:
-    from helpers.signoff import APPROVED, report_sections, set_status
+    from helpers.data.signoff import APPROVED, report_sections, set_status
 
     for period in PERIODS:
         seen = built.for_period(period)

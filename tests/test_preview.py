@@ -24,9 +24,9 @@ from pathlib import Path
 import psutil
 import pytest
 
-from helpers.execute import KERNEL_DIR_PREFIX
-from helpers.paths import Project
-from helpers.validate import validate_unit
+from helpers.building.execute import KERNEL_DIR_PREFIX
+from helpers.building.validate import validate_unit
+from helpers.core.paths import Project
 from tests.conftest import copy_inputs
 
 pytest_plugins = ["browser"]

@@ -16,11 +16,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers.errors import DataError
-from helpers.paths import Project
-from helpers.readers import parse_number, read_table
-from helpers.schema import SPECS, UNIT_TABLES
-from helpers.unit_data import LINE_COLUMN, convert_cell, load_unit, typed_frame
+from helpers.core.errors import DataError
+from helpers.core.paths import Project
+from helpers.core.schema import SPECS, UNIT_TABLES
+from helpers.data.readers import parse_number, read_table
+from helpers.data.unit_data import LINE_COLUMN, convert_cell, load_unit, typed_frame
 
 HEADER = ["post", "typ", "utfall_fg_år", "utfall", "budget", "prognos"]
 ROWS = [
@@ -264,7 +264,7 @@ def test_read_table_on_arbitrary_bytes(tmp_path: Path, data: bytes) -> None:
 
 
 def _table_for(spec_name: str, cells: list[list[str]]):
-    from helpers.readers import Table
+    from helpers.data.readers import Table
 
     spec = SPECS[spec_name]
     rows = [dict(zip(spec.names, row, strict=False)) for row in cells]

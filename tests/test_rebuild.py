@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from helpers import read_log, report
-from helpers.build import build_years, plan_build
-from helpers.definition import load_definition
-from helpers.kinds import KINDS
-from helpers.paths import Project
+from helpers import report
+from helpers.building.build import build_years, plan_build
+from helpers.core import read_log
+from helpers.core.kinds import KINDS
+from helpers.core.paths import Project
+from helpers.data.definition import load_definition
 from tests.conftest import build_once
 
 pytestmark = pytest.mark.e2e
@@ -135,7 +136,7 @@ def test_a_section_records_only_what_it_reads(project):
 
 
 def test_a_status_change_reruns_no_section_and_only_changes_the_draft_mark(project):
-    from helpers.signoff import APPROVED, set_status
+    from helpers.data.signoff import APPROVED, set_status
 
     build_years([YEAR], UNIT, project, jobs=1)  # whatever earlier tests left
     ids = [s.id for s in load_definition(project, YEAR, UNIT).sections]

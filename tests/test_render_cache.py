@@ -19,11 +19,11 @@ import pandas as pd
 import pytest
 from nbconvert import HTMLExporter
 
-from helpers import render_cache
-from helpers.charts import indicator_chart
-from helpers.export import exporter
-from helpers.figures import ChartRecipe, chart_svg, render_svg
-from helpers.paths import REPO_ROOT, Project
+from helpers.building.export import exporter
+from helpers.core.paths import REPO_ROOT, Project
+from helpers.data import render_cache
+from helpers.parts.charts import indicator_chart
+from helpers.parts.figures import ChartRecipe, chart_svg, render_svg
 
 try:
     from conftest import copy_inputs
@@ -123,7 +123,7 @@ def _notebook(fragments: list[str]) -> nbformat.NotebookNode:
 def _resources() -> dict:
     from markupsafe import Markup
 
-    from helpers.export import CONTENT_SECURITY_POLICY
+    from helpers.building.export import CONTENT_SECURITY_POLICY
 
     texts = dict.fromkeys(
         ("innehåll", "hoppa", "till_innehållet", "länkar", "alla_rapporter", "pdf", "utskriven",

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from seed_items import extract_items, missing_items, normalise, seed_path, visible_text
 
-from helpers.paths import REPO_ROOT
+from helpers.core.paths import REPO_ROOT
 
 pytestmark = pytest.mark.e2e
 DATA = REPO_ROOT / "data" / "2016" / "klk"

@@ -13,42 +13,42 @@ from pathlib import Path
 import pytest
 import yaml
 
-from helpers.budget import statement_of
-from helpers.budget_settings import LABEL_KEYS
-from helpers.budget_view import budget_html
 from helpers.cli import main
-from helpers.definition import read_definition
-from helpers.labels import LABELS
-from helpers.paths import Project
-from helpers.summary import summary_html
-from helpers.unit_data import load_unit
+from helpers.core.labels import LABELS
+from helpers.core.paths import Project
+from helpers.data.budget_settings import LABEL_KEYS
+from helpers.data.definition import read_definition
+from helpers.data.unit_data import load_unit
+from helpers.parts.budget import statement_of
+from helpers.parts.budget_view import budget_html
+from helpers.parts.summary import summary_html
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "helpers"
 # The modules that write what a reader sees: the report's sections, its page, print and Word
 # copies, the index page and the consolidated report (by name, so wherever they lie in the package).
 MODULES = (
-    "helpers.budget",
-    "helpers.budget_amounts",
-    "helpers.budget_view",
-    "helpers.numbers",
-    "helpers.index_page",
-    "helpers.tables",
-    "helpers.figures",
-    "helpers.charts",
-    "helpers.narrative",
-    "helpers.signoff",
-    "helpers.season",
-    "helpers.custom_view",
-    "helpers.export",
-    "helpers.goals",
-    "helpers.indicators",
-    "helpers.summary",
-    "helpers.pdf",
-    "helpers.pdf_finish",
-    "helpers.word",
-    "helpers.consolidated.export",
+    "helpers.parts.budget",
+    "helpers.parts.budget_amounts",
+    "helpers.parts.budget_view",
+    "helpers.parts.numbers",
+    "helpers.building.index_page",
+    "helpers.parts.tables",
+    "helpers.parts.figures",
+    "helpers.parts.charts",
+    "helpers.parts.narrative",
+    "helpers.data.signoff",
+    "helpers.building.readiness",
+    "helpers.parts.custom_view",
+    "helpers.building.export",
+    "helpers.parts.goals",
+    "helpers.parts.indicators",
+    "helpers.parts.summary",
+    "helpers.building.pdf",
+    "helpers.building.pdf_finish",
+    "helpers.building.word",
+    "helpers.building.kommun_export",
     "helpers.consolidated.report",
-    "helpers.consolidated.views",
+    "helpers.parts.kommun_views",
 )
 # The page template and its stylesheet: their text outside Jinja's {{ }}, {% %} and comments.
 TEMPLATES = ("templates/workbook/index.html.j2", "templates/workbook/report.css")

@@ -25,12 +25,12 @@ from browser import (  # noqa: E402
 )
 from seed_items import normalise, visible_text  # noqa: E402
 
-from helpers.budget import statement_of  # noqa: E402
-from helpers.definition import load_definition  # noqa: E402
-from helpers.params import available_units  # noqa: E402
-from helpers.paths import Project  # noqa: E402
-from helpers.unit_data import load_unit  # noqa: E402
-from helpers.validate import validate_unit  # noqa: E402
+from helpers.building.validate import validate_unit  # noqa: E402
+from helpers.core.paths import Project  # noqa: E402
+from helpers.data.definition import load_definition  # noqa: E402
+from helpers.data.params import available_units  # noqa: E402
+from helpers.data.unit_data import load_unit  # noqa: E402
+from helpers.parts.budget import statement_of  # noqa: E402
 
 pytest_plugins = ["browser"]
 UNIT = "von"

@@ -10,12 +10,13 @@ from pathlib import Path
 import pytest
 
 from helpers import cli
-from helpers.definition import load_definition
-from helpers.export import navigation_texts, render_report
-from helpers.index_page import progress_text
-from helpers.paths import Project
-from helpers.season import unit_progress
-from helpers.signoff import (
+from helpers.building.export import navigation_texts, render_report
+from helpers.building.index_page import progress_text
+from helpers.building.readiness import unit_progress
+from helpers.building.validate import validate_unit
+from helpers.core.paths import Project
+from helpers.data.definition import load_definition
+from helpers.data.signoff import (
     APPROVED,
     DRAFT,
     REVIEW,
@@ -25,8 +26,7 @@ from helpers.signoff import (
     set_status,
     signoff_file,
 )
-from helpers.unit_data import load_unit
-from helpers.validate import validate_unit
+from helpers.data.unit_data import load_unit
 
 YEAR, UNIT = 2016, "klk"
 
@@ -188,9 +188,9 @@ def test_a_delar_report_has_its_own_signoff(workspace: Path, capsys):
 
 
 def test_the_consolidated_report_is_signed_off_as_kommun(workspace: Path, capsys):
-    from helpers.consolidated.checks import validate_consolidated
-    from helpers.consolidated.definition import read_consolidated
-    from helpers.paths import CONSOLIDATED
+    from helpers.checks.kommun_checks import validate_consolidated
+    from helpers.core.paths import CONSOLIDATED
+    from helpers.data.kommun_definition import read_consolidated
 
     project = Project(workspace)
     ids = [s.id for s in read_consolidated(project)[0].sections]
@@ -213,9 +213,9 @@ def test_the_consolidated_report_is_signed_off_as_kommun(workspace: Path, capsys
 def test_a_status_change_does_not_touch_any_section_fingerprint(workspace: Path):
     """The sign-off file is not a section input: a section's first fingerprint (before it has a
     read set) covers the unit's data without it, for units and the consolidated report."""
-    from helpers.build_plan import plan_build
-    from helpers.consolidated.plan import plan_consolidated
-    from helpers.paths import CONSOLIDATED
+    from helpers.building.build_plan import plan_build
+    from helpers.building.kommun_plan import plan_consolidated
+    from helpers.core.paths import CONSOLIDATED
 
     project = Project(workspace)
     before = {s.name: s.fingerprint["total"] for s in plan_build(project, [YEAR], UNIT)[0].sections}
@@ -233,7 +233,7 @@ def test_a_status_change_does_not_touch_any_section_fingerprint(workspace: Path)
 
 @pytest.mark.parametrize("placeholder", [True, False])
 def test_texts_still_to_write_are_listed(workspace: Path, placeholder: bool):
-    from helpers.new_unit import PLACEHOLDER_MARK
+    from helpers.chores.new_unit import PLACEHOLDER_MARK
 
     project = Project(workspace)
     text = project.unit_data(YEAR, UNIT) / "text" / "framtid.md"
@@ -245,10 +245,10 @@ def test_texts_still_to_write_are_listed(workspace: Path, placeholder: bool):
 
 
 def test_the_index_shows_the_consolidated_reports_progress_beside_its_link(workspace: Path):
-    from helpers.definition import read_definition
-    from helpers.index_page import PeriodReports, year_table
-    from helpers.paths import CONSOLIDATED, YEAR_END
-    from helpers.signoff import report_sections
+    from helpers.building.index_page import PeriodReports, year_table
+    from helpers.core.paths import CONSOLIDATED, YEAR_END
+    from helpers.data.definition import read_definition
+    from helpers.data.signoff import report_sections
 
     project = Project(workspace)
     ids = report_sections(project, YEAR, CONSOLIDATED)

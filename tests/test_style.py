@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from helpers.paths import REPO_ROOT
+from helpers.core.paths import REPO_ROOT
 
 TARGETS = ["src", "tests", "benchmarks", "jupyter_server_config.py"]
 

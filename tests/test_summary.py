@@ -1,4 +1,4 @@
-"""The Sammanfattning (``helpers.summary``), computed from the KLK 2016 data."""
+"""The Sammanfattning (``helpers.parts.summary``), computed from the KLK 2016 data."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from helpers.paths import Project
-from helpers.summary import NO_ASSESSMENT, summarise, summary_html
-from helpers.unit_data import UnitData, load_unit
+from helpers.core.paths import Project
+from helpers.data.unit_data import UnitData, load_unit
+from helpers.parts.summary import NO_ASSESSMENT, summarise, summary_html
 
 try:
     from conftest import copy_inputs
@@ -83,7 +83,7 @@ def test_a_deficit_is_called_a_deficit(inputs: Path, tmp_path: Path) -> None:
 
 
 def test_a_draft_year_lists_the_texts_still_to_be_written(workspace: Path) -> None:
-    from helpers.new_year import new_year
+    from helpers.chores.new_year import new_year
 
     new_year(2017, 2016, "klk", Project.current())
     data = load_unit(2017, "klk")
@@ -157,8 +157,8 @@ def test_a_new_unit_without_goals_or_activities_counts_none_in_its_lead(workspac
     """A unit scaffolded by ``new-unit`` has no goals and no activities yet: the lead says
     nothing about them ("Av 0 mål bedöms inget ännu" would be noise), while a unit with goals
     keeps both sentences."""
-    from helpers.new_unit import new_unit
-    from helpers.summary import lead_text
+    from helpers.chores.new_unit import new_unit
+    from helpers.parts.summary import lead_text
 
     project = Project(workspace)
     new_unit("soc", "Socialförvaltningen", 2016, project=project)

@@ -20,8 +20,8 @@ import nbformat
 import psutil
 import pytest
 
-from helpers.paths import REPO_ROOT
-from helpers.supervise import remove_stale_temp
+from helpers.building.supervise import remove_stale_temp
+from helpers.core.paths import REPO_ROOT
 
 pytestmark = pytest.mark.e2e
 
@@ -35,7 +35,7 @@ DRIVER = """
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from helpers.paths import Project
+from helpers.core.paths import Project
 
 @dataclass(frozen=True)
 class LocalNotebooks(Project):

@@ -1,4 +1,4 @@
-"""Accessible tables (``helpers.tables``): caption, header cells with scope, no empty cell."""
+"""Accessible tables (``helpers.parts.tables``): caption, header cells with scope, no empty cell."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from helpers.labels import Labels
-from helpers.tables import Cell, TableSpecHtml, render_table
+from helpers.core.labels import Labels
+from helpers.parts.tables import Cell, TableSpecHtml, render_table
 
 # The report definition's texts for a table (rapport.saknas, rapport.tabell), as a test wording.
 MISSING = "Saknas här"
@@ -90,9 +90,9 @@ def test_a_table_needs_the_reports_labels() -> None:
 def test_indicator_cells_share_their_indicators_decimals() -> None:
     import pandas as pd
 
-    from helpers.definition import read_definition
-    from helpers.goals import indicator_cell, indicator_decimals
-    from helpers.paths import Project
+    from helpers.core.paths import Project
+    from helpers.data.definition import read_definition
+    from helpers.parts.goals import indicator_cell, indicator_decimals
 
     definition, _ = read_definition(Project.current())
     labels = definition.label_set({"år": "2016", "enhet": "Enheten", "kommun": "Kommunen"})

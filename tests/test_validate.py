@@ -19,10 +19,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from helpers import cli
-from helpers.errors import ParameterError, Problem
-from helpers.paths import Project
-from helpers.unit_data import load_unit
-from helpers.validate import sorted_problems, validate_unit
+from helpers.building.validate import sorted_problems, validate_unit
+from helpers.core.errors import ParameterError, Problem
+from helpers.core.paths import Project
+from helpers.data.unit_data import load_unit
 
 BAD = Path(__file__).parent / "fixtures" / "bad"
 CASES = sorted(p.name for p in BAD.iterdir() if (p / "case.yaml").is_file())
@@ -263,7 +263,7 @@ def test_sorted_problems_orders_by_file_row_column_and_drops_repeats() -> None:
 
 
 def _data_files() -> list[str]:
-    from helpers.paths import REPO_ROOT
+    from helpers.core.paths import REPO_ROOT
 
     unit_files = [*(REPO_ROOT / "data/2016/klk").rglob("*"), REPO_ROOT / "params/2016/klk.yaml"]
     shared = [

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from helpers.word import DROP, write_docx
+from helpers.building.word import DROP, write_docx
 
 docx = pytest.importorskip("docx")
 
@@ -98,7 +98,7 @@ def test_document_properties_are_the_reports(word) -> None:
 
 
 def test_a_missing_report_is_a_swedish_error(tmp_path: Path) -> None:
-    from helpers.errors import BuildError
+    from helpers.core.errors import BuildError
 
     with pytest.raises(BuildError, match="finns inte"):
         write_docx(tmp_path / "saknas.html", tmp_path / "saknas.docx")

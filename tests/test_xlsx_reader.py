@@ -16,11 +16,11 @@ import pytest
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from helpers import xlsx_reader
-from helpers.errors import MAX_FIELD, DataError
-from helpers.readers import read_table
-from helpers.schema import BUDGET_AMOUNT_COLUMNS, SPECS
-from helpers.unit_data import typed_frame
+from helpers.core.errors import MAX_FIELD, DataError
+from helpers.core.schema import BUDGET_AMOUNT_COLUMNS, SPECS
+from helpers.data import xlsx_reader
+from helpers.data.readers import read_table
+from helpers.data.unit_data import typed_frame
 
 VALUES = SPECS["indikatorvarden"].names
 DRIFT = ["post", "typ", *BUDGET_AMOUNT_COLUMNS]  # drift.csv as most kommuner keep it

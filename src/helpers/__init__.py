@@ -8,7 +8,7 @@ the façade (``tests/test_architecture.py`` draws the import graph and holds the
 See ``ARCHITECTURE.md``.
 """
 
-from helpers.startup import defer_iri_grammar
+from helpers.core.startup import defer_iri_grammar
 
 __version__ = "0.1.0"
 

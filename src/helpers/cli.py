@@ -27,30 +27,42 @@ import signal
 import sys
 from typing import Any, NoReturn, TextIO, cast
 
-from helpers.arguments import timeout_argument as timeout_argument
-from helpers.arguments import whole_number as whole_number
-from helpers.arguments import year_argument as year_argument
-from helpers.errors import DataError, WorkbookError, safe_text
+from helpers.building.arguments import timeout_argument as timeout_argument
+from helpers.building.arguments import whole_number as whole_number
+from helpers.building.arguments import year_argument as year_argument
+from helpers.core.errors import DataError, WorkbookError, safe_text
 
 COMMANDS: tuple[tuple[str, str, str], ...] = (
-    ("build", "helpers.build_cli", "bygg rapporter för ett år, en enhet eller ett avsnitt"),
-    ("validate", "helpers.validate", "kontrollera underlaget utan att bygga"),
-    ("new-year", "helpers.new_year", "skapa nästa år utifrån ett tidigare år"),
-    ("new-period", "helpers.new_period", "skapa en periods rapporter utifrån en annan period"),
-    ("new-unit", "helpers.new_unit", "skapa en ny enhet från mallen"),
-    ("kolada", "helpers.kolada", "hämta indikatorvärden från Kolada"),
+    (
+        "build",
+        "helpers.building.build_cli",
+        "bygg rapporter för ett år, en enhet eller ett avsnitt",
+    ),
+    ("validate", "helpers.building.validate", "kontrollera underlaget utan att bygga"),
+    ("new-year", "helpers.chores.new_year", "skapa nästa år utifrån ett tidigare år"),
+    (
+        "new-period",
+        "helpers.chores.new_period",
+        "skapa en periods rapporter utifrån en annan period",
+    ),
+    ("new-unit", "helpers.chores.new_unit", "skapa en ny enhet från mallen"),
+    ("kolada", "helpers.kolada.kolada", "hämta indikatorvärden från Kolada"),
     (
         "klar",
-        "helpers.season_cli:klar",
+        "helpers.season.season_cli:klar",
         "klarmarkera avsnitt: utkast, klar för granskning, godkänd",
     ),
-    ("status", "helpers.season_cli:status", "säsongens läge per enhet: klarmarkering, texter, fel"),
+    (
+        "status",
+        "helpers.season.season_cli:status",
+        "säsongens läge per enhet: klarmarkering, texter, fel",
+    ),
     (
         "preview",
-        "helpers.preview:preview",
+        "helpers.season.preview:preview",
         "förhandsgranska en rapport som uppdateras medan du skriver",
     ),
-    ("lab", "helpers.lab:lab", "starta JupyterLab för ett valt år och en vald enhet"),
+    ("lab", "helpers.season.lab:lab", "starta JupyterLab för ett valt år och en vald enhet"),
 )
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
@@ -195,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from helpers.supervise import Interrupted, raise_on_termination
+    from helpers.building.supervise import Interrupted, raise_on_termination
 
     previous = raise_on_termination() if _in_main_thread() else {}
     try:
@@ -221,8 +233,8 @@ def os_error_message(exc: OSError) -> str:
     """An operating-system error that reached the command line, in Swedish, naming the file."""
     from pathlib import Path
 
-    from helpers.errors import display_path
-    from helpers.paths import Project, os_error_text, write_error_text
+    from helpers.core.errors import display_path
+    from helpers.core.paths import Project, os_error_text, write_error_text
 
     root = Project.current().root
     if not exc.filename:

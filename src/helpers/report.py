@@ -1,7 +1,7 @@
 """What a section notebook calls: load "this section" of a unit-year's report and get each part
 of it to display.
 
-A notebook renders one *kind* of section (``helpers.kinds``); papermill gives it ``year``,
+A notebook renders one *kind* of section (``helpers.core.kinds``); papermill gives it ``year``,
 ``unit`` and ``section`` (the section's id in the report definition), and
 :func:`section` returns the section with the unit's data, so heading, texts, goal level and
 labels all come from the definition. Every other function returns an ``IPython.display.HTML``
@@ -16,12 +16,12 @@ from typing import Any
 import pandas as pd
 from IPython.display import HTML
 
-from helpers import budget_view, custom_view, goals, sections, summary
-from helpers.custom_tables import load_custom_table
-from helpers.definition import SectionSpec
-from helpers.markup import html
-from helpers.paths import YEAR_END, Project
-from helpers.unit_data import UnitData, load_unit
+from helpers.core.markup import html
+from helpers.core.paths import YEAR_END, Project
+from helpers.data.custom_tables import load_custom_table
+from helpers.data.definition import SectionSpec
+from helpers.data.unit_data import UnitData, load_unit
+from helpers.parts import budget_view, custom_view, goals, sections, summary
 
 __all__ = ["Section", "section", "load", "cover", "heading", "closing", "summary_page",
            "goals_of", "priorities", "internal_control", "key_figures", "budget",
@@ -50,11 +50,11 @@ def section(year: int, unit: str, section: str, period: str = YEAR_END) -> Secti
     ``period`` (``helar``, ``delar`` …).
 
     Opened in JupyterLab, the year, unit and period chosen in ``workbook.local.yaml``
-    (``workbook lab``, see ``helpers.lab``) replace the parameters cell's defaults, and the cell
-    says so; in a build papermill's parameters decide. Tables are read when first shown and
+    (``workbook lab``, see ``helpers.season.lab``) replace the parameters cell's defaults, and the
+    cell says so; in a build papermill's parameters decide. Tables are read when first shown and
     again when their file changed, so re-running any cell shows the data as it is now.
     """
-    from helpers.lab import preview_choice
+    from helpers.season.lab import preview_choice
 
     chosen = preview_choice(year, unit, section, period)
     if chosen != (year, unit, section, period):

@@ -12,16 +12,16 @@ from dataclasses import dataclass
 
 from IPython.display import HTML
 
-from helpers.consolidated import views
-from helpers.consolidated.data import KommunData, load_kommun
-from helpers.consolidated.definition import (
+from helpers.core.errors import DataError
+from helpers.core.markup import Markup, html, join
+from helpers.core.paths import YEAR_END, Project
+from helpers.data.kommun_definition import (
     CONSOLIDATED_KINDS,
     ConsolidatedSection,
     read_consolidated,
 )
-from helpers.errors import DataError
-from helpers.markup import Markup, html, join
-from helpers.paths import YEAR_END, Project
+from helpers.parts import kommun_views as views
+from helpers.parts.kommun_data import KommunData, load_kommun
 
 __all__ = ["KommunSection", "section", "heading", "summary", "goals", "budget", "indicators",
            "reports"]  # fmt: skip
@@ -52,7 +52,7 @@ def section(year: int, section: str, period: str = YEAR_END) -> KommunSection:
 
     Opened in JupyterLab, the year and period chosen in ``workbook.local.yaml`` (``workbook
     lab``) replace the parameters cell's defaults; in a build papermill's parameters decide."""
-    from helpers.lab import preview_period_choice
+    from helpers.season.lab import preview_period_choice
 
     chosen = preview_period_choice(year, period)
     if chosen != (year, period):

@@ -2,7 +2,8 @@
 ``notebook_errors``), the project's folders and the only ways inputs are read (``paths``,
 ``read_log``), escaped HTML (``markup``), text and YAML read safely (``text_norm``, ``yaml_text``),
 the report's label keys, section kinds and table schemas (``labels``, ``kinds``, ``schema``) and
-the scaffolds' placeholder mark (``placeholders``).
+the scaffolds' placeholder mark (``placeholders``) and what importing the package sets up first
+(``startup``).
 
 May import: nothing of the workbook (only the package root's ``__version__``).
 """

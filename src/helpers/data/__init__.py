@@ -3,7 +3,9 @@
 (``definition/``, the consolidated one in ``kommun_definition``), the operating statement's
 settings (``budget_settings``), one unit's input (``unit_data``), custom tables, sign-off files
 and the Kolada comparison groups and mapping the report shows (``kolada_groups``,
-``kolada_mapping``).
+``kolada_mapping``); and what is derived from exactly the files read: the digests of inputs and
+code (``fingerprint``) and the content-addressed store of drawn charts and parsed fragments
+(``render_cache``).
 
 May import: core.
 """

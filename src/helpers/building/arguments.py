@@ -1,0 +1,37 @@
+"""Argument types the commands share (``--year``, ``--timeout``, ``--jobs``): a value, or a Swedish
+error from argparse (exit 2). Here, below the command modules, so that they need not import
+``cli``, the entry point that imports them."""
+
+from __future__ import annotations
+
+import argparse
+
+from helpers.core.errors import WorkbookError
+
+
+def year_argument(text: str) -> int:
+    """``--year`` and the like: a four-digit year, or a Swedish error from argparse (exit 2)."""
+    from helpers.core.paths import check_year
+
+    try:
+        return check_year(text)
+    except WorkbookError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def timeout_argument(text: str) -> float:
+    """``--timeout``: seconds, read as ``WORKBOOK_SECTION_TIMEOUT`` is (``parse_timeout``)."""
+    from helpers.building.execute import parse_timeout
+
+    try:
+        return parse_timeout(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def whole_number(text: str) -> int:
+    """A whole number (``--jobs 2``)."""
+    try:
+        return int(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' är inget heltal — ange t.ex. 2") from None

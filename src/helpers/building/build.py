@@ -1,0 +1,523 @@
+"""Building reports: validate, execute the planned sections, export each unit's report.
+
+1. **Plan** (``build_plan``, no kernel, no pandas): which sections and reports are stale.
+2. **Validate** every unit-year that has work, before any kernel starts (``DataError``).
+3. **Execute** the stale sections on a supervised pool of worker processes
+   (``supervise.SectionPool``), each with one long-lived kernel (``SectionRunner``). A section
+   that fails — an error, a dead kernel, its time limit — is recorded and the build goes on; no
+   worker or kernel outlives the build (``supervise`` says how). Given an ``Executor`` (a Dask
+   cluster: ``cluster``), each unit's stale sections are one job on it instead (``unit_jobs``).
+4. **Export** a unit's report in this process once all its sections are current — never when one
+   failed, so the previous good report stays as it was.
+
+A rebuild with nothing changed stops after step 1: it imports neither papermill nor nbconvert.
+The planning names (``plan_build``, ``UnitPlan``, ``SectionPlan``, …) are re-exported here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import importlib.util
+import os
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from helpers.building.build_plan import (
+    REPORT_FINGERPRINT,
+    SectionPlan,
+    UnitPlan,
+    data_fingerprint,
+    plan_build,
+    report_fingerprint,
+)
+from helpers.building.cpus import available_cpus
+from helpers.building.execute import SectionFailure, timeout_from_environment
+from helpers.building.supervise import SectionPool, Task
+from helpers.core import read_log
+from helpers.core.errors import BuildError, DataError, Problem, display_path
+from helpers.core.paths import (
+    CONSOLIDATED,
+    REPO_ROOT,
+    YEAR_END,
+    Project,
+    check_period,
+    check_year,
+    readable_file,
+    write_error_text,
+)
+from helpers.data.fingerprint import Fingerprinter, read_stored, store
+from helpers.data.params import available_years, units_of_year
+
+# ------------------------------------------------------------------------------------ results
+
+
+@dataclass
+class UnitResult:
+    year: int
+    unit: str
+    period: str = YEAR_END
+    report: Path | None = None
+    failures: dict[str, SectionFailure] = field(default_factory=dict)
+    executed: dict[str, str] = field(default_factory=dict)  # failed section -> notebook shown
+    sections_run: int = 0
+    sections_cached: int = 0
+    report_written: bool = False
+    report_stale: bool = False  # not re-exported: other sections are not current (--section)
+    stale_sections: list[str] = field(default_factory=list)
+
+
+@dataclass
+class BuildResult:
+    units: list[UnitResult]
+    seconds: float
+    kernel_sections: int  # sections executed in a kernel (0 for a no-op rebuild)
+
+    @property
+    def failed(self) -> bool:
+        return any(u.failures for u in self.units)
+
+
+# ---------------------------------------------------------------------------------- execution
+
+Done = Callable[[UnitPlan, SectionPlan, SectionFailure | None], None]
+
+
+def _execute(
+    tasks: list[tuple[UnitPlan, SectionPlan]],
+    env: dict[str, str],
+    log: Path,
+    jobs: int,
+    done: Done,
+    timeout: float,
+) -> None:
+    """Run every task on a supervised pool of worker processes (each with one kernel); call
+    ``done`` in this process as each one finishes. Whatever happens, no worker or kernel
+    outlives this call (see ``supervise``)."""
+    work = [
+        Task(
+            (plan, section),
+            section.notebook,
+            section.output,
+            section.parameters,
+            REPO_ROOT,
+        )
+        for plan, section in tasks
+    ]
+    with SectionPool(min(jobs, len(work)), env=env, timeout=timeout, log=log) as pool:
+        pool.run(work, lambda key, failure: done(key[0], key[1], failure))
+
+
+def _execute_on(
+    executor: Executor,
+    tasks: list[tuple[UnitPlan, SectionPlan]],
+    env: dict[str, str],
+    log: Path,
+    done: Done,
+    timeout: float,
+    code: str,
+) -> None:
+    """Run every report's tasks (a unit's or the consolidated report's, of one year and period)
+    as one job on ``executor`` (see ``unit_jobs``); call ``done`` in this process for each
+    section as its job finishes."""
+    from helpers.building.unit_jobs import SectionJob, UnitJob, run_jobs
+
+    by_unit: dict[tuple[str, int, str], list[tuple[UnitPlan, SectionPlan]]] = {}
+    for plan, section in tasks:
+        by_unit.setdefault(plan.key, []).append((plan, section))
+    units = [
+        (
+            UnitJob(
+                tuple(SectionJob(str(s.notebook), str(s.output), s.parameters) for _, s in items),
+                cwd=str(REPO_ROOT),
+                env=env,
+                timeout=timeout,
+                log=str(log),
+                code=code,
+            ),
+            items,
+        )
+        for items in by_unit.values()
+    ]
+    run_jobs(executor, units, lambda key, failure: done(key[0], key[1], failure))
+
+
+def export_unit(project: Project, fingerprinter: Fingerprinter, plan: UnitPlan) -> Path:
+    """Render the unit's report from its executed sections and write it atomically."""
+    from helpers.building.export import navigation_texts, render_report, write_atomically
+    from helpers.data.signoff import draft_mark
+    from helpers.data.unit_data import load_unit
+
+    project = project.for_period(plan.period)
+    fingerprinter = fingerprinter.for_period(plan.period)  # the period's data and sign-off
+    if plan.unit == CONSOLIDATED:
+        from helpers.building.kommun_export import export_consolidated
+
+        return export_consolidated(project, fingerprinter, plan)
+    data = load_unit(plan.year, plan.unit, project, lazy=True)
+    report = project.report_file(plan.year, plan.unit)
+    html = render_report(
+        [s.output for s in plan.all_sections],
+        title=data.params.title,
+        unit_name=data.info.display_name,
+        municipality=data.info.municipality,
+        fingerprint=data_fingerprint(project, plan.year, plan.unit, fingerprinter),
+        draft=draft_mark(data),
+        texts=navigation_texts(data.labels()),
+        diary_number=data.params.diary_number,
+        pdf_href=f"{plan.unit}.pdf" if plan.pdf_link else None,
+        index_href=os.path.relpath(project.reports / "index.html", report.parent),
+    )
+    write_atomically(report, html)
+    store(
+        project.executed_dir(plan.year, plan.unit) / REPORT_FINGERPRINT,
+        report_fingerprint(fingerprinter, plan),
+    )
+    return report
+
+
+def record_success(fingerprinter: Fingerprinter, plan: UnitPlan, section: SectionPlan) -> None:
+    """Store the fingerprint of a section that ran: from now on it depends on what it read (the
+    read set its kernel wrote), as it was when read. ``OSError`` when it cannot be written.
+
+    A consolidated report's section keeps the fingerprint it was planned with: its kind
+    declares what it reads of every unit (``consolidated.plan``), including which units there
+    are, which no read set records."""
+    reads = read_log.load(section.reads_file) if plan.unit != CONSOLIDATED else None
+    if reads is not None:
+        section.fingerprint = fingerprinter.for_period(plan.period).section(
+            section.notebook, plan.year, plan.unit, section.parameters, reads, as_read=True
+        )
+    store(section.fingerprint_file, section.fingerprint)
+
+
+def stale_sections(plan: UnitPlan) -> list[str]:
+    """The sections without an executed notebook matching their inputs (none: the report can
+    be exported)."""
+    stale = []
+    for section in plan.all_sections:
+        stored = read_stored(section.fingerprint_file)
+        current = stored is not None and stored.get("total") == section.fingerprint["total"]
+        if not section.output.is_file() or not current:
+            stale.append(section.name)
+    return stale
+
+
+def validate_plans(project: Project, plans: list[UnitPlan]) -> None:
+    """Every problem in the data of the unit-years with work, before any kernel starts."""
+    with_work = [plan for plan in plans if plan.to_run or plan.report_reason]
+    if not with_work:
+        return  # a no-op rebuild: its inputs are those of a build that passed validation
+    from helpers.building.validate import validate_unit  # imports pandas: only when there is work
+
+    problems: list[Problem] = []
+    for plan in with_work:
+        if plan.unit == CONSOLIDATED:
+            from helpers.checks.kommun_checks import validate_consolidated
+
+            problems += validate_consolidated(project.for_period(plan.period), plan.year)
+            continue
+        problems += validate_unit(project.for_period(plan.period), plan.year, plan.unit)
+    if problems:
+        raise DataError(problems)
+
+
+def run_build(
+    project: Project,
+    plans: list[UnitPlan],
+    jobs: int | None = None,
+    progress: Any = None,
+    timeout: float | None = None,
+    executor: Executor | None = None,
+) -> BuildResult:
+    """Execute a plan: stale sections on the kernel pool, then export the units' reports.
+
+    ``timeout`` bounds each section in seconds (default: ``WORKBOOK_SECTION_TIMEOUT`` or 600).
+    ``executor`` (any ``concurrent.futures.Executor``, e.g. a Dask client's) runs each unit's
+    sections as one job instead of the local pool; ``jobs`` then does not apply.
+    """
+    started = time.perf_counter()
+    validate_plans(project, plans)
+    fingerprinter = Fingerprinter(project)
+    results = {p.key: UnitResult(p.year, p.unit, p.period) for p in plans}
+    pending = {p.key: len(p.to_run) for p in plans}
+    for plan in plans:
+        results[plan.key].sections_cached = len(plan.sections) - len(plan.to_run)
+
+    def finish_unit(plan: UnitPlan) -> None:
+        result = results[plan.key]
+        report = project.for_period(plan.period).report_file(plan.year, plan.unit)
+        if result.failures or not (plan.report_reason or not report.is_file()):
+            result.report = report if report.is_file() else None
+            return
+        stale = stale_sections(plan)
+        if stale:
+            result.report = report if report.is_file() else None
+            result.report_stale = True
+            result.stale_sections = stale
+            return
+        try:
+            result.report = export_unit(project, fingerprinter, plan)
+            result.report_written = True
+        except OSError as exc:  # the disk, not the unit: stop the build (exit 2)
+            raise BuildError(
+                write_error_text(exc, Path(exc.filename or project.reports), project.root)
+            ) from None
+        except Exception as exc:  # a broken export must not stop the other units
+            result.failures["(export)"] = SectionFailure(
+                None, type(exc).__name__, f"{type(exc).__name__}: {exc}"
+            )
+
+    def section_done(plan: UnitPlan, section: SectionPlan, failure: SectionFailure | None) -> None:
+        result = results[plan.key]
+        result.sections_run += 1
+        if failure is None:
+            try:
+                record_success(fingerprinter, plan, section)
+            except OSError as exc:
+                raise BuildError(
+                    write_error_text(exc, section.fingerprint_file, project.root)
+                ) from None
+        else:
+            section.fingerprint_file.unlink(missing_ok=True)
+            result.failures[section.name] = failure
+            if section.output.is_file():  # this run's notebook (the pool removed older ones)
+                result.executed[section.name] = display_path(section.output, project.root)
+        if progress is not None:
+            progress.section_done(plan.year, plan.unit, section.name, failure is None)
+        pending[plan.key] -= 1
+        if pending[plan.key] == 0:
+            finish_unit(plan)
+
+    tasks = [(plan, section) for plan in plans for section in plan.to_run]
+    for _plan, section in tasks:  # its kernel writes a new one; an old one must not count
+        section.reads_file.unlink(missing_ok=True)
+    if progress is not None:
+        progress.start(len(tasks), sum(r.sections_cached for r in results.values()))
+    try:
+        for plan in plans:
+            if not plan.to_run:
+                finish_unit(plan)
+        if tasks:
+            # The export's imports (nbconvert, ~2 s) overlap the kernels' work instead of
+            # following it: an edit to one section is then mostly the section itself.
+            threading.Thread(target=_import_export, name="import-export", daemon=True).start()
+            env = {"WORKBOOK_ROOT": str(project.root)}
+            log = project.build / "kernels.log"
+            log.unlink(missing_ok=True)
+            limit = timeout or timeout_from_environment()
+            if executor is None:
+                _execute(tasks, env, log, jobs or available_cpus(), section_done, limit)
+            else:
+                _execute_on(executor, tasks, env, log, section_done, limit, fingerprinter.code)
+    finally:
+        if progress is not None:
+            progress.stop()
+    return BuildResult(list(results.values()), time.perf_counter() - started, len(tasks))
+
+
+def _import_export() -> None:
+    with contextlib.suppress(Exception):  # the export itself reports any real problem
+        importlib.import_module("helpers.building.export")
+
+
+def write_index(project: Project, result: BuildResult, pdfs_written: bool = False) -> Path | None:
+    """(Re)write reports/index.html when the index module exists and something changed (a
+    report, or a PDF beside one)."""
+    if importlib.util.find_spec("helpers.building.index_page") is None:
+        return None
+    index = project.reports / "index.html"
+    if index.is_file() and not pdfs_written and not any(u.report_written for u in result.units):
+        return index
+    module = importlib.import_module("helpers.building.index_page")
+    return module.write_index(project)
+
+
+def write_word_files(result: BuildResult) -> list[Path]:
+    """A Word file (``reports/<år>/<enhet>.docx``) beside each report that is newer than it
+    (``--docx``); see ``helpers.building.word``."""
+    from helpers.building.word import write_docx
+
+    written = []
+    for unit in result.units:
+        if unit.report is None or unit.failures:
+            continue
+        document = unit.report.with_suffix(".docx")
+        if document.is_file() and document.stat().st_mtime >= unit.report.stat().st_mtime:
+            continue
+        write_docx(unit.report, document)
+        written.append(document)
+    return written
+
+
+def print_pdfs(project: Project, result: BuildResult) -> list[Path]:
+    """A PDF beside each report that is newer than its PDF (``--pdf``)."""
+    if importlib.util.find_spec("helpers.building.pdf") is None:
+        raise BuildError(
+            "PDF kan inte skapas: modulen helpers.building.pdf finns inte i den här versionen av "
+            "workbook. Bygg utan --pdf och skriv ut HTML-rapporten från webbläsaren."
+        )
+    module = importlib.import_module("helpers.building.pdf")
+    written = []
+    for unit in result.units:
+        if unit.report is None or unit.failures:
+            continue
+        pdf = unit.report.with_suffix(".pdf")
+        if pdf.is_file() and pdf.stat().st_mtime >= unit.report.stat().st_mtime:
+            continue
+        module.print_pdf(unit.report, pdf)
+        written.append(pdf)
+    return written
+
+
+@contextmanager
+def _no_lock() -> Iterator[None]:
+    yield
+
+
+def build_years(
+    years: list[int],
+    unit: str | None = None,
+    project: Project | None = None,
+    *,
+    section: str | None = None,
+    jobs: int | None = None,
+    force: bool = False,
+    progress: Any = None,
+    lock: bool = True,
+    timeout: float | None = None,
+    periods: list[str] | None = None,
+    consolidated: bool = False,
+    pdf: bool = False,
+    executor: Executor | None = None,
+) -> BuildResult:
+    """Build the given years (all units, or one) under the project's build lock; ``pdf``: the
+    caller prints PDFs afterwards, so the reports link to them; ``executor`` as in ``run_build``.
+
+    ``periods`` are the periods to build (default: the project's own, helår unless the project
+    is seen for another); a year without params for one of them is skipped when several are
+    asked for. ``consolidated`` adds each year-period's consolidated report (``kommun``), which
+    is also what ``unit="kommun"`` builds alone.
+
+    Raises ``ParameterError`` when a year has no params (missing or empty ``params/<år>/``),
+    ``DataError`` for badly named params files and bad data, ``BuildError`` when ``build/`` or
+    ``reports/`` cannot be written — all before any kernel starts.
+    """
+    from helpers.building.buildlock import build_lock
+
+    project = project or Project.current()
+    selections = select_periods(project, years, unit, periods)
+    with build_lock(project) if lock else _no_lock():
+        plans = plan_periods(project, selections, unit, section, force, consolidated, pdf)
+        check_writable(project, plans)
+        return run_build(project, plans, jobs, progress, timeout, executor)
+
+
+def select_periods(
+    project: Project, years: list[int], unit: str | None, periods: list[str] | None
+) -> list[tuple[Project, list[int]]]:
+    """Each period to build, seen as its own project, with the years that have params for it.
+
+    With one period every year is kept (a missing one is reported as missing); with several, a
+    year without the period is skipped. Raises what ``units_of_year`` raises.
+    """
+    years = [check_year(y) for y in years]
+    periods = [check_period(p) for p in (periods or [project.period])]
+    selections: list[tuple[Project, list[int]]] = []
+    for period in periods:
+        seen = project.for_period(period)
+        with_params = [y for y in years if len(periods) == 1 or period in seen.periods_of_year(y)]
+        if not with_params:
+            continue
+        if unit is None or unit == CONSOLIDATED:
+            for year in with_params:
+                units_of_year(year, seen)
+        else:  # a params file that is there but cannot be read is named, not called missing
+            for year in with_params:
+                if os.path.lexists(seen.params_file(year, unit)):
+                    readable_file(seen.params_file(year, unit), project.root)
+        selections.append((seen, with_params))
+    return selections
+
+
+def plan_periods(
+    project: Project,
+    selections: list[tuple[Project, list[int]]],
+    unit: str | None,
+    section: str | None,
+    force: bool,
+    consolidated: bool,
+    pdf: bool = False,
+) -> list[UnitPlan]:
+    """The plans of every selected period: its units' reports and (when asked, or when ``unit``
+    is ``kommun``) its consolidated report; ``pdf``: the reports link to the PDFs printed after."""
+    plans: list[UnitPlan] = []
+    for seen, with_params in selections:
+        if unit != CONSOLIDATED:
+            plans += plan_build(seen, with_params, unit, section, force, pdf)
+        if (consolidated and unit is None and section is None) or unit == CONSOLIDATED:
+            from helpers.building.kommun_plan import plan_consolidated
+
+            plans += plan_consolidated(seen, with_params, force, pdf)
+    return plans
+
+
+# A build writes executed notebooks (~1 MB a unit) and reports; below this much free space in
+# build/ or reports/ it stops before starting, rather than fail half-way on a full disk.
+MIN_FREE_BYTES = 20 * 1024 * 1024
+
+
+def check_writable(project: Project, plans: list[UnitPlan]) -> None:
+    """``build/`` and the report folders can be written and have room, or a ``BuildError`` that
+    says which cannot and why (read-only, no permission, full disk) — before any kernel starts."""
+    with_work = [p for p in plans if p.to_run or p.report_reason]
+    if not with_work:
+        return
+    folders = {project.build, project.reports}
+    folders |= {project.for_period(p.period).report_file(p.year, p.unit).parent for p in with_work}
+    for folder in sorted(folders):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            handle, probe = tempfile.mkstemp(prefix=".skrivtest-", dir=folder)
+            os.close(handle)
+            os.unlink(probe)
+            space = os.statvfs(folder)
+        except OSError as exc:
+            raise BuildError(
+                write_error_text(exc, Path(exc.filename or folder), project.root)
+            ) from None
+        free = space.f_bavail * space.f_frsize
+        if free < MIN_FREE_BYTES:
+            shown_free = f"{free / 1_000_000:.1f}".replace(".", ",")
+            raise BuildError(
+                f"Disken är nästan full: {display_path(folder, project.root)}/ har {shown_free} MB "
+                f"ledigt, bygget behöver minst {MIN_FREE_BYTES // 1_000_000} MB. Frigör utrymme "
+                "och kör igen."
+            )
+
+
+def build(
+    year: int,
+    unit: str | None = None,
+    project: Project | None = None,
+    *,
+    section: str | None = None,
+    jobs: int | None = None,
+    force: bool = False,
+) -> list[UnitResult]:
+    """Build one year (every unit with params, or one unit); each unit's result."""
+    return build_years([year], unit, project, section=section, jobs=jobs, force=force).units
+
+
+def all_years(project: Project) -> list[int]:
+    years = available_years(project)
+    if not years:
+        raise BuildError(f"Det finns inga år under {project.params} — inget att bygga.")
+    return years

@@ -1,0 +1,154 @@
+"""``workbook build``: arguments and output of the build command."""
+
+from __future__ import annotations
+
+import argparse
+from contextlib import ExitStack
+
+from rich.console import Console
+
+from helpers.building.arguments import timeout_argument, whole_number, year_argument
+from helpers.building.cpus import available_cpus
+from helpers.core.errors import ParameterError
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--year", type=year_argument, metavar="ÅR", help="rapportåret, t.ex. 2016")
+    parser.add_argument("--all", action="store_true", help="bygg alla år som har params/<år>/")
+    parser.add_argument("--unit", help="en enhet (utan: alla enheter med params för året)")
+    parser.add_argument(
+        "--period",
+        help="en period, t.ex. delar eller helar (utan: alla perioder som har params för året, "
+        "och den sammanställda rapporten)",
+    )
+    parser.add_argument("--section", help="ett avsnitt, t.ex. 30_kf_mal (utan: alla avsnitt)")
+    parser.add_argument(
+        "--jobs",
+        type=whole_number,
+        default=available_cpus(),
+        metavar="N",
+        help="antal parallella kärnor (standard: de processorer bygget får använda — "
+        "affinitet och cgroup-kvot)",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=timeout_argument,
+        metavar="SEKUNDER",
+        help="längsta tid för ett avsnitt innan det avbryts och räknas som fel (standard: "
+        "WORKBOOK_SECTION_TIMEOUT eller 600; högst 86400)",
+    )
+    parser.add_argument(
+        "--force", action="store_true", help="bygg om allt, även det som inte har ändrats"
+    )
+    parser.add_argument(
+        "--dry-run", action="store_true", help="visa vad som skulle byggas och varför, bygg inget"
+    )
+    parser.add_argument("--pdf", action="store_true", help="skriv också en PDF per rapport")
+    parser.add_argument(
+        "--docx", action="store_true", help="skriv också en Word-fil (.docx) per rapport"
+    )
+    parser.add_argument(
+        "--scheduler",
+        metavar="ADRESS",
+        help="kör avsnitten på ett Dask-kluster, t.ex. tcp://berakning01:8786 (standard: "
+        "WORKBOOK_SCHEDULER; utan: lokalt). Kräver projektet på samma sökväg hos varje "
+        "arbetare — se docs/operator.md",
+    )
+
+
+def command(args: argparse.Namespace) -> int:
+    from helpers.building.build import (
+        all_years,
+        build_years,
+        plan_periods,
+        print_pdfs,
+        select_periods,
+        write_index,
+        write_word_files,
+    )
+    from helpers.building.cluster import cluster_executor, describe, scheduler_from_environment
+    from helpers.building.execute import timeout_from_environment
+    from helpers.building.progress import BuildProgress, failure_table, plan_table, summary_table
+    from helpers.core.paths import Project, check_period, check_year, period_order, periods_of_unit
+
+    if args.all == (args.year is not None):
+        raise ParameterError("Ange antingen --year ÅR (t.ex. --year 2016) eller --all.")
+    if args.jobs < 1:
+        raise ParameterError(f"--jobs {args.jobs} går inte — ange minst 1.")
+    # The environment's limit is checked before anything runs, as --timeout is by argparse.
+    timeout = args.timeout if args.timeout is not None else timeout_from_environment()
+    project = Project.current()
+    years = all_years(project) if args.all else [check_year(args.year)]
+    out = _console()
+    periods: list[str] | None
+    if args.period is not None:
+        periods = [check_period(args.period)]
+    else:
+        periods = period_order({p for y in years for p in project.periods_of_year(y)}) or None
+        if periods is not None:
+            periods = periods_of_unit(project, years, args.unit, periods)
+    consolidated = args.unit is None and args.section is None
+
+    if args.dry_run:
+        selections = select_periods(project, years, args.unit, periods)
+        plans = plan_periods(
+            project, selections, args.unit, args.section, args.force, consolidated, args.pdf
+        )
+        out.print(plan_table(plans))
+        runs = sum(len(p.to_run) for p in plans)
+        cached = sum(len(p.sections) - len(p.to_run) for p in plans)
+        out.print(f"{runs} avsnitt skulle köras, {cached} är cachade.")
+        return 0
+
+    scheduler = args.scheduler or scheduler_from_environment()
+    with ExitStack() as stack:
+        executor = None
+        if scheduler:
+            executor = stack.enter_context(cluster_executor(scheduler, project.root))
+            out.print(f"Dask-kluster {scheduler}: {describe(executor)}")
+        result = build_years(
+            years,
+            args.unit,
+            project,
+            section=args.section,
+            jobs=args.jobs,
+            force=args.force,
+            progress=BuildProgress(),
+            timeout=timeout,
+            periods=periods,
+            consolidated=consolidated,
+            pdf=args.pdf,
+            executor=executor,
+        )
+    out.print(summary_table(result))
+    ran = sum(u.sections_run for u in result.units)
+    cached = sum(u.sections_cached for u in result.units)
+    failed = sum(len(u.failures) for u in result.units)
+    out.print(f"Körda avsnitt: {ran}, cachade: {cached}, fel: {failed} ({result.seconds:.1f} s)")
+    failures = failure_table(result)
+    if failures is not None:
+        _console(stderr=True).print(failures)
+    pdfs = print_pdfs(project, result) if args.pdf else []
+    for pdf in pdfs:
+        out.print(f"PDF: {pdf}")
+    for document in write_word_files(result) if args.docx else []:
+        out.print(f"Word: {document}")
+    # After the PDFs: the index's PDF column lists what exists now.
+    index = write_index(project, result, pdfs_written=bool(pdfs))
+    if index is not None:
+        out.print(f"Översikt: {index}")
+    if result.failed:
+        _console(stderr=True).print(
+            "[red]Bygget misslyckades för minst ett avsnitt.[/red] Öppna den körda notebooken "
+            "(kolumnen 'körd notebook') för att se felet; tidigare rapporter är orörda."
+        )
+        return 1
+    return 0
+
+
+def _console(stderr: bool = False) -> Console:
+    """A console; in a log (not a terminal) wide enough that tables do not wrap every word."""
+    console = Console(stderr=stderr)
+    if not console.is_terminal:
+        console = Console(stderr=stderr, width=max(console.width, 160))
+    return console

@@ -1,0 +1,312 @@
+"""A report as PDF: the HTML printed by Debian's headless Chromium, with JavaScript switched off.
+
+Chromium applies the report's print stylesheet (A4, page breaks, repeated table headers, page
+numbers in the page margin) and writes a tagged PDF — headings, tables and lists keep their
+structure for screen readers, the language is ``sv`` — with the headings as bookmarks. The page
+may load nothing from the network: every host name resolves to nothing while it prints.
+
+**No script runs while printing.** A report never needs JavaScript, and a script that slipped
+into one could otherwise hang the printer or rewrite the page it prints. Chromium's own
+``--print-to-pdf`` stops working when scripts are disabled (it uses script to drive the page), so
+the workbook drives Chromium over the DevTools protocol on a pipe (``--remote-debugging-pipe``,
+no network port): it disables script execution for the page *before* loading the report
+(``Emulation.setScriptExecutionDisabled``), waits for the load event and prints with
+``Page.printToPDF``. Chromium runs in a process group of its own, is killed whole when it has not
+finished within ``TIMEOUT_SECONDS``, and receives SIGKILL if the build itself dies.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import datetime
+import fcntl
+import json
+import os
+import select
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bs4 import BeautifulSoup
+
+from helpers.building.export import css_string
+from helpers.building.pdf_finish import Metadata, contents_pages, finish, with_page_numbers
+from helpers.core.errors import BuildError
+
+CHROMIUM = Path("/usr/bin/chromium")
+TIMEOUT_SECONDS = 90
+# What Debian's Chromium needs here to start headless as root without reaching for the network.
+CHROMIUM_BASE_FLAGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+)
+CHROMIUM_FLAGS = (
+    "--headless",
+    *CHROMIUM_BASE_FLAGS,
+    "--disable-extensions",
+    "--host-resolver-rules=MAP * ~NOTFOUND",
+    "--remote-debugging-pipe",
+)
+# Page.printToPDF: the report's own @page rules, backgrounds, no browser header or footer,
+# tagged for screen readers, headings as bookmarks.
+PRINT_OPTIONS = {
+    "printBackground": True,
+    "preferCSSPageSize": True,
+    "displayHeaderFooter": False,
+    "generateTaggedPDF": True,
+    "generateDocumentOutline": True,
+}
+
+
+def find_chromium() -> Path:
+    """Chromium's executable, or a ``BuildError`` that says how to install it."""
+    if CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK):
+        return CHROMIUM
+    found = shutil.which("chromium")
+    if found:
+        return Path(found)
+    raise BuildError(
+        "PDF kan inte skapas: webbläsaren Chromium saknas (väntades i /usr/bin/chromium). "
+        "Installera den med `apt-get install -y chromium` och bygg igen, eller bygg utan --pdf "
+        "och skriv ut HTML-rapporten från en webbläsare."
+    )
+
+
+def print_command(chromium: Path, profile: Path) -> list[str]:
+    """The command line of the Chromium that prints (driven over the DevTools pipe)."""
+    return [str(chromium), *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "about:blank"]
+
+
+def printing_date() -> datetime.date:
+    """The date the PDF's footer gives: today, or ``SOURCE_DATE_EPOCH`` (seconds since 1970,
+    UTC) when set, so a rebuild can reproduce a PDF byte for byte."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.datetime.fromtimestamp(int(epoch), datetime.UTC).date()
+    return datetime.date.today()
+
+
+def print_pdf(html_path: Path, pdf_path: Path, printed_on: datetime.date | None = None) -> None:
+    """Print the report ``html_path`` to ``pdf_path`` (written aside, then renamed into place).
+
+    A print copy of the report gets the printing date in its footer (the HTML itself carries
+    no date, so it stays reproducible); it is printed, the page of each heading read back and
+    written into the contents, and printed again until the numbers hold (at most
+    ``MAX_PASSES``). ``pdf_finish`` then adds metadata, artifacts, figure tags and bookmark
+    titles.
+    """
+    html_path, pdf_path = Path(html_path), Path(pdf_path)
+    if not html_path.is_file():
+        raise BuildError(f"PDF kan inte skapas: rapporten {html_path.name} finns inte.")
+    chromium = find_chromium()
+    pdf_path.parent.mkdir(parents=True, exist_ok=True)
+    report = read_report(html_path.read_text(encoding="utf-8"))
+    document = print_copy(report, printed_on or printing_date())
+    with tempfile.TemporaryDirectory(prefix=f"workbook-pdf-{os.getpid()}-") as scratch:
+        command = print_command(chromium, Path(scratch) / "profil")
+        # Beside the report, so its relative links resolve as the report's do.
+        copy = html_path.with_name(f".{html_path.stem}.utskrift.html")
+        try:
+            pages: dict[str, int] = {}
+            for _ in range(MAX_PASSES):
+                copy.write_text(
+                    with_page_numbers(document, pages, report.page_word), encoding="utf-8"
+                )
+                data = _print(command, copy)
+                printed = contents_pages(data, report.headings)
+                if printed == pages:
+                    break
+                pages = printed
+        finally:
+            copy.unlink(missing_ok=True)
+        data = finish(data, report.metadata, [text for _, text in report.headings])
+        handle, tmp = tempfile.mkstemp(
+            prefix=f".{pdf_path.name}.", suffix=".tmp", dir=pdf_path.parent
+        )
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, pdf_path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+
+MAX_PASSES = 3
+
+
+@dataclass(frozen=True)
+class PrintedReport:
+    """What the printer reads from a report: its metadata, headings and print texts."""
+
+    source: str
+    metadata: Metadata
+    headings: list[tuple[str, str]]  # (id, text) of every h1–h6 in document order
+    page_label: str  # what each page's foot says, without the date
+    printed_label: str  # "Utskriven {datum}"
+    page_word: str  # "sida", read before a page number in the contents
+
+
+def read_report(source: str) -> PrintedReport:
+    """The report's title, kommun, subject and headings, as the template wrote them."""
+    soup = BeautifulSoup(source, "html.parser")
+
+    def meta(name: str, default: str = "") -> str:
+        tag = soup.find("meta", attrs={"name": name})
+        return str(tag.get("content", default)) if tag else default
+
+    title = soup.title.get_text(" ", strip=True) if soup.title else ""
+    headings = [
+        (str(h.get("id", "")), " ".join(h.get_text(" ").split()))
+        for h in soup.find_all(["h1", "h2", "h3", "h4", "h5", "h6"])
+    ]
+    language = soup.html.get("lang", "sv") if soup.html else "sv"
+    return PrintedReport(
+        source,
+        Metadata(title, meta("author"), meta("description", title), str(language)),
+        headings,
+        meta("workbook-page-label", title),
+        meta("workbook-printed", "{datum}"),
+        meta("workbook-page-word", "sida"),
+    )
+
+
+def print_copy(report: PrintedReport, printed_on: datetime.date) -> str:
+    """The report with the printing date added to every page's foot (a print-only style)."""
+    printed = report.printed_label.replace("{datum}", printed_on.isoformat())
+    label = css_string(" · ".join(part for part in (report.page_label, printed) if part))
+    style = f"<style>@media print {{ @page {{ @bottom-left {{ content: {label}; }} }} }}</style>"
+    return report.source.replace("</head>", style + "\n</head>", 1)
+
+
+def _print(command: list[str], html_path: Path) -> bytes:
+    """Start Chromium, print ``html_path`` with scripts disabled, end Chromium; the PDF bytes."""
+    from helpers.building.supervise import parent_death_signal
+
+    to_browser, from_us = os.pipe()
+    to_us, from_browser = os.pipe()
+
+    def in_child() -> None:  # the DevTools pipe is fd 3 (commands) and fd 4 (answers)
+        parent_death_signal(signal.SIGKILL)
+        commands = fcntl.fcntl(to_browser, fcntl.F_DUPFD, 10)
+        answers = fcntl.fcntl(from_browser, fcntl.F_DUPFD, 10)
+        os.dup2(commands, 3)
+        os.dup2(answers, 4)
+
+    process = subprocess.Popen(
+        command,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        pass_fds=(3, 4),
+        start_new_session=True,
+        preexec_fn=in_child,  # noqa: PLW1509 - only async-signal-safe calls
+    )
+    os.close(to_browser)
+    os.close(from_browser)
+    session = _DevTools(from_us, to_us, time.monotonic() + TIMEOUT_SECONDS, html_path.name)
+    try:
+        targets = session.call("Target.getTargets")["targetInfos"]
+        page = next(t["targetId"] for t in targets if t.get("type") == "page")
+        sid = session.call("Target.attachToTarget", targetId=page, flatten=True)["sessionId"]
+        session.call("Emulation.setScriptExecutionDisabled", sid, value=True)
+        session.call("Page.enable", sid)
+        session.call("Page.navigate", sid, url=html_path.resolve().as_uri())
+        session.wait_for("Page.loadEventFired", sid)
+        data = session.call("Page.printToPDF", sid, **PRINT_OPTIONS)["data"]
+        with contextlib.suppress(BuildError, OSError):
+            session.send("Browser.close")
+        return base64.b64decode(data)
+    finally:
+        session.close()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=5)
+        # The whole group: the browser if it did not close, helper processes it may have left.
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+class _DevTools:
+    """The DevTools protocol over Chromium's pipe: JSON messages separated by NUL bytes."""
+
+    def __init__(self, write_fd: int, read_fd: int, deadline: float, name: str):
+        self.write_fd, self.read_fd = write_fd, read_fd
+        self.deadline = deadline
+        self.name = name
+        self.next_id = 0
+        self.buffer = b""
+        self.events: list[dict[str, Any]] = []
+
+    def send(self, method: str, session: str | None = None, **params: Any) -> int:
+        self.next_id += 1
+        message: dict[str, Any] = {"id": self.next_id, "method": method, "params": params}
+        if session:
+            message["sessionId"] = session
+        data = json.dumps(message).encode() + b"\0"
+        try:
+            while data:
+                data = data[os.write(self.write_fd, data) :]
+        except OSError:
+            raise self._failed("webbläsaren avslutades oväntat") from None
+        return self.next_id
+
+    def call(self, method: str, session: str | None = None, **params: Any) -> dict[str, Any]:
+        wanted = self.send(method, session, **params)
+        while True:
+            message = self._receive()
+            if message.get("id") == wanted:
+                if "error" in message:
+                    raise self._failed(f"{method}: {message['error'].get('message', '')}")
+                return message.get("result", {})
+            if "method" in message:
+                self.events.append(message)
+
+    def wait_for(self, event: str, session: str) -> None:
+        while True:
+            for message in self.events:
+                if message.get("method") == event and message.get("sessionId") == session:
+                    return
+            self.events.clear()
+            message = self._receive()
+            if "method" in message:
+                self.events.append(message)
+
+    def _receive(self) -> dict[str, Any]:
+        while b"\0" not in self.buffer:
+            left = self.deadline - time.monotonic()
+            if left <= 0:
+                raise BuildError(
+                    f"PDF kan inte skapas: Chromium blev inte klar med {self.name} på "
+                    f"{TIMEOUT_SECONDS} sekunder."
+                )
+            ready, _, _ = select.select([self.read_fd], [], [], left)
+            if not ready:
+                continue
+            chunk = os.read(self.read_fd, 1 << 20)
+            if not chunk:
+                raise self._failed("webbläsaren avslutades oväntat")
+            self.buffer += chunk
+        raw, self.buffer = self.buffer.split(b"\0", 1)
+        return json.loads(raw)
+
+    def _failed(self, detail: str) -> BuildError:
+        return BuildError(
+            f"PDF kan inte skapas: Chromium kunde inte skriva ut {self.name} ({detail})."
+        )
+
+    def close(self) -> None:
+        for fd in (self.write_fd, self.read_fd):
+            with contextlib.suppress(OSError):
+                os.close(fd)

@@ -1,0 +1,104 @@
+"""How far each unit's report has come in the season: sign-off, texts to write, problems.
+
+``workbook status --year Y`` prints :func:`unit_progress` for every unit of the year and
+period, and for the consolidated report (``kommun``), and the index page shows the same per
+unit (``index_page``). *Percent ready* is the share of the
+report's sections that are ``godkänd`` (a section counts when someone has approved it; a text
+still to be written or a problem in the data keeps its section from being approved in practice,
+and both are listed beside it).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+from helpers.core.errors import Problem
+from helpers.core.paths import CONSOLIDATED, Project
+from helpers.data.definition import read_definition
+from helpers.data.signoff import APPROVED, STATUSES, SignOff, read_signoffs
+
+
+@dataclass
+class UnitProgress:
+    year: int
+    unit: str
+    signoffs: dict[str, SignOff] = field(default_factory=dict)  # section id → sign-off
+    texts_to_write: list[str] = field(default_factory=list)  # paths under the unit's folder
+    problems: list[Problem] = field(default_factory=list)
+
+    def by_status(self) -> dict[str, list[str]]:
+        """Status → the sections with it, in report order (every status present)."""
+        grouped: dict[str, list[str]] = {status: [] for status in STATUSES}
+        for section, sign in self.signoffs.items():
+            grouped[sign.status].append(section)
+        return grouped
+
+    @property
+    def percent(self) -> int:
+        """Approved sections as a whole percent of all sections (0 for a report without any)."""
+        if not self.signoffs:
+            return 0
+        approved = sum(1 for s in self.signoffs.values() if s.status == APPROVED)
+        return round(100 * approved / len(self.signoffs))
+
+
+def texts_to_write(project: Project, year: int, unit: str, text_files: list[str]) -> list[str]:
+    """The unit's narrative files still holding the scaffold instruction, and the section texts
+    the report names that do not exist yet (paths relative to the unit's folder)."""
+    from helpers.core.placeholders import placeholder_files
+
+    folder = project.unit_data(year, unit)
+    found = {p.relative_to(folder).as_posix() for p in placeholder_files(folder)}
+    for name in text_files:
+        if not os.path.lexists(folder / "text" / name):
+            found.add(f"text/{name}")
+    return sorted(found)
+
+
+def unit_progress(project: Project, year: int, unit: str, *, validate: bool = True) -> UnitProgress:
+    """The unit-year's progress in the project's period (``kommun``: the consolidated
+    report's); ``validate``: also every problem ``workbook validate`` finds."""
+    if unit == CONSOLIDATED:
+        return consolidated_progress(project, year, validate=validate)
+    progress = UnitProgress(year, unit)
+    definition, problems = read_definition(project, year, unit)
+    if definition is None:
+        progress.problems = problems
+        return progress
+    sections = [s.id for s in definition.sections]
+    progress.signoffs, signoff_problems = read_signoffs(project, year, unit, sections)
+    text_files = [
+        ref.file for s in definition.sections for ref in (s.text, s.after) if ref is not None
+    ]
+    progress.texts_to_write = texts_to_write(project, year, unit, text_files)
+    if validate:
+        from helpers.building.validate import validate_unit
+
+        progress.problems = validate_unit(project, year, unit)
+    else:
+        progress.problems = problems + signoff_problems
+    return progress
+
+
+def consolidated_progress(project: Project, year: int, *, validate: bool = True) -> UnitProgress:
+    """The consolidated report's progress: its sections' sign-off (``kommun/klarmarkering.csv``),
+    the kommun's texts still holding the scaffold instruction, and (``validate``) every problem
+    of its data."""
+    from helpers.data.kommun_definition import read_consolidated
+
+    progress = UnitProgress(year, CONSOLIDATED)
+    definition, problems = read_consolidated(project)
+    if definition is None:
+        progress.problems = problems
+        return progress
+    sections = [s.id for s in definition.sections]
+    progress.signoffs, signoff_problems = read_signoffs(project, year, CONSOLIDATED, sections)
+    progress.texts_to_write = texts_to_write(project, year, CONSOLIDATED, [])
+    if validate:
+        from helpers.checks.kommun_checks import validate_consolidated
+
+        progress.problems = validate_consolidated(project, year)
+    else:
+        progress.problems = problems + signoff_problems
+    return progress

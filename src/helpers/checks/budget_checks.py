@@ -1,0 +1,312 @@
+"""Rules for the operating statement (drift.csv): row types, signs, parts and their parents,
+and every figure the report shows two ways.
+
+The rules read the statement the report renders (``budget.compute_statement``), so what passes
+here is what the report shows. ``data_checks`` re-exports :func:`budget_problems`. Each function
+returns problems and never raises for bad data; rows are the lines of the analyst's file.
+"""
+
+from __future__ import annotations
+
+import difflib
+from decimal import Decimal
+
+import pandas as pd
+
+from helpers.checks.table_checks import LoadedTable, is_present
+from helpers.core.errors import Problem, quote
+from helpers.core.text_norm import name_key
+from helpers.data.budget_settings import DriftSettings
+from helpers.parts.budget import (
+    AMOUNT_COLUMNS,
+    PART,
+    PartLink,
+    Side,
+    Statement,
+    compute_statement,
+    file_columns,
+    part_links,
+)
+from helpers.parts.budget_amounts import places
+
+_BUDGET_LABELS = {"intäkter": "Intäkter", "kostnader": "Kostnader", "ram": "Tilldelad ram"}
+
+
+def _amount(value: float | Decimal, decimals: int = 0) -> str:
+    """An amount as in the analyst's file: ``41 577``, ``-1 392``, ``0,5``, ``-0,25``, with at
+    least ``decimals`` decimals (``36,0`` in a statement shown with one)."""
+    exact = value if isinstance(value, Decimal) else Decimal(repr(float(value)))
+    text = f"{exact:,.{max(places(exact), decimals)}f}"
+    return text.replace(",", " ").replace(".", ",")
+
+
+def _lines(lines: tuple[int, ...]) -> str:
+    """``rad 5``, ``rad 5–9`` or ``rad 2, 5 och 7``."""
+    ordered = sorted(set(lines))
+    if len(ordered) == 1:
+        return f"rad {ordered[0]}"
+    if ordered == list(range(ordered[0], ordered[-1] + 1)):
+        return f"rad {ordered[0]}–{ordered[-1]}"
+    return "rad " + ", ".join(map(str, ordered[:-1])) + f" och {ordered[-1]}"
+
+
+def budget_problems(
+    drift: LoadedTable,
+    subunits: list[str] | None,
+    unit: str,
+    subunits_file: str,
+    settings: DriftSettings | None = None,
+    forecast_date: str | None = None,
+) -> list[Problem]:
+    """The operating statement: row types, signs, parts and their parents, and every figure the
+    report shows two ways (typed totals, subtotals, Nettokostnader against the Summa).
+
+    Uses the statement the report renders (``budget.compute_statement``), so what passes here
+    is what the report shows. A difference rounding of the shown amounts explains is no problem
+    (the report notes it); one beyond it names the rows and the column.
+    """
+    settings = settings or DriftSettings()
+    problems: list[Problem] = []
+    first_of_type: dict[str, int] = {}
+    parents, broken = part_links(drift.frame)
+    has_parent_column = "överordnad" in file_columns(drift.frame)
+    for line, row in drift.records():
+        kind = row["typ"]
+        if not is_present(kind):
+            continue
+        if kind in first_of_type and kind != PART:
+            problems.append(
+                Problem(
+                    drift.shown_as,
+                    f"det finns redan en rad med typ '{kind}' (rad {first_of_type[kind]})",
+                    row=line,
+                    column="typ",
+                    hint="slå ihop raderna till en",
+                )
+            )
+        first_of_type.setdefault(kind, line)
+        problems += _sign_problems(drift, line, row, settings)
+        parent = row["överordnad"] if has_parent_column else ""
+        if kind != PART and is_present(parent):
+            problems.append(
+                Problem(
+                    drift.shown_as,
+                    f"bara rader med typ '{PART}' kan ha en överordnad rad (den här har typ "
+                    f"'{kind}')",
+                    row=line,
+                    column="överordnad",
+                    hint="lämna cellen tom",
+                )
+            )
+        if (
+            kind == PART
+            and not is_present(parent)
+            and subunits is not None
+            and is_present(row["post"])
+            and name_key(row["post"]) not in {name_key(name) for name in subunits}
+        ):
+            problems.append(_unlisted_part(drift, line, str(row["post"]), subunits, unit,
+                                           subunits_file))  # fmt: skip
+    problems += [_link_problem(drift, link) for link in broken]
+    problems += _missing_row_problems(drift, first_of_type)
+    statement = compute_statement(drift.frame, settings)
+    problems += _column_problems(drift, settings, statement)
+    problems += _label_problems(settings, statement, forecast_date)
+    # A sign error contradicts the sums too; the sign is the one problem worth showing.
+    signs_wrong = {p.column for p in problems if p.column in AMOUNT_COLUMNS}
+    problems += [p for p in _comparison_problems(drift, statement) if p.column not in signs_wrong]
+    return problems
+
+
+def _unlisted_part(
+    drift: LoadedTable, line: int, post: str, subunits: list[str], unit: str, subunits_file: str
+) -> Problem:
+    close = difflib.get_close_matches(post, subunits, n=1)
+    guess = f" (menade du '{quote(close[0])}'?)" if close else ""
+    post = quote(post)
+    return Problem(
+        drift.shown_as,
+        f"delverksamheten '{post}' hör inte till enheten '{unit}' enligt {subunits_file}{guess}",
+        row=line,
+        column="post",
+        hint=f"rätta namnet eller lägg till raden '{unit},{post}' i {subunits_file} (en rad som "
+        "hör till en annan rad i drift.csv anger den i kolumnen överordnad)",
+    )
+
+
+_LINK_MESSAGES = {
+    "saknas": "det finns ingen rad med post '{parent}' i filen",
+    "sig själv": "raden kan inte vara överordnad sig själv",
+    "inte en del": "'{parent}' är ingen delverksamhet (bara delverksamheter kan ha delar)",
+    "slinga": "'{parent}' hör i sin tur till '{post}' (raderna pekar på varandra i en slinga)",
+}
+
+
+def _link_problem(drift: LoadedTable, link: PartLink) -> Problem:
+    known = [str(p) for p in drift.frame.loc[drift.frame["typ"] == PART, "post"] if p]
+    close = difflib.get_close_matches(link.parent, known, n=1) if link.reason == "saknas" else []
+    guess = f" (menade du '{close[0]}'?)" if close else ""
+    return Problem(
+        drift.shown_as,
+        _LINK_MESSAGES[link.reason].format(parent=link.parent, post=link.post) + guess,
+        row=link.line,
+        column="överordnad",
+        hint="skriv posten för den delverksamhet raden ingår i, eller lämna tom om raden hör "
+        "direkt till enheten",
+    )
+
+
+def _missing_row_problems(drift: LoadedTable, first_of_type: dict[str, int]) -> list[Problem]:
+    """No row is required, but a statement needs rows, and net cost needs both its terms."""
+    if drift.frame.empty:
+        return [
+            Problem(
+                drift.shown_as,
+                "driftredovisningen har inga rader",
+                hint="lägg till en rad per delverksamhet (typ delverksamhet), och gärna intäkter, "
+                "kostnader och tilldelad ram (se docs/data-format.md)",
+            )
+        ]
+    problems = []
+    for kind, other in (("intäkter", "kostnader"), ("kostnader", "intäkter")):
+        if other in first_of_type and kind not in first_of_type:
+            problems.append(
+                Problem(
+                    drift.shown_as,
+                    f"raden '{_BUDGET_LABELS[kind]}' (typ {kind}) saknas: nettokostnaden räknas "
+                    f"som intäkter + kostnader",
+                    row=first_of_type[other],
+                    column="typ",
+                    hint=f"lägg till en rad med post '{_BUDGET_LABELS[kind]}' och typ '{kind}', "
+                    f"eller ta bort raden med typ '{other}'",
+                )
+            )
+    return problems
+
+
+def _column_problems(
+    drift: LoadedTable, settings: DriftSettings, statement: Statement
+) -> list[Problem]:
+    """Columns ``kolumner`` names that the file does not have."""
+    if settings.columns is None:
+        return []
+    where = settings.origin("kolumner")
+    return [
+        Problem(
+            where.file,
+            f"kolumnen '{column}' finns inte i {drift.shown_as}",
+            row=where.line,
+            column="drift.kolumner",
+            hint=f"lägg till kolumnen i {drift.shown_as} eller ta bort den ur kolumner",
+        )
+        for column in settings.columns
+        if column not in statement.columns
+    ]
+
+
+def _label_problems(
+    settings: DriftSettings, statement: Statement, forecast_date: str | None
+) -> list[Problem]:
+    """A label that needs the forecast date when the params have none."""
+    if forecast_date is not None:
+        return []
+    problems = []
+    for key in ("post", *statement.columns):
+        label = settings.labels.get(key, "")
+        falls_back = key == "prognos" and label == settings.defaults.get(key)
+        if "{prognosdatum}" in label and not falls_back:
+            where = settings.origin(f"rubriker.{key}")
+            problems.append(
+                Problem(
+                    where.file,
+                    f"rubriken '{label}' använder {{prognosdatum}}, men params saknar prognosdatum",
+                    row=where.line,
+                    column=f"drift.rubriker.{key}",
+                    hint="skriv prognosdatum: ÅÅÅÅ-MM-DD i params, eller ta bort {prognosdatum}",
+                )
+            )
+    return problems
+
+
+def _side(side: Side, own_line: int | None, decimals: int) -> str:
+    """``radernas summa 41 675 (rad 5–9)``; the rows left out when they are the problem's own."""
+    where = f" ({_lines(side.lines)})" if side.lines and side.lines != (own_line,) else ""
+    return f"{side.name} {_amount(side.value, decimals)}{where}"
+
+
+def _comparison_problems(drift: LoadedTable, statement: Statement) -> list[Problem]:
+    """Figures shown two ways that differ by more than rounding explains, one problem a cell."""
+    unit, decimals = statement.format.unit, statement.format.decimals
+    found: dict[tuple[int | None, str], list[str]] = {}
+    hints: dict[tuple[int | None, str], str] = {}
+    for comparison in statement.comparisons:
+        if comparison.status != "motsägelse" or comparison.follow_up:
+            continue
+        key = (comparison.line, comparison.column)
+        allowed = comparison.largest_accepted
+        limit = (
+            "beloppen ska vara lika"
+            if allowed == 0
+            else f"avrundning förklarar högst {_amount(allowed, decimals)} {unit}"
+        )
+        found.setdefault(key, []).append(
+            f"{_side(comparison.first, comparison.line, decimals)} stämmer inte med "
+            f"{_side(comparison.second, comparison.line, decimals)}: skillnaden "
+            f"{_amount(comparison.difference, decimals)} {unit} är för stor ({limit})"
+        )
+        if comparison.first.name == "avvikelsen":
+            hints[key] = "rätta avvikelsen, eller ta bort kolumnen avvikelse (den räknas ut)"
+        elif comparison.first.name == "radernas summa":
+            hints[key] = "rätta den rad som är fel: delarna ska tillsammans bli nettokostnaden"
+        else:
+            hints.setdefault(
+                key, "rätta den siffra som är fel, eller lämna summan tom (den räknas ut)"
+            )
+    return [
+        Problem(drift.shown_as, "; ".join(texts), row=line, column=column, hint=hints[line, column])
+        for (line, column), texts in found.items()
+    ]
+
+
+def _sign_problems(
+    drift: LoadedTable, line: int, row: pd.Series, settings: DriftSettings
+) -> list[Problem]:
+    """Income and costs have opposite signs, as declared (``kostnader: positiva`` by default);
+    a frame (tilldelad ram) is what the unit may spend, never negative."""
+    kind = row["typ"]
+    if kind not in ("intäkter", "kostnader", "ram"):
+        return []
+    costs_positive = settings.cost_sign > 0
+    declared = "" if costs_positive else " (kostnader: negativa under drift:)"
+    problems = []
+    for column in AMOUNT_COLUMNS:
+        value = row[column]
+        if not is_present(value):
+            continue
+        if kind == "ram" and value < 0:
+            message = f"ramen ({row['post']}) är vad enheten får använda: skrivs utan minustecken"
+            hint = f"skriv {_amount(-value)}"
+        elif kind == "intäkter" and costs_positive and value > 0:
+            message = "intäkter skrivs med minustecken, som i ekonomisystemet"
+            hint = f"skriv -{_amount(value)}"
+        elif kind == "kostnader" and costs_positive and value < 0:
+            message = "kostnader skrivs utan minustecken, som i ekonomisystemet"
+            hint = f"skriv {_amount(-value)}"
+        elif kind == "intäkter" and not costs_positive and value < 0:
+            message = f"intäkter skrivs utan minustecken när kostnader är negativa{declared}"
+            hint = f"skriv {_amount(-value)}"
+        elif kind == "kostnader" and not costs_positive and value > 0:
+            message = f"kostnader skrivs med minustecken{declared}"
+            hint = f"skriv -{_amount(value)}"
+        else:
+            continue
+        problems.append(
+            Problem(
+                drift.shown_as,
+                f"{message} ({_amount(value)})",
+                row=line,
+                column=column,
+                hint=hint,
+            )
+        )
+    return problems

@@ -1,0 +1,295 @@
+"""``workbook new-unit``: scaffold a unit from the documented template in ``templates/unit/``.
+
+Adds the unit to ``data/enheter.csv`` and creates ``params/<år>/<id>.yaml`` and
+``data/<år>/<id>/`` with the tables and narrative files the kommun's report definition
+(``data/rapport.yaml``) asks for: empty tables, and texts that say what to write. The template
+helpers here (filling ``{år}``, placeholder detection, never-overwrite writes) are shared with
+``helpers.chores.new_year``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import io
+from pathlib import Path
+
+from helpers.building.arguments import year_argument
+from helpers.core.errors import DataError, ParameterError, Problem, display_path
+from helpers.core.paths import PACKAGE_DIR, Project, check_unit, check_year, readable_file
+from helpers.core.placeholders import PLACEHOLDER_MARK as PLACEHOLDER_MARK
+from helpers.core.placeholders import is_placeholder as is_placeholder
+from helpers.core.placeholders import placeholder_files as placeholder_files
+from helpers.core.schema import SHARED_TABLES, SPECS
+from helpers.core.yaml_text import dump_yaml, load_yaml
+from helpers.data.definition import read_definition
+from helpers.data.definition.model import ReportDefinition, SectionSpec, TextRef
+from helpers.data.params import available_years
+from helpers.data.readers import find_table, parse_number, read_table
+from helpers.parts.narrative import split_heading
+
+TEMPLATE_DIR = PACKAGE_DIR / "templates" / "unit"
+
+
+# Files that are templates for per-item texts (a goal, a priority, a control), not unit texts.
+ITEM_TEMPLATES = {
+    "arbete": "text/mal/_arbete.md",
+    "bedomning": "text/mal/_bedomning.md",
+    "motivering": "text/mal/_motivering.md",
+    "prioritering": "text/prioriteringar/_prioritering.md",
+    "uppfoljning": "text/internkontroll/_uppfoljning.md",
+}
+
+
+def fill(text: str, year: int, unit_name: str = "enheten", unit_id: str = "") -> str:
+    """Replace the template tokens ``{år}``, ``{enhet}`` and ``{id}``."""
+    return text.replace("{år}", str(year)).replace("{enhet}", unit_name).replace("{id}", unit_id)
+
+
+def template_text(relative: str, year: int, unit_name: str = "enheten") -> str:
+    """A template file (relative to ``templates/unit/``) with its tokens filled."""
+    return fill((TEMPLATE_DIR / relative).read_text(encoding="utf-8"), year, unit_name)
+
+
+# The instruction for a section text the template has no file of its own for.
+GENERIC_TEXT = "text/_avsnitt.md"
+
+
+def section_template(file: str) -> str:
+    """The template (relative to ``templates/unit/``) for a section's text file."""
+    own = f"text/{file}"
+    return own if (TEMPLATE_DIR / own).is_file() else GENERIC_TEXT
+
+
+def section_text(section: SectionSpec, ref: TextRef, year: int, unit_name: str) -> str:
+    """A new section text: the template's, with a ``#`` heading when the section takes its
+    heading from the text (no ``rubrik:``) and the template has none."""
+    text = template_text(section_template(ref.file), year, unit_name)
+    if ref is section.text and section.heading is None and split_heading(text)[0] is None:
+        text = f"# {section.id.replace('_', ' ').capitalize()}\n\n{text}"
+    return text
+
+
+def params_text(year: int, unit: str, name: str) -> str:
+    """The template's ``params.yaml`` filled in, written so that every value reads back as the
+    text it is (``enhet: 'on'``, not the boolean ``on``); the year stays a number."""
+    template = (TEMPLATE_DIR / "params.yaml").read_text(encoding="utf-8")
+    params = load_yaml(fill(template, year, name, unit), "params.yaml")
+    params.update({"år": year, "enhet": unit})  # the id as text, whatever it looks like
+    return dump_yaml(params)
+
+
+# Excel runs a cell that starts with one of these as a formula when it opens a CSV file.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def looks_like_formula(text: str) -> bool:
+    """Whether Excel would take ``text`` as a formula when opening a CSV (OWASP "CSV injection").
+
+    A number with a sign (``-1954``, ``- 6``, ``+3,5``) is data, not a formula.
+    """
+    if len(text) < 2 or not text.startswith(FORMULA_STARTS):
+        return False
+    try:
+        return parse_number(text) is None
+    except ValueError:
+        return True
+
+
+def strip_example_rows(csv_text: str) -> str:
+    """A template table without its commented example rows (lines starting with ``#``)."""
+    lines = [line for line in csv_text.splitlines() if not line.lstrip().startswith("#")]
+    return "\n".join(lines) + "\n"
+
+
+def write_new(path: Path, text: str) -> None:
+    """Create a file that must not exist yet (never overwrites), with its folders."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("x", encoding="utf-8", newline="\n") as handle:
+        handle.write(text)
+
+
+def csv_text(columns: list[str], rows: list[dict[str, str]]) -> str:
+    """A table as comma-separated UTF-8 text, quoted where needed."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+def read_units(project: Project) -> tuple[Path, list[dict[str, str]]]:
+    """``data/enheter.csv`` and its rows (the shared list of units)."""
+    path = find_table(project.data, "enheter")
+    if path is None:
+        return project.data / "enheter.csv", []
+    if path.suffix != ".csv":
+        raise ParameterError(
+            f"{display_path(path, project.root)} är en Excel-fil — lägg till enheten där för hand "
+            "eller spara listan som enheter.csv och kör kommandot igen."
+        )
+    readable_file(path, project.root)
+    return path, read_table(path, display_path(path, project.root), SPECS["enheter"].names).rows
+
+
+def append_unit_row(path: Path, values: dict[str, str]) -> None:
+    """Append one row to ``enheter.csv`` under its own header, keeping its delimiter and line
+    endings; columns the row has no value for stay empty."""
+    if not path.exists():
+        columns = [c.name for c in SHARED_TABLES[0].columns if not c.optional_column]
+        write_new(path, csv_text(columns, []))
+    raw = path.read_bytes().decode("utf-8-sig")
+    first_line = raw.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    newline = "\r\n" if "\r\n" in raw else "\n"
+    header = next(csv.reader([first_line.rstrip("\r")], delimiter=delimiter))
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=delimiter, lineterminator=newline).writerow(
+        [values.get(column, "") for column in header]
+    )
+    prefix = "" if raw.endswith(("\n", "\r")) or not raw else newline
+    with path.open("a", encoding="utf-8", newline="") as handle:
+        handle.write(prefix + buffer.getvalue())
+
+
+def kommun_definition(project: Project) -> ReportDefinition:
+    """The kommun's report definition (without any unit's changes); DataError when wrong."""
+    definition, problems = read_definition(project)
+    if problems or definition is None:
+        raise DataError(problems)
+    return definition
+
+
+def scaffold_unit_year(
+    project: Project, year: int, unit: str, name: str, definition: ReportDefinition
+) -> list[Path]:
+    """Create ``params/<år>/<id>.yaml`` and ``data/<år>/<id>/`` from the template, with the tables
+    and texts the definition's sections use; the files created."""
+    created: list[Path] = []
+
+    def create(path: Path, text: str) -> None:
+        write_new(path, text)
+        created.append(path)
+
+    create(project.params_file(year, unit), params_text(year, unit, name))
+    folder = project.unit_data(year, unit)
+    required, _ = definition.tables()
+    for stem in sorted(required):
+        template = (TEMPLATE_DIR / f"{stem}.csv").read_text(encoding="utf-8")
+        create(folder / f"{stem}.csv", strip_example_rows(fill(template, year, name, unit)))
+    for section in definition.sections:
+        for ref in section.texts:
+            if not (folder / "text" / ref.file).exists():
+                create(folder / "text" / ref.file, section_text(section, ref, year, name))
+    for sub in ("mal", "prioriteringar", "internkontroll"):
+        if sub in required:
+            (folder / "text" / sub).mkdir(parents=True, exist_ok=True)
+    return created
+
+
+def new_unit(
+    unit: str,
+    name: str,
+    year: int | None = None,
+    short: str = "",
+    project: Project | None = None,
+    custom_section: str | None = None,
+) -> list[Path]:
+    """Add a unit to the shared list and scaffold its first year; the files created.
+
+    The kommun comes from ``data/rapport.yaml``; a unit of another kommun belongs in that
+    kommun's own project (its own ``data/``). ``custom_section`` (an id) adds a custom section
+    (kind ``egen``) from the template: notebook, table, schema and text (``--eget-avsnitt``).
+    """
+    project = project or Project.current()
+    unit = check_unit(unit)
+    name = name.strip()
+    if not name:
+        raise ParameterError('Ange enhetens namn med --name, t.ex. --name "Socialförvaltningen".')
+    if year is None:
+        years = available_years(project)
+        year = years[-1] if years else dt.date.today().year
+    year = check_year(year)
+    units_path, rows = read_units(project)
+    shown = display_path(units_path, project.root)
+    if any(row.get("enhet") == unit for row in rows):
+        raise ParameterError(
+            f"Enheten {unit!r} finns redan i {shown} — välj ett annat id, eller kör "
+            f"`workbook new-year` för att skapa ett nytt år för enheten."
+        )
+    for existing in (project.params_file(year, unit), project.unit_data(year, unit)):
+        if existing.exists():
+            raise ParameterError(
+                f"{display_path(existing, project.root)} finns redan — new-unit skriver aldrig "
+                "över befintliga filer."
+            )
+    if any(c in name for c in "\n\r"):
+        raise DataError([Problem(shown, "namnet får inte innehålla radbrytningar", column="namn")])
+    for option, value in (("--name", name), ("--short", short)):
+        if looks_like_formula(value.strip()):
+            raise ParameterError(
+                f"{option} {value!r} börjar med {value.strip()[0]!r}: Excel skulle köra texten som "
+                f"en formel när {shown} öppnas. Skriv texten utan det första tecknet."
+            )
+    from helpers.chores.custom_scaffold import planned_custom_section, with_custom_section
+
+    definition = kommun_definition(project)
+    extra: dict[Path, str] = {}
+    if custom_section is not None:
+        extra = planned_custom_section(project, year, unit, custom_section, definition)
+    created = scaffold_unit_year(project, year, unit, name, definition)
+    if custom_section is not None:
+        params = project.params_file(year, unit)
+        text = params.read_text(encoding="utf-8")
+        params.write_text(with_custom_section(text, definition, custom_section), encoding="utf-8")
+        for path, text in extra.items():
+            write_new(path, text)
+            created.append(path)
+    append_unit_row(units_path, {"enhet": unit, "namn": name, "förkortning": short.strip()})
+    return [units_path, *created]
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "unit", metavar="ID", help="enhetens id: små bokstäver, siffror, bindestreck"
+    )
+    parser.add_argument("--name", required=True, help='enhetens namn, t.ex. "Socialförvaltningen"')
+    parser.add_argument(
+        "--year",
+        type=year_argument,
+        metavar="ÅR",
+        help="första året (utan: det senaste året som finns)",
+    )
+    parser.add_argument("--short", default="", help="förkortning, t.ex. SOC")
+    parser.add_argument(
+        "--eget-avsnitt",
+        dest="custom_section",
+        metavar="ID",
+        help="lägg till ett eget avsnitt (typ egen) från mallen: notebook, tabell, schema, text",
+    )
+
+
+def command(args: argparse.Namespace) -> int:
+    project = Project.current()
+    created = new_unit(
+        args.unit, args.name, args.year, args.short, project=project,
+        custom_section=args.custom_section,
+    )  # fmt: skip
+    unit = check_unit(args.unit)
+    params_file = next(p for p in created if p.suffix == ".yaml")
+    year = int(params_file.parent.name)
+    print(f"Enheten {unit} ({args.name.strip()}) är skapad för {year}:")
+    print(f"  {display_path(created[0], project.root)} (ny rad)")
+    print(f"  {display_path(params_file, project.root)}")
+    print(
+        f"  {display_path(project.unit_data(year, unit), project.root)}/ ({len(created) - 2} filer)"
+    )
+    print("Nästa steg (se docs/analytiker.md):")
+    print("  1. Fyll i tabellerna (mal.csv, aktiviteter.csv, drift.csv …) – exempel finns i")
+    print("     src/helpers/templates/unit/.")
+    print("  2. Skriv texterna i text/ – ersätt raderna som börjar med 'Text saknas – skriv här'.")
+    print("  3. Lägg till enhetens delverksamheter i data/delverksamheter.csv.")
+    print(f"  4. Kontrollera och bygg: workbook validate --year {year} --unit {unit}")
+    print(f"                            workbook build --year {year} --unit {unit}")
+    return 0

@@ -1,0 +1,478 @@
+"""``workbook new-year``: scaffold next year's params and data from a year that exists.
+
+For every unit with params in the source year (or one ``--unit``): the tables its report's
+sections use are carried over — goals and activity plans (assessments cleared, statuses reset to
+the definition's first status, end dates kept for review), indicator and key-figure histories
+with an empty cell for the new year, the operating statement with its amounts emptied. Every
+carried value keeps its real period: last year's ``utfall`` becomes ``utfall_fg_år`` only when
+the new year follows the source year directly; across a gap (``2019 --from 2016``) the previous
+year's outcome is unknown, so the column is left empty and the command says so. The sections'
+texts are carried with the years of their heading moved, except those the definition marks
+``ny_varje_år``, which get a short Swedish instruction (see
+``helpers.chores.new_unit.PLACEHOLDER_MARK``) under the moved heading. The source year is only read.
+A target year that exists is never overwritten.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol, TypeVar
+
+from helpers.building.arguments import year_argument
+from helpers.chores.custom_scaffold import scaffold_custom_tables
+from helpers.chores.new_unit import (
+    ITEM_TEMPLATES,
+    PLACEHOLDER_MARK,
+    csv_text,
+    looks_like_formula,
+    section_template,
+    template_text,
+    write_new,
+)
+from helpers.core.errors import ParameterError, Problem, display_path
+from helpers.core.paths import YEAR_END, Project, check_unit, check_year, readable_file
+from helpers.core.schema import BUDGET_AMOUNT_COLUMNS, SPECS
+from helpers.core.yaml_text import dump_yaml
+from helpers.data.params import read_params_file, units_of_year
+from helpers.data.readers import Table, find_table, read_table
+from helpers.data.unit_data import FILE_COLUMNS, UnitData, load_unit, read_text_file
+from helpers.parts.narrative import split_heading
+
+_YEAR = re.compile(r"\b(19[9]\d|20\d\d)\b")
+
+
+class _Created(Protocol):
+    created: list[Path]
+
+
+Planned = TypeVar("Planned", bound=_Created)  # a chore's result per unit (UnitYear, UnitPeriod)
+
+
+@dataclass
+class UnitYear:
+    """What ``new_year`` created for one unit, and what the analyst must know about it."""
+
+    unit: str
+    created: list[Path] = field(default_factory=list)
+    to_write: list[Path] = field(default_factory=list)
+    # Copied text cells that Excel would run as a formula (kept as written, see formula_cells).
+    formulas: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def shift_years(text: str, delta: int) -> str:
+    """Every year in ``text`` moved by ``delta`` (``Plan 2016 utifrån 2015`` → 2017, 2016)."""
+    return _YEAR.sub(lambda m: str(int(m.group(1)) + delta), text)
+
+
+def next_date(value: Any, delta: int) -> dt.date | None:
+    """A date moved ``delta`` years (29 February becomes 28 February)."""
+    if value is None or value == "":
+        return None
+    date = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+    try:
+        return date.replace(year=date.year + delta)
+    except ValueError:
+        return date.replace(year=date.year + delta, day=28)
+
+
+def next_params(raw: dict[str, Any], source: int, target: int) -> dict[str, Any]:
+    """The params mapping for the target year: år, titel and prognosdatum moved."""
+    delta = target - source
+    params = dict(raw)
+    params["år"] = target
+    title = str(raw.get("titel") or "").strip()
+    params["titel"] = (
+        title.replace(str(source), str(target))
+        if str(source) in title
+        else f"Verksamhetsuppföljning {target}"
+    )
+    if "prognosdatum" in raw:
+        params["prognosdatum"] = next_date(raw["prognosdatum"], delta)
+    return params
+
+
+def _read(folder: Path, stem: str, project: Project) -> Table | None:
+    path = find_table(folder, stem)
+    if path is None:
+        return None
+    readable_file(path, project.root)
+    return read_table(path, display_path(path, project.root), SPECS[stem].names)
+
+
+def _columns(table: Table, stem: str) -> list[str]:
+    """The table's own columns (extra ones kept), with every schema column present."""
+    columns = list(table.columns)
+    columns += [
+        c.name for c in SPECS[stem].columns if c.name not in columns and not c.optional_column
+    ]
+    return [c for c in columns if c]
+
+
+def carry_goals(table: Table) -> list[dict[str, str]]:
+    return [{**row, "bedömning": ""} for row in table.rows]
+
+
+def carry_activities(table: Table, first_status: str) -> list[dict[str, str]]:
+    return [{**row, "status": first_status, "statuskommentar": ""} for row in table.rows]
+
+
+def with_new_period(
+    table: Table, key: str, period_column: str, ids: list[str], target: int
+) -> list[dict[str, str]]:
+    """A long-format history plus an empty row for ``target`` for each id that lacks one."""
+    rows = [dict(row) for row in table.rows]
+    present = {(row[key], row[period_column]) for row in rows}
+    for item in ids:
+        if (item, str(target)) not in present:
+            rows.append({key: item, period_column: str(target)})
+    return rows
+
+
+def carry_budget(table: Table, delta: int = 1) -> list[dict[str, str]]:
+    """The statement's rows, structure and columns kept, every amount to be filled in anew.
+
+    Last year's ``utfall`` becomes ``utfall_fg_år`` when the file has that column and the new
+    year is the next one; across a gap it stays empty rather than carry a wrong year's outcome.
+    Typed totals and deviations are amounts too: they are cleared (and computed until retyped).
+    """
+    amounts = [c for c in (*BUDGET_AMOUNT_COLUMNS, "avvikelse") if c in table.columns]
+    carry = "utfall_fg_år" in table.columns and delta == 1
+    rows = []
+    for row in table.rows:
+        new = {**row, **dict.fromkeys(amounts, "")}
+        if carry:
+            new["utfall_fg_år"] = row.get("utfall", "")
+        rows.append(new)
+    return rows
+
+
+def formula_cells(
+    project: Project, folder: Path, stem: str, columns: list[str], rows: list[dict[str, str]]
+) -> list[Problem]:
+    """Text cells of a new table that Excel would run as a formula when the file is opened.
+
+    They are copied as written — changing an analyst's text silently would be data loss, and a
+    leading apostrophe would show in the report — and reported, so the analyst rewrites them.
+    Amounts with a sign (``-1954``) are numbers, not formulas.
+    """
+    shown = display_path(folder / f"{stem}.csv", project.root)
+    problems = []
+    for line, row in enumerate(rows, start=2):
+        for column in columns:
+            text = row.get(column) or ""
+            if looks_like_formula(text):
+                problems.append(
+                    Problem(
+                        shown,
+                        f"texten börjar med '{text[0]}' och körs som en formel om filen öppnas i "
+                        "Excel",
+                        row=line,
+                        column=column,
+                        hint="skriv om texten så att den börjar med en bokstav eller siffra",
+                    )
+                )
+    return problems
+
+
+def scaffold_tables(
+    project: Project,
+    data: UnitData,
+    source: int,
+    target: int,
+    warnings: list[Problem] | None = None,
+) -> dict[str, str]:
+    """The new year's tables as CSV text, by file stem: those the report's sections use;
+    formula-like cells go to ``warnings``."""
+    folder = project.unit_data(source, data.info.unit)
+    required, optional = data.definition.tables()
+    tables = {
+        stem: table
+        for stem in sorted(required | optional)
+        if (table := _read(folder, stem, project)) is not None
+    }
+    rows = {stem: [dict(row) for row in table.rows] for stem, table in tables.items()}
+    if "mal" in tables:
+        rows["mal"] = carry_goals(tables["mal"])
+        first_status = next(iter(data.definition.statuses))
+        rows["aktiviteter"] = carry_activities(tables["aktiviteter"], first_status)
+        indicators = [row["indikator_id"] for row in tables["indikatorer"].rows]
+        rows["indikatorvarden"] = with_new_period(
+            tables["indikatorvarden"], "indikator_id", "period", indicators, target
+        )
+    if "nyckeltal" in tables:
+        figures = [r["nyckeltal_id"] for r in tables["nyckeltal"].rows if not r.get("beräkning")]
+        rows["nyckeltalsvarden"] = with_new_period(
+            tables["nyckeltalsvarden"], "nyckeltal_id", "år", figures, target
+        )
+    if "drift" in tables:
+        rows["drift"] = carry_budget(tables["drift"], target - source)
+    if warnings is not None:
+        target_folder = project.unit_data(target, data.info.unit)
+        for stem in tables:
+            warnings += formula_cells(
+                project, target_folder, stem, _columns(tables[stem], stem), rows[stem]
+            )
+    return {stem: csv_text(_columns(tables[stem], stem), rows[stem]) for stem in tables}
+
+
+def gap_notes(data: UnitData, source: int, target: int) -> list[str]:
+    """What the analyst must know when the new year does not follow the source year."""
+    has_previous = "utfall_fg_år" in data.table("drift").attrs.get(FILE_COLUMNS, ())
+    if target == source + 1 or not data.definition.of_kind("drift") or not has_previous:
+        return []
+    return [
+        f"utfall_fg_år i drift.csv är tom: {source} års utfall är inte {target - 1} års. "
+        f"Fyll i {target - 1} års utfall."
+    ]
+
+
+def heading_moved(markdown: str, delta: int) -> str:
+    """A text with the years of its leading ``#`` heading moved; the body is kept as it is."""
+    lines = markdown.split("\n")
+    for index, line in enumerate(lines):
+        if line.strip():
+            if re.match(r"\ufeff?#(?!#)", line):
+                lines[index] = shift_years(line, delta)
+            break
+    return "\n".join(lines)
+
+
+def instruction_text(source_text: str | None, template: str, delta: int) -> str:
+    """The source file's heading (years moved) above the template's instruction."""
+    heading = split_heading(source_text)[0] if source_text else None
+    instruction = template
+    template_heading, template_body = split_heading(template)
+    if template_heading is not None:
+        heading = heading or template_heading
+        instruction = template_body.lstrip("\n")
+    if heading is None:
+        return instruction
+    return f"# {shift_years(heading, delta)}\n\n{instruction}"
+
+
+def scaffold_texts(
+    project: Project, data: UnitData, source: int, target: int
+) -> tuple[dict[str, str], list[str]]:
+    """The new year's narrative files by relative path, and which of them must be written."""
+    delta = target - source
+    unit_name = data.info.name
+    source_text = project.unit_data(source, data.info.unit) / "text"
+
+    def read(name: str) -> str | None:
+        path = source_text / name
+        if not os.path.lexists(path):
+            return None
+        return read_text_file(path, display_path(path, project.root), project.root)
+
+    texts: dict[str, str] = {}
+    to_write: list[str] = []
+    for section in data.definition.sections:
+        for ref in section.texts:
+            old = read(ref.file)
+            template = template_text(section_template(ref.file), target, unit_name)
+            if ref.yearly:
+                texts[ref.file] = instruction_text(old, template, delta)
+                to_write.append(ref.file)
+            elif old is None:
+                texts[ref.file] = template
+                to_write.append(ref.file)
+            else:
+                texts[ref.file] = heading_moved(old, delta)
+
+    def item(name: str, template: str) -> None:
+        texts[name] = template_text(ITEM_TEMPLATES[template], target, unit_name)
+        to_write.append(name)
+
+    def carry(name: str) -> None:
+        old = read(name)
+        if old is not None:
+            texts[name] = old  # still true: why a goal matters, what an area is about
+
+    for goal in data.goals["mal_id"]:
+        item(f"mal/{goal}-arbete.md", "arbete")
+        carry(f"mal/{goal}-motivering.md")
+    for area in data.table("malomraden")["område_id"]:
+        carry(f"malomraden/{area}.md")
+    for priority in data.table("prioriteringar")["prioritering_id"]:
+        item(f"prioriteringar/{priority}.md", "prioritering")
+    for control in data.table("internkontroll")["kontroll_id"]:
+        item(f"internkontroll/{control}.md", "uppfoljning")
+    return texts, list(dict.fromkeys(to_write))
+
+
+def refuse_taken(paths: Iterable[Path], root: Path, what: str, command: str) -> None:
+    """Refuse before anything is written if any of ``paths`` exists: the yearly chores never
+    overwrite. ``what`` names the thing in the message ("2017", "Perioden"). Raises
+    ``ParameterError``."""
+    taken = [path for path in paths if path.exists()]
+    if taken:
+        shown = ", ".join(display_path(p, root) for p in taken)
+        raise ParameterError(
+            f"{what} finns redan ({shown}). {command} skriver aldrig över något som finns — "
+            "ändra i filerna direkt, eller ta bort dem först om du vill börja om."
+        )
+
+
+def unit_files(project: Project, year: int, units: list[str]) -> list[Path]:
+    """Every unit's params file and data folder for ``year`` in ``project``'s period."""
+    return [
+        path
+        for unit in units
+        for path in (project.params_file(year, unit), project.unit_data(year, unit))
+    ]
+
+
+def period_params(
+    params: dict[str, Any],
+    target: Project,
+    delta: int,
+    end: str | None = None,
+    source_end: Any = None,
+) -> dict[str, Any]:
+    """``params`` for the target period: helår has no ``period``/``periodslut``; another period
+    has its id and cut-off date (``end``, else the source's ``source_end`` moved ``delta``
+    years).
+
+    Raises ``ParameterError`` when a period other than helår gets no cut-off date.
+    """
+    params = {k: v for k, v in params.items() if k not in ("period", "periodslut")}
+    if target.is_year_end:
+        return params
+    cut_off = end or (next_date(source_end, delta) if source_end else None)
+    if cut_off is None:
+        raise ParameterError(
+            f"Perioden {target.period} behöver sitt slutdatum: ange --slut ÅÅÅÅ-MM-DD, t.ex. "
+            "--slut 2017-08-31."
+        )
+    return {**params, "period": target.period, "periodslut": cut_off}
+
+
+def new_year(
+    target: int,
+    source: int,
+    unit: str | None = None,
+    project: Project | None = None,
+    *,
+    period: str | None = None,
+    end: str | None = None,
+) -> list[UnitYear]:
+    """Scaffold ``target`` from ``source`` for one unit or every unit with params in ``source``.
+
+    ``project`` is seen for the source period (helår unless given); ``period`` is the target's
+    (default: the same period), e.g. next year's delår from this year's helår, with ``end`` its
+    cut-off date (default: the source period's, moved to the new year).
+    """
+    project = project or Project.current()
+    target_project = project.for_period(period) if period else project
+    target, source = check_year(target), check_year(source)
+    if target <= source:
+        raise ParameterError(
+            f"Det nya året ({target}) måste komma efter året du utgår från ({source})."
+        )
+    units = [check_unit(unit)] if unit else units_of_year(source, project)
+    refuse_taken(
+        unit_files(target_project, target, units), target_project.root, str(target), "new-year"
+    )
+    loaded = {u: load_unit(source, u, project) for u in units}  # the source must be valid
+    planned: list[tuple[UnitYear, dict[Path, str]]] = []
+    for u, data in loaded.items():  # everything is prepared before the first file is written
+        files: dict[Path, str] = {}
+        raw = read_params_file(
+            project.params_file(source, u),
+            display_path(project.params_file(source, u), project.root),
+            project.root,
+        )
+        moved = period_params(
+            next_params(raw, source, target), target_project, target - source, end,
+            raw.get("periodslut"),
+        )  # fmt: skip
+        files[target_project.params_file(target, u)] = dump_yaml(moved)
+        folder = target_project.unit_data(target, u)
+        formulas: list[Problem] = []
+        for stem, text in scaffold_tables(project, data, source, target, formulas).items():
+            files[folder / f"{stem}.csv"] = text
+        custom = scaffold_custom_tables(project, u, source)
+        for name, text in custom.items():
+            files[folder / name] = text
+        texts, to_write = scaffold_texts(project, data, source, target)
+        for name, text in texts.items():
+            files[folder / "text" / name] = text
+        result = UnitYear(u, to_write=[folder / "text" / n for n in to_write], formulas=formulas)
+        result.notes = gap_notes(data, source, target)
+        own = [name for name in custom if name.endswith(".csv")]
+        if own:
+            result.notes.append(
+                "egna tabeller att fylla i (nyckelkolumnerna följde med, övriga celler är "
+                "tomma): " + ", ".join(own)
+            )
+        planned.append((result, files))
+    return write_planned(planned)
+
+
+def write_planned(planned: list[tuple[Planned, dict[Path, str]]]) -> list[Planned]:
+    """Write every planned file (each new: ``write_new`` never overwrites), recording it in its
+    result's ``created``; only called once everything has been read and checked."""
+    for result, files in planned:
+        for path, text in files.items():
+            write_new(path, text)
+            result.created.append(path)
+    return [result for result, _ in planned]
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("year", type=year_argument, metavar="ÅR", help="det nya året, t.ex. 2017")
+    parser.add_argument(
+        "--from",
+        dest="source",
+        type=year_argument,
+        required=True,
+        metavar="ÅR",
+        help="året att utgå från, t.ex. 2016",
+    )
+    parser.add_argument("--unit", help="en enhet (utan: alla enheter med params för året)")
+    parser.add_argument(
+        "--from-period",
+        default=YEAR_END,
+        metavar="PERIOD",
+        help=f"perioden att utgå från (standard: {YEAR_END}, helåret)",
+    )
+    parser.add_argument(
+        "--period", metavar="PERIOD", help="perioden att skapa (standard: samma som --from-period)"
+    )
+    parser.add_argument("--slut", metavar="ÅÅÅÅ-MM-DD", help="periodens slutdatum (inte helår)")
+
+
+def command(args: argparse.Namespace) -> int:
+    from helpers.building.validate import validate_unit
+
+    project = Project.current(args.from_period)
+    results = new_year(
+        args.year, args.source, args.unit, project, period=args.period, end=args.slut
+    )
+    project = project.for_period(args.period) if args.period else project
+    for result in results:
+        folder = display_path(project.unit_data(args.year, result.unit), project.root)
+        params_file = display_path(project.params_file(args.year, result.unit), project.root)
+        print(f"{result.unit}: {params_file} och {folder}/ ({len(result.created) - 1} filer).")
+        print("  Att fylla i: belopp i drift.csv (utfall, budget, prognos), bedömning i mal.csv,")
+        print(f"  status i aktiviteter.csv, {args.year} års värden för indikatorer och nyckeltal.")
+        for note in result.notes:
+            print(f"  Obs: {note}")
+        print(f"  Texter att skriva ({len(result.to_write)} st, rader med '{PLACEHOLDER_MARK}'):")
+        for path in result.to_write:
+            print(f"    {display_path(path, project.root)}")
+        for problem in result.formulas:
+            print(f"  Varning: {problem}")
+        problems = validate_unit(project, args.year, result.unit)
+        for problem in problems:
+            print(f"  Kontroll: {problem}")
+    period = "" if project.is_year_end else f" --period {project.period}"
+    print(f"Bygg utkastet med: workbook build --year {args.year}{period}")
+    return 0

@@ -1,0 +1,138 @@
+"""One exception tree for everything an analyst or operator can cause.
+
+Messages are Swedish (the analyst's language) and say what to do; the command line prints them
+without a traceback. Anything that is not a ``WorkbookError`` is a bug in the workbook itself.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+# A value quoted in a message is shown up to this many characters: a cell may hold megabytes.
+MAX_QUOTED = 80
+# No field of a Problem is longer than this, whatever a caller put in it.
+MAX_FIELD = 600
+
+
+# Characters that must never reach a terminal or a log as themselves: C0 and C1 controls (ESC
+# starts the sequences that recolour a terminal or set its title, BEL rings, backspace and CR
+# overwrite what was printed), DEL, line and paragraph separators and the bidirectional
+# overrides and isolates that reorder what is shown ("Trojan Source"). Newline is kept in a
+# message (a problem list has lines), never in a quoted value.
+_UNSAFE = re.compile(
+    "[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]"
+)
+_UNSAFE_IN_VALUE = re.compile(_UNSAFE.pattern[:-1] + "\n]")
+
+
+def _escape_char(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def safe_text(text: str, *, keep_newlines: bool = True) -> str:
+    """``text`` with every control character written out visibly (ESC as ``\\x1b``).
+
+    The one place messages are made safe for a terminal: ``quote``, every field of a ``Problem``
+    and every other ``WorkbookError`` message (see ``cli.report_error``) pass through it.
+    """
+    pattern = _UNSAFE if keep_newlines else _UNSAFE_IN_VALUE
+    return pattern.sub(_escape_char, text)
+
+
+def quote(value: object, limit: int = MAX_QUOTED) -> str:
+    """``value`` as text for a message: control characters escaped visibly (``safe_text``), cut
+    to ``limit`` characters with its full length named.
+
+    >>> quote("x" * 1000, 10)
+    'xxxxxxxxx… (1\xa0000 tecken)'
+    """
+    text = str(value)
+    if len(text) > limit:
+        length = f"{len(text):,}".replace(",", "\u00a0")
+        return f"{safe_text(text[: limit - 1], keep_newlines=False)}… ({length} tecken)"
+    return safe_text(text, keep_newlines=False)
+
+
+def _bounded(text: str) -> str:
+    """The start and the end of an over-long text (the advice usually sits at the end)."""
+    if len(text) <= MAX_FIELD:
+        return text
+    head, tail = MAX_FIELD * 2 // 3, MAX_FIELD // 3
+    left_out = f"{len(text) - head - tail:,}".replace(",", "\u00a0")
+    return f"{text[:head]} … [{left_out} tecken utelämnade] … {text[-tail:]}"
+
+
+class WorkbookError(Exception):
+    """Base of every error the workbook reports to a person instead of crashing."""
+
+    def _render_traceback_(self) -> list[str]:
+        """What IPython (JupyterLab) shows instead of a traceback: see ``notebook_errors``."""
+        from helpers.core.notebook_errors import render_error
+
+        return render_error(self)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the input: where it is, what is wrong, what to do."""
+
+    file: str
+    message: str
+    row: int | None = None
+    column: str | None = None
+    hint: str | None = None
+
+    def __post_init__(self) -> None:
+        for field in fields(self):
+            value = getattr(self, field.name)
+            if isinstance(value, str):
+                object.__setattr__(self, field.name, _bounded(safe_text(value)))
+
+    def __str__(self) -> str:
+        place = self.file
+        if self.row is not None:
+            place += f", rad {self.row}"
+        if self.column is not None:
+            place += f", kolumn {self.column}"
+        text = f"{place}: {self.message}"
+        if self.hint:
+            text += f" — {self.hint}"
+        return text
+
+
+class DataError(WorkbookError):
+    """The data of a unit-year is wrong; carries every problem found, not only the first."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class ParameterError(WorkbookError):
+    """A year, unit or section given on the command line or in a params file is not usable."""
+
+
+class BuildError(WorkbookError):
+    """A section failed while running or the report could not be written."""
+
+
+class BuildLocked(WorkbookError):
+    """Another build is already writing to the same reports."""
+
+
+def display_path(path: Path, root: Path) -> str:
+    """A path as the analyst knows it: relative to the project when inside it.
+
+    Symbolic links are not resolved: a link is named by its own path, not by its target.
+    """
+    absolute = Path(os.path.abspath(path))
+    for base in (Path(os.path.abspath(root)), Path(os.path.realpath(root))):
+        try:
+            return absolute.relative_to(base).as_posix()
+        except ValueError:
+            continue
+    return path.as_posix()

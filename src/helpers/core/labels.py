@@ -1,0 +1,372 @@
+"""The fixed texts of a report ("etiketter"): which exist, what they may contain, how they read.
+
+Every text the workbook writes around the data — table captions, column headers, "Så här har
+verksamheten arbetat för att nå målet", the summary's sentences — comes from the report
+definition's ``etiketter:`` (``data/rapport.yaml``, overridable per unit and per section). This
+module is the schema of that mapping: :data:`LABELS` names every label by its key path
+(``mål.arbete``), the kind of section that uses it, and the placeholders it may contain
+(``{år}``, ``{antal}`` …). A label whose text depends on a count (``{antal}``) may be written
+as ``{en: "…", flera: "…"}``: the first is used when the count is 1.
+
+Swedish *messages* to the analyst (errors, "Text saknas – skriv …") are not labels: they stay
+in code.
+"""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from markupsafe import Markup, escape
+
+# Placeholders every label may use.
+COMMON = ("år", "enhet", "kommun")
+SINGULAR, PLURAL = "en", "flera"
+# Placeholders of the operating statement's labels beyond COMMON (previous year, forecast date).
+DRIFT_FIELDS = ("fg_år", "prognosdatum", "periodslut")
+
+
+@dataclass(frozen=True)
+class LabelSpec:
+    """A label: the section kind that shows it (``rapport`` = every report) and its
+    placeholders beyond :data:`COMMON`."""
+
+    kind: str
+    placeholders: tuple[str, ...] = ()
+
+    @property
+    def counted(self) -> bool:
+        return "antal" in self.placeholders
+
+
+def _specs(kind: str, group: str, keys: dict[str, tuple[str, ...]]) -> dict[str, LabelSpec]:
+    return {f"{group}.{key}": LabelSpec(kind, fields) for key, fields in keys.items()}
+
+
+LABELS: dict[str, LabelSpec] = {
+    **_specs(
+        "rapport",
+        "rapport",
+        {
+            "omslag": ("enhetsnamn",),
+            "påhittad": (),
+            "påhittad_kort": (),
+            "saknas": (),
+            "tabell": ("rubrik",),
+            "tabell_utan_rubrik": (),
+            "innehåll": (),
+            "hoppa": (),
+            "till_innehållet": (),
+            "länkar": (),
+            "alla_rapporter": (),
+            "pdf": (),
+            "diarienummer": ("diarienummer",),
+            "utskriven": ("datum",),
+            "sida": (),
+            "ämne": ("titel",),
+            "sidtitel": ("titel", "enhetsnamn"),
+            "sidnummer": ("sida", "sidor"),
+            "kolofon": ("version", "fingeravtryck"),
+            "tabell_i_sammanhang": ("rubrik", "sammanhang"),
+        },
+    ),
+    # The result in words: the report's summary and the index page use them, with or without a
+    # drift section.
+    **_specs(
+        "rapport",
+        "resultat",
+        {
+            "överskott": (),
+            "underskott": (),
+            "i_balans": (),
+            "belopp": ("ord", "belopp"),
+            "balans": (),
+            "saknas": (),
+            "mot_budget": (),
+        },
+    ),
+    # The index page of every built report (reports/index.html).
+    **_specs(
+        "rapport",
+        "index",
+        {
+            "rubrik": (),
+            "titel": (),
+            "underrubrik": (),
+            "hoppa": (),
+            "ingress": (),
+            "inga_rapporter": (),
+            "tabell_etikett": (),
+            "tabell": (),
+            "enhet_kolumn": (),
+            "resultat_kolumn": (),
+            "utan_bedömning": (),
+            "pdf_kolumn": (),
+            "pdf": (),
+            "pdf_för": ("enhetsnamn",),
+            "ingen_pdf": (),
+            "byggd": ("version",),
+            "sammanställd": ("period",),
+        },
+    ),
+    **_specs(
+        "rapport",
+        "klarmarkering",
+        {
+            "utkast": (),
+            "utkast_text": ("godkända", "antal"),
+            "status_utkast": (),
+            "status_granskning": (),
+            "status_godkänd": (),
+            "kolumn": (),
+            "klart": ("procent",),
+            "i_status": ("antal", "status"),
+            "texter_att_skriva": ("antal",),
+            "texter_ej_skrivna": ("antal",),
+            "läge": ("klart", "statusar", "texter"),
+        },
+    ),
+    **_specs(
+        "mal",
+        "mål",
+        {
+            "bedömning": (),
+            "ingen_bedömning": (),
+            "adressat": (),
+            "motivering": (),
+            "arbete": (),
+            "bedömningstext": (),
+            "inga_mål": (),
+            "område": ("område",),
+        },
+    ),
+    **_specs(
+        "mal",
+        "aktiviteter",
+        {
+            "tabell": (),
+            "aktivitet": (),
+            "beskrivning": (),
+            "slutdatum": (),
+            "ansvarig": (),
+            "status": (),
+            "status_med_kommentar": ("status", "kommentar"),
+        },
+    ),
+    **_specs(
+        "mal",
+        "indikatorer",
+        {
+            "tabell": ("källor",),
+            "tabell_utan_källa": (),
+            "indikator": (),
+            "med_jämförelse": ("värde", "jämförelse", "jämförelsevärde"),
+            "kolada": ("datum",),
+            "serie": (),
+            "jämförelseserie": ("jämförelse",),
+            "diagram": ("namn", "från", "till", "serier"),
+            "diagram_värden": ("lägst", "högst", "senaste"),
+            "diagram_förändring": ("förändring", "period"),
+            "diagram_jämförelse": ("jämförelse", "senaste"),
+            "diagram_mål": ("målvärde", "utfall"),
+            "diagram_noll": (),
+            "diagram_omvänd": (),
+            "axel_omvänd": (),
+            "diagram_luckor": (),
+            "markering_egen": ("serie",),
+            "markering_jämförelse": ("serie",),
+            "markering_mål": ("serie",),
+            "målserie": (),
+            "procentenheter": (),
+            "med_målvärde": ("värde", "målvärde", "utfall"),
+            "målvärde_utfall": ("målvärde", "utfall"),
+            "inget_målvärde": (),
+            "mål_nått": (),
+            "mål_ej_nått": (),
+            "mål_ej_mätt": (),
+            "symbol_mål_nått": (),
+            "symbol_mål_ej_nått": (),
+            "diagram_data": ("namn",),
+            "visa_data": ("namn",),
+            "period": (),
+            "värde": (),
+            "ingen_jämförelse": (),
+        },
+    ),
+    **_specs(
+        "internkontroll",
+        "internkontroll",
+        {
+            "rubrik": ("område", "kontroll"),
+            "tabell": ("kontroll",),
+            "åtgärd": (),
+            "ansvarig": (),
+            "klart": (),
+            "inga_åtgärder": (),
+            "uppföljning": (),
+            "ingen_uppföljning": (),
+        },
+    ),
+    # A unit's own section (kind egen): the words around its tables and charts.
+    **_specs(
+        "egen",
+        "egen",
+        {
+            "ja": (),
+            "nej": (),
+            "diagram": (),
+            "diagram_per": ("mått", "kategori"),
+            "per": ("mått", "kategori"),
+            "förlopp": ("första", "sista", "högst", "lägst"),
+            "värden_saknas": ("antal",),
+            "diagram_data": ("namn",),
+            "diagrammet": (),
+            "visa_data": ("namn",),
+        },
+    ),
+    **_specs("nyckeltal", "nyckeltal", {"tabell": (), "nyckeltal": (), "kolada": ("datum",)}),
+    # The operating statement's headers and total rows; ``drift: rubriker:`` in rapport.yaml or
+    # params may change them too (see ``helpers.data.budget_settings``).
+    **_specs(
+        "drift",
+        "drift",
+        {
+            "post": DRIFT_FIELDS,
+            "utfall_fg_år": DRIFT_FIELDS,
+            "utfall": DRIFT_FIELDS,
+            "budget": DRIFT_FIELDS,
+            "avvikelse": DRIFT_FIELDS,
+            "prognos": DRIFT_FIELDS,
+            "prognos_utan_datum": (),
+            "avvikelse_prognos": DRIFT_FIELDS,
+            "nettokostnader": DRIFT_FIELDS,
+            "resultat": DRIFT_FIELDS,
+            "summa": DRIFT_FIELDS,
+            "delverksamhet": DRIFT_FIELDS,
+            # The texts around the statement (not changed by ``drift: rubriker:``).
+            "resultatmening": ("resultat", "mot"),
+            "resultat_avvikelse": ("avvikelse",),
+            "del_av": ("post",),
+            "formel": ("kolumn", "första", "andra"),
+            "beräknad": ("antal", "poster"),
+            "delsummor": (),
+            "och": (),
+            "avrundning": ("avrundning",),
+            "avrundning_0": ("beloppsenhet",),
+            "avrundning_1": (),
+            "avrundning_2": (),
+            "avrundning_3": (),
+            "avrundningsskillnad": ("var", "visat", "skillnad"),
+            "diagram": ("delverksamhet", "beloppsenhet", "utfall", "budget"),
+            "diagram_över": ("utfallet", "poster"),
+            "utfallet": (),
+            "nettokostnaden": (),
+            "diagram_data": ("beloppsenhet",),
+            "diagram_titel": ("delverksamhet",),
+            "visa_data": ("namn",),
+        },
+    ),
+    **_specs(
+        "sammanfattning",
+        "sammanfattning",
+        {
+            "ekonomi": (),
+            "resultat": ("mot",),
+            "avvikelse": (),
+            "prognos": ("datum",),
+            "prognos_utan_datum": (),
+            "mål": ("antal",),
+            "aktiviteter": ("antal",),
+            "inga_aktiviteter": (),
+            "indikatorer": (),
+            "inga_indikatorer": (),
+            "tabell": (),
+            "indikator": (),
+            "riktning": (),
+            "föregående": (),
+            "senaste": (),
+            "mål_kolumn": (),
+            "ingress_resultat": ("resultat", "mot"),
+            "ingress_prognos": ("resultat", "mot", "datum"),
+            "avvikelse_prognos": (),
+            "ingress_mål": ("antal", "bedömningar"),
+            "ingress_mål_utan_bedömning": ("antal", "bedömningar", "utan"),
+            "ingress_inget_bedömt": (),
+            "ingress_bedömda": ("antal", "bedömning"),
+            "ingress_aktiviteter": ("antal", "klara"),
+            "ingress_fel_håll": ("antal",),
+            "ingress_inget_fel_håll": (),
+            "och": (),
+            "översikt": (),
+            "översikt_tabell": (),
+            "kolumn_bedömning": (),
+            "kolumn_indikatorer": (),
+            "kolumn_målvärden": (),
+            "utveckling": ("indikator", "utveckling"),
+            "bättre": ("period",),
+            "sämre": ("period",),
+            "oförändrat": ("period",),
+            "ökat": ("period",),
+            "minskat": ("period",),
+            "ingen_utveckling": (),
+            "inga_mål_indikatorer": (),
+            "målvärde": ("indikator", "period", "målvärde", "utfall"),
+        },
+    ),
+}
+
+GROUPS = sorted({key.split(".")[0] for key in LABELS})
+
+
+def placeholders_of(text: str) -> list[str]:
+    """The ``{names}`` in a label; raises ValueError for braces that are not a placeholder."""
+    names = []
+    for _, name, spec, conversion in string.Formatter().parse(text):
+        if name is None:
+            continue
+        if not name or spec or conversion:
+            raise ValueError(text)
+        names.append(name)
+    return names
+
+
+LabelValue = str | Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class Labels:
+    """Resolved labels of one report (or section): key → text or {en, flera}, plus the values of
+    the common placeholders."""
+
+    values: Mapping[str, LabelValue]
+    common: Mapping[str, str]
+
+    def __call__(self, key: str, /, **fields: Any) -> str:
+        """The label ``key`` with its placeholders filled.
+
+        A counted label picks its ``en`` form when ``antal`` is 1. Raises KeyError for a label
+        the definition does not have (validation reports that before any section runs).
+        """
+        value = self.values[key]
+        if not isinstance(value, str):
+            value = value[SINGULAR] if fields.get("antal") == 1 else value[PLURAL]
+        return value.format_map({**self.common, **{k: str(v) for k, v in fields.items()}})
+
+    def markup(self, key: str, /, **fields: Any) -> Markup:
+        """The label ``key`` as HTML: its own words escaped, each field escaped unless it is
+        ``Markup`` already (a link, a ``<strong>`` from the caller). Raises KeyError as
+        :meth:`__call__` does."""
+        value = self.values[key]
+        if not isinstance(value, str):
+            value = value[SINGULAR] if fields.get("antal") == 1 else value[PLURAL]
+        return escape(value).format_map({**self.common, **fields})
+
+    def with_overrides(self, overrides: Mapping[str, LabelValue]) -> Labels:
+        return Labels({**self.values, **overrides}, self.common)
+
+
+def fill(pattern: str, common: Mapping[str, str], **fields: Any) -> str:
+    """A definition pattern (a heading, a level's heading) with its placeholders filled."""
+    return pattern.format_map({**common, **{k: str(v) for k, v in fields.items()}})

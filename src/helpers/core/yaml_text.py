@@ -1,0 +1,249 @@
+"""YAML as the workbook reads and writes it: bounded, without aliases, every value text.
+
+YAML 1.1 (what PyYAML implements) turns ``on``, ``no``, ``y`` into booleans, ``2016`` into a
+number, ``2016-02-30`` into a date (or an English ``ValueError``) and ``*anchor`` into a
+reference that may expand a few bytes into gigabytes ("billion laughs"). The workbook's YAML files
+hold a handful of settings an analyst types, so the loader here:
+
+* reads every scalar as the text that is written (``enhet: on`` is the unit id ``"on"``); only an
+  empty value, ``~`` and ``null`` mean "no value" (``None``). Callers convert and check types,
+  with Swedish messages that name the key;
+* refuses aliases (``*namn``) outright, so nothing can expand;
+* refuses a key written twice in one mapping (PyYAML would keep the last silently);
+* refuses nesting deeper than ``MAX_DEPTH`` and more than ``MAX_NODES`` values, before building
+  them, and files larger than the caller's size cap (see ``paths.read_input``);
+* reports every problem as a ``DataError`` naming the file and line.
+
+``dump_yaml`` writes a mapping so that it reads back the same through ``load_yaml`` *and*
+through any YAML 1.1 reader: text that would be read as something else is quoted.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+from yaml.composer import ComposerError
+
+from helpers.core.errors import DataError, Problem
+from helpers.core.text_norm import CONTROL_HINT, control_character
+
+MAX_DEPTH = 20
+MAX_NODES = 10_000
+_HIDDEN_BREAK = re.compile("[\u2028\u2029]")
+
+
+class _RefusedYaml(ComposerError):
+    """The document uses something the workbook refuses (alias, depth, size)."""
+
+    def __init__(self, message: str, mark: yaml.Mark | None, hint: str | None = None):
+        super().__init__(None, None, message, mark)
+        self.message = message
+        self.hint = hint
+
+
+class _TextLoader(yaml.SafeLoader):
+    """SafeLoader with no type guessing, no aliases and bounded depth and size."""
+
+    def __init__(self, stream: str):
+        super().__init__(stream)
+        self._depth = 0
+        self._nodes = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise _RefusedYaml(
+                "filen använder ett YAML-alias (*namn), vilket inte är tillåtet",
+                event.start_mark,
+            )
+        self._nodes += 1
+        if self._nodes > MAX_NODES:
+            raise _RefusedYaml(
+                f"filen har fler än {MAX_NODES} värden", self.peek_event().start_mark
+            )
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise _RefusedYaml(
+                    f"värdena är inbäddade i mer än {MAX_DEPTH} nivåer",
+                    self.peek_event().start_mark,
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def compose_mapping_node(self, anchor: Any) -> Any:
+        """A mapping whose keys are unique: YAML says so, PyYAML keeps the last one silently
+        (``titel: x`` and, further down, ``titel: y`` would publish ``y`` unnoticed)."""
+        node = super().compose_mapping_node(anchor)
+        seen: dict[str, yaml.Mark] = {}
+        for key, _value in node.value:
+            if not isinstance(key, yaml.ScalarNode):
+                continue
+            first = seen.setdefault(key.value, key.start_mark)
+            if first is not key.start_mark:
+                raise _RefusedYaml(
+                    f"nyckeln '{key.value}' står två gånger (rad {first.line + 1} och rad "
+                    f"{key.start_mark.line + 1}); bara en av dem kan gälla",
+                    key.start_mark,
+                )
+        return node
+
+
+# Only "no value" is recognised; everything else stays the text that was written.
+_TextLoader.yaml_implicit_resolvers = {}
+_TextLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
+)
+
+
+class PlainText(str):
+    """A value that was written without quotes in the file it was read from (``decimaler: 1``).
+
+    It is text like any other; ``dump_yaml`` writes it back without quotes, as it was typed, so
+    carrying a file over (``new-year``) keeps the analyst's spelling.
+    """
+
+
+def _construct_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> str:
+    value = loader.construct_scalar(node)
+    # PyYAML's reader refuses raw control characters; escapes ("\\e", "\\0") still make them.
+    control = control_character(value)
+    if control is not None:
+        raise _RefusedYaml(f"värdet innehåller tecknet {control[1]}", node.start_mark, CONTROL_HINT)
+    return PlainText(value) if node.style is None else value
+
+
+_TextLoader.add_constructor("tag:yaml.org,2002:str", _construct_text)
+
+
+class _Dumper(yaml.SafeDumper):
+    """Quotes text a YAML 1.1 reader would take for something else, except ``PlainText``."""
+
+
+def _represent_plain(dumper: _Dumper, data: PlainText) -> yaml.Node:
+    # Tagged as a YAML 1.1 reader would resolve it, so the emitter may write it plain again.
+    tag = dumper.resolve(yaml.ScalarNode, str(data), (True, False))
+    return dumper.represent_scalar(tag, str(data))
+
+
+_Dumper.add_representer(PlainText, _represent_plain)
+
+
+def load_yaml(text: str, shown_as: str) -> Any:
+    """The document in ``text`` with every scalar as ``str`` (or ``None``); ``DataError`` naming
+    ``shown_as`` and the line for invalid YAML, an alias, too deep nesting or too many values."""
+    check_characters(text, shown_as)
+    try:
+        # The reader checks the characters as it is made: a control character raises here.
+        loader = _TextLoader(text)
+        try:
+            return loader.get_single_data()
+        finally:
+            loader.dispose()
+    except _RefusedYaml as exc:
+        raise DataError(
+            [
+                Problem(
+                    shown_as,
+                    exc.message,
+                    row=_line(exc),
+                    hint=exc.hint
+                    or "skriv varje nyckel en gång och värdena direkt, som i exemplet i "
+                    "docs/data-format.md",
+                )
+            ]
+        ) from None
+    except yaml.reader.ReaderError as exc:  # a control character in the file itself
+        raise DataError([_reader_problem(exc, text, shown_as)]) from None
+    except yaml.YAMLError as exc:
+        raise DataError(
+            [
+                Problem(
+                    shown_as,
+                    "filen är inte giltig YAML",
+                    row=_line(exc),
+                    hint="jämför med exemplet i docs/data-format.md (nyckel: värde, en per rad)",
+                )
+            ]
+        ) from None
+    except RecursionError:  # cannot happen with MAX_DEPTH; kept so no traceback ever leaks
+        raise DataError([Problem(shown_as, "filen är för djupt inbäddad")]) from None
+
+
+def compose_yaml(text: str, shown_as: str) -> yaml.Node | None:
+    """The document's node tree (scalars unresolved, with line marks), under the same rules as
+    ``load_yaml``: no aliases, bounded depth and size; ``DataError`` naming the file otherwise."""
+    check_characters(text, shown_as)
+    try:
+        # The reader checks the characters as it is made: a control character raises here.
+        loader = _TextLoader(text)
+        try:
+            return loader.get_single_node()
+        finally:
+            loader.dispose()
+    except _RefusedYaml as exc:
+        raise DataError(
+            [
+                Problem(
+                    shown_as, exc.message, row=_line(exc), hint=exc.hint or "skriv värdena direkt"
+                )
+            ]
+        ) from None
+    except yaml.reader.ReaderError as exc:
+        raise DataError([_reader_problem(exc, text, shown_as)]) from None
+    except yaml.YAMLError as exc:
+        raise DataError([Problem(shown_as, "filen är inte giltig YAML", row=_line(exc))]) from None
+
+
+def check_characters(text: str, shown_as: str) -> None:
+    """Refuse a control character, or a line break no editor shows (U+2028, U+2029, NEL, which
+    YAML would count as lines), before parsing: the line named is the one the analyst sees."""
+    found = control_character(text)
+    hidden = _HIDDEN_BREAK.search(text)
+    if found is None and hidden is not None:
+        named = control_character(hidden.group(), one_line=True)
+        assert named is not None  # the hidden break is itself one of the refused characters
+        found = (hidden.start(), named[1])
+    if found is None:
+        return
+    raise DataError(
+        [
+            Problem(
+                shown_as,
+                f"filen innehåller tecknet {found[1]}, som inte får finnas i en text",
+                row=text.count("\n", 0, found[0]) + 1,
+                hint=CONTROL_HINT,
+            )
+        ]
+    )
+
+
+def _reader_problem(exc: yaml.reader.ReaderError, text: str, shown_as: str) -> Problem:
+    """A character YAML does not allow in a file (a control character), located by line."""
+    position = min(max(exc.position, 0), len(text))
+    char = text[position] if position < len(text) else ""
+    found = control_character(char) if char else None
+    name = found[1] if found else f"U+{exc.character if isinstance(exc.character, int) else 0:04X}"
+    return Problem(
+        shown_as,
+        f"filen innehåller tecknet {name}, som inte får finnas i en text",
+        row=text.count("\n", 0, position) + 1,
+        hint=CONTROL_HINT,
+    )
+
+
+def _line(exc: yaml.YAMLError) -> int | None:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    return mark.line + 1 if mark is not None else None
+
+
+def dump_yaml(mapping: dict[str, Any]) -> str:
+    """``mapping`` as YAML that reads back the same through ``load_yaml``: text the workbook
+    writes that YAML 1.1 would misread (``on``, ``2016``) is quoted, so every reader sees text;
+    ``PlainText`` read from a file is written as it was typed."""
+    return yaml.dump(
+        mapping, Dumper=_Dumper, allow_unicode=True, sort_keys=False, default_flow_style=False
+    )

@@ -1,0 +1,179 @@
+"""One cell's text as its typed value, the one reading shared by validation and the report.
+
+Every cell passes through here when a table is loaded (``unit_data.typed_frame``), whether
+``workbook validate`` or a section notebook loads it. Compared values (ids, choices, periods,
+formulas) are read with ``text_norm.clean_token`` — no-break and thin spaces, tabs, Office's
+dashes and invisible characters count as what they look like — and shown texts with
+``clean_text``. Errors are ``ValueError`` with a Swedish message that quotes the cell (bounded).
+
+Numbers: ``readers.parse_number``; a trailing ``%`` (``70 %``, as Excel's CSV export writes a
+percent-formatted cell, and as the .xlsx reader renders one) is accepted in columns that hold
+percentages (``Column.percent``) and refused elsewhere. :func:`ambiguous_thousands` catches
+``41,575`` typed by an English-language Excel, which would otherwise read as 41,575.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Sequence
+
+from helpers.core.errors import quote
+from helpers.core.schema import Column
+from helpers.core.text_norm import (
+    CONTROL_HINT,
+    clean_text,
+    clean_token,
+    control_character,
+    unusual_characters,
+)
+from helpers.data.readers import parse_number
+
+PERIOD = re.compile(r"([0-9]{4})(?:-([0-9]{4}))?")
+_YEAR = re.compile(r"[0-9]{4}")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+_PERCENT = re.compile(r"(.*?) ?%")
+# 41,575 or 1.392: a thousands separator or a decimal sign with three decimals?
+_AMBIGUOUS = re.compile(r"[+-]?[1-9][0-9]{0,2}([.,])[0-9]{3}")
+_DECIMAL = re.compile(r"[+-]?[0-9 ]*([.,])[0-9]+")
+# Excel's date serial numbers for 1980–2079, as a date cell shows when its format is lost.
+_EXCEL_SERIAL = range(29_221, 65_745)
+
+
+def convert_cell(column: Column, text: str) -> object:
+    """One cell as its typed value; raises ValueError with a Swedish explanation.
+
+    A control character (``text_norm.control_character``) is refused in every column.
+    """
+    control = control_character(text)
+    if control is not None:
+        raise ValueError(f'"{quote(text)}" innehåller tecknet {control[1]} — {CONTROL_HINT}')
+    token = clean_token(text)
+    if token == "":
+        return None if column.kind in ("number", "int", "year") else ""
+    if column.kind == "number":
+        return _convert_number(column, token, text)
+    if column.kind == "int":
+        try:
+            value = parse_number(token)
+        except ValueError:
+            value = None
+        if value is None or not value.is_integer():
+            raise ValueError(f'"{quote(text)}" är inget heltal — skriv bara siffror, t.ex. 3')
+        return int(value)
+    if column.kind == "year":
+        if not _YEAR.fullmatch(token) or not 1900 <= int(token) <= 2100:
+            raise ValueError(f'"{quote(text)}" är inget år — skriv fyra siffror, t.ex. 2016')
+        return int(token)
+    if column.kind == "period":
+        return _convert_period(token, text)
+    if column.kind == "date":
+        return _convert_date(token, text)
+    if column.kind == "choice":
+        return _convert_choice(column, token, text)
+    if column.kind == "id":
+        if not _ID.fullmatch(token):
+            raise ValueError(
+                f'"{quote(text)}" är inget giltigt id{_unusual(text)} — använd bokstäverna '
+                "a–z, siffror, _ och - (inga mellanslag, å/ä/ö eller snedstreck)"
+            )
+        return token
+    return clean_text(text)
+
+
+def _unusual(text: str) -> str:
+    found = unusual_characters(text)
+    return f" (innehåller {', '.join(found)})" if found else ""
+
+
+def _convert_number(column: Column, token: str, text: str) -> float | None:
+    percent = _PERCENT.fullmatch(token)
+    if percent:
+        if not column.percent:
+            raise ValueError(
+                f'"{quote(text)}" är ett procenttal, men {column.name} tar inte procent — '
+                "skriv bara talet (formatera inte cellen som procent i Excel)"
+            )
+        token = percent.group(1)
+    try:
+        return parse_number(token)
+    except ValueError:
+        raise ValueError(f'"{quote(text)}" är inget tal — {_number_advice(token)}') from None
+
+
+def _number_advice(token: str) -> str:
+    if token.startswith("'"):
+        return "ta bort apostrofen före talet"
+    if re.fullmatch(r"[+-]?[0-9]{1,3}([.,])[0-9]{3}(\1[0-9]{3})+", token):
+        return "skriv tusental med mellanslag (1 234 567) eller utan avgränsare"
+    if re.search(r"[0-9] ?[A-Za-zåäöÅÄÖ:]+\.?$", token):
+        return "skriv talet utan enhet (beloppen är i tkr, procent med %)"
+    return "skriv bara siffror, t.ex. 4307, -1 392 eller 0,7"
+
+
+def _convert_period(token: str, text: str) -> str:
+    normalized = re.sub(r" ?- ?", "-", token)
+    match = PERIOD.fullmatch(normalized)
+    if not match or (match.group(2) and int(match.group(2)) <= int(match.group(1))):
+        raise ValueError(
+            f'"{quote(text)}" är ingen period — skriv ett år (2016) eller ett intervall (2010-2013)'
+        )
+    return normalized
+
+
+def _convert_date(token: str, text: str) -> str:
+    try:
+        if not _DATE.fullmatch(token):
+            raise ValueError(token)
+        return dt.date.fromisoformat(token).isoformat()
+    except ValueError:
+        hint = "skriv ÅÅÅÅ-MM-DD, t.ex. 2016-08-31"
+        if token.isdigit() and int(token) in _EXCEL_SERIAL:
+            date = dt.date(1899, 12, 30) + dt.timedelta(days=int(token))
+            hint = (
+                f"det ser ut som Excels datumnummer för {date.isoformat()}: formatera cellen "
+                "som datum, eller skriv ÅÅÅÅ-MM-DD"
+            )
+        raise ValueError(f'"{quote(text)}" är inget datum — {hint}') from None
+
+
+def _convert_choice(column: Column, token: str, text: str) -> str:
+    normalized = token.lower()
+    if normalized in column.choices:
+        return normalized
+    allowed = ", ".join(f"'{c}'" for c in column.choices)
+    advice = f"använd {allowed}" + ("" if column.required else " eller lämna tom")
+    close = difflib.get_close_matches(normalized, column.choices, n=1, cutoff=0.75)
+    guess = f" (menade du '{close[0]}'?)" if close else ""
+    raise ValueError(f'"{quote(text)}" är inget tillåtet värde{guess} — {advice}')
+
+
+def ambiguous_thousands(texts: Sequence[str]) -> dict[str, str]:
+    """Number cells that could be thousands or three decimals (``41,575``), with why.
+
+    ``texts`` are a table's typed-in number cells. When another of them uses the same sign for
+    decimals (``0,7``), the sign is a decimal sign and nothing is ambiguous; when another uses
+    the other sign (``0.7``), ``41,575`` is thousands; when none shows, it could be either.
+    Returns {cell text: Swedish reason} for the cells that must be rewritten.
+    """
+    tokens = [clean_token(t) for t in texts]
+    decimal_signs = set()
+    for token in tokens:
+        match = _DECIMAL.fullmatch(token.rstrip("%").rstrip())
+        if match and not _AMBIGUOUS.fullmatch(token.rstrip("%").rstrip()):
+            decimal_signs.add(match.group(1))
+    found: dict[str, str] = {}
+    for text, token in zip(texts, tokens, strict=True):
+        match = _AMBIGUOUS.fullmatch(token.rstrip("%").rstrip())
+        if not match or match.group(1) in decimal_signs:
+            continue
+        if decimal_signs:
+            found[text] = (
+                f"'{match.group(1)}' används som tusentalsavgränsare (filen skriver decimaler "
+                f"med '{next(iter(decimal_signs))}')"
+            )
+        else:
+            found[text] = "det går inte att se om det är tusental eller tre decimaler"
+    return found

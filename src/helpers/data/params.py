@@ -1,0 +1,398 @@
+"""The parameters of one report: ``params/<år>/<enhet>.yaml`` plus the unit's reference data."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from helpers.core.errors import DataError, ParameterError, Problem, display_path
+from helpers.core.paths import CONSOLIDATED, YEAR_END, Project, check_unit, check_year, read_input
+from helpers.core.text_norm import control_character
+from helpers.core.yaml_text import load_yaml
+from helpers.data.readers import decode_text
+
+
+@dataclass(frozen=True)
+class ReportParams:
+    """What a report is about: year, unit and the few settings an analyst chooses."""
+
+    year: int
+    unit: str
+    title: str
+    forecast_date: str | None
+    raw: dict[str, Any]
+    period: str = YEAR_END  # the period id (the folder the file is in): helar, delar …
+    period_end: str | None = None  # periodslut: the cut-off date (ISO); helår: 31 December
+
+    @property
+    def is_year_end(self) -> bool:
+        return self.period == YEAR_END
+
+    @property
+    def invented(self) -> bool:
+        """``påhittad: ja``: this report's figures are invented (an example)."""
+        return str(self.raw.get("påhittad", "")).strip().lower() == "ja"
+
+    @property
+    def previous_year(self) -> int:
+        return self.year - 1
+
+    @property
+    def diary_number(self) -> str | None:
+        """``diarienummer:`` (optional): the case number the printed report's footer shows."""
+        value = self.raw.get("diarienummer")
+        text = " ".join(str(value).split()) if value is not None else ""
+        return text or None
+
+
+def available_units(year: int, project: Project | None = None) -> list[str]:
+    """Unit ids that have a params file for the year, sorted (names not checked: see
+    ``units_of_year``)."""
+    project = project or Project.current()
+    folder = project.params_dir(check_year(year))
+    if not folder.is_dir():
+        return []
+    return sorted(p.stem for p in folder.glob("*.yaml"))
+
+
+def units_of_year(year: int, project: Project | None = None) -> list[str]:
+    """The units with a params file for ``year``: every command selects units through this.
+
+    Raises ``ParameterError`` naming the folder when ``params/<år>/`` is missing or holds no
+    params file, and ``DataError`` naming each file whose name is no valid unit id
+    (``KLK.yaml``, ``klk .yaml``) or that is not a file.
+    """
+    project = project or Project.current()
+    year = check_year(year)
+    folder = project.params_dir(year)
+    shown = display_path(folder, project.root) + "/"
+    if not folder.is_dir():
+        raise ParameterError(
+            f"Det finns inga enheter för {year}: mappen {shown} saknas. Kör "
+            f"{_new_year_command(project, year)} eller ange ett annat år."
+        )
+    problems: list[Problem] = []
+    units: list[str] = []
+    for path in sorted(folder.iterdir()):
+        if path.suffix.lower() not in (".yaml", ".yml"):
+            continue
+        shown_file = display_path(path, project.root)
+        if path.suffix != ".yaml":
+            problems.append(
+                Problem(
+                    shown_file,
+                    "filen läses inte: filändelsen ska vara .yaml",
+                    hint=f"döp om den till {path.stem}.yaml",
+                )
+            )
+            continue
+        try:
+            check_unit(path.stem)
+        except ParameterError:
+            problems.append(
+                Problem(
+                    shown_file,
+                    f"filnamnet '{path.stem}' är inget giltigt enhets-id",
+                    hint="döp om filen till enhetens id med små bokstäver a–z, siffror och "
+                    "bindestreck, t.ex. klk.yaml",
+                )
+            )
+            continue
+        if path.is_dir():
+            problems.append(
+                Problem(
+                    shown_file,
+                    "är en mapp, men här ska det vara en fil",
+                    hint="ta bort eller döp om mappen",
+                )
+            )
+            continue
+        if path.stem == CONSOLIDATED:
+            problems.append(
+                Problem(
+                    shown_file,
+                    f"'{CONSOLIDATED}' är namnet på den sammanställda rapporten och kan inte vara "
+                    "en enhet",
+                    hint="ge enheten ett annat id (döp om filen och raden i data/enheter.csv)",
+                )
+            )
+            continue
+        units.append(path.stem)
+    if problems:
+        raise DataError(problems)
+    if not units:
+        raise ParameterError(
+            f"Det finns inga enheter för {year}: mappen {shown} har ingen params-fil "
+            f"(<enhet>.yaml). Kör {_new_year_command(project, year)} eller "
+            "`workbook new-unit`, eller ange ett annat år."
+        )
+    return units
+
+
+def _new_year_command(project: Project, year: int) -> str:
+    """The ``new-year`` command that would make ``year``: from the latest year before it that
+    exists (or the latest of all); ``new-unit`` when the project has no year at all."""
+    years = [y for y in available_years(project) if y != year]
+    if not years:
+        return "`workbook new-unit`"
+    earlier = [y for y in years if y < year]
+    return f"`workbook new-year {year} --from {max(earlier or years)}`"
+
+
+def available_years(project: Project | None = None) -> list[int]:
+    """Years that have a params folder, sorted."""
+    project = project or Project.current()
+    if not project.params.is_dir():
+        return []
+    return sorted(
+        int(p.name)
+        for p in project.params.iterdir()
+        if p.is_dir() and re.fullmatch(r"[0-9]{4}", p.name)
+    )
+
+
+# A params file holds a handful of settings; anything this big is not one.
+MAX_PARAMS_BYTES = 1_000_000
+
+
+def read_params_file(path: Path, shown_as: str, root: Path | None = None) -> dict[str, Any]:
+    """The YAML mapping of a params file (every value text, see ``yaml_text``), or a
+    ``DataError`` naming the file: outside the project, unreadable, too large, not UTF-8, not
+    valid YAML, aliases, deep nesting, or not a mapping."""
+    root = root if root is not None else Project.current().root
+    raw = read_input(path, root, max_bytes=MAX_PARAMS_BYTES)
+    text = decode_text(raw, shown_as, table=False)
+    loaded = load_yaml(text, shown_as)
+    if not isinstance(loaded, dict):
+        raise DataError([Problem(shown_as, "filen ska innehålla nycklar som 'år: 2016'")])
+    return loaded
+
+
+def load_params(year: int | str, unit: str, project: Project | None = None) -> ReportParams:
+    """Read and check the params file of a unit-year.
+
+    Raises ``ParameterError`` for a malformed year/unit or a missing file, ``DataError`` listing
+    every problem in the file otherwise.
+    """
+    project = project or Project.current()
+    year = check_year(year)
+    unit = check_unit(unit)
+    path = project.params_file(year, unit)
+    if not os.path.lexists(path):
+        raise ParameterError(
+            f"{display_path(path, project.root)} finns inte — enheten {unit!r} har inga "
+            f"parametrar för {year}. Skapa filen (se docs/data-format.md) eller kör "
+            "`workbook new-year`."
+        )
+    params, problems = read_report_params(year, unit, project)
+    if problems or params is None:
+        raise DataError(problems)
+    return params
+
+
+def read_report_params(
+    year: int, unit: str, project: Project
+) -> tuple[ReportParams | None, list[Problem]]:
+    """The params of a checked year and unit, and every problem found in the file."""
+    path = project.params_file(year, unit)
+    shown = display_path(path, project.root)
+    if not os.path.lexists(path):
+        return None, [
+            Problem(
+                shown,
+                "filen saknas",
+                hint=f"skapa den (se docs/data-format.md) eller kör `workbook new-year` "
+                f"(finns enheten '{unit}' för {year}?)",
+            )
+        ]
+    try:
+        raw = read_params_file(path, shown, project.root)
+    except DataError as exc:
+        return None, exc.problems
+    problems = params_problems(raw, year, unit, shown) + period_problems(raw, year, project, shown)
+    if problems:
+        return None, problems
+    return ReportParams(
+        year=year,
+        unit=unit,
+        title=str(raw["titel"]).strip(),
+        forecast_date=_forecast_date(raw.get("prognosdatum")),
+        raw=raw,
+        period=project.period,
+        period_end=_forecast_date(raw.get("periodslut")) or f"{year}-12-31",
+    ), []
+
+
+_MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
+           "september", "oktober", "november", "december")  # fmt: skip
+
+
+def _forecast_date(value: object) -> str | None:
+    """``prognosdatum`` as ISO text, or None when empty; ``ValueError`` with a Swedish cause."""
+    if value is None:
+        return None
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if not isinstance(value, str):
+        raise ValueError("ska vara ett datum (ÅÅÅÅ-MM-DD), inte en lista eller tabell")
+    text = value.strip()
+    if not text:
+        return None
+    match = re.fullmatch(r"([0-9]{4})-([0-9]{2})-([0-9]{2})", text)
+    if not match:
+        raise ValueError(f"'{text}' är inget datum i formen ÅÅÅÅ-MM-DD")
+    year, month, day = (int(g) for g in match.groups())
+    if not 1 <= month <= 12:
+        raise ValueError(f"'{text}' är inget datum: månad {month} finns inte")
+    days = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= days:
+        raise ValueError(f"'{text}' är inget datum: {_MONTHS[month - 1]} {year} har {days} dagar")
+    return dt.date(year, month, day).isoformat()
+
+
+def _text_value(raw: dict[str, Any], key: str) -> str | None:
+    """A key's value as text (ids and years are compared as text), None if absent or a list."""
+    value = raw.get(key)
+    if value is None or isinstance(value, dict | list):
+        return None
+    return str(value).strip()
+
+
+def params_problems(raw: dict[str, Any], year: int, unit: str, shown: str) -> list[Problem]:
+    """What is wrong with the keys of a params file (year, unit, title, forecast date).
+
+    Every value is compared as the text it is written as (``enhet: on`` is the id ``on``).
+    """
+    problems: list[Problem] = []
+    if _text_value(raw, "år") != str(year):
+        problems.append(
+            Problem(
+                shown,
+                f"'år' är {_quoted(raw.get('år'))} men filen ligger under {year}",
+                column="år",
+                hint=f"skriv år: {year}",
+            )
+        )
+    if _text_value(raw, "enhet") != unit:
+        problems.append(
+            Problem(
+                shown,
+                f"'enhet' är {_quoted(raw.get('enhet'))} men filen heter {unit}.yaml",
+                column="enhet",
+                hint=f"skriv enhet: '{unit}'",
+            )
+        )
+    title = raw.get("titel")
+    if title is None or (isinstance(title, str) and not title.strip()):
+        problems.append(
+            Problem(
+                shown,
+                "'titel' saknas",
+                column="titel",
+                hint=f"skriv t.ex. titel: Verksamhetsuppföljning {year}",
+            )
+        )
+    elif not isinstance(title, str):
+        problems.append(
+            Problem(
+                shown,
+                "'titel' ska vara en text, inte en lista eller tabell",
+                column="titel",
+                hint=f"skriv titeln på en rad, t.ex. titel: Verksamhetsuppföljning {year}",
+            )
+        )
+    elif (control := control_character(title, one_line=True)) is not None:
+        problems.append(
+            Problem(
+                shown,
+                f"'titel' ska stå på en rad men innehåller tecknet {control[1]}",
+                column="titel",
+                hint=f"skriv titeln på en rad utan radbrytningar och styrtecken, t.ex. titel: "
+                f"Verksamhetsuppföljning {year}",
+            )
+        )
+    forecast = raw.get("prognosdatum")
+    try:
+        forecast_date = _forecast_date(forecast)
+    except ValueError as exc:
+        problems.append(
+            Problem(
+                shown,
+                f"'prognosdatum': {exc}",
+                column="prognosdatum",
+                hint="skriv ett datum som finns, ÅÅÅÅ-MM-DD, t.ex. prognosdatum: 2016-08-31",
+            )
+        )
+    else:
+        if forecast_date is not None and int(forecast_date[:4]) != year:
+            problems.append(
+                Problem(
+                    shown,
+                    f"'prognosdatum' {forecast_date} ligger inte i rapportåret {year}",
+                    column="prognosdatum",
+                    hint=f"skriv datumet då prognosen för {year} gjordes",
+                )
+            )
+    return problems
+
+
+def period_problems(raw: dict[str, Any], year: int, project: Project, shown: str) -> list[Problem]:
+    """What is wrong with ``period`` and ``periodslut``: the period is the folder the file is in
+    (``params/<år>/<period>/``; helår has none); a period other than helår needs its cut-off date
+    ``periodslut`` (ÅÅÅÅ-MM-DD, inside the year)."""
+    problems: list[Problem] = []
+    written = _text_value(raw, "period")
+    if written is not None and written != project.period:
+        where = f"params/{year}/" if project.is_year_end else f"params/{year}/{project.period}/"
+        problems.append(
+            Problem(
+                shown,
+                f"'period' är {_quoted(raw.get('period'))} men filen ligger under {where}",
+                column="period",
+                hint=f"skriv period: {project.period}, eller flytta filen till "
+                f"params/{year}/{written}/ (helår: direkt under params/{year}/)",
+            )
+        )
+    try:
+        end = _forecast_date(raw.get("periodslut"))
+    except ValueError as exc:
+        return [
+            *problems,
+            Problem(shown, f"'periodslut': {exc}", column="periodslut",
+                    hint=f"skriv ett datum som finns, ÅÅÅÅ-MM-DD, t.ex. periodslut: {year}-08-31"),
+        ]  # fmt: skip
+    if end is None and not project.is_year_end:
+        problems.append(
+            Problem(
+                shown,
+                f"'periodslut' saknas: perioden {project.period} behöver sitt slutdatum",
+                column="periodslut",
+                hint=f"skriv t.ex. periodslut: {year}-08-31 (utfallet räknas till och med den "
+                "dagen)",
+            )
+        )
+    elif end is not None and int(end[:4]) != year:
+        problems.append(
+            Problem(
+                shown,
+                f"'periodslut' {end} ligger inte i rapportåret {year}",
+                column="periodslut",
+                hint=f"skriv periodens sista dag i {year}",
+            )
+        )
+    return problems
+
+
+def _quoted(value: object) -> str:
+    """A value as the message shows it: text in quotes, shortened; a list or table named so."""
+    if value is None:
+        return "tomt"
+    if isinstance(value, dict | list):
+        return "en lista eller tabell"
+    text = str(value)
+    return f"'{text[:60]}…'" if len(text) > 60 else f"'{text}'"

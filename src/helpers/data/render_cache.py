@@ -1,0 +1,136 @@
+"""A content-addressed store of rendered pieces: chart SVGs and the export's per-fragment work.
+
+Drawing a chart (altair's schema validation, vl-convert) and parsing a section's HTML cost far
+more than the rest of a rebuild, and an edit to one text leaves almost all of them as they were.
+Each piece is stored under a key that is the SHA-256 of *everything* its value depends on (the
+exact Vega-Lite spec and the vl-convert version; a fragment's exact HTML and the parser's
+version …, see the callers ``figures`` and ``export``), so a stored value is only ever found for
+the same input: a report built from the store is byte for byte the report built without it
+(``tests/test_render_cache.py``).
+
+**Where.** ``build/.cache/<store>/`` of the project (``build/`` is not in git). Delete the folder
+whenever you like (``make clean-cache``): the next build draws everything again. Setting the
+environment variable ``WORKBOOK_CACHE=0`` turns the store off (nothing read or written).
+
+**Safe with concurrent builds.** A value is written to a temporary file in the same folder and
+renamed into place, so a reader sees a whole value or none; two builds writing the same key
+write the same bytes. Files that cannot be read or written are simply misses (a read-only
+project builds as before, only slower).
+
+**Bounded.** Each store is kept under ``MAX_BYTES``: the first write of a process looks at the
+store's size and removes the entries used longest ago (reads touch an entry's time) until it
+fits again.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+CACHE_VARIABLE = "WORKBOOK_CACHE"
+CACHE_FOLDER = ".cache"
+MAX_BYTES = 200 * 1024 * 1024  # per store; the example's charts and fragments take ~5 MB
+
+
+def enabled() -> bool:
+    """False when ``WORKBOOK_CACHE`` is ``0``, ``nej``, ``no``, ``false`` or ``off``."""
+    value = os.environ.get(CACHE_VARIABLE, "").strip().lower()
+    return value not in ("0", "nej", "no", "false", "off")
+
+
+def key_of(*parts: Any) -> str:
+    """The SHA-256 (hex) of JSON-encodable ``parts``, canonically encoded."""
+    text = json.dumps(parts, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class ContentCache:
+    """Text values by key in one folder (``<key[:2]>/<key>``); see the module for the rules."""
+
+    def __init__(self, folder: Path, max_bytes: int = MAX_BYTES):
+        self.folder = folder
+        self.max_bytes = max_bytes
+        self._pruned = False
+
+    def path(self, key: str) -> Path:
+        return self.folder / key[:2] / key
+
+    def get(self, key: str) -> str | None:
+        path = self.path(key)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, ValueError):
+            return None
+        with contextlib.suppress(OSError):
+            os.utime(path)  # recently used: kept when the store is pruned
+        return text
+
+    def put(self, key: str, text: str) -> None:
+        path = self.path(key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, tmp = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=path.parent)
+            try:
+                with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+                    out.write(text)
+                os.replace(tmp, path)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+        except OSError:
+            return  # a store that cannot be written is a store without this value
+        if not self._pruned:
+            self._pruned = True
+            self.prune()
+
+    def prune(self) -> None:
+        """Remove the least recently used entries until the store is under ``max_bytes``."""
+        entries = []
+        for path in self.folder.glob("*/*"):
+            if path.name.startswith("."):
+                continue
+            with contextlib.suppress(OSError):
+                stat = path.stat()
+                entries.append((stat.st_mtime, stat.st_size, path))
+        total = sum(size for _, size, _ in entries)
+        for _, size, path in sorted(entries, key=lambda entry: entry[0]):
+            if total <= self.max_bytes:
+                break
+            with contextlib.suppress(OSError):
+                path.unlink()
+                total -= size
+
+
+@lru_cache(maxsize=8)
+def _store(folder: str) -> ContentCache:
+    return ContentCache(Path(folder))
+
+
+def store(name: str) -> ContentCache | None:
+    """The project's store ``name`` (``build/.cache/<name>/``), or None when caching is off or
+    there is no project here."""
+    if not enabled():
+        return None
+    from helpers.core.errors import WorkbookError
+    from helpers.core.paths import Project
+
+    try:
+        project = Project.current()
+    except WorkbookError:
+        return None
+    return _store(str(project.build / CACHE_FOLDER / name))
+
+
+@lru_cache(maxsize=1)
+def loaded_code() -> str:
+    """The digest of the helpers package's code (``fingerprint.code_digest``) when this process
+    first asked: the code it runs, which a later edit on disk does not change."""
+    from helpers.data.fingerprint import code_digest
+
+    return code_digest()

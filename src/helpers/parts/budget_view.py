@@ -1,0 +1,298 @@
+"""The operating statement as the report shows it: result in words, the table, notes and chart.
+
+Amounts are shown in the unit and with the decimals of the ``drift:`` settings, signed as the
+kommun writes them. Words, signs and colours follow each value *as shown*: a deficit of 0,4 tkr
+shown without decimals is a 0 in balance, not a red "0 (underskott)".
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from helpers.core.labels import Labels
+from helpers.core.markup import Markup, html, join
+from helpers.data.budget_settings import DERIVED_COLUMNS
+from helpers.data.definition import SectionSpec
+from helpers.data.unit_data import UnitData
+from helpers.parts.budget import (
+    PART,
+    AmountFormat,
+    Comparison,
+    Statement,
+    StatementRow,
+    result_phrase,
+    statement_of,
+)
+from helpers.parts.charts import NARROW_BAR_WIDTH, WIDTH, budget_chart
+from helpers.parts.figures import ChartRecipe, figure_html
+from helpers.parts.tables import Cell, TableSpecHtml, render_table
+
+TOTAL_ROLES = ("nettokostnader", "ram", "resultat")
+MAX_INDENT = 4
+
+
+def labels(data: UnitData, statement: Statement) -> dict[str, str]:
+    """Every column's header and the label of the first column, placeholders filled in."""
+    values = {
+        "år": data.year,
+        "fg_år": data.year - 1,
+        "enhet": data.info.name,
+        "kommun": data.info.municipality,
+        "prognosdatum": data.params.forecast_date,
+        "periodslut": data.params.period_end,
+    }
+    keys = dict.fromkeys(("post", *statement.columns, "budget", "utfall"))
+    return {key: statement.settings.label(key, **values) for key in keys}
+
+
+def _row_classes(row: StatementRow) -> tuple[str, ...]:
+    if row.role in TOTAL_ROLES:
+        return ("wb-total",)
+    if row.role == "summa":
+        return ("wb-sum",)
+    classes = [f"wb-level-{min(row.depth, MAX_INDENT)}"] if row.depth > 1 else []
+    if row.group:
+        classes.append("wb-subtotal")
+    return tuple(classes)
+
+
+def _cells(row: StatementRow, statement: Statement) -> list[Cell]:
+    amounts = statement.format
+    strong = row.role in (*TOTAL_ROLES, "summa") or row.group
+    cells = []
+    for column in statement.columns:
+        value = row.value(column)
+        # A result is a surplus (+) or deficit (−) in every column; elsewhere only deviations.
+        signed = row.role == "resultat" or column in DERIVED_COLUMNS
+        classes = ["num"]
+        if signed and amounts.sign(value) < 0:
+            classes.append("neg")
+        cells.append(Cell(amounts.text(value, signed=signed), tuple(classes), strong))
+    return cells
+
+
+def _computed_note(statement: Statement, labels: Labels) -> str:
+    """``Avvikelse = budget − utfall; … Nettokostnader, resultat och summa är beräknade.``
+    (the definition's ``drift.formel``, ``drift.beräknad``)."""
+    sentences = []
+    for column, (first, second) in DERIVED_COLUMNS.items():
+        if column in statement.columns:
+            a, b = (first, second) if statement.cost_sign > 0 else (second, first)
+            name = statement.settings.labels.get(column, column).capitalize()
+            sentences.append(labels("drift.formel", kolumn=name, första=a, andra=b))
+
+    def computed_in(row: StatementRow | None) -> bool:
+        return row is not None and any(
+            not row.figures[c].typed for c in statement.amount_columns if c in row.figures
+        )
+
+    computed = [
+        row.label
+        for row in (statement.row("nettokostnader"), statement.row("resultat"))
+        if row is not None and computed_in(row)
+    ]
+    if any(row.group and computed_in(row) for row in statement.rows):
+        computed.append(labels("drift.delsummor"))
+    total = statement.row("summa")
+    if total is not None and computed_in(total):
+        computed.append(total.label)
+    if computed:
+        names = [computed[0][:1].upper() + computed[0][1:]]
+        names += [name[:1].lower() + name[1:] for name in computed[1:]]
+        and_word = f" {labels('drift.och')} "
+        listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + and_word + names[-1]
+        sentences.append(labels("drift.beräknad", antal=len(names), poster=listed))
+    return " ".join(sentences)
+
+
+def _rounding_words(amounts: AmountFormat, labels: Labels) -> str:
+    """``hela tkr``, ``en decimal`` …: ``drift.avrundning_0`` … ``_3`` (decimals are at most
+    ``budget_settings.MAX_DECIMALS``)."""
+    return labels(f"drift.avrundning_{amounts.decimals}", beloppsenhet=amounts.unit)
+
+
+def comparison_note(
+    comparison: Comparison, statement: Statement, headers: dict[str, str], labels: Labels
+) -> str:
+    """A figure shown two ways, in words for the reader (no file rows: those are for analysts)."""
+    amounts = statement.format
+    first, second = comparison.first, comparison.second
+    where = f"{comparison.row}, {headers.get(comparison.column, comparison.column)}"
+    shown = (
+        f"{first.name} {amounts.with_unit(first.value)} och {second.name} "
+        f"{amounts.with_unit(second.value)}"
+    )
+    if comparison.status == "avrundning":
+        difference = amounts.with_unit(comparison.difference)
+        return labels("drift.avrundningsskillnad", var=where, visat=shown, skillnad=difference)
+    # A contradiction is a message to the analyst (shown as a to-do), not a label.
+    return f"{where}: {shown} stämmer inte med varandra — rätta drift.csv (se workbook validate)."
+
+
+def statement_notes(
+    statement: Statement, headers: dict[str, str], labels: Labels
+) -> list[tuple[str, bool]]:
+    """Notes under the table: (text, is a problem still to fix)."""
+    amounts = statement.format
+    notes: list[tuple[str, bool]] = []
+    if statement.rounded_in_display:
+        rounding = _rounding_words(amounts, labels)
+        notes.append((labels("drift.avrundning", avrundning=rounding), False))
+    for comparison in statement.comparisons:
+        if comparison.status == "lika":
+            continue
+        if amounts.shown(comparison.first.value) == amounts.shown(comparison.second.value):
+            continue  # not visible in the report: the rounding note covers it
+        notes.append(
+            (
+                comparison_note(comparison, statement, headers, labels),
+                comparison.status == "motsägelse",
+            )
+        )
+    return notes
+
+
+def statement_table(
+    data: UnitData, statement: Statement, section: SectionSpec | None = None
+) -> Markup:
+    """The statement as an accessible table, with the notes that explain its figures."""
+    headers = labels(data, statement)
+    texts = data.labels(section)
+    table = TableSpecHtml(
+        caption=f"{headers['post']} ({statement.format.unit})",
+        columns=[headers[key] for key in ("post", *statement.columns)],
+        numeric_columns=frozenset(range(1, len(statement.columns) + 1)),
+        note=_computed_note(statement, texts) or None,
+        labels=texts,
+    )
+    for row in statement.rows:
+        hint = texts("drift.del_av", post=row.parent) if row.role == PART and row.parent else ""
+        table.add(row.label, _cells(row, statement), _row_classes(row), hint)
+    notes = statement_notes(statement, headers, texts)
+    items = join(
+        html('<li class="wb-todo">{}</li>', text) if problem else html("<li>{}</li>", text)
+        for text, problem in notes
+    )
+    listed = html('<ul class="wb-table-note wb-table-notes">{}</ul>', items) if notes else ""
+    return join([Markup(render_table(table)), listed])  # render_table escapes every cell
+
+
+def budget_figure(
+    data: UnitData, statement: Statement, section: SectionSpec | None = None
+) -> Markup:
+    """Budget against outcome per part of the unit, as a chart with its data as a table."""
+    parts = statement.parts
+    if not parts:
+        return Markup("")
+    amounts = statement.format
+    headers = labels(data, statement)
+    part_label = statement.settings.label("delverksamhet")
+    rows = pd.DataFrame(
+        {
+            "post": [p.label for p in parts],
+            "budget": [_number(p.value("budget")) for p in parts],
+            "utfall": [_number(p.value("utfall")) for p in parts],
+        }
+    )
+    texts = data.labels(section)
+    title = texts("drift.diagram_titel", delverksamhet=part_label)
+    charts = [
+        ChartRecipe(
+            budget_chart,
+            (rows,),
+            {
+                "title": title,
+                "labels": (headers["budget"], headers["utfall"]),
+                "unit": amounts.unit,
+                "decimals": amounts.decimals,
+                "width": width,
+            },
+        )
+        for width in (WIDTH, NARROW_BAR_WIDTH)
+    ]
+    over = [p.label for p in parts if amounts.sign(p.value("avvikelse")) < 0]
+    total = statement.row("summa")
+    outcome = texts("drift.utfallet" if statement.cost_sign > 0 else "drift.nettokostnaden")
+    description = texts(
+        "drift.diagram",
+        delverksamhet=part_label,
+        beloppsenhet=amounts.unit,
+        utfall=amounts.with_unit(total.value("utfall") if total else None),
+        budget=amounts.with_unit(total.value("budget") if total else None),
+    ) + (texts("drift.diagram_över", utfallet=outcome, poster=", ".join(over)) if over else ".")
+    data_table = TableSpecHtml(
+        caption=texts("drift.diagram_data", beloppsenhet=amounts.unit),
+        columns=[part_label[:1].upper() + part_label[1:], headers["budget"], headers["utfall"]],
+        numeric_columns=frozenset({1, 2}),
+        labels=texts,
+    )
+    for part in parts:
+        data_table.add(
+            part.label,
+            [
+                Cell(amounts.text(part.value("budget")), ("num",)),
+                Cell(amounts.text(part.value("utfall")), ("num",)),
+            ],
+        )
+    shown_as_table = texts("drift.visa_data", namn=title)  # each button its own name
+    # figure_html escapes the text
+    return Markup(
+        figure_html(charts[0], description, data_table, shown_as_table, narrow_chart=charts[1])
+    )
+
+
+def _number(value: object) -> float | None:
+    return None if value is None else float(value)  # type: ignore[arg-type]
+
+
+def against_what(statement: Statement, labels: Labels) -> str:
+    """What the result is measured against: the frame's own name (``tilldelad ram``) or
+    ``resultat.mot_budget``."""
+    frame = statement.row("ram")
+    if statement.has_frame and frame is not None:
+        return frame.label[:1].lower() + frame.label[1:]
+    return labels("resultat.mot_budget")
+
+
+def result_words(
+    data: UnitData, statement: Statement, section: SectionSpec | None = None
+) -> str | None:
+    """``Kommunledningskontoret redovisar ett överskott på 76 tkr mot tilldelad ram 2016``
+    (``drift.resultatmening``).
+
+    Plain text (escaped where it enters HTML); None while the amounts are missing.
+    """
+    texts = data.labels(section)
+    phrase = result_phrase(statement.result_of("utfall"), statement.format, texts)
+    if phrase is None:
+        return None
+    return texts("drift.resultatmening", resultat=phrase, mot=against_what(statement, texts))
+
+
+def result_sentence(
+    data: UnitData, statement: Statement, section: SectionSpec | None = None
+) -> Markup:
+    """The result in words, with the deviation against budget where there is a frame."""
+    texts = data.labels(section)
+    words = result_words(data, statement, section)
+    if words is None:
+        return html('<p class="wb-todo">{}</p>', texts("resultat.saknas"))
+    amounts = statement.format
+    deviation = statement.deviation_of("utfall")
+    if statement.has_frame and deviation is not None:
+        shown = f"{amounts.text(deviation, signed=True)}\u00a0{amounts.unit}"
+        words += " " + texts("drift.resultat_avvikelse", avvikelse=shown)
+    return html('<p class="wb-result">{}.</p>', words)
+
+
+def budget_html(data: UnitData, section: SectionSpec | None = None) -> Markup:
+    """The whole operating-statement section below its heading; its labels are the
+    definition's, with ``section``'s own ``etiketter`` laid over them."""
+    statement = statement_of(data)
+    return join(
+        [
+            result_sentence(data, statement, section),
+            statement_table(data, statement, section),
+            budget_figure(data, statement, section),
+        ]
+    )
