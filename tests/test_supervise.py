@@ -20,6 +20,7 @@ import nbformat
 import psutil
 import pytest
 
+from helpers.building.execute import KERNEL_DIR_PREFIX, OLD_KERNEL_DIR_PREFIX
 from helpers.building.supervise import remove_stale_temp
 from helpers.core.paths import REPO_ROOT
 
@@ -242,13 +243,45 @@ def test_stale_temporary_folders_of_ended_processes_are_removed(tmp_path: Path) 
     finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                               capture_output=True, text=True, check=True)  # fmt: skip
     dead = int(finished.stdout)
-    stale = tmp_path / f"workbook-kernel-{dead}-abc"
-    alive = tmp_path / f"workbook-kernel-{os.getpid()}-abc"
-    foreign = tmp_path / "workbook-kernel-xyz"  # not ours to judge: no owner in its name
-    for folder in (stale, alive, foreign):
+    stale = tmp_path / f"{KERNEL_DIR_PREFIX}{dead}-abc"
+    stale_old = tmp_path / f"{OLD_KERNEL_DIR_PREFIX}{dead}-abc"  # an earlier version's
+    alive = tmp_path / f"{KERNEL_DIR_PREFIX}{os.getpid()}-abc"
+    foreign = tmp_path / f"{KERNEL_DIR_PREFIX}xyz"  # not ours to judge: no owner in its name
+    for folder in (stale, stale_old, alive, foreign):
         folder.mkdir()
         (folder / "kernel.json").write_text("{}")
     if psutil.pid_exists(dead):
         pytest.skip("the pid was reused already")
-    assert remove_stale_temp(tmp_path) == [stale]
+    assert sorted(remove_stale_temp(tmp_path)) == sorted([stale, stale_old])
     assert alive.exists() and foreign.exists() and not stale.exists()
+
+
+def test_a_deep_temporary_directory_still_gives_the_kernel_bindable_sockets(
+    tmp_path: Path,
+) -> None:
+    """A Unix socket's path holds at most 107 bytes: under a TMPDIR too deep for the kernel's
+    sockets, their folder goes under /tmp, and a kernel started there runs code."""
+    deep = tmp_path / ("d" * 60) / ("e" * 60)
+    deep.mkdir(parents=True)
+    code = (
+        "import tempfile, os; tempfile.tempdir = None\n"
+        "from helpers.building.execute import SectionRunner, kernel_dir_parent\n"
+        "print(kernel_dir_parent())\n"
+        "runner = SectionRunner(env=None, timeout=600, log=None)\n"
+        "try:\n"
+        "    runner.start(); runner.run_code('x = 1')\n"
+        "    print(os.path.dirname(runner.sockets_dir))\n"
+        "finally:\n"
+        "    runner.shutdown()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**os.environ, "TMPDIR": str(deep)},
+        capture_output=True,
+        text=True,
+        timeout=HANG_GUARD,
+    )
+    assert done.returncode == 0, done.stderr
+    parent, folder = done.stdout.split()
+    assert parent == folder == "/tmp"
+    assert not any(deep.iterdir())

@@ -52,8 +52,27 @@ DEFAULT_TIMEOUT = 600.0
 POLL_SECONDS = 0.25
 # Starting a kernel and importing pandas/altair: bounded too, also outside a section.
 STARTUP_SECONDS = 300.0
-# Temporary folders of kernels: ``workbook-kernel-<pid of the owning process>-<random>``.
-KERNEL_DIR_PREFIX = "workbook-kernel-"
+# Temporary folders of kernels: ``wbk-<pid of the owning process>-<random>``. Short, because the
+# kernel's sockets lie in it: a Unix socket's path holds at most 107 bytes (sun_path), and ZeroMQ
+# names them ``<folder>/k-<n>``; a deep TMPDIR (pytest-xdist's ``…/popen-gw0/<test>/tmp``) with a
+# long prefix overflowed it, the kernel could not bind and its worker died.
+KERNEL_DIR_PREFIX = "wbk-"
+# Earlier versions' prefix: their stale folders are still removed.
+OLD_KERNEL_DIR_PREFIX = "workbook-kernel-"
+SOCKET_PATH_LIMIT = 107
+
+
+def kernel_dir_parent() -> str | None:
+    """Where a kernel's socket folder goes: the temporary directory (None: ``tempfile``'s
+    default), or ``/tmp`` when the sockets' paths under it would be longer than a Unix socket's
+    path may be (:data:`SOCKET_PATH_LIMIT`)."""
+    longest = os.path.join(
+        tempfile.gettempdir(), f"{KERNEL_DIR_PREFIX}{os.getpid()}-{'x' * 8}", "k-99"
+    )
+    if len(os.fsencode(longest)) <= SOCKET_PATH_LIMIT or not os.path.isdir("/tmp"):
+        return None
+    return "/tmp"
+
 
 # Imports every section needs, paid once per kernel. Then the objects they created are moved
 # out of the garbage collector's sight (gc.freeze): the reset's full collection scanned them every
@@ -261,7 +280,9 @@ class SectionRunner:
         # IPC sockets and the connection file in a private folder: the default socket prefix is
         # shared by every kernel started in the same working directory (two pool workers then
         # collided), and one folder is one thing to remove, whatever happens.
-        self._sockets = tempfile.mkdtemp(prefix=f"{KERNEL_DIR_PREFIX}{os.getpid()}-")
+        self._sockets = tempfile.mkdtemp(
+            prefix=f"{KERNEL_DIR_PREFIX}{os.getpid()}-", dir=kernel_dir_parent()
+        )
         self.km = KernelManager(
             kernel_name=KERNEL_NAME,
             transport="ipc",

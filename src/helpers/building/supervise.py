@@ -46,7 +46,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from helpers.building.execute import KERNEL_DIR_PREFIX, STARTUP_SECONDS, SectionFailure, kill_group
+from helpers.building.execute import (
+    KERNEL_DIR_PREFIX,
+    OLD_KERNEL_DIR_PREFIX,
+    STARTUP_SECONDS,
+    SectionFailure,
+    kill_group,
+)
 
 # After a section's own time limit, how long a silent worker gets before the pool kills it.
 GRACE_SECONDS = 60.0
@@ -97,7 +103,9 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
-_OWNED_DIR = re.compile(rf"^(?:{re.escape(KERNEL_DIR_PREFIX)}|workbook-pdf-)([0-9]+)-")
+_OWNED_DIR = re.compile(
+    rf"^(?:{re.escape(KERNEL_DIR_PREFIX)}|{re.escape(OLD_KERNEL_DIR_PREFIX)}|workbook-pdf-)([0-9]+)-"
+)
 
 
 def remove_stale_temp(folder: Path | None = None) -> list[Path]:
