@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import asyncio
+import concurrent.futures
 import re
 import subprocess
 from pathlib import Path
@@ -166,7 +167,11 @@ def _execute_all(cwd: Path) -> dict[str, str]:
         limit = asyncio.Semaphore(3)
         return await asyncio.gather(*(_execute(p, cwd, limit) for p in NOTEBOOKS))
 
-    return {name: error for name, error in asyncio.run(run()) if error}
+    # Its own thread, so its own event loop: a loop another test left running in this thread
+    # (e.g. a browser driver's, under xdist) must not stop this one.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as thread:
+        results = thread.submit(asyncio.run, run()).result()
+    return {name: error for name, error in results if error}
 
 
 @pytest.mark.e2e

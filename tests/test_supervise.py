@@ -122,7 +122,13 @@ def start_build(root: Path, temp: Path, *args: str) -> subprocess.Popen[str]:
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,  # its own process group, as a job in a terminal
+        # ... whose Ctrl-C is live: a pytest-xdist worker ignores SIGINT, and a child inherits that.
+        preexec_fn=_sigint_as_in_a_terminal,
     )
+
+
+def _sigint_as_in_a_terminal() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def wait_until(condition, what: str) -> None:
