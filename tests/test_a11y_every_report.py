@@ -26,6 +26,7 @@ from browser import (  # noqa: E402
     run_axe,
     run_htmlcs,
 )
+from pdf_structure import outline_titles, pages_with_untagged_text  # noqa: E402
 
 from helpers.building.index_page import INDEX_NAME  # noqa: E402
 from helpers.core.paths import CONSOLIDATED, Project  # noqa: E402
@@ -198,17 +199,9 @@ def test_the_pdf_of_each_kind_of_report_is_archive_grade(
             == soup.find("meta", {"name": "description"})["content"]
         )
         assert str(document.Root.Lang) == soup.html["lang"]
-        with document.open_outline() as outline:
-            titles = [item.title for item in outline.root]
-            titles += [child.title for item in outline.root for child in item.children]
+        titles = outline_titles(document)
         assert titles and [t for t in titles if t not in headings] == []
-        for page in document.pages:
-            depth = 0
-            for _, operator in pikepdf.parse_content_stream(page):
-                name = str(operator)
-                depth += name in ("BDC", "BMC")
-                depth -= name == "EMC"
-                assert not (name == "BT" and depth == 0)
+        assert pages_with_untagged_text(document) == []
     if shutil.which("pdftotext") is None:
         pytest.skip("pdftotext (poppler-utils) saknas")
     text = subprocess.run(

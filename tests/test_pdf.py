@@ -14,6 +14,7 @@ import pytest
 pytest.register_assert_rewrite("browser")
 
 from browser import open_page, require_chromium  # noqa: E402
+from pdf_structure import outline_titles, pages_with_untagged_text  # noqa: E402
 
 from helpers.building import pdf  # noqa: E402
 from helpers.core.errors import BuildError  # noqa: E402
@@ -224,18 +225,9 @@ def test_pdf_metadata_figures_artifacts_and_bookmarks(printed: Path, built_klk: 
         headings = {
             " ".join(h.get_text(" ").split()) for h in soup.find_all(["h1", "h2", "h3", "h4"])
         }
-        with document.open_outline() as outline:
-            titles = [item.title for item in outline.root]
-            for item in outline.root:
-                titles += [child.title for child in item.children]
+        titles = outline_titles(document)
         assert titles and all(title in headings for title in titles), [
             t for t in titles if t not in headings
         ]
         # No text is drawn outside the structure tree: the running footer is an artifact.
-        for page in document.pages:
-            depth = 0
-            for _, operator in pikepdf.parse_content_stream(page):
-                name = str(operator)
-                depth += name in ("BDC", "BMC")
-                depth -= name == "EMC"
-                assert not (name == "BT" and depth == 0)
+        assert pages_with_untagged_text(document) == []
