@@ -229,4 +229,3 @@ def test_the_extreme_accepted_indicator_values_build_and_show_as_typed(
         value = parse_number(shown)
         assert _swedish(_digits(shown), decimals_of(value)) in html
     assert "InvalidOperation" not in result.text
-

@@ -6,11 +6,12 @@ formulas) are read with ``text_norm.clean_token`` — no-break and thin spaces, 
 dashes and invisible characters count as what they look like — and shown texts with
 ``clean_text``. Errors are ``ValueError`` with a Swedish message that quotes the cell (bounded).
 
-Numbers: ``readers.parse_number`` (with its bounds: 12 digits before the decimal sign, 15
-significant digits; ``NumberOutOfRange`` keeps its own message); a trailing ``%`` (``70 %``, as Excel's CSV export writes a
-percent-formatted cell, and as the .xlsx reader renders one) is accepted in columns that hold
-percentages (``Column.percent``) and refused elsewhere. :func:`ambiguous_thousands` catches
-``41,575`` typed by an English-language Excel, which would otherwise read as 41,575.
+Numbers: ``readers.parse_number`` (bounded: 12 digits before the decimal sign, 15 significant
+digits; ``NumberOutOfRange`` keeps its own message); a trailing ``%`` (``70 %``, as Excel's
+CSV export writes a percent-formatted cell, and as the .xlsx reader renders one) is accepted in
+columns that hold percentages (``Column.percent``) and refused elsewhere.
+:func:`ambiguous_thousands` catches ``41,575`` typed by an English-language Excel, which would
+otherwise read as 41,575.
 """
 
 from __future__ import annotations

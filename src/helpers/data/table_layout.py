@@ -135,9 +135,9 @@ def build_table(
     """The Table from ``records`` with ``records[header]`` as header row.
 
     ``cell_name(line, index)`` names a cell for a message (``G5``, or "cell 7"). CSV passes
-    ``width_problem(line, found, expected, header)``: no row may have more cells than the header, even
-    empty ones (see :func:`_usual_width`), nor fewer than its named columns; for Excel a short
-    row is simply padded.
+    ``width_problem(line, found, expected, header)``: no row may have more cells than the
+    header, even empty ones (see :func:`_usual_width`), nor fewer than its named columns; for
+    Excel a short row is simply padded.
     Raises DataError with every problem, ``problems`` (found by the caller) first.
     """
     problems = list(problems or [])
