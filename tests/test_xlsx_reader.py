@@ -150,11 +150,19 @@ def test_a_number_cell_with_three_decimals_is_exact_not_ambiguous(tmp_path: Path
 
 
 def test_tiny_and_huge_numbers_are_written_out_not_in_scientific_notation(tmp_path: Path) -> None:
-    rows = [["kf1", "2016", 1e-05, 1.5e16, ""]]
+    rows = [["kf1", "2016", 1e-05, 1.5e11, ""]]
     frame, problems = load(save(value_sheet(rows), tmp_path))
     assert (
-        problems == [] and list(frame["värde"]) == [1e-05] and list(frame["jämförelse"]) == [1.5e16]
+        problems == [] and list(frame["värde"]) == [1e-05] and list(frame["jämförelse"]) == [1.5e11]
     )
+
+
+def test_a_number_cell_beyond_the_bounds_is_refused_naming_the_cell(tmp_path: Path) -> None:
+    # Written out in full (not 1,5E+16), then held to the same bounds as a typed number.
+    rows = [["kf1", "2016", 1.5e16, 1.5e11, ""]]
+    frame, problems = load(save(value_sheet(rows), tmp_path))
+    assert [(p.row, p.column) for p in problems] == [(2, "värde")]
+    assert "15000000000000000" in problems[0].message
 
 
 # --- dates, errors, formulas ----------------------------------------------------------------------

@@ -6,10 +6,12 @@ formulas) are read with ``text_norm.clean_token`` — no-break and thin spaces, 
 dashes and invisible characters count as what they look like — and shown texts with
 ``clean_text``. Errors are ``ValueError`` with a Swedish message that quotes the cell (bounded).
 
-Numbers: ``readers.parse_number``; a trailing ``%`` (``70 %``, as Excel's CSV export writes a
-percent-formatted cell, and as the .xlsx reader renders one) is accepted in columns that hold
-percentages (``Column.percent``) and refused elsewhere. :func:`ambiguous_thousands` catches
-``41,575`` typed by an English-language Excel, which would otherwise read as 41,575.
+Numbers: ``readers.parse_number`` (bounded: 12 digits before the decimal sign, 15 significant
+digits; ``NumberOutOfRange`` keeps its own message); a trailing ``%`` (``70 %``, as Excel's
+CSV export writes a percent-formatted cell, and as the .xlsx reader renders one) is accepted in
+columns that hold percentages (``Column.percent``) and refused elsewhere.
+:func:`ambiguous_thousands` catches ``41,575`` typed by an English-language Excel, which would
+otherwise read as 41,575.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from helpers.core.text_norm import (
     control_character,
     unusual_characters,
 )
-from helpers.data.readers import parse_number
+from helpers.data.readers import NumberOutOfRange, parse_number
 
 PERIOD = re.compile(r"([0-9]{4})(?:-([0-9]{4}))?")
 _YEAR = re.compile(r"[0-9]{4}")
@@ -58,6 +60,8 @@ def convert_cell(column: Column, text: str) -> object:
     if column.kind == "int":
         try:
             value = parse_number(token)
+        except NumberOutOfRange:
+            raise
         except ValueError:
             value = None
         if value is None or not value.is_integer():
@@ -99,6 +103,8 @@ def _convert_number(column: Column, token: str, text: str) -> float | None:
         token = percent.group(1)
     try:
         return parse_number(token)
+    except NumberOutOfRange:
+        raise
     except ValueError:
         raise ValueError(f'"{quote(text)}" är inget tal — {_number_advice(token)}') from None
 

@@ -132,8 +132,8 @@ def parse_csv(text: str, path: Path, shown_as: str, expected: Sequence[str] = ()
         header,
         expected,
         cell_name=lambda _line, index: f"cell {index + 1} på raden",
-        width_problem=lambda line, found, wanted: _width_problem(
-            shown_as, line, found, wanted, delimiter
+        width_problem=lambda line, found, wanted, header_width: _width_problem(
+            shown_as, line, found, wanted, header_width, delimiter
         ),
     )
 
@@ -185,22 +185,29 @@ def _csv_records(text: str, delimiter: str, shown_as: str) -> list[Record]:
     return records
 
 
-def _width_problem(shown_as: str, line: int, found: int, expected: int, delimiter: str) -> Problem:
+def _width_problem(
+    shown_as: str, line: int, found: int, expected: int, header_width: int, delimiter: str
+) -> Problem:
+    """A row of ``found`` cells where ``expected`` fit (the header's ``header_width``, or fewer
+    when most rows stop before the header's empty trailing cells)."""
     shown_delimiter = "tab" if delimiter == "\t" else f"'{delimiter}'"
-    if found > expected:
-        hint = f"ta bort överflödiga {shown_delimiter} eller sätt texten inom citattecken"
-        if delimiter == ",":
-            hint += ' (decimaltal med komma skrivs "0,7")'
-    else:
-        hint = (
-            f"filen kan vara avkortad: lägg till de saknade cellerna (avgränsade med "
-            f"{shown_delimiter}), även tomma"
+    if found < expected:
+        return Problem(
+            shown_as,
+            f"raden har {found} celler men rubrikraden har {header_width}",
+            row=line,
+            hint=f"filen kan vara avkortad: lägg till de saknade cellerna (avgränsade med "
+            f"{shown_delimiter}), även tomma",
         )
+    hint = (
+        f"ta bort överflödiga {shown_delimiter} (även tomma celler i slutet av raden) eller "
+        "sätt texten inom citattecken"
+    )
+    if delimiter == ",":
+        hint += ' (decimaltal med komma skrivs "0,7")'
+    others = "rubrikraden" if expected == header_width else "de andra raderna"
     return Problem(
-        shown_as,
-        f"raden har {found} celler men rubrikraden har {expected}",
-        row=line,
-        hint=hint,
+        shown_as, f"raden har {found} celler men {others} har {expected}", row=line, hint=hint
     )
 
 

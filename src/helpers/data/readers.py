@@ -197,6 +197,39 @@ def _encoding_problem(raw: bytes, offset: int, shown_as: str, table: bool, hint:
 
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+|[0-9]{1,3}(?: [0-9]{3})+)(?:[.,][0-9]+)?")
 
+# The bounds of a number in the workbook's data (docs/data-format.md, "Tal"). 15 significant
+# digits is what Excel keeps of a number (it turns further digits into zeros), and what a float
+# holds exactly, so a value passed here is shown as typed; under a million million covers any
+# kommun's amount, even a large kommun's yearly turnover in kronor (about 10^11).
+MAX_INTEGER_DIGITS = 12
+MAX_SIGNIFICANT_DIGITS = 15
+
+
+class NumberOutOfRange(ValueError):
+    """A number too large, or with more digits, than the workbook reads; ``str()`` is the
+    Swedish explanation, quoting the cell."""
+
+
+def _digit_problem(cleaned: str, text: str) -> str | None:
+    """Why a well-formed number is out of bounds, in Swedish; None when it is within them."""
+    digits = cleaned.lstrip("+-").replace(" ", "").replace(",", ".")
+    whole, _, fraction = digits.partition(".")
+    whole = whole.lstrip("0")
+    significant = (whole + fraction.rstrip("0")).lstrip("0")
+    if len(whole) > MAX_INTEGER_DIGITS:
+        return (
+            f'"{quote(text)}" är för stort: talet har {len(whole)} siffror före decimaltecknet, '
+            f"högst {MAX_INTEGER_DIGITS} går (under 1 000 000 000 000) — kontrollera att inga "
+            "siffror har klistrats ihop eller skrivits två gånger"
+        )
+    if len(significant) > MAX_SIGNIFICANT_DIGITS:
+        return (
+            f'"{quote(text)}" har {len(significant)} värdesiffror, högst '
+            f"{MAX_SIGNIFICANT_DIGITS} går (så många som Excel räknar med) — avrunda talet "
+            "till färre decimaler"
+        )
+    return None
+
 
 def parse_number(text: str) -> float | None:
     """A number as analysts type it: ``41 575``, ``-1 392``, ``- 6``, ``0,7``, ``0.9``, ``−3``.
@@ -204,7 +237,11 @@ def parse_number(text: str) -> float | None:
     Thousands may be separated by any Unicode space (no-break, thin, narrow no-break); the minus
     may be any dash Office writes (minus sign U+2212, en dash, non-breaking hyphen …); invisible
     characters are ignored (``text_norm.clean_token``). Returns None for an empty cell and raises
-    ValueError for anything that is not a finite number (letters, ``1.234,5``, ``1e5``, ``70 %``).
+    ValueError for anything that is not a finite number (letters, ``1.234,5``, ``1e5``, ``70 %``),
+    and its subclass :class:`NumberOutOfRange` for a number beyond the workbook's bounds (more
+    than :data:`MAX_INTEGER_DIGITS` digits before the decimal sign, or more than
+    :data:`MAX_SIGNIFICANT_DIGITS` significant digits), so every value read is one the report
+    shows exactly as typed.
     """
     cleaned = clean_token(text)
     if not cleaned:
@@ -212,6 +249,9 @@ def parse_number(text: str) -> float | None:
     cleaned = re.sub(r"^([+-]) ", r"\1", cleaned)
     if not _NUMBER.fullmatch(cleaned):
         raise ValueError(text)
+    problem = _digit_problem(cleaned, text)
+    if problem is not None:
+        raise NumberOutOfRange(problem)
     value = float(cleaned.replace(" ", "").replace(",", "."))
     if not math.isfinite(value):
         raise ValueError(text)

@@ -129,14 +129,15 @@ def build_table(
     expected: Sequence[str],
     *,
     cell_name: Callable[[int, int], str],
-    width_problem: Callable[[int, int, int], Problem] | None = None,
+    width_problem: Callable[[int, int, int, int], Problem] | None = None,
     problems: list[Problem] | None = None,
 ) -> Table:
     """The Table from ``records`` with ``records[header]`` as header row.
 
     ``cell_name(line, index)`` names a cell for a message (``G5``, or "cell 7"). CSV passes
-    ``width_problem(line, found, expected)``: each row must have as many cells as the header
-    (trailing empty cells excepted); for Excel a short row is simply padded.
+    ``width_problem(line, found, expected, header)``: no row may have more cells than the
+    header, even empty ones (see :func:`_usual_width`), nor fewer than its named columns; for
+    Excel a short row is simply padded.
     Raises DataError with every problem, ``problems`` (found by the caller) first.
     """
     problems = list(problems or [])
@@ -145,9 +146,9 @@ def build_table(
     problems += _header_problems(names, shown_as, header_line)
     rows: list[dict[str, str]] = []
     lines: list[int] = []
-    for line, cells in records[header + 1 :]:
-        if not is_filled(cells):
-            continue
+    data = [(line, cells) for line, cells in records[header + 1 :] if is_filled(cells)]
+    widest = _usual_width([len(cells) for _, cells in data], _named_width(names), len(names))
+    for line, cells in data:
         if len(rows) >= MAX_ROWS:
             problems.append(
                 Problem(
@@ -158,10 +159,8 @@ def build_table(
                 )
             )
             break
-        if len(cells) > len(names) and not is_filled(cells[len(names) :]):
-            cells = cells[: len(names)]  # empty trailing cells, as Excel sometimes writes
-        if width_problem is not None and not _named_width(names) <= len(cells) <= len(names):
-            problems.append(width_problem(line, len(cells), len(names)))
+        if width_problem is not None and not _named_width(names) <= len(cells) <= widest:
+            problems.append(width_problem(line, len(cells), widest, len(names)))
             continue
         row_problems = _cell_problems(shown_as, line, cells, names, cell_name)
         problems += row_problems
@@ -171,6 +170,24 @@ def build_table(
     if problems:
         raise DataError(problems)
     return Table(path, shown_as, [name for name in names if name], rows, lines, header_line)
+
+
+def _usual_width(widths: Sequence[int], named: int, header: int) -> int:
+    """The most cells a CSV row may have: the header's count, or fewer when the header goes on
+    with empty cells (``a;b;;``) and the rows do not: then the width most rows have.
+
+    Excel's CSV export writes every row, the header included, with as many cells as the sheet's
+    used range, so every row of a table it wrote has the header's count. A row with more cells
+    than that split a value at a separator (``9052,5`` in a comma-separated file) and is refused
+    whatever the extra cells hold: the values after the split sit in the wrong columns. Rows
+    between the named columns and the header's width are read (their missing cells are empty
+    and unnamed), but when most rows stop earlier than the header, a longer one is refused too.
+    """
+    fitting = [width for width in widths if named <= width <= header]
+    if header == named or not fitting:
+        return header
+    most = max(fitting.count(width) for width in set(fitting))
+    return min(width for width in set(fitting) if fitting.count(width) == most)
 
 
 def _named_width(names: Sequence[str]) -> int:

@@ -67,7 +67,7 @@ class AmountFormat:
         """``41 575``, ``−0,2``, ``+76``; :attr:`missing` when missing."""
         shown = self.shown(value)
         return format_number(
-            None if shown is None else float(shown),
+            shown,
             self.decimals,
             missing=self.missing,
             signed=signed,

@@ -7,7 +7,7 @@ ASCII hyphen for negatives, so the locale's own minus sign (U+2212) is put in it
 from __future__ import annotations
 
 import math
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from babel.numbers import format_decimal, get_minus_sign_symbol
 
@@ -20,17 +20,25 @@ def is_missing(value: object) -> bool:
 
 
 def format_number(
-    value: float | int | None, decimals: int = 0, *, missing: str, signed: bool = False
+    value: float | int | Decimal | None, decimals: int = 0, *, missing: str, signed: bool = False
 ) -> str:
     """A number the Swedish way; ``signed`` writes ``+76`` for positive deviations; ``missing``
-    (the definition's ``rapport.saknas``, "Uppgift saknas") when there is no value."""
+    (the definition's ``rapport.saknas``, "Uppgift saknas") when there is no value.
+
+    A ``Decimal`` (the statement's exact amounts and sums) is shown exactly, never through a
+    float, so no binary noise reaches the report or a message.
+    """
     if is_missing(value):
         return missing
     pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
     # Half away from zero, as people round (7,25 → 7,3), not Python's round-half-to-even on
     # binary floats; the shortest repr of the float is the number the analyst typed.
     assert value is not None  # is_missing covers None
-    rounded = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)
+    exact = value if isinstance(value, Decimal) else Decimal(repr(float(value)))
+    with localcontext() as context:
+        # Room for any finite float's digits: the default 28 would make quantize fail.
+        context.prec = 400
+        rounded = exact.quantize(Decimal(1).scaleb(-decimals), ROUND_HALF_UP)
     if rounded == 0:
         rounded = Decimal(0)  # no "−0"
     text = format_decimal(abs(rounded), format=pattern, locale=LOCALE, decimal_quantization=False)
