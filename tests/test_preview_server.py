@@ -110,3 +110,16 @@ def test_any_other_failure_is_one_swedish_line_without_traceback(server, capsys)
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "Förhandsgranskningen kunde inte svara" in err
     assert "Traceback" not in err and "trasig" in err
+
+
+def test_the_start_message_says_where_the_preview_writes(workspace: Path):
+    from helpers.season.preview import preview_notice
+
+    year_end = Project(workspace)
+    notice = preview_notice(year_end, 2016, "klk")
+    written = year_end.report_file(2016, "klk").relative_to(workspace).as_posix()
+    assert written in notice and "workbook build --year 2016`" in notice
+    delar = year_end.for_period("delar")
+    notice = preview_notice(delar, 2016, "klk")
+    assert delar.report_file(2016, "klk").relative_to(workspace).as_posix() in notice
+    assert "--period delar" in notice

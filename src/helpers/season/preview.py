@@ -463,12 +463,24 @@ def serve(
         address = f"http://{host}:{server.server_address[1]}/"
         print(f"Förhandsgranskning av {unit} {year}: {address}", flush=True)
         print("Spara en tabell eller text så uppdateras sidan. Avsluta med Ctrl-C.", flush=True)
+        print(preview_notice(project, year, unit), flush=True)
         while not preview.stop_event.wait(0.5):
             pass
     finally:
         preview.stop()
         server.shutdown()
         server.server_close()
+
+
+def preview_notice(project: Project, year: int, unit: str) -> str:
+    """The start message's warning: the preview writes the report where the build does."""
+    report = project.report_file(year, unit)
+    shown = report.relative_to(project.root) if report.is_relative_to(project.root) else report
+    period = "" if project.is_year_end else f" --period {project.period}"
+    return (
+        f"Obs: förhandsgranskningen skriver över {shown.as_posix()} (också halvskrivna texter). "
+        f"Publicera det som `workbook build --year {year}{period}` bygger när texterna är klara."
+    )
 
 
 def add_preview_arguments(parser: argparse.ArgumentParser) -> None:
