@@ -104,9 +104,7 @@ def _year_arguments() -> list[tuple[str, list[str]]]:
     from helpers.building.arguments import year_argument
 
     found = []
-    subparsers = next(
-        a for a in cli.parser()._actions if isinstance(a, argparse._SubParsersAction)
-    )
+    subparsers = next(a for a in cli.parser()._actions if isinstance(a, argparse._SubParsersAction))
     for name, command_parser in subparsers.choices.items():
         for action in command_parser._actions:
             if action.type is year_argument:
