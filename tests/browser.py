@@ -183,7 +183,7 @@ def phone_layout_problems(page: object, width: int) -> dict[str, list]:
             const label = getComputedStyle(td, '::before');
             if (box.width > 0 && label.content !== 'none') {
                 ruler.font = `${label.fontWeight} ${label.fontSize} ${label.fontFamily}`;
-                const longest = Math.max(...td.dataset.label.split(/\s+/)
+                const longest = Math.max(...td.dataset.label.split(/\\s+/)
                                           .map(w => ruler.measureText(w).width));
                 const room = box.width - parseFloat(getComputedStyle(td).paddingLeft)
                              - parseFloat(getComputedStyle(td).paddingRight);
