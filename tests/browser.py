@@ -158,12 +158,15 @@ def phone_layout_problems(page: object, width: int) -> dict[str, list]:
     """What a phone reader of ``width`` px would have to scroll sideways for, or could not read:
     the page wider than the screen, table regions that scroll, body cells off screen, stacked
     cells whose value is more than one piece (it breaks apart beside its label), values shown
-    without their column's name, and chart text under 11 px as displayed. Empty lists when the
-    page reads well."""
+    without their column's name, column names broken inside a word where the word would have
+    fit (it needs at most 60 % of its cell), text values squeezed into a column narrower than
+    a third of their cell, and chart text under 11 px as displayed. Empty lists when the page
+    reads well."""
     return page.evaluate(
         """width => {
         const out = {page: [], scrolling: [], off_screen: [], split_cells: [], unlabelled: [],
-                     small_chart_text: []};
+                     broken_labels: [], narrow_values: [], small_chart_text: []};
+        const ruler = document.createElement('canvas').getContext('2d');
         if (document.documentElement.scrollWidth > width) out.page.push(
             document.documentElement.scrollWidth);
         for (const w of document.querySelectorAll('.wb-table-wrap'))
@@ -176,6 +179,24 @@ def phone_layout_problems(page: object, width: int) -> dict[str, list]:
         for (const td of document.querySelectorAll('.wb-table td[data-label]')) {
             if (getComputedStyle(td, '::before').content === 'none')
                 out.unlabelled.push(td.textContent.trim().slice(0, 40));
+            const box = td.getBoundingClientRect();
+            const label = getComputedStyle(td, '::before');
+            if (box.width > 0 && label.content !== 'none') {
+                ruler.font = `${label.fontWeight} ${label.fontSize} ${label.fontFamily}`;
+                const longest = Math.max(...td.dataset.label.split(/\\s+/)
+                                          .map(w => ruler.measureText(w).width));
+                const room = box.width - parseFloat(getComputedStyle(td).paddingLeft)
+                             - parseFloat(getComputedStyle(td).paddingRight);
+                if (longest > parseFloat(label.width) + 1 && longest <= 0.6 * room)
+                    out.broken_labels.push(td.dataset.label.slice(0, 40));
+                if (getComputedStyle(td).display === 'flex' && !td.classList.contains('num')) {
+                    const value = document.createRange();
+                    value.selectNodeContents(td);
+                    const width = value.getBoundingClientRect().width;
+                    if (td.textContent.trim().length > 30 && width < room / 3)
+                        out.narrow_values.push(td.textContent.trim().slice(0, 40));
+                }
+            }
             if (getComputedStyle(td).display !== 'flex') continue;
             const pieces = [...td.childNodes].filter(n => n.nodeType === 1
                 ? getComputedStyle(n).position !== 'absolute' : n.textContent.trim());

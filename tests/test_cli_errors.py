@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import subprocess
 import sys
@@ -95,3 +96,33 @@ def test_build_stops_on_bad_data_before_any_kernel_and_keeps_the_old_report(
     assert not (workspace / "build/2016/klk").exists() or not any(
         (workspace / "build/2016/klk").glob("*.ipynb")
     )
+
+
+def _year_arguments() -> list[tuple[str, list[str]]]:
+    """Every command's year argument (``--year``, ``--from``, a positional ÅR), as argv that
+    gives it 1899 — read from the parser itself, so a new command is covered too."""
+    from helpers.building.arguments import year_argument
+
+    found = []
+    subparsers = next(a for a in cli.parser()._actions if isinstance(a, argparse._SubParsersAction))
+    for name, command_parser in subparsers.choices.items():
+        for action in command_parser._actions:
+            if action.type is year_argument:
+                flag = action.option_strings[:1]
+                found.append((name, [name, *flag, "1899"]))
+    return found
+
+
+def test_every_year_argument_names_the_allowed_range(
+    workspace: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from helpers.core.paths import FIRST_YEAR, LAST_YEAR
+
+    arguments = _year_arguments()
+    assert {"build", "validate", "klar", "status", "new-year"} <= {name for name, _ in arguments}
+    for name, argv in arguments:
+        code = cli.main(argv)
+        err = capsys.readouterr().err
+        assert code == cli.EXIT_BAD_INPUT, name
+        assert f"{FIRST_YEAR}–{LAST_YEAR}" in err and "1899" in err, (name, err)
+        assert "fyra siffror" not in err and "Traceback" not in err, name

@@ -9,7 +9,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from helpers.core.errors import ParameterError
-from helpers.core.paths import REPO_ROOT, Project, check_section, check_unit, check_year
+from helpers.core.paths import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    REPO_ROOT,
+    Project,
+    check_section,
+    check_unit,
+    check_year,
+)
 
 
 @pytest.mark.parametrize("year", [2016, "2016", " 2016 ", 1990, 2100])
@@ -17,10 +25,20 @@ def test_valid_years(year: int | str) -> None:
     assert check_year(year) == int(str(year).strip())
 
 
-@pytest.mark.parametrize("year", ["16", "20x6", "1989", "2101", "../2016", "2016/..", "", "٢٠١٦"])
+@pytest.mark.parametrize("year", ["16", "20x6", "../2016", "2016/..", "", "٢٠١٦", "20160"])
 def test_invalid_years_are_refused_in_swedish(year: str) -> None:
     with pytest.raises(ParameterError, match="inte ett år"):
         check_year(year)
+
+
+@pytest.mark.parametrize("year", [FIRST_YEAR - 1, 1899, LAST_YEAR + 1, 9999, 0])
+def test_four_digit_years_out_of_range_name_the_range(year: int) -> None:
+    text = f"{year:04d}"
+    with pytest.raises(ParameterError) as caught:
+        check_year(text)
+    message = str(caught.value)
+    assert f"{FIRST_YEAR}–{LAST_YEAR}" in message and text in message
+    assert "fyra siffror" not in message
 
 
 @pytest.mark.parametrize("unit", ["klk", "bou-2", "a", "x" * 40])

@@ -14,6 +14,7 @@ from helpers.building.export import navigation_texts, render_report
 from helpers.building.index_page import progress_text
 from helpers.building.readiness import unit_progress
 from helpers.building.validate import validate_unit
+from helpers.core.errors import ParameterError
 from helpers.core.paths import Project
 from helpers.data.definition import load_definition
 from helpers.data.signoff import (
@@ -93,10 +94,36 @@ def test_a_hand_edited_file_is_validated_like_every_table(workspace: Path):
     assert cli.main(["klar", "--year", str(YEAR), "--unit", UNIT, "drift"]) == cli.EXIT_BAD_INPUT
 
 
-def test_unknown_section_is_refused_and_nothing_written(workspace: Path, capsys):
+def test_unknown_section_is_an_argument_error_naming_the_sections(workspace: Path, capsys):
     project = Project(workspace)
+    ids = sections(project)
+    code = cli.main(["klar", "--year", str(YEAR), "--unit", UNIT, ids[0], "inget_sadant"])
+    err = capsys.readouterr().err
+    assert code == cli.EXIT_BAD_INPUT and "inget_sadant" in err
+    # A wrong argument, not a fault in the data: no "Fel i underlaget", no file named.
+    assert "underlaget" not in err and "klarmarkering" not in err
+    assert all(section in err for section in ids)
+    assert "Traceback" not in err
+    assert not signoff_file(project, YEAR, UNIT).exists()
+
+
+def test_unknown_section_is_refused_before_a_broken_file_is_read(workspace: Path, capsys):
+    project = Project(workspace)
+    path = signoff_file(project, YEAR, UNIT)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("avsnitt,status,av,datum\nx,nonsens,,\n", encoding="utf-8")
     code = cli.main(["klar", "--year", str(YEAR), "--unit", UNIT, "inget_sadant"])
-    assert code == cli.EXIT_BAD_INPUT and "inget_sadant" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert code == cli.EXIT_BAD_INPUT
+    assert "inget_sadant" in err and "underlaget" not in err
+    assert path.read_text(encoding="utf-8") == "avsnitt,status,av,datum\nx,nonsens,,\n"
+
+
+def test_set_status_refuses_an_unknown_status_as_an_argument(workspace: Path):
+    project = Project(workspace)
+    ids = sections(project)
+    with pytest.raises(ParameterError, match="Okänd status"):
+        set_status(project, YEAR, UNIT, ids, ids[:1], "halvklar", "Anna")
     assert not signoff_file(project, YEAR, UNIT).exists()
 
 

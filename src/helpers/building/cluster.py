@@ -54,11 +54,17 @@ def cluster_executor(address: str, project_root: Path) -> Iterator[Executor]:
         raise ParameterError(
             "--scheduler kräver paketet distributed (dask). Installera med `make setup`."
         ) from None
+    address = check_scheduler_address(address)
+    # Made in two steps so that a constructor that fails still leaves us the object to close:
+    # a half-made Client closes itself in __del__ at some later garbage collection, waiting
+    # twice its timeout and printing "Exception ignored in: Client.__del__".
+    client = Client.__new__(Client)
     try:
-        client = Client(
+        client.__init__(  # type: ignore[misc]
             address, timeout=CONNECT_SECONDS, set_as_default=False, name="workbook-build"
         )
     except (OSError, TimeoutError, ValueError, TypeError) as exc:
+        _close_quietly(client)
         raise ParameterError(
             f"Kunde inte ansluta till Dask-schemaläggaren {quote(address)} "
             f"({_reason(exc)}). {_help(address)}"
@@ -77,6 +83,58 @@ def cluster_executor(address: str, project_root: Path) -> Iterator[Executor]:
         with contextlib.suppress(Exception):  # a lost worker has no kernel left to end
             client.run(close_kernels_on_worker)
         client.close()
+
+
+def check_scheduler_address(address: str) -> str:
+    """``address`` stripped, when it has the form of a Dask scheduler's address: a protocol
+    distributed knows (``tcp://``, ``tls://``, ``ws://``, ``wss://``, ``ucx://``; none means
+    tcp), a host and a port 1–65535 — ``tcp://berakning01:8786``, ``10.0.0.5:8786``.
+
+    Raises ``ParameterError`` (Swedish, exit 2) otherwise, before any connection is tried, so a
+    typing error fails at once instead of after the connection timeout. Whether the host exists
+    and a scheduler answers there is found by connecting."""
+    from distributed.comm.addressing import parse_address, parse_host_port
+    from distributed.comm.registry import backends
+
+    text = address.strip()
+    # inproc:// names a scheduler inside the same process, which a build never has.
+    protocols = [name for name in sorted(backends) if name != "inproc"]
+    known = ", ".join(f"{name}://" for name in protocols)
+
+    def refuse(what: str) -> ParameterError:
+        return ParameterError(
+            f"Kunde inte ansluta till Dask-schemaläggaren {quote(text)}: {what}. Ange adressen "
+            f"som protokoll://värd:port, t.ex. tcp://berakning01:8786 (protokoll: {known}) "
+            f"— eller bygg lokalt utan --scheduler och utan {SCHEDULER_VARIABLE}."
+        )
+
+    if not text or any(c.isspace() for c in text):
+        raise refuse("adressen är tom eller innehåller mellanslag")
+    try:
+        protocol, location = parse_address(text, strict=False)
+    except ValueError as exc:
+        raise refuse(f"adressen går inte att läsa ({_reason(exc)})") from None
+    if protocol not in protocols:
+        raise refuse(f"protokollet {quote(protocol)} går inte att använda till en schemaläggare")
+    try:
+        host, port = parse_host_port(location)
+    except ValueError:
+        raise refuse(
+            "porten saknas eller är inget tal (Dask-schemaläggaren lyssnar som standard på 8786)"
+        ) from None
+    if not host or "/" in location or not 0 < int(port) < 65536:
+        raise refuse("värd eller port saknas eller är ogiltig")
+    return text
+
+
+def _close_quietly(client: Any) -> None:
+    """Close a Client whose constructor failed, at once and without a message."""
+    with contextlib.suppress(Exception):
+        client.close(timeout=CONNECT_SECONDS)
+    # Whatever close managed, its __del__ must not try again at garbage collection.
+    with contextlib.suppress(Exception):
+        client.status = "closed"
+        client._loop_runner.stop()
 
 
 def worker_view(root: str) -> dict[str, str | bool]:

@@ -45,11 +45,25 @@ YEAR_END = "helar"
 CONSOLIDATED = "kommun"
 
 
+# The report years every command accepts (check_year): Kolada's series and the kommuner's
+# digital reports begin in the 1990s; the upper bound only catches typing errors.
+FIRST_YEAR = 1990
+LAST_YEAR = 2100
+
+
 def check_year(year: int | str) -> int:
-    """A report year as an int; refuses anything that is not four digits in a sane range."""
+    """A report year as an int, ``FIRST_YEAR``–``LAST_YEAR``.
+
+    Raises ``ParameterError`` (Swedish) for anything that is not four digits, and, naming the
+    range, for a four-digit year outside it."""
     text = str(year).strip()
-    if not re.fullmatch(r"[0-9]{4}", text) or not 1990 <= int(text) <= 2100:
+    if not re.fullmatch(r"[0-9]{4}", text):
         raise ParameterError(f"Året {text!r} är inte ett år — ange fyra siffror, t.ex. 2016.")
+    if not FIRST_YEAR <= int(text) <= LAST_YEAR:
+        raise ParameterError(
+            f"Året {text} ligger utanför de år som går att ange ({FIRST_YEAR}–{LAST_YEAR}) "
+            "— kontrollera årtalet, t.ex. 2016."
+        )
     return int(text)
 
 

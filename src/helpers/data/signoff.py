@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from helpers.core.errors import DataError, Problem, display_path
+from helpers.core.errors import DataError, ParameterError, Problem, display_path, quote
 from helpers.core.paths import CONSOLIDATED, Project
 from helpers.core.schema import Column, TableSpec
 
@@ -123,25 +123,24 @@ def set_status(
     date: dt.date | None = None,
 ) -> Path:
     """Give the ``chosen`` sections ``status`` (by ``by``, on ``date``: today) and write the
-    file atomically, one row per section in report order. A ``DataError`` when the file as it is
-    cannot be read, or a chosen section is not in the report; nothing is written then."""
+    file atomically, one row per section in report order.
+
+    Raises ``ParameterError`` (a wrong argument, exit 2) when ``status`` is not one of
+    ``STATUSES`` or a chosen section is not in the report (naming the report's sections), and
+    ``DataError`` when the file as it is cannot be read; nothing is written then."""
     if status not in STATUSES:
-        raise DataError([Problem("klar", f"okänd status '{status}'", hint=", ".join(STATUSES))])
+        raise ParameterError(f"Okänd status '{quote(status)}' — välj en av: {', '.join(STATUSES)}.")
+    unknown = [s for s in chosen if s not in sections]
+    if unknown:
+        names = ", ".join(f"'{quote(s)}'" for s in unknown)
+        raise ParameterError(
+            f"{'Avsnittet' if len(unknown) == 1 else 'Avsnitten'} {names} finns inte i "
+            f"rapporten {year} {unit}. Avsnitten är: {', '.join(sections)} (eller --alla)."
+        )
     current, problems = read_signoffs(project, year, unit, sections)
     if problems:
         raise DataError(problems)
     path = signoff_file(project, year, unit)
-    unknown = [s for s in chosen if s not in sections]
-    if unknown:
-        raise DataError(
-            [
-                Problem(
-                    display_path(path, project.root),
-                    f"avsnittet '{unknown[0]}' finns inte i rapporten",
-                    hint=f"avsnitten är: {', '.join(sections)}",
-                )
-            ]
-        )
     if path.suffix != ".csv":
         raise DataError(
             [

@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import signal
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -33,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from helpers.building.arguments import year_argument
-from helpers.core.errors import BuildLocked, WorkbookError
+from helpers.core.errors import BuildLocked, WorkbookError, safe_text
 from helpers.core.paths import REPO_ROOT, YEAR_END, Project, check_period, check_unit, check_year
 
 # How long the watcher waits for more changes after the first one (ms): one save is often
@@ -421,10 +422,32 @@ def make_handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
                     self.wfile.write(message.encode())
                     self.wfile.flush()
                     last = current
-            except (BrokenPipeError, ConnectionResetError):
+            except ConnectionError:  # the page closed or reloaded: normal
                 return
 
     return Handler
+
+
+class PreviewServer(ThreadingHTTPServer):
+    """The preview's HTTP server: a browser that drops a connection is normal, not an error.
+
+    Closing a tab mid-request, reloading, or ending the page's server-sent events resets the
+    connection; ``socketserver`` would print a traceback for each. Those are ignored quietly;
+    any other failure of one request is one Swedish line on stderr, never a traceback, and the
+    server goes on serving."""
+
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        exc = sys.exc_info()[1]
+        if isinstance(exc, (ConnectionError, TimeoutError)):
+            return  # the browser went away (BrokenPipe, ConnectionReset, ConnectionAborted)
+        print(
+            f"Förhandsgranskningen kunde inte svara webbläsaren ({type(exc).__name__}: "
+            f"{safe_text(str(exc), keep_newlines=False)}); sidan kan laddas om.",
+            file=sys.stderr,
+            flush=True,
+        )
 
 
 def serve(
@@ -432,8 +455,7 @@ def serve(
 ) -> None:
     """Run the preview until Ctrl-C or SIGTERM (``KeyboardInterrupt`` / ``Interrupted``)."""
     preview = Preview(project, year, unit)
-    server = ThreadingHTTPServer((host, port), make_handler(preview))
-    server.daemon_threads = True
+    server = PreviewServer((host, port), make_handler(preview))
     server_thread = threading.Thread(target=server.serve_forever, name="preview-http", daemon=True)
     try:
         server_thread.start()
@@ -441,12 +463,24 @@ def serve(
         address = f"http://{host}:{server.server_address[1]}/"
         print(f"Förhandsgranskning av {unit} {year}: {address}", flush=True)
         print("Spara en tabell eller text så uppdateras sidan. Avsluta med Ctrl-C.", flush=True)
+        print(preview_notice(project, year, unit), flush=True)
         while not preview.stop_event.wait(0.5):
             pass
     finally:
         preview.stop()
         server.shutdown()
         server.server_close()
+
+
+def preview_notice(project: Project, year: int, unit: str) -> str:
+    """The start message's warning: the preview writes the report where the build does."""
+    report = project.report_file(year, unit)
+    shown = report.relative_to(project.root) if report.is_relative_to(project.root) else report
+    period = "" if project.is_year_end else f" --period {project.period}"
+    return (
+        f"Obs: förhandsgranskningen skriver över {shown.as_posix()} (också halvskrivna texter). "
+        f"Publicera det som `workbook build --year {year}{period}` bygger när texterna är klara."
+    )
 
 
 def add_preview_arguments(parser: argparse.ArgumentParser) -> None:

@@ -1,0 +1,83 @@
+"""``--scheduler`` addresses: a malformed one is refused by its form before any connection
+(so at once, not after the connect timeout), and a failed connection leaves nothing behind —
+no ``Exception ignored in: Client.__del__`` at exit. The installed command, as a user runs it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from helpers.cli import EXIT_BAD_INPUT, main
+from helpers.core.errors import ParameterError
+
+pytest.importorskip("distributed")
+
+from helpers.building.cluster import check_scheduler_address  # noqa: E402
+
+WORKBOOK = Path(sys.executable).parent / "workbook"
+MALFORMED = [
+    "nonsense",
+    "http://127.0.0.1:8786",
+    "https://berakning01:8786",
+    "tcp://berakning01",
+    "tcp://:8786",
+    "tcp://berakning01:99999",
+    "tcp://berakning01:port",
+    "tcp://berakning01:8786/status",
+    "inproc://berakning01",
+    "tcp://berakning 01:8786",
+    " ",
+]
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["tcp://berakning01:8786", "berakning01:8786", "tls://10.0.0.5:8786", "tcp://[::1]:8786"],
+)
+def test_well_formed_addresses_pass(address: str) -> None:
+    assert check_scheduler_address(f" {address} ") == address
+
+
+@pytest.mark.parametrize("address", MALFORMED)
+def test_malformed_addresses_are_refused_with_the_form_to_use(address: str) -> None:
+    with pytest.raises(ParameterError) as caught:
+        check_scheduler_address(address)
+    message = str(caught.value)
+    assert "Kunde inte ansluta till Dask-schemaläggaren" in message
+    assert "protokoll://värd:port" in message and "tcp://" in message
+
+
+@pytest.mark.parametrize("address", ["nonsense", "http://127.0.0.1:8786"])
+def test_a_malformed_address_never_reaches_the_client(
+    workspace: Path, address: str, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    import distributed
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("a Client was made for a malformed address")
+
+    monkeypatch.setattr(distributed.Client, "__init__", refuse)
+    assert main(["build", "--year", "2016", "--unit", "klk", "--scheduler", address]) == 2
+    assert "protokoll://värd:port" in capsys.readouterr().err
+    assert not (workspace / "reports" / "2016").exists()
+
+
+@pytest.mark.parametrize("address", ["nonsense", "http://127.0.0.1:8786", "tcp://127.0.0.1:9"])
+def test_the_command_fails_cleanly_without_exception_messages(
+    workspace: Path, address: str
+) -> None:
+    env = {**os.environ, "WORKBOOK_ROOT": str(workspace)}
+    env.pop("WORKBOOK_SCHEDULER", None)
+    result = subprocess.run(
+        [str(WORKBOOK), "build", "--year", "2016", "--unit", "klk", "--scheduler", address],
+        capture_output=True, text=True, env=env, timeout=600,
+    )  # fmt: skip
+    assert result.returncode == EXIT_BAD_INPUT
+    assert result.stderr.startswith("Fel: Kunde inte ansluta till Dask-schemaläggaren")
+    assert "Exception" not in result.stderr and "Traceback" not in result.stderr
+    assert result.stderr.strip().count("\n") == 0, result.stderr
+    assert not (workspace / "reports" / "2016").exists(), "nothing built"
