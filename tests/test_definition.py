@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from helpers.building.validate import validate_unit
 from helpers.cli import main
-from helpers.core.errors import Problem
+from helpers.core.errors import DataError, Problem
 from helpers.core.labels import LABELS
 from helpers.core.paths import Project
 from helpers.data.definition import load_definition, read_definition
@@ -390,3 +390,35 @@ def test_an_alias_in_a_units_changes_is_reported_not_ignored(workspace: Path) ->
     assert [p.file for p in problems] == ["params/2016/exempel.yaml"]
     assert "alias" in problems[0].message
     assert problems[0].row == line_of(params.read_text(encoding="utf-8"), "*bort")
+
+
+def test_a_yaml_text_read_again_gives_its_values_afresh_and_an_edit_is_read(
+    workspace: Path,
+) -> None:
+    """YAML is parsed once per exact text (``yaml_text.parsed_once``): reading the same file
+    again gives equal values a caller may change freely, and any edit is read as written."""
+    from helpers.core.yaml_text import load_yaml
+    from helpers.data.definition.located import parse_located
+
+    text = "kommun:\n  namn: Hjo\nlista: [a, b]\n"
+    first = load_yaml(text, "p.yaml")
+    first["kommun"]["namn"] = "ändrad"
+    first["lista"].append("c")
+    assert load_yaml(text, "p.yaml") == {"kommun": {"namn": "Hjo"}, "lista": ["a", "b"]}
+    assert load_yaml(text.replace("Hjo", "Hjo "), "p.yaml")["kommun"]["namn"] == "Hjo"
+    assert load_yaml(text.replace("Hjo", "Tibro"), "p.yaml")["kommun"]["namn"] == "Tibro"
+    located = parse_located(text, "p.yaml")
+    assert located is not None and located.value["kommun"].value["namn"].value == "Hjo"
+    # A file that fails fails every time, naming the file read.
+    for shown in ("a.yaml", "a.yaml", "b.yaml"):
+        with pytest.raises(DataError) as failed:
+            load_yaml("a: [", shown)
+        assert failed.value.problems[0].file == shown
+
+    path = workspace / DEFINITION
+    original = path.read_text(encoding="utf-8")
+    name = load_definition(Project(workspace), 2016, "klk").municipality.name
+    path.write_text(original.replace(f"namn: {name}", "namn: Ändrad kommun", 1), encoding="utf-8")
+    assert load_definition(Project(workspace), 2016, "klk").municipality.name == "Ändrad kommun"
+    path.write_text(original, encoding="utf-8")
+    assert load_definition(Project(workspace), 2016, "klk").municipality.name == name

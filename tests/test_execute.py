@@ -41,7 +41,7 @@ def test_nothing_leaks_from_one_section_into_the_next(runner: SectionRunner, tmp
         "import pandas as pd\npd.set_option('display.precision', 1)\n"
         "pd.set_option('display.max_rows', 3)",
         "import altair as alt\nalt.renderers.enable('svg')\n"
-        "alt.data_transformers.disable_max_rows()",
+        "alt.data_transformers.disable_max_rows()\nalt.theme.enable('dark')",
         "import warnings\nwarnings.simplefilter('error')",
     )
     checker = write_notebook(
@@ -53,7 +53,8 @@ def test_nothing_leaks_from_one_section_into_the_next(runner: SectionRunner, tmp
         "import pandas\nassert pandas.get_option('display.precision') == 6\n"
         "assert pandas.get_option('display.max_rows') == 60",
         "import altair\nassert altair.renderers.active == 'default', altair.renderers.active\n"
-        "assert altair.data_transformers.active == 'default', altair.data_transformers.active",
+        "assert altair.data_transformers.active == 'default', altair.data_transformers.active\n"
+        "assert altair.theme.active == 'default', altair.theme.active",
         "import warnings\nwarnings.warn('only a warning')  # would raise if the filter leaked",
         "assert (year, unit) == (2016, 'klk')",
     )

@@ -228,3 +228,121 @@ def test_jsonschema_checks_iris_as_before_without_building_the_grammar_at_import
     assert deferred.split(" ", 1)[0] == "False"  # not built when jsonschema was imported
     assert real.split(" ", 1)[0] == "True"
     assert deferred.split(" ", 1)[1] == real.split(" ", 1)[1]
+
+
+# A goal section with its charts, shown in a fresh process: what it shows and whether altair
+# was imported to show it.
+SHOW_GOALS = """
+import hashlib, sys
+from helpers import report
+part = report.section(2016, "klk", "kf_mal", "helar")
+html = str(report.goals_of(part).data)
+print(hashlib.sha256(html.encode()).hexdigest(), html.count("<svg"), "altair" in sys.modules,
+      "vl_convert" in sys.modules)
+"""
+
+
+def test_charts_from_the_store_are_shown_without_importing_altair(tmp_path: Path):
+    root = copy_inputs(tmp_path / "ws")
+
+    def show(cache: bool) -> list[str]:
+        env = {**os.environ, "WORKBOOK_ROOT": str(root),
+               render_cache.CACHE_VARIABLE: "1" if cache else "0"}  # fmt: skip
+        done = subprocess.run(
+            [sys.executable, "-c", SHOW_GOALS], env=env, capture_output=True, text=True,
+            check=True, timeout=600,
+        )  # fmt: skip
+        return done.stdout.split()
+
+    drawn = show(cache=False)
+    assert int(drawn[1]) > 0 and drawn[2:] == ["True", "True"]  # drew its charts
+    assert show(cache=True)[:2] == drawn[:2]  # drawn once more, and stored
+    from_store = show(cache=True)
+    assert from_store[:2] == drawn[:2]
+    assert from_store[2:] == ["False", "False"]  # neither altair nor vl-convert imported
+
+
+def test_a_recipes_key_is_the_same_before_and_after_altair_is_imported():
+    """The key reads altair's settings without importing it (``ALTAIR_DEFAULTS``): they are
+    what a fresh import gives, and a chart's class is found by the name the formatter uses."""
+    code = (
+        "import sys\n"
+        "import pandas as pd\n"
+        "from helpers.parts.charts import indicator_chart\n"
+        "from helpers.parts.custom_view import chart_class_name\n"
+        "from helpers.parts.figures import ChartRecipe\n"
+        "series = pd.DataFrame({'period': ['2015', '2016'], 'värde': [1.0, 2.0],\n"
+        "                       'jämförelse': [1.5, 1.5], 'målvärde': [2.0, 2.0]})\n"
+        "recipe = ChartRecipe(indicator_chart, (series, 'Andel', '%'),\n"
+        "                     {'own_label': 'Hjo', 'comparison_label': 'Riket'})\n"
+        "before = recipe.key()\n"
+        "assert 'altair' not in sys.modules\n"
+        "import altair as alt\n"
+        "assert recipe.key() == before\n"
+        "assert (alt.TopLevelMixin.__module__, alt.TopLevelMixin.__name__) == chart_class_name()\n"
+        "alt.theme.enable('dark')\n"
+        "assert recipe.key() != before\n"
+        "print('ok')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert done.stdout.strip() == "ok", done.stderr
+
+
+# Charts (SVG) in the places a fragment may hold them: set aside and parsed on their own, or,
+# where that could change the page (inside <pre>, a comment, an attribute, a <style>, a heading;
+# nested), parsed with their fragment. Every way gives the bytes of the whole-page parse.
+SVG = (
+    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10" width="10" height="10">'
+    '<g class="mark">\n  \n<path d="M0,0L1,1"/><text x="1">5 &lt; 6 &amp; å</text></g>'
+    '<image href="data:,"/><style>.a{fill:red}</style></svg>'
+)
+WITH_CHARTS = [
+    f'<figure class="wb-figure"><div class="wb-chart">{SVG}</div>\n'
+    f'<div class="wb-chart">{SVG}</div><figcaption>Text</figcaption></figure>',
+    f"{SVG}\n<p>efter</p>",
+    f'<h2 id="rubrik">Rubrik {SVG}</h2><h3 id="under">Under</h3><p>{SVG}</p>',
+    f"<pre>\n{SVG}\n  </pre>",
+    f'<p title="{SVG}">attribut</p><!-- {SVG} --><style>{SVG}</style>',
+    f"<svg><svg></svg>{SVG}</svg><p>kapslad</p>",
+    f'<div><img src="data:,">{SVG.replace("<image", "<img")}</div>',
+    f"<textarea>{SVG}</textarea><template><p>{SVG}</p></template>",
+    f"<WB-EXPORT-SVG-0></WB-EXPORT-SVG-0>{SVG}",
+    "<p>öppen " + SVG,
+]
+
+
+@pytest.mark.parametrize("cached", [False, True])
+def test_fragments_with_charts_export_as_the_whole_page_parse(
+    cached: bool, store_root: Path, monkeypatch: pytest.MonkeyPatch
+):
+    if not cached:
+        monkeypatch.setenv(render_cache.CACHE_VARIABLE, "0")
+    for fragments in (WITH_CHARTS, WITH_CHARTS[:-1], *([f] for f in WITH_CHARTS)):
+        nb = _notebook(fragments)
+        whole, _ = HTMLExporter.from_notebook_node(exporter(), nb, resources=_resources())
+        for _ in range(2):  # the second time from the store
+            ours, _ = exporter().from_notebook_node(nb, resources=_resources())
+            assert ours == whole, fragments
+
+
+def test_a_goal_sections_charts_export_as_the_whole_page_parse(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """The KLK goal section as its notebook shows it (dozens of charts): the export that sets
+    its charts aside gives nbconvert's bytes, drawn afresh and from the store."""
+    from helpers import report
+
+    root = copy_inputs(tmp_path / "ws")
+    monkeypatch.setenv("WORKBOOK_ROOT", str(root))
+    monkeypatch.delenv(render_cache.CACHE_VARIABLE, raising=False)
+    render_cache._store.cache_clear()
+    part = report.section(2016, "klk", "kf_mal", "helar")
+    fragments = [str(report.heading(part).data), str(report.goals_of(part).data)]
+    assert fragments[1].count("<svg") > 10
+    nb = _notebook(fragments)
+    whole, _ = HTMLExporter.from_notebook_node(exporter(), nb, resources=_resources())
+    for _ in range(2):  # the second time from the store
+        ours, _ = exporter().from_notebook_node(nb, resources=_resources())
+        assert ours == whole

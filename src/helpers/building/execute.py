@@ -1,6 +1,6 @@
 """Running section notebooks with papermill in a long-lived Jupyter kernel.
 
-Starting a kernel and importing pandas/altair costs seconds; running a section costs
+Starting a kernel and importing pandas costs seconds; running a section costs
 milliseconds. A ``SectionRunner`` starts one kernel, pays the imports once, and executes each
 section with ``papermill.execute_notebook`` (parameters cell, injected parameters, executed
 notebook written out) in that kernel. Between sections the kernel's namespace and library
@@ -77,24 +77,31 @@ def kernel_dir_parent() -> str | None:
 # Imports every section needs, paid once per kernel. Then the objects they created are moved
 # out of the garbage collector's sight (gc.freeze): the reset's full collection scanned them every
 # time and cost ~0.1-0.2 s a section; afterwards it scans only what the sections allocate.
+# altair and vl-convert are not among them: a section imports them only when it draws a chart
+# that is not in the store (``helpers.parts.figures``), ~2 s a kernel saved on every rebuild.
 WARM_UP = """
-import gc, helpers.report, pandas, altair, vl_convert, IPython.display
+import gc, helpers.report, pandas, IPython.display
 gc.collect()
 gc.freeze()
 """
 
-# Runs before every section: forget the previous section's variables and options.
+# Runs before every section: forget the previous section's variables and options (altair's too,
+# if a section imported it), then freeze what survives, as after the warm-up: what an earlier
+# section imported (altair, say) stays out of the next resets' collections.
 RESET = """
 get_ipython().run_line_magic("reset", "-f")
-import pandas as _pd, altair as _alt, warnings as _w
+import gc as _gc, sys as _sys, pandas as _pd, warnings as _w
 with _w.catch_warnings():
     _w.simplefilter("ignore")  # deprecated options warn when reset
     # All but the plotting backend, whose reset would import matplotlib.
     _pd.reset_option("^(?!plotting)")
-_alt.renderers.enable("default")
-_alt.data_transformers.enable("default")
+if "altair" in _sys.modules:
+    _sys.modules["altair"].renderers.enable("default")
+    _sys.modules["altair"].data_transformers.enable("default")
+    _sys.modules["altair"].theme.enable("default")
 _w.resetwarnings()
-del _pd, _alt, _w
+_gc.freeze()
+del _gc, _sys, _pd, _w
 import helpers.core.read_log as _read_log, helpers.core.paths as _paths
 _read_log.start(_paths.Project.current().root)
 del _read_log, _paths

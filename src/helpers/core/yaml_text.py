@@ -14,14 +14,24 @@ hold a handful of settings an analyst types, so the loader here:
   them, and files larger than the caller's size cap (see ``paths.read_input``);
 * reports every problem as a ``DataError`` naming the file and line.
 
+**Parsed once per text.** PyYAML's pure-Python parser is slow, and one section run or build reads
+``data/rapport.yaml`` several times (definition, periods, comparison groups, the params check).
+``load_yaml`` keeps the last ``PARSED_TEXTS`` documents it read, keyed by their exact text (and
+the name they are shown as), and hands out a fresh copy of the values each time; ``parsed_once``
+does the same for other parsers (``definition.located``). A text that fails is parsed (and
+reported) again every time.
+
 ``dump_yaml`` writes a mapping so that it reads back the same through ``load_yaml`` *and*
 through any YAML 1.1 reader: text that would be read as something else is quoted.
 """
 
 from __future__ import annotations
 
+import copy
 import re
-from typing import Any
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Any, TypeVar
 
 import yaml
 from yaml.composer import ComposerError
@@ -31,6 +41,8 @@ from helpers.core.text_norm import CONTROL_HINT, control_character
 
 MAX_DEPTH = 20
 MAX_NODES = 10_000
+PARSED_TEXTS = 16  # documents kept parsed per parser (the project's YAML files are a handful)
+_Parsed = TypeVar("_Parsed")
 _HIDDEN_BREAK = re.compile("[\u2028\u2029]")
 
 
@@ -132,9 +144,35 @@ def _represent_plain(dumper: _Dumper, data: PlainText) -> yaml.Node:
 _Dumper.add_representer(PlainText, _represent_plain)
 
 
+def parsed_once(
+    parse: Callable[[str, str], _Parsed],
+) -> Callable[[str, str], _Parsed]:
+    """``parse(text, shown_as)`` remembered for the last ``PARSED_TEXTS`` texts, by their exact
+    text and name (see module). What it returns is shared: only for values nobody changes."""
+    return lru_cache(maxsize=PARSED_TEXTS)(parse)
+
+
 def load_yaml(text: str, shown_as: str) -> Any:
     """The document in ``text`` with every scalar as ``str`` (or ``None``); ``DataError`` naming
-    ``shown_as`` and the line for invalid YAML, an alias, too deep nesting or too many values."""
+    ``shown_as`` and the line for invalid YAML, an alias, too deep nesting or too many values.
+
+    Each call gets its own mappings and lists (the texts in them are shared; ``str`` does not
+    change), however often the same text was read before."""
+    return _copied(_load_yaml(text, shown_as))
+
+
+def _copied(value: Any) -> Any:
+    if value is None or isinstance(value, str):  # PlainText too
+        return value
+    if isinstance(value, dict):
+        return {key: _copied(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_copied(item) for item in value]
+    return copy.deepcopy(value)  # what an explicit tag makes (!!set, !!binary …)
+
+
+@parsed_once
+def _load_yaml(text: str, shown_as: str) -> Any:
     check_characters(text, shown_as)
     try:
         # The reader checks the characters as it is made: a control character raises here.

@@ -2,15 +2,20 @@
 
 Colours are the kommun-neutral blue and a dark grey with a dashed line, so the comparison series is
 told apart by line style as well as colour (WCAG 1.4.1).
+
+altair is imported by the functions, not by the module: importing it costs ~2 s per process, and
+a section whose charts all come from the store (``figures.ChartRecipe``) never draws one.
 """
 
 from __future__ import annotations
 
 import textwrap
-from typing import TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import altair as alt
 import pandas as pd
+
+if TYPE_CHECKING:
+    import altair as alt
 
 UNIT_COLOUR = "#1f5a96"
 COMPARISON_COLOUR = "#4d4d4d"
@@ -26,8 +31,14 @@ HEIGHT = 200
 # Series colours for charts drawn in custom sections: each at least 3:1 against white (WCAG 1.4.11).
 PALETTE = [UNIT_COLOUR, COMPARISON_COLOUR, "#b35900", "#2e7d32", "#7b3294", "#8c2d04"]
 # Each chart function returns the kind of chart it built, configured alike.
-_Chart = TypeVar("_Chart", bound=alt.TopLevelMixin)
-LEGEND = alt.Legend(orient="bottom", title=None, symbolSize=100, symbolStrokeWidth=0)
+_Chart = TypeVar("_Chart", bound="alt.TopLevelMixin")
+# The legend of a chart: under it, no title, symbols the size of a point without outline.
+LEGEND_PROPERTIES: dict[str, Any] = {
+    "orient": "bottom",
+    "title": None,
+    "symbolSize": 100,
+    "symbolStrokeWidth": 0,
+}
 
 
 def _configured(chart: _Chart) -> _Chart:
@@ -76,6 +87,8 @@ def indicator_chart(
     squares and with a white outline, so no point hides another. ``width`` is the plot width in
     px (a narrower chart for phones keeps its text readable).
     """
+    import altair as alt
+
     has_comparison = bool(series["jämförelse"].notna().any())
     has_target = "målvärde" in series and bool(series["målvärde"].notna().any())
     columns = {"värde": own_label}
@@ -93,7 +106,7 @@ def indicator_chart(
     palette[target_label] = TARGET_COLOUR
     shapes = {own_label: "circle", comparison_label: "square", target_label: "triangle-up"}
     sizes = {own_label: 55, comparison_label: 110, target_label: 120}
-    legend = alt.Legend(orient="bottom", title=None, symbolSize=100, symbolStrokeWidth=0)
+    legend = alt.Legend(**LEGEND_PROPERTIES)
     y_axis = alt.Y(
         "y:Q",
         title=unit or None,
@@ -163,6 +176,8 @@ def budget_chart(
     ``Budget 2016``, ``Utfall 2016``) are the report definition's. Axis numbers get ``decimals``
     decimals when the amounts have them. Bars start at zero; ``width`` is the plot width in px.
     """
+    import altair as alt
+
     budget_label, outcome_label = labels
     long = rows.rename(columns={"budget": budget_label, "utfall": outcome_label}).melt(
         id_vars=["post"], value_vars=[budget_label, outcome_label],
@@ -174,8 +189,11 @@ def budget_chart(
     narrow = width < WIDTH
     # On a narrow chart the legend's entries stand one under the other and the title wraps, so
     # neither makes the drawing wider than the bars and their names (its text stays >= 11 px).
-    legend = alt.Legend(orient="bottom", title=None, symbolSize=100, symbolStrokeWidth=0,
-                        direction="vertical") if narrow else LEGEND  # fmt: skip
+    legend = (
+        alt.Legend(**LEGEND_PROPERTIES, direction="vertical")
+        if narrow
+        else alt.Legend(**LEGEND_PROPERTIES)
+    )
     label_room = 110 if narrow else 200
     lines = textwrap.wrap(title, width=max(20, (width + label_room) // 8)) if narrow else [title]
     chart = (

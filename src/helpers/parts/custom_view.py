@@ -6,15 +6,19 @@ IPython formatters (:func:`install_formatters`) that make a bare ``df`` or ``cha
 last line, or ``display(df)``, look the same — never pandas' default HTML, never a renderer that
 loads scripts from a CDN. Numbers are written the Swedish way (``helpers.parts.numbers``); every
 text from the data is escaped (``helpers.core.markup``).
+
+altair is imported only where a chart is at hand (which means its notebook imported altair): the
+formatter for charts is registered by the class's name, so a section that draws nothing does not
+pay for the import.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import Any
+from importlib.metadata import version
+from typing import TYPE_CHECKING, Any
 
-import altair as alt
 import pandas as pd
 
 from helpers.core.labels import Labels
@@ -24,6 +28,9 @@ from helpers.parts import charts
 from helpers.parts.figures import figure_html, short_label
 from helpers.parts.numbers import decimals_of, format_number, is_missing
 from helpers.parts.tables import Cell, TableSpecHtml, render_table
+
+if TYPE_CHECKING:
+    import altair as alt
 
 # The labels of the section being shown (set by ``report.section``): a bare DataFrame or chart
 # has no section of its own to take its words from.
@@ -290,6 +297,8 @@ def describe_chart(
 
 def styled(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     """The chart in the report's look (fonts, colours, size), unless it sets its own config."""
+    import altair as alt
+
     if getattr(chart, "config", alt.Undefined) is not alt.Undefined:
         return chart
     return charts.configured(chart)
@@ -350,6 +359,13 @@ def _chart_bundle(chart: alt.TopLevelMixin, include: Any = None, exclude: Any = 
     return {"text/html": str(figure(chart))}
 
 
+def chart_class_name() -> tuple[str, str]:
+    """The module and name of altair's ``TopLevelMixin`` (every chart is one), from the installed
+    version, without importing altair: ``("altair.vegalite.v6.api", "TopLevelMixin")``."""
+    major = version("altair").split(".", 1)[0]
+    return f"altair.vegalite.v{major}.api", "TopLevelMixin"
+
+
 def install_formatters(shell: Any = None) -> bool:
     """Make a bare DataFrame, Series, Styler or altair chart display as the report shows them,
     in the running IPython kernel (JupyterLab or a build's); False outside IPython.
@@ -368,5 +384,8 @@ def install_formatters(shell: Any = None) -> bool:
     html.for_type(pd.DataFrame, _frame_html)
     html.for_type(pd.Series, _series_html)
     html.for_type_by_name("pandas.io.formats.style", "Styler", _styler_html)
-    shell.display_formatter.mimebundle_formatter.for_type(alt.TopLevelMixin, _chart_bundle)
+    # By name: IPython finds it among a chart's base classes once altair is imported.
+    shell.display_formatter.mimebundle_formatter.for_type_by_name(
+        *chart_class_name(), _chart_bundle
+    )
     return True

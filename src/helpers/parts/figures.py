@@ -14,6 +14,11 @@ in a content-addressed store (``render_cache``, ``build/.cache/diagram/``), look
 
 A miss draws as before: the spec validated by altair, the SVG rendered by vl-convert. Only a
 validated spec's SVG is ever stored, so the store never turns an invalid chart into a figure.
+
+**altair only to draw.** Importing altair costs ~2 s per process (kernel, worker). A recipe's key
+needs only the installed versions (package metadata) and altair's active theme and data
+transformer — which are altair's defaults while it is not imported (``ALTAIR_DEFAULTS``) — so a
+section whose charts are all in the store never imports altair, nor vl-convert.
 """
 
 from __future__ import annotations
@@ -21,23 +26,43 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import re
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Final
+from functools import lru_cache
+from importlib.metadata import version
+from typing import TYPE_CHECKING, Any, Final
 
-import altair as alt
 import numpy as np
 import pandas as pd
-import vl_convert as vlc
 
 from helpers.core.markup import Markup, html
 from helpers.data import render_cache
 from helpers.parts.tables import TableSpecHtml, render_table
 
+if TYPE_CHECKING:
+    import altair as alt
+
 LOCALE: Final = "sv-SE"
 STORE: Final = "diagram"
-# The renderer's version is part of every cached SVG's key (a new vl-convert may draw otherwise).
-VL_CONVERT_VERSION: Final[str] = vlc.__version__  # type: ignore[attr-defined]
+# altair's active theme and data transformer as a fresh ``import altair`` sets them.
+ALTAIR_DEFAULTS: Final = ("default", "default")
+
+
+@lru_cache(maxsize=1)
+def library_versions() -> tuple[str, str, str, str]:
+    """altair, pandas, numpy and vl-convert as installed: part of every cached SVG's key (a new
+    version may draw otherwise). Read from the packages' metadata, so nothing is imported."""
+    return (version("altair"), pd.__version__, np.__version__, version("vl-convert-python"))
+
+
+def altair_settings() -> tuple[str, str]:
+    """altair's active theme and data transformer (a theme changes what a chart draws);
+    ``ALTAIR_DEFAULTS`` while altair is not imported in this process."""
+    altair = sys.modules.get("altair")
+    if altair is None:
+        return ALTAIR_DEFAULTS
+    return (str(altair.theme.active), str(altair.data_transformers.active))
 
 
 @dataclass(frozen=True)
@@ -63,8 +88,8 @@ class ChartRecipe:
             f"{self.draw.__module__}.{self.draw.__qualname__}",
             arguments,
             render_cache.loaded_code(),
-            [alt.__version__, pd.__version__, np.__version__, VL_CONVERT_VERSION, LOCALE],
-            [str(alt.theme.active), str(alt.data_transformers.active)],
+            [*library_versions(), LOCALE],
+            list(altair_settings()),
         )
 
 
@@ -131,7 +156,7 @@ def _spec_svg(chart: alt.TopLevelMixin, store: render_cache.ContentCache | None)
     key = None
     if store is not None:
         spec = chart.to_dict(validate=False)  # the exact spec, to look it up
-        key = render_cache.key_of("spec", spec, VL_CONVERT_VERSION, LOCALE)
+        key = render_cache.key_of("spec", spec, library_versions()[3], LOCALE)
         svg = store.get(key)
         if svg is not None:
             return svg
@@ -144,6 +169,8 @@ def _spec_svg(chart: alt.TopLevelMixin, store: render_cache.ContentCache | None)
 def render_svg(chart: alt.TopLevelMixin) -> str:
     """The chart rendered by vl-convert (its spec validated by altair first), scaled to the page
     width. Raises what altair raises for an invalid spec."""
+    import vl_convert as vlc
+
     # Swedish numbers on the axes (9 050, 0,7); no data may be fetched from anywhere.
     svg = vlc.vegalite_to_svg(chart.to_dict(), format_locale=LOCALE, allowed_base_urls=[])
     svg = re.sub(r"^<\?xml[^>]*>\s*", "", svg)

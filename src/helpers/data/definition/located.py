@@ -19,7 +19,7 @@ import yaml
 
 from helpers.core.errors import DataError, Problem
 from helpers.core.text_norm import CONTROL_HINT, control_character
-from helpers.core.yaml_text import check_characters
+from helpers.core.yaml_text import check_characters, parsed_once
 from helpers.data.readers import decode_text
 
 Path_ = tuple[str | int, ...]
@@ -139,8 +139,14 @@ def parse_located(text: str, shown_as: str) -> Located | None:
     """The document in ``text`` as Located values (None for an empty document).
 
     Raises ``DataError`` naming the line for YAML that cannot be read, a repeated key, an
-    anchor/alias, or a control character (``text_norm.control_character``).
+    anchor/alias, or a control character (``text_norm.control_character``). A text read before
+    is not parsed again (``yaml_text.parsed_once``): Located values are never changed.
     """
+    return _parse_located(text, shown_as)
+
+
+@parsed_once
+def _parse_located(text: str, shown_as: str) -> Located | None:
     check_characters(text, shown_as)
     loader = None
     row: int | None
