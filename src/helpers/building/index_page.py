@@ -118,11 +118,10 @@ def _result_cell(
         return html('<td class="num" data-label="{}">{}</td>', header, labels("rapport.saknas"))
     # ``wrap``: the word may go under the amount, so the table fits a tablet without scrolling.
     return html(
-        '<td class="{}" data-label="{}">{} ({})</td>',
+        '<td class="{}" data-label="{}">{}</td>',
         "num wrap neg" if amounts.sign(result) < 0 else "num wrap",
         header,
-        amounts.with_unit(result, signed=True),
-        word,
+        labels("resultat.med_ord", belopp=amounts.with_unit(result, signed=True), ord=word),
     )
 
 
@@ -138,7 +137,12 @@ def _goal_header(assessment: Assessment) -> Markup:
 
 def _row(year: int, entry: ReportEntry, assessments: list[Assessment], labels: Labels) -> Markup:
     invented = (
-        html(' <span class="wb-invented-tag">({})</span>', entry.invented) if entry.invented else ""
+        html(
+            ' <span class="wb-invented-tag">{}</span>',
+            labels("index.påhittad", påhittad=entry.invented),
+        )
+        if entry.invented
+        else ""
     )
     cells = [
         html('<th scope="row"><a href="{}">{}</a>{}</th>', entry.href, entry.unit_name, invented),
@@ -181,14 +185,17 @@ def progress_text(progress: UnitProgress | None, labels: Labels) -> Markup:
     if progress is None:
         return html("{}", labels("rapport.saknas"))
     grouped = progress.by_status()
-    counts = ", ".join(
-        labels(
-            "klarmarkering.i_status",
-            antal=len(grouped[status]),
-            status=labels(f"klarmarkering.{STATUS_LABELS[status]}"),
-        )
-        for status in reversed(list(grouped))
-        if grouped[status]
+    counts = labels.joined(
+        "rapport.uppräkning",
+        (
+            labels(
+                "klarmarkering.i_status",
+                antal=len(grouped[status]),
+                status=labels(f"klarmarkering.{STATUS_LABELS[status]}"),
+            )
+            for status in reversed(list(grouped))
+            if grouped[status]
+        ),
     )
     texts = labels("klarmarkering.texter_att_skriva", antal=len(progress.texts_to_write))
     return labels.markup(
@@ -276,7 +283,9 @@ def year_table(
                 )
             )
         if group.entries:
-            shown = f"{year}, {group.name}" if several else str(year)
+            shown = (
+                labels("index.år_och_period", år=year, period=group.name) if several else str(year)
+            )
             parts.append(period_table(year, shown, group.entries, assessments, labels))
     return html(
         '<section aria-labelledby="ar-{0}"><h2 id="ar-{0}">{0}</h2>{1}</section>',

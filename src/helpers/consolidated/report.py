@@ -100,8 +100,11 @@ def _invented(data: KommunData) -> Markup | str:
     tag = first.definition.label_set(
         {"år": str(data.year), "enhet": first.info.name, "kommun": data.municipality}
     )("rapport.påhittad_kort")
-    names = ", ".join(p.info.display_name for p in invented)
-    return html('<p class="wb-invented-tag">{}: {}</p>', tag.capitalize(), names)
+    names = data.joined("uppräkning", (p.info.display_name for p in invented))
+    return html(
+        '<p class="wb-invented-tag">{}</p>',
+        data.label("påhittade", påhittad=tag.capitalize(), enheter=names),
+    )
 
 
 def goals(part: KommunSection) -> HTML:

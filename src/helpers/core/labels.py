@@ -8,6 +8,10 @@ module is the schema of that mapping: :data:`LABELS` names every label by its ke
 (``{år}``, ``{antal}`` …). A label whose text depends on a count (``{antal}``) may be written
 as ``{en: "…", flera: "…"}``: the first is used when the count is 1.
 
+Punctuation that joins values is a label too: a *template* (:data:`TEMPLATES`, e.g.
+``rapport.uppräkning: "{lista}, {nästa}"``, ``resultat.med_ord: "{belopp} ({ord})"``) must
+contain every one of its placeholders, or a value would silently go missing; validation says so.
+
 Swedish *messages* to the analyst (errors, "Text saknas – skriv …") are not labels: they stay
 in code.
 """
@@ -15,7 +19,7 @@ in code.
 from __future__ import annotations
 
 import string
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +39,8 @@ class LabelSpec:
 
     kind: str
     placeholders: tuple[str, ...] = ()
+    # A template's placeholders must all be written: each is a value the text would lose.
+    required: tuple[str, ...] = ()
 
     @property
     def counted(self) -> bool:
@@ -43,6 +49,50 @@ class LabelSpec:
 
 def _specs(kind: str, group: str, keys: dict[str, tuple[str, ...]]) -> dict[str, LabelSpec]:
     return {f"{group}.{key}": LabelSpec(kind, fields) for key, fields in keys.items()}
+
+
+def _templates(kind: str, group: str, keys: dict[str, tuple[str, ...]]) -> dict[str, LabelSpec]:
+    """Labels that put values together with punctuation: every placeholder is required."""
+    return {f"{group}.{key}": LabelSpec(kind, fields, fields) for key, fields in keys.items()}
+
+
+# The templates that join values (see the module docstring); grouped as the labels they
+# belong with, so a kommun finds them beside the words they punctuate.
+TEMPLATES: dict[str, LabelSpec] = {
+    # A list of names or dates, built pair by pair: "A, B" then "A, B, C".
+    # "; " between parts that have commas of their own.
+    **_templates(
+        "rapport",
+        "rapport",
+        {"uppräkning": ("lista", "nästa"), "uppräkning_delar": ("lista", "nästa")},
+    ),
+    # A result with its word: "+76 tkr (överskott)" (summary and index page).
+    **_templates("rapport", "resultat", {"med_ord": ("belopp", "ord")}),
+    # The index page: an invented unit's mark, a table's year and period.
+    **_templates(
+        "rapport", "index", {"påhittad": ("påhittad",), "år_och_period": ("år", "period")}
+    ),
+    # A unit's own chart described: a value at its category, a series' course, all series.
+    **_templates(
+        "egen",
+        "egen",
+        {
+            "punkt": ("värde", "kategori"),
+            "serie": ("serie", "förlopp"),
+            "per_förlopp": ("per", "förlopp"),
+        },
+    ),
+    # The summary: the name before a count, an activity with its goal, a value with its period.
+    **_templates(
+        "sammanfattning",
+        "sammanfattning",
+        {
+            "före_antal": ("namn",),
+            "aktivitet_i_mål": ("aktivitet", "mål"),
+            "mätning": ("värde", "period"),
+        },
+    ),
+}
 
 
 LABELS: dict[str, LabelSpec] = {
@@ -315,6 +365,7 @@ LABELS: dict[str, LabelSpec] = {
             "målvärde": ("indikator", "period", "målvärde", "utfall"),
         },
     ),
+    **TEMPLATES,
 }
 
 GROUPS = sorted({key.split(".")[0] for key in LABELS})
@@ -363,8 +414,23 @@ class Labels:
             value = value[SINGULAR] if fields.get("antal") == 1 else value[PLURAL]
         return escape(value).format_map({**self.common, **fields})
 
+    def joined(self, key: str, items: Iterable[str]) -> str:
+        """``items`` put together pair by pair with the template ``key`` (``{lista}`` what is
+        joined so far, ``{nästa}`` the next item): ``A, B, C`` with ``"{lista}, {nästa}"``;
+        "" for none. Raises KeyError as :meth:`__call__` does."""
+        return join_with(lambda so_far, item: self(key, lista=so_far, nästa=item), items)
+
     def with_overrides(self, overrides: Mapping[str, LabelValue]) -> Labels:
         return Labels({**self.values, **overrides}, self.common)
+
+
+def join_with(pair: Callable[[str, str], str], items: Iterable[str]) -> str:
+    """``items`` folded left to right by ``pair`` (a list template filled with what is joined
+    so far and the next item); "" for no items, the item itself for one."""
+    joined: str | None = None
+    for item in items:
+        joined = str(item) if joined is None else pair(joined, str(item))
+    return joined or ""
 
 
 def fill(pattern: str, common: Mapping[str, str], **fields: Any) -> str:

@@ -86,7 +86,12 @@ CONSOLIDATED_LABELS: dict[str, tuple[str, ...]] = {
     "titel": (),
     "ämne": ("titel",),
     "sidtitel": ("titel",),
+    # Templates that put values together (every placeholder required, as the unit labels'
+    # ``helpers.core.labels.TEMPLATES``): the invented units and a list of names.
+    "påhittade": ("påhittad", "enheter"),
+    "uppräkning": ("lista", "nästa"),
 }
+CONSOLIDATED_TEMPLATES = ("påhittade", "uppräkning")
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 COMMON = ("år", "kommun", "period")
 
@@ -182,7 +187,8 @@ def _labels(value: Any, problem: Any) -> dict[str, str]:
             hint = "skriv den under sammanställning: etiketter: (se docs/data-format.md)"
             problem(f"etiketter.{key}", f"etiketten '{key}' saknas", hint)
             continue
-        _check_placeholders(f"etiketter.{key}", text, allowed, problem)
+        required = allowed if key in CONSOLIDATED_TEMPLATES else ()
+        _check_placeholders(f"etiketter.{key}", text, allowed, problem, required)
         labels[key] = text.strip()
     for key in given:
         if key not in CONSOLIDATED_LABELS:
@@ -191,8 +197,16 @@ def _labels(value: Any, problem: Any) -> dict[str, str]:
     return labels
 
 
-def _check_placeholders(key: str, text: str, allowed: tuple[str, ...], problem: Any) -> None:
-    for name in _PLACEHOLDER.findall(text):
+def _check_placeholders(
+    key: str, text: str, allowed: tuple[str, ...], problem: Any, required: tuple[str, ...] = ()
+) -> None:
+    found = _PLACEHOLDER.findall(text)
+    for name in found:
         if name not in (*COMMON, *allowed):
             problem(key, f"platshållaren {{{name}}} finns inte här",
                     f"använd {', '.join('{' + n + '}' for n in (*COMMON, *allowed))}")  # fmt: skip
+    missing = [name for name in required if name not in found]
+    if missing:
+        named = ", ".join("{" + name + "}" for name in missing)
+        problem(key, f"mallen saknar {named} — utan platshållaren kommer värdet inte med",
+                f"skriv mallen med {', '.join('{' + n + '}' for n in required)}")  # fmt: skip

@@ -99,8 +99,10 @@ def _computed_note(statement: Statement, labels: Labels) -> str:
     if computed:
         names = [computed[0][:1].upper() + computed[0][1:]]
         names += [name[:1].lower() + name[1:] for name in computed[1:]]
-        and_word = f" {labels('drift.och')} "
-        listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + and_word + names[-1]
+        listed = names[0]
+        if len(names) > 1:
+            before = labels.joined("rapport.uppräkning", names[:-1])
+            listed = f"{before} {labels('drift.och')} {names[-1]}"
         sentences.append(labels("drift.beräknad", antal=len(names), poster=listed))
     return " ".join(sentences)
 
@@ -219,7 +221,13 @@ def budget_figure(
         beloppsenhet=amounts.unit,
         utfall=amounts.with_unit(total.value("utfall") if total else None),
         budget=amounts.with_unit(total.value("budget") if total else None),
-    ) + (texts("drift.diagram_över", utfallet=outcome, poster=", ".join(over)) if over else ".")
+    ) + (
+        texts(
+            "drift.diagram_över", utfallet=outcome, poster=texts.joined("rapport.uppräkning", over)
+        )
+        if over
+        else "."
+    )
     data_table = TableSpecHtml(
         caption=texts("drift.diagram_data", beloppsenhet=amounts.unit),
         columns=[part_label[:1].upper() + part_label[1:], headers["budget"], headers["utfall"]],

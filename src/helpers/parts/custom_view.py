@@ -120,7 +120,7 @@ def table_html(
         header = own.get(name) or heading_of(name)
         unit = units.get(name)
         headers.append(f"{header} ({unit})" if unit and unit not in header else header)
-    caption = caption or frame.attrs.get(CAPTION) or ", ".join(headers)
+    caption = caption or frame.attrs.get(CAPTION) or labels.joined("rapport.uppräkning", headers)
     numeric = {i for i, name in enumerate(names) if _is_number_column(frame[name])}
     shown_decimals = {
         name: column_decimals(frame[name], decimals.get(name))
@@ -256,7 +256,7 @@ def describe_chart(
 
             def point(row: pd.Series) -> str:
                 number = format_number(row["_y"], decimals, missing=labels("rapport.saknas"))
-                return f"{number} ({cell_text(row[x_field], labels)})"
+                return labels("egen.punkt", värde=number, kategori=cell_text(row[x_field], labels))
 
             clause = labels(
                 "egen.förlopp",
@@ -265,10 +265,11 @@ def describe_chart(
                 högst=point(high),
                 lägst=point(low),
             )
-            clauses.append(f"{name}: {clause}" if name else clause)
+            clauses.append(labels("egen.serie", serie=name, förlopp=clause) if name else clause)
         if clauses:
             per = labels("egen.per", mått=y_words, kategori=x_words.lower())
-            sentences.append(f"{per}: " + "; ".join(clauses))
+            listed = labels.joined("rapport.uppräkning_delar", clauses)
+            sentences.append(labels("egen.per_förlopp", per=per, förlopp=listed))
         missing = int(values.isna().sum())
         if missing:
             sentences.append(labels("egen.värden_saknas", antal=missing))

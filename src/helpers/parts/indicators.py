@@ -190,7 +190,9 @@ def indicator_table(
                 cells.append(Cell(labels("rapport.saknas"), ("num", "wrap")))
         table.add(indicator["indikator"], cells)
     if fetched:
-        table.note = labels("indikatorer.kolada", datum=", ".join(sorted(fetched)))
+        table.note = labels(
+            "indikatorer.kolada", datum=labels.joined("rapport.uppräkning", sorted(fetched))
+        )
     return render_table(table)
 
 
@@ -253,7 +255,7 @@ def chart_description(
             namn=name,
             från=first["period"],
             till=last["period"],
-            serier="; ".join(series),
+            serier=labels.joined("rapport.uppräkning_delar", series),
         ),
         labels(
             "indikatorer.diagram_värden",

@@ -14,13 +14,14 @@ fingerprint covers are the same files. The kommun's own data lives where a unit'
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
 
 from helpers.core.errors import DataError, Problem, display_path
-from helpers.core.labels import Labels
+from helpers.core.labels import Labels, join_with
 from helpers.core.paths import CONSOLIDATED, Project
 from helpers.core.schema import Column, TableSpec, unit_specs
 from helpers.data.definition import ReportDefinition, load_definition, read_definition
@@ -99,6 +100,11 @@ class KommunData:
     def label(self, key: str, **values: object) -> str:
         common = {"år": self.year, "kommun": self.municipality, "period": self.period.name}
         return self.definition.label(key, **common, **values)
+
+    def joined(self, key: str, items: Iterable[str]) -> str:
+        """``items`` put together pair by pair with the template ``key`` (``uppräkning``:
+        ``{lista}, {nästa}``)."""
+        return join_with(lambda so_far, item: self.label(key, lista=so_far, nästa=item), items)
 
     def report_labels(self) -> Labels:
         """The kommun's report labels (``etiketter:`` of rapport.yaml): the words every report

@@ -372,7 +372,7 @@ def indicators_html(data: KommunData) -> Markup:
             {"år": str(data.year), "enhet": first.info.name, "kommun": data.municipality}
         )
         name = str(indicator.iloc[0]["indikator"])
-        reporters = ", ".join(p.info.display_name for p in units)
+        reporters = data.joined("uppräkning", (p.info.display_name for p in units))
         parts.append(html('<h3 id="{}">{}</h3>', f"indikator-{indicator_id}", name))
         parts.append(html("<p>{}</p>", data.label("indikator_enheter", enheter=reporters)))
         if not values.empty:

@@ -289,7 +289,7 @@ def _mark_table(table_open: Token, rows: list[list[tuple[Token, str]]], labels: 
                 cell.attrs["class"] = "num"
     headers = [text for _, text in rows[0] if text] if rows else []
     table_open.meta["wb_label"] = (
-        labels("rapport.tabell", rubrik=", ".join(headers))
+        labels("rapport.tabell", rubrik=labels.joined("rapport.uppräkning", headers))
         if headers
         else labels("rapport.tabell_utan_rubrik")
     )

@@ -178,5 +178,5 @@ def key_figures_html(data: UnitData, section: SectionSpec) -> Markup:
         classes = ("wb-subrow",) if figure["överordnad"] else ()
         table.add(figure["nyckeltal"], cells, classes)
     if fetched:
-        table.note = labels("nyckeltal.kolada", datum=", ".join(fetched))
+        table.note = labels("nyckeltal.kolada", datum=labels.joined("rapport.uppräkning", fetched))
     return Markup(render_table(table))

@@ -147,7 +147,11 @@ def economy_card(data: UnitData, s: Summary, labels: Labels, section_id: str) ->
     """Result, deviation against budget and forecast, as the kommun keeps its statement."""
     statement = s.statement or statement_of(data)
     word = result_word(s.result, statement.format, labels)
-    worded = f" ({word})" if word else ""
+
+    def worded(amount: Markup) -> Markup:
+        """The result with its word (``resultat.med_ord``), when the result has one."""
+        return labels.markup("resultat.med_ord", belopp=amount, ord=word) if word else amount
+
     entries = []
     deviation = labels("sammanfattning.avvikelse")
     if forecasts(data, statement):
@@ -157,7 +161,7 @@ def economy_card(data: UnitData, s: Summary, labels: Labels, section_id: str) ->
             else labels("sammanfattning.prognos_utan_datum")
         )
         entries.append(
-            html("<dt>{}</dt><dd>{}{}</dd>", forecast, _signed_amount(s.result, statement), worded)
+            html("<dt>{}</dt><dd>{}</dd>", forecast, worded(_signed_amount(s.result, statement)))
         )
         entries.append(
             html(
@@ -169,10 +173,9 @@ def economy_card(data: UnitData, s: Summary, labels: Labels, section_id: str) ->
     elif statement.has_frame:
         entries.append(
             html(
-                "<dt>{}</dt><dd>{}{}</dd>",
+                "<dt>{}</dt><dd>{}</dd>",
                 labels("sammanfattning.resultat", mot=against_what(statement, labels)),
-                _signed_amount(s.result, statement),
-                worded,
+                worded(_signed_amount(s.result, statement)),
             )
         )
         entries.append(
@@ -181,10 +184,7 @@ def economy_card(data: UnitData, s: Summary, labels: Labels, section_id: str) ->
     else:
         entries.append(
             html(
-                "<dt>{}</dt><dd>{}{}</dd>",
-                deviation,
-                _signed_amount(s.deviation, statement),
-                worded,
+                "<dt>{}</dt><dd>{}</dd>", deviation, worded(_signed_amount(s.deviation, statement))
             )
         )
     if "prognos" in statement.columns and not forecasts(data, statement):
@@ -219,7 +219,13 @@ def _goal_counts(data: UnitData, counts: dict[str, int], labels: Labels) -> Mark
                 assessment.symbol,
                 assessment.text,
             )
-        items.append(html("<li><span>{}:</span> <strong>{}</strong></li>", label, n))
+        items.append(
+            html(
+                "<li><span>{}</span> <strong>{}</strong></li>",
+                labels.markup("sammanfattning.före_antal", namn=label),
+                n,
+            )
+        )
     return html('<ul class="wb-counts">{}</ul>', join(items))
 
 
@@ -241,19 +247,18 @@ def _status_counts(data: UnitData, counts: dict[str, int], labels: Labels) -> Ma
                 goal = goals.loc[goal_id].copy()
                 goal["mal_id"] = goal_id
                 short = goal_short(data, goal)
+            link = html('<a href="#{}">{}</a>', goal_anchor(goal_id), activity["aktivitet"])
             rows.append(
                 html(
-                    '<li><a href="#{}">{}</a> ({})</li>',
-                    goal_anchor(goal_id),
-                    activity["aktivitet"],
-                    short,
+                    "<li>{}</li>",
+                    labels.markup("sammanfattning.aktivitet_i_mål", aktivitet=link, mål=short),
                 )
             )
         items.append(
             html(
-                '<li><details class="wb-trace"><summary><span>{}:</span> <strong>{}</strong>'
+                '<li><details class="wb-trace"><summary><span>{}</span> <strong>{}</strong>'
                 "</summary><ul>{}</ul></details></li>",
-                statuses[key].text,
+                labels.markup("sammanfattning.före_antal", namn=statuses[key].text),
                 n,
                 join(rows),
             )
@@ -353,21 +358,22 @@ def goal_overview(data: UnitData, labels: Labels) -> Markup:
             judged = f"{assessment.symbol} {assessment.text}"
         else:
             judged = labels("mål.ingen_bedömning")
-        moved = "; ".join(developments.get(goal["mal_id"], []))
+        moved = labels.joined("rapport.uppräkning_delar", developments.get(goal["mal_id"], []))
         cells = [
             Cell(judged),
             Cell(moved or labels("sammanfattning.inga_mål_indikatorer"), ("wrap",)),
         ]
         if targets:
-            reached = "; ".join(targets.get(goal["mal_id"], []))
+            reached = labels.joined("rapport.uppräkning_delar", targets.get(goal["mal_id"], []))
             cells.append(Cell(reached or labels("indikatorer.inget_målvärde"), ("wrap",)))
         table.add(goal_heading(data, goal), cells, link=f"#{goal_anchor(goal['mal_id'])}")
     return Markup(render_table(table))
 
 
-def _measurement(point: tuple[str, float], move: Movement, missing: str) -> str:
-    shown = format_with_unit(point[1], move.unit, move.decimals, missing=missing)
-    return f"{shown} ({point[0]})"
+def _measurement(point: tuple[str, float], move: Movement, labels: Labels) -> str:
+    """``75 % (2015)``: a measurement with its period (``sammanfattning.mätning``)."""
+    shown = format_with_unit(point[1], move.unit, move.decimals, missing=labels("rapport.saknas"))
+    return labels("sammanfattning.mätning", värde=shown, period=point[0])
 
 
 def movements_table(data: UnitData, moves: list[Movement], labels: Labels) -> Markup:
@@ -393,8 +399,8 @@ def movements_table(data: UnitData, moves: list[Movement], labels: Labels) -> Ma
             move.indicator,
             [
                 Cell(move.direction.capitalize() or labels("rapport.saknas")),
-                Cell(_measurement(move.earlier, move, labels("rapport.saknas")), ("num",)),
-                Cell(_measurement(move.latest, move, labels("rapport.saknas")), ("num", "worse")),
+                Cell(_measurement(move.earlier, move, labels), ("num",)),
+                Cell(_measurement(move.latest, move, labels), ("num", "worse")),
                 Cell(
                     goal_text.replace(" ", "\u00a0"),
                     ("nowrap",),
@@ -408,7 +414,8 @@ def movements_table(data: UnitData, moves: list[Movement], labels: Labels) -> Ma
 def _and_join(parts: list[str], labels: Labels) -> str:
     if len(parts) == 1:
         return parts[0]
-    return ", ".join(parts[:-1]) + f" {labels('sammanfattning.och')} " + parts[-1]
+    listed = labels.joined("rapport.uppräkning", parts[:-1])
+    return f"{listed} {labels('sammanfattning.och')} {parts[-1]}"
 
 
 def lead_text(data: UnitData, s: Summary, labels: Labels) -> Markup:

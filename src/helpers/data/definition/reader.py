@@ -86,8 +86,11 @@ class Reader:
             return False
         return value == YES
 
-    def pattern(self, where: Located | None, what: str, allowed: Iterable[str]) -> None:
-        """Placeholders in a pattern must be ones the workbook fills in for it."""
+    def pattern(
+        self, where: Located | None, what: str, allowed: Iterable[str], required: Iterable[str] = ()
+    ) -> None:
+        """Placeholders in a pattern must be ones the workbook fills in for it; a template's
+        ``required`` ones must all be there (each is a value the text would otherwise lose)."""
         text = where.value if where is not None else None
         if not isinstance(text, str):
             return
@@ -108,6 +111,17 @@ class Reader:
                     f"platshållaren {{{name}}} finns inte för '{what}'",
                     hint="använd " + ", ".join(f"{{{a}}}" for a in allowed),
                 )
+        missing = [name for name in required if name not in names]
+        if missing:
+            self.problem(
+                where,
+                f"'{what}' saknar "
+                + ", ".join(f"{{{name}}}" for name in missing)
+                + " — utan platshållaren kommer värdet inte med i rapporten",
+                hint="skriv mallen med "
+                + ", ".join(f"{{{name}}}" for name in required)
+                + " (se docs/data-format.md)",
+            )
 
     def identifier(self, where: Located | None, what: str, parent: Located) -> str | None:
         value = self.text(where, what, required=parent)
@@ -160,12 +174,12 @@ def _label_value(reader: Reader, key: str, where: Located) -> LabelValue | None:
         forms = {}
         for form in (SINGULAR, PLURAL):
             text = reader.text(where.value.get(form), form, required=where)
-            reader.pattern(where.value.get(form), key, allowed)
+            reader.pattern(where.value.get(form), key, allowed, spec.required)
             if text is not None:
                 forms[form] = text
         return forms if len(forms) == 2 else None
     text = reader.text(where, key, required=where)
-    reader.pattern(where, key, allowed)
+    reader.pattern(where, key, allowed, spec.required)
     return text
 
 
