@@ -160,12 +160,16 @@ def phone_layout_problems(page: object, width: int) -> dict[str, list]:
     cells whose value is more than one piece (it breaks apart beside its label), values shown
     without their column's name, column names broken inside a word where the word would have
     fit (it needs at most 60 % of its cell), text values squeezed into a column narrower than
-    a third of their cell, and chart text under 11 px as displayed. Empty lists when the page
-    reads well."""
+    a third of their cell, chart text under 11 px as displayed, words of a table (row
+    headers, values, captions) or a summary card broken across lines where the word would have
+    fit on one (``broken_words``), and text drawn outside its cell or card or the screen
+    (``clipped``). Text a reader cannot see (visually hidden, clipped on purpose, in a closed
+    ``<details>``) is not checked. Empty lists when the page reads well."""
     return page.evaluate(
         """width => {
         const out = {page: [], scrolling: [], off_screen: [], split_cells: [], unlabelled: [],
-                     broken_labels: [], narrow_values: [], small_chart_text: []};
+                     broken_labels: [], narrow_values: [], small_chart_text: [],
+                     broken_words: [], clipped: []};
         const ruler = document.createElement('canvas').getContext('2d');
         if (document.documentElement.scrollWidth > width) out.page.push(
             document.documentElement.scrollWidth);
@@ -201,6 +205,43 @@ def phone_layout_problems(page: object, width: int) -> dict[str, list]:
             const pieces = [...td.childNodes].filter(n => n.nodeType === 1
                 ? getComputedStyle(n).position !== 'absolute' : n.textContent.trim());
             if (pieces.length > 1) out.split_cells.push(td.textContent.trim().slice(0, 40));
+        }
+        // Words: each one of a cell or card on one line (a break after a hyphen or slash is
+        // a break between words), unless it is wider than its box; and inside its box.
+        const unseen = el => { for (let e = el; e; e = e.parentElement) {
+            const s = getComputedStyle(e);
+            if (s.clip !== 'auto' || s.display === 'none'
+                || e.matches('details:not([open]) > :not(summary)')) return true; }
+            return false; };
+        const texts = new Set();
+        for (const box of document.querySelectorAll(
+                '.wb-summary-card, .wb-table th, .wb-table td, .wb-table caption')) {
+            const outer = box.getBoundingClientRect();
+            if (!outer.width || unseen(box)) continue;
+            const style = getComputedStyle(box);
+            const room = outer.width - parseFloat(style.paddingLeft)
+                         - parseFloat(style.paddingRight);
+            const walker = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
+            for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+                if (texts.has(node) || unseen(node.parentElement)) continue;
+                texts.add(node);
+                const font = getComputedStyle(node.parentElement);
+                ruler.font = `${font.fontStyle} ${font.fontWeight} ${font.fontSize} `
+                             + font.fontFamily;
+                const words = /[^\\s\\-\\u2013\\/]+[\\-\\u2013\\/]?/g;
+                for (let m; (m = words.exec(node.textContent)); ) {
+                    const range = document.createRange();
+                    range.setStart(node, m.index);
+                    range.setEnd(node, m.index + m[0].length);
+                    const rects = [...range.getClientRects()].filter(r => r.width > 0);
+                    const lines = new Set(rects.map(r => Math.round(r.top)));
+                    if (lines.size > 1 && ruler.measureText(m[0]).width <= room)
+                        out.broken_words.push(m[0].slice(0, 40));
+                    if (rects.some(r => r.left < Math.max(0, outer.left) - 1
+                                     || r.right > Math.min(width, outer.right) + 1))
+                        out.clipped.push(m[0].slice(0, 40));
+                }
+            }
         }
         for (const svg of document.querySelectorAll('svg')) {
             const box = svg.getBoundingClientRect();

@@ -23,10 +23,16 @@ from browser import (  # noqa: E402
     open_page,
     phone_layout_problems,
     repeated_names,
+    require_chromium,
     run_axe,
     run_htmlcs,
 )
-from pdf_structure import outline_titles, pages_with_untagged_text  # noqa: E402
+from pdf_structure import (  # noqa: E402
+    captions_apart_from_their_content,
+    headings_apart_from_their_content,
+    outline_titles,
+    pages_with_untagged_text,
+)
 
 from helpers.building.index_page import INDEX_NAME  # noqa: E402
 from helpers.core.paths import CONSOLIDATED, Project  # noqa: E402
@@ -42,6 +48,24 @@ def pages(project: Project) -> list[Path]:
     """The index and every built report of the year (all periods), as found on disk."""
     found = sorted(project.reports.glob(f"{YEAR}/**/*.html"))
     return [project.reports / INDEX_NAME, *found]
+
+
+@pytest.fixture(scope="module")
+def printed(built_year: Project, tmp_path_factory: pytest.TempPathFactory) -> dict[Path, Path]:
+    """Every built report printed once for this module, as ``workbook build --pdf`` prints it
+    (on a fixed date): report → its PDF."""
+    import datetime
+
+    from helpers.building import pdf
+
+    require_chromium()
+    folder = tmp_path_factory.mktemp("pdf")
+    found = {}
+    for number, report in enumerate(pages(built_year)[1:]):
+        target = folder / f"{number}-{report.stem}.pdf"
+        pdf.print_pdf(report, target, printed_on=datetime.date(2017, 2, 15))
+        found[report] = target
+    return found
 
 
 def test_every_kind_of_report_is_built(built_year: Project) -> None:
@@ -90,7 +114,8 @@ def test_no_page_needs_sideways_scrolling_and_chart_text_stays_readable(
 ) -> None:
     """At tablet and phone widths: no page wider than the screen, every row header and value
     on screen (tables stack on phones), each stacked value in one piece beside its column's
-    name, chart text at least 11 px as displayed."""
+    name, chart text at least 11 px as displayed, and in tables and the summary's cards (the
+    goal overview among them) no word broken where it would fit and no text clipped."""
     failures = {}
     for path in pages(built_year):
         opened = open_page(browser, path.as_uri(), {"width": width, "height": 844})
@@ -161,17 +186,35 @@ def test_every_report_links_to_the_index_its_pdf_and_back_to_the_contents(
 
 
 @pytest.mark.browser
+def test_no_printed_heading_or_caption_is_left_at_a_page_foot(
+    built_year: Project, printed: dict[Path, Path]
+) -> None:
+    """Every report's PDF, read from its structure tags: each heading — a goal's heading with
+    its assessment line as one group — is on the page where its content begins (so no page ends
+    with a heading), and each caption on the page of the table or chart it names."""
+    import pikepdf
+
+    failures = {}
+    for report, target in printed.items():
+        with pikepdf.open(target) as document:
+            apart = headings_apart_from_their_content(document)
+            captions = captions_apart_from_their_content(document)
+        if apart or captions:
+            failures[str(report.relative_to(built_year.reports))] = (apart, captions)
+    assert len(printed) == len(pages(built_year)) - 1 and failures == {}
+
+
+@pytest.mark.browser
 @pytest.mark.parametrize(
     ("period", "unit"), [("helar", CONSOLIDATED), ("helar", "exempel"), ("delar", "von")]
 )
 def test_the_pdf_of_each_kind_of_report_is_archive_grade(
-    built_year: Project, browser, tmp_path: Path, period: str, unit: str
+    built_year: Project, printed: dict[Path, Path], period: str, unit: str
 ) -> None:
     """The consolidated report, the invented example and another period's report print as
     klk does (``test_pdf``): metadata from the report (author = its kommun), alt text on every
     figure, bookmarks with the headings' words, nothing drawn outside the structure tree, a page
     number for every contents entry, and the diarienummer in the footer when params give one."""
-    import datetime
     import re
     import shutil
     import subprocess
@@ -179,14 +222,12 @@ def test_the_pdf_of_each_kind_of_report_is_archive_grade(
     import pikepdf
     from bs4 import BeautifulSoup
 
-    from helpers.building import pdf
     from helpers.building.pdf_finish import figures_without_alt
     from helpers.data.params import load_params
 
     seen = built_year.for_period(period)
     report = seen.report_file(YEAR, unit)
-    target = tmp_path / f"{unit}.pdf"
-    pdf.print_pdf(report, target, printed_on=datetime.date(2017, 2, 15))
+    target = printed[report]
     soup = BeautifulSoup(report.read_text(encoding="utf-8"), "html.parser")
     municipality = soup.select_one(".wb-municipality").get_text(strip=True)
     assert figures_without_alt(target.read_bytes()) == []

@@ -14,7 +14,13 @@ import pytest
 pytest.register_assert_rewrite("browser")
 
 from browser import open_page, require_chromium  # noqa: E402
-from pdf_structure import outline_titles, pages_with_untagged_text  # noqa: E402
+from pdf_structure import (  # noqa: E402
+    captions_apart_from_their_content,
+    headings_apart_from_their_content,
+    leaves,
+    outline_titles,
+    pages_with_untagged_text,
+)
 
 from helpers.building import pdf  # noqa: E402
 from helpers.core.errors import BuildError  # noqa: E402
@@ -188,18 +194,45 @@ def test_the_printed_contents_give_each_headings_page(printed: Path, built_klk: 
 
 
 @pytest.mark.browser
-def test_no_heading_stands_alone_at_a_page_foot(printed: Path, built_klk: Path) -> None:
-    from bs4 import BeautifulSoup
+def test_no_heading_stands_alone_at_a_page_foot(printed: Path) -> None:
+    """Read from the PDF's structure tags: every heading (a goal's heading with its assessment
+    line too) is on the page where its content begins, and every caption on the page of the
+    table or chart it names (``test_a11y_every_report`` checks every report so)."""
+    import pikepdf
 
-    soup = BeautifulSoup(built_klk.read_text(encoding="utf-8"), "html.parser")
-    headings = {
-        " ".join(h.get_text(" ").split()) for h in soup.select("main h2, main h3, main h4, main h5")
-    }
-    for number, page in enumerate(_pages(printed)[:-1], start=1):
-        lines = [line.strip() for line in page.splitlines() if line.strip()]
-        body = [line for line in lines if not line.startswith(("Verksamhet", "Sida "))]
-        last = " ".join(body[-1].split()) if body else ""
-        assert last not in headings, (number, last)
+    with pikepdf.open(printed) as document:
+        assert len([leaf for leaf in leaves(document) if leaf.heading]) > 20
+        assert headings_apart_from_their_content(document) == []
+        assert captions_apart_from_their_content(document) == []
+
+
+# A page printed without the report's stylesheet: a heading, a goal's heading group and a
+# table's caption each end a page, their content on the next (a block that may not be split).
+LEFT_ALONE = """<!DOCTYPE html><html lang="sv"><head><meta charset="utf-8"><title>t</title>
+<style>@page { size: A4; margin: 20mm } body { margin: 0; font: 12pt sans-serif }
+.block { height: 120mm; break-inside: avoid; }</style></head><body>
+<h1>Rapport</h1><p style="height: 220mm">Inledning</p>
+<h2>Ensam rubrik</h2><p class="block">Figur</p><p style="height: 110mm">Text</p>
+<hgroup><h3>Mål 5</h3><p>Bedömning: Uppfyllt</p></hgroup><p class="block">Text</p>
+<p style="height: 115mm">Text</p>
+<table><caption>Tabellrubrik</caption><thead><tr><th>A</th></tr></thead>
+<tbody><tr style="height: 120mm; break-inside: avoid"><td>x</td></tr></tbody></table>
+<p>Slut</p></body></html>"""
+
+
+@pytest.mark.browser
+def test_the_page_foot_check_finds_a_heading_a_group_and_a_caption_left_alone(
+    tmp_path: Path,
+) -> None:
+    import pikepdf
+
+    require_chromium()
+    page = tmp_path / "ensam.html"
+    page.write_text(LEFT_ALONE, encoding="utf-8")
+    pdf.print_pdf(page, tmp_path / "ensam.pdf", printed_on=PRINTED_ON)
+    with pikepdf.open(tmp_path / "ensam.pdf") as document:
+        assert headings_apart_from_their_content(document) == [("/H2", 1, 2), ("hgroup", 2, 3)]
+        assert captions_apart_from_their_content(document) == [(3, 4)]
 
 
 @pytest.mark.browser

@@ -131,18 +131,21 @@ def goal_html(
     goal_id = goal["mal_id"]
     anchor = goal_anchor(goal_id)
     h_goal, h_part, h_sub = 3 + depth, 4 + depth, 5 + depth
-    parts: list[Markup | str] = [
+    # The heading with its assessment (and addressee) lines is one group (HTML's hgroup): the
+    # print stylesheet keeps it whole and with what follows, and the PDF tags it as one.
+    head: list[Markup] = [
         html('<h{0} id="{1}">{2}</h{0}>', h_goal, anchor, goal_heading(data, goal)),
         assessment_html(goal["bedömning"], data.definition, labels),
     ]
     if goal["adressat"]:
-        parts.append(
+        head.append(
             html(
                 '<p class="wb-addressee"><strong>{}</strong> {}</p>',
                 labels("mål.adressat"),
                 goal["adressat"],
             )
         )
+    parts: list[Markup | str] = [html('<hgroup class="wb-heading-group">{}</hgroup>', join(head))]
     motivation = _narrative(data, f"mal/{goal_id}-motivering.md", h_sub)
     if motivation:
         parts += [html("<h{0}>{1}</h{0}>", h_part, labels("mål.motivering")), motivation]

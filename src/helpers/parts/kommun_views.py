@@ -169,7 +169,8 @@ def goals_html(data: KommunData, section_id: str) -> Markup:
         )
         parts.append(
             html(
-                '<h3 id="{}">{}</h3><p class="wb-assessment">{} {}</p>{}{}{}',
+                '<hgroup class="wb-heading-group"><h3 id="{}">{}</h3>'
+                '<p class="wb-assessment">{} {}</p></hgroup>{}{}{}',
                 anchor,
                 goal_heading(data, goal),
                 data.label("kommunens_bedömning"),
