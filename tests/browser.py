@@ -162,9 +162,10 @@ def phone_layout_problems(page: object, width: int) -> dict[str, list]:
     fit (it needs at most 60 % of its cell), text values squeezed into a column narrower than
     a third of their cell, chart text under 11 px as displayed, words of a table (row
     headers, values, captions) or a summary card broken across lines where the word would have
-    fit on one (``broken_words``), and text drawn outside its cell or card or the screen
-    (``clipped``). Text a reader cannot see (visually hidden, clipped on purpose, in a closed
-    ``<details>``) is not checked. Empty lists when the page reads well."""
+    fit on one (``broken_words``), and text drawn outside its cell or card, or off the screen
+    outside a table region that scrolls (``clipped``). Text a reader cannot see (visually
+    hidden, clipped on purpose, in a closed ``<details>``) is not checked. Empty lists when the
+    page reads well."""
     return page.evaluate(
         """width => {
         const out = {page: [], scrolling: [], off_screen: [], split_cells: [], unlabelled: [],
@@ -221,6 +222,12 @@ def phone_layout_problems(page: object, width: int) -> dict[str, list]:
             const style = getComputedStyle(box);
             const room = outer.width - parseFloat(style.paddingLeft)
                          - parseFloat(style.paddingRight);
+            // Inside its box, and on screen unless a region scrolls sideways to it (a tablet
+            // may scroll a wide table: scrolling is judged above).
+            const scrolls = [...document.querySelectorAll('.wb-table-wrap')]
+                .some(w => w.contains(box) && getComputedStyle(w).overflowX !== 'visible');
+            const left = scrolls ? outer.left : Math.max(0, outer.left);
+            const right = scrolls ? outer.right : Math.min(width, outer.right);
             const walker = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
             for (let node = walker.nextNode(); node; node = walker.nextNode()) {
                 if (texts.has(node) || unseen(node.parentElement)) continue;
@@ -237,8 +244,7 @@ def phone_layout_problems(page: object, width: int) -> dict[str, list]:
                     const lines = new Set(rects.map(r => Math.round(r.top)));
                     if (lines.size > 1 && ruler.measureText(m[0]).width <= room)
                         out.broken_words.push(m[0].slice(0, 40));
-                    if (rects.some(r => r.left < Math.max(0, outer.left) - 1
-                                     || r.right > Math.min(width, outer.right) + 1))
+                    if (rects.some(r => r.left < left - 1 || r.right > right + 1))
                         out.clipped.push(m[0].slice(0, 40));
                 }
             }

@@ -148,3 +148,21 @@ def captions_apart_from_their_content(document: Any) -> list[tuple[int, int]]:
         if target is not None and pages != {target.page}:
             apart.add((min(pages), target.page))
     return sorted(apart)
+
+
+def tables_ending_in_a_lone_row(document: Any) -> list[int]:
+    """The pages where a table's last data row stands alone, the rows before it on an earlier
+    page (a total row, say, cut off from what it sums)."""
+    rows_by_table: dict[tuple[str, int], dict[tuple[str, int], int]] = {}
+    for leaf in leaves(document):
+        table, row = leaf.innermost("/Table"), leaf.innermost("/TR")
+        if table is None or row is None or leaf.innermost("/TD") is None:
+            continue
+        pages = rows_by_table.setdefault(table, {})
+        pages[row] = min(pages.get(row, leaf.page), leaf.page)
+    lone = []
+    for pages in rows_by_table.values():
+        ordered = list(pages.values())
+        if len(ordered) > 1 and ordered[-1] != ordered[-2]:
+            lone.append(ordered[-1])
+    return lone

@@ -32,6 +32,7 @@ from pdf_structure import (  # noqa: E402
     headings_apart_from_their_content,
     outline_titles,
     pages_with_untagged_text,
+    tables_ending_in_a_lone_row,
 )
 
 from helpers.building.index_page import INDEX_NAME  # noqa: E402
@@ -191,7 +192,8 @@ def test_no_printed_heading_or_caption_is_left_at_a_page_foot(
 ) -> None:
     """Every report's PDF, read from its structure tags: each heading — a goal's heading with
     its assessment line as one group — is on the page where its content begins (so no page ends
-    with a heading), and each caption on the page of the table or chart it names."""
+    with a heading), each caption on the page of the table or chart it names, and no table's
+    last row (a total) alone at the head of a page."""
     import pikepdf
 
     failures = {}
@@ -199,8 +201,9 @@ def test_no_printed_heading_or_caption_is_left_at_a_page_foot(
         with pikepdf.open(target) as document:
             apart = headings_apart_from_their_content(document)
             captions = captions_apart_from_their_content(document)
-        if apart or captions:
-            failures[str(report.relative_to(built_year.reports))] = (apart, captions)
+            rows = tables_ending_in_a_lone_row(document)
+        if apart or captions or rows:
+            failures[str(report.relative_to(built_year.reports))] = (apart, captions, rows)
     assert len(printed) == len(pages(built_year)) - 1 and failures == {}
 
 

@@ -20,6 +20,7 @@ from pdf_structure import (  # noqa: E402
     leaves,
     outline_titles,
     pages_with_untagged_text,
+    tables_ending_in_a_lone_row,
 )
 
 from helpers.building import pdf  # noqa: E402
@@ -204,10 +205,12 @@ def test_no_heading_stands_alone_at_a_page_foot(printed: Path) -> None:
         assert len([leaf for leaf in leaves(document) if leaf.heading]) > 20
         assert headings_apart_from_their_content(document) == []
         assert captions_apart_from_their_content(document) == []
+        assert tables_ending_in_a_lone_row(document) == []
 
 
 # A page printed without the report's stylesheet: a heading, a goal's heading group and a
-# table's caption each end a page, their content on the next (a block that may not be split).
+# table's caption each end a page, their content on the next (a block that may not be split);
+# a table's last row begins a page alone.
 LEFT_ALONE = """<!DOCTYPE html><html lang="sv"><head><meta charset="utf-8"><title>t</title>
 <style>@page { size: A4; margin: 20mm } body { margin: 0; font: 12pt sans-serif }
 .block { height: 120mm; break-inside: avoid; }</style></head><body>
@@ -217,11 +220,14 @@ LEFT_ALONE = """<!DOCTYPE html><html lang="sv"><head><meta charset="utf-8"><titl
 <p style="height: 115mm">Text</p>
 <table><caption>Tabellrubrik</caption><thead><tr><th>A</th></tr></thead>
 <tbody><tr style="height: 120mm; break-inside: avoid"><td>x</td></tr></tbody></table>
+<p style="break-before: page; height: 230mm; break-inside: avoid">Text</p>
+<table><thead><tr><th>Post</th></tr></thead><tbody><tr><td>Rad</td></tr>
+<tr style="height: 100mm; break-inside: avoid"><td>Summa</td></tr></tbody></table>
 <p>Slut</p></body></html>"""
 
 
 @pytest.mark.browser
-def test_the_page_foot_check_finds_a_heading_a_group_and_a_caption_left_alone(
+def test_the_page_foot_check_finds_a_heading_a_group_a_caption_and_a_row_left_alone(
     tmp_path: Path,
 ) -> None:
     import pikepdf
@@ -233,6 +239,7 @@ def test_the_page_foot_check_finds_a_heading_a_group_and_a_caption_left_alone(
     with pikepdf.open(tmp_path / "ensam.pdf") as document:
         assert headings_apart_from_their_content(document) == [("/H2", 1, 2), ("hgroup", 2, 3)]
         assert captions_apart_from_their_content(document) == [(3, 4)]
+        assert tables_ending_in_a_lone_row(document) == [6]
 
 
 @pytest.mark.browser
