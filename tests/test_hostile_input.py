@@ -54,7 +54,8 @@ HOSTILE_MARKDOWN = (
 
 HTML_TAGS = {
     "html", "head", "meta", "title", "style", "body", "a", "header", "main", "footer", "nav",
-    "section", "article", "div", "span", "p", "h1", "h2", "h3", "h4", "h5", "h6", "ol", "ul",
+    "section", "article", "div", "span", "p", "h1", "h2", "h3", "h4", "h5", "h6", "hgroup",
+    "ol", "ul",
     "li", "dl", "dt", "dd", "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td",
     "figure", "figcaption", "details", "summary", "strong", "em", "b", "i", "u", "s", "small",
     "sub", "sup", "code", "pre", "blockquote", "br", "hr", "abbr", "img", "del",
