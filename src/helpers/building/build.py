@@ -90,29 +90,39 @@ class BuildResult:
 Done = Callable[[UnitPlan, SectionPlan, SectionFailure | None], None]
 
 
-def _execute(
-    tasks: list[tuple[UnitPlan, SectionPlan]],
-    env: dict[str, str],
-    log: Path,
-    jobs: int,
-    done: Done,
-    timeout: float,
-) -> None:
-    """Run every task on a supervised pool of worker processes (each with one kernel); call
-    ``done`` in this process as each one finishes. Whatever happens, no worker or kernel
-    outlives this call (see ``supervise``)."""
-    work = [
-        Task(
-            (plan, section),
-            section.notebook,
-            section.output,
-            section.parameters,
-            REPO_ROOT,
-        )
+def _pool_tasks(tasks: list[tuple[UnitPlan, SectionPlan]]) -> list[Task]:
+    return [
+        Task((plan, section), section.notebook, section.output, section.parameters, REPO_ROOT)
         for plan, section in tasks
     ]
-    with SectionPool(min(jobs, len(work)), env=env, timeout=timeout, log=log) as pool:
-        pool.run(work, lambda key, failure: done(key[0], key[1], failure))
+
+
+@contextmanager
+def _local_pool(
+    tasks: list[tuple[UnitPlan, SectionPlan]],
+    project: Project,
+    jobs: int,
+    timeout: float,
+    executor: Executor | None,
+) -> Iterator[SectionPool | None]:
+    """The build's worker pool with its workers started at once (None: no task, or
+    ``executor`` runs them), so their kernels boot while the build validates. No section runs
+    before ``SectionPool.run``; a build that stops before (bad data, Ctrl-C) ends the workers
+    and kernels at once, as ``SectionPool`` ends everything it started."""
+    if not tasks or executor is not None:
+        yield None
+        return
+    log = project.build / "kernels.log"
+    log.unlink(missing_ok=True)
+    with SectionPool(
+        min(jobs, len(tasks)), env=_kernel_env(project), timeout=timeout, log=log
+    ) as pool:
+        pool.start(len(tasks))
+        yield pool
+
+
+def _kernel_env(project: Project) -> dict[str, str]:
+    return {"WORKBOOK_ROOT": str(project.root)}
 
 
 def _execute_on(
@@ -244,7 +254,25 @@ def run_build(
     sections as one job instead of the local pool; ``jobs`` then does not apply.
     """
     started = time.perf_counter()
-    validate_plans(project, plans)
+    tasks = [(plan, section) for plan in plans for section in plan.to_run]
+    limit = timeout or timeout_from_environment()
+    with _local_pool(tasks, project, jobs or available_cpus(), limit, executor) as pool:
+        validate_plans(project, plans)  # the pool's kernels boot meanwhile; no section runs yet
+        return _run_validated(project, plans, tasks, started, pool, progress, limit, executor)
+
+
+def _run_validated(
+    project: Project,
+    plans: list[UnitPlan],
+    tasks: list[tuple[UnitPlan, SectionPlan]],
+    started: float,
+    pool: SectionPool | None,
+    progress: Any,
+    limit: float,
+    executor: Executor | None,
+) -> BuildResult:
+    """``run_build`` once the data has passed validation: run ``tasks`` on ``pool`` (or on
+    ``executor``), export each report as its sections are current."""
     fingerprinter = Fingerprinter(project)
     results = {p.key: UnitResult(p.year, p.unit, p.period) for p in plans}
     pending = {p.key: len(p.to_run) for p in plans}
@@ -296,7 +324,6 @@ def run_build(
         if pending[plan.key] == 0:
             finish_unit(plan)
 
-    tasks = [(plan, section) for plan in plans for section in plan.to_run]
     for _plan, section in tasks:  # its kernel writes a new one; an old one must not count
         section.reads_file.unlink(missing_ok=True)
     if progress is not None:
@@ -309,14 +336,17 @@ def run_build(
             # The export's imports (nbconvert, ~2 s) overlap the kernels' work instead of
             # following it: an edit to one section is then mostly the section itself.
             threading.Thread(target=_import_export, name="import-export", daemon=True).start()
-            env = {"WORKBOOK_ROOT": str(project.root)}
-            log = project.build / "kernels.log"
-            log.unlink(missing_ok=True)
-            limit = timeout or timeout_from_environment()
-            if executor is None:
-                _execute(tasks, env, log, jobs or available_cpus(), section_done, limit)
-            else:
-                _execute_on(executor, tasks, env, log, section_done, limit, fingerprinter.code)
+            if pool is not None:
+                pool.run(
+                    _pool_tasks(tasks), lambda key, failure: section_done(key[0], key[1], failure)
+                )
+            elif executor is not None:
+                log = project.build / "kernels.log"
+                log.unlink(missing_ok=True)
+                _execute_on(
+                    executor, tasks, _kernel_env(project), log, section_done, limit,
+                    fingerprinter.code,
+                )  # fmt: skip
     finally:
         if progress is not None:
             progress.stop()

@@ -233,6 +233,13 @@ class SectionPool:
     def _kill(self, worker: _Worker) -> None:
         stdout = worker.process.stdout
         if stdout is not None and not stdout.closed:
+            # A worker started ahead that never got a task has not been read yet: what it
+            # announced (its kernel's process and folder) is needed below.
+            self._read(worker)
+            for message in worker.lines:
+                _note_kernel(worker, message)
+            worker.lines.clear()
+        if stdout is not None and not stdout.closed:
             with contextlib.suppress(KeyError, ValueError):
                 self._selector.unregister(stdout)
         if worker.process.poll() is None:
@@ -258,11 +265,20 @@ class SectionPool:
 
     # ---------------------------------------------------------------------------------- run
 
+    def start(self, count: int) -> None:
+        """Start up to ``count`` workers (at most ``jobs`` in all) ahead of ``run``: their kernels
+        boot and import while this process does other work (the build validates meanwhile).
+        Workers started ahead wait for a task; ``stop`` ends them like any other."""
+        for _ in range(min(count, self.jobs) - len(self._workers)):
+            self._start_worker()
+
     def run(self, tasks: Iterable[Task], done: Done) -> None:
-        """Run every task on up to ``jobs`` workers; call ``done(key, failure)`` in this process
-        as each one ends (None: success)."""
+        """Run every task on up to ``jobs`` workers (those started ahead first); call
+        ``done(key, failure)`` in this process as each one ends (None: success)."""
         queue = deque(tasks)
-        for _ in range(min(self.jobs, len(queue))):
+        for worker in [w for w in self._workers if w.task is None]:
+            self._assign(worker, queue)  # no task left for it: it is told to exit
+        for _ in range(min(self.jobs - len(self._workers), len(queue))):
             self._assign(self._start_worker(), queue)
         while any(w.task is not None for w in self._workers):
             self._wait(queue, done)
@@ -293,14 +309,15 @@ class SectionPool:
             worker: _Worker = key.data
             self._read(worker)
             for message in worker.lines:
-                worker.kernel_dir = message.get("kernel_dir", worker.kernel_dir)
-                worker.kernel_pid = message.get("kernel_pid", worker.kernel_pid)
+                _note_kernel(worker, message)
                 if "failure" not in message or worker.task is None:
                     continue
                 task, failure = worker.task, message["failure"]
                 worker.task = None
-                done(task.key, SectionFailure(**failure) if failure else None)
+                # The worker gets its next task (or is told to exit) before ``done`` runs: the
+                # build's own work on a finished section (a report's export) overlaps it.
                 self._assign(worker, queue)
+                done(task.key, SectionFailure(**failure) if failure else None)
             worker.lines.clear()
             if worker.process.stdout is not None and worker.process.stdout.closed:
                 self._lost(worker, queue, done)
@@ -366,6 +383,11 @@ class SectionPool:
         except (BrokenPipeError, OSError, ValueError):
             return False
         return True
+
+
+def _note_kernel(worker: _Worker, message: dict[str, Any]) -> None:
+    worker.kernel_dir = message.get("kernel_dir", worker.kernel_dir)
+    worker.kernel_pid = message.get("kernel_pid", worker.kernel_pid)
 
 
 def _close(process: subprocess.Popen[bytes]) -> None:
