@@ -404,6 +404,9 @@ WITH_BLOCKS = [
     f'<section class="wb-goal"><h3 id="m2">Mål &amp; 2</h3>\n<p>text</p></section>',
     f'<h2 id="r">Rubrik</h2><section><h3 id="a">A</h3></section><h3 id="b">B</h3>{SVG}',
     "<section><section><h3 id='inre'>Inre</h3></section></section><p>kapslad</p>",
+    '<section class="wb-goal-area"><h3 id="o">Område</h3><p>intro</p>'
+    f'<section class="wb-goal"><h4 id="g1">Mål</h4>{SVG}</section>'
+    '<section class="wb-goal"><h4 id="g2">Mål 2</h4></section></section>',
     "<section><p>öppen</section><p>efter</p>",
     "<pre><section>\n\n</section></pre>",
     '<h2 id="x"><section>i rubrik</section></h2>',

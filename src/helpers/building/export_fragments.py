@@ -27,8 +27,9 @@ place among the fragment's. By the same argument that gives the same bytes, prov
 placeholder is an element of the tree (not text in a comment, an attribute or a ``<style>``),
 the placeholders are in order, and none lies inside an element that keeps its text otherwise
 (``<pre>``, ``<textarea>``, ``<script>``, ``<template>`` …) or inside a heading (whose text is
-the table of contents'). Otherwise the fragment is parsed whole. A block that is not
-self-contained (a ``<section>`` holding another) is simply parsed with its fragment.
+the table of contents'). Otherwise the fragment is parsed whole. Blocks are the innermost
+sections (a goal area's goals, not the area); one that is not self-contained is simply parsed
+with its fragment.
 
 Parsed fragments are also kept in memory by their text (``MEMORY_ITEMS``): the table of
 contents and the page read the same ones, and the preview exports again and again.
@@ -57,7 +58,8 @@ NOTEBOOK_CLASS = "jp-Notebook"
 HEADINGS = ("h2", "h3")
 # A chart's SVG or a block (a goal's ``<section>``) and the element that stands in for it while
 # its fragment is parsed (see module). Leftmost first: a block's charts are set aside inside it.
-SET_ASIDE_ELEMENT = re.compile(r"<section\b.*?</section>|<svg\b.*?</svg>", re.S)
+# A block is an innermost ``<section>`` (none opens inside it): a goal, also in a goal area.
+SET_ASIDE_ELEMENT = re.compile(r"<section\b(?:(?!<section\b).)*?</section>|<svg\b.*?</svg>", re.S)
 SVG_ELEMENT = re.compile(r"<svg\b.*?</svg>", re.S)  # inside a block: only its charts
 SET_ASIDE = "wb-export-svg"
 MEMORY_ITEMS = 512  # parsed fragments, charts and blocks kept in memory by their text
