@@ -41,6 +41,7 @@ from helpers.building.build_plan import (
 from helpers.building.cpus import available_cpus
 from helpers.building.execute import SectionFailure, timeout_from_environment
 from helpers.building.supervise import SectionPool, Task
+from helpers.building.warm_kernels import WarmKernels, kernel_env
 from helpers.core import read_log
 from helpers.core.errors import BuildError, DataError, Problem, display_path
 from helpers.core.paths import (
@@ -97,6 +98,9 @@ def _pool_tasks(tasks: list[tuple[UnitPlan, SectionPlan]]) -> list[Task]:
     ]
 
 
+Runner = SectionPool | WarmKernels
+
+
 @contextmanager
 def _local_pool(
     tasks: list[tuple[UnitPlan, SectionPlan]],
@@ -104,25 +108,35 @@ def _local_pool(
     jobs: int,
     timeout: float,
     executor: Executor | None,
-) -> Iterator[SectionPool | None]:
-    """The build's worker pool with its workers started at once (None: no task, or
-    ``executor`` runs them), so their kernels boot while the build validates. No section runs
-    before ``SectionPool.run``; a build that stops before (bad data, Ctrl-C) ends the workers
-    and kernels at once, as ``SectionPool`` ends everything it started."""
+    warm: float,
+) -> Iterator[Runner | None]:
+    """What runs the build's sections, its kernels booting at once while the build validates
+    (None: no task, or ``executor`` runs them): the project's warm kernels when ``warm`` (the
+    seconds they stay warm, see ``warm_kernels``) and a server can be had, else the build's own
+    pool. No section runs before ``run``; a build that stops before (bad data, Ctrl-C) ends its
+    pool's workers and kernels at once, as ``SectionPool`` ends everything it started (warm
+    kernels stay for the next build)."""
     if not tasks or executor is not None:
         yield None
         return
+    if warm > 0:
+        from helpers.building.warm_kernels import server_config, warm_kernels
+
+        config = server_config(project, jobs, timeout, kernel_env(project), warm)
+        kernels = warm_kernels(config)
+        if kernels is not None:
+            try:
+                yield kernels
+            finally:
+                kernels.close()
+            return
     log = project.build / "kernels.log"
     log.unlink(missing_ok=True)
     with SectionPool(
-        min(jobs, len(tasks)), env=_kernel_env(project), timeout=timeout, log=log
+        min(jobs, len(tasks)), env=kernel_env(project), timeout=timeout, log=log
     ) as pool:
         pool.start(len(tasks))
         yield pool
-
-
-def _kernel_env(project: Project) -> dict[str, str]:
-    return {"WORKBOOK_ROOT": str(project.root)}
 
 
 def _execute_on(
@@ -246,17 +260,25 @@ def run_build(
     progress: Any = None,
     timeout: float | None = None,
     executor: Executor | None = None,
+    warm: float | None = None,
 ) -> BuildResult:
     """Execute a plan: stale sections on the kernel pool, then export the units' reports.
 
     ``timeout`` bounds each section in seconds (default: ``WORKBOOK_SECTION_TIMEOUT`` or 600).
     ``executor`` (any ``concurrent.futures.Executor``, e.g. a Dask client's) runs each unit's
-    sections as one job instead of the local pool; ``jobs`` then does not apply.
+    sections as one job instead of the local pool; ``jobs`` then does not apply. ``warm``: how
+    long the kernels stay warm for the next build (``warm_kernels``; default
+    ``warm_kernels.warm_seconds()``, 0: the build's own kernels, ended with it).
     """
     started = time.perf_counter()
     tasks = [(plan, section) for plan in plans for section in plan.to_run]
     limit = timeout or timeout_from_environment()
-    with _local_pool(tasks, project, jobs or available_cpus(), limit, executor) as pool:
+    if warm is None:
+        from helpers.building.warm_kernels import warm_seconds
+
+        warm = warm_seconds()
+    jobs = jobs or available_cpus()
+    with _local_pool(tasks, project, jobs, limit, executor, warm) as pool:
         validate_plans(project, plans)  # the pool's kernels boot meanwhile; no section runs yet
         return _run_validated(project, plans, tasks, started, pool, progress, limit, executor)
 
@@ -266,7 +288,7 @@ def _run_validated(
     plans: list[UnitPlan],
     tasks: list[tuple[UnitPlan, SectionPlan]],
     started: float,
-    pool: SectionPool | None,
+    pool: Runner | None,
     progress: Any,
     limit: float,
     executor: Executor | None,
@@ -344,7 +366,7 @@ def _run_validated(
                 log = project.build / "kernels.log"
                 log.unlink(missing_ok=True)
                 _execute_on(
-                    executor, tasks, _kernel_env(project), log, section_done, limit,
+                    executor, tasks, kernel_env(project), log, section_done, limit,
                     fingerprinter.code,
                 )  # fmt: skip
     finally:
@@ -427,9 +449,11 @@ def build_years(
     consolidated: bool = False,
     pdf: bool = False,
     executor: Executor | None = None,
+    warm: float | None = None,
 ) -> BuildResult:
     """Build the given years (all units, or one) under the project's build lock; ``pdf``: the
-    caller prints PDFs afterwards, so the reports link to them; ``executor`` as in ``run_build``.
+    caller prints PDFs afterwards, so the reports link to them; ``executor`` and ``warm`` as in
+    ``run_build``.
 
     ``periods`` are the periods to build (default: the project's own, helår unless the project
     is seen for another); a year without params for one of them is skipped when several are
@@ -447,7 +471,7 @@ def build_years(
     with build_lock(project) if lock else _no_lock():
         plans = plan_periods(project, selections, unit, section, force, consolidated, pdf)
         check_writable(project, plans)
-        return run_build(project, plans, jobs, progress, timeout, executor)
+        return run_build(project, plans, jobs, progress, timeout, executor, warm)
 
 
 def select_periods(

@@ -49,6 +49,7 @@ from typing import Any
 from helpers.building.execute import (
     KERNEL_DIR_PREFIX,
     OLD_KERNEL_DIR_PREFIX,
+    POLL_SECONDS,
     STARTUP_SECONDS,
     SectionFailure,
     kill_group,
@@ -59,6 +60,10 @@ GRACE_SECONDS = 60.0
 # How long workers get to end their kernels and exit when the build ends or is interrupted.
 STOP_SECONDS = 20.0
 _PR_SET_PDEATHSIG = 1
+
+
+class Cancelled(Exception):
+    """``SectionPool.run`` was cancelled by its caller (``cancelled``); stop the pool."""
 
 
 class Interrupted(BaseException):
@@ -170,11 +175,13 @@ class SectionPool:
         env: dict[str, str] | None = None,
         timeout: float,
         log: Path | None = None,
+        keep: bool = False,
     ):
         self.jobs = max(1, jobs)
         self.env = env or {}
         self.timeout = timeout
         self.log = log
+        self.keep = keep  # workers wait for the next ``run`` instead of exiting (warm_kernels)
         self._workers: list[_Worker] = []
         self._selector = selectors.DefaultSelector()
 
@@ -272,21 +279,46 @@ class SectionPool:
         for _ in range(min(count, self.jobs) - len(self._workers)):
             self._start_worker()
 
-    def run(self, tasks: Iterable[Task], done: Done) -> None:
+    def run(
+        self, tasks: Iterable[Task], done: Done, cancelled: Callable[[], bool] | None = None
+    ) -> None:
         """Run every task on up to ``jobs`` workers (those started ahead first); call
-        ``done(key, failure)`` in this process as each one ends (None: success)."""
+        ``done(key, failure)`` in this process as each one ends (None: success).
+
+        ``cancelled`` is asked between waits (at least every ``POLL_SECONDS``): True raises
+        ``Cancelled``, and the caller stops the pool."""
+        self._prune()
         queue = deque(tasks)
         for worker in [w for w in self._workers if w.task is None]:
-            self._assign(worker, queue)  # no task left for it: it is told to exit
+            self._assign(worker, queue)  # no task left for it: it exits (or waits: ``keep``)
         for _ in range(min(self.jobs - len(self._workers), len(queue))):
             self._assign(self._start_worker(), queue)
         while any(w.task is not None for w in self._workers):
-            self._wait(queue, done)
+            self._wait(queue, done, cancelled)
+
+    def kernel_pids(self) -> list[int]:
+        """The kernels of the live workers (those that announced one)."""
+        self._prune()
+        return [w.kernel_pid for w in self._workers if w.kernel_pid is not None]
+
+    def _prune(self) -> None:
+        """Forget workers that have exited (a kept worker may die between runs)."""
+        for worker in list(self._workers):
+            stdout = worker.process.stdout
+            if stdout is not None and not stdout.closed and worker.task is None:
+                self._read(worker)  # its announcement, or the end of its output
+                for message in worker.lines:
+                    _note_kernel(worker, message)
+                worker.lines.clear()
+            if worker.process.poll() is not None or stdout is None or stdout.closed:
+                self._kill(worker)
+                self._workers.remove(worker)
 
     def _assign(self, worker: _Worker, queue: deque[Task]) -> None:
         if not queue:
             worker.task = None
-            _close(worker.process)
+            if not self.keep:
+                _close(worker.process)
             return
         worker.task = queue.popleft()
         # An executed notebook of an earlier run must never stand in for this one: whatever
@@ -301,10 +333,16 @@ class SectionPool:
             worker.task = None
             self._lost(worker, queue, None)
 
-    def _wait(self, queue: deque[Task], done: Done) -> None:
+    def _wait(
+        self, queue: deque[Task], done: Done, cancelled: Callable[[], bool] | None = None
+    ) -> None:
         busy = [w for w in self._workers if w.task is not None and w.deadline is not None]
         nearest = min((w.deadline for w in busy if w.deadline), default=None)
         wait = None if nearest is None else max(0.0, nearest - time.monotonic())
+        if cancelled is not None:
+            wait = POLL_SECONDS if wait is None else min(wait, POLL_SECONDS)
+            if cancelled():
+                raise Cancelled
         for key, _ in self._selector.select(timeout=wait):
             worker: _Worker = key.data
             self._read(worker)

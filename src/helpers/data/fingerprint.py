@@ -106,6 +106,14 @@ def remembered_code_digest(files: list[Path], signature: list[tuple[Any, ...]]) 
     return digest
 
 
+def lock_digest() -> str:
+    """The runtime dependencies: ``requirements/runtime.lock``, or without it the installed
+    versions of what ``workbook`` requires."""
+    if LOCK_FILE.is_file():
+        return files_digest([LOCK_FILE], REPO_ROOT)
+    return text_digest("\n".join(installed_runtime_versions()))
+
+
 def _source_files(folder: Path) -> list[Path]:
     return [
         p
@@ -142,9 +150,7 @@ class Fingerprinter:
 
     @cached_property
     def lock(self) -> str:
-        if LOCK_FILE.is_file():
-            return files_digest([LOCK_FILE], REPO_ROOT)
-        return text_digest("\n".join(installed_runtime_versions()))
+        return lock_digest()
 
     @cached_property
     def shared(self) -> str:

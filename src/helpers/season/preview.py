@@ -252,7 +252,9 @@ class Preview:
         warm = threading.Thread(target=self._warm_up, name="preview-kernel", daemon=True)
         warm.start()
         try:
-            result = build_years([self.year], self.unit, self.project, jobs=os.cpu_count() or 1)
+            result = build_years(
+                [self.year], self.unit, self.project, jobs=os.cpu_count() or 1, warm=0
+            )  # its own kernels, none left warm: the preview keeps one of its own
         except (BuildLocked, WorkbookError):
             result = None  # rebuild() below says what is wrong (or waits for the lock)
         warm.join()
