@@ -1,12 +1,15 @@
 """Building reports: validate, execute the planned sections, export each unit's report.
 
 1. **Plan** (``build_plan``, no kernel, no pandas): which sections and reports are stale.
-2. **Validate** every unit-year that has work, before any kernel starts (``DataError``).
+2. **Validate** every unit-year that has work, before any section runs (``DataError``); the
+   kernels that will run them boot meanwhile, and are ended at once when the data has problems.
 3. **Execute** the stale sections on a supervised pool of worker processes
    (``supervise.SectionPool``), each with one long-lived kernel (``SectionRunner``). A section
    that fails — an error, a dead kernel, its time limit — is recorded and the build goes on; no
-   worker or kernel outlives the build (``supervise`` says how). Given an ``Executor`` (a Dask
-   cluster: ``cluster``), each unit's stale sections are one job on it instead (``unit_jobs``).
+   worker or kernel outlives the build (``supervise`` says how), unless it is left warm for the
+   next build in an analyst's terminal (``warm_kernels``: a server of its own holds them). Given
+   an ``Executor`` (a Dask cluster: ``cluster``), each unit's stale sections are one job on it
+   instead (``unit_jobs``).
 4. **Export** a unit's report in this process once all its sections are current — never when one
    failed, so the previous good report stays as it was.
 
@@ -235,7 +238,7 @@ def stale_sections(plan: UnitPlan) -> list[str]:
 
 
 def validate_plans(project: Project, plans: list[UnitPlan]) -> None:
-    """Every problem in the data of the unit-years with work, before any kernel starts."""
+    """Every problem in the data of the unit-years with work, before any section runs."""
     with_work = [plan for plan in plans if plan.to_run or plan.report_reason]
     if not with_work:
         return  # a no-op rebuild: its inputs are those of a build that passed validation
@@ -462,7 +465,8 @@ def build_years(
 
     Raises ``ParameterError`` when a year has no params (missing or empty ``params/<år>/``),
     ``DataError`` for badly named params files and bad data, ``BuildError`` when ``build/`` or
-    ``reports/`` cannot be written — all before any kernel starts.
+    ``reports/`` cannot be written — all before any section runs (bad data: once the kernels
+    booting beside validation are ended).
     """
     from helpers.building.buildlock import build_lock
 

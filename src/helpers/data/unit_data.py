@@ -56,7 +56,7 @@ class Tables(dict):
 
     A table no section of the report uses is an empty frame. A table that cannot be read raises
     its own ``DataError`` when used, so one broken table does not stop a section that does not
-    read it (the build validates everything before any kernel starts anyway).
+    read it (the build validates everything before any section runs anyway).
     """
 
     def __init__(self, folder: Path, project: Project, specs: dict[str, TableSpec]):
