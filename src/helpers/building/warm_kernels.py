@@ -192,22 +192,28 @@ def task_message(task: Task, index: int) -> dict[str, Any]:
 
 
 class WarmKernels:
-    """A build's connection to the project's warm-kernel server (``run`` like a pool's)."""
+    """A build's use of the project's warm-kernel server (``run`` like a pool's). It connects
+    when the sections are to run: validation may take long, and a server waits for a
+    connection's request only ``warm_server.REQUEST_SECONDS``."""
 
-    def __init__(self, connection: socket.socket, config: ServerConfig):
-        self.connection = connection
+    def __init__(self, config: ServerConfig):
         self.config = config
+        self.connection: socket.socket | None = None
 
     def close(self) -> None:
-        with contextlib.suppress(OSError):
-            self.connection.close()
+        if self.connection is not None:
+            with contextlib.suppress(OSError):
+                self.connection.close()
 
     def run(self, tasks: list[Task], done: Done) -> None:
         """Run ``tasks`` on the server's kernels, ``done(key, failure)`` as each ends. Should
-        the server go away meanwhile, what it did not finish runs on a pool of this build's
-        own (its notebooks are written afresh there)."""
+        the server not answer or go away meanwhile, what it did not finish runs on a pool of
+        this build's own (its notebooks are written afresh there)."""
         finished: set[int] = set()
+        self.connection = connect(self.config, CONNECT_SECONDS)
         try:
+            if self.connection is None:
+                raise ConnectionError("no warm-kernel server")
             send(
                 self.connection,
                 {
@@ -258,13 +264,13 @@ def connect(config: ServerConfig, timeout: float = 0.0) -> socket.socket | None:
 
 def warm_kernels(config: ServerConfig) -> WarmKernels | None:
     """The project's warm kernels: the running server's, or a new server's (started now, its
-    kernels booting while the build validates); None when none can be had."""
+    kernels booting while the build validates); None when none can be started."""
     connection = connect(config)
-    if connection is None:
-        if not start_server(config):
-            return None
-        connection = connect(config, CONNECT_SECONDS)
-    return None if connection is None else WarmKernels(connection, config)
+    if connection is not None:
+        connection.close()
+    elif not start_server(config):
+        return None
+    return WarmKernels(config)
 
 
 def start_server(config: ServerConfig) -> bool:
