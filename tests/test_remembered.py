@@ -14,6 +14,7 @@ import pytest
 
 from helpers import report
 from helpers.core import read_log
+from helpers.core.paths import Project
 from helpers.parts import goals, remembered
 
 try:
@@ -127,3 +128,42 @@ def test_nothing_is_remembered_outside_a_section_run(
     count = len(computed)
     report.goals_of(part)
     assert len(computed) == 2 * count and not remembered._PARTS
+
+
+@pytest.mark.e2e
+def test_the_preview_runs_its_goal_sections_once_before_the_first_edit(root: Path) -> None:
+    """``Preview.prime``: the goal sections run again on the preview's kernel (so it remembers
+    their goals), every section stays current and the report is as it was; an edit already
+    waiting stops it before it starts."""
+    from helpers.building.build_plan import plan_build
+    from helpers.season.preview import Preview
+
+    project = Project(root)
+    preview = Preview(project, 2016, "klk")
+    try:
+        preview.first_build()
+        report_file = project.report_file(2016, "klk")
+        before = report_file.read_bytes()
+        executed = {
+            p.stem: p.stat().st_mtime_ns for p in project.executed_dir(2016, "klk").glob("*.ipynb")
+        }
+        preview.pending.set()
+        preview.prime()  # an edit is waiting: nothing runs
+        assert executed == {
+            p.stem: p.stat().st_mtime_ns for p in project.executed_dir(2016, "klk").glob("*.ipynb")
+        }
+        preview.pending.clear()
+        preview.prime()
+        after = {
+            p.stem: p.stat().st_mtime_ns for p in project.executed_dir(2016, "klk").glob("*.ipynb")
+        }
+        (plan,) = plan_build(project, [2016], "klk")
+        goal_sections = {s.name for s in plan.all_sections if s.kind == "mal"}
+        assert (
+            goal_sections
+            and {name for name in after if after[name] != executed[name]} == goal_sections
+        )
+        assert not plan.to_run and not plan.report_reason
+        assert report_file.read_bytes() == before and not preview.state.busy
+    finally:
+        preview.stop()
