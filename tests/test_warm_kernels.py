@@ -225,3 +225,22 @@ def test_both_ends_know_each_others_user() -> None:
     left, right = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
     with left, right:
         assert warm_kernels.peer_uid(left) == os.getuid() == warm_kernels.peer_uid(right)
+
+
+def test_a_kept_kernel_gets_the_sections_it_ran_before(tmp_path: Path) -> None:
+    from collections import deque
+
+    from helpers.building.supervise import SectionPool, Task, by_affinity
+
+    tasks = [Task(name, tmp_path / f"{name}.ipynb", tmp_path / f"ut/{name}.ipynb", {}, tmp_path)
+             for name in ("a", "b", "c")]  # fmt: skip
+    with SectionPool(2, timeout=60, keep=True) as pool:
+        first, second = pool._start_worker(), pool._start_worker()
+        second.ran.add(tasks[1].output)
+        queue = deque(tasks[1:2])
+        assert by_affinity([first, second], queue) == [second, first]
+        queue = deque(tasks)
+        pool._assign(second, queue)  # its own section, though another is queued first
+        pool._assign(first, queue)
+        assert (second.task, first.task, list(queue)) == (tasks[1], tasks[0], tasks[2:])
+        second.task = first.task = None  # not waited for: the pool ends them

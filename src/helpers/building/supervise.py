@@ -160,6 +160,7 @@ class _Worker:
     kernel_pid: int | None = None
     announced: bool = False
     lines: list[dict[str, Any]] = field(default_factory=list)
+    ran: set[Path] = field(default_factory=set)  # the notebooks its kernel has executed
 
 
 Done = Callable[[Any, SectionFailure | None], None]
@@ -289,7 +290,7 @@ class SectionPool:
         ``Cancelled``, and the caller stops the pool."""
         self._prune()
         queue = deque(tasks)
-        for worker in [w for w in self._workers if w.task is None]:
+        for worker in by_affinity([w for w in self._workers if w.task is None], queue):
             self._assign(worker, queue)  # no task left for it: it exits (or waits: ``keep``)
         for _ in range(min(self.jobs - len(self._workers), len(queue))):
             self._assign(self._start_worker(), queue)
@@ -320,7 +321,10 @@ class SectionPool:
             if not self.keep:
                 _close(worker.process)
             return
-        worker.task = queue.popleft()
+        again = next((i for i, task in enumerate(queue) if task.output in worker.ran), 0)
+        worker.task = queue[again]  # a section it ran before, else the next one
+        del queue[again]
+        worker.ran.add(worker.task.output)
         # An executed notebook of an earlier run must never stand in for this one: whatever
         # happens to this run, the notebook a failure points at is this run's, or none.
         with contextlib.suppress(OSError):
@@ -421,6 +425,12 @@ class SectionPool:
         except (BrokenPipeError, OSError, ValueError):
             return False
         return True
+
+
+def by_affinity(idle: list[_Worker], queue: deque[Task]) -> list[_Worker]:
+    """Idle workers, those whose kernel ran one of the queued sections before first: a kept
+    kernel (``keep``) remembers the parts of what it ran (``parts.remembered``)."""
+    return sorted(idle, key=lambda worker: not any(t.output in worker.ran for t in queue))
 
 
 def _note_kernel(worker: _Worker, message: dict[str, Any]) -> None:
