@@ -131,7 +131,7 @@ def test_a_second_build_runs_on_the_kernels_the_first_left_warm(two_sections: Pa
     assert not servers(cold)  # WORKBOOK_WARM_KERNELS=0: nothing left warm
 
 
-@pytest.mark.parametrize("how", ["idle", "--cold", "SIGTERM", "kill -9"])
+@pytest.mark.parametrize("how", ["idle", "--cold", "--cold, warm off", "SIGTERM", "kill -9"])
 def test_the_server_ends_with_its_workers_and_kernels(two_sections: Path, how: str) -> None:
     root = two_sections
     build = start_build(root, "5" if how == "idle" else "600")
@@ -143,6 +143,8 @@ def test_the_server_ends_with_its_workers_and_kernels(two_sections: Path, how: s
     if how == "--cold":  # ends the warm kernels, then builds on new ones (left warm)
         run_build(root, "600", "--cold", "--force")
         assert servers(root) and servers(root) != [server]
+    elif how == "--cold, warm off":  # however long kernels stay warm, they are the same ones
+        run_build(root, "0", "--cold")  # (and it leaves none: waited for below)
     elif how == "SIGTERM":
         server.terminate()
     elif how == "kill -9":

@@ -124,11 +124,13 @@ class ServerConfig:
 
 
 def relevant_environment() -> dict[str, str]:
-    """The environment variables that can change what a section shows (see module)."""
+    """The environment variables that can change what a section shows (see module); not
+    ``WORKBOOK_WARM_KERNELS`` itself: how long kernels stay warm is not what they are."""
     return {
         name: value
         for name, value in os.environ.items()
-        if name.startswith(_ENVIRONMENT_PREFIXES) or name in _ENVIRONMENT_NAMES
+        if (name.startswith(_ENVIRONMENT_PREFIXES) or name in _ENVIRONMENT_NAMES)
+        and name != VARIABLE
     }
 
 
