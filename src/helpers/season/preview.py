@@ -238,7 +238,6 @@ class Preview:
         """The first build, then one rebuild per batch of changes (those made during a rebuild
         are picked up by the next)."""
         self.first_build()
-        self.prime()
         while not self.stop_event.is_set():
             if self.pending.wait(0.5):
                 self.pending.clear()
@@ -262,24 +261,26 @@ class Preview:
         except (BuildLocked, WorkbookError):
             result = None  # rebuild() below says what is wrong (or waits for the lock)
         warm.join()
-        if result is not None and not result.failed and self.state.version == 0:
-            self.publish(version=1)
+        if result is not None and not result.failed:
+            if self.state.version == 0:
+                self.publish(version=1)
+            self.prime()  # still busy: the page and a waiting editor see it as the start
         self.rebuild(started)
 
     def prime(self) -> None:
-        """Run the unit's goal sections once on the preview's own kernel before the first edit,
-        so that it remembers their goals (``parts.remembered``) and the first save of a goal
-        text is as quick as the next ones. The sections are current: what they write is what
-        they wrote. Stops as soon as a file is saved (that rebuild comes first)."""
+        """Run the unit's goal sections once on the preview's own kernel before the first edit
+        (part of the first build: the page says it is busy), so that it remembers their goals
+        (``parts.remembered``) and the first save of a goal text is as quick as the next ones.
+        The sections are current: what they write is what they wrote. Stops as soon as a file
+        is saved (that rebuild comes first)."""
         from helpers.building.build import record_success
         from helpers.building.build_plan import plan_build
         from helpers.building.buildlock import build_lock
         from helpers.data.fingerprint import Fingerprinter
 
-        if self.state.problems or self.pending.is_set():
+        if self.pending.is_set():
             return
-        status = self.state.status
-        self.publish(busy=True, status="Förbereder förhandsgranskningen …")
+        self.publish(status="Förbereder förhandsgranskningen …")
         try:
             with build_lock(self.project):
                 (plan,) = plan_build(self.project, [self.year], self.unit)
@@ -298,8 +299,6 @@ class Preview:
                         section.fingerprint_file.unlink(missing_ok=True)
         except (BuildLocked, WorkbookError):
             return  # a build holds the lock, or the data has problems: no priming needed
-        finally:
-            self.publish(busy=False, status=status)
 
     def _warm_up(self) -> None:
         try:
