@@ -21,6 +21,9 @@ $(BIN)/python:
 $(RUNTIME): requirements/runtime.lock pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -r requirements/runtime.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
+	@# An editable install compiles nothing: bytecode now, so no process compiles the package
+	@# at start (with PYTHONDONTWRITEBYTECODE set, every command, worker and kernel would).
+	$(BIN)/python -m compileall -q src/helpers
 	@touch $@
 
 $(DEV): $(RUNTIME) requirements/dev.lock package-lock.json

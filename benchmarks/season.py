@@ -2,12 +2,15 @@
 
 Side by side, in one run, on a private copy of the example (``WORKBOOK_ROOT``):
 
-1. the baseline: ``workbook build --year 2016 --unit klk --period helar --force`` with the
-   render store (``build/.cache``) removed first — today's full rebuild: a fresh process, fresh
-   kernels, every section, every chart drawn;
+1. the baseline: ``workbook build --year 2016 --unit klk --period helar --force --cold`` with
+   the render store (``build/.cache``) removed first — today's full rebuild: a fresh process,
+   fresh kernels (``--cold`` ends warm ones first), every section, every chart drawn;
 2. ``workbook build --year 2016 --unit klk --period helar`` right after the edit (only what the
-   edit changed);
-3. ``workbook preview``: the time from the save until its page serves the new report.
+   edit changed), as in the analyst's terminal: on the kernels the previous build left warm
+   (``WORKBOOK_WARM_KERNELS``, see ``helpers.building.warm_kernels``);
+3. the same with ``WORKBOOK_WARM_KERNELS=0`` (as in CI or a script: the build starts its own
+   kernels), after another edit;
+4. ``workbook preview``: the time from the save until its page serves the new report.
 
 Each round appends one new sentence to a goal text, so every measurement sees a real change;
 medians over ``--rounds``. Prints ``name: value`` lines, the load average beside the figures, and
@@ -17,7 +20,9 @@ the ratios against the baseline. The issue's targets: preview ≤ 1 s, increment
 Everything it starts ends with it — on success, on an error, on ``--limit`` and on Ctrl-C or
 SIGTERM: each command runs in its own session and is asked to stop with SIGTERM (a build ends its
 workers and kernels itself, see ``helpers.building.supervise``), then killed; and each gets
-``PR_SET_PDEATHSIG``, so even ``kill -9`` of the benchmark takes them along.
+``PR_SET_PDEATHSIG``, so even ``kill -9`` of the benchmark takes them along. The warm kernels
+are ended by a last ``--cold`` build; after a ``kill -9`` of the benchmark they end by
+themselves ``WARM_SECONDS`` after its last build.
 
     .venv/bin/python benchmarks/season.py --rounds 3
 """
@@ -44,6 +49,7 @@ BIN = Path(sys.executable).parent
 YEAR, UNIT = "2016", "klk"
 PERIOD = "helar"  # without --period a build makes every period (delår too); the edit is helår's
 STOP_SECONDS = 30.0
+WARM_SECONDS = "120"  # how long the builds' kernels stay warm (the analyst's terminal: 600)
 
 
 class Stopped(Exception):
@@ -151,53 +157,84 @@ def load() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
+def compile_package() -> None:
+    """Bytecode for the package, as ``make setup`` writes it: an edit since then would otherwise
+    be compiled anew by every process of every measurement (with PYTHONDONTWRITEBYTECODE)."""
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", str(REPO_ROOT / "src" / "helpers")],
+        check=True, stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+
+
 def measure(rounds: int) -> dict[str, list[float]]:
-    times: dict[str, list[float]] = {"cold": [], "incremental": [], "preview": [], "own": []}
-    loads: list[float] = []
+    times: dict[str, list[float]] = {
+        "cold": [], "incremental": [], "own_kernels": [], "preview": [], "own": [], "load": [],
+    }  # fmt: skip
+    compile_package()
     with tempfile.TemporaryDirectory(prefix="season-bench-") as tmp:
         root = Path(tmp)
         for name in ("data", "params"):
             shutil.copytree(REPO_ROOT / name, root / name)
-        env = {**os.environ, "WORKBOOK_ROOT": str(root)}
-        cli_build(env)  # warm the file cache and build/ once
-        n = 0
-        for _ in range(rounds):
-            shutil.rmtree(root / "build" / ".cache", ignore_errors=True)  # nothing drawn yet
-            times["cold"].append(cli_build(env, "--force"))
-            n += 1
-            edit(root, n)
-            times["incremental"].append(cli_build(env))
-            loads.append(os.getloadavg()[0])
-            print(f"round: cold {times['cold'][-1]:.2f} s, incremental "
-                  f"{times['incremental'][-1]:.2f} s, load {load()}", flush=True)  # fmt: skip
-        base = f"http://127.0.0.1:{free_port()}"
-        process = start(
-            [str(BIN / "workbook"), "preview", "--year", YEAR, "--unit", UNIT, "--port",
-             base.rsplit(":", 1)[1]],
-            env,
-        )  # fmt: skip
+        env = {**os.environ, "WORKBOOK_ROOT": str(root), "WORKBOOK_WARM_KERNELS": WARM_SECONDS}
         try:
-            wait_for(lambda: (s := state(base)) is not None and s["watching"] and not s["busy"],
-                     step=0.2)  # fmt: skip
-            for _ in range(rounds):
-                version = state(base)["version"]
-                n += 1
-                started = time.perf_counter()
-                sentence = edit(root, n)
-                wait_for(lambda v=version: (state(base) or {}).get("version", v) > v)
-                times["preview"].append(time.perf_counter() - started)
-                assert sentence in fetch(f"{base}/rapport").decode("utf-8")
-                now = state(base)
-                times["own"].append(now["seconds"])
-                loads.append(os.getloadavg()[0])
-                print(f"round: preview {times['preview'][-1]:.2f} s (its own "
-                      f"{now['seconds']:.2f} s: {now['timings']}), load {load()}",
-                      flush=True)  # fmt: skip
-                time.sleep(0.5)  # let the watcher settle between rounds
-        finally:
-            stop(process, signal.SIGINT)  # as the analyst's Ctrl-C
-    times["load"] = loads
+            measure_builds(root, env, rounds, times)
+            measure_preview(root, env, rounds, times)
+        finally:  # the warm kernels end (nothing is built: every section is current)
+            with contextlib.suppress(OSError, subprocess.SubprocessError):
+                subprocess.run(
+                    [str(BIN / "workbook"), "build", "--year", YEAR, "--unit", UNIT, "--period",
+                     PERIOD, "--cold"],
+                    env={**env, "WORKBOOK_WARM_KERNELS": "0"}, timeout=4 * STOP_SECONDS,
+                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                )  # fmt: skip
     return times
+
+
+def measure_builds(
+    root: Path, env: dict[str, str], rounds: int, times: dict[str, list[float]]
+) -> None:
+    cli_build(env)  # warm the file cache and build/ once
+    for n in range(1, rounds + 1):
+        shutil.rmtree(root / "build" / ".cache", ignore_errors=True)  # nothing drawn yet
+        times["cold"].append(cli_build(env, "--force", "--cold"))
+        edit(root, 2 * n - 1)
+        times["incremental"].append(cli_build(env))
+        edit(root, 2 * n)
+        times["own_kernels"].append(cli_build({**env, "WORKBOOK_WARM_KERNELS": "0"}))
+        times["load"].append(os.getloadavg()[0])
+        print(f"round: cold {times['cold'][-1]:.2f} s, incremental "
+              f"{times['incremental'][-1]:.2f} s (own kernels {times['own_kernels'][-1]:.2f} s), "
+              f"load {load()}", flush=True)  # fmt: skip
+
+
+def measure_preview(
+    root: Path, env: dict[str, str], rounds: int, times: dict[str, list[float]]
+) -> None:
+    base = f"http://127.0.0.1:{free_port()}"
+    process = start(
+        [str(BIN / "workbook"), "preview", "--year", YEAR, "--unit", UNIT, "--port",
+         base.rsplit(":", 1)[1]],
+        env,
+    )  # fmt: skip
+    try:
+        wait_for(lambda: (s := state(base)) is not None and s["watching"] and not s["busy"],
+                 step=0.2)  # fmt: skip
+        for n in range(1000, 1000 + rounds):
+            version = state(base)["version"]
+            started = time.perf_counter()
+            sentence = edit(root, n)
+            wait_for(lambda v=version: (state(base) or {}).get("version", v) > v)
+            times["preview"].append(time.perf_counter() - started)
+            assert sentence in fetch(f"{base}/rapport").decode("utf-8")
+            now = state(base)
+            times["own"].append(now["seconds"])
+            times["load"].append(os.getloadavg()[0])
+            print(f"round: preview {times['preview'][-1]:.2f} s (its own "
+                  f"{now['seconds']:.2f} s: {now['timings']}), load {load()}",
+                  flush=True)  # fmt: skip
+            time.sleep(0.5)  # let the watcher settle between rounds
+    finally:
+        stop(process, signal.SIGINT)  # as the analyst's Ctrl-C
 
 
 def main() -> int:
@@ -220,16 +257,18 @@ def main() -> int:
     finally:
         for process in list(_children):
             stop(process)
-    cold, incremental, preview = (
-        statistics.median(times[x]) for x in ("cold", "incremental", "preview")
+    cold, incremental, own_kernels, preview = (
+        statistics.median(times[x]) for x in ("cold", "incremental", "own_kernels", "preview")
     )
     print(f"rounds: {args.rounds}")
     print(f"load_1min_median: {statistics.median(times['load']):.2f}")
     print(f"cold_forced_build_s: {cold:.2f}")
     print(f"incremental_cli_build_s: {incremental:.2f}")
+    print(f"incremental_cli_build_own_kernels_s: {own_kernels:.2f}")
     print(f"preview_save_to_report_s: {preview:.3f}")
     print(f"preview_rebuild_own_s: {statistics.median(times['own']):.3f}")
     print(f"incremental_cli_vs_cold: {incremental / cold:.1%} (target ≤ 25 %)")
+    print(f"incremental_cli_own_kernels_vs_cold: {own_kernels / cold:.1%}")
     print(f"preview_vs_cold: {preview / cold:.1%} (target ≤ 1 s: {preview:.2f} s)")
     return 0
 

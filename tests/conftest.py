@@ -6,6 +6,7 @@ temporary workspace and point the workbook at it with WORKBOOK_ROOT.
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +21,10 @@ from helpers.core.paths import REPO_ROOT
 # suite inherits this profile; tests/test_suite_hygiene.py checks that none overrides it.
 settings.register_profile("workbook", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("workbook")
+
+# Builds in tests end their kernels with them (tests count processes; a test started from a
+# terminal would otherwise leave warm kernels, ``warm_kernels``); tests of warm kernels set it.
+os.environ["WORKBOOK_WARM_KERNELS"] = "0"
 
 
 def copy_inputs(target: Path) -> Path:

@@ -6,6 +6,7 @@ of the section notebooks so a test can add a section that fails.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import shutil
 import sys
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
+import psutil
 import pytest
 
 from helpers import cli
@@ -72,6 +74,9 @@ def add_failing_section(project: Project, failing_unit: str) -> tuple[bytes, byt
 def section_count(project: Project, unit: str) -> int:
     """How many sections the unit's report has, by its definition."""
     return len(load_definition(project, 2016, unit).sections)
+
+
+HANG_GUARD = 120  # seconds; only a hang would take this long
 
 
 class NoKernels:
@@ -179,7 +184,36 @@ def test_dry_run_prints_the_plan_without_building(built, capsys, monkeypatch):
     assert "syn01" in out and "--force" in out and "skulle köras" in out
 
 
-def test_invalid_data_stops_the_build_before_any_kernel(tmp_path: Path, monkeypatch):
+class NoSections(build_module.SectionPool):
+    """The real pool (its workers and kernels start ahead, while the build validates), where the
+    build must not run any section."""
+
+    started: list[int] = []  # pids of the workers it started
+
+    def start(self, count):
+        super().start(count)
+        NoSections.started += [w.process.pid for w in self._workers]
+
+    def run(self, *args, **kwargs):
+        raise AssertionError("a section was run")
+
+
+def project_processes(project: Project) -> list[psutil.Process]:
+    """The live workers and kernels started for ``project`` (by their WORKBOOK_ROOT)."""
+    found = []
+    for process in psutil.process_iter():
+        with contextlib.suppress(psutil.Error):
+            command = " ".join(process.cmdline())
+            if ("section_worker" in command or "ipykernel" in command) and process.environ().get(
+                "WORKBOOK_ROOT"
+            ) == str(project.root):
+                found.append(process)
+    return found
+
+
+def test_invalid_data_stops_the_build_before_any_section_and_ends_its_kernels(
+    tmp_path: Path, monkeypatch
+):
     project = make_project(tmp_path / "ws", units=1)
     drift = project.unit_data(2016, "syn01") / "drift.csv"
     lines = drift.read_text(encoding="utf-8").splitlines()
@@ -187,11 +221,15 @@ def test_invalid_data_stops_the_build_before_any_kernel(tmp_path: Path, monkeypa
     cells[3] = "mycket"
     lines[1] = ",".join(cells)
     drift.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    monkeypatch.setattr(build_module, "SectionPool", NoKernels)
+    monkeypatch.setattr(build_module, "SectionPool", NoSections)
     with pytest.raises(DataError) as caught:
         build(2016, project=project)
     assert any("drift.csv" in p.file for p in caught.value.problems)
     assert not list(project.build.rglob("*.ipynb"))
+    assert NoSections.started  # the worker booted its kernel while the data was validated
+    assert not any(psutil.pid_exists(pid) for pid in NoSections.started)
+    _, alive = psutil.wait_procs(project_processes(project), timeout=HANG_GUARD)
+    assert not alive
 
 
 def test_a_second_build_is_refused_with_a_clear_message(tmp_path: Path, capsys, monkeypatch):

@@ -5,12 +5,15 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from helpers.building import html_ids
 from helpers.building.html_ids import unique_ids
 from helpers.core.markup import Markup
 from helpers.core.paths import Project
+from helpers.data import render_cache
 from helpers.data.definition import read_definition
 from helpers.parts.narrative import markdown_to_html as render_markdown
 
@@ -81,3 +84,57 @@ def test_ids_are_unique_after_and_each_old_id_keeps_its_first_holder(
     for name in set(names) - set(reserved):
         first = names.index(name)
         assert f'id="{name}"' in out[first]
+
+
+def _rewrite_every_fragment(fragments: list[str], reserved: list[str]) -> list[str]:
+    """The rewrite without the pass-through: every fragment rewritten (as before it existed)."""
+    taken = set(reserved)
+    present = {html_ids._unquote(m.group(4)) for f in fragments for m in html_ids._ids(f)}
+    return [html_ids._unique_in(f, taken, present) for f in fragments]
+
+
+# Pieces of fragments: ids quoted every way, twice in one fragment, in comments, references.
+_PIECES = [
+    '<p id="a">x</p>',
+    "<p id='a'>x</p>",
+    "<p id=a>x</p>",
+    '<p ID="b" class="k">y</p>',
+    '<p id="a"></p><p id="a"></p>',
+    '<!-- <p id="a"> -->',
+    '<a href="#a">till a</a>',
+    '<svg><g id="c"></g><use href="#c"/></svg>',
+    '<label for="a b">z</label>',
+    '<p id="innehall">r</p>',
+    "text utan taggar",
+]
+
+
+@given(
+    st.lists(st.lists(st.sampled_from(_PIECES), max_size=4).map("".join), max_size=8),
+    st.lists(st.sampled_from(["a", "innehall", "c-2"]), max_size=2),
+)
+def test_passing_unchanged_fragments_through_gives_what_rewriting_every_one_gives(
+    fragments: list[str], reserved: list[str]
+) -> None:
+    assert unique_ids(fragments, reserved) == _rewrite_every_fragment(fragments, reserved)
+
+
+def test_a_fragment_whose_ids_are_free_is_passed_through_and_the_survey_is_stored(
+    tmp_path, monkeypatch
+) -> None:
+    monkeypatch.setenv("WORKBOOK_ROOT", str(tmp_path))
+    monkeypatch.delenv(render_cache.CACHE_VARIABLE, raising=False)
+    render_cache._store.cache_clear()
+    html_ids._remembered.cache_clear()
+    rewritten = []
+    original = html_ids._unique_in
+    monkeypatch.setattr(
+        html_ids, "_unique_in", lambda f, *a: rewritten.append(f) or original(f, *a)
+    )
+    fragments = ['<h2 id="mal">Mål</h2>', '<h2 id="mal">Igen</h2>', "<p id='fri'>x</p>"]
+    expected = [fragments[0], '<h2 id="mal-2">Igen</h2>', '<p id="fri">x</p>']
+    assert unique_ids(fragments) == expected
+    assert rewritten == fragments[1:]  # the taken id, and the id not in double quotes
+    html_ids._remembered.cache_clear()  # another process: the surveys come from the store
+    monkeypatch.setattr(html_ids, "_survey", lambda f: pytest.fail("surveyed again"))
+    assert unique_ids(fragments) == expected

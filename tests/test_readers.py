@@ -322,3 +322,35 @@ def test_excel_export_of_real_data_loads_the_same_values(workspace: Path) -> Non
 
     for stem in ("drift", "nyckeltalsvarden", "indikatorvarden"):
         pd.testing.assert_frame_equal(exported.table(stem), original.table(stem))
+
+
+def test_a_csv_table_is_converted_once_per_content_and_each_reader_gets_its_own_frame(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from helpers.data import unit_data
+    from helpers.data.unit_data import FILE_COLUMNS, read_spec_table
+
+    project = Project(tmp_path)
+    folder = tmp_path / "data"
+    folder.mkdir()
+    table = folder / "enheter.csv"
+    table.write_text("enhet,namn,förkortning\nklk,Kansliet,KLK\n", encoding="utf-8")
+    spec = SPECS["enheter"]
+    converted = []
+    monkeypatch.setattr(unit_data, "_TYPED", type(unit_data._TYPED)())
+    monkeypatch.setattr(
+        unit_data, "typed_frame", lambda *a, _f=typed_frame: converted.append(1) or _f(*a)
+    )
+    first, _ = read_spec_table(folder, spec, project)
+    first.loc[0, "namn"] = "ändrad av en läsare"
+    second, problems = read_spec_table(folder, spec, project)
+    assert len(converted) == 1 and not problems
+    assert second.loc[0, "namn"] == "Kansliet"
+    assert second.attrs[FILE_COLUMNS] == ("enhet", "namn", "förkortning")
+    table.write_text("enhet,namn,förkortning\nklk,Kansliet ny,KLK\n", encoding="utf-8")
+    third, _ = read_spec_table(folder, spec, project)
+    assert len(converted) == 2 and third.loc[0, "namn"] == "Kansliet ny"
+    table.write_text("enhet,namn,förkortning\nklk,,KLK\n", encoding="utf-8")
+    for _ in range(2):  # the problems too, each time
+        _, problems = read_spec_table(folder, spec, project)
+        assert [p.column for p in problems] == ["namn"]

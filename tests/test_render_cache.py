@@ -19,6 +19,7 @@ import pandas as pd
 import pytest
 from nbconvert import HTMLExporter
 
+from helpers.building import export_fragments
 from helpers.building.export import exporter
 from helpers.core.paths import REPO_ROOT, Project
 from helpers.data import render_cache
@@ -155,7 +156,9 @@ def test_fragment_export_gives_the_whole_page_parse(
         monkeypatch.setenv(render_cache.CACHE_VARIABLE, "0")
     nb = _notebook(fragments)
     whole, _ = HTMLExporter.from_notebook_node(exporter(), nb, resources=_resources())
-    for _ in range(2):  # the second time from the store
+    for _ in range(3):  # the second time from the store, the third from memory
+        if _ < 2:
+            export_fragments._MEMORY.clear()
         ours, _ = exporter().from_notebook_node(nb, resources=_resources())
         assert ours == whole
 
@@ -322,7 +325,9 @@ def test_fragments_with_charts_export_as_the_whole_page_parse(
     for fragments in (WITH_CHARTS, WITH_CHARTS[:-1], *([f] for f in WITH_CHARTS)):
         nb = _notebook(fragments)
         whole, _ = HTMLExporter.from_notebook_node(exporter(), nb, resources=_resources())
-        for _ in range(2):  # the second time from the store
+        for _ in range(3):  # the second time from the store, the third from memory
+            if _ < 2:
+                export_fragments._MEMORY.clear()
             ours, _ = exporter().from_notebook_node(nb, resources=_resources())
             assert ours == whole, fragments
 
@@ -343,6 +348,112 @@ def test_a_goal_sections_charts_export_as_the_whole_page_parse(
     assert fragments[1].count("<svg") > 10
     nb = _notebook(fragments)
     whole, _ = HTMLExporter.from_notebook_node(exporter(), nb, resources=_resources())
-    for _ in range(2):  # the second time from the store
+    for _ in range(3):  # the second time from the store, the third from memory
+        if _ < 2:
+            export_fragments._MEMORY.clear()
         ours, _ = exporter().from_notebook_node(nb, resources=_resources())
         assert ours == whole
+
+
+def test_the_code_digest_is_remembered_by_signature_and_any_edit_hashes_anew(
+    store_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    from helpers.data import fingerprint
+
+    package = tmp_path / "paket"
+    (package / "templates").mkdir(parents=True)
+    (package / "modul.py").write_text("SVAR = 41\n", encoding="utf-8")
+    (package / "templates" / "mall.css").write_text("p { }\n", encoding="utf-8")
+    monkeypatch.setattr(fingerprint, "PACKAGE_DIR", package)
+    monkeypatch.setattr(fingerprint, "_CODE_DIGEST", {})
+
+    def by_content() -> str:
+        return fingerprint.files_digest(fingerprint._source_files(package), package)
+
+    first = fingerprint.code_digest()
+    assert first == by_content()
+    stored = list((store_root / fingerprint.CODE_STORE).glob("*/*"))
+    assert [p.read_text() for p in stored] == [first]
+
+    # Another process (no memory of its own) takes it from the store, without hashing.
+    monkeypatch.setattr(fingerprint, "_CODE_DIGEST", {})
+    hashed = []
+    with monkeypatch.context() as patch:
+        patch.setattr(fingerprint, "files_digest", lambda *a: hashed.append(a) or "x")
+        assert fingerprint.code_digest() == first and not hashed
+    monkeypatch.setattr(fingerprint, "_CODE_DIGEST", {})
+
+    # An edit of the same size with the modification time put back still hashes anew (the
+    # change time moved); so does a garbled stored value.
+    module = package / "modul.py"
+    before = module.stat()
+    module.write_text("SVAR = 42\n", encoding="utf-8")
+    os.utime(module, ns=(before.st_atime_ns, before.st_mtime_ns))
+    edited = fingerprint.code_digest()
+    assert edited != first and edited == by_content()
+    for path in (store_root / fingerprint.CODE_STORE).glob("*/*"):
+        path.write_text("inte en hash")
+    monkeypatch.setattr(fingerprint, "_CODE_DIGEST", {})
+    assert fingerprint.code_digest() == edited
+
+
+# Goal blocks (``<section>``): set aside with their charts, or parsed with their fragment when
+# they are not self-contained; their headings take their place in the fragment's.
+WITH_BLOCKS = [
+    f'<section class="wb-goal"><h3 id="m1">Mål 1</h3><p>{SVG}</p></section>'
+    f'<section class="wb-goal"><h3 id="m2">Mål &amp; 2</h3>\n<p>text</p></section>',
+    f'<h2 id="r">Rubrik</h2><section><h3 id="a">A</h3></section><h3 id="b">B</h3>{SVG}',
+    "<section><section><h3 id='inre'>Inre</h3></section></section><p>kapslad</p>",
+    '<section class="wb-goal-area"><h3 id="o">Område</h3><p>intro</p>'
+    f'<section class="wb-goal"><h4 id="g1">Mål</h4>{SVG}</section>'
+    '<section class="wb-goal"><h4 id="g2">Mål 2</h4></section></section>',
+    "<section><p>öppen</section><p>efter</p>",
+    "<pre><section>\n\n</section></pre>",
+    '<h2 id="x"><section>i rubrik</section></h2>',
+    "<section></section>",
+    '<section><img src="data:,"></section>',
+]
+
+
+@pytest.mark.parametrize("cached", [False, True])
+def test_fragments_with_blocks_export_and_list_headings_as_the_whole_page_parse(
+    cached: bool, store_root: Path, monkeypatch: pytest.MonkeyPatch
+):
+    from bs4 import BeautifulSoup
+
+    if not cached:
+        monkeypatch.setenv(render_cache.CACHE_VARIABLE, "0")
+    for fragments in (WITH_BLOCKS, *([f] for f in WITH_BLOCKS)):
+        nb = _notebook(fragments)
+        whole, _ = HTMLExporter.from_notebook_node(exporter(), nb, resources=_resources())
+        for _ in range(3):  # the second time from the store, the third from memory
+            if _ < 2:
+                export_fragments._MEMORY.clear()
+            ours, _ = exporter().from_notebook_node(nb, resources=_resources())
+            assert ours == whole, fragments
+            for fragment in fragments:
+                whole_headings = export_fragments._headings(BeautifulSoup(fragment, "html.parser"))
+                assert export_fragments.parse_fragment(fragment).headings == whole_headings
+
+
+def test_an_edit_in_one_goal_parses_that_goal_and_takes_the_others_as_they_were(
+    store_root: Path, monkeypatch: pytest.MonkeyPatch
+):
+    blocks = [
+        f'<section><h3 id="m{i}">Mål {i}</h3><p>Text {i}</p>{SVG}</section>' for i in range(4)
+    ]
+    export_fragments._MEMORY.clear()
+    export_fragments.parse_fragment("<h2 id='mal'>Mål</h2>" + "".join(blocks))
+    parsed: list[str] = []
+    original = export_fragments._parse_fragment
+    monkeypatch.setattr(
+        export_fragments,
+        "_parse_fragment",
+        lambda text, aside: parsed.append(text) or original(text, aside),
+    )
+    edited = blocks[2].replace("Text 2", "Text 2, med en ny mening")
+    result = export_fragments.parse_fragment(
+        "<h2 id='mal'>Mål</h2>" + "".join([*blocks[:2], edited, blocks[3]])
+    )
+    assert [t[:20] for t in parsed] == ["<h2 id='mal'>Mål</h2", edited[:20]]
+    assert [h["id"] for h in result.headings] == ["mal", "m0", "m1", "m2", "m3"]

@@ -192,6 +192,8 @@ class _PipeSafe:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The command line; ``argv`` None: this process is the command (``sys.argv``)."""
+    as_program = argv is None
     argv = sys.argv[1:] if argv is None else argv
     names = {name for name, _, _ in COMMANDS}
     installed_streams = _protect_streams()
@@ -204,6 +206,10 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if installed_streams:
             _flush_quietly()
+        if as_program:
+            from helpers.core.startup import quick_exit
+
+            quick_exit()
 
 
 def _run(args: argparse.Namespace) -> int:

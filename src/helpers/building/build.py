@@ -1,12 +1,15 @@
 """Building reports: validate, execute the planned sections, export each unit's report.
 
 1. **Plan** (``build_plan``, no kernel, no pandas): which sections and reports are stale.
-2. **Validate** every unit-year that has work, before any kernel starts (``DataError``).
+2. **Validate** every unit-year that has work, before any section runs (``DataError``); the
+   kernels that will run them boot meanwhile, and are ended at once when the data has problems.
 3. **Execute** the stale sections on a supervised pool of worker processes
    (``supervise.SectionPool``), each with one long-lived kernel (``SectionRunner``). A section
    that fails — an error, a dead kernel, its time limit — is recorded and the build goes on; no
-   worker or kernel outlives the build (``supervise`` says how). Given an ``Executor`` (a Dask
-   cluster: ``cluster``), each unit's stale sections are one job on it instead (``unit_jobs``).
+   worker or kernel outlives the build (``supervise`` says how), unless it is left warm for the
+   next build in an analyst's terminal (``warm_kernels``: a server of its own holds them). Given
+   an ``Executor`` (a Dask cluster: ``cluster``), each unit's stale sections are one job on it
+   instead (``unit_jobs``).
 4. **Export** a unit's report in this process once all its sections are current — never when one
    failed, so the previous good report stays as it was.
 
@@ -41,6 +44,7 @@ from helpers.building.build_plan import (
 from helpers.building.cpus import available_cpus
 from helpers.building.execute import SectionFailure, timeout_from_environment
 from helpers.building.supervise import SectionPool, Task
+from helpers.building.warm_kernels import WarmKernels, kernel_env
 from helpers.core import read_log
 from helpers.core.errors import BuildError, DataError, Problem, display_path
 from helpers.core.paths import (
@@ -90,29 +94,52 @@ class BuildResult:
 Done = Callable[[UnitPlan, SectionPlan, SectionFailure | None], None]
 
 
-def _execute(
-    tasks: list[tuple[UnitPlan, SectionPlan]],
-    env: dict[str, str],
-    log: Path,
-    jobs: int,
-    done: Done,
-    timeout: float,
-) -> None:
-    """Run every task on a supervised pool of worker processes (each with one kernel); call
-    ``done`` in this process as each one finishes. Whatever happens, no worker or kernel
-    outlives this call (see ``supervise``)."""
-    work = [
-        Task(
-            (plan, section),
-            section.notebook,
-            section.output,
-            section.parameters,
-            REPO_ROOT,
-        )
+def _pool_tasks(tasks: list[tuple[UnitPlan, SectionPlan]]) -> list[Task]:
+    return [
+        Task((plan, section), section.notebook, section.output, section.parameters, REPO_ROOT)
         for plan, section in tasks
     ]
-    with SectionPool(min(jobs, len(work)), env=env, timeout=timeout, log=log) as pool:
-        pool.run(work, lambda key, failure: done(key[0], key[1], failure))
+
+
+Runner = SectionPool | WarmKernels
+
+
+@contextmanager
+def _local_pool(
+    tasks: list[tuple[UnitPlan, SectionPlan]],
+    project: Project,
+    jobs: int,
+    timeout: float,
+    executor: Executor | None,
+    warm: float,
+) -> Iterator[Runner | None]:
+    """What runs the build's sections, its kernels booting at once while the build validates
+    (None: no task, or ``executor`` runs them): the project's warm kernels when ``warm`` (the
+    seconds they stay warm, see ``warm_kernels``) and a server can be had, else the build's own
+    pool. No section runs before ``run``; a build that stops before (bad data, Ctrl-C) ends its
+    pool's workers and kernels at once, as ``SectionPool`` ends everything it started (warm
+    kernels stay for the next build)."""
+    if not tasks or executor is not None:
+        yield None
+        return
+    if warm > 0:
+        from helpers.building.warm_kernels import server_config, warm_kernels
+
+        config = server_config(project, jobs, timeout, kernel_env(project), warm)
+        kernels = warm_kernels(config)
+        if kernels is not None:
+            try:
+                yield kernels
+            finally:
+                kernels.close()
+            return
+    log = project.build / "kernels.log"
+    log.unlink(missing_ok=True)
+    with SectionPool(
+        min(jobs, len(tasks)), env=kernel_env(project), timeout=timeout, log=log
+    ) as pool:
+        pool.start(len(tasks))
+        yield pool
 
 
 def _execute_on(
@@ -211,7 +238,7 @@ def stale_sections(plan: UnitPlan) -> list[str]:
 
 
 def validate_plans(project: Project, plans: list[UnitPlan]) -> None:
-    """Every problem in the data of the unit-years with work, before any kernel starts."""
+    """Every problem in the data of the unit-years with work, before any section runs."""
     with_work = [plan for plan in plans if plan.to_run or plan.report_reason]
     if not with_work:
         return  # a no-op rebuild: its inputs are those of a build that passed validation
@@ -236,15 +263,41 @@ def run_build(
     progress: Any = None,
     timeout: float | None = None,
     executor: Executor | None = None,
+    warm: float | None = None,
 ) -> BuildResult:
     """Execute a plan: stale sections on the kernel pool, then export the units' reports.
 
     ``timeout`` bounds each section in seconds (default: ``WORKBOOK_SECTION_TIMEOUT`` or 600).
     ``executor`` (any ``concurrent.futures.Executor``, e.g. a Dask client's) runs each unit's
-    sections as one job instead of the local pool; ``jobs`` then does not apply.
+    sections as one job instead of the local pool; ``jobs`` then does not apply. ``warm``: how
+    long the kernels stay warm for the next build (``warm_kernels``; default
+    ``warm_kernels.warm_seconds()``, 0: the build's own kernels, ended with it).
     """
     started = time.perf_counter()
-    validate_plans(project, plans)
+    tasks = [(plan, section) for plan in plans for section in plan.to_run]
+    limit = timeout or timeout_from_environment()
+    if warm is None:
+        from helpers.building.warm_kernels import warm_seconds
+
+        warm = warm_seconds()
+    jobs = jobs or available_cpus()
+    with _local_pool(tasks, project, jobs, limit, executor, warm) as pool:
+        validate_plans(project, plans)  # the pool's kernels boot meanwhile; no section runs yet
+        return _run_validated(project, plans, tasks, started, pool, progress, limit, executor)
+
+
+def _run_validated(
+    project: Project,
+    plans: list[UnitPlan],
+    tasks: list[tuple[UnitPlan, SectionPlan]],
+    started: float,
+    pool: Runner | None,
+    progress: Any,
+    limit: float,
+    executor: Executor | None,
+) -> BuildResult:
+    """``run_build`` once the data has passed validation: run ``tasks`` on ``pool`` (or on
+    ``executor``), export each report as its sections are current."""
     fingerprinter = Fingerprinter(project)
     results = {p.key: UnitResult(p.year, p.unit, p.period) for p in plans}
     pending = {p.key: len(p.to_run) for p in plans}
@@ -296,7 +349,6 @@ def run_build(
         if pending[plan.key] == 0:
             finish_unit(plan)
 
-    tasks = [(plan, section) for plan in plans for section in plan.to_run]
     for _plan, section in tasks:  # its kernel writes a new one; an old one must not count
         section.reads_file.unlink(missing_ok=True)
     if progress is not None:
@@ -309,14 +361,17 @@ def run_build(
             # The export's imports (nbconvert, ~2 s) overlap the kernels' work instead of
             # following it: an edit to one section is then mostly the section itself.
             threading.Thread(target=_import_export, name="import-export", daemon=True).start()
-            env = {"WORKBOOK_ROOT": str(project.root)}
-            log = project.build / "kernels.log"
-            log.unlink(missing_ok=True)
-            limit = timeout or timeout_from_environment()
-            if executor is None:
-                _execute(tasks, env, log, jobs or available_cpus(), section_done, limit)
-            else:
-                _execute_on(executor, tasks, env, log, section_done, limit, fingerprinter.code)
+            if pool is not None:
+                pool.run(
+                    _pool_tasks(tasks), lambda key, failure: section_done(key[0], key[1], failure)
+                )
+            elif executor is not None:
+                log = project.build / "kernels.log"
+                log.unlink(missing_ok=True)
+                _execute_on(
+                    executor, tasks, kernel_env(project), log, section_done, limit,
+                    fingerprinter.code,
+                )  # fmt: skip
     finally:
         if progress is not None:
             progress.stop()
@@ -397,9 +452,11 @@ def build_years(
     consolidated: bool = False,
     pdf: bool = False,
     executor: Executor | None = None,
+    warm: float | None = None,
 ) -> BuildResult:
     """Build the given years (all units, or one) under the project's build lock; ``pdf``: the
-    caller prints PDFs afterwards, so the reports link to them; ``executor`` as in ``run_build``.
+    caller prints PDFs afterwards, so the reports link to them; ``executor`` and ``warm`` as in
+    ``run_build``.
 
     ``periods`` are the periods to build (default: the project's own, helår unless the project
     is seen for another); a year without params for one of them is skipped when several are
@@ -408,7 +465,8 @@ def build_years(
 
     Raises ``ParameterError`` when a year has no params (missing or empty ``params/<år>/``),
     ``DataError`` for badly named params files and bad data, ``BuildError`` when ``build/`` or
-    ``reports/`` cannot be written — all before any kernel starts.
+    ``reports/`` cannot be written — all before any section runs (bad data: once the kernels
+    booting beside validation are ended).
     """
     from helpers.building.buildlock import build_lock
 
@@ -417,7 +475,7 @@ def build_years(
     with build_lock(project) if lock else _no_lock():
         plans = plan_periods(project, selections, unit, section, force, consolidated, pdf)
         check_writable(project, plans)
-        return run_build(project, plans, jobs, progress, timeout, executor)
+        return run_build(project, plans, jobs, progress, timeout, executor, warm)
 
 
 def select_periods(

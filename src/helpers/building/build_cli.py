@@ -43,6 +43,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--dry-run", action="store_true", help="visa vad som skulle byggas och varför, bygg inget"
     )
+    parser.add_argument(
+        "--cold",
+        action="store_true",
+        help="avsluta projektets varma kärnor först och starta nya (se WORKBOOK_WARM_KERNELS "
+        "i docs/operator.md)",
+    )
     parser.add_argument("--pdf", action="store_true", help="skriv också en PDF per rapport")
     parser.add_argument(
         "--docx", action="store_true", help="skriv också en Word-fil (.docx) per rapport"
@@ -69,6 +75,7 @@ def command(args: argparse.Namespace) -> int:
     from helpers.building.cluster import cluster_executor, describe, scheduler_from_environment
     from helpers.building.execute import timeout_from_environment
     from helpers.building.progress import BuildProgress, failure_table, plan_table, summary_table
+    from helpers.building.warm_kernels import stop_warm_kernels, warm_seconds
     from helpers.core.paths import Project, check_period, check_year, period_order, periods_of_unit
 
     if args.all == (args.year is not None):
@@ -77,6 +84,7 @@ def command(args: argparse.Namespace) -> int:
         raise ParameterError(f"--jobs {args.jobs} går inte — ange minst 1.")
     # The environment's limit is checked before anything runs, as --timeout is by argparse.
     timeout = args.timeout if args.timeout is not None else timeout_from_environment()
+    warm = warm_seconds()  # WORKBOOK_WARM_KERNELS, checked as early
     project = Project.current()
     years = all_years(project) if args.all else [check_year(args.year)]
     out = _console()
@@ -100,6 +108,8 @@ def command(args: argparse.Namespace) -> int:
         out.print(f"{runs} avsnitt skulle köras, {cached} är cachade.")
         return 0
 
+    if args.cold:
+        stop_warm_kernels(project, args.jobs, timeout)
     scheduler = args.scheduler or scheduler_from_environment()
     with ExitStack() as stack:
         executor = None
@@ -119,6 +129,7 @@ def command(args: argparse.Namespace) -> int:
             consolidated=consolidated,
             pdf=args.pdf,
             executor=executor,
+            warm=warm,
         )
     out.print(summary_table(result))
     ran = sum(u.sections_run for u in result.units)

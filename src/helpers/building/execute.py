@@ -356,9 +356,18 @@ class SectionRunner:
 
         return supervised_get_msg
 
+    def _alive(self) -> bool:
+        """Whether the kernel process runs: its ``Popen.poll`` (``KernelManager.is_alive`` asks
+        the same through an event loop, ~5 ms a call, and ``check`` runs on every message)."""
+        assert self.km is not None
+        process = getattr(self.km.provisioner, "process", None)
+        if isinstance(process, subprocess.Popen):
+            return process.poll() is None
+        return bool(self.km.is_alive())
+
     def check(self) -> None:
         """Raise ``KernelDied`` or ``SectionTimeout`` if the wait must end."""
-        if self.km is not None and not self.km.is_alive():
+        if self.km is not None and not self._alive():
             process = getattr(self.km.provisioner, "process", None)
             raise KernelDied(describe_exit(process.poll() if process is not None else None))
         if self._deadline is not None and time.monotonic() > self._deadline:

@@ -17,21 +17,29 @@ serialized fragments back in. A fragment that is not self-contained makes the ex
 whole page as before. Results are kept by the fragment's exact text (``render_cache``, store
 ``html``), so an unchanged section costs nothing to export again.
 
-**Charts set aside.** Most of a goal section's HTML is its charts' SVG, unchanged when one of
-its texts is edited. So before a fragment is parsed, each ``<svg>…</svg>`` in it that is
-self-contained by the same test is set aside: parsed on its own (kept in the store by its exact
-text, as a fragment is) and replaced by an empty placeholder element, whose serialization its
-own then replaces. By the same argument that gives the same bytes, provided the placeholder is
-an element of the tree (not text in a comment, an attribute or a ``<style>``), the placeholders
-are in order, and none lies inside an element that keeps its text otherwise (``<pre>``,
-``<textarea>``, ``<script>``, ``<template>`` …) or inside a heading (whose text is the table of
-contents'). Otherwise the fragment is parsed whole.
+**Charts and blocks set aside.** Most of a goal section's HTML is its charts' SVG, and the
+rest is one ``<section>`` per goal, all unchanged when one goal's text is edited. So before a
+fragment is parsed, each ``<svg>…</svg>`` and each ``<section>…</section>`` in it (a block's
+own charts set aside in turn) that is self-contained by the same test is set aside: parsed on
+its own (kept in the store by its exact text, as a fragment is) and replaced by an empty
+placeholder element, whose serialization its own then replaces, and whose headings take its
+place among the fragment's. By the same argument that gives the same bytes, provided the
+placeholder is an element of the tree (not text in a comment, an attribute or a ``<style>``),
+the placeholders are in order, and none lies inside an element that keeps its text otherwise
+(``<pre>``, ``<textarea>``, ``<script>``, ``<template>`` …) or inside a heading (whose text is
+the table of contents'). Otherwise the fragment is parsed whole. Blocks are the innermost
+sections (a goal area's goals, not the area); one that is not self-contained is simply parsed
+with its fragment.
+
+Parsed fragments are also kept in memory by their text (``MEMORY_ITEMS``): the table of
+contents and the page read the same ones, and the preview exports again and again.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
@@ -48,12 +56,16 @@ MISSING_ALT_TEXT = "No description has been provided for this image"
 FOCUSABLE = (".jp-Notebook div.jp-Cell-inputWrapper", ".jp-Notebook div.jp-OutputArea-output")
 NOTEBOOK_CLASS = "jp-Notebook"
 HEADINGS = ("h2", "h3")
-# A chart's SVG and the element that stands in for it while its fragment is parsed (see module).
-SVG_ELEMENT = re.compile(r"<svg\b.*?</svg>", re.S)
+# A chart's SVG or a block (a goal's ``<section>``) and the element that stands in for it while
+# its fragment is parsed (see module). Leftmost first: a block's charts are set aside inside it.
+# A block is an innermost ``<section>`` (none opens inside it): a goal, also in a goal area.
+SET_ASIDE_ELEMENT = re.compile(r"<section\b(?:(?!<section\b).)*?</section>|<svg\b.*?</svg>", re.S)
+SVG_ELEMENT = re.compile(r"<svg\b.*?</svg>", re.S)  # inside a block: only its charts
 SET_ASIDE = "wb-export-svg"
+MEMORY_ITEMS = 512  # parsed fragments, charts and blocks kept in memory by their text
 
 
-@dataclass
+@dataclass(frozen=True)
 class ParsedFragment:
     """One fragment as the export needs it (see module).
 
@@ -79,7 +91,22 @@ def parse_fragment(fragment: str) -> ParsedFragment:
 
 
 def _stored(kind: str, text: str, parse: Callable[[str], ParsedFragment]) -> ParsedFragment:
-    """``parse(text)``, kept in the store by ``kind`` and the exact text."""
+    """``parse(text)``, kept in memory and in the store by ``kind`` and the exact text."""
+    remembered = _MEMORY.get((kind, text))
+    if remembered is not None:
+        _MEMORY.move_to_end((kind, text))
+        return remembered
+    parsed = _from_store(kind, text, parse)
+    _MEMORY[(kind, text)] = parsed
+    if len(_MEMORY) > MEMORY_ITEMS:
+        _MEMORY.popitem(last=False)
+    return parsed
+
+
+_MEMORY: OrderedDict[tuple[str, str], ParsedFragment] = OrderedDict()
+
+
+def _from_store(kind: str, text: str, parse: Callable[[str], ParsedFragment]) -> ParsedFragment:
     store = render_cache.store(STORE)
     key = None
     if store is not None:
@@ -94,14 +121,19 @@ def _stored(kind: str, text: str, parse: Callable[[str], ParsedFragment]) -> Par
 
 
 def _parse(fragment: str) -> ParsedFragment:
-    return _parse_fragment(fragment, set_aside=True)
+    return _parse_fragment(fragment, SET_ASIDE_ELEMENT)
+
+
+def _parse_block(block: str) -> ParsedFragment:
+    return _parse_fragment(block, SVG_ELEMENT)
 
 
 def _parse_whole(fragment: str) -> ParsedFragment:
-    return _parse_fragment(fragment, set_aside=False)
+    return _parse_fragment(fragment, None)
 
 
-def _parse_fragment(fragment: str, *, set_aside: bool) -> ParsedFragment:
+def _parse_fragment(fragment: str, set_aside: re.Pattern[str] | None) -> ParsedFragment:
+    """``fragment`` parsed with what ``set_aside`` matches set aside (None: nothing)."""
     start, end = fragment.find("<"), fragment.rfind(">") + 1
     if start < 0:
         return ParsedFragment(None, text_only=True)
@@ -109,8 +141,8 @@ def _parse_fragment(fragment: str, *, set_aside: bool) -> ParsedFragment:
     if end <= start or "<" in tail or PROBE in core or NOTEBOOK_CLASS in core:
         return _not_self_contained(fragment)
     aside: list[ParsedFragment] = []
-    if set_aside and SET_ASIDE not in core:
-        core = SVG_ELEMENT.sub(lambda match: _placeholder(match.group(), aside), core)
+    if set_aside is not None and SET_ASIDE not in core:
+        core = set_aside.sub(lambda match: _placeholder(match.group(), aside), core)
     soup = BeautifulSoup(
         f"<html><body><main>{core}<{PROBE}></{PROBE}></main></body></html>", "html.parser"
     )
@@ -138,15 +170,19 @@ def _parse_fragment(fragment: str, *, set_aside: bool) -> ParsedFragment:
         if piece.core is None or serialized.count(placeholder) != 1:
             return _parse_whole(fragment)
         serialized = serialized.replace(placeholder, piece.core)
-    return ParsedFragment(serialized, False, lead, tail, missing_alt, _headings(main))
+    return ParsedFragment(serialized, False, lead, tail, missing_alt, _headings(main, aside))
 
 
-def _placeholder(svg: str, aside: list[ParsedFragment]) -> str:
-    """The placeholder element for ``svg`` when it is self-contained and holds no heading, its
-    parse put on ``aside``; else ``svg`` itself, parsed with its fragment."""
-    piece = _stored("svg", svg, _parse_whole)
-    if piece.core is None or piece.lead or piece.tail or piece.headings:
-        return svg
+def _placeholder(element: str, aside: list[ParsedFragment]) -> str:
+    """The placeholder element for ``element`` (a chart's SVG, a block) when it is
+    self-contained, its parse put on ``aside``; else ``element`` itself, parsed with its
+    fragment."""
+    if element.startswith("<svg"):
+        piece = _stored("svg", element, _parse_whole)
+    else:  # a block: its own charts are set aside in turn
+        piece = _stored("block", element, _parse_block)
+    if piece.core is None or piece.lead or piece.tail:
+        return element
     aside.append(piece)
     name = f"{SET_ASIDE}-{len(aside) - 1}"
     return f"<{name}></{name}>"
@@ -178,9 +214,19 @@ def _not_self_contained(fragment: str) -> ParsedFragment:
     return ParsedFragment(None, headings=_headings(BeautifulSoup(fragment, "html.parser")))
 
 
-def _headings(tree: bs4.Tag) -> list[dict[str, str]]:
-    """Every h2 and h3 with an id, in order: its name, id and text as text (whitespace folded)."""
-    return [
-        {"name": h.name, "id": str(h["id"]), "text": " ".join(h.get_text(" ").split())}
-        for h in tree.find_all(list(HEADINGS), id=True)
-    ]
+def _headings(tree: bs4.Tag, aside: list[ParsedFragment] | None = None) -> list[dict[str, str]]:
+    """Every h2 and h3 with an id, in order: its name, id and text as text (whitespace folded);
+    a placeholder's place holds the headings of what it stands for (``aside``)."""
+    found: list[dict[str, str]] = []
+    for tag in tree.find_all(lambda t: t.name in HEADINGS or t.name.startswith(SET_ASIDE)):
+        if tag.name.startswith(SET_ASIDE):
+            found += aside[int(tag.name.rsplit("-", 1)[1])].headings if aside else []
+        elif tag.get("id") is not None:
+            found.append(
+                {
+                    "name": tag.name,
+                    "id": str(tag["id"]),
+                    "text": " ".join(tag.get_text(" ").split()),
+                }
+            )
+    return found

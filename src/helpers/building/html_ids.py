@@ -12,12 +12,21 @@ table of contents is built afterwards, from the unique ids.
 Works on fragments this workbook produced (escaped by ``markup`` or sanitized by ``nh3``),
 where ``<`` in text is always escaped: start tags are found by pattern and only attribute values
 are rewritten, never text.
+
+**Unchanged fragments pass through.** Most fragments have no id another fragment took: their
+ids are listed once per fragment text (:func:`survey`, kept in the render store ``html`` and in
+memory), and a fragment whose ids are all free, each written once and in double quotes, is
+returned as it is — which is what rewriting it would give.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
 import re
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
 
 _ATTRIBUTE = r"""\s+[^\s=/>"'<]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?"""
 _START_TAG = re.compile(rf"<[a-zA-Z][a-zA-Z0-9:-]*((?:{_ATTRIBUTE})*)\s*/?>")
@@ -31,9 +40,74 @@ _URL_REFERENCE = re.compile(r"url\(\s*(['\"]?)#([^)'\"\s]+)\1\s*\)")
 def unique_ids(fragments: Sequence[str], reserved: Iterable[str] = ()) -> list[str]:
     """``fragments`` (in reading order) with every element id unique across all of them."""
     taken: set[str] = set(reserved)
+    surveys = [survey(fragment) for fragment in fragments]
     # A new name never takes an id some later element has: every first holder keeps its id.
-    present = {_unquote(m.group(4)) for f in fragments for m in _ids(f)}
-    return [_unique_in(fragment, taken, present) for fragment in fragments]
+    present = {name for found in surveys for name in found.present}
+    unique = []
+    for fragment, found in zip(fragments, surveys, strict=True):
+        if found.canonical and taken.isdisjoint(found.visited):
+            taken.update(found.visited)  # each keeps its name: the rewrite would change nothing
+            unique.append(fragment)
+        else:
+            unique.append(_unique_in(fragment, taken, present))
+    return unique
+
+
+@dataclass(frozen=True)
+class Survey:
+    """A fragment's ids: ``present`` as :func:`unique_ids` counts them, ``visited`` in the
+    order the rewrite meets them, ``canonical`` when each of those is written once, in double
+    quotes (so a rewrite that renames none gives the fragment back unchanged)."""
+
+    present: tuple[str, ...]
+    visited: tuple[str, ...]
+    canonical: bool
+
+
+STORE = "html"
+_FORMAT = 1
+
+
+def survey(fragment: str) -> Survey:
+    """The fragment's :class:`Survey`, from memory or the render store when taken before."""
+    return _remembered(fragment)
+
+
+@lru_cache(maxsize=256)
+def _remembered(fragment: str) -> Survey:
+    from helpers.data import render_cache
+
+    store = render_cache.store(STORE)
+    key = render_cache.key_of("ids", _FORMAT, fragment, render_cache.loaded_code())
+    stored = store.get(key) if store is not None else None
+    if stored is not None:
+        with contextlib.suppress(ValueError, TypeError):  # a damaged entry: surveyed anew
+            present, visited, canonical = json.loads(stored)
+            return Survey(tuple(present), tuple(visited), bool(canonical))
+    found = _survey(fragment)
+    if store is not None:
+        store.put(key, json.dumps([found.present, found.visited, found.canonical]))
+    return found
+
+
+def _survey(fragment: str) -> Survey:
+    present = tuple(_unquote(m.group(4)) for m in _ids(fragment))
+    visited: list[str] = []
+    canonical = True
+
+    def note(text: str) -> str:
+        nonlocal canonical
+        for tag in _START_TAG.finditer(text):
+            for match in _ONE_ATTRIBUTE.finditer(tag.group(1)):
+                value = match.group(4)
+                if match.group(2).lower() == "id" and value is not None:
+                    visited.append(_unquote(value))
+                    canonical = canonical and value.startswith('"')
+        return text
+
+    _outside_comments(fragment, note)
+    canonical = canonical and len(set(visited)) == len(visited)
+    return Survey(present, tuple(visited), canonical)
 
 
 def _ids(fragment: str) -> list[re.Match[str]]:

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 def main() -> int:
     from helpers.building.supervise import parent_death_signal
+    from helpers.core.startup import quick_exit
 
     parent = int(os.environ.get("WORKBOOK_BUILD_PID", "0"))
     parent_death_signal(signal.SIGTERM)
@@ -81,6 +82,7 @@ def main() -> int:
         return 1
     finally:
         runner.shutdown()
+        quick_exit()
     return 0
 
 

@@ -49,6 +49,7 @@ from typing import Any
 from helpers.building.execute import (
     KERNEL_DIR_PREFIX,
     OLD_KERNEL_DIR_PREFIX,
+    POLL_SECONDS,
     STARTUP_SECONDS,
     SectionFailure,
     kill_group,
@@ -59,6 +60,10 @@ GRACE_SECONDS = 60.0
 # How long workers get to end their kernels and exit when the build ends or is interrupted.
 STOP_SECONDS = 20.0
 _PR_SET_PDEATHSIG = 1
+
+
+class Cancelled(Exception):
+    """``SectionPool.run`` was cancelled by its caller (``cancelled``); stop the pool."""
 
 
 class Interrupted(BaseException):
@@ -155,6 +160,7 @@ class _Worker:
     kernel_pid: int | None = None
     announced: bool = False
     lines: list[dict[str, Any]] = field(default_factory=list)
+    ran: set[Path] = field(default_factory=set)  # the notebooks its kernel has executed
 
 
 Done = Callable[[Any, SectionFailure | None], None]
@@ -170,11 +176,13 @@ class SectionPool:
         env: dict[str, str] | None = None,
         timeout: float,
         log: Path | None = None,
+        keep: bool = False,
     ):
         self.jobs = max(1, jobs)
         self.env = env or {}
         self.timeout = timeout
         self.log = log
+        self.keep = keep  # workers wait for the next ``run`` instead of exiting (warm_kernels)
         self._workers: list[_Worker] = []
         self._selector = selectors.DefaultSelector()
 
@@ -233,6 +241,13 @@ class SectionPool:
     def _kill(self, worker: _Worker) -> None:
         stdout = worker.process.stdout
         if stdout is not None and not stdout.closed:
+            # A worker started ahead that never got a task has not been read yet: what it
+            # announced (its kernel's process and folder) is needed below.
+            self._read(worker)
+            for message in worker.lines:
+                _note_kernel(worker, message)
+            worker.lines.clear()
+        if stdout is not None and not stdout.closed:
             with contextlib.suppress(KeyError, ValueError):
                 self._selector.unregister(stdout)
         if worker.process.poll() is None:
@@ -258,21 +273,58 @@ class SectionPool:
 
     # ---------------------------------------------------------------------------------- run
 
-    def run(self, tasks: Iterable[Task], done: Done) -> None:
-        """Run every task on up to ``jobs`` workers; call ``done(key, failure)`` in this process
-        as each one ends (None: success)."""
+    def start(self, count: int) -> None:
+        """Start up to ``count`` workers (at most ``jobs`` in all) ahead of ``run``: their kernels
+        boot and import while this process does other work (the build validates meanwhile).
+        Workers started ahead wait for a task; ``stop`` ends them like any other."""
+        for _ in range(min(count, self.jobs) - len(self._workers)):
+            self._start_worker()
+
+    def run(
+        self, tasks: Iterable[Task], done: Done, cancelled: Callable[[], bool] | None = None
+    ) -> None:
+        """Run every task on up to ``jobs`` workers (those started ahead first); call
+        ``done(key, failure)`` in this process as each one ends (None: success).
+
+        ``cancelled`` is asked between waits (at least every ``POLL_SECONDS``): True raises
+        ``Cancelled``, and the caller stops the pool."""
+        self._prune()
         queue = deque(tasks)
-        for _ in range(min(self.jobs, len(queue))):
+        for worker in by_affinity([w for w in self._workers if w.task is None], queue):
+            self._assign(worker, queue)  # no task left for it: it exits (or waits: ``keep``)
+        for _ in range(min(self.jobs - len(self._workers), len(queue))):
             self._assign(self._start_worker(), queue)
         while any(w.task is not None for w in self._workers):
-            self._wait(queue, done)
+            self._wait(queue, done, cancelled)
+
+    def kernel_pids(self) -> list[int]:
+        """The kernels of the live workers (those that announced one)."""
+        self._prune()
+        return [w.kernel_pid for w in self._workers if w.kernel_pid is not None]
+
+    def _prune(self) -> None:
+        """Forget workers that have exited (a kept worker may die between runs)."""
+        for worker in list(self._workers):
+            stdout = worker.process.stdout
+            if stdout is not None and not stdout.closed and worker.task is None:
+                self._read(worker)  # its announcement, or the end of its output
+                for message in worker.lines:
+                    _note_kernel(worker, message)
+                worker.lines.clear()
+            if worker.process.poll() is not None or stdout is None or stdout.closed:
+                self._kill(worker)
+                self._workers.remove(worker)
 
     def _assign(self, worker: _Worker, queue: deque[Task]) -> None:
         if not queue:
             worker.task = None
-            _close(worker.process)
+            if not self.keep:
+                _close(worker.process)
             return
-        worker.task = queue.popleft()
+        again = next((i for i, task in enumerate(queue) if task.output in worker.ran), 0)
+        worker.task = queue[again]  # a section it ran before, else the next one
+        del queue[again]
+        worker.ran.add(worker.task.output)
         # An executed notebook of an earlier run must never stand in for this one: whatever
         # happens to this run, the notebook a failure points at is this run's, or none.
         with contextlib.suppress(OSError):
@@ -285,22 +337,29 @@ class SectionPool:
             worker.task = None
             self._lost(worker, queue, None)
 
-    def _wait(self, queue: deque[Task], done: Done) -> None:
+    def _wait(
+        self, queue: deque[Task], done: Done, cancelled: Callable[[], bool] | None = None
+    ) -> None:
         busy = [w for w in self._workers if w.task is not None and w.deadline is not None]
         nearest = min((w.deadline for w in busy if w.deadline), default=None)
         wait = None if nearest is None else max(0.0, nearest - time.monotonic())
+        if cancelled is not None:
+            wait = POLL_SECONDS if wait is None else min(wait, POLL_SECONDS)
+            if cancelled():
+                raise Cancelled
         for key, _ in self._selector.select(timeout=wait):
             worker: _Worker = key.data
             self._read(worker)
             for message in worker.lines:
-                worker.kernel_dir = message.get("kernel_dir", worker.kernel_dir)
-                worker.kernel_pid = message.get("kernel_pid", worker.kernel_pid)
+                _note_kernel(worker, message)
                 if "failure" not in message or worker.task is None:
                     continue
                 task, failure = worker.task, message["failure"]
                 worker.task = None
-                done(task.key, SectionFailure(**failure) if failure else None)
+                # The worker gets its next task (or is told to exit) before ``done`` runs: the
+                # build's own work on a finished section (a report's export) overlaps it.
                 self._assign(worker, queue)
+                done(task.key, SectionFailure(**failure) if failure else None)
             worker.lines.clear()
             if worker.process.stdout is not None and worker.process.stdout.closed:
                 self._lost(worker, queue, done)
@@ -366,6 +425,17 @@ class SectionPool:
         except (BrokenPipeError, OSError, ValueError):
             return False
         return True
+
+
+def by_affinity(idle: list[_Worker], queue: deque[Task]) -> list[_Worker]:
+    """Idle workers, those whose kernel ran one of the queued sections before first: a kept
+    kernel (``keep``) remembers the parts of what it ran (``parts.remembered``)."""
+    return sorted(idle, key=lambda worker: not any(t.output in worker.ran for t in queue))
+
+
+def _note_kernel(worker: _Worker, message: dict[str, Any]) -> None:
+    worker.kernel_dir = message.get("kernel_dir", worker.kernel_dir)
+    worker.kernel_pid = message.get("kernel_pid", worker.kernel_pid)
 
 
 def _close(process: subprocess.Popen[bytes]) -> None:

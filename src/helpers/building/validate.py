@@ -1,4 +1,4 @@
-"""``workbook validate``: every problem in the data, before any kernel starts.
+"""``workbook validate``: every problem in the data, before any section runs.
 
 ``validate_unit`` is what ``workbook build`` runs first; ``command`` checks every selected
 unit-year and prints all problems at once, sorted by file and row.

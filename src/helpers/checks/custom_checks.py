@@ -1,6 +1,6 @@
 """``validate``'s rules for custom sections (kind ``egen``): their notebooks and own tables.
 
-Run before any kernel starts, like every other rule: a custom section's notebook must exist under
+Run before any section runs, like every other rule: a custom section's notebook must exist under
 ``notebooks/egna/``, every table it lists (``tabeller:``) must have a schema and a file, every
 schema in the unit's folder must be valid, and every cell of the tables must read as its column's
 kind says (file, row, column), with the schema's key unique.

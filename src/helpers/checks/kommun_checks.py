@@ -1,4 +1,4 @@
-"""Validating the consolidated report's own data, before any kernel starts.
+"""Validating the consolidated report's own data, before any section runs.
 
 The definition (``sammanställning:``), the kommun's ``klarmarkering.csv`` (as a unit's) and its
 ``bedomningar.csv``: allowed assessments, one row per goal, and every ``mal_id`` a goal of the

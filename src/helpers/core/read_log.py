@@ -24,17 +24,21 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ABSENT = "saknas"
 _recording: dict[str, str] | None = None
 _roots: tuple[Path, ...] = ()
+_captures: list[dict[str, str]] = []  # reads of parts being computed (``captured``)
 
 
 def start(root: Path | str) -> None:
     """Begin a new read set for a section of the project at ``root``."""
     global _recording, _roots
     _recording = {}
+    _captures.clear()
     _roots = (Path(os.path.abspath(root)), Path(root).resolve())
 
 
@@ -61,8 +65,47 @@ def _put(path: Path, token: str) -> None:
     if _recording is None:
         return
     name = _name(path)
-    if name is not None and not (token.startswith("utkast:") and name in _recording):
-        _recording[name] = token
+    if name is not None:
+        _put_name(name, token)
+
+
+def _put_name(name: str, token: str) -> None:
+    for reads in (_recording, *_captures):
+        # What the content was seen as stays, whatever is asked of the file afterwards.
+        if reads is not None and not (token.startswith("utkast:") and name in reads):
+            reads[name] = token
+
+
+@contextmanager
+def captured() -> Iterator[dict[str, str]]:
+    """The reads recorded inside the block (kept in the section's read set as well): what one
+    part of a section read, to remember the part by (``parts.remembered``)."""
+    reads: dict[str, str] = {}
+    _captures.append(reads)
+    try:
+        yield reads
+    finally:
+        _captures.remove(reads)
+
+
+def snapshot() -> tuple[tuple[str, str], ...]:
+    """The section's reads so far, in a fixed order."""
+    return tuple(sorted((_recording or {}).items()))
+
+
+def unchanged(reads: dict[str, str]) -> bool:
+    """Whether every file in ``reads`` would be read the same now (``current_token``)."""
+    return bool(_roots) and all(
+        current_token(_roots[0], name, token) == token for name, token in reads.items()
+    )
+
+
+def replay(reads: dict[str, str]) -> None:
+    """Record ``reads`` as read now: a part taken from memory read them when it was computed,
+    and ``unchanged`` says they are as they were."""
+    if _recording is not None:
+        for name, token in reads.items():
+            _put_name(name, token)
 
 
 def content_token(data: bytes) -> str:

@@ -12,6 +12,9 @@ imported. The stand-in has the package's own functions, each importing the real
 it gave before, and a process that never checks one never builds the parsers. Called when the
 ``helpers`` package is imported (``helpers/__init__.py``), which every workbook process does
 before it imports jsonschema.
+
+At the other end, :func:`quick_exit` spares a process that is about to end the interpreter's
+final garbage collections over everything it imported.
 """
 
 from __future__ import annotations
@@ -60,3 +63,15 @@ def defer_iri_grammar() -> bool:
     stand_in.__getattr__ = _getattr  # type: ignore[method-assign]
     sys.modules[IRI_PACKAGE] = stand_in
     return True
+
+
+def quick_exit() -> None:
+    """Call when this process is about to end (the command line, a build worker): move every
+    object it holds out of the garbage collector's sight, so the interpreter's final
+    collections do not walk pandas', nbconvert's and the report's objects (~0.3-0.5 s of CPU at
+    the end of every command). ``atexit`` handlers, and finalizers of whatever reference
+    counting frees, still run as before. Never in a process that goes on working (a test
+    session calling ``cli.main``): what is frozen is never collected."""
+    import gc
+
+    gc.freeze()

@@ -21,6 +21,13 @@ the name they are shown as), and hands out a fresh copy of the values each time;
 does the same for other parsers (``definition.located``). A text that fails is parsed (and
 reported) again every time.
 
+**libyaml first.** A document is composed by libyaml (``yaml.CParser``, ~10x faster) when PyYAML
+has it, and the node tree is checked against the same bounds (``within_bounds``); anything it
+cannot vouch for — a parse error, an alias, a key twice, too deep, too many values, a refused
+value — is read again by the pure-Python loader, which raises exactly the error it always did.
+So a valid file reads the same either way (``tests/test_yaml_text.py`` compares both on every
+YAML file of the example) and an invalid one gets the same message.
+
 ``dump_yaml`` writes a mapping so that it reads back the same through ``load_yaml`` *and*
 through any YAML 1.1 reader: text that would be read as something else is quoted.
 """
@@ -125,10 +132,88 @@ def _construct_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> str:
     control = control_character(value)
     if control is not None:
         raise _RefusedYaml(f"värdet innehåller tecknet {control[1]}", node.start_mark, CONTROL_HINT)
-    return PlainText(value) if node.style is None else value
+    # Plain (unquoted): PyYAML's own parser says None, libyaml's says "".
+    return PlainText(value) if not node.style else value
 
 
 _TextLoader.add_constructor("tag:yaml.org,2002:str", _construct_text)
+
+
+class Unsure(Exception):
+    """The fast path cannot vouch for a document: the pure-Python loader reads it instead."""
+
+
+_FAST_LOADERS: dict[str, Any] = {}
+if getattr(yaml, "__with_libyaml__", False):
+
+    class _FastTextLoader(yaml.CSafeLoader):
+        """``_TextLoader``'s resolvers and constructors on libyaml's parser (no bounds: the
+        composed tree is checked by ``within_bounds``)."""
+
+    _FastTextLoader.yaml_implicit_resolvers = _TextLoader.yaml_implicit_resolvers
+    _FastTextLoader.add_constructor("tag:yaml.org,2002:str", _construct_text)
+    _FAST_LOADERS = {"text": _FastTextLoader, "safe": yaml.CSafeLoader}
+
+
+def within_bounds(node: yaml.Node) -> bool:
+    """Whether a composed tree keeps ``_TextLoader``'s rules: no node reached twice (an alias),
+    no key twice in a mapping, at most ``MAX_DEPTH`` levels and ``MAX_NODES`` nodes."""
+    seen: set[int] = set()
+    stack: list[tuple[yaml.Node, int]] = [(node, 1)]
+    while stack:
+        current, depth = stack.pop()
+        if id(current) in seen or depth > MAX_DEPTH or len(seen) >= MAX_NODES:
+            return False
+        seen.add(id(current))
+        if isinstance(current, yaml.MappingNode):
+            keys: set[str] = set()
+            for key, value in current.value:
+                if isinstance(key, yaml.ScalarNode):
+                    if key.value in keys:
+                        return False
+                    keys.add(key.value)
+                stack += [(key, depth + 1), (value, depth + 1)]
+        elif isinstance(current, yaml.SequenceNode):
+            stack += [(item, depth + 1) for item in current.value]
+    return True
+
+
+def compose_fast(text: str, kind: str = "safe") -> yaml.Node | None:
+    """The document's node tree composed by libyaml (``kind``: ``safe`` resolves tags as
+    ``yaml.SafeLoader``, ``text`` as this module's loader), within ``within_bounds``.
+
+    Raises ``Unsure`` — read the text with the pure-Python loader instead — when libyaml is not
+    there, cannot parse the text, or the tree breaks a bound: the pure loader then says exactly
+    what is wrong, as it always did."""
+    loader_class = _FAST_LOADERS.get(kind)
+    if loader_class is None:
+        raise Unsure
+    try:
+        loader = loader_class(text)
+    except Exception:  # e.g. a lone surrogate cannot be handed to libyaml as UTF-8
+        raise Unsure from None
+    try:
+        node = loader.get_single_node()
+    except Exception:
+        raise Unsure from None
+    finally:
+        loader.dispose()
+    if node is not None and not within_bounds(node):
+        raise Unsure
+    return node
+
+
+def _load_fast(text: str) -> Any:
+    node = compose_fast(text, "text")
+    if node is None:
+        return None
+    constructor = _FAST_LOADERS["text"]("")
+    try:
+        return constructor.construct_document(node)
+    except Exception:  # a refused value (an escaped control character): said by the slow path
+        raise Unsure from None
+    finally:
+        constructor.dispose()
 
 
 class _Dumper(yaml.SafeDumper):
@@ -174,6 +259,10 @@ def _copied(value: Any) -> Any:
 @parsed_once
 def _load_yaml(text: str, shown_as: str) -> Any:
     check_characters(text, shown_as)
+    try:
+        return _load_fast(text)
+    except Unsure:
+        pass
     try:
         # The reader checks the characters as it is made: a control character raises here.
         loader = _TextLoader(text)

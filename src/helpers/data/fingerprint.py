@@ -68,19 +68,50 @@ def text_digest(text: str) -> str:
 def code_digest() -> str:
     """One hash over the helpers package: its modules and templates, as they are now.
 
-    Hashed again only when a file's size, modification time (ns) or inode changed since the
-    last call in this process (the preview plans, records and exports many times a session)."""
+    Hashed again only when a file's size, modification or change time (ns) or inode changed
+    since the last call in this process (the preview plans, records and exports many times a
+    session), or since any process hashed exactly these files (``remembered_code_digest``)."""
     files = sorted(_source_files(PACKAGE_DIR))
     signature = []
     for path in files:
         stat = path.stat()
-        signature.append((str(path), stat.st_size, stat.st_mtime_ns, stat.st_ino))
+        signature.append((str(path), stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino))
     if _CODE_DIGEST.get("signature") != signature:
-        _CODE_DIGEST.update(signature=signature, digest=files_digest(files, PACKAGE_DIR))
+        _CODE_DIGEST.update(signature=signature, digest=remembered_code_digest(files, signature))
     return _CODE_DIGEST["digest"]
 
 
 _CODE_DIGEST: dict[str, Any] = {}
+CODE_STORE = "kod"
+_HEX_DIGEST = frozenset("0123456789abcdef")
+
+
+def remembered_code_digest(files: list[Path], signature: list[tuple[Any, ...]]) -> str:
+    """``files_digest`` of the package's ``files``, taken from the project's store (``kod``)
+    when a process hashed them before with the same ``signature`` — every file's path, size,
+    modification and change time (ns) and inode, as ``make`` trusts a file's time; the change
+    time cannot be set back, so no edit keeps it. Each build, section kernel and preview
+    otherwise read and hash the whole package (~0.2 s) before its first fingerprint or chart."""
+    from helpers.data import render_cache
+
+    store = render_cache.store(CODE_STORE)
+    key = render_cache.key_of("code-digest", FORMAT, signature)
+    if store is not None:
+        stored = store.get(key)
+        if stored is not None and len(stored) == 64 and set(stored) <= _HEX_DIGEST:
+            return stored
+    digest = files_digest(files, PACKAGE_DIR)
+    if store is not None:
+        store.put(key, digest)
+    return digest
+
+
+def lock_digest() -> str:
+    """The runtime dependencies: ``requirements/runtime.lock``, or without it the installed
+    versions of what ``workbook`` requires."""
+    if LOCK_FILE.is_file():
+        return files_digest([LOCK_FILE], REPO_ROOT)
+    return text_digest("\n".join(installed_runtime_versions()))
 
 
 def _source_files(folder: Path) -> list[Path]:
@@ -119,9 +150,7 @@ class Fingerprinter:
 
     @cached_property
     def lock(self) -> str:
-        if LOCK_FILE.is_file():
-            return files_digest([LOCK_FILE], REPO_ROOT)
-        return text_digest("\n".join(installed_runtime_versions()))
+        return lock_digest()
 
     @cached_property
     def shared(self) -> str:

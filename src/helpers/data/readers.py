@@ -85,13 +85,22 @@ def read_table(path: Path, shown_as: str, expected: Sequence[str] = ()) -> Table
     ``expected`` names the table's columns (``TableSpec.names``): then a title above the header
     is skipped, the header may differ in case, and an .xlsx is read from the sheet that has them.
     """
+    raw = table_bytes(path, shown_as)
+    if raw is None:
+        from helpers.data.xlsx_reader import read_xlsx
+
+        return read_xlsx(path, shown_as, expected)
+    return parse_table_bytes(raw, path, shown_as, expected)
+
+
+def table_bytes(path: Path, shown_as: str) -> bytes | None:
+    """A CSV table's bytes (None for an .xlsx, which its reader opens itself); ``DataError``
+    naming the file for a folder, a file too large or one that cannot be read."""
     try:
         if path.is_dir():
             raise IsADirectoryError(21, "Is a directory")
         if path.suffix.lower() == ".xlsx":
-            from helpers.data.xlsx_reader import read_xlsx
-
-            return read_xlsx(path, shown_as, expected)
+            return None
         size = path.stat().st_size
         if size > MAX_CSV_BYTES:
             raise DataError(
@@ -104,9 +113,13 @@ def read_table(path: Path, shown_as: str, expected: Sequence[str] = ()) -> Table
                     )
                 ]
             )
-        raw = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise DataError([_os_problem(exc, shown_as)]) from None
+
+
+def parse_table_bytes(raw: bytes, path: Path, shown_as: str, expected: Sequence[str] = ()) -> Table:
+    """The CSV table in ``raw`` (read from ``path``), as ``read_table`` reads it."""
     return parse_csv(decode_text(raw, shown_as), path, shown_as, expected)
 
 

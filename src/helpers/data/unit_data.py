@@ -10,7 +10,9 @@ and column.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import os
+from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -30,7 +32,9 @@ from helpers.data.readers import (
     decode_text,
     find_table,
     near_misses,
+    parse_table_bytes,
     read_table,
+    table_bytes,
 )
 
 LINE_COLUMN = "_rad"
@@ -56,7 +60,7 @@ class Tables(dict):
 
     A table no section of the report uses is an empty frame. A table that cannot be read raises
     its own ``DataError`` when used, so one broken table does not stop a section that does not
-    read it (the build validates everything before any kernel starts anyway).
+    read it (the build validates everything before any section runs anyway).
     """
 
     def __init__(self, folder: Path, project: Project, specs: dict[str, TableSpec]):
@@ -280,12 +284,48 @@ def read_spec_table(
         return pd.DataFrame(columns=[LINE_COLUMN, *spec.names]), [
             Problem(shown, "filen saknas", hint=hint)
         ]
+    shown = display_path(path, project.root)
     try:
         readable_file(path, project.root)
-        table = read_table(path, display_path(path, project.root), spec.names)
+        raw = table_bytes(path, shown)
+        if raw is None:  # an .xlsx
+            return typed_frame(spec, read_table(path, shown, spec.names))
     except DataError as exc:
         return pd.DataFrame(columns=[LINE_COLUMN, *spec.names]), exc.problems
-    return typed_frame(spec, table)
+    return typed_csv(raw, path, shown, spec)
+
+
+# A CSV table's typed frame and problems by its exact bytes (and name and schema): a section
+# reads the same unchanged tables on every run in a warm kernel, the preview and a build read
+# them for validation, export and index. Each caller gets its own copy of the frame.
+_TYPED: OrderedDict[tuple[object, ...], tuple[pd.DataFrame, list[Problem]]] = OrderedDict()
+TYPED_TABLES = 64
+
+
+def typed_csv(
+    raw: bytes, path: Path, shown_as: str, spec: TableSpec
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """``typed_frame`` of the CSV table in ``raw``, converted once per exact bytes."""
+    key = (
+        str(path),
+        shown_as,
+        hashlib.sha256(raw).digest(),
+        spec.columns,
+        tuple(spec.retired_columns.items()),
+    )
+    found = _TYPED.get(key)
+    if found is None:
+        try:
+            found = typed_frame(spec, parse_table_bytes(raw, path, shown_as, spec.names))
+        except DataError as exc:
+            found = (pd.DataFrame(columns=[LINE_COLUMN, *spec.names]), exc.problems)
+        _TYPED[key] = found
+        if len(_TYPED) > TYPED_TABLES:
+            _TYPED.popitem(last=False)
+    else:
+        _TYPED.move_to_end(key)
+    frame, problems = found
+    return frame.copy(deep=True), list(problems)
 
 
 def load_unit_info(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from helpers.core import read_log
 from helpers.core.labels import Labels, fill
 from helpers.core.markup import Markup, html, join
 from helpers.data.definition import Assessment, ReportDefinition, SectionSpec
@@ -22,6 +23,7 @@ from helpers.parts.indicators import (
     indicator_table,
 )
 from helpers.parts.narrative import markdown_to_html, slugify
+from helpers.parts.remembered import remembered
 from helpers.parts.tables import Cell, TableSpecHtml, render_table
 
 
@@ -185,10 +187,15 @@ def area_html(
     area: pd.Series | None,
     goals: pd.DataFrame,
     labels: Labels,
+    before: tuple[tuple[str, str], ...] | None = None,
 ) -> Markup:
-    """A goal area (målområde, perspektiv …): heading, introduction and its goals."""
+    """A goal area (målområde, perspektiv …): heading, introduction and its goals; ``before``
+    (the section's reads before its goals, see ``goals_html``) lets a warm kernel give again a
+    goal whose inputs have not changed (``remembered``)."""
+    depth = 0 if area is None else 1
+    shown = join(_goal(data, section, goal, labels, depth, before) for _, goal in goals.iterrows())
     if area is None:  # goals without an area come first, under the section itself
-        return join(goal_html(data, goal, labels) for _, goal in goals.iterrows())
+        return shown
     anchor = f"{section.id}-omrade-{slugify(area['område_id'])}"
     intro = _narrative(data, f"malomraden/{area['område_id']}.md", 4)
     return html(
@@ -196,8 +203,41 @@ def area_html(
         anchor,
         labels("mål.område", område=area["rubrik"]),
         intro or "",
-        join(goal_html(data, goal, labels, depth=1) for _, goal in goals.iterrows()),
+        shown,
     )
+
+
+def _goal(
+    data: UnitData,
+    section: SectionSpec,
+    goal: pd.Series,
+    labels: Labels,
+    depth: int,
+    before: tuple[tuple[str, str], ...] | None,
+) -> Markup:
+    if before is None:
+        return goal_html(data, goal, labels, depth)
+    key = (
+        "goal",
+        data.project.period,
+        data.year,
+        data.info.unit,
+        section.id,
+        depth,
+        before,
+        tuple((name, repr(value)) for name, value in goal.items()),
+    )
+    return remembered(key, lambda: goal_html(data, goal, labels, depth))
+
+
+def _needs_comparison_groups(data: UnitData, goals: pd.DataFrame) -> bool:
+    """Whether some indicator of ``goals`` names its comparison by its Kolada group (as
+    ``indicators.comparison_name`` decides)."""
+    indicators = data.table("indikatorer")
+    own = indicators[indicators["mal_id"].isin(goals["mal_id"])]
+    if "jämförelse_namn" not in own:
+        return not own.empty
+    return any(not name for name in own["jämförelse_namn"])
 
 
 def goals_html(data: UnitData, section: SectionSpec) -> Markup:
@@ -208,11 +248,18 @@ def goals_html(data: UnitData, section: SectionSpec) -> Markup:
         return html('<p class="wb-empty">{}</p>', labels("mål.inga_mål"))
     areas = data.table("malomraden")
     by_area = goals["område"] if "område" in goals else pd.Series("", index=goals.index)
-    parts = [area_html(data, section, None, goals[by_area == ""], labels)]
+    before = None
+    if read_log.active():
+        # What a goal would read lazily, once for all (the comparison groups, when an indicator
+        # has no comparison name of its own), read now: then it is among ``before``.
+        if _needs_comparison_groups(data, goals):
+            _ = data.comparison_groups
+        before = read_log.snapshot()
+    parts = [area_html(data, section, None, goals[by_area == ""], labels, before)]
     for _, area in areas.iterrows():
         own = goals[by_area == area["område_id"]]
         if not own.empty:
-            parts.append(area_html(data, section, area, own, labels))
+            parts.append(area_html(data, section, area, own, labels, before))
     return join(parts)
 
 

@@ -68,13 +68,14 @@ def wrong_direction(data: UnitData) -> list[Movement]:
     """Indicators whose latest measurement moved against their desired direction."""
     moves = []
     values = data.table("indikatorvarden")
+    # Each indicator's rows, in file order, found once (not one scan of the table each).
+    rows = {key: group for key, group in values.groupby("indikator_id", sort=False)}
     for _, indicator in data.table("indikatorer").iterrows():
         direction = indicator["önskad_riktning"]
         if not direction:
             continue
-        own = values[
-            (values["indikator_id"] == indicator["indikator_id"]) & values["värde"].notna()
-        ]
+        mine = rows.get(indicator["indikator_id"], values.iloc[:0])
+        own = mine[mine["värde"].notna()]
         own = own.sort_values("period", key=lambda s: s.map(period_start))
         if len(own) < 2:
             continue
@@ -89,7 +90,7 @@ def wrong_direction(data: UnitData) -> list[Movement]:
                     (last["period"], float(last["värde"])),
                     indicator["enhet"],
                     direction,
-                    indicator_decimals(values[values["indikator_id"] == indicator["indikator_id"]]),
+                    indicator_decimals(mine),
                 )
             )
     return moves

@@ -42,6 +42,9 @@ from helpers.core.paths import REPO_ROOT, YEAR_END, Project, check_period, check
 WATCH_STEP_MS = 50
 WATCH_DEBOUNCE_MS = 400
 RETRY_SECONDS = 1.0  # another build holds the lock: try again after this long
+# Kinds of section whose parts a kernel remembers between runs (``parts.remembered``): the
+# preview runs them once on its kernel before the first edit (``Preview.prime``).
+PRIMED_KINDS = ("mal",)
 
 PAGE_CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
@@ -252,13 +255,50 @@ class Preview:
         warm = threading.Thread(target=self._warm_up, name="preview-kernel", daemon=True)
         warm.start()
         try:
-            result = build_years([self.year], self.unit, self.project, jobs=os.cpu_count() or 1)
+            result = build_years(
+                [self.year], self.unit, self.project, jobs=os.cpu_count() or 1, warm=0
+            )  # its own kernels, none left warm: the preview keeps one of its own
         except (BuildLocked, WorkbookError):
             result = None  # rebuild() below says what is wrong (or waits for the lock)
         warm.join()
-        if result is not None and not result.failed and self.state.version == 0:
-            self.publish(version=1)
+        if result is not None and not result.failed:
+            if self.state.version == 0:
+                self.publish(version=1)
+            self.prime()  # still busy: the page and a waiting editor see it as the start
         self.rebuild(started)
+
+    def prime(self) -> None:
+        """Run the unit's goal sections once on the preview's own kernel before the first edit
+        (part of the first build: the page says it is busy), so that it remembers their goals
+        (``parts.remembered``) and the first save of a goal text is as quick as the next ones.
+        The sections are current: what they write is what they wrote. Stops as soon as a file
+        is saved (that rebuild comes first)."""
+        from helpers.building.build import record_success
+        from helpers.building.build_plan import plan_build
+        from helpers.building.buildlock import build_lock
+        from helpers.data.fingerprint import Fingerprinter
+
+        if self.pending.is_set():
+            return
+        self.publish(status="Förbereder förhandsgranskningen …")
+        try:
+            with build_lock(self.project):
+                (plan,) = plan_build(self.project, [self.year], self.unit)
+                fingerprinter = Fingerprinter(self.project)
+                for section in plan.sections:
+                    if section.kind not in PRIMED_KINDS or section.reason:  # stale: not here
+                        continue
+                    if self.pending.is_set() or self.stop_event.is_set():
+                        return
+                    failure = self.runner.run(
+                        section.notebook, section.output, section.parameters, REPO_ROOT
+                    )
+                    if failure is None:
+                        record_success(fingerprinter, plan, section)
+                    else:  # the next rebuild runs it again and shows why
+                        section.fingerprint_file.unlink(missing_ok=True)
+        except (BuildLocked, WorkbookError):
+            return  # a build holds the lock, or the data has problems: no priming needed
 
     def _warm_up(self) -> None:
         try:

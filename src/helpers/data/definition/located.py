@@ -19,7 +19,7 @@ import yaml
 
 from helpers.core.errors import DataError, Problem
 from helpers.core.text_norm import CONTROL_HINT, control_character
-from helpers.core.yaml_text import check_characters, parsed_once
+from helpers.core.yaml_text import Unsure, check_characters, compose_fast, parsed_once
 from helpers.data.readers import decode_text
 
 Path_ = tuple[str | int, ...]
@@ -130,7 +130,8 @@ def _located(node: yaml.Node, path: Path_, shown_as: str, seen: set[int]) -> Loc
         return Located(items, line, path, node)
     text = node.value
     _refuse_control(text, line, path, shown_as)
-    if getattr(node, "style", None) is None and text in _NULLS:
+    # Plain (unquoted): PyYAML's own parser says None, libyaml's says "".
+    if not getattr(node, "style", None) and text in _NULLS:
         return Located(None, line, path, node)
     return Located(text, line, path, node)
 
@@ -148,6 +149,11 @@ def parse_located(text: str, shown_as: str) -> Located | None:
 @parsed_once
 def _parse_located(text: str, shown_as: str) -> Located | None:
     check_characters(text, shown_as)
+    try:  # libyaml (``yaml_text.compose_fast``); anything it cannot vouch for is read below
+        fast = compose_fast(text)
+        return None if fast is None else _located(fast, (), shown_as, set())
+    except (Unsure, DataError):
+        pass
     loader = None
     row: int | None
     detail: str | None
@@ -171,12 +177,30 @@ def _parse_located(text: str, shown_as: str) -> Located | None:
                 )
             ]
         ) from None
+    except RecursionError:  # PyYAML's parser recurses per level of nesting
+        raise _too_deep(shown_as) from None
     finally:
         if loader is not None:
             loader.dispose()
     if node is None:
         return None
-    return _located(node, (), shown_as, set())
+    try:
+        return _located(node, (), shown_as, set())
+    except RecursionError:
+        raise _too_deep(shown_as) from None
+
+
+def _too_deep(shown_as: str) -> DataError:
+    return DataError(
+        [
+            Problem(
+                shown_as,
+                "filen är för djupt inbäddad",
+                hint="en rapportdefinition har några få nivåer; jämför med exemplet i "
+                "docs/data-format.md",
+            )
+        ]
+    )
 
 
 def read_located(raw: bytes, shown_as: str) -> Located | None:

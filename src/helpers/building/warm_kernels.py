@@ -1,0 +1,333 @@
+"""Warm kernels between builds: a season's second ``workbook build`` skips the kernels' start.
+
+Starting a worker, its kernel and the kernel's imports costs seconds; running an edited section
+on a warm kernel costs a fraction of one. As Quarto's kernel daemon does for ``quarto render``,
+a build in an analyst's terminal leaves its kernels running for a while
+(``WORKBOOK_WARM_KERNELS`` seconds, :data:`DEFAULT_SECONDS` by default) and the next build of
+the same project runs its sections on them. The kernels are those of an ordinary
+``supervise.SectionPool`` held by a small server process (``warm_server``); sections are reset
+between runs exactly as between two sections of one build.
+
+**When.** Only in an interactive terminal (standard input and error are one) outside CI, or
+when ``WORKBOOK_WARM_KERNELS`` says how many seconds (``0`` turns it off). ``workbook preview``
+and builds on a Dask cluster never use it.
+
+**Which kernels.** A server serves one project, one code and one environment: its address is
+a digest of the project's folder, the helpers code and the runtime lock (``fingerprint``), the
+Python executable, the environment variables that can change a report (``WORKBOOK_*``,
+``PYTHON*``, ``LANG``, ``LC_*``, ``TZ``, ``PATH`` …), the number of kernels and the section
+time limit. A build after any change to those finds no server and starts a new one; the old one
+sees the code change (it looks every ``CHECK_SECONDS``) or its idle time run out, and ends.
+
+**Ending.** The server ends, and with it every worker and kernel (``SectionPool``), after
+``WORKBOOK_WARM_KERNELS`` seconds without a build, when the code under it changes, on SIGTERM
+or SIGHUP, when a build asks it to (:func:`stop_server`), and when the build it is running
+sections for goes away (Ctrl-C, ``kill -9``): then the running sections are stopped too. Its
+workers die with it (``PR_SET_PDEATHSIG``), also on ``kill -9`` of the server.
+
+**Safety.** The address is in Linux's abstract socket namespace (nothing on disk, gone with the
+process), and both ends check the other's user id (``SO_PEERCRED``): no other user can run a
+section or answer for one. Elsewhere than Linux, builds start their kernels as before.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import socket
+import struct
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from helpers.building.execute import SectionFailure
+from helpers.building.supervise import SectionPool, Task
+from helpers.core.errors import ParameterError, quote
+from helpers.core.paths import Project
+
+VARIABLE = "WORKBOOK_WARM_KERNELS"
+DEFAULT_SECONDS = 600.0  # an analyst's pause between two saves and builds
+CHECK_SECONDS = 10.0  # how often an idle server looks for a code change
+CONNECT_SECONDS = 60.0  # a server started by this build gets this long to listen
+LOG_NAME = "warm-kernels.log"
+FORMAT = 1
+_OFF = ("0", "nej", "no", "false", "off")
+_ENVIRONMENT_PREFIXES = ("WORKBOOK_", "PYTHON", "LC_", "JUPYTER", "IPYTHON")
+_ENVIRONMENT_NAMES = ("LANG", "LANGUAGE", "TZ", "PATH", "HOME", "TMPDIR", "VIRTUAL_ENV")
+
+Done = Callable[[Any, SectionFailure | None], None]
+
+
+def warm_seconds() -> float:
+    """How long a build's kernels stay warm after it (0: not at all); see module.
+
+    ``ParameterError`` naming the variable when ``WORKBOOK_WARM_KERNELS`` is not a number of
+    seconds."""
+    text = os.environ.get(VARIABLE, "").strip()
+    if text:
+        if text.lower() in _OFF:
+            return 0.0
+        try:
+            value = float(text.replace(",", "."))
+        except ValueError:
+            value = float("nan")
+        if not 0 <= value <= 86_400:
+            raise ParameterError(
+                f"Miljövariabeln {VARIABLE}: '{quote(text)}' är inget antal sekunder — ange "
+                "t.ex. 600, eller 0 för att inte hålla kärnor varma mellan byggen."
+            )
+        return value
+    if not sys.platform.startswith("linux") or os.environ.get("CI", "").strip():
+        return 0.0
+    return DEFAULT_SECONDS if _interactive() else 0.0
+
+
+def _interactive() -> bool:
+    try:
+        return os.isatty(0) and os.isatty(2)
+    except OSError:
+        return False
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    """What a server is for; ``identity`` is its address (see module)."""
+
+    root: str
+    jobs: int
+    timeout: float
+    idle_seconds: float
+    env: dict[str, str]  # what the pool gives its workers (``WORKBOOK_ROOT``)
+    code: str
+    lock: str
+    python: str
+    uid: int
+    environment: dict[str, str]  # the build's ``relevant_environment``
+    log: str  # the workers' and kernels' log (``build/warm-kernels.log``)
+
+    @property
+    def identity(self) -> str:
+        parts = {**asdict(self), "format": FORMAT}
+        del parts["idle_seconds"]  # how long it stays is not what it is
+        text = json.dumps(parts, sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(text.encode()).hexdigest()[:40]
+
+    @property
+    def address(self) -> bytes:
+        return b"\0workbook-warm-kernels-" + self.identity.encode()
+
+
+def relevant_environment() -> dict[str, str]:
+    """The environment variables that can change what a section shows (see module); not
+    ``WORKBOOK_WARM_KERNELS`` itself: how long kernels stay warm is not what they are."""
+    return {
+        name: value
+        for name, value in os.environ.items()
+        if (name.startswith(_ENVIRONMENT_PREFIXES) or name in _ENVIRONMENT_NAMES)
+        and name != VARIABLE
+    }
+
+
+def server_config(
+    project: Project, jobs: int, timeout: float, env: dict[str, str], idle_seconds: float
+) -> ServerConfig:
+    """The server a build of ``project`` with these kernels and settings would use."""
+    from helpers.data.fingerprint import Fingerprinter
+
+    fingerprinter = Fingerprinter(project)
+    return ServerConfig(
+        str(project.root.resolve()),
+        jobs,
+        timeout,
+        idle_seconds,
+        dict(env),
+        fingerprinter.code,
+        fingerprinter.lock,
+        sys.executable,
+        os.getuid(),
+        relevant_environment(),
+        str(project.build / LOG_NAME),
+    )
+
+
+# ------------------------------------------------------------------------------- the wire
+
+
+def peer_uid(connection: socket.socket) -> int:
+    """The user id of the process at the other end (Linux ``SO_PEERCRED``)."""
+    credentials = connection.getsockopt(
+        socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i")
+    )
+    _pid, uid, _gid = struct.unpack("3i", credentials)
+    return int(uid)
+
+
+def send(connection: socket.socket, message: dict[str, Any]) -> None:
+    connection.sendall(json.dumps(message).encode() + b"\n")
+
+
+def messages(connection: socket.socket) -> Iterator[dict[str, Any]]:
+    """The JSON lines arriving on ``connection`` until it closes."""
+    buffer = b""
+    while True:
+        chunk = connection.recv(65536)
+        if not chunk:
+            return
+        buffer += chunk
+        *lines, buffer = buffer.split(b"\n")
+        for line in lines:
+            if line.strip():
+                yield json.loads(line)
+
+
+def task_message(task: Task, index: int) -> dict[str, Any]:
+    return {**json.loads(task.message()), "index": index}
+
+
+# ------------------------------------------------------------------------------ the client
+
+
+class WarmKernels:
+    """A build's use of the project's warm-kernel server (``run`` like a pool's). It connects
+    when the sections are to run: validation may take long, and a server waits for a
+    connection's request only ``warm_server.REQUEST_SECONDS``."""
+
+    def __init__(self, config: ServerConfig):
+        self.config = config
+        self.connection: socket.socket | None = None
+
+    def close(self) -> None:
+        if self.connection is not None:
+            with contextlib.suppress(OSError):
+                self.connection.close()
+
+    def run(self, tasks: list[Task], done: Done) -> None:
+        """Run ``tasks`` on the server's kernels, ``done(key, failure)`` as each ends. Should
+        the server not answer or go away meanwhile, what it did not finish runs on a pool of
+        this build's own (its notebooks are written afresh there)."""
+        finished: set[int] = set()
+        self.connection = connect(self.config, CONNECT_SECONDS)
+        try:
+            if self.connection is None:
+                raise ConnectionError("no warm-kernel server")
+            send(
+                self.connection,
+                {
+                    "identity": self.config.identity,
+                    "run": [task_message(t, i) for i, t in enumerate(tasks)],
+                },
+            )
+            for message in messages(self.connection):
+                if message.get("end"):
+                    return
+                index = message.get("index")
+                if isinstance(index, int) and 0 <= index < len(tasks) and index not in finished:
+                    finished.add(index)
+                    failure = message.get("failure")
+                    done(tasks[index].key, SectionFailure(**failure) if failure else None)
+        except (OSError, ValueError):
+            pass  # the server went away: the rest runs here
+        finally:
+            self.close()
+        rest = [task for index, task in enumerate(tasks) if index not in finished]
+        if rest:
+            with SectionPool(
+                min(self.config.jobs, len(rest)),
+                env=self.config.env,
+                timeout=self.config.timeout,
+                log=Path(self.config.log),
+            ) as pool:
+                pool.run(rest, done)
+
+
+def connect(config: ServerConfig, timeout: float = 0.0) -> socket.socket | None:
+    """A connection to the server for ``config``, or None (none listens within ``timeout``)."""
+    end = time.monotonic() + timeout
+    while True:
+        connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            connection.connect(config.address)
+            if peer_uid(connection) != os.getuid():  # not ours: never talk to it
+                connection.close()
+                return None
+            return connection
+        except OSError:
+            connection.close()
+        if time.monotonic() >= end:
+            return None
+        time.sleep(0.02)
+
+
+def warm_kernels(config: ServerConfig) -> WarmKernels | None:
+    """The project's warm kernels: the running server's, or a new server's (started now, its
+    kernels booting while the build validates); None when none can be started."""
+    connection = connect(config)
+    if connection is not None:
+        connection.close()
+    elif not start_server(config):
+        return None
+    return WarmKernels(config)
+
+
+def start_server(config: ServerConfig) -> bool:
+    """Start a server for ``config`` in a session of its own (it outlives this build)."""
+    log = Path(config.log)
+    try:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        with open(log, "ab") as output:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "helpers.building.warm_server"],
+                stdin=subprocess.PIPE,
+                stdout=output,
+                stderr=output,
+                env={**os.environ, **config.env},
+                start_new_session=True,  # no Ctrl-C from the terminal: it ends by itself
+            )
+        assert process.stdin is not None
+        process.stdin.write(json.dumps(asdict(config)).encode())
+        process.stdin.close()
+    except OSError:
+        return False
+    return True
+
+
+def stop_server(config: ServerConfig) -> bool:
+    """Ask the server for ``config`` to end (its kernels with it); whether one was there."""
+    connection = connect(config)
+    if connection is None:
+        return False
+    with contextlib.closing(connection), contextlib.suppress(OSError):
+        send(connection, {"identity": config.identity, "stop": True})
+        for _ in messages(connection):
+            pass
+    return True
+
+
+def stop_warm_kernels(project: Project, jobs: int, timeout: float) -> bool:
+    """End the warm kernels a build of ``project`` with these settings would use
+    (``workbook build --cold``); whether there were any."""
+    return stop_server(server_config(project, jobs, timeout, kernel_env(project), 0))
+
+
+def kernel_env(project: Project) -> dict[str, str]:
+    """What every worker and kernel of a build of ``project`` is given."""
+    return {"WORKBOOK_ROOT": str(project.root)}
+
+
+def server_state(config: ServerConfig) -> dict[str, Any] | None:
+    """The server's process id and its kernels' (``pid``, ``kernels``), or None."""
+    connection = connect(config)
+    if connection is None:
+        return None
+    with contextlib.closing(connection):
+        try:
+            send(connection, {"identity": config.identity, "state": True})
+            return next(messages(connection), None)
+        except (OSError, ValueError):
+            return None
