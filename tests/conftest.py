@@ -24,6 +24,48 @@ settings.register_profile("workbook", deadline=None, suppress_health_check=[Heal
 settings.load_profile("workbook")
 
 
+# The longest modules, longest first (``--durations`` on a quiet 2-core machine): ``make test``
+# hands whole modules to its xdist workers in collection order (``--dist loadscope
+# --no-loadscope-reorder``), so these go first and short ones fill in at the end — otherwise a
+# worker may start a long module when the other has nothing left. The first builds the shared
+# year (``built_year``) on both cores while the second works on the next, which does not need it.
+# Other modules follow in file order; tests/test_suite_hygiene.py checks the names.
+LONGEST_FIRST = (
+    "test_a11y_every_report",
+    "test_hostile_input",
+    "test_render_cache",
+    "test_bad_input",
+    "test_supervise",
+    "test_hostile_values",
+    "test_cluster",
+    "test_custom_section",
+    "test_build",
+    "test_new_year",
+    "test_row_width_and_number_bounds",
+    "test_accessibility",
+    "test_pdf",
+    "test_definition",
+    "test_periods_e2e",
+    "test_validate",
+    "test_preview",
+    "test_benchmarks_smoke",
+)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The longest modules first (``LONGEST_FIRST``); browser tests still after every other
+    test (``browser.pytest_collection_modifyitems`` says why)."""
+    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
+
+    def key(item: pytest.Item) -> tuple[bool, int]:
+        module = item.nodeid.split("::")[0].rsplit("/", 1)[-1].removesuffix(".py")
+        browser = item.get_closest_marker("browser") is not None
+        return browser, rank.get(module, len(rank))
+
+    items.sort(key=key)
+
+
 def copy_inputs(target: Path) -> Path:
     """A workspace with copies of data/ and params/ (notebooks and code stay in the repo)."""
     for name in ("data", "params"):
