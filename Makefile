@@ -42,7 +42,8 @@ report: $(RUNTIME) ## build every unit of the default year (reports/2016/*.html,
 	$(BIN)/workbook build --year $(YEAR) $(if $(UNIT),--unit $(UNIT))
 
 test: $(DEV) ## run the whole test suite, on as many processes as this machine lets us use
-	$(BIN)/python -m pytest -n "$$($(BIN)/python -m helpers.building.cpus)" --dist loadscope
+	$(BIN)/python -m pytest -n "$$($(BIN)/python -m helpers.building.cpus)" --dist loadscope \
+		--no-loadscope-reorder
 
 lint: $(DEV) ## ruff lint and format check, mypy type check
 	$(BIN)/ruff check src tests benchmarks

@@ -1,4 +1,4 @@
-"""Shared fixtures: a private copy of the project's data to build in, and one built report.
+"""Shared fixtures: a private copy of the project's data to build in, and the year built once.
 
 Tests never write into the repository's data/, params/ or reports/: they copy the inputs into a
 temporary workspace and point the workbook at it with WORKBOOK_ROOT.
@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,48 @@ settings.load_profile("workbook")
 os.environ["WORKBOOK_WARM_KERNELS"] = "0"
 
 
+# The longest modules, longest first (``--durations`` on a quiet 2-core machine): ``make test``
+# hands whole modules to its xdist workers in collection order (``--dist loadscope
+# --no-loadscope-reorder``), so these go first and short ones fill in at the end — otherwise a
+# worker may start a long module when the other has nothing left. The first builds the shared
+# year (``built_year``) on both cores while the second works on the next, which does not need it.
+# Other modules follow in file order; tests/test_suite_hygiene.py checks the names.
+LONGEST_FIRST = (
+    "test_a11y_every_report",
+    "test_hostile_input",
+    "test_render_cache",
+    "test_bad_input",
+    "test_supervise",
+    "test_hostile_values",
+    "test_cluster",
+    "test_custom_section",
+    "test_build",
+    "test_new_year",
+    "test_row_width_and_number_bounds",
+    "test_accessibility",
+    "test_pdf",
+    "test_definition",
+    "test_periods_e2e",
+    "test_validate",
+    "test_preview",
+    "test_benchmarks_smoke",
+)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The longest modules first (``LONGEST_FIRST``); browser tests still after every other
+    test (``browser.pytest_collection_modifyitems`` says why)."""
+    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
+
+    def key(item: pytest.Item) -> tuple[bool, int]:
+        module = item.nodeid.split("::")[0].rsplit("/", 1)[-1].removesuffix(".py")
+        browser = item.get_closest_marker("browser") is not None
+        return browser, rank.get(module, len(rank))
+
+    items.sort(key=key)
+
+
 def copy_inputs(target: Path) -> Path:
     """A workspace with copies of data/ and params/ (notebooks and code stay in the repo)."""
     for name in ("data", "params"):
@@ -42,63 +85,88 @@ def workspace(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]
     yield root
 
 
-def build_once(tmp_path_factory: pytest.TempPathFactory, unit: str) -> Path:
-    """Build one unit's 2016 report in a private copy of the inputs, with real kernels."""
-    import os
+def shared(
+    tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], None]
+) -> Path:
+    """A folder ``make`` fills once per test session, however many xdist workers ask for it.
 
-    from helpers.core.paths import Project
+    Under pytest-xdist each worker runs session fixtures of its own; the folder lives beside the
+    workers' temporary directories (``getbasetemp().parent``) and a file lock around ``make``
+    lets the first worker build it while the others wait, then reuse it (the pattern
+    pytest-xdist documents). A ``make`` that fails leaves no mark: the next worker tries again.
+    Callers treat the folder as read-only (copy it before changing anything).
+    """
+    from filelock import FileLock
 
-    root = copy_inputs(tmp_path_factory.mktemp("built") / "ws")
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent
+    folder = base / name
+    with FileLock(str(base / f"{name}.lock")):
+        if not (folder / ".done").is_file():
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            make(folder)
+            (folder / ".done").touch()
+    return folder
+
+
+@contextmanager
+def project_root(root: Path) -> Iterator[None]:
+    """``WORKBOOK_ROOT`` set to ``root`` for the block (session fixtures have no monkeypatch)."""
     previous = os.environ.get("WORKBOOK_ROOT")
     os.environ["WORKBOOK_ROOT"] = str(root)
     try:
-        from helpers.building.build import build
-
-        results = build(2016, unit, Project(root))
-        assert all(not r.failures for r in results), [r.failures for r in results]
+        yield
     finally:
         if previous is None:
             os.environ.pop("WORKBOOK_ROOT", None)
         else:
             os.environ["WORKBOOK_ROOT"] = previous
-    return Project(root).report_file(2016, unit)
 
 
-@pytest.fixture(scope="session")
-def built_klk(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The KLK 2016 report, built once per test session with real kernels; its path."""
-    return build_once(tmp_path_factory, "klk")
+def _build_year(folder: Path) -> None:
+    """Every report of 2016 as ``workbook build --year 2016`` (``make report``) builds it."""
+    from helpers.building.build import build_years
+    from helpers.building.index_page import write_index
+    from helpers.core.paths import YEAR_END, Project
 
-
-@pytest.fixture(scope="session")
-def built_von(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The invented Vård- och omsorgsnämnd's 2016 report, built once per session; its path."""
-    return build_once(tmp_path_factory, "von")
+    root = copy_inputs(folder / "ws")
+    with project_root(root):
+        result = build_years([2016], project=Project(root), periods=[YEAR_END, "delar"],
+                             consolidated=True)  # fmt: skip
+        assert not result.failed, [(u.unit, u.period, u.failures) for u in result.units]
+        write_index(Project(root))  # as `workbook build` does after the reports
 
 
 @pytest.fixture(scope="session")
 def built_year(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201 (a Project)
     """Every report of 2016 as ``make report`` builds it — each unit (the invented example too)
-    for helår and delår, and the kommun's consolidated reports — in a private copy of the
-    inputs, once per session; its ``Project``. Tests copy it before changing anything."""
-    import os
+    for helår and delår, the kommun's consolidated reports and the index — in a private copy of
+    the inputs with real kernels, once per test session (shared by the xdist workers); its
+    ``Project``. Read-only: tests copy it (``copy_built``) before changing anything."""
+    from helpers.core.paths import Project
 
-    from helpers.building.build import build_years
-    from helpers.core.paths import YEAR_END, Project
+    return Project(shared(tmp_path_factory, "year", _build_year) / "ws")
 
-    root = copy_inputs(tmp_path_factory.mktemp("year") / "ws")
-    previous = os.environ.get("WORKBOOK_ROOT")
-    os.environ["WORKBOOK_ROOT"] = str(root)
-    try:
-        result = build_years([2016], project=Project(root), periods=[YEAR_END, "delar"],
-                             consolidated=True)  # fmt: skip
-    finally:
-        if previous is None:
-            os.environ.pop("WORKBOOK_ROOT", None)
-        else:
-            os.environ["WORKBOOK_ROOT"] = previous
-    assert not result.failed, [(u.unit, u.period, u.failures) for u in result.units]
-    from helpers.building.index_page import write_index
 
-    write_index(Project(root))  # as `workbook build` does after the reports
-    return Project(root)
+def copy_built(project, target: Path):  # noqa: ANN001, ANN201 (Project in, Project out)
+    """A private, writable copy of a built project (inputs, executed sections, reports)."""
+    from helpers.core.paths import Project
+
+    for name in ("data", "params", "build", "reports"):
+        if (project.root / name).exists():
+            shutil.copytree(project.root / name, target / name, symlinks=True)
+    return Project(target)
+
+
+@pytest.fixture(scope="session")
+def built_klk(built_year) -> Path:  # noqa: ANN001
+    """The KLK 2016 (helår) report of the session's build (``built_year``); its path."""
+    return built_year.report_file(2016, "klk")
+
+
+@pytest.fixture(scope="session")
+def built_von(built_year) -> Path:  # noqa: ANN001
+    """The invented Vård- och omsorgsnämnd's 2016 (helår) report of ``built_year``; its path."""
+    return built_year.report_file(2016, "von")

@@ -4,11 +4,14 @@ reads them: desktop, tablet and phones.
 One year is built once per session (``conftest.built_year``): each unit of 2016 — the invented
 example among them — for helår and delår, and the kommun's consolidated reports. The pages to
 check are found on disk, so a unit or period added to the example data is checked too. Each
-check runs on every page and reports all failures at once, named by page and width.
+check runs on every page and reports all failures at once, named by page and width; each page
+is opened once per width for all the checks of that width (``survey``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -87,102 +90,138 @@ def test_every_kind_of_report_is_built(built_year: Project) -> None:
     assert invented and len(invented) < len(units_of_year(YEAR, built_year))
 
 
-@pytest.mark.browser
-@pytest.mark.parametrize("width", [DESKTOP["width"], 768, *PHONES])
-def test_axe_and_htmlcs_find_nothing_on_any_page(built_year: Project, browser, width: int) -> None:
-    """axe-core (WCAG 2.0/2.1 A and AA) and HTML_CodeSniffer (WCAG2AA): zero on every page."""
-    failures = {}
-    for path in pages(built_year):
-        opened = open_page(browser, path.as_uri(), {"width": width, "height": 900})
-        try:
-            violations = run_axe(opened.page)
-            errors = run_htmlcs(opened.page)
-            if violations or errors:
-                failures[path.name if path.name == INDEX_NAME else str(path)] = (
-                    describe_violations(violations),
-                    [(e["code"], e["element"]) for e in errors[:5]],
-                )
-            assert opened.blocked.urls == []
-        finally:
-            opened.page.context.close()
-    assert failures == {}
+@dataclass
+class Seen:
+    """What the checks found on one page at one width (``survey``)."""
+
+    axe: str  # axe-core's violations, described; empty when none
+    htmlcs: list[tuple[str, str]]  # HTML_CodeSniffer's errors (code, element)
+    blocked: list[str]  # requests outside the page that were aborted
+    layout: dict[str, list]  # phone_layout_problems
+    focus: tuple[int, list] | None  # focus_ring_contrasts, at the widths that check it
+    repeated: dict[str, list] | None  # repeated_names, likewise
+    links: dict | None  # hrefs, sections and back links, on the desktop
 
 
-@pytest.mark.browser
-@pytest.mark.parametrize("width", [768, *PHONES])
-def test_no_page_needs_sideways_scrolling_and_chart_text_stays_readable(
-    built_year: Project, browser, width: int
-) -> None:
-    """At tablet and phone widths: no page wider than the screen, every row header and value
-    on screen (tables stack on phones), each stacked value in one piece beside its column's
-    name, chart text at least 11 px as displayed, and in tables and the summary's cards (the
-    goal overview among them) no word broken where it would fit and no text clipped."""
-    failures = {}
-    for path in pages(built_year):
-        opened = open_page(browser, path.as_uri(), {"width": width, "height": 844})
-        try:
-            problems = {k: v for k, v in phone_layout_problems(opened.page, width).items() if v}
-            if width > max(PHONES):  # a tablet may scroll a wide table (with its cue)
-                problems.pop("scrolling", None)
-                problems.pop("off_screen", None)
-                problems.pop("unlabelled", None)
-            if problems:
-                failures[str(path.relative_to(built_year.reports))] = problems
-        finally:
-            opened.page.context.close()
-    assert failures == {}
+FOCUS_WIDTHS = (DESKTOP["width"], PHONES[0])
+LAYOUT_WIDTHS = (768, *PHONES)
 
 
-@pytest.mark.browser
-@pytest.mark.parametrize("width", [DESKTOP["width"], PHONES[0]])
-def test_focus_ring_and_unique_names_on_every_page(
-    built_year: Project, browser, width: int
-) -> None:
-    """The focus ring has at least 3:1 against every background it is drawn on; no two table
-    regions and no two chart-data buttons share a name."""
-    failures = {}
-    for path in pages(built_year):
-        opened = open_page(browser, path.as_uri(), {"width": width, "height": 900})
-        try:
-            checked, weak = focus_ring_contrasts(opened.page)
-            repeated = {k: v for k, v in repeated_names(opened.page).items() if v}
-            assert checked > 5, path
-            if weak or repeated:
-                failures[str(path.relative_to(built_year.reports))] = (weak[:5], repeated)
-        finally:
-            opened.page.context.close()
-    assert failures == {}
-
-
-@pytest.mark.browser
-def test_every_report_links_to_the_index_its_pdf_and_back_to_the_contents(
-    built_year: Project, browser
-) -> None:
-    """Each report: a link to the index, no link to a PDF that is not there (a build without
-    ``--pdf`` prints none), and after each
-    section a way back to the contents."""
-    failures = {}
-    for path in pages(built_year)[1:]:
-        opened = open_page(browser, path.as_uri(), DESKTOP)
-        try:
-            found = opened.page.evaluate(
+def look(browser, path: Path, width: int) -> Seen:  # noqa: ANN001
+    """Every check that concerns ``width``, on one opening of the page: the layout first (on
+    the page as loaded), then axe-core and HTML_CodeSniffer, then the focus ring (it focuses
+    every element in turn), names and links."""
+    # a phone-shaped screen where the layout is checked (390 × 844 as an iPhone)
+    height = 844 if width in LAYOUT_WIDTHS else 900
+    opened = open_page(browser, path.as_uri(), {"width": width, "height": height})
+    try:
+        page = opened.page
+        layout = phone_layout_problems(page, width) if width in LAYOUT_WIDTHS else {}
+        axe = describe_violations(run_axe(page))
+        htmlcs = [(e["code"], e["element"]) for e in run_htmlcs(page)]
+        blocked = list(opened.blocked.urls)
+        focus = focus_ring_contrasts(page) if width in FOCUS_WIDTHS else None
+        repeated = repeated_names(page) if width in FOCUS_WIDTHS else None
+        links = None
+        if width == DESKTOP["width"]:
+            links = page.evaluate(
                 """() => {
                 const hrefs = [...document.querySelectorAll('a[href]')].map(a => a.href);
                 return {hrefs, sections: document.querySelectorAll('main h2').length,
                         back: [...document.querySelectorAll('.wb-back a')].length};
                 }"""
             )
-            index = (built_year.reports / INDEX_NAME).as_uri()
-            dead = [
-                h
-                for h in found["hrefs"]
-                if h.startswith("file:") and not Path(unquote(urlparse(h).path)).exists()
-            ]
-            missing = [index] if index not in found["hrefs"] else dead
-            if missing or found["back"] < found["sections"] - 2:
-                failures[str(path.relative_to(built_year.reports))] = (missing, found["back"])
-        finally:
-            opened.page.context.close()
+        return Seen(axe, htmlcs, blocked, layout, focus, repeated, links)
+    finally:
+        opened.page.context.close()
+
+
+@pytest.fixture(scope="module")
+def survey(built_year: Project, browser) -> Callable[[int], dict[Path, Seen]]:  # noqa: ANN001
+    """Every page at a width, each opened once for all the checks below (``look``)."""
+    seen: dict[int, dict[Path, Seen]] = {}
+
+    def at(width: int) -> dict[Path, Seen]:
+        if width not in seen:
+            seen[width] = {path: look(browser, path, width) for path in pages(built_year)}
+        return seen[width]
+
+    return at
+
+
+def named(project: Project, path: Path) -> str:
+    return path.name if path.name == INDEX_NAME else str(path.relative_to(project.reports))
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [DESKTOP["width"], 768, *PHONES])
+def test_axe_and_htmlcs_find_nothing_on_any_page(built_year: Project, survey, width: int) -> None:
+    """axe-core (WCAG 2.0/2.1 A and AA) and HTML_CodeSniffer (WCAG2AA): zero on every page."""
+    failures = {}
+    for path, seen in survey(width).items():
+        if seen.axe or seen.htmlcs:
+            failures[named(built_year, path)] = (seen.axe, seen.htmlcs[:5])
+        assert seen.blocked == [], path
+    assert failures == {}
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", LAYOUT_WIDTHS)
+def test_no_page_needs_sideways_scrolling_and_chart_text_stays_readable(
+    built_year: Project, survey, width: int
+) -> None:
+    """At tablet and phone widths: no page wider than the screen, every row header and value
+    on screen (tables stack on phones), each stacked value in one piece beside its column's
+    name, chart text at least 11 px as displayed, and in tables and the summary's cards (the
+    goal overview among them) no word broken where it would fit and no text clipped."""
+    failures = {}
+    for path, seen in survey(width).items():
+        problems = {k: v for k, v in seen.layout.items() if v}
+        if width > max(PHONES):  # a tablet may scroll a wide table (with its cue)
+            problems.pop("scrolling", None)
+            problems.pop("off_screen", None)
+            problems.pop("unlabelled", None)
+        if problems:
+            failures[named(built_year, path)] = problems
+    assert failures == {}
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", FOCUS_WIDTHS)
+def test_focus_ring_and_unique_names_on_every_page(built_year: Project, survey, width: int) -> None:
+    """The focus ring has at least 3:1 against every background it is drawn on; no two table
+    regions and no two chart-data buttons share a name."""
+    failures = {}
+    for path, seen in survey(width).items():
+        assert seen.focus is not None and seen.repeated is not None
+        checked, weak = seen.focus
+        repeated = {k: v for k, v in seen.repeated.items() if v}
+        assert checked > 5, path
+        if weak or repeated:
+            failures[named(built_year, path)] = (weak[:5], repeated)
+    assert failures == {}
+
+
+@pytest.mark.browser
+def test_every_report_links_to_the_index_its_pdf_and_back_to_the_contents(
+    built_year: Project, survey
+) -> None:
+    """Each report: a link to the index, no link to a PDF that is not there (a build without
+    ``--pdf`` prints none), and after each
+    section a way back to the contents."""
+    failures = {}
+    index = (built_year.reports / INDEX_NAME).as_uri()
+    for path in pages(built_year)[1:]:
+        found = survey(DESKTOP["width"])[path].links
+        assert found is not None
+        dead = [
+            h
+            for h in found["hrefs"]
+            if h.startswith("file:") and not Path(unquote(urlparse(h).path)).exists()
+        ]
+        missing = [index] if index not in found["hrefs"] else dead
+        if missing or found["back"] < found["sections"] - 2:
+            failures[named(built_year, path)] = (missing, found["back"])
     assert failures == {}
 
 

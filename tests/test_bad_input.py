@@ -1,10 +1,14 @@
-"""Bad input of every kind, through the installed ``workbook`` command, for every command it
-concerns: a Swedish message naming the file (or argument), exit 2, no traceback, bounded memory,
-nothing written — and the previous report byte-identical.
+"""Bad input of every kind, for every command it concerns: a Swedish message naming the file (or
+argument), exit 2, no traceback, bounded memory, nothing written — and the previous report
+byte-identical.
 
 Each case is one small fault an unlucky operator or an attacker makes; the assertions are the
-same for all of them. Memory is the child's peak resident size (``wait4``), bounded generously:
-the point is that nothing expands a few bytes into gigabytes.
+same for all of them. Each case goes once through the installed ``workbook`` command (``run``:
+exit status, streams and the process's wiring as an operator meets them; the commands take
+turns, so every command is run for real by some case), and through its other commands in this
+process (``run_here``: the same ``cli.main`` the command calls). Memory is bounded generously —
+the point is that nothing expands a few bytes into gigabytes: the child's peak resident size
+(``wait4``), in this process the peak of what Python allocated (``tracemalloc``).
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import tracemalloc
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,6 +66,37 @@ def run(argv: list[str], root: Path, *, user: int | None = None) -> Run:
             err.read().decode("utf-8", "replace"),
             usage.ru_maxrss / 1024,
         )
+
+
+Runner = Callable[[list[str], Path], Run]
+
+
+@pytest.fixture
+def run_here(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Runner:
+    """``run`` in this process: ``cli.main`` on a workspace, its exit status, output and the peak
+    of Python's allocations while it ran."""
+    from helpers.cli import main
+
+    def run_in_process(argv: list[str], root: Path) -> Run:
+        monkeypatch.setenv("WORKBOOK_ROOT", str(root))
+        capsys.readouterr()
+        tracemalloc.start()
+        try:
+            code = main(argv)
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        captured = capsys.readouterr()
+        return Run(code, captured.out, captured.err, peak / (1024 * 1024))
+
+    return run_in_process
+
+
+def each_command(case: int, commands: list[list[str]]) -> list[tuple[list[str], bool]]:
+    """Every command with whether it runs as the installed command (one per case, taking
+    turns) or in this process."""
+    real = case % len(commands)
+    return [(argv, i == real) for i, argv in enumerate(commands)]
 
 
 @pytest.fixture
@@ -220,11 +256,11 @@ CASES = {
 
 
 @pytest.mark.parametrize("case", list(CASES))
-def test_bad_input_is_refused_alike_by_every_command(ws: Path, case: str) -> None:
+def test_bad_input_is_refused_alike_by_every_command(ws: Path, case: str, run_here: Runner) -> None:
     setup, commands, names = CASES[case]
     setup(ws)
-    for argv in commands:
-        result = run(argv, ws)
+    for argv, installed in each_command(list(CASES).index(case), commands):
+        result = (run if installed else run_here)(argv, ws)
         assert_refused(result, ws, names)
         assert not (ws / "params/2017").exists() and not (ws / "data/2017").exists()
 
@@ -254,7 +290,9 @@ def test_bad_arguments_get_swedish_messages_and_exit_2(ws: Path, argv: list[str]
 
 
 @pytest.mark.parametrize("command", ["build", "validate", "kolada", "new-year"])
-def test_a_year_without_params_is_refused_naming_the_folder(ws: Path, command: str) -> None:
+def test_a_year_without_params_is_refused_naming_the_folder(
+    ws: Path, command: str, run_here: Runner
+) -> None:
     (ws / "params/2019").mkdir()
     argv = {
         "build": ["build", "--year", "2019"],
@@ -262,15 +300,17 @@ def test_a_year_without_params_is_refused_naming_the_folder(ws: Path, command: s
         "kolada": ["kolada", "--year", "2019"],
         "new-year": ["new-year", "2020", "--from", "2019"],
     }[command]
-    assert_refused(run(argv, ws), ws, "params/2019/")
+    assert_refused(run(argv, ws), ws, "params/2019/")  # the installed command, and here:
     shutil.rmtree(ws / "params/2019")
-    assert_refused(run(argv, ws), ws, "params/2019/ saknas")
+    assert_refused(run_here(argv, ws), ws, "params/2019/ saknas")
 
 
-def test_the_same_bad_table_gives_the_same_exit_code_from_validate_and_build(ws: Path) -> None:
+def test_the_same_bad_table_gives_the_same_exit_code_from_validate_and_build(
+    ws: Path, run_here: Runner
+) -> None:
     drift = ws / "data/2016/klk/drift.csv"
     drift.write_text(drift.read_text(encoding="utf-8").replace(",20126,", ",4 3O7,"), "utf-8")
-    validate, build = run(VALIDATE, ws), run(BUILD, ws)
+    validate, build = run_here(VALIDATE, ws), run(BUILD, ws)
     assert validate.code == build.code == 2
     assert "data/2016/klk/drift.csv" in validate.out and "data/2016/klk/drift.csv" in build.err
 

@@ -1,7 +1,10 @@
 """Building on a real Dask LocalCluster (two worker processes): the same reports, byte for byte,
 as the local build — units and consolidated reports of both periods, the index, and the next,
 incremental build after a text edit and a sign-off; a bad scheduler address is a Swedish input
-error (exit 2)."""
+error (exit 2).
+
+The local build is the session's (``conftest.built_year``: ``workbook build --year 2016`` on the
+same inputs), copied before the incremental step changes it."""
 
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import copy_inputs
+from conftest import copy_built, copy_inputs
 
 from helpers.building.execute import SectionFailure
 from helpers.building.unit_jobs import SectionJob, UnitJob, run_jobs
@@ -27,15 +30,6 @@ def cluster() -> Any:
         n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
     ) as local_cluster:
         yield local_cluster
-
-
-def _workspace(root: Path) -> Path:
-    """A copy of the inputs with two units in each period (exempel left out, for time): klk and
-    von, helår and delår, and the kommun's consolidated report of each period."""
-    copy_inputs(root)
-    for params in root.glob("params/2016/**/exempel.yaml"):
-        params.unlink()
-    return root
 
 
 def _build(
@@ -71,26 +65,34 @@ def _sections_run(out: str) -> int:
     return int(match[1])
 
 
+def _sections_planned(out: str) -> int:
+    match = re.search(r"(\d+) avsnitt skulle köras", out)
+    assert match, out
+    return int(match[1])
+
+
 @pytest.mark.e2e
 def test_cluster_build_matches_the_local_build_byte_for_byte(
+    built_year: Project,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
     cluster: Any,
 ) -> None:
-    local, remote = _workspace(tmp_path / "lokal"), _workspace(tmp_path / "kluster")
+    remote = copy_inputs(tmp_path / "kluster")
     address = cluster.scheduler_address
     build = ["build", "--year", "2016"]
 
-    ran_here = _build(local, build, monkeypatch, capsys)
+    cold = _sections_planned(_build(remote, [*build, "--dry-run"], monkeypatch, capsys))
     ran_there = _build(remote, build, monkeypatch, capsys, scheduler=address)
     assert "2 arbetare" in ran_there
     reports = _reports(remote)
     wanted = {f"{period}{unit}.html" for period in ("2016/", "2016/delar/")
-              for unit in ("klk", "von", "kommun")}  # fmt: skip
+              for unit in ("klk", "von", "exempel", "kommun")}  # fmt: skip
     assert wanted | {"index.html"} <= set(reports), sorted(reports)
-    assert reports == _reports(local)
-    assert _sections_run(ran_there) == _sections_run(ran_here) > 0
+    assert reports == _reports(built_year.root)
+    assert _sections_run(ran_there) == cold > 0
+    local = copy_built(built_year, tmp_path / "lokal").root
     # The workers wrote each section's executed notebook and read set to the shared build/.
     executed = Project(remote).executed_dir(2016, "klk")
     notebooks = sorted(p.stem for p in executed.glob("*.ipynb"))
@@ -115,7 +117,7 @@ def test_cluster_build_matches_the_local_build_byte_for_byte(
         text.write_text(text.read_text(encoding="utf-8") + "\nEn ny händelse.\n", encoding="utf-8")
     again_here = _build(local, build, monkeypatch, capsys)
     again_there = _build(remote, build, monkeypatch, capsys, scheduler=address)
-    assert 0 < _sections_run(again_there) == _sections_run(again_here) < _sections_run(ran_here)
+    assert 0 < _sections_run(again_there) == _sections_run(again_here) < cold
     rebuilt = _reports(remote)
     assert rebuilt == _reports(local)
     assert rebuilt["2016/klk.html"] != reports["2016/klk.html"]

@@ -6,9 +6,11 @@ key of the params file, every narrative file), not listed by hand. Each variant 
 refused by validation, naming the poisoned file, or rendered; a rendered report may contain only
 the elements and attributes of an allow-list, checked with a real HTML parser. The variants are
 rendered in-process (the sections' own cells run against the real helpers, and the real export
-assembles them), which is what makes ~100 variants affordable; one end-to-end build through real
-kernels and nbconvert, with every accepted field poisoned at once, proves the same for the real
-path, and its PDF too.
+assembles them), which is what makes hundreds of variants affordable; one end-to-end build through
+real kernels and nbconvert, with every accepted field poisoned at once, proves the same for the
+real path, and its PDF too.
+
+Each field is validated alone once per module (``walked``); both tests read that walk.
 """
 
 from __future__ import annotations
@@ -88,6 +90,12 @@ class Field:
     def __str__(self) -> str:
         return f"{self.path.name}:{self.name}"
 
+    @property
+    def hostile(self) -> str:
+        """The hostile string, ending in the field's own name: fields poisoned together never
+        hold the same value (a YAML list whose values must differ would refuse them)."""
+        return f"{HOSTILE} {self.name}"
+
 
 def input_files(root: Path) -> list[Path]:
     """Every file the KLK 2016 report is built from."""
@@ -131,7 +139,7 @@ def poison(field: Field) -> None:
         node = document
         for key in parents:
             node = node[int(key)] if isinstance(node, list) else node[key]
-        node[int(leaf) if isinstance(node, list) else leaf] = HOSTILE
+        node[int(leaf) if isinstance(node, list) else leaf] = field.hostile
         field.path.write_text(dump_yaml(document), encoding="utf-8")
     else:
         text = field.path.read_text(encoding="utf-8-sig")
@@ -143,7 +151,7 @@ def poison(field: Field) -> None:
         if not body:
             body = [[""] * len(header)]
         row = next((r for r in body if UNIT in r), body[0])
-        row[header.index(field.name)] = HOSTILE
+        row[header.index(field.name)] = field.hostile
         out = io.StringIO()
         csv.writer(out, delimiter=delimiter, lineterminator="\n").writerows([header, *body])
         field.path.write_text(out.getvalue(), encoding="utf-8")
@@ -243,6 +251,34 @@ def clean(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return copy_inputs(root)
 
 
+@dataclass(frozen=True)
+class Walk:
+    """Every field of the clean inputs, each poisoned alone and validated."""
+
+    every: list[Field]
+    accepted: list[Field]
+    refused: dict[Field, list]  # the field → the problems validation reported
+
+
+@pytest.fixture(scope="module")
+def walked(clean: Path) -> Walk:
+    from conftest import project_root
+
+    project = Project(clean)
+    every = fields(clean)
+    accepted: list[Field] = []
+    refused: dict[Field, list] = {}
+    with project_root(clean):
+        for field in every:  # validation, one field at a time
+            with poisoned([field]):
+                problems = validate_unit(project, YEAR, UNIT)
+            if problems:
+                refused[field] = problems
+            else:
+                accepted.append(field)
+    return Walk(every, accepted, refused)
+
+
 def test_the_clean_report_is_within_the_allow_list(clean: Path, tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("WORKBOOK_ROOT", str(clean))
     page = render_in_process(Project(clean), tmp_path)
@@ -254,45 +290,51 @@ def test_the_clean_report_is_within_the_allow_list(clean: Path, tmp_path, monkey
     assert len(soup.find_all("table")) > 10 and len(soup.find_all("svg")) > 3
 
 
+def render_rounds(accepted: list[Field]) -> list[list[Field]]:
+    """The accepted fields in rounds, each rendered once: a round holds at most one column of
+    each table (a poisoned id or unit column hides the rest of its row) and one text of each
+    Markdown file, but every accepted key of a YAML file (a poisoned label or name hides no
+    other)."""
+    slots: dict[Path, list[list[Field]]] = {}
+    for field in accepted:
+        file_slots = slots.setdefault(field.path, [])
+        if field.kind == "yaml" and file_slots:
+            file_slots[0].append(field)
+        else:
+            file_slots.append([field])
+    depth = max(len(s) for s in slots.values())
+    return [
+        [field for file_slots in slots.values() if i < len(file_slots) for field in file_slots[i]]
+        for i in range(depth)
+    ]
+
+
 def test_a_hostile_string_in_any_field_is_refused_or_shown_as_text(
-    clean: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    clean: Path, walked: Walk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("WORKBOOK_ROOT", str(clean))
     project = Project(clean)
-    every = fields(clean)
-    assert len(every) > 60  # the walk found the tables' columns, the keys and the texts
-    accepted: list[Field] = []
-    refused: list[Field] = []
-    for field in every:  # validation, one field at a time
-        with poisoned([field]):
-            problems = validate_unit(project, YEAR, UNIT)
-        if problems:
-            # Located: naming the poisoned file, or quoting the value where it broke a link.
-            shown = field.path.relative_to(clean).as_posix()
-            assert all(p.file for p in problems), problems
-            assert any(shown in str(p) or "onerror" in str(p) for p in problems), problems
-            refused.append(field)
-        else:
-            accepted.append(field)
-    assert len(accepted) > 20 and refused  # both outcomes occur: rendering is exercised
+    assert len(walked.every) > 60  # the walk found the tables' columns, the keys and the texts
+    for field, problems in walked.refused.items():
+        # Located: naming the poisoned file, or quoting the value where it broke a link.
+        shown = field.path.relative_to(clean).as_posix()
+        assert all(p.file for p in problems), problems
+        assert any(shown in str(p) or "onerror" in str(p) for p in problems), problems
+    accepted = walked.accepted
+    assert len(accepted) > 20 and walked.refused  # both outcomes occur: rendering is exercised
+    assert sorted(map(str, accepted + list(walked.refused))) == sorted(map(str, walked.every))
 
-    # Rendering, in rounds that poison at most one field per file (a round of N files costs one
-    # render instead of N); a round that validation refuses as a whole is rendered field by
-    # field.
-    by_file: dict[Path, list[Field]] = {}
-    for field in accepted:
-        by_file.setdefault(field.path, []).append(field)
-    rounds = [
-        [fs[i] for fs in by_file.values() if i < len(fs)]
-        for i in range(max(len(fs) for fs in by_file.values()))
-    ]
+    # Rendering, in rounds (``render_rounds``: a round of N fields costs one render instead of
+    # N); a round that validation refuses as a whole is split in two until each part passes.
+    rounds = render_rounds(accepted)
     leaks: dict[str, list[str]] = {}
     rendered: list[Field] = []
     while rounds:
         batch = rounds.pop(0)
         with poisoned(batch):
             if len(batch) > 1 and validate_unit(project, YEAR, UNIT):
-                rounds += [[field] for field in batch]
+                half = len(batch) // 2
+                rounds[:0] = [batch[:half], batch[half:]]
                 continue
             out = tmp_path / str(len(rendered))
             out.mkdir()
@@ -306,7 +348,9 @@ def test_a_hostile_string_in_any_field_is_refused_or_shown_as_text(
 
 @contextmanager
 def poisoned(batch: list[Field]) -> Iterator[None]:
-    originals = {field.path: field.path.read_bytes() for field in batch}
+    originals: dict[Path, bytes] = {}
+    for field in batch:
+        originals.setdefault(field.path, field.path.read_bytes())
     try:
         for field in batch:
             poison(field)
@@ -318,7 +362,7 @@ def poisoned(batch: list[Field]) -> Iterator[None]:
 
 @pytest.mark.e2e
 def test_a_real_build_with_every_accepted_field_poisoned_has_no_live_markup(
-    clean: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    clean: Path, walked: Walk, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Kernels, papermill and nbconvert: the real path, all accepted fields at once, and its PDF."""
     from helpers.building.build import build
@@ -327,14 +371,25 @@ def test_a_real_build_with_every_accepted_field_poisoned_has_no_live_markup(
     shutil.copytree(clean, root, ignore=shutil.ignore_patterns("build", "reports"))
     monkeypatch.setenv("WORKBOOK_ROOT", str(root))
     project = Project(root)
-    poisoned = []
-    for field in fields(root):
-        original = field.path.read_bytes()
+    # The fields validation accepted alone (refused alone: covered by the test above), at once;
+    # should the combination be refused, one by one, each kept if the whole still passes.
+    accepted = [Field(root / f.path.relative_to(clean), f.kind, f.name) for f in walked.accepted]
+    for field in accepted:
         poison(field)
-        if validate_unit(project, YEAR, UNIT):
-            field.path.write_bytes(original)  # refused alone: covered by the test above
-        else:
-            poisoned.append(field)
+    poisoned = accepted
+    if validate_unit(project, YEAR, UNIT):
+        shutil.rmtree(root / "data")
+        shutil.rmtree(root / "params")
+        shutil.copytree(clean / "data", root / "data")
+        shutil.copytree(clean / "params", root / "params")
+        poisoned = []
+        for field in accepted:
+            original = field.path.read_bytes()
+            poison(field)
+            if validate_unit(project, YEAR, UNIT):
+                field.path.write_bytes(original)
+            else:
+                poisoned.append(field)
     assert len(poisoned) > 20
     results = build(YEAR, UNIT, project, jobs=1)
     assert not any(r.failures for r in results), [r.failures for r in results]

@@ -19,7 +19,16 @@ from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
-from test_bad_input import PREVIOUS, Run, assert_refused, run, ws  # noqa: F401 (fixture)
+from test_bad_input import (  # noqa: F401 (fixtures)
+    PREVIOUS,
+    Run,
+    Runner,
+    assert_refused,
+    each_command,
+    run,
+    run_here,
+    ws,
+)
 
 from helpers.building.execute import MAX_TIMEOUT, TIMEOUT_VARIABLE, parse_timeout
 from helpers.core.errors import DataError, Problem, quote
@@ -171,13 +180,18 @@ def test_validate_refuses_an_escaped_control_character_in_the_definition(
 
 
 @pytest.mark.parametrize("brk", LINE_BREAKS)
-def test_a_line_break_in_the_one_line_title_is_refused(ws: Path, brk: str) -> None:  # noqa: F811
+def test_a_line_break_in_the_one_line_title_is_refused(
+    ws: Path,  # noqa: F811
+    brk: str,
+    run_here: Runner,  # noqa: F811
+) -> None:
     escapes = {"\n": "\\n", "\r": "\\r", "\r\n": "\\r\\n", "\u2028": "\\L", "\u2029": "\\P",
                "\x85": "\\N"}  # fmt: skip
     (ws / PARAMS).write_text(
         f'år: 2016\nenhet: klk\ntitel: "Verksamhet{escapes[brk]}uppföljning"\n', encoding="utf-8"
     )
-    result = run(VALIDATE, ws)
+    # The installed command for the first, in this process for the others (test_bad_input).
+    result = (run if brk == LINE_BREAKS[0] else run_here)(VALIDATE, ws)
     assert_refused(result, ws, PARAMS)
     assert f"(U+{ord(brk[0]):04X})" in result.text and "rad" in result.text
 
@@ -186,13 +200,14 @@ def test_a_line_break_in_the_one_line_title_is_refused(ws: Path, brk: str) -> No
 def test_validate_and_build_refuse_a_control_character_in_a_csv_cell_alike(
     ws: Path,  # noqa: F811
     char: str,
+    run_here: Runner,  # noqa: F811
 ) -> None:
     table = ws / "data/2016/klk/mal.csv"
     lines = table.read_text(encoding="utf-8").splitlines(keepends=True)
     lines[2] = lines[2].replace("Hjo", f"Hjo{char}]0;titel\x07", 1)
     table.write_text("".join(lines), encoding="utf-8")
-    for argv in (VALIDATE, BUILD):
-        result = run(argv, ws)
+    for argv, installed in each_command(SAMPLE.index(char), [VALIDATE, BUILD]):
+        result = (run if installed else run_here)(argv, ws)
         assert_refused(result, ws, "data/2016/klk/mal.csv, rad 3, kolumn titel")
         assert f"U+{ord(char):04X}" in result.text
         assert "\\x07" in result.text and not has_control(result.text.replace("\n", ""))
@@ -309,6 +324,9 @@ def test_a_bad_time_limit_exits_2_alike_from_the_option_and_the_environment(
 # --- 7. a named pipe or a looping link where a file should be ------------------------------------
 
 
+INPUTS = ["data/2016/klk/mal.csv", PARAMS, "data/enheter.csv", "data/2016/klk/text/uppdrag.md"]
+
+
 def make_fifo(path: Path) -> None:
     path.unlink()
     os.mkfifo(path)
@@ -323,18 +341,17 @@ def make_loop(path: Path) -> None:
     ("make", "says"),
     [(make_fifo, "är ingen vanlig fil"), (make_loop, "är en genväg som pekar på sig själv")],
 )
-@pytest.mark.parametrize(
-    "relative",
-    ["data/2016/klk/mal.csv", PARAMS, "data/enheter.csv", "data/2016/klk/text/uppdrag.md"],
-)
+@pytest.mark.parametrize("relative", INPUTS)
 def test_a_pipe_or_looping_link_is_named_for_what_it_is(
     ws: Path,  # noqa: F811
     make,
     says: str,
     relative: str,
+    run_here: Runner,  # noqa: F811
 ) -> None:
     make(ws / relative)
-    for argv in (VALIDATE, BUILD):
-        result = run(argv, ws)  # a read of the pipe would block: the run would never end
+    # A read of the pipe would block: the run would never end.
+    for argv, installed in each_command(INPUTS.index(relative), [VALIDATE, BUILD]):
+        result = (run if installed else run_here)(argv, ws)
         assert_refused(result, ws, f"{relative}: {says}")
         assert "saknas" not in result.err, result.err

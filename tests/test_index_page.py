@@ -84,10 +84,12 @@ def test_index_without_reports(tmp_path: Path) -> None:
 
 
 @pytest.mark.browser
-def test_index_is_accessible_and_links_to_the_report(built_klk: Path, browser) -> None:
+def test_index_is_accessible_and_links_to_the_report(
+    built_klk: Path, browser, tmp_path: Path
+) -> None:
     root = built_klk.parents[2]
-    work = Path(str(root) + "-index")
-    shutil.copytree(root, work, dirs_exist_ok=True)
+    work = tmp_path / "ws"
+    shutil.copytree(root, work)
     index = write_index(Project(work))
     opened = open_page(browser, index.resolve().as_uri())
     try:
@@ -105,7 +107,6 @@ def test_index_is_accessible_and_links_to_the_report(built_klk: Path, browser) -
         assert opened.blocked.urls == []
     finally:
         opened.page.context.close()
-        shutil.rmtree(work, ignore_errors=True)
 
 
 def test_invented_units_are_marked_from_the_data(project: Project) -> None:

@@ -1,7 +1,9 @@
 """The section notebooks as an analyst meets them in JupyterLab, and as they are kept in git.
 
 Every notebook runs top to bottom with its default parameters in a real kernel, both with
-``notebooks/`` as working directory (JupyterLab) and from the repository root; committed
+``notebooks/`` as working directory (JupyterLab) and from the repository root — one warm kernel
+per working directory, reset between notebooks as the build resets it between sections
+(``SectionRunner``); committed
 notebooks carry no outputs, keep their kernelspec and stay thin; and running then stripping a
 notebook (the pre-commit hook / git filter) gives back the committed file byte for byte.
 """
@@ -9,7 +11,6 @@ notebook (the pre-commit hook / git filter) gives back the committed file byte f
 from __future__ import annotations
 
 import ast
-import asyncio
 import concurrent.futures
 import re
 import subprocess
@@ -19,8 +20,8 @@ import nbformat
 import pytest
 import yaml
 from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError
 
+from helpers.building.execute import SectionRunner
 from helpers.core.kinds import KINDS
 from helpers.core.paths import CONSOLIDATED, REPO_ROOT, Project
 from helpers.data.definition import read_definition
@@ -137,48 +138,46 @@ def test_notebook_is_thin_and_parameterised(path: Path) -> None:
             )
 
 
-async def _execute(path: Path, cwd: Path, limit: asyncio.Semaphore) -> tuple[str, str | None]:
-    async with limit:
-        nb = _read(path)
-        client = NotebookClient(
-            nb,
-            kernel_name="python3",
-            timeout=600,
-            startup_timeout=600,
-            resources={"metadata": {"path": str(cwd)}},
-        )
+def _execute_all(cwd: Path, output: Path) -> dict[str, str]:
+    """Each notebook with its defaults on one kernel started in ``cwd``; name → what failed."""
+
+    def run() -> dict[str, str]:
+        failures: dict[str, str] = {}
+        runner = SectionRunner(timeout=600)
         try:
-            await client.async_execute()
-        except CellExecutionError as exc:
-            return path.name, str(exc).strip().splitlines()[-1]
-        shown = [
-            output
-            for cell in _code_cells(nb)[2:]
-            for output in cell.outputs
-            if output.output_type in ("display_data", "execute_result")
-        ]
-        if not shown or not all("text/html" in output.data for output in shown):
-            return path.name, "a report cell showed no HTML"
-        return path.name, None
-
-
-def _execute_all(cwd: Path) -> dict[str, str]:
-    async def run() -> list[tuple[str, str | None]]:
-        limit = asyncio.Semaphore(3)
-        return await asyncio.gather(*(_execute(p, cwd, limit) for p in NOTEBOOKS))
+            runner.start()  # the kernel's working directory is the process's: ``cwd``
+            for path in NOTEBOOKS:
+                executed = output / path.name
+                failure = runner.run(path, executed, {}, cwd)
+                if failure is not None:
+                    failures[path.name] = failure.last_line
+                    continue
+                shown = [
+                    out
+                    for cell in _code_cells(_read(executed))[2:]
+                    for out in cell.outputs
+                    if out.output_type in ("display_data", "execute_result")
+                ]
+                if not shown or not all("text/html" in out.data for out in shown):
+                    failures[path.name] = "a report cell showed no HTML"
+        finally:
+            runner.shutdown()
+        return failures
 
     # Its own thread, so its own event loop: a loop another test left running in this thread
-    # (e.g. a browser driver's, under xdist) must not stop this one.
+    # (e.g. a browser driver's, under xdist) must not stop papermill's.
     with concurrent.futures.ThreadPoolExecutor(max_workers=1) as thread:
-        results = thread.submit(asyncio.run, run()).result()
-    return {name: error for name, error in results if error}
+        return thread.submit(run).result()
 
 
 @pytest.mark.e2e
 @pytest.mark.parametrize("cwd", ["notebooks", "."], ids=["from-notebooks", "from-repo-root"])
-def test_every_notebook_runs_with_its_defaults(cwd: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_every_notebook_runs_with_its_defaults(
+    cwd: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.delenv("WORKBOOK_ROOT", raising=False)  # as in JupyterLab: the repository's data
-    failures = _execute_all((REPO_ROOT / cwd).resolve())
+    monkeypatch.chdir(REPO_ROOT / cwd)
+    failures = _execute_all((REPO_ROOT / cwd).resolve(), tmp_path)
     assert failures == {}
 
 

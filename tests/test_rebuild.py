@@ -1,7 +1,8 @@
 """Rebuild only what changed: each section's fingerprint covers the files it actually read.
 
-One KLK 2016 report is built cold with real kernels in a private workspace; the tests then edit
-one input at a time and check the plan (which sections run, and why) and the rebuilt report.
+The session's build of 2016 (``conftest.built_year``: real kernels, cold) is copied into a private
+workspace; the tests then edit one input at a time and check the plan of the KLK report (which
+sections run, and why) and the rebuilt report.
 """
 
 from __future__ import annotations
@@ -17,16 +18,15 @@ from helpers.core import read_log
 from helpers.core.kinds import KINDS
 from helpers.core.paths import Project
 from helpers.data.definition import load_definition
-from tests.conftest import build_once
+from tests.conftest import copy_built
 
 pytestmark = pytest.mark.e2e
 UNIT, YEAR = "klk", 2016
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory: pytest.TempPathFactory) -> Project:
-    report_file = build_once(tmp_path_factory, UNIT)
-    root = report_file.parents[2]
+def project(built_year: Project, tmp_path_factory: pytest.TempPathFactory) -> Project:
+    root = copy_built(built_year, tmp_path_factory.mktemp("rebuild") / "ws").root
     previous = os.environ.get("WORKBOOK_ROOT")
     os.environ["WORKBOOK_ROOT"] = str(root)
     yield Project(root)

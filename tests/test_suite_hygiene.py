@@ -40,3 +40,13 @@ def test_no_property_test_has_a_deadline_or_a_timing_health_check(name: str, fun
     own = getattr(function, "_hypothesis_internal_use_settings", settings.default)
     assert own.deadline is None, f"{name}: deadline={own.deadline}"
     assert HealthCheck.too_slow in own.suppress_health_check, name
+
+
+def test_the_longest_modules_named_for_scheduling_exist() -> None:
+    """conftest.LONGEST_FIRST orders the modules for xdist: a renamed module must be renamed
+    there too (otherwise it silently loses its place)."""
+    from conftest import LONGEST_FIRST
+
+    modules = {path.stem for path in TESTS.glob("test_*.py")}
+    assert [name for name in LONGEST_FIRST if name not in modules] == []
+    assert len(set(LONGEST_FIRST)) == len(LONGEST_FIRST)
