@@ -132,7 +132,12 @@ def test_a_bad_scheduler_address_is_an_input_error(
     workspace: Path, capsys: pytest.CaptureFixture[str], address: str
 ) -> None:
     pytest.importorskip("distributed")
-    code = main(["build", "--year", "2016", "--scheduler", address])
+    import dask.config
+
+    # Nothing listens on port 9: the connection is refused however long it is tried, so Dask's
+    # connect timeout (``cluster.connect_seconds``) is made short rather than waited out.
+    with dask.config.set({"distributed.comm.timeouts.connect": "2s"}):
+        code = main(["build", "--year", "2016", "--scheduler", address])
     err = capsys.readouterr().err
     assert code == EXIT_BAD_INPUT
     assert "Kunde inte ansluta till Dask-schemaläggaren" in err

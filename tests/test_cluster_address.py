@@ -16,9 +16,14 @@ from helpers.core.errors import ParameterError
 
 pytest.importorskip("distributed")
 
-from helpers.building.cluster import check_scheduler_address  # noqa: E402
+from helpers.building.cluster import (  # noqa: E402
+    CONNECT_SECONDS,
+    check_scheduler_address,
+    connect_seconds,
+)
 
 WORKBOOK = Path(sys.executable).parent / "workbook"
+CONNECT_VARIABLE = "DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT"
 MALFORMED = [
     "nonsense",
     "http://127.0.0.1:8786",
@@ -70,7 +75,9 @@ def test_a_malformed_address_never_reaches_the_client(
 def test_the_command_fails_cleanly_without_exception_messages(
     workspace: Path, address: str
 ) -> None:
-    env = {**os.environ, "WORKBOOK_ROOT": str(workspace)}
+    # Nothing listens on port 9: refused however long it is tried, so the connect timeout
+    # (``cluster.connect_seconds``, Dask's setting) is made short rather than waited out.
+    env = {**os.environ, "WORKBOOK_ROOT": str(workspace), CONNECT_VARIABLE: "2s"}
     env.pop("WORKBOOK_SCHEDULER", None)
     result = subprocess.run(
         [str(WORKBOOK), "build", "--year", "2016", "--unit", "klk", "--scheduler", address],
@@ -81,3 +88,14 @@ def test_the_command_fails_cleanly_without_exception_messages(
     assert "Exception" not in result.stderr and "Traceback" not in result.stderr
     assert result.stderr.strip().count("\n") == 0, result.stderr
     assert not (workspace / "reports" / "2016").exists(), "nothing built"
+
+
+def test_the_connect_timeout_is_ten_seconds_unless_dasks_setting_says_otherwise() -> None:
+    """Set here as a Dask config file would; Dask reads ``DASK_*`` variables
+    (``CONNECT_VARIABLE``) into the same setting when it is imported."""
+    import dask.config
+
+    assert connect_seconds() == CONNECT_SECONDS == 10  # Dask's own default (30 s) not set
+    for text, seconds in (("2s", 2.0), ("500ms", 0.5), ("1 minute", 60.0), (45, 45.0)):
+        with dask.config.set({"distributed.comm.timeouts.connect": text}):
+            assert connect_seconds() == seconds

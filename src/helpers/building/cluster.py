@@ -23,8 +23,28 @@ from typing import Any
 from helpers.core.errors import BuildError, ParameterError, quote
 
 SCHEDULER_VARIABLE = "WORKBOOK_SCHEDULER"
-# How long to try to reach the scheduler, and to wait for its first worker.
+# How long to try to reach the scheduler, and to wait for its first worker, unless Dask's own
+# setting says otherwise (``connect_seconds``).
 CONNECT_SECONDS = 10.0
+_CONNECT_SETTING = "distributed.comm.timeouts.connect"
+
+
+def connect_seconds() -> float:
+    """Seconds to try to reach the scheduler and to wait for its first worker: Dask's
+    ``distributed.comm.timeouts.connect`` when set to other than Dask's default (in a Dask
+    config file, or the environment variable ``DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT``,
+    e.g. ``3s``; docs/operator.md), else
+    ``CONNECT_SECONDS`` — shorter than Dask's own default (30 s): a build that cannot start
+    should say so soon."""
+    import dask.config
+    import distributed  # noqa: F401 (adds distributed's settings and their defaults)
+    from dask.utils import parse_timedelta
+
+    value = dask.config.get(_CONNECT_SETTING)
+    packaged = dask.config.get(_CONNECT_SETTING, config=dask.config.merge(*dask.config.defaults))
+    if value == packaged:
+        return CONNECT_SECONDS
+    return float(parse_timedelta(value, default="seconds"))
 
 
 def scheduler_from_environment() -> str | None:
@@ -45,7 +65,7 @@ def cluster_executor(address: str, project_root: Path) -> Iterator[Executor]:
     """An executor on the Dask cluster at ``address`` whose workers see ``project_root``.
 
     Raises ``ParameterError`` when the address is malformed or the scheduler cannot be reached
-    or has no worker within ``CONNECT_SECONDS``, ``BuildError`` when a worker does not see the
+    or has no worker within ``connect_seconds()``, ``BuildError`` when a worker does not see the
     project (no shared file system, or another checkout).
     """
     try:
@@ -55,23 +75,24 @@ def cluster_executor(address: str, project_root: Path) -> Iterator[Executor]:
             "--scheduler kräver paketet distributed (dask). Installera med `make setup`."
         ) from None
     address = check_scheduler_address(address)
+    timeout = connect_seconds()
     # Made in two steps so that a constructor that fails still leaves us the object to close:
     # a half-made Client closes itself in __del__ at some later garbage collection, waiting
     # twice its timeout and printing "Exception ignored in: Client.__del__".
     client = Client.__new__(Client)
     try:
         client.__init__(  # type: ignore[misc]
-            address, timeout=CONNECT_SECONDS, set_as_default=False, name="workbook-build"
+            address, timeout=timeout, set_as_default=False, name="workbook-build"
         )
     except (OSError, TimeoutError, ValueError, TypeError) as exc:
-        _close_quietly(client)
+        _close_quietly(client, timeout)
         raise ParameterError(
             f"Kunde inte ansluta till Dask-schemaläggaren {quote(address)} "
             f"({_reason(exc)}). {_help(address)}"
         ) from None
     try:
         try:
-            client.wait_for_workers(1, timeout=CONNECT_SECONDS)
+            client.wait_for_workers(1, timeout=timeout)
         except (OSError, TimeoutError) as exc:
             raise ParameterError(
                 f"Dask-schemaläggaren {quote(address)} har ingen arbetare ({_reason(exc)}). "
@@ -127,10 +148,10 @@ def check_scheduler_address(address: str) -> str:
     return text
 
 
-def _close_quietly(client: Any) -> None:
+def _close_quietly(client: Any, timeout: float) -> None:
     """Close a Client whose constructor failed, at once and without a message."""
     with contextlib.suppress(Exception):
-        client.close(timeout=CONNECT_SECONDS)
+        client.close(timeout=timeout)
     # Whatever close managed, its __del__ must not try again at garbage collection.
     with contextlib.suppress(Exception):
         client.status = "closed"
