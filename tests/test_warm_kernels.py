@@ -130,23 +130,44 @@ def test_a_second_build_runs_on_the_kernels_the_first_left_warm(two_sections: Pa
     ).read_bytes()
     assert not servers(cold)  # WORKBOOK_WARM_KERNELS=0: nothing left warm
 
+    # SIGTERM ends the warm server with its workers and kernels (its own case of
+    # ``test_the_server_ends_with_its_workers_and_kernels`` once: this server serves it).
+    everything = [server, *server.children(recursive=True)]
+    server.terminate()
+    gone(everything)
 
-@pytest.mark.parametrize("how", ["idle", "--cold", "--cold, warm off", "SIGTERM", "kill -9"])
+
+ONE_JOB = ("--jobs", "1")
+
+
+@pytest.mark.parametrize("how", ["--cold, then idle", "--cold, warm off", "kill -9"])
 def test_the_server_ends_with_its_workers_and_kernels(two_sections: Path, how: str) -> None:
+    """Every way a server ends takes its workers and kernels with it. ``--cold`` leaves a new
+    server warm, which then serves the idle end (so one build fewer); SIGTERM is the end of
+    ``test_a_second_build_runs_on_the_kernels_the_first_left_warm``'s server. One worker (and
+    kernel) each: how a server ends is one path for all its workers, and servers of two are
+    ended there and in ``test_a_build_stopped_mid_section_ends_the_server_and_its_kernels``."""
     root = two_sections
-    build = start_build(root, "5" if how == "idle" else "600")
+    build = start_build(root, "600", *ONE_JOB)
     wait_until(lambda: servers(root) or build.poll() is not None, "a server")
-    server, _ = server_and_kernels(root)  # found while the build runs (idle: 5 s after it)
+    server, _ = server_and_kernels(root)  # found while the build runs
     everything = [server, *server.children(recursive=True)]
     out, err = build.communicate(timeout=HANG_GUARD)
     assert build.returncode == 0, (out, err)
-    if how == "--cold":  # ends the warm kernels, then builds on new ones (left warm)
-        run_build(root, "600", "--cold", "--force")
-        assert servers(root) and servers(root) != [server]
+    if how == "--cold, then idle":  # ends the warm kernels, then builds on new ones (left warm)
+        cold = start_build(root, "5", "--cold", "--force", *ONE_JOB)
+        wait_until(
+            lambda: any(p.pid != server.pid for p in servers(root)) or cold.poll() is not None,
+            "a new server",
+        )
+        gone(everything)
+        renewed, _ = server_and_kernels(root)  # found while the build runs (or 5 s after it)
+        everything = [renewed, *renewed.children(recursive=True)]
+        out, err = cold.communicate(timeout=HANG_GUARD)
+        assert cold.returncode == 0, (out, err)
+        assert renewed.is_running()  # left warm; it ends 5 s after the build, being idle
     elif how == "--cold, warm off":  # however long kernels stay warm, they are the same ones
-        run_build(root, "0", "--cold")  # (and it leaves none: waited for below)
-    elif how == "SIGTERM":
-        server.terminate()
+        run_build(root, "0", "--cold", *ONE_JOB)  # (and it leaves none: waited for below)
     elif how == "kill -9":
         server.kill()
     gone(everything)
@@ -245,4 +266,5 @@ def test_a_kept_kernel_gets_the_sections_it_ran_before(tmp_path: Path) -> None:
         pool._assign(second, queue)  # its own section, though another is queued first
         pool._assign(first, queue)
         assert (second.task, first.task, list(queue)) == (tasks[1], tasks[0], tasks[2:])
-        second.task = first.task = None  # not waited for: the pool ends them
+        second.task = first.task = None  # not waited for: the pool ends them ...
+        pool.stop(interrupted=True)  # ... at once, as on Ctrl-C, not after their kernels boot
