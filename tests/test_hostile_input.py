@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import ast
 import csv
+import functools
 import io
+import json
 import re
 import shutil
 import subprocess
@@ -29,13 +31,14 @@ from typing import Any
 
 import nbformat
 import pytest
+import yaml
 from bs4 import BeautifulSoup, Tag
 
 from helpers.building.build_plan import data_fingerprint, kind_notebook
 from helpers.building.export import CONTENT_SECURITY_POLICY, navigation_texts, render_report
 from helpers.building.validate import validate_unit
 from helpers.core.paths import Project
-from helpers.core.yaml_text import dump_yaml, load_yaml
+from helpers.core.yaml_text import load_yaml
 from helpers.data.definition import load_definition
 from helpers.data.unit_data import load_unit
 
@@ -131,30 +134,66 @@ def _leaves(node: Any, prefix: str = "") -> list[str]:
 
 def poison(field: Field) -> None:
     """Write the hostile string into ``field`` (for a table: in the unit's row, or the first)."""
-    if field.kind == "markdown":
-        field.path.write_text(HOSTILE_MARKDOWN, encoding="utf-8")
-    elif field.kind == "yaml":
-        document = load_yaml(field.path.read_text(encoding="utf-8"), field.path.name)
-        *parents, leaf = field.name.split(".")
-        node = document
-        for key in parents:
-            node = node[int(key)] if isinstance(node, list) else node[key]
-        node[int(leaf) if isinstance(node, list) else leaf] = field.hostile
-        field.path.write_text(dump_yaml(document), encoding="utf-8")
-    else:
-        text = field.path.read_text(encoding="utf-8-sig")
-        delimiter = (
-            ";" if text.splitlines()[0].count(";") > text.splitlines()[0].count(",") else ","
-        )
-        rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
-        header, body = rows[0], [r for r in rows[1:] if any(c.strip() for c in r)]
-        if not body:
-            body = [[""] * len(header)]
-        row = next((r for r in body if UNIT in r), body[0])
-        row[header.index(field.name)] = field.hostile
-        out = io.StringIO()
-        csv.writer(out, delimiter=delimiter, lineterminator="\n").writerows([header, *body])
-        field.path.write_text(out.getvalue(), encoding="utf-8")
+    poison_all([field])
+
+
+def poison_all(batch: list[Field]) -> None:
+    """``poison`` for every field of ``batch``; a YAML file's keys in one edit of its text."""
+    in_yaml: dict[Path, list[Field]] = {}
+    for field in batch:
+        if field.kind == "yaml":
+            in_yaml.setdefault(field.path, []).append(field)
+        elif field.kind == "markdown":
+            field.path.write_text(HOSTILE_MARKDOWN, encoding="utf-8")
+        else:
+            _poison_cell(field)
+    for path, keys in in_yaml.items():
+        text = path.read_text(encoding="utf-8")
+        spans = scalar_spans(text)
+        # From the end of the file backwards, so each edit leaves the earlier offsets as they are.
+        for field in sorted(keys, key=lambda f: spans[f.name][0], reverse=True):
+            start, end = spans[field.name]
+            text = f"{text[:start]}{json.dumps(field.hostile, ensure_ascii=False)}{text[end:]}"
+        path.write_text(text, encoding="utf-8")
+
+
+@functools.lru_cache(maxsize=8)
+def scalar_spans(text: str) -> dict[str, tuple[int, int]]:
+    """Where each scalar of a YAML document is written: its dotted path (``_leaves``) → the
+    characters from its first to its last (a folded block's indicator to its last word).
+
+    The hostile string replaces only that span, as a double-quoted scalar (a JSON string is
+    one): the rest of the file stays as the analyst wrote it, and no whole-file YAML dump per
+    field is needed (the walk poisons hundreds of keys of data/rapport.yaml one at a time)."""
+    spans: dict[str, tuple[int, int]] = {}
+
+    def walk(node: yaml.Node, prefix: str) -> None:
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                walk(value, f"{prefix}{key.value}.")
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                walk(item, f"{prefix}{index}.")
+        else:
+            start, end = node.start_mark.index, node.end_mark.index
+            spans[prefix.rstrip(".")] = (start, start + len(text[start:end].rstrip()))
+
+    walk(yaml.compose(text, Loader=yaml.SafeLoader), "")
+    return spans
+
+
+def _poison_cell(field: Field) -> None:
+    text = field.path.read_text(encoding="utf-8-sig")
+    delimiter = ";" if text.splitlines()[0].count(";") > text.splitlines()[0].count(",") else ","
+    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    header, body = rows[0], [r for r in rows[1:] if any(c.strip() for c in r)]
+    if not body:
+        body = [[""] * len(header)]
+    row = next((r for r in body if UNIT in r), body[0])
+    row[header.index(field.name)] = field.hostile
+    out = io.StringIO()
+    csv.writer(out, delimiter=delimiter, lineterminator="\n").writerows([header, *body])
+    field.path.write_text(out.getvalue(), encoding="utf-8")
 
 
 def render_in_process(project: Project, target: Path) -> str:
@@ -352,8 +391,7 @@ def poisoned(batch: list[Field]) -> Iterator[None]:
     for field in batch:
         originals.setdefault(field.path, field.path.read_bytes())
     try:
-        for field in batch:
-            poison(field)
+        poison_all(batch)
         yield
     finally:
         for path, data in originals.items():
@@ -374,8 +412,7 @@ def test_a_real_build_with_every_accepted_field_poisoned_has_no_live_markup(
     # The fields validation accepted alone (refused alone: covered by the test above), at once;
     # should the combination be refused, one by one, each kept if the whole still passes.
     accepted = [Field(root / f.path.relative_to(clean), f.kind, f.name) for f in walked.accepted]
-    for field in accepted:
-        poison(field)
+    poison_all(accepted)
     poisoned = accepted
     if validate_unit(project, YEAR, UNIT):
         shutil.rmtree(root / "data")

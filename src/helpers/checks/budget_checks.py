@@ -11,9 +11,7 @@ from __future__ import annotations
 import difflib
 from decimal import Decimal
 
-import pandas as pd
-
-from helpers.checks.table_checks import LoadedTable, is_present
+from helpers.checks.table_checks import LoadedTable, Row, is_present
 from helpers.core.errors import Problem, quote
 from helpers.core.text_norm import name_key
 from helpers.data.budget_settings import DriftSettings
@@ -269,7 +267,7 @@ def _comparison_problems(drift: LoadedTable, statement: Statement) -> list[Probl
 
 
 def _sign_problems(
-    drift: LoadedTable, line: int, row: pd.Series, settings: DriftSettings
+    drift: LoadedTable, line: int, row: Row, settings: DriftSettings
 ) -> list[Problem]:
     """Income and costs have opposite signs, as declared (``kostnader: positiva`` by default);
     a frame (tilldelad ram) is what the unit may spend, never negative."""

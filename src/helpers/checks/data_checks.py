@@ -15,10 +15,8 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-import pandas as pd
-
 from helpers.checks.budget_checks import budget_problems as budget_problems  # re-exported
-from helpers.checks.table_checks import LoadedTable, is_present
+from helpers.checks.table_checks import LoadedTable, Row, is_present
 from helpers.checks.table_checks import decimals_problems as decimals_problems  # re-exported
 from helpers.checks.table_checks import duplicate_keys as duplicate_keys  # re-exported
 from helpers.checks.table_checks import formula_problems as formula_problems  # re-exported
@@ -124,7 +122,7 @@ def year_problems(tables: dict[str, LoadedTable], year: int) -> list[Problem]:
     return [p for p in problems if p is not None]
 
 
-def _end_date_problem(shown_as: str, line: int, row: pd.Series, year: int) -> Problem | None:
+def _end_date_problem(shown_as: str, line: int, row: Row, year: int) -> Problem | None:
     """``slutdatum`` is free text, but what looks like a date must be a real, plausible one."""
     text = row["slutdatum"]
     match = _DATE_LIKE.fullmatch(text) if is_present(text) else None

@@ -8,8 +8,9 @@ line numbers in the analyst's file.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -20,6 +21,8 @@ from helpers.data.unit_data import LINE_COLUMN
 
 MAX_DECIMALS = 6
 
+Row = Mapping[str, Any]  # a data row: column name → its typed value
+
 
 @dataclass(frozen=True)
 class LoadedTable:
@@ -29,10 +32,16 @@ class LoadedTable:
     frame: pd.DataFrame
     shown_as: str
 
-    def records(self) -> Iterator[tuple[int, pd.Series]]:
-        """(line in the file, row) for every data row."""
-        for _, row in self.frame.iterrows():
-            yield int(row[LINE_COLUMN]), row
+    def records(self) -> Iterator[tuple[int, Row]]:
+        """(line in the file, row) for every data row; each row a fresh mapping.
+
+        Rows are dicts (``DataFrame.to_dict("records")``), not ``iterrows``' Series: the same
+        values (a table has text columns, so ``iterrows`` boxes each value as its Python
+        scalar, as ``to_dict`` does) at a fraction of the cost — validation walks every
+        table several times for each check."""
+        lines = self.frame[LINE_COLUMN].tolist()
+        for line, row in zip(lines, self.frame.to_dict("records"), strict=True):
+            yield int(line), row
 
 
 def is_present(value: object) -> bool:
