@@ -57,10 +57,12 @@ def _who() -> str:
 
 def klar_command(args: argparse.Namespace) -> int:
     from helpers.core.paths import YEAR_END, Project, check_period, check_unit
+    from helpers.data.params import check_report_params
     from helpers.data.signoff import report_sections, set_status
 
     project = Project.current(check_period(args.period or YEAR_END))
     unit = check_unit(args.unit)
+    check_report_params(project, args.year, unit)
     sections = report_sections(project, args.year, unit)
     chosen = sections if args.alla else list(dict.fromkeys(args.sections))
     if not chosen:
@@ -88,7 +90,8 @@ def add_status_arguments(parser: argparse.ArgumentParser) -> None:
 def status_command(args: argparse.Namespace) -> int:
     from rich.console import Console
 
-    from helpers.core.paths import YEAR_END, Project, check_period, check_unit
+    from helpers.core.paths import YEAR_END, Project, check_period, check_unit, periods_of_unit
+    from helpers.data.params import check_report_params, units_of_year
 
     project = Project.current()
     if args.period is not None:
@@ -96,6 +99,13 @@ def status_command(args: argparse.Namespace) -> int:
     else:
         periods = project.periods_of_year(args.year) or [YEAR_END]
     unit = check_unit(args.unit) if args.unit else None
+    if unit is not None and args.period is None:
+        periods = periods_of_unit(project, [args.year], unit, periods)
+    for period in periods:
+        if unit is None:
+            units_of_year(args.year, project.for_period(period))  # the year and period exist
+        else:
+            check_report_params(project.for_period(period), args.year, unit)
     console = Console()
     if not console.is_terminal:
         console = Console(width=max(console.width, 160))

@@ -1,0 +1,105 @@
+"""Bad input to ``workbook klar`` and ``workbook status`` (issue 13): refused like ``build`` and
+``validate`` refuse it (a Swedish message, exit 2), and nothing is written."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from helpers import cli
+from helpers.core.paths import Project
+from helpers.data.definition import load_definition
+
+YEAR, UNIT = 2016, "klk"
+
+
+def tree(root: Path) -> dict[str, str]:
+    """Every file under ``data/`` and ``params/`` with a hash of its content."""
+    return {
+        path.relative_to(root).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for folder in (root / "data", root / "params")
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    } | {
+        path.relative_to(root).as_posix() + "/": ""
+        for folder in (root / "data", root / "params")
+        for path in folder.rglob("*")
+        if path.is_dir()
+    }
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    capsys.readouterr()
+    code = cli.main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def first_section(root: Path) -> str:
+    return load_definition(Project(root), YEAR, UNIT).sections[0].id
+
+
+# The same wrong year, period or unit given to build (the reference) and to klar and status.
+WRONG_REPORTS = [
+    pytest.param(["--year", str(YEAR), "--unit", "xyz"], id="unknown-unit"),
+    pytest.param(["--year", str(YEAR), "--unit", "kkl"], id="unit-like-a-real-one"),
+    pytest.param(["--year", "2099", "--unit", UNIT], id="year-without-params"),
+    pytest.param(["--year", "2015", "--unit", UNIT], id="earlier-year-without-params"),
+    pytest.param(["--year", str(YEAR), "--unit", UNIT, "--period", "tertial"], id="period"),
+    pytest.param(["--year", str(YEAR), "--unit", "xyz", "--period", "delar"], id="unit-in-delar"),
+    pytest.param(["--year", str(YEAR), "--unit", "kommun", "--period", "tertial1"], id="kommun"),
+]
+
+
+@pytest.mark.parametrize("arguments", WRONG_REPORTS)
+def test_klar_refuses_a_report_that_does_not_exist_like_build(
+    workspace: Path, capsys: pytest.CaptureFixture[str], arguments: list[str]
+):
+    section = first_section(workspace)
+    before = tree(workspace)
+    build = run(capsys, "build", "--dry-run", *arguments)
+    klar = run(capsys, "klar", *arguments, section)
+    assert build[0] == 2 and klar[0] == 2
+    assert klar[2].startswith("Fel: ") and "Traceback" not in klar[2]
+    if "kommun" not in arguments:
+        assert klar[2] == build[2]  # the same message for the same input
+    assert tree(workspace) == before
+
+
+@pytest.mark.parametrize("arguments", WRONG_REPORTS)
+def test_status_refuses_a_report_that_does_not_exist_like_build(
+    workspace: Path, capsys: pytest.CaptureFixture[str], arguments: list[str]
+):
+    before = tree(workspace)
+    build = run(capsys, "build", "--dry-run", *arguments)
+    code, out, err = run(capsys, "status", *arguments)
+    assert (code, out) == (2, "")
+    if "kommun" not in arguments:
+        assert err == build[2]
+    assert tree(workspace) == before
+
+
+@pytest.mark.parametrize("command", ["status", "klar", "build", "validate"])
+@pytest.mark.parametrize("period", ["tertial", "tertial2", "q3"])
+def test_a_period_the_year_does_not_have_is_named_with_the_periods_there_are(
+    workspace: Path, capsys: pytest.CaptureFixture[str], command: str, period: str
+):
+    extra = {"klar": ["--unit", UNIT, "--alla"], "build": ["--dry-run"]}.get(command, [])
+    code, out, err = run(capsys, command, "--year", str(YEAR), "--period", period, *extra)
+    assert code == 2
+    periods = Project(workspace).periods_of_year(YEAR)
+    assert f"Perioden '{period}' finns inte för {YEAR}" in err
+    assert all(p in err for p in periods) and "--period" in err
+    assert "new-unit" not in err
+
+
+def test_klar_refuses_a_section_the_units_report_does_not_have(
+    workspace: Path, capsys: pytest.CaptureFixture[str]
+):
+    before = tree(workspace)
+    for section in ("nope", "indikatorer"):  # indikatorer: a section of kommun's report only
+        code, _, err = run(capsys, "klar", "--year", str(YEAR), "--unit", UNIT, section)
+        assert code == 2 and f"'{section}' finns inte i rapporten" in err
+    assert tree(workspace) == before
