@@ -103,3 +103,28 @@ def test_klar_refuses_a_section_the_units_report_does_not_have(
         code, _, err = run(capsys, "klar", "--year", str(YEAR), "--unit", UNIT, section)
         assert code == 2 and f"'{section}' finns inte i rapporten" in err
     assert tree(workspace) == before
+
+
+@pytest.mark.parametrize("words", ["klar", "godkand", "klart", "done", "granskad", "", "utkast2"])
+def test_klar_refuses_a_status_word_that_is_not_one_of_the_documented(
+    workspace: Path, capsys: pytest.CaptureFixture[str], words: str
+):
+    before = tree(workspace)
+    section = first_section(workspace)
+    code, _, err = run(capsys, "klar", "--year", str(YEAR), "--unit", UNIT, section,
+                       "--status", words)  # fmt: skip
+    assert code == 2 and "Traceback" not in err
+    assert f"'{words}' är ingen status" in err
+    assert all(word in err for word in ("utkast", "granskning", "klar för granskning", "godkänd"))
+    assert tree(workspace) == before
+
+
+@pytest.mark.parametrize("arguments", [["kf_mal"], ["kf_mal", "ks_mal"], ["nope"]])
+def test_klar_refuses_sections_together_with_alla(
+    workspace: Path, capsys: pytest.CaptureFixture[str], arguments: list[str]
+):
+    before = tree(workspace)
+    code, _, err = run(capsys, "klar", "--year", str(YEAR), "--unit", UNIT, "--alla", *arguments)
+    assert code == 2 and "--alla" in err and "inte båda" in err
+    assert all(section in err for section in arguments)
+    assert tree(workspace) == before

@@ -9,7 +9,7 @@ import subprocess
 from typing import TYPE_CHECKING
 
 from helpers.building.arguments import year_argument
-from helpers.core.errors import ParameterError
+from helpers.core.errors import ParameterError, quote
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -17,14 +17,22 @@ if TYPE_CHECKING:
     from helpers.core.paths import Project
 
 STATUS_ARGUMENTS = {"utkast": "utkast", "granskning": "klar för granskning", "godkänd": "godkänd"}
-# The words as `workbook status` and the file show them are accepted too.
-STATUS_ALIASES = {"klar för granskning": "granskning", "klar": "granskning", "godkand": "godkänd"}
+# The words as `workbook status` and the file show them are accepted too; nothing else is (a
+# guessed word such as "klar" could mean either step, so it is refused rather than read).
+STATUS_ALIASES = {"klar för granskning": "granskning"}
 
 
 def status_argument(text: str) -> str:
-    """``--status``: a key of ``STATUS_ARGUMENTS`` or the status in words (any case)."""
+    """``--status``: a key of ``STATUS_ARGUMENTS`` or the status in words (any case, any
+    spacing). Raises ``argparse.ArgumentTypeError`` naming the allowed words otherwise."""
     word = " ".join(text.split()).lower()
-    return STATUS_ALIASES.get(word, word)
+    word = STATUS_ALIASES.get(word, word)
+    if word not in STATUS_ARGUMENTS:
+        raise argparse.ArgumentTypeError(
+            f"'{quote(text)}' är ingen status — välj utkast, granskning (eller "
+            "'klar för granskning') eller godkänd"
+        )
+    return word
 
 
 def add_klar_arguments(parser: argparse.ArgumentParser) -> None:
@@ -38,7 +46,6 @@ def add_klar_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--status",
         type=status_argument,
-        choices=list(STATUS_ARGUMENTS),
         default="granskning",
         help="utkast, granskning (klar för granskning, standard) eller godkänd",
     )
@@ -60,6 +67,11 @@ def klar_command(args: argparse.Namespace) -> int:
     from helpers.data.params import check_report_params
     from helpers.data.signoff import report_sections, set_status
 
+    if args.alla and args.sections:
+        raise ParameterError(
+            f"Ange antingen avsnitt ({', '.join(map(quote, args.sections))}) eller --alla, inte båda: "
+            "--alla klarmarkerar alla avsnitt i rapporten."
+        )
     project = Project.current(check_period(args.period or YEAR_END))
     unit = check_unit(args.unit)
     check_report_params(project, args.year, unit)
