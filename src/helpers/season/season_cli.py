@@ -69,8 +69,8 @@ def klar_command(args: argparse.Namespace) -> int:
 
     if args.alla and args.sections:
         raise ParameterError(
-            f"Ange antingen avsnitt ({', '.join(map(quote, args.sections))}) eller --alla, inte båda: "
-            "--alla klarmarkerar alla avsnitt i rapporten."
+            f"Ange antingen avsnitt ({', '.join(map(quote, args.sections))}) eller --alla, "
+            "inte båda: --alla klarmarkerar alla avsnitt i rapporten."
         )
     project = Project.current(check_period(args.period or YEAR_END))
     unit = check_unit(args.unit)
