@@ -128,3 +128,60 @@ def test_klar_refuses_sections_together_with_alla(
     assert code == 2 and "--alla" in err and "inte båda" in err
     assert all(section in err for section in arguments)
     assert tree(workspace) == before
+
+
+FORMULAS = [
+    '=HYPERLINK("http://x")',
+    "+1+2",
+    "-2+3",
+    "@SUM(A1:A2)",
+    "\t=1",
+    "\r=1",
+    " =1",
+    "＝1",  # a full-width equals sign: Excel reads it as a formula too
+]
+
+
+@pytest.mark.parametrize("name", FORMULAS)
+def test_klar_refuses_a_name_that_a_spreadsheet_would_run_as_a_formula(
+    workspace: Path, capsys: pytest.CaptureFixture[str], name: str
+):
+    before = tree(workspace)
+    section = first_section(workspace)
+    code, _, err = run(capsys, "klar", "--year", str(YEAR), "--unit", UNIT, section, f"--by={name}")
+    assert code == 2 and "--by" in err and "formel" in err and "Traceback" not in err
+    assert tree(workspace) == before
+
+
+@pytest.mark.parametrize("name", ["Anna-Lena Ek", "Bo Ek (ekonom)", "O'Neil", "Åsa Öberg"])
+def test_klar_keeps_an_ordinary_name(
+    workspace: Path, capsys: pytest.CaptureFixture[str], name: str
+):
+    from helpers.data.signoff import read_signoffs
+
+    section = first_section(workspace)
+    assert run(capsys, "klar", "--year", str(YEAR), "--unit", UNIT, section, "--by", name)[0] == 0
+    project = Project(workspace)
+    ids = [s.id for s in load_definition(project, YEAR, UNIT).sections]
+    signoffs, problems = read_signoffs(project, YEAR, UNIT, ids)
+    assert problems == [] and signoffs[section].by == name
+
+
+# A carriage return inside a cell is refused by the CSV reader before the cell is read.
+@pytest.mark.parametrize("name", [f for f in FORMULAS if not f.startswith("\r")])
+def test_validate_refuses_a_formula_in_a_hand_edited_signoff_file(
+    workspace: Path, capsys: pytest.CaptureFixture[str], name: str
+):
+    import csv
+
+    section = first_section(workspace)
+    path = workspace / "data" / str(YEAR) / UNIT / "klarmarkering.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(["avsnitt", "status", "av", "datum"])
+        writer.writerow([section, "godkänd", name, "2017-02-14"])
+    code, out, err = run(capsys, "validate", "--year", str(YEAR), "--unit", UNIT)
+    assert code == 2
+    both = out + err
+    assert f"data/{YEAR}/{UNIT}/klarmarkering.csv, rad 2, kolumn av" in both
+    assert "formel" in both

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 from helpers.core.errors import DataError, ParameterError, Problem, display_path, quote
 from helpers.core.paths import CONSOLIDATED, Project
 from helpers.core.schema import Column, TableSpec
+from helpers.data.cell_values import check_plain_text
 
 if TYPE_CHECKING:
     from helpers.core.labels import Labels
@@ -44,7 +45,7 @@ SIGNOFF_SPEC = TableSpec(
     (
         Column("avsnitt", "id", required=True),
         Column("status", "choice", required=True, choices=STATUSES),
-        Column("av"),
+        Column("av", one_line_plain=True),
         Column("datum", "date"),
     ),
     key=("avsnitt",),
@@ -126,10 +127,16 @@ def set_status(
     file atomically, one row per section in report order.
 
     Raises ``ParameterError`` (a wrong argument, exit 2) when ``status`` is not one of
-    ``STATUSES`` or a chosen section is not in the report (naming the report's sections), and
-    ``DataError`` when the file as it is cannot be read; nothing is written then."""
+    ``STATUSES``, ``by`` is no plain one-line name (``cell_values.check_plain_text``: the file
+    is opened in Excel, where ``=HYPERLINK(…)`` would be a formula) or a chosen section is not
+    in the report (naming the report's sections), and ``DataError`` when the file as it is
+    cannot be read or written; nothing is written then."""
     if status not in STATUSES:
         raise ParameterError(f"Okänd status '{quote(status)}' — välj en av: {', '.join(STATUSES)}.")
+    try:
+        by = check_plain_text(by)
+    except ValueError as exc:
+        raise ParameterError(f"--by: {exc}.") from None
     unknown = [s for s in chosen if s not in sections]
     if unknown:
         names = ", ".join(f"'{quote(s)}'" for s in unknown)
