@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 import pytest
@@ -185,3 +186,40 @@ def test_validate_refuses_a_formula_in_a_hand_edited_signoff_file(
     both = out + err
     assert f"data/{YEAR}/{UNIT}/klarmarkering.csv, rad 2, kolumn av" in both
     assert "formel" in both
+
+
+def test_klar_says_the_signoff_file_could_not_be_written_when_its_folder_is_a_file(
+    workspace: Path, capsys: pytest.CaptureFixture[str]
+):
+    """A real unwritable place, as any user (root too): the unit's data folder is a file."""
+    section = first_section(workspace)
+    folder = workspace / "data" / str(YEAR) / UNIT
+    import shutil
+
+    shutil.rmtree(folder)
+    folder.write_text("inte en mapp\n", encoding="utf-8")
+    before = tree(workspace)
+    code, out, err = run(capsys, "klar", "--year", str(YEAR), "--unit", UNIT, section)
+    assert code == 2 and out == "" and "Traceback" not in err
+    assert f"data/{YEAR}/{UNIT}/klarmarkering.csv" in err and "kunde inte skrivas" in err
+    assert ".tmp" not in err and "läsrätt" not in err
+    assert "ta bort eller döp om" in err
+    assert tree(workspace) == before
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write into a read-only folder")
+def test_klar_says_the_signoff_file_could_not_be_written_without_write_permission(
+    workspace: Path, capsys: pytest.CaptureFixture[str]
+):
+    section = first_section(workspace)
+    folder = workspace / "data" / str(YEAR) / UNIT
+    before = tree(workspace)
+    folder.chmod(0o555)
+    try:
+        code, out, err = run(capsys, "klar", "--year", str(YEAR), "--unit", UNIT, section)
+    finally:
+        folder.chmod(0o755)
+    assert code == 2 and out == ""
+    assert f"data/{YEAR}/{UNIT}/klarmarkering.csv" in err and "kunde inte skrivas" in err
+    assert "skrivrätt" in err and ".tmp" not in err and "läsrätt" not in err
+    assert tree(workspace) == before
