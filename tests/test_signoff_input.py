@@ -223,3 +223,23 @@ def test_klar_says_the_signoff_file_could_not_be_written_without_write_permissio
     assert f"data/{YEAR}/{UNIT}/klarmarkering.csv" in err and "kunde inte skrivas" in err
     assert "skrivrätt" in err and ".tmp" not in err and "läsrätt" not in err
     assert tree(workspace) == before
+
+
+def test_the_lock_message_says_bygge_like_the_rest_of_the_tool(workspace: Path):
+    from helpers.building.buildlock import build_lock
+    from helpers.core.errors import BuildLocked
+
+    project = Project(workspace)
+    with build_lock(project), pytest.raises(BuildLocked) as caught, build_lock(project):
+        pass
+    assert "Ett annat bygge pågår redan" in str(caught.value)
+    assert "byggning" not in str(caught.value)
+
+
+def test_no_message_says_byggning():
+    """The tool's word is "bygge" (docs, messages); "byggning" is a building."""
+    import helpers
+
+    package = Path(helpers.__file__).parent
+    users = [p for p in package.rglob("*.py") if "byggning" in p.read_text(encoding="utf-8")]
+    assert users == []
