@@ -243,3 +243,13 @@ def test_no_message_says_byggning():
     package = Path(helpers.__file__).parent
     users = [p for p in package.rglob("*.py") if "byggning" in p.read_text(encoding="utf-8")]
     assert users == []
+
+
+@pytest.mark.parametrize("value", ["1e9", "86401", "-1", "inf", "abc", "10 min"])
+def test_warm_kernels_out_of_range_names_the_allowed_range(
+    workspace: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, value: str
+):
+    monkeypatch.setenv("WORKBOOK_WARM_KERNELS", value)
+    code, out, err = run(capsys, "build", "--dry-run", "--year", str(YEAR), "--unit", UNIT)
+    assert code == 2 and out == ""
+    assert "WORKBOOK_WARM_KERNELS" in err and f"'{value}'" in err and "0–86400" in err
