@@ -253,3 +253,51 @@ def test_warm_kernels_out_of_range_names_the_allowed_range(
     code, out, err = run(capsys, "build", "--dry-run", "--year", str(YEAR), "--unit", UNIT)
     assert code == 2 and out == ""
     assert "WORKBOOK_WARM_KERNELS" in err and f"'{value}'" in err and "0–86400" in err
+
+
+ROOT_COMMANDS = [
+    ["build", "--year", "2016"],
+    ["build", "--year", "2016", "--dry-run"],
+    ["validate", "--year", "2016"],
+    ["status", "--year", "2016"],
+    ["klar", "--year", "2016", "--unit", "klk", "kf_mal"],
+    ["new-year", "2017", "--from", "2016"],
+    ["new-unit", "abc", "--name", "Abc"],
+    ["new-period", "delar", "--from", "helar", "--year", "2016"],
+    ["kolada", "--year", "2016"],
+    ["lab", "--year", "2016", "--unit", "klk"],
+    ["preview", "--year", "2016", "--unit", "klk"],
+]
+
+
+@pytest.mark.parametrize("command", ROOT_COMMANDS, ids=lambda c: c[0] + "-" + c[-1])
+@pytest.mark.parametrize("kind", ["missing", "file"])
+def test_every_command_says_the_workbook_root_folder_does_not_exist(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    command: list[str], kind: str,
+):  # fmt: skip
+    root = tmp_path / "finns-inte" / "projekt"
+    if kind == "file":
+        root = tmp_path / "projekt.txt"
+        root.write_text("ingen mapp\n", encoding="utf-8")
+    monkeypatch.setenv("WORKBOOK_ROOT", str(root))
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, *command)
+    assert code == 2 and out == "" and "Traceback" not in err
+    assert err.startswith("Fel: Mappen som WORKBOOK_ROOT anger") and str(root) in err
+    assert "params/" not in err.replace("data/ och params/", "") and "rapport.yaml" not in err
+    assert not (tmp_path / "finns-inte").exists()
+
+
+def test_the_installed_command_says_the_workbook_root_folder_does_not_exist(tmp_path: Path):
+    import shutil
+    import subprocess
+    import sys
+
+    workbook = shutil.which("workbook", path=str(Path(sys.executable).parent))
+    assert workbook is not None
+    env = {**os.environ, "WORKBOOK_ROOT": "/nonexistent"}
+    done = subprocess.run([workbook, "status", "--year", "2016"], capture_output=True,
+                          text=True, env=env, cwd=tmp_path, timeout=120)  # fmt: skip
+    assert done.returncode == 2 and "WORKBOOK_ROOT" in done.stderr and "/nonexistent" in done.stderr
+    assert "finns inte" in done.stderr and "params/2016" not in done.stderr
