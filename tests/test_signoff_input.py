@@ -301,3 +301,99 @@ def test_the_installed_command_says_the_workbook_root_folder_does_not_exist(tmp_
                           text=True, env=env, cwd=tmp_path, timeout=120)  # fmt: skip
     assert done.returncode == 2 and "WORKBOOK_ROOT" in done.stderr and "/nonexistent" in done.stderr
     assert "finns inte" in done.stderr and "params/2016" not in done.stderr
+
+
+def test_plan_reasons_in_a_narrow_terminal_keep_every_file_name_whole():
+    import io
+
+    from rich.console import Console
+
+    from helpers.building.build_plan import SectionPlan, UnitPlan
+    from helpers.building.progress import plan_reasons, plan_table
+
+    changed = [f"data/{YEAR}/{UNIT}/text/mal/KF1-arbete-med-ett-langt-namn.md",
+               f"data/{YEAR}/{UNIT}/drift.csv"]  # fmt: skip
+    ran = SectionPlan(
+        "kf_mal", "mal", Path("n"), Path("o"), {}, {}, "ändrat: " + ", ".join(changed)
+    )
+    cached = SectionPlan("drift", "drift", Path("n"), Path("o"), {}, {}, None)
+    plan = UnitPlan(YEAR, UNIT, [ran, cached], [ran, cached], "avsnitt körs")
+    console = Console(width=80, file=io.StringIO(), color_system=None)
+    console.print(plan_table([plan], reasons=False))
+    for line in plan_reasons([plan]):
+        console.print(line, soft_wrap=True, markup=False)
+    shown = console.file.getvalue()
+    assert "…" not in shown and all(name in shown for name in changed)
+    assert max(len(line) for line in plan_table_lines(plan)) <= 80
+
+
+def plan_table_lines(plan) -> list[str]:  # noqa: ANN001
+    import io
+
+    from rich.console import Console
+
+    from helpers.building.progress import plan_table
+
+    console = Console(width=80, file=io.StringIO(), color_system=None)
+    console.print(plan_table([plan], reasons=False))
+    return console.file.getvalue().splitlines()
+
+
+def in_terminal(argv: list[str], env: dict[str, str], cwd: Path, columns: int) -> str:
+    """``argv``'s output as a terminal ``columns`` wide shows it (a real pseudo-terminal)."""
+    import fcntl
+    import pty
+    import re
+    import struct
+    import subprocess
+    import termios
+
+    main_fd, terminal_fd = pty.openpty()
+    fcntl.ioctl(terminal_fd, termios.TIOCSWINSZ, struct.pack("HHHH", 50, columns, 0, 0))
+    env = {**env, "COLUMNS": str(columns), "TERM": "xterm", "NO_COLOR": "1"}
+    process = subprocess.Popen(argv, stdin=terminal_fd, stdout=terminal_fd, stderr=terminal_fd,
+                               env=env, cwd=cwd)  # fmt: skip
+    os.close(terminal_fd)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(main_fd, 65536)
+        except OSError:  # EIO: the command has ended and closed the terminal
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(main_fd)
+    assert process.wait(timeout=600) == 0
+    text = b"".join(chunks).decode("utf-8", "replace").replace("\r\n", "\n")
+    return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", text)
+
+
+def test_dry_run_in_an_80_column_terminal_names_the_changed_files(built_year, tmp_path: Path):
+    """The issue's case with a real build and a real terminal: a changed text and table."""
+    import shutil
+    import sys
+
+    try:
+        from conftest import copy_built
+    except ImportError:  # tests/ imported as a package
+        from tests.conftest import copy_built
+
+    project = copy_built(built_year, tmp_path / "ws")
+    changed = sorted(
+        [
+            path
+            for path in (project.root / "data" / str(YEAR) / UNIT / "text" / "mal").rglob("*.md")
+        ][:1]
+        + [project.root / "data" / str(YEAR) / UNIT / "drift.csv"]
+    )
+    for path in changed:
+        path.write_text(path.read_text(encoding="utf-8") + "\n\n", encoding="utf-8")
+    workbook = shutil.which("workbook", path=str(Path(sys.executable).parent))
+    assert workbook is not None
+    env = {**os.environ, "WORKBOOK_ROOT": str(project.root), "WORKBOOK_WARM_KERNELS": "0"}
+    shown = in_terminal([workbook, "build", "--dry-run", "--year", str(YEAR), "--unit", UNIT],
+                        env, project.root, 80)  # fmt: skip
+    assert "…" not in shown
+    for path in changed:
+        assert path.relative_to(project.root).as_posix() in shown, shown
