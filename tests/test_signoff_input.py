@@ -397,3 +397,58 @@ def test_dry_run_in_an_80_column_terminal_names_the_changed_files(built_year, tm
     assert "…" not in shown
     for path in changed:
         assert path.relative_to(project.root).as_posix() in shown, shown
+
+
+def own_text_section(root: Path) -> tuple[str, Path]:
+    """A section of the unit's report with a text file of its own, and that file."""
+    project = Project(root)
+    for section in load_definition(project, YEAR, UNIT).sections:
+        for ref in section.texts:
+            path = project.unit_data(YEAR, UNIT) / "text" / ref.file
+            if path.is_file():
+                return section.id, path
+    raise AssertionError("the example report has no section with a text file")
+
+
+def write_placeholder(path: Path) -> None:
+    from helpers.core.placeholders import PLACEHOLDER_MARK
+
+    path.write_text(f"# Rubrik\n\n{PLACEHOLDER_MARK}\n", encoding="utf-8")
+
+
+def test_status_warns_of_an_approved_section_whose_text_is_still_to_write(
+    workspace: Path, capsys: pytest.CaptureFixture[str]
+):
+    section, path = own_text_section(workspace)
+    write_placeholder(path)
+    argv = ["--year", str(YEAR), "--unit", UNIT]
+    code, out, _ = run(capsys, "status", *argv)
+    assert code == 0 and "godkänd men har texter att skriva" not in out  # not approved yet
+    assert run(capsys, "klar", *argv, section, "--status", "godkänd")[0] == 0
+    code, out, err = run(capsys, "status", *argv)
+    assert code == 0  # a warning, not an error
+    assert "godkänd men har texter att skriva" in out
+    shown = path.relative_to(Project(workspace).unit_data(YEAR, UNIT)).as_posix()
+    assert f"{section} är godkänd men har texter att skriva: {shown}" in " ".join(out.split())
+
+
+def test_status_warns_when_every_section_is_approved_and_a_text_is_still_to_write(
+    workspace: Path, capsys: pytest.CaptureFixture[str]
+):
+    goals = sorted((Project(workspace).unit_data(YEAR, UNIT) / "text" / "mal").rglob("*.md"))
+    write_placeholder(goals[0])
+    argv = ["--year", str(YEAR), "--unit", UNIT]
+    assert run(capsys, "klar", *argv, "--alla", "--status", "godkänd")[0] == 0
+    code, out, _ = run(capsys, "status", *argv)
+    assert code == 0 and "godkänd men har texter att skriva" in out
+    assert goals[0].name in out
+
+
+def test_status_does_not_warn_when_the_approved_sections_texts_are_written(
+    workspace: Path, capsys: pytest.CaptureFixture[str]
+):
+    section, _ = own_text_section(workspace)
+    argv = ["--year", str(YEAR), "--unit", UNIT]
+    assert run(capsys, "klar", *argv, section, "--status", "godkänd")[0] == 0
+    code, out, _ = run(capsys, "status", *argv)
+    assert code == 0 and "godkänd men" not in out

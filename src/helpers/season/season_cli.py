@@ -167,7 +167,10 @@ def _print_status(
             str(len(progress.problems)),
             f"{progress.percent} %",
         )
-        lines = [f"[bold]{each}[/bold] ({progress.percent} % klart)"]  # each: a checked id
+        header = f"[bold]{each}[/bold] ({progress.percent} % klart)"  # each: a checked id
+        if progress.approved_with_texts:
+            header += " — [yellow]godkänd men har texter att skriva[/yellow]"
+        lines = [header]
         for status in STATUSES:
             if grouped[status]:
                 who = [
@@ -178,6 +181,11 @@ def _print_status(
                 lines.append(escape(f"  {status}: {', '.join(who)}"))
         if progress.texts_to_write:
             lines.append(escape(f"  texter att skriva: {', '.join(progress.texts_to_write)}"))
+        for section, texts in progress.approved_with_texts.items():
+            lines.append(
+                "  [yellow]varning:[/yellow] "
+                + escape(f"{section} är godkänd men har texter att skriva: {', '.join(texts)}")
+            )
         for problem in progress.problems:
             lines.append(escape(f"  problem: {problem}"))
         details.append("\n".join(lines))
