@@ -237,7 +237,7 @@ def test_a_second_build_is_refused_with_a_clear_message(tmp_path: Path, capsys, 
     monkeypatch.setattr(build_module, "SectionPool", NoKernels)
     monkeypatch.setattr(Project, "current", classmethod(lambda cls: project))
     with build_lock(project):
-        with pytest.raises(BuildLocked, match="En annan byggning pågår redan"):
+        with pytest.raises(BuildLocked, match="Ett annat bygge pågår redan"):
             build(2016, project=project)
         assert cli.main(["build", "--year", "2016"]) == 2
-    assert "En annan byggning pågår redan" in capsys.readouterr().err
+    assert "Ett annat bygge pågår redan" in capsys.readouterr().err

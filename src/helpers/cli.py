@@ -242,7 +242,10 @@ def os_error_message(exc: OSError) -> str:
     from helpers.core.errors import display_path
     from helpers.core.paths import Project, os_error_text, write_error_text
 
-    root = Project.current().root
+    try:
+        root = Project.current().root
+    except WorkbookError:  # no project (WORKBOOK_ROOT names no folder): show paths as they are
+        root = Path("/")
     if not exc.filename:
         return f"ett systemfel inträffade ({exc.strerror or exc}). Försök igen."
     path = Path(exc.filename)

@@ -63,6 +63,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def command(args: argparse.Namespace) -> int:
+    from rich.text import Text
+
     from helpers.building.build import (
         all_years,
         build_years,
@@ -74,7 +76,14 @@ def command(args: argparse.Namespace) -> int:
     )
     from helpers.building.cluster import cluster_executor, describe, scheduler_from_environment
     from helpers.building.execute import timeout_from_environment
-    from helpers.building.progress import BuildProgress, failure_table, plan_table, summary_table
+    from helpers.building.progress import (
+        WIDE_PLAN,
+        BuildProgress,
+        failure_table,
+        plan_reasons,
+        plan_table,
+        summary_table,
+    )
     from helpers.building.warm_kernels import stop_warm_kernels, warm_seconds
     from helpers.core.paths import Project, check_period, check_year, period_order, periods_of_unit
 
@@ -102,7 +111,12 @@ def command(args: argparse.Namespace) -> int:
         plans = plan_periods(
             project, selections, args.unit, args.section, args.force, consolidated, args.pdf
         )
-        out.print(plan_table(plans))
+        wide = out.width >= WIDE_PLAN
+        out.print(plan_table(plans, reasons=wide))
+        if not wide:
+            out.print("Varför:", highlight=False)
+            for line in plan_reasons(plans):
+                out.print(Text(f"  {line}"), soft_wrap=True)
         runs = sum(len(p.to_run) for p in plans)
         cached = sum(len(p.sections) - len(p.to_run) for p in plans)
         out.print(f"{runs} avsnitt skulle köras, {cached} är cachade.")

@@ -31,7 +31,7 @@ from helpers.data.fingerprint import (
     read_stored,
     text_digest,
 )
-from helpers.data.params import available_units
+from helpers.data.params import available_units, check_report_params, missing_unit_message
 
 # Starts with "_", which no section id can: never the name of a section's fingerprint.
 REPORT_FINGERPRINT = "_report.fingerprint.json"
@@ -164,11 +164,9 @@ def plan_build(
         check_unit(unit)
         with_params = [y for y in years if os.path.lexists(project.params_file(y, unit))]
         if not with_params:
-            raise BuildError(
-                f"{display_path(project.params_file(years[-1], unit), project.root)} finns inte "
-                f"— enheten {unit!r} har inga parametrar för {', '.join(map(str, years))}. "
-                "Kör `workbook new-year` eller välj en annan enhet."
-            )
+            if len(years) == 1:
+                check_report_params(project, years[0], unit)  # names a missing year or period
+            raise BuildError(missing_unit_message(project, years, unit))
         years = with_params  # with --all: the years the unit exists in
     unit_years = [(y, u) for y in years for u in ([unit] if unit else available_units(y, project))]
     definitions = unit_definitions(project, unit_years)

@@ -37,8 +37,8 @@ def build_lock(project: Project) -> Iterator[None]:
             handle.seek(0)
             holder = handle.read().strip() or "okänd process"
             raise BuildLocked(
-                f"En annan byggning pågår redan i {project.root} ({holder}). Vänta tills den är "
-                "klar och kör sedan kommandot igen. Om ingen byggning pågår: kontrollera att "
+                f"Ett annat bygge pågår redan i {project.root} ({holder}). Vänta tills det är "
+                "klart och kör sedan kommandot igen. Om inget bygge pågår: kontrollera att "
                 "ingen annan `workbook build` körs (t.ex. i en annan terminal)."
             ) from None
         started = dt.datetime.now().isoformat(timespec="seconds")

@@ -81,32 +81,45 @@ class BuildProgress:
             self._progress = None
 
 
-def plan_table(plans: Iterable[UnitPlan]) -> Table:
-    """``--dry-run``: every section in report order, its kind, whether it would run, and why."""
+# Below this many columns the plan's reasons (long file paths) go under the table, one a line.
+WIDE_PLAN = 120
+
+
+def plan_table(plans: Iterable[UnitPlan], reasons: bool = True) -> Table:
+    """``--dry-run``: every section in report order, its kind, whether it would run, and why
+    (``reasons`` False: without the why, which :func:`plan_reasons` then gives as lines)."""
     table = Table(title="Byggplan", title_justify="left")
-    for name in ("år", "enhet", "avsnitt", "typ", "åtgärd", "varför"):
-        table.add_column(name)
+    names = ("år", "enhet", "avsnitt", "typ", "åtgärd") + (("varför",) if reasons else ())
+    for name in names:
+        # A narrow terminal wraps, and folds a path with no space in it, rather than cut "…".
+        table.add_column(name, overflow="fold")
     for plan in plans:
-        for section in plan.sections:  # in report order
-            action = "körs" if section.reason else "cachad"
-            table.add_row(
-                year_label(plan.year, plan.period),
-                plan.unit,
-                section.name,
-                section.kind,
-                action,
-                section.reason or "oförändrad",
-            )
-        action = "exporteras" if plan.report_reason else "oförändrad"
-        table.add_row(
-            year_label(plan.year, plan.period),
-            plan.unit,
-            "(rapport)",
-            "",
-            action,
-            plan.report_reason or "oförändrad",
-        )
+        for row in _plan_rows(plan):
+            table.add_row(*(Text(safe_text(cell)) for cell in row[: len(names)]))
     return table
+
+
+def plan_reasons(plans: Iterable[UnitPlan]) -> list[str]:
+    """Why each section or report of a narrow ``--dry-run`` runs, one line each, whole (a
+    terminal wraps them; no file name is cut)."""
+    return [
+        f"{year} {unit} {section}: {reason}"
+        for plan in plans
+        for year, unit, section, _, action, reason in _plan_rows(plan)
+        if action in ("körs", "exporteras")
+    ]
+
+
+def _plan_rows(plan: UnitPlan) -> list[tuple[str, str, str, str, str, str]]:
+    label = year_label(plan.year, plan.period)
+    rows = [
+        (label, plan.unit, s.name, s.kind, "körs" if s.reason else "cachad",
+         s.reason or "oförändrad")
+        for s in plan.sections  # in report order
+    ]  # fmt: skip
+    action = "exporteras" if plan.report_reason else "oförändrad"
+    rows.append((label, plan.unit, "(rapport)", "", action, plan.report_reason or "oförändrad"))
+    return rows
 
 
 def summary_table(result: BuildResult) -> Table:

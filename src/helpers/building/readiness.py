@@ -26,6 +26,9 @@ class UnitProgress:
     signoffs: dict[str, SignOff] = field(default_factory=dict)  # section id → sign-off
     texts_to_write: list[str] = field(default_factory=list)  # paths under the unit's folder
     problems: list[Problem] = field(default_factory=list)
+    # Approved sections that still have texts to write: section id → those texts (a warning:
+    # someone approved a section whose text is the scaffold's "Text saknas – skriv här").
+    approved_with_texts: dict[str, list[str]] = field(default_factory=dict)
 
     def by_status(self) -> dict[str, list[str]]:
         """Status → the sections with it, in report order (every status present)."""
@@ -56,6 +59,42 @@ def texts_to_write(project: Project, year: int, unit: str, text_files: list[str]
     return sorted(found)
 
 
+def approved_with_texts(
+    project: Project, year: int, unit: str, progress: UnitProgress, owned: dict[str, list[str]]
+) -> dict[str, list[str]]:
+    """The approved sections of ``progress`` that still have texts to write, with those texts.
+
+    A text belongs to a section when the report definition names it for the section
+    (``owned``: paths under the unit's folder) or the section read it when it last ran (its
+    read set, ``read_log``). A text no section can be said to own counts against every
+    approved section only when all sections are approved (the report says it is done)."""
+    from helpers.core import read_log
+
+    if not progress.texts_to_write:
+        return {}
+    folder = project.unit_data(year, unit)
+    prefix = folder.relative_to(project.root).as_posix() + "/"
+    owners: dict[str, set[str]] = {}
+    for section, files in owned.items():
+        reads = read_log.load(project.executed_dir(year, unit) / f"{section}.reads.json") or {}
+        read = {name.removeprefix(prefix) for name in reads if name.startswith(prefix)}
+        for text in progress.texts_to_write:
+            if text in files or text in read:
+                owners.setdefault(text, set()).add(section)
+    approved = [s for s, sign in progress.signoffs.items() if sign.status == APPROVED]
+    everything = bool(approved) and len(approved) == len(progress.signoffs)
+    found: dict[str, list[str]] = {}
+    for section in approved:
+        texts = [
+            t
+            for t in progress.texts_to_write
+            if section in owners.get(t, ()) or (everything and t not in owners)
+        ]
+        if texts:
+            found[section] = texts
+    return found
+
+
 def unit_progress(project: Project, year: int, unit: str, *, validate: bool = True) -> UnitProgress:
     """The unit-year's progress in the project's period (``kommun``: the consolidated
     report's); ``validate``: also every problem ``workbook validate`` finds."""
@@ -72,6 +111,10 @@ def unit_progress(project: Project, year: int, unit: str, *, validate: bool = Tr
         ref.file for s in definition.sections for ref in (s.text, s.after) if ref is not None
     ]
     progress.texts_to_write = texts_to_write(project, year, unit, text_files)
+    owned = {
+        s.id: [f"text/{ref.file}" for ref in (s.text, s.after) if ref] for s in definition.sections
+    }
+    progress.approved_with_texts = approved_with_texts(project, year, unit, progress, owned)
     if validate:
         from helpers.building.validate import validate_unit
 
@@ -95,6 +138,9 @@ def consolidated_progress(project: Project, year: int, *, validate: bool = True)
     sections = [s.id for s in definition.sections]
     progress.signoffs, signoff_problems = read_signoffs(project, year, CONSOLIDATED, sections)
     progress.texts_to_write = texts_to_write(project, year, CONSOLIDATED, [])
+    progress.approved_with_texts = approved_with_texts(
+        project, year, CONSOLIDATED, progress, {s: [] for s in sections}
+    )
     if validate:
         from helpers.checks.kommun_checks import validate_consolidated
 

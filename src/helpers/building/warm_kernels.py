@@ -53,6 +53,7 @@ from helpers.core.paths import Project
 
 VARIABLE = "WORKBOOK_WARM_KERNELS"
 DEFAULT_SECONDS = 600.0  # an analyst's pause between two saves and builds
+MAX_WARM_SECONDS = 86_400  # a day: longer is a typing error, not a wish
 CHECK_SECONDS = 10.0  # how often an idle server looks for a code change
 CONNECT_SECONDS = 60.0  # a server started by this build gets this long to listen
 LOG_NAME = "warm-kernels.log"
@@ -67,8 +68,8 @@ Done = Callable[[Any, SectionFailure | None], None]
 def warm_seconds() -> float:
     """How long a build's kernels stay warm after it (0: not at all); see module.
 
-    ``ParameterError`` naming the variable when ``WORKBOOK_WARM_KERNELS`` is not a number of
-    seconds."""
+    ``ParameterError`` naming the variable and the allowed range when ``WORKBOOK_WARM_KERNELS``
+    is not a number of seconds from 0 to :data:`MAX_WARM_SECONDS`."""
     text = os.environ.get(VARIABLE, "").strip()
     if text:
         if text.lower() in _OFF:
@@ -77,10 +78,12 @@ def warm_seconds() -> float:
             value = float(text.replace(",", "."))
         except ValueError:
             value = float("nan")
-        if not 0 <= value <= 86_400:
+        if not 0 <= value <= MAX_WARM_SECONDS:
+            what = "är inget antal sekunder" if value != value else "är utanför det tillåtna"
             raise ParameterError(
-                f"Miljövariabeln {VARIABLE}: '{quote(text)}' är inget antal sekunder — ange "
-                "t.ex. 600, eller 0 för att inte hålla kärnor varma mellan byggen."
+                f"Miljövariabeln {VARIABLE}: '{quote(text)}' {what} — ange ett antal sekunder "
+                f"0–{MAX_WARM_SECONDS} (högst ett dygn), t.ex. 600, eller 0 för att inte hålla "
+                "kärnor varma mellan byggen."
             )
         return value
     if not sys.platform.startswith("linux") or os.environ.get("CI", "").strip():

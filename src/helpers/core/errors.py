@@ -120,6 +120,11 @@ class BuildError(WorkbookError):
     """A section failed while running or the report could not be written."""
 
 
+class WriteError(WorkbookError):
+    """A file the command writes (not an input) could not be written; the message names it,
+    why, and what to do. Exit 2 like every error a person must act on."""
+
+
 class BuildLocked(WorkbookError):
     """Another build is already writing to the same reports."""
 

@@ -142,6 +142,26 @@ def find_root() -> Path:
     )
 
 
+def named_root(value: str) -> Path:
+    """The project folder ``WORKBOOK_ROOT`` names, resolved. A ``ParameterError`` (exit 2)
+    when it does not exist or is not a folder: every command says so before it looks for
+    ``params/`` or ``data/rapport.yaml`` inside it."""
+    path = Path(value).expanduser()
+    try:
+        is_folder = path.is_dir()
+        exists = is_folder or path.exists()
+    except OSError:
+        is_folder = exists = False
+    if not is_folder:
+        what = "är ingen mapp (en fil)" if exists else "finns inte"
+        raise ParameterError(
+            f"Mappen som WORKBOOK_ROOT anger, {value}, {what}. Sätt WORKBOOK_ROOT till "
+            "projektets mapp (den som har data/ och params/), eller ta bort variabeln "
+            "(`unset WORKBOOK_ROOT`) och kör kommandot i projektmappen."
+        )
+    return path.resolve()
+
+
 @dataclass(frozen=True)
 class Project:
     """The folders of one workbook project, seen for one period (``helar`` unless given).
@@ -158,7 +178,7 @@ class Project:
     @classmethod
     def current(cls, period: str = YEAR_END) -> Project:
         root = os.environ.get("WORKBOOK_ROOT")
-        return cls(Path(root).resolve() if root else find_root(), check_period(period))
+        return cls(named_root(root) if root else find_root(), check_period(period))
 
     def for_period(self, period: str) -> Project:
         return Project(self.root, check_period(period))

@@ -49,6 +49,9 @@ class Column:
     optional_column: bool = False
     # A number column that may hold percentages ("70 %", or an Excel cell formatted as percent).
     percent: bool = False
+    # A one-line text (a person's name) in a file analysts open in Excel: refused when it
+    # starts like a spreadsheet formula (= + - @, tab, CR; OWASP "CSV injection").
+    one_line_plain: bool = False
 
 
 @dataclass(frozen=True)

@@ -44,11 +44,45 @@ _DECIMAL = re.compile(r"[+-]?[0-9 ]*([.,])[0-9]+")
 _EXCEL_SERIAL = range(29_221, 65_745)
 
 
+# What makes a spreadsheet (Excel, LibreOffice) take a cell for a formula (OWASP: CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+_START_NAMES = {"\t": "ett tabbtecken", "\r": "en radretur"}
+
+
+def formula_start(text: str) -> str | None:
+    """The formula-starting character ``text`` begins with (ignoring leading spaces), or None."""
+    for candidate in (text, text.lstrip(" \u00a0")):
+        if candidate[:1] in FORMULA_STARTS:
+            return candidate[0]
+    return None
+
+
+def check_plain_text(text: str) -> str:
+    """``text`` (a name) checked for a file that is opened in a spreadsheet: returned as read
+    (``clean_text``); a ``ValueError`` when it holds a control character or line break or
+    starts like a formula (``= + - @``, tab, CR — OWASP "CSV injection")."""
+    control = control_character(text, one_line=True)
+    start = formula_start(text)
+    if start is not None:
+        shown = _START_NAMES.get(start, f"'{start}'")
+        raise ValueError(
+            f'"{quote(text)}" börjar med {shown} och skulle läsas som en formel i Excel — '
+            f"skriv texten utan {shown} i början"
+        )
+    if control is not None:
+        raise ValueError(f'"{quote(text)}" innehåller tecknet {control[1]} — {CONTROL_HINT}')
+    return clean_text(text)
+
+
 def convert_cell(column: Column, text: str) -> object:
     """One cell as its typed value; raises ValueError with a Swedish explanation.
 
-    A control character (``text_norm.control_character``) is refused in every column.
+    A control character (``text_norm.control_character``) is refused in every column; in a
+    ``one_line_plain`` column also a line break, tab, and a formula's first character
+    (:func:`check_plain_text`).
     """
+    if column.one_line_plain:
+        return check_plain_text(text)
     control = control_character(text)
     if control is not None:
         raise ValueError(f'"{quote(text)}" innehåller tecknet {control[1]} — {CONTROL_HINT}')

@@ -72,6 +72,8 @@ def units_of_year(year: int, project: Project | None = None) -> list[str]:
     folder = project.params_dir(year)
     shown = display_path(folder, project.root) + "/"
     if not folder.is_dir():
+        if not project.is_year_end and (project.params / str(year)).is_dir():
+            raise ParameterError(_missing_period_message(project, year, shown))
         raise ParameterError(
             f"Det finns inga enheter för {year}: mappen {shown} saknas. Kör "
             f"{_new_year_command(project, year)} eller ange ett annat år."
@@ -132,6 +134,40 @@ def units_of_year(year: int, project: Project | None = None) -> list[str]:
             "`workbook new-unit`, eller ange ett annat år."
         )
     return units
+
+
+def _missing_period_message(project: Project, year: int, shown: str) -> str:
+    """The period of ``project`` has no folder for ``year`` while the year exists: name the
+    period, the periods there are, and how to create it."""
+    periods = project.periods_of_year(year)
+    there = f"Perioderna för {year} är: {', '.join(periods)}" if periods else ""
+    source = periods[0] if periods else YEAR_END
+    return (
+        f"Perioden '{project.period}' finns inte för {year}: mappen {shown} saknas. "
+        + (f"{there}. " if there else "")
+        + f"Ange en av dem med --period, eller skapa perioden med `workbook new-period "
+        f"{project.period} --from {source} --year {year}`."
+    )
+
+
+def check_report_params(project: Project, year: int, unit: str) -> None:
+    """Refuse (``ParameterError``, exit 2) a year, period or unit that has no report: the
+    same messages as ``build`` and ``validate`` give for the same arguments. ``unit`` may be
+    ``kommun`` (the consolidated report: the year and period must have units)."""
+    folder = project.params_dir(check_year(year))
+    if not folder.is_dir() or not any(folder.glob("*.yaml")):
+        units_of_year(year, project)  # raises, naming the year or the period
+    if unit != CONSOLIDATED and not os.path.lexists(project.params_file(year, unit)):
+        raise ParameterError(missing_unit_message(project, [year], unit))
+
+
+def missing_unit_message(project: Project, years: list[int], unit: str) -> str:
+    """``unit`` has no params file for any of ``years`` (of the project's period)."""
+    shown = display_path(project.params_file(years[-1], unit), project.root)
+    return (
+        f"{shown} finns inte — enheten {unit!r} har inga parametrar för "
+        f"{', '.join(map(str, years))}. Kör `workbook new-year` eller välj en annan enhet."
+    )
 
 
 def _new_year_command(project: Project, year: int) -> str:

@@ -17,17 +17,28 @@ covers the file (``fingerprint.Fingerprinter.report``).
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
+import errno
 import io
 import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from helpers.core.errors import DataError, ParameterError, Problem, display_path, quote
+from helpers.core.errors import (
+    DataError,
+    ParameterError,
+    Problem,
+    WriteError,
+    display_path,
+    quote,
+)
 from helpers.core.paths import CONSOLIDATED, Project
 from helpers.core.schema import Column, TableSpec
+from helpers.data.cell_values import check_plain_text
 
 if TYPE_CHECKING:
     from helpers.core.labels import Labels
@@ -44,7 +55,7 @@ SIGNOFF_SPEC = TableSpec(
     (
         Column("avsnitt", "id", required=True),
         Column("status", "choice", required=True, choices=STATUSES),
-        Column("av"),
+        Column("av", one_line_plain=True),
         Column("datum", "date"),
     ),
     key=("avsnitt",),
@@ -126,10 +137,16 @@ def set_status(
     file atomically, one row per section in report order.
 
     Raises ``ParameterError`` (a wrong argument, exit 2) when ``status`` is not one of
-    ``STATUSES`` or a chosen section is not in the report (naming the report's sections), and
-    ``DataError`` when the file as it is cannot be read; nothing is written then."""
+    ``STATUSES``, ``by`` is no plain one-line name (``cell_values.check_plain_text``: the file
+    is opened in Excel, where ``=HYPERLINK(…)`` would be a formula) or a chosen section is not
+    in the report (naming the report's sections), and ``DataError`` when the file as it is
+    cannot be read or written; nothing is written then."""
     if status not in STATUSES:
         raise ParameterError(f"Okänd status '{quote(status)}' — välj en av: {', '.join(STATUSES)}.")
+    try:
+        by = check_plain_text(by)
+    except ValueError as exc:
+        raise ParameterError(f"--by: {exc}.") from None
     unknown = [s for s in chosen if s not in sections]
     if unknown:
         names = ", ".join(f"'{quote(s)}'" for s in unknown)
@@ -161,11 +178,57 @@ def set_status(
         sign = current[section]
         if sign.status != DRAFT or sign.by:
             writer.writerow([sign.section, sign.status, sign.by, sign.date])
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(out.getvalue(), encoding="utf-8")
-    os.replace(tmp, path)
+    _write_atomically(path, out.getvalue(), project.root)
     return path
+
+
+def _write_atomically(path: Path, text: str, root: Path) -> None:
+    """Write ``text`` to ``path`` through a temporary file beside it, so a failed write leaves
+    the old file as it was. A ``DataError`` naming ``path`` (never the temporary file), why and
+    what to do (``WriteError``) when the folder cannot be written."""
+    tmp: str | None = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+        os.replace(tmp, path)
+        tmp = None
+    except OSError as exc:
+        raise WriteError(f"{_write_problem(exc, path, root)}.") from None
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+def _write_problem(exc: OSError, path: Path, root: Path) -> Problem:
+    """Why the sign-off file ``path`` could not be written, and what to do, in Swedish."""
+    shown, folder = display_path(path, root), display_path(path.parent, root) + "/"
+    message = "klarmarkeringen kunde inte skrivas"
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return Problem(
+            shown,
+            f"{message}: skrivrätt saknas till mappen {folder} (eller disken är skrivskyddad)",
+            hint="be den som äger mappen om skrivrätt, eller kör workbook klar som en användare "
+            "som har det; ingenting ändrades",
+        )
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return Problem(shown, f"{message}: disken är full", hint="frigör utrymme och kör igen")
+    if exc.errno in (errno.ENOTDIR, errno.EEXIST):
+        return Problem(
+            shown,
+            f"{message}: {folder} (eller en mapp ovanför) är en fil, men här ska det vara en mapp",
+            hint="ta bort eller döp om filen och kör igen; ingenting ändrades",
+        )
+    if exc.errno in (errno.EISDIR, errno.ENOTEMPTY):
+        return Problem(
+            shown,
+            f"{message}: det finns en mapp med filens namn",
+            hint="ta bort eller döp om mappen och kör igen; ingenting ändrades",
+        )
+    reason = exc.strerror or type(exc).__name__
+    return Problem(shown, f"{message} ({reason})", hint="kontrollera mappen och kör igen")
 
 
 def not_approved(signoffs: dict[str, SignOff]) -> list[str]:

@@ -9,7 +9,7 @@ import subprocess
 from typing import TYPE_CHECKING
 
 from helpers.building.arguments import year_argument
-from helpers.core.errors import ParameterError
+from helpers.core.errors import ParameterError, quote
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -17,14 +17,22 @@ if TYPE_CHECKING:
     from helpers.core.paths import Project
 
 STATUS_ARGUMENTS = {"utkast": "utkast", "granskning": "klar för granskning", "godkänd": "godkänd"}
-# The words as `workbook status` and the file show them are accepted too.
-STATUS_ALIASES = {"klar för granskning": "granskning", "klar": "granskning", "godkand": "godkänd"}
+# The words as `workbook status` and the file show them are accepted too; nothing else is (a
+# guessed word such as "klar" could mean either step, so it is refused rather than read).
+STATUS_ALIASES = {"klar för granskning": "granskning"}
 
 
 def status_argument(text: str) -> str:
-    """``--status``: a key of ``STATUS_ARGUMENTS`` or the status in words (any case)."""
+    """``--status``: a key of ``STATUS_ARGUMENTS`` or the status in words (any case, any
+    spacing). Raises ``argparse.ArgumentTypeError`` naming the allowed words otherwise."""
     word = " ".join(text.split()).lower()
-    return STATUS_ALIASES.get(word, word)
+    word = STATUS_ALIASES.get(word, word)
+    if word not in STATUS_ARGUMENTS:
+        raise argparse.ArgumentTypeError(
+            f"'{quote(text)}' är ingen status — välj utkast, granskning (eller "
+            "'klar för granskning') eller godkänd"
+        )
+    return word
 
 
 def add_klar_arguments(parser: argparse.ArgumentParser) -> None:
@@ -38,7 +46,6 @@ def add_klar_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--status",
         type=status_argument,
-        choices=list(STATUS_ARGUMENTS),
         default="granskning",
         help="utkast, granskning (klar för granskning, standard) eller godkänd",
     )
@@ -57,10 +64,17 @@ def _who() -> str:
 
 def klar_command(args: argparse.Namespace) -> int:
     from helpers.core.paths import YEAR_END, Project, check_period, check_unit
+    from helpers.data.params import check_report_params
     from helpers.data.signoff import report_sections, set_status
 
+    if args.alla and args.sections:
+        raise ParameterError(
+            f"Ange antingen avsnitt ({', '.join(map(quote, args.sections))}) eller --alla, "
+            "inte båda: --alla klarmarkerar alla avsnitt i rapporten."
+        )
     project = Project.current(check_period(args.period or YEAR_END))
     unit = check_unit(args.unit)
+    check_report_params(project, args.year, unit)
     sections = report_sections(project, args.year, unit)
     chosen = sections if args.alla else list(dict.fromkeys(args.sections))
     if not chosen:
@@ -88,7 +102,8 @@ def add_status_arguments(parser: argparse.ArgumentParser) -> None:
 def status_command(args: argparse.Namespace) -> int:
     from rich.console import Console
 
-    from helpers.core.paths import YEAR_END, Project, check_period, check_unit
+    from helpers.core.paths import YEAR_END, Project, check_period, check_unit, periods_of_unit
+    from helpers.data.params import check_report_params, units_of_year
 
     project = Project.current()
     if args.period is not None:
@@ -96,6 +111,13 @@ def status_command(args: argparse.Namespace) -> int:
     else:
         periods = project.periods_of_year(args.year) or [YEAR_END]
     unit = check_unit(args.unit) if args.unit else None
+    if unit is not None and args.period is None:
+        periods = periods_of_unit(project, [args.year], unit, periods)
+    for period in periods:
+        if unit is None:
+            units_of_year(args.year, project.for_period(period))  # the year and period exist
+        else:
+            check_report_params(project.for_period(period), args.year, unit)
     console = Console()
     if not console.is_terminal:
         console = Console(width=max(console.width, 160))
@@ -145,7 +167,10 @@ def _print_status(
             str(len(progress.problems)),
             f"{progress.percent} %",
         )
-        lines = [f"[bold]{each}[/bold] ({progress.percent} % klart)"]  # each: a checked id
+        header = f"[bold]{each}[/bold] ({progress.percent} % klart)"  # each: a checked id
+        if progress.approved_with_texts:
+            header += " — [yellow]godkänd men har texter att skriva[/yellow]"
+        lines = [header]
         for status in STATUSES:
             if grouped[status]:
                 who = [
@@ -156,6 +181,11 @@ def _print_status(
                 lines.append(escape(f"  {status}: {', '.join(who)}"))
         if progress.texts_to_write:
             lines.append(escape(f"  texter att skriva: {', '.join(progress.texts_to_write)}"))
+        for section, texts in progress.approved_with_texts.items():
+            lines.append(
+                "  [yellow]varning:[/yellow] "
+                + escape(f"{section} är godkänd men har texter att skriva: {', '.join(texts)}")
+            )
         for problem in progress.problems:
             lines.append(escape(f"  problem: {problem}"))
         details.append("\n".join(lines))
