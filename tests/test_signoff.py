@@ -72,13 +72,16 @@ def test_klar_writes_status_who_and_when_and_status_counts_it(workspace: Path, c
 
 
 @pytest.mark.parametrize(
-    "words", [*STATUSES, "Klar för granskning", "GODKÄND", " granskning ", "Utkast"]
-)
+    "words",
+    [*STATUSES, "Klar för granskning", "GODKÄND", " granskning ", "Utkast", "godkand",
+     "klar for granskning"],
+)  # fmt: skip
 def test_klar_takes_the_status_in_the_words_status_shows(workspace: Path, words: str):
     project = Project(workspace)
     ids = sections(project)
     assert cli.main(["klar", "--year", str(YEAR), "--unit", UNIT, ids[0], "--status", words]) == 0
-    expected = {"klar för granskning": REVIEW, "granskning": REVIEW}
+    expected = {"klar för granskning": REVIEW, "klar for granskning": REVIEW,
+                "granskning": REVIEW, "godkand": APPROVED}  # fmt: skip
     wanted = expected.get(words.strip().lower(), words.strip().lower())
     assert rows(signoff_file(project, YEAR, UNIT))[0]["status"] == wanted
 

@@ -106,7 +106,7 @@ def test_klar_refuses_a_section_the_units_report_does_not_have(
     assert tree(workspace) == before
 
 
-@pytest.mark.parametrize("words", ["klar", "godkand", "klart", "done", "granskad", "", "utkast2"])
+@pytest.mark.parametrize("words", ["klar", "godkant", "klart", "done", "granskad", "", "utkast2"])
 def test_klar_refuses_a_status_word_that_is_not_one_of_the_documented(
     workspace: Path, capsys: pytest.CaptureFixture[str], words: str
 ):

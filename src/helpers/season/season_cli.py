@@ -17,9 +17,14 @@ if TYPE_CHECKING:
     from helpers.core.paths import Project
 
 STATUS_ARGUMENTS = {"utkast": "utkast", "granskning": "klar för granskning", "godkänd": "godkänd"}
-# The words as `workbook status` and the file show them are accepted too; nothing else is (a
-# guessed word such as "klar" could mean either step, so it is refused rather than read).
-STATUS_ALIASES = {"klar för granskning": "granskning"}
+# The words as `workbook status` and the file show them are accepted too, and each spelt without
+# å/ä/ö (a keyboard or terminal without them); nothing else is (a guessed word such as "klar"
+# could mean either step, so it is refused rather than read).
+STATUS_ALIASES = {
+    "klar för granskning": "granskning",
+    "klar for granskning": "granskning",
+    "godkand": "godkänd",
+}
 
 
 def status_argument(text: str) -> str:
