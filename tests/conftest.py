@@ -6,6 +6,7 @@ temporary workspace and point the workbook at it with WORKBOOK_ROOT.
 
 from __future__ import annotations
 
+import datetime
 import os
 import shutil
 from collections.abc import Callable, Iterator
@@ -164,6 +165,27 @@ def copy_built(project, target: Path):  # noqa: ANN001, ANN201 (Project in, Proj
 def built_klk(built_year) -> Path:  # noqa: ANN001
     """The KLK 2016 (helår) report of the session's build (``built_year``); its path."""
     return built_year.report_file(2016, "klk")
+
+
+# The printing date of the session's PDFs (their footers give it).
+PRINTED_ON = datetime.date(2017, 2, 15)
+
+
+@pytest.fixture(scope="session")
+def printed_klk(built_klk: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``built_klk`` printed as ``workbook build --pdf`` prints it (on ``PRINTED_ON``), once per
+    session (shared by the xdist workers, ``shared``): the path of its PDF, read-only. Used by
+    ``test_pdf`` and ``test_a11y_every_report``; skips without Chromium (fails in CI)."""
+    from browser import require_chromium
+
+    from helpers.building import pdf
+
+    require_chromium()
+
+    def make(folder: Path) -> None:
+        pdf.print_pdf(built_klk, folder / "ut" / "klk.pdf", printed_on=PRINTED_ON)
+
+    return shared(tmp_path_factory, "printed-klk", make) / "ut" / "klk.pdf"
 
 
 @pytest.fixture(scope="session")

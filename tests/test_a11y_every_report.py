@@ -5,7 +5,7 @@ One year is built once per session (``conftest.built_year``): each unit of 2016 
 example among them — for helår and delår, and the kommun's consolidated reports. The pages to
 check are found on disk, so a unit or period added to the example data is checked too. Each
 check runs on every page and reports all failures at once, named by page and width; each page
-is opened once per width for all the checks of that width (``survey``).
+is opened once and laid out at each width in turn for all the checks of that width (``survey``).
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ pytest.register_assert_rewrite("browser")
 
 from browser import (  # noqa: E402
     DESKTOP,
+    PHONE,
+    TABLET,
     describe_violations,
     focus_ring_contrasts,
     open_page,
@@ -55,20 +57,29 @@ def pages(project: Project) -> list[Path]:
 
 
 @pytest.fixture(scope="module")
-def printed(built_year: Project, tmp_path_factory: pytest.TempPathFactory) -> dict[Path, Path]:
-    """Every built report printed once for this module, as ``workbook build --pdf`` prints it
-    (on a fixed date): report → its PDF."""
+def printed(
+    built_year: Project, printed_klk: Path, tmp_path_factory: pytest.TempPathFactory
+) -> dict[Path, Path]:
+    """Every built report printed once, as ``workbook build --pdf`` prints it (on a fixed
+    date): report → its PDF. KLK's helår report is the session's print (``printed_klk``,
+    shared with ``test_pdf``); the others are printed here by one Chromium (``pdf.Printer``)."""
     import datetime
 
     from helpers.building import pdf
 
     require_chromium()
     folder = tmp_path_factory.mktemp("pdf")
+    klk = built_year.report_file(YEAR, "klk").resolve()
     found = {}
-    for number, report in enumerate(pages(built_year)[1:]):
-        target = folder / f"{number}-{report.stem}.pdf"
-        pdf.print_pdf(report, target, printed_on=datetime.date(2017, 2, 15))
-        found[report] = target
+    with pdf.Printer() as printer:
+        for number, report in enumerate(pages(built_year)[1:]):
+            if report.resolve() == klk:
+                found[report] = printed_klk
+                continue
+            target = folder / f"{number}-{report.stem}.pdf"
+            printer.print_pdf(report, target, printed_on=datetime.date(2017, 2, 15))
+            found[report] = target
+    assert klk in {report.resolve() for report in found}
     return found
 
 
@@ -96,7 +107,7 @@ class Seen:
 
     axe: str  # axe-core's violations, described; empty when none
     htmlcs: list[tuple[str, str]]  # HTML_CodeSniffer's errors (code, element)
-    blocked: list[str]  # requests outside the page that were aborted
+    blocked: list[str]  # requests outside the page that were aborted (at any width)
     layout: dict[str, list]  # phone_layout_problems
     focus: tuple[int, list] | None  # focus_ring_contrasts, at the widths that check it
     repeated: dict[str, list] | None  # repeated_names, likewise
@@ -104,49 +115,76 @@ class Seen:
 
 
 FOCUS_WIDTHS = (DESKTOP["width"], PHONES[0])
-LAYOUT_WIDTHS = (768, *PHONES)
+LAYOUT_WIDTHS = (TABLET["width"], *PHONES)
+WIDTHS = (DESKTOP["width"], *LAYOUT_WIDTHS)
 
 
-def look(browser, path: Path, width: int) -> Seen:  # noqa: ANN001
-    """Every check that concerns ``width``, on one opening of the page: the layout first (on
-    the page as loaded), then axe-core and HTML_CodeSniffer, then the focus ring (it focuses
-    every element in turn), names and links."""
-    # a phone-shaped screen where the layout is checked (390 × 844 as an iPhone)
-    height = 844 if width in LAYOUT_WIDTHS else 900
-    opened = open_page(browser, path.as_uri(), {"width": width, "height": height})
-    try:
-        page = opened.page
-        layout = phone_layout_problems(page, width) if width in LAYOUT_WIDTHS else {}
-        axe = describe_violations(run_axe(page))
-        htmlcs = [(e["code"], e["element"]) for e in run_htmlcs(page)]
-        blocked = list(opened.blocked.urls)
-        focus = focus_ring_contrasts(page) if width in FOCUS_WIDTHS else None
-        repeated = repeated_names(page) if width in FOCUS_WIDTHS else None
-        links = None
-        if width == DESKTOP["width"]:
-            links = page.evaluate(
-                """() => {
-                const hrefs = [...document.querySelectorAll('a[href]')].map(a => a.href);
-                return {hrefs, sections: document.querySelectorAll('main h2').length,
-                        back: [...document.querySelectorAll('.wb-back a')].length};
-                }"""
-            )
-        return Seen(axe, htmlcs, blocked, layout, focus, repeated, links)
-    finally:
-        opened.page.context.close()
+def screen(width: int) -> dict[str, int]:
+    """The viewport of a reader at ``width``: a desktop, a tablet (768 × 1024) or a phone (844
+    high, as an iPhone)."""
+    for shape in (DESKTOP, TABLET):
+        if shape["width"] == width:
+            return dict(shape)
+    return {"width": width, "height": PHONE["height"]}
+
+
+def look(page, width: int) -> Seen:  # noqa: ANN001
+    """Every check that concerns ``width`` on the open page, laid out at ``width``: the layout
+    first (scrolled to the top and left, nothing focused, as a reader opening the page sees
+    it), then axe-core and HTML_CodeSniffer, then the focus ring (it focuses every element in
+    turn), names and links."""
+    page.set_viewport_size(screen(width))
+    page.evaluate(
+        """() => {
+        if (document.activeElement) document.activeElement.blur();
+        for (const el of [document.scrollingElement, ...document.querySelectorAll('*')])
+            if (el && (el.scrollLeft || el.scrollTop)) el.scrollTo(0, 0);
+        return new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
+        }"""
+    )
+    assert page.evaluate("[innerWidth, scrollX, scrollY]") == [width, 0, 0]
+    layout = phone_layout_problems(page, width) if width in LAYOUT_WIDTHS else {}
+    axe = describe_violations(run_axe(page))
+    htmlcs = [(e["code"], e["element"]) for e in run_htmlcs(page)]
+    focus = focus_ring_contrasts(page) if width in FOCUS_WIDTHS else None
+    repeated = repeated_names(page) if width in FOCUS_WIDTHS else None
+    links = None
+    if width == DESKTOP["width"]:
+        links = page.evaluate(
+            """() => {
+            const hrefs = [...document.querySelectorAll('a[href]')].map(a => a.href);
+            return {hrefs, sections: document.querySelectorAll('main h2').length,
+                    back: [...document.querySelectorAll('.wb-back a')].length};
+            }"""
+        )
+    return Seen(axe, htmlcs, [], layout, focus, repeated, links)
 
 
 @pytest.fixture(scope="module")
 def survey(built_year: Project, browser) -> Callable[[int], dict[Path, Seen]]:  # noqa: ANN001
-    """Every page at a width, each opened once for all the checks below (``look``)."""
-    seen: dict[int, dict[Path, Seen]] = {}
+    """Every page at every width: each page is opened once and laid out at each width in turn
+    for all the checks of that width (``look``), the requests it tried outside itself recorded
+    across all of them.
 
-    def at(width: int) -> dict[Path, Seen]:
-        if width not in seen:
-            seen[width] = {path: look(browser, path, width) for path in pages(built_year)}
-        return seen[width]
-
-    return at
+    No page has a script (asserted here for every page), so what a page shows at a width
+    is its HTML laid out by the stylesheet's media queries for that viewport: resizing the open
+    page lays it out as a fresh opening at that width would (the state a check leaves — scroll
+    positions, focus — is reset first; the focus check closes again the ``<details>`` it
+    opens), and the page is read and parsed once instead of once per width."""
+    seen: dict[int, dict[Path, Seen]] = {width: {} for width in WIDTHS}
+    for path in pages(built_year):
+        opened = open_page(browser, path.as_uri(), screen(WIDTHS[0]))
+        try:
+            # What makes resizing equal to reopening (see above): no page runs a script.
+            assert opened.page.evaluate("document.scripts.length") == 0, path
+            for width in WIDTHS:
+                seen[width][path] = look(opened.page, width)
+            blocked = list(opened.blocked.urls)
+        finally:
+            opened.page.context.close()
+        for width in WIDTHS:
+            seen[width][path].blocked = blocked
+    return seen.__getitem__
 
 
 def named(project: Project, path: Path) -> str:
@@ -154,7 +192,7 @@ def named(project: Project, path: Path) -> str:
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("width", [DESKTOP["width"], 768, *PHONES])
+@pytest.mark.parametrize("width", WIDTHS)
 def test_axe_and_htmlcs_find_nothing_on_any_page(built_year: Project, survey, width: int) -> None:
     """axe-core (WCAG 2.0/2.1 A and AA) and HTML_CodeSniffer (WCAG2AA): zero on every page."""
     failures = {}

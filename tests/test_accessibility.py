@@ -1,7 +1,13 @@
-"""The built report in Debian's Chromium: WCAG 2.1 AA by axe-core, and what axe cannot judge.
+"""The built report in Debian's Chromium: what axe-core and HTML_CodeSniffer cannot judge.
 
 One report is built per session (``built_klk``) and opened once per viewport; every test reads
 the same page. The network is blocked: the report must show everything from itself.
+
+axe-core (WCAG 2.0/2.1 A and AA) and HTML_CodeSniffer (WCAG2AA) are run on this report — at
+1280, 768 × 1024, 390 and 320 px, the widths these tests used — by
+``test_a11y_every_report.test_axe_and_htmlcs_find_nothing_on_any_page``, which checks every
+page of the session's year (``built_klk`` is one of them) with the same ``run_axe`` and
+``run_htmlcs``; they are not run a second time here.
 """
 
 from __future__ import annotations
@@ -15,12 +21,9 @@ pytest.register_assert_rewrite("browser")
 from browser import (  # noqa: E402  (after the rewrite hook: browser.py is also a plugin)
     DESKTOP,
     TABLET,
-    describe_violations,
     heading_gaps,
     heading_levels,
     open_page,
-    run_axe,
-    run_htmlcs,
 )
 
 pytest_plugins = ["browser"]
@@ -39,26 +42,6 @@ def tablet(built_klk: Path, browser):
     opened = open_page(browser, built_klk.resolve().as_uri(), TABLET)
     yield opened
     opened.page.context.close()
-
-
-def test_axe_finds_no_wcag_violations_on_desktop(desktop) -> None:
-    violations = run_axe(desktop.page)
-    assert violations == [], describe_violations(violations)
-
-
-def test_axe_finds_no_wcag_violations_on_a_tablet(tablet) -> None:
-    violations = run_axe(tablet.page)
-    assert violations == [], describe_violations(violations)
-
-
-@pytest.mark.parametrize("width", [390, 320])
-def test_axe_finds_no_wcag_violations_on_a_phone(built_klk: Path, browser, width: int) -> None:
-    opened = open_page(browser, built_klk.resolve().as_uri(), {"width": width, "height": 844})
-    try:
-        violations = run_axe(opened.page)
-        assert violations == [], describe_violations(violations)
-    finally:
-        opened.page.context.close()
 
 
 @pytest.mark.parametrize("width", [390, 320])
@@ -102,16 +85,6 @@ def test_phones_show_every_table_and_chart_without_sideways_scrolling(
         assert 11 <= smallest < 99
     finally:
         page.context.close()
-
-
-@pytest.mark.parametrize("viewport", [DESKTOP, {"width": 320, "height": 844}])
-def test_html_codesniffer_finds_no_wcag2aa_errors(built_klk: Path, browser, viewport) -> None:
-    opened = open_page(browser, built_klk.resolve().as_uri(), viewport)
-    try:
-        errors = run_htmlcs(opened.page)
-        assert errors == [], "\n".join(f"{e['code']}: {e['element']}" for e in errors[:10])
-    finally:
-        opened.page.context.close()
 
 
 def test_the_focus_ring_has_3_to_1_contrast_on_every_background(desktop) -> None:

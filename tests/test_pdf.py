@@ -30,11 +30,10 @@ pytest_plugins = ["browser"]
 
 
 @pytest.fixture(scope="module")
-def printed(built_klk: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    require_chromium()
-    target = tmp_path_factory.mktemp("pdf") / "ut" / "klk.pdf"
-    pdf.print_pdf(built_klk, target, printed_on=PRINTED_ON)
-    return target
+def printed(printed_klk: Path) -> Path:
+    """KLK's report printed once per session (``conftest.printed_klk``, which
+    ``test_a11y_every_report`` reads too): its PDF."""
+    return printed_klk
 
 
 PRINTED_ON = datetime.date(2017, 2, 15)
@@ -153,7 +152,8 @@ HOSTILE_PAGE = """<!DOCTYPE html><html lang="sv"><head><meta charset="utf-8"><ti
 
 @pytest.mark.browser
 def test_a_script_in_the_page_neither_runs_nor_hangs_the_printer(tmp_path: Path) -> None:
-    """No Content-Security-Policy here: the printer itself must not run the page's scripts."""
+    """No Content-Security-Policy here: the printer itself must not run the page's scripts,
+    neither on its first page nor on a later one (``pdf.Printer``)."""
     require_chromium()
     if shutil.which("pdftotext") is None:
         pytest.skip("pdftotext (poppler-utils) saknas")
@@ -168,6 +168,17 @@ def test_a_script_in_the_page_neither_runs_nor_hangs_the_printer(tmp_path: Path)
     ).stdout
     assert "Den riktiga rapporten" in text and "41 575" in text
     assert "FÖRFALSKAD" not in text
+
+    # A Printer kept open for many reports: scripts stay disabled for the next page it loads.
+    harmless = tmp_path / "snall.html"
+    harmless.write_text(HOSTILE_PAGE.split("<script>")[0] + "</body></html>", encoding="utf-8")
+    with pdf.Printer() as printer:
+        printer.print_pdf(harmless, tmp_path / "snall.pdf")
+        printer.print_pdf(page, target)
+    text = subprocess.run(
+        ["pdftotext", str(target), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Den riktiga rapporten" in text and "FÖRFALSKAD" not in text
 
 
 @pytest.mark.browser

@@ -11,8 +11,10 @@ into one could otherwise hang the printer or rewrite the page it prints. Chromiu
 the workbook drives Chromium over the DevTools protocol on a pipe (``--remote-debugging-pipe``,
 no network port): it disables script execution for the page *before* loading the report
 (``Emulation.setScriptExecutionDisabled``), waits for the load event and prints with
-``Page.printToPDF``. Chromium runs in a process group of its own, is killed whole when it has not
-finished within ``TIMEOUT_SECONDS``, and receives SIGKILL if the build itself dies.
+``Page.printToPDF``. One Chromium prints every pass of a report, and a :class:`Printer` kept open
+prints many reports with it (a launch costs more than a print). Chromium runs in a process group of
+its own, is killed whole when a print has not finished within ``TIMEOUT_SECONDS``, and receives
+SIGKILL if the build itself dies.
 """
 
 from __future__ import annotations
@@ -97,50 +99,11 @@ def printing_date() -> datetime.date:
 
 
 def print_pdf(html_path: Path, pdf_path: Path, printed_on: datetime.date | None = None) -> None:
-    """Print the report ``html_path`` to ``pdf_path`` (written aside, then renamed into place).
-
-    A print copy of the report gets the printing date in its footer (the HTML itself carries
-    no date, so it stays reproducible); it is printed, the page of each heading read back and
-    written into the contents, and printed again until the numbers hold (at most
-    ``MAX_PASSES``). ``pdf_finish`` then adds metadata, artifacts, figure tags and bookmark
-    titles.
-    """
-    html_path, pdf_path = Path(html_path), Path(pdf_path)
-    if not html_path.is_file():
-        raise BuildError(f"PDF kan inte skapas: rapporten {html_path.name} finns inte.")
-    chromium = find_chromium()
-    pdf_path.parent.mkdir(parents=True, exist_ok=True)
-    report = read_report(html_path.read_text(encoding="utf-8"))
-    document = print_copy(report, printed_on or printing_date())
-    with tempfile.TemporaryDirectory(prefix=f"workbook-pdf-{os.getpid()}-") as scratch:
-        command = print_command(chromium, Path(scratch) / "profil")
-        # Beside the report, so its relative links resolve as the report's do.
-        copy = html_path.with_name(f".{html_path.stem}.utskrift.html")
-        try:
-            pages: dict[str, int] = {}
-            for _ in range(MAX_PASSES):
-                copy.write_text(
-                    with_page_numbers(document, pages, report.page_word), encoding="utf-8"
-                )
-                data = _print(command, copy)
-                printed = contents_pages(data, report.headings)
-                if printed == pages:
-                    break
-                pages = printed
-        finally:
-            copy.unlink(missing_ok=True)
-        data = finish(data, report.metadata, [text for _, text in report.headings])
-        handle, tmp = tempfile.mkstemp(
-            prefix=f".{pdf_path.name}.", suffix=".tmp", dir=pdf_path.parent
-        )
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(data)
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, pdf_path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+    """Print the report ``html_path`` to ``pdf_path`` (written aside, then renamed into place)
+    with a Chromium of its own (:meth:`Printer.print_pdf`; a caller printing many reports can
+    keep one :class:`Printer` for all of them). Raises ``BuildError``."""
+    with Printer() as printer:
+        printer.print_pdf(html_path, pdf_path, printed_on)
 
 
 MAX_PASSES = 3
@@ -190,52 +153,148 @@ def print_copy(report: PrintedReport, printed_on: datetime.date) -> str:
     return report.source.replace("</head>", style + "\n</head>", 1)
 
 
-def _print(command: list[str], html_path: Path) -> bytes:
-    """Start Chromium, print ``html_path`` with scripts disabled, end Chromium; the PDF bytes."""
-    from helpers.building.supervise import parent_death_signal
+class Printer:
+    """One headless Chromium that prints reports one after another: all the passes of a report
+    (:meth:`print_pdf`), and every report a caller gives it while it is open (a context
+    manager). Chromium starts on the first print and ends on :meth:`close`; a print that fails
+    or times out ends it, and the next print starts a fresh one. Each print pass has
+    ``TIMEOUT_SECONDS``; scripts stay disabled for every page it loads."""
 
-    to_browser, from_us = os.pipe()
-    to_us, from_browser = os.pipe()
+    def __init__(self) -> None:
+        self._scratch: tempfile.TemporaryDirectory[str] | None = None
+        self._process: subprocess.Popen[bytes] | None = None
+        self._session: _DevTools | None = None
+        self._page = ""  # the DevTools session of the page that prints
 
-    def in_child() -> None:  # the DevTools pipe is fd 3 (commands) and fd 4 (answers)
-        parent_death_signal(signal.SIGKILL)
-        commands = fcntl.fcntl(to_browser, fcntl.F_DUPFD, 10)
-        answers = fcntl.fcntl(from_browser, fcntl.F_DUPFD, 10)
-        os.dup2(commands, 3)
-        os.dup2(answers, 4)
+    def __enter__(self) -> Printer:
+        return self
 
-    process = subprocess.Popen(
-        command,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        pass_fds=(3, 4),
-        start_new_session=True,
-        preexec_fn=in_child,  # noqa: PLW1509 - only async-signal-safe calls
-    )
-    os.close(to_browser)
-    os.close(from_browser)
-    session = _DevTools(from_us, to_us, time.monotonic() + TIMEOUT_SECONDS, html_path.name)
-    try:
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    def print_pdf(
+        self, html_path: Path, pdf_path: Path, printed_on: datetime.date | None = None
+    ) -> None:
+        """Print the report ``html_path`` to ``pdf_path`` (written aside, then renamed into
+        place). Raises ``BuildError`` (no report, no Chromium, Chromium failed or timed out).
+
+        A print copy of the report gets the printing date in its footer (the HTML itself
+        carries no date, so it stays reproducible); it is printed, the page of each heading
+        read back and written into the contents, and printed again until the numbers hold (at
+        most ``MAX_PASSES``). ``pdf_finish`` then adds metadata, artifacts, figure tags and
+        bookmark titles.
+        """
+        html_path, pdf_path = Path(html_path), Path(pdf_path)
+        if not html_path.is_file():
+            raise BuildError(f"PDF kan inte skapas: rapporten {html_path.name} finns inte.")
+        if self._session is None:
+            find_chromium()
+        pdf_path.parent.mkdir(parents=True, exist_ok=True)
+        report = read_report(html_path.read_text(encoding="utf-8"))
+        document = print_copy(report, printed_on or printing_date())
+        pages: dict[str, int] = {}
+        for number in range(1, MAX_PASSES + 1):
+            # Beside the report, so its relative links resolve as the report's do; a name of
+            # its own for each pass, so no pass can be served the page of the one before.
+            copy = html_path.with_name(f".{html_path.stem}.utskrift-{number}.html")
+            try:
+                copy.write_text(
+                    with_page_numbers(document, pages, report.page_word), encoding="utf-8"
+                )
+                data = self._print(copy)
+            finally:
+                copy.unlink(missing_ok=True)
+            printed = contents_pages(data, report.headings)
+            if printed == pages:
+                break
+            pages = printed
+        data = finish(data, report.metadata, [text for _, text in report.headings])
+        handle, tmp = tempfile.mkstemp(
+            prefix=f".{pdf_path.name}.", suffix=".tmp", dir=pdf_path.parent
+        )
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, pdf_path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def _print(self, html_path: Path) -> bytes:
+        """``html_path`` printed by the open Chromium (started first if none is); the PDF."""
+        try:
+            session = self._session or self._start(html_path.name)
+            session.deadline = time.monotonic() + TIMEOUT_SECONDS
+            session.name = html_path.name
+            # The previous page's load event was read before it printed: any one from now on
+            # is this page's.
+            session.events.clear()
+            session.call("Page.navigate", self._page, url=html_path.resolve().as_uri())
+            session.wait_for("Page.loadEventFired", self._page)
+            data = session.call("Page.printToPDF", self._page, **PRINT_OPTIONS)["data"]
+        except BaseException:
+            self.close()
+            raise
+        return base64.b64decode(data)
+
+    def _start(self, name: str) -> _DevTools:
+        """Chromium started on a fresh profile, its page attached with scripts disabled."""
+        from helpers.building.supervise import parent_death_signal
+
+        chromium = find_chromium()
+        self._scratch = tempfile.TemporaryDirectory(prefix=f"workbook-pdf-{os.getpid()}-")
+        command = print_command(chromium, Path(self._scratch.name) / "profil")
+        to_browser, from_us = os.pipe()
+        to_us, from_browser = os.pipe()
+
+        def in_child() -> None:  # the DevTools pipe is fd 3 (commands) and fd 4 (answers)
+            parent_death_signal(signal.SIGKILL)
+            commands = fcntl.fcntl(to_browser, fcntl.F_DUPFD, 10)
+            answers = fcntl.fcntl(from_browser, fcntl.F_DUPFD, 10)
+            os.dup2(commands, 3)
+            os.dup2(answers, 4)
+
+        try:
+            self._process = subprocess.Popen(
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                pass_fds=(3, 4),
+                start_new_session=True,
+                preexec_fn=in_child,  # noqa: PLW1509 - only async-signal-safe calls
+            )
+        finally:
+            os.close(to_browser)
+            os.close(from_browser)
+        session = _DevTools(from_us, to_us, time.monotonic() + TIMEOUT_SECONDS, name)
+        self._session = session
         targets = session.call("Target.getTargets")["targetInfos"]
         page = next(t["targetId"] for t in targets if t.get("type") == "page")
-        sid = session.call("Target.attachToTarget", targetId=page, flatten=True)["sessionId"]
-        session.call("Emulation.setScriptExecutionDisabled", sid, value=True)
-        session.call("Page.enable", sid)
-        session.call("Page.navigate", sid, url=html_path.resolve().as_uri())
-        session.wait_for("Page.loadEventFired", sid)
-        data = session.call("Page.printToPDF", sid, **PRINT_OPTIONS)["data"]
-        with contextlib.suppress(BuildError, OSError):
-            session.send("Browser.close")
-        return base64.b64decode(data)
-    finally:
-        session.close()
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            process.wait(timeout=5)
-        # The whole group: the browser if it did not close, helper processes it may have left.
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
+        self._page = session.call("Target.attachToTarget", targetId=page, flatten=True)["sessionId"]
+        session.call("Emulation.setScriptExecutionDisabled", self._page, value=True)
+        session.call("Page.enable", self._page)
+        return session
+
+    def close(self) -> None:
+        """End Chromium (the whole process group) and remove its profile; idempotent."""
+        session, process, scratch = self._session, self._process, self._scratch
+        self._session, self._process, self._scratch = None, None, None
+        if session is not None:
+            with contextlib.suppress(BuildError, OSError):
+                session.send("Browser.close")
+            session.close()
+        if process is not None:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(timeout=5)
+            # The whole group: the browser if it did not close, helper processes it may have
+            # left.
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        if scratch is not None:
+            scratch.cleanup()
 
 
 class _DevTools:
