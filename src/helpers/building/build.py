@@ -540,6 +540,13 @@ def check_writable(project: Project, plans: list[UnitPlan]) -> None:
         return
     folders = {project.build, project.reports}
     folders |= {project.for_period(p.period).report_file(p.year, p.unit).parent for p in with_work}
+    check_folders_writable(project, folders)
+
+
+def check_folders_writable(project: Project, folders: set[Path]) -> None:
+    """Each of ``folders`` can be written (a probe file ``.skrivtest-…`` is made and removed)
+    and has room, or a ``BuildError`` naming the folder and why (read-only, no permission, full
+    disk). Shared by ``build`` and ``preview`` so both say the same."""
     for folder in sorted(folders):
         try:
             folder.mkdir(parents=True, exist_ok=True)
