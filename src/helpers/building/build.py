@@ -349,8 +349,8 @@ def _run_validated(
         if pending[plan.key] == 0:
             finish_unit(plan)
 
-    for _plan, section in tasks:  # its kernel writes a new one; an old one must not count
-        section.reads_file.unlink(missing_ok=True)
+    # A section's earlier notebook and read set stay until its new run completes (the runner
+    # writes aside and renames): an interrupted build leaves them to the report in reports/.
     if progress is not None:
         progress.start(len(tasks), sum(r.sections_cached for r in results.values()))
     try:

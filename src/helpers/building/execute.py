@@ -402,12 +402,42 @@ class SectionRunner:
         Never raises for what happens in the kernel: an error in a cell, a dead kernel and the
         time limit all come back as a ``SectionFailure``.
         """
+        _register_engine()
+        output.parent.mkdir(parents=True, exist_ok=True)
+        # Written aside and renamed into place once the run completes (done or failed): the
+        # earlier run's notebook and read set belong to the report in reports/ and stay when
+        # this run is interrupted (Ctrl-C, SIGTERM); a failure never points at them.
+        running = _running_path(output)
+        try:
+            return self._run_aside(notebook, output, running, parameters, cwd)
+        finally:
+            running.unlink(missing_ok=True)
+            reads_file(running).unlink(missing_ok=True)
+
+    def _run_aside(
+        self, notebook: Path, output: Path, running: Path, parameters: dict[str, Any], cwd: Path
+    ) -> SectionFailure | None:
+        failure = self._execute(notebook, running, parameters, cwd)
+        if failure is None:
+            if reads_file(running).is_file():
+                os.replace(reads_file(running), reads_file(output))
+            else:
+                reads_file(output).unlink(missing_ok=True)
+            os.replace(running, output)
+            return None
+        reads_file(output).unlink(missing_ok=True)
+        if running.is_file():
+            os.replace(running, output)
+        else:
+            output.unlink(missing_ok=True)
+        return failure
+
+    def _execute(
+        self, notebook: Path, output: Path, parameters: dict[str, Any], cwd: Path
+    ) -> SectionFailure | None:
         import papermill
         from papermill.exceptions import PapermillExecutionError
 
-        _register_engine()
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.unlink(missing_ok=True)  # a failure never points at an earlier run's notebook
         _LAST_RUN.clear()
         try:
             self.start()  # bounded by STARTUP_SECONDS, not by the section's own time
@@ -488,6 +518,11 @@ class SectionRunner:
         if self._sockets:
             shutil.rmtree(self._sockets, ignore_errors=True)
             self._sockets = None
+
+
+def _running_path(output: Path) -> Path:
+    """Where a run writes its notebook until it completes: beside ``output``, hidden."""
+    return output.with_name(f".{output.stem}.running{output.suffix}")
 
 
 def reads_file(output: Path) -> Path:
