@@ -46,7 +46,7 @@ from helpers.building.execute import SectionFailure, timeout_from_environment
 from helpers.building.supervise import SectionPool, Task
 from helpers.building.warm_kernels import WarmKernels, kernel_env
 from helpers.core import read_log
-from helpers.core.errors import BuildError, DataError, Problem, display_path
+from helpers.core.errors import BuildError, DataError, Problem, WorkbookError, display_path
 from helpers.core.paths import (
     CONSOLIDATED,
     REPO_ROOT,
@@ -130,7 +130,10 @@ def _local_pool(
         if kernels is not None:
             try:
                 yield kernels
-            finally:
+            except WorkbookError:  # bad data: the kernels stay warm for the build after the fix
+                kernels.keep()
+                raise
+            finally:  # interrupted before the sections ran: a server it started ends now
                 kernels.close()
             return
     log = project.build / "kernels.log"
