@@ -144,3 +144,33 @@ def test_ctrl_c_while_warm_kernels_start_leaves_nothing_running(built: Path, mom
     after = _dry_run(built, env)
     assert "inget tidigare resultat" not in after and "ändrat" not in after
     assert after == before
+
+
+def test_ctrl_c_while_the_preview_prepares_keeps_the_sections_results(built: Path):
+    """Ctrl-C during the preview's first "Förbereder …" pass (its goal sections running on its
+    own kernel) leaves their executed notebooks and read sets as they were."""
+    env = {**os.environ, "WORKBOOK_ROOT": str(built), "WORKBOOK_WARM_KERNELS": "0"}
+    before = _dry_run(built, env)
+    executed = sorted(p.name for p in (built / "build").rglob("*.ipynb"))
+    reads = sorted(p.name for p in (built / "build").rglob("*.reads.json"))
+    preview = subprocess.Popen(
+        [str(WORKBOOK), "preview", "--year", str(YEAR), "--unit", UNIT, "--port", "0"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        start_new_session=True,
+    )  # fmt: skip
+    try:
+        end = time.monotonic() + WAIT
+        while preview.poll() is None and not _section_running(built, executed):
+            assert time.monotonic() < end, "no section ever ran in the preview"
+            time.sleep(0.02)
+        assert preview.poll() is None, preview.communicate()[1]
+        os.killpg(preview.pid, signal.SIGINT)
+        _, err = preview.communicate(timeout=WAIT)
+    finally:
+        if preview.poll() is None:
+            os.killpg(preview.pid, signal.SIGKILL)
+            preview.wait()
+    assert "Traceback" not in err
+    assert sorted(p.name for p in (built / "build").rglob("*.ipynb")) == executed
+    assert sorted(p.name for p in (built / "build").rglob("*.reads.json")) == reads
+    assert _dry_run(built, env) == before

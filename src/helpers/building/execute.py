@@ -264,6 +264,7 @@ class SectionRunner:
         self._sockets: str | None = None
         self._deadline: float | None = None
         self._starting = False
+        self._killed = False  # kill_now: the process is stopping, no run completes any more
         self.km: KernelManager | None = None
         self.kc: Any = None
         self.sections_run = 0
@@ -418,6 +419,8 @@ class SectionRunner:
         self, notebook: Path, output: Path, running: Path, parameters: dict[str, Any], cwd: Path
     ) -> SectionFailure | None:
         failure = self._execute(notebook, running, parameters, cwd)
+        if self._killed:  # stopped (Ctrl-C), not failed: the earlier results stay
+            return failure
         if failure is None:
             if reads_file(running).is_file():
                 os.replace(reads_file(running), reads_file(output))
@@ -508,7 +511,9 @@ class SectionRunner:
 
     def kill_now(self) -> None:
         """From a signal handler: kill the kernel's process group and remove its folder, without
-        talking to the kernel (the process is about to exit)."""
+        talking to the kernel (the process is about to exit). A run it cuts short does not
+        complete: the section's earlier notebook and read set stay."""
+        self._killed = True
         pid = self.kernel_pid
         if pid is not None and self.km is not None and self.km.is_alive():
             kill_group(pid)

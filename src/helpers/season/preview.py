@@ -173,6 +173,8 @@ class Preview:
                     failure = self.runner.run(
                         section.notebook, section.output, section.parameters, REPO_ROOT
                     )
+                    if self.stop_event.is_set():  # stopped mid-run: the earlier results stay
+                        return
                     lap("sections")
                     ran.append(section)
                     if failure is None:
@@ -355,6 +357,8 @@ class Preview:
                     failure = self.runner.run(
                         section.notebook, section.output, section.parameters, REPO_ROOT
                     )
+                    if self.stop_event.is_set():  # stopped mid-run: the earlier results stay
+                        return
                     if failure is None:
                         record_success(fingerprinter, plan, section)
                     else:  # the next rebuild runs it again and shows why
