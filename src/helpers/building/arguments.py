@@ -35,3 +35,20 @@ def whole_number(text: str) -> int:
         return int(text.strip())
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' är inget heltal — ange t.ex. 2") from None
+
+
+HIGHEST_PORT = 65535
+
+
+def port_argument(text: str) -> int:
+    """``--port``: a TCP port, 0 to 65535 (0: any free port), or a Swedish error (exit 2)."""
+    try:
+        port = int(text.strip())
+    except ValueError:
+        port = -1
+    if not 0 <= port <= HIGHEST_PORT:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' är ingen port — ange ett heltal från 0 till {HIGHEST_PORT} "
+            "(0: valfri ledig port)"
+        )
+    return port

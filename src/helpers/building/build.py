@@ -46,7 +46,7 @@ from helpers.building.execute import SectionFailure, timeout_from_environment
 from helpers.building.supervise import SectionPool, Task
 from helpers.building.warm_kernels import WarmKernels, kernel_env
 from helpers.core import read_log
-from helpers.core.errors import BuildError, DataError, Problem, display_path
+from helpers.core.errors import BuildError, DataError, Problem, WorkbookError, display_path
 from helpers.core.paths import (
     CONSOLIDATED,
     REPO_ROOT,
@@ -130,7 +130,10 @@ def _local_pool(
         if kernels is not None:
             try:
                 yield kernels
-            finally:
+            except WorkbookError:  # bad data: the kernels stay warm for the build after the fix
+                kernels.keep()
+                raise
+            finally:  # interrupted before the sections ran: a server it started ends now
                 kernels.close()
             return
     log = project.build / "kernels.log"
@@ -349,8 +352,8 @@ def _run_validated(
         if pending[plan.key] == 0:
             finish_unit(plan)
 
-    for _plan, section in tasks:  # its kernel writes a new one; an old one must not count
-        section.reads_file.unlink(missing_ok=True)
+    # A section's earlier notebook and read set stay until its new run completes (the runner
+    # writes aside and renames): an interrupted build leaves them to the report in reports/.
     if progress is not None:
         progress.start(len(tasks), sum(r.sections_cached for r in results.values()))
     try:
@@ -540,6 +543,13 @@ def check_writable(project: Project, plans: list[UnitPlan]) -> None:
         return
     folders = {project.build, project.reports}
     folders |= {project.for_period(p.period).report_file(p.year, p.unit).parent for p in with_work}
+    check_folders_writable(project, folders)
+
+
+def check_folders_writable(project: Project, folders: set[Path]) -> None:
+    """Each of ``folders`` can be written (a probe file ``.skrivtest-…`` is made and removed)
+    and has room, or a ``BuildError`` naming the folder and why (read-only, no permission, full
+    disk). Shared by ``build`` and ``preview`` so both say the same."""
     for folder in sorted(folders):
         try:
             folder.mkdir(parents=True, exist_ok=True)

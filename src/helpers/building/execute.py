@@ -264,6 +264,7 @@ class SectionRunner:
         self._sockets: str | None = None
         self._deadline: float | None = None
         self._starting = False
+        self._killed = False  # kill_now: the process is stopping, no run completes any more
         self.km: KernelManager | None = None
         self.kc: Any = None
         self.sections_run = 0
@@ -402,12 +403,44 @@ class SectionRunner:
         Never raises for what happens in the kernel: an error in a cell, a dead kernel and the
         time limit all come back as a ``SectionFailure``.
         """
+        _register_engine()
+        output.parent.mkdir(parents=True, exist_ok=True)
+        # Written aside and renamed into place once the run completes (done or failed): the
+        # earlier run's notebook and read set belong to the report in reports/ and stay when
+        # this run is interrupted (Ctrl-C, SIGTERM); a failure never points at them.
+        running = _running_path(output)
+        try:
+            return self._run_aside(notebook, output, running, parameters, cwd)
+        finally:
+            running.unlink(missing_ok=True)
+            reads_file(running).unlink(missing_ok=True)
+
+    def _run_aside(
+        self, notebook: Path, output: Path, running: Path, parameters: dict[str, Any], cwd: Path
+    ) -> SectionFailure | None:
+        failure = self._execute(notebook, running, parameters, cwd)
+        if self._killed:  # stopped (Ctrl-C), not failed: the earlier results stay
+            return failure
+        if failure is None:
+            if reads_file(running).is_file():
+                os.replace(reads_file(running), reads_file(output))
+            else:
+                reads_file(output).unlink(missing_ok=True)
+            os.replace(running, output)
+            return None
+        reads_file(output).unlink(missing_ok=True)
+        if running.is_file():
+            os.replace(running, output)
+        else:
+            output.unlink(missing_ok=True)
+        return failure
+
+    def _execute(
+        self, notebook: Path, output: Path, parameters: dict[str, Any], cwd: Path
+    ) -> SectionFailure | None:
         import papermill
         from papermill.exceptions import PapermillExecutionError
 
-        _register_engine()
-        output.parent.mkdir(parents=True, exist_ok=True)
-        output.unlink(missing_ok=True)  # a failure never points at an earlier run's notebook
         _LAST_RUN.clear()
         try:
             self.start()  # bounded by STARTUP_SECONDS, not by the section's own time
@@ -478,7 +511,9 @@ class SectionRunner:
 
     def kill_now(self) -> None:
         """From a signal handler: kill the kernel's process group and remove its folder, without
-        talking to the kernel (the process is about to exit)."""
+        talking to the kernel (the process is about to exit). A run it cuts short does not
+        complete: the section's earlier notebook and read set stay."""
+        self._killed = True
         pid = self.kernel_pid
         if pid is not None and self.km is not None and self.km.is_alive():
             kill_group(pid)
@@ -488,6 +523,11 @@ class SectionRunner:
         if self._sockets:
             shutil.rmtree(self._sockets, ignore_errors=True)
             self._sockets = None
+
+
+def _running_path(output: Path) -> Path:
+    """Where a run writes its notebook until it completes: beside ``output``, hidden."""
+    return output.with_name(f".{output.stem}.running{output.suffix}")
 
 
 def reads_file(output: Path) -> Path:

@@ -53,6 +53,7 @@ from helpers.building.execute import (
     STARTUP_SECONDS,
     SectionFailure,
     kill_group,
+    reads_file,
 )
 
 # After a section's own time limit, how long a silent worker gets before the pool kills it.
@@ -325,10 +326,10 @@ class SectionPool:
         worker.task = queue[again]  # a section it ran before, else the next one
         del queue[again]
         worker.ran.add(worker.task.output)
-        # An executed notebook of an earlier run must never stand in for this one: whatever
-        # happens to this run, the notebook a failure points at is this run's, or none.
-        with contextlib.suppress(OSError):
-            worker.task.output.unlink(missing_ok=True)
+        # The executed notebook of an earlier run stays until this run completes (the runner
+        # writes aside and renames): an interrupted build leaves the current report's sections
+        # as they were. A worker lost mid-run removes it (``_lost``): a failure never points at
+        # an earlier run's notebook.
         # The worker's runner enforces the section's limit, and its own bound on starting a
         # kernel; this is the backstop for a worker that stops answering at all.
         worker.deadline = time.monotonic() + self.backstop_seconds
@@ -399,6 +400,9 @@ class SectionPool:
         self._kill(worker)
         task, worker.task = worker.task, None
         if task is not None and done is not None:
+            with contextlib.suppress(OSError):  # the failed run replaces the earlier one
+                task.output.unlink(missing_ok=True)
+                reads_file(task.output).unlink(missing_ok=True)
             if timed_out:
                 reason = (
                     f"arbetsprocessen svarade inte inom {self.backstop_seconds:g} "

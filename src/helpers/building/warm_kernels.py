@@ -19,10 +19,15 @@ Python executable, the environment variables that can change a report (``WORKBOO
 time limit. A build after any change to those finds no server and starts a new one; the old one
 sees the code change (it looks every ``CHECK_SECONDS``) or its idle time run out, and ends.
 
+Every address starts with the project's tag (``build/.warm-kernels-tag``, moving with the
+folder), so ``workbook build --cold`` finds and ends all of the project's servers, whatever
+environment they were started in (``project_servers``).
+
 **Ending.** The server ends, and with it every worker and kernel (``SectionPool``), after
 ``WORKBOOK_WARM_KERNELS`` seconds without a build, when the code under it changes, on SIGTERM
 or SIGHUP, when a build asks it to (:func:`stop_server`), and when the build it is running
-sections for goes away (Ctrl-C, ``kill -9``): then the running sections are stopped too. Its
+sections for goes away (Ctrl-C, ``kill -9``): then the running sections are stopped too; and
+when the build that started it goes away before it says ``keep`` (``start_server``). Its
 workers die with it (``PR_SET_PDEATHSIG``), also on ``kill -9`` of the server.
 
 **Safety.** The address is in Linux's abstract socket namespace (nothing on disk, gone with the
@@ -36,6 +41,7 @@ import contextlib
 import hashlib
 import json
 import os
+import secrets
 import socket
 import struct
 import subprocess
@@ -57,6 +63,9 @@ MAX_WARM_SECONDS = 86_400  # a day: longer is a typing error, not a wish
 CHECK_SECONDS = 10.0  # how often an idle server looks for a code change
 CONNECT_SECONDS = 60.0  # a server started by this build gets this long to listen
 LOG_NAME = "warm-kernels.log"
+TAG_NAME = ".warm-kernels-tag"  # in build/: the project's tag (``project_tag``)
+ADDRESS_PREFIX = b"\0workbook-warm-kernels-"
+KEEP = b"keep\n"  # the starting build to its server: stay warm after me (``start_server``)
 FORMAT = 1
 _OFF = ("0", "nej", "no", "false", "off")
 _ENVIRONMENT_PREFIXES = ("WORKBOOK_", "PYTHON", "LC_", "JUPYTER", "IPYTHON")
@@ -113,6 +122,7 @@ class ServerConfig:
     uid: int
     environment: dict[str, str]  # the build's ``relevant_environment``
     log: str  # the workers' and kernels' log (``build/warm-kernels.log``)
+    project: str = ""  # the project's tag (``project_tag``): first in the address
 
     @property
     def identity(self) -> str:
@@ -123,7 +133,40 @@ class ServerConfig:
 
     @property
     def address(self) -> bytes:
-        return b"\0workbook-warm-kernels-" + self.identity.encode()
+        return ADDRESS_PREFIX + f"{self.project}-{self.identity}".encode()
+
+
+def project_tag(project: Project) -> str:
+    """The project's own tag, kept in ``build/`` (it moves with the folder): every warm server
+    of the project, whatever its environment or settings, has it first in its address, so that
+    ``--cold`` finds them all (``project_servers``)."""
+    path = project.build / TAG_NAME
+    with contextlib.suppress(OSError, UnicodeDecodeError):
+        text = path.read_text(encoding="ascii").strip()
+        if len(text) == 16 and all(c in "0123456789abcdef" for c in text):
+            return text
+    text = secrets.token_hex(8)
+    with contextlib.suppress(OSError):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text + "\n", encoding="ascii")
+    return text
+
+
+def project_servers(project: Project) -> list[bytes]:
+    """The addresses of every warm server of ``project`` listening now (Linux lists abstract
+    socket names in ``/proc/net/unix``, ``@`` for the leading zero byte)."""
+    wanted = b"@" + ADDRESS_PREFIX[1:] + project_tag(project).encode() + b"-"
+    try:
+        table = Path("/proc/net/unix").read_bytes()
+    except OSError:
+        return []
+    found = {
+        b"\0" + name[1:]
+        for line in table.splitlines()[1:]
+        for name in line.split()[7:8]
+        if name.startswith(wanted)
+    }
+    return sorted(found)
 
 
 def relevant_environment() -> dict[str, str]:
@@ -156,6 +199,7 @@ def server_config(
         os.getuid(),
         relevant_environment(),
         str(project.build / LOG_NAME),
+        project_tag(project),
     )
 
 
@@ -201,14 +245,30 @@ class WarmKernels:
     when the sections are to run: validation may take long, and a server waits for a
     connection's request only ``warm_server.REQUEST_SECONDS``."""
 
-    def __init__(self, config: ServerConfig):
+    def __init__(self, config: ServerConfig, starter: Any = None):
         self.config = config
         self.connection: socket.socket | None = None
+        # The standard input of a server this build started (``start_server``): until the build
+        # says ``keep`` on it, the server ends when it closes (the build was stopped, however
+        # early: the pipe closes with the process).
+        self.starter = starter
+
+    def keep(self) -> None:
+        """The server this build started stays warm for the next build (the build got as far
+        as running its sections, or stopped for a reason that is not an interruption)."""
+        if self.starter is not None:
+            with contextlib.suppress(OSError, ValueError):
+                self.starter.write(KEEP)
+                self.starter.flush()
 
     def close(self) -> None:
         if self.connection is not None:
             with contextlib.suppress(OSError):
                 self.connection.close()
+        if self.starter is not None:
+            with contextlib.suppress(OSError, ValueError):
+                self.starter.close()
+            self.starter = None
 
     def run(self, tasks: list[Task], done: Done) -> None:
         """Run ``tasks`` on the server's kernels, ``done(key, failure)`` as each ends. Should
@@ -226,6 +286,7 @@ class WarmKernels:
                     "run": [task_message(t, i) for i, t in enumerate(tasks)],
                 },
             )
+            self.keep()  # it has this build's request: it ends if the build goes away
             for message in messages(self.connection):
                 if message.get("end"):
                     return
@@ -249,13 +310,16 @@ class WarmKernels:
                 pool.run(rest, done)
 
 
-def connect(config: ServerConfig, timeout: float = 0.0) -> socket.socket | None:
-    """A connection to the server for ``config``, or None (none listens within ``timeout``)."""
+def connect(
+    config: ServerConfig, timeout: float = 0.0, address: bytes | None = None
+) -> socket.socket | None:
+    """A connection to the server for ``config`` (or at ``address``), or None (none listens
+    within ``timeout``)."""
     end = time.monotonic() + timeout
     while True:
         connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
-            connection.connect(config.address)
+            connection.connect(address or config.address)
             if peer_uid(connection) != os.getuid():  # not ours: never talk to it
                 connection.close()
                 return None
@@ -273,13 +337,20 @@ def warm_kernels(config: ServerConfig) -> WarmKernels | None:
     connection = connect(config)
     if connection is not None:
         connection.close()
-    elif not start_server(config):
+        return WarmKernels(config)
+    starter = start_server(config)
+    if starter is None:
         return None
-    return WarmKernels(config)
+    return WarmKernels(config, starter)
 
 
-def start_server(config: ServerConfig) -> bool:
-    """Start a server for ``config`` in a session of its own (it outlives this build)."""
+def start_server(config: ServerConfig) -> Any:
+    """Start a server for ``config`` in a session of its own (it outlives this build once the
+    build says ``keep``); the server's standard input, which this build holds open, or None.
+
+    The server reads its config as the first line, then waits for ``keep``: should the pipe
+    close before (Ctrl-C or ``kill -9`` of the build at any moment, even before the server
+    listens), it ends with every worker and kernel it started."""
     log = Path(config.log)
     try:
         log.parent.mkdir(parents=True, exist_ok=True)
@@ -293,16 +364,17 @@ def start_server(config: ServerConfig) -> bool:
                 start_new_session=True,  # no Ctrl-C from the terminal: it ends by itself
             )
         assert process.stdin is not None
-        process.stdin.write(json.dumps(asdict(config)).encode())
-        process.stdin.close()
+        process.stdin.write(json.dumps(asdict(config)).encode() + b"\n")
+        process.stdin.flush()
     except OSError:
-        return False
-    return True
+        return None
+    return process.stdin
 
 
-def stop_server(config: ServerConfig) -> bool:
-    """Ask the server for ``config`` to end (its kernels with it); whether one was there."""
-    connection = connect(config)
+def stop_server(config: ServerConfig, address: bytes | None = None) -> bool:
+    """Ask the server for ``config`` (or the one at ``address``: any server ends on a request
+    that is not for it) to end, its kernels with it; whether one was there."""
+    connection = connect(config, address=address)
     if connection is None:
         return False
     with contextlib.closing(connection), contextlib.suppress(OSError):
@@ -313,9 +385,12 @@ def stop_server(config: ServerConfig) -> bool:
 
 
 def stop_warm_kernels(project: Project, jobs: int, timeout: float) -> bool:
-    """End the warm kernels a build of ``project`` with these settings would use
-    (``workbook build --cold``); whether there were any."""
-    return stop_server(server_config(project, jobs, timeout, kernel_env(project), 0))
+    """End every warm server of ``project`` (``workbook build --cold``), whatever environment
+    or settings it was started with, also one started before the folder moved; whether there
+    were any."""
+    config = server_config(project, jobs, timeout, kernel_env(project), 0)
+    addresses = set(project_servers(project)) | {config.address}
+    return any([stop_server(config, address) for address in sorted(addresses)])
 
 
 def kernel_env(project: Project) -> dict[str, str]:

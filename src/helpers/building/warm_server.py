@@ -29,6 +29,7 @@ from typing import Any
 from helpers.building.supervise import Cancelled, Interrupted, SectionPool, Task
 from helpers.building.warm_kernels import (
     CHECK_SECONDS,
+    KEEP,
     ServerConfig,
     messages,
     peer_uid,
@@ -39,7 +40,10 @@ REQUEST_SECONDS = 30.0  # a build that connected gets this long to say what it w
 
 
 def main() -> int:
-    config = ServerConfig(**json.loads(sys.stdin.read()))
+    try:
+        config = ServerConfig(**json.loads(sys.stdin.buffer.readline()))
+    except (ValueError, TypeError):  # the build was stopped while it wrote the config
+        return 0
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         listener.bind(config.address)
@@ -49,6 +53,7 @@ def main() -> int:
     for signum in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, _interrupt)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # its own session: no terminal's Ctrl-C
+    threading.Thread(target=_watch_starter, name="starter", daemon=True).start()
     try:
         with SectionPool(
             config.jobs, env=config.env, timeout=config.timeout, log=Path(config.log), keep=True
@@ -61,6 +66,15 @@ def main() -> int:
     except (Interrupted, Cancelled):
         return 0
     return 0
+
+
+def _watch_starter() -> None:
+    """End the server when the build that started it goes away before saying ``keep`` (it was
+    stopped while the server started: nobody will use these kernels)."""
+    with contextlib.suppress(OSError, ValueError):
+        if sys.stdin.buffer.readline() == KEEP:
+            return
+    os.kill(os.getpid(), signal.SIGTERM)  # ends the pool, its workers and kernels
 
 
 def _interrupt(signum: int, _frame: Any) -> None:

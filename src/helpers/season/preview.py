@@ -22,7 +22,9 @@ group and its temporary folder); nothing the preview started outlives it.
 from __future__ import annotations
 
 import argparse
+import errno
 import json
+import os
 import signal
 import sys
 import threading
@@ -33,9 +35,17 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from helpers.building.arguments import year_argument
-from helpers.core.errors import BuildLocked, WorkbookError, safe_text
-from helpers.core.paths import REPO_ROOT, YEAR_END, Project, check_period, check_unit, check_year
+from helpers.building.arguments import port_argument, year_argument
+from helpers.core.errors import BuildLocked, ParameterError, WorkbookError, safe_text
+from helpers.core.paths import (
+    REPO_ROOT,
+    YEAR_END,
+    Project,
+    check_period,
+    check_unit,
+    check_year,
+    write_error_text,
+)
 
 # How long the watcher waits for more changes after the first one (ms): one save is often
 # several file events (editor temp file, rename); this groups them without delaying the build.
@@ -84,6 +94,27 @@ class Preview:
         self.pending = threading.Event()  # files changed since the last rebuild began
         self.runner = SectionRunner(env={"WORKBOOK_ROOT": str(project.root)})
         self._threads: list[threading.Thread] = []
+        # The report file as the page last saw it (its stat): a build in another terminal that
+        # rewrites it is noticed, and the page reloads (``notice_report_change``).
+        self._report_seen: tuple[int, int, int] | None = None
+
+    def _report_stamp(self) -> tuple[int, int, int] | None:
+        try:
+            found = os.stat(self.project.report_file(self.year, self.unit))
+        except OSError:
+            return None
+        return (found.st_mtime_ns, found.st_size, found.st_ino)
+
+    def notice_report_change(self) -> None:
+        """A new version for the page when the report file changed since it last saw it (a
+        ``workbook build`` in another terminal wrote it): the page reloads the report."""
+        stamp = self._report_stamp()
+        with self.changed:
+            if stamp is None or stamp == self._report_seen:
+                return
+            self._report_seen = stamp
+            self.state.version += 1
+            self.changed.notify_all()
 
     # ---------------------------------------------------------------------------- rebuilding
 
@@ -119,12 +150,8 @@ class Preview:
                 lap("plan")
                 report = self.project.report_file(self.year, self.unit)
                 if not plan.to_run and not plan.report_reason and report.is_file():
-                    self.publish(
-                        busy=False,
-                        problems=[],
-                        status="Rapporten är aktuell.",
-                        version=max(self.state.version, 1),  # there is a report to show
-                    )
+                    self.notice_report_change()  # another build may have written it
+                    self.publish(busy=False, problems=[], status="Rapporten är aktuell.")
                     return
                 # Validation runs beside the kernel (two processes, two cores); what a section
                 # computed from data with problems is thrown away below, never exported.
@@ -143,10 +170,11 @@ class Preview:
                     if self.stop_event.is_set():
                         return
                     self.publish(status=f"Kör {section.name} …")
-                    section.reads_file.unlink(missing_ok=True)
                     failure = self.runner.run(
                         section.notebook, section.output, section.parameters, REPO_ROOT
                     )
+                    if self.stop_event.is_set():  # stopped mid-run: the earlier results stay
+                        return
                     lap("sections")
                     ran.append(section)
                     if failure is None:
@@ -191,6 +219,10 @@ class Preview:
                 status="Fel i underlaget — rapporten nedan är den senaste som byggdes utan fel.",
             )
             return
+        except OSError as exc:  # build/ or reports/ cannot be written (now): say so, keep going
+            self.show_write_error(exc)
+            return
+        self._report_seen = self._report_stamp()
         self.publish(
             busy=False,
             problems=[],
@@ -200,6 +232,35 @@ class Preview:
             timings=timings,
             status=f"Uppdaterad ({', '.join(s.name for s in plan.to_run) or 'export'}).",
         )
+
+    def show_write_error(self, exc: OSError) -> None:
+        """A file the preview writes could not be written: the Swedish reason on the page, the
+        last good report below it; the next save tries again."""
+        where = Path(exc.filename) if exc.filename else self.project.reports
+        self.publish(
+            busy=False,
+            problems=[write_error_text(exc, where, self.project.root)],
+            status="Rapporten kunde inte skrivas — rapporten nedan är den senaste som byggdes "
+            "utan fel. Rätta felet och spara igen.",
+        )
+
+    def _guarded(self, step: Any, *args: Any) -> None:
+        """Run one build step; whatever goes wrong is shown on the page (never a traceback in
+        the terminal) and the preview goes on watching."""
+        try:
+            step(*args)
+        except OSError as exc:
+            self.show_write_error(exc)
+        except Exception as exc:  # a bug: say it on the page, keep serving the last report
+            self.publish(
+                busy=False,
+                problems=[
+                    f"Förhandsgranskningen kunde inte bygga rapporten ({type(exc).__name__}: "
+                    f"{safe_text(str(exc), keep_newlines=False)}). "
+                    "Spara igen för att försöka på nytt."
+                ],
+                status="Fel vid bygget — rapporten nedan är den senaste som byggdes utan fel.",
+            )
 
     def _validate(self, validate_unit: Any, checked: dict[str, Any]) -> None:
         try:
@@ -237,11 +298,13 @@ class Preview:
     def build_loop(self) -> None:
         """The first build, then one rebuild per batch of changes (those made during a rebuild
         are picked up by the next)."""
-        self.first_build()
+        self._guarded(self.first_build)
         while not self.stop_event.is_set():
             if self.pending.wait(0.5):
                 self.pending.clear()
-                self.rebuild(time.perf_counter())
+                self._guarded(self.rebuild, time.perf_counter())
+            elif not self.state.busy:
+                self.notice_report_change()  # a build in another terminal wrote the report
 
     def first_build(self) -> None:
         """Bring the report up to date as ``workbook build`` would (every stale section, on a
@@ -258,10 +321,11 @@ class Preview:
             result = build_years(
                 [self.year], self.unit, self.project, jobs=os.cpu_count() or 1, warm=0
             )  # its own kernels, none left warm: the preview keeps one of its own
-        except (BuildLocked, WorkbookError):
+        except (BuildLocked, WorkbookError, OSError):
             result = None  # rebuild() below says what is wrong (or waits for the lock)
         warm.join()
         if result is not None and not result.failed:
+            self._report_seen = self._report_stamp()
             if self.state.version == 0:
                 self.publish(version=1)
             self.prime()  # still busy: the page and a waiting editor see it as the start
@@ -293,12 +357,15 @@ class Preview:
                     failure = self.runner.run(
                         section.notebook, section.output, section.parameters, REPO_ROOT
                     )
+                    if self.stop_event.is_set():  # stopped mid-run: the earlier results stay
+                        return
                     if failure is None:
                         record_success(fingerprinter, plan, section)
                     else:  # the next rebuild runs it again and shows why
                         section.fingerprint_file.unlink(missing_ok=True)
-        except (BuildLocked, WorkbookError):
-            return  # a build holds the lock, or the data has problems: no priming needed
+        except (BuildLocked, WorkbookError, OSError):
+            return  # a build holds the lock, the data has problems, a folder cannot be written:
+            # no priming needed (the rebuild after it says what is wrong)
 
     def _warm_up(self) -> None:
         try:
@@ -495,7 +562,7 @@ def serve(
 ) -> None:
     """Run the preview until Ctrl-C or SIGTERM (``KeyboardInterrupt`` / ``Interrupted``)."""
     preview = Preview(project, year, unit)
-    server = PreviewServer((host, port), make_handler(preview))
+    server = open_server(preview, host, port)
     server_thread = threading.Thread(target=server.serve_forever, name="preview-http", daemon=True)
     try:
         server_thread.start()
@@ -510,6 +577,24 @@ def serve(
         preview.stop()
         server.shutdown()
         server.server_close()
+
+
+def open_server(preview: Preview, host: str, port: int) -> PreviewServer:
+    """The preview's server on ``port``, or a ``ParameterError`` naming the port and what to
+    choose instead (a port in use, one the system does not let this user open)."""
+    try:
+        return PreviewServer((host, port), make_handler(preview))
+    except OSError as exc:
+        other = "en annan port (t.ex. --port 8766)" if port != 8766 else "en annan port"
+        if exc.errno == errno.EADDRINUSE:
+            reason = f"Porten {port} används redan (kanske av en annan förhandsgranskning)"
+        elif exc.errno in (errno.EACCES, errno.EPERM):
+            reason = f"Porten {port} får inte öppnas av den här användaren"
+        else:
+            reason = f"Porten {port} kunde inte öppnas ({exc.strerror or type(exc).__name__})"
+        raise ParameterError(
+            f"{reason}. Välj {other}, eller --port 0 så väljs en ledig port."
+        ) from None
 
 
 def preview_notice(project: Project, year: int, unit: str) -> str:
@@ -527,7 +612,13 @@ def add_preview_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--year", type=year_argument, metavar="ÅR", help="året (standard: 2016)")
     parser.add_argument("--unit", help="enheten (standard: klk)")
     parser.add_argument("--period", help="perioden, t.ex. delar (standard: helar)")
-    parser.add_argument("--port", type=int, default=8765, help="porten (standard: 8765; 0: ledig)")
+    parser.add_argument(
+        "--port",
+        type=port_argument,
+        default=8765,
+        metavar="PORT",
+        help="porten, 0–65535 (standard: 8765; 0: valfri ledig port)",
+    )
 
 
 def preview_command(args: argparse.Namespace) -> int:
@@ -543,8 +634,18 @@ def preview_command(args: argparse.Namespace) -> int:
     unit = check_unit(args.unit or chosen.unit or EXAMPLE_UNIT)
     project = project.for_period(check_period(args.period or chosen.period or YEAR_END))
     load_params(year, unit, project)  # a clear message for a unit-year without params
+    check_writable(project, year, unit)
     serve(project, year, unit, args.port)
     return 0
+
+
+def check_writable(project: Project, year: int, unit: str) -> None:
+    """``build/``, ``reports/`` and the report's folder can be written, or the ``BuildError``
+    ``workbook build`` gives (exit 2), before the server starts."""
+    from helpers.building.build import check_folders_writable
+
+    report = project.report_file(year, unit)
+    check_folders_writable(project, {project.build, project.reports, report.parent})
 
 
 # The embedded example: what every section notebook's parameters cell shows.
