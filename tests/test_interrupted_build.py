@@ -100,6 +100,12 @@ def _dry_run(root: Path, env: dict[str, str]) -> str:
     return done.stdout + done.stderr
 
 
+def _sigint_as_in_a_terminal() -> None:
+    """Ctrl-C live in the child, as in a terminal: a pytest-xdist worker ignores SIGINT and a
+    child inherits that (the build would then finish as if never interrupted)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.parametrize("moment", list(MOMENTS))
 def test_ctrl_c_while_warm_kernels_start_leaves_nothing_running(built: Path, moment: str):
     env = {**os.environ, "WORKBOOK_ROOT": str(built), "WORKBOOK_WARM_KERNELS": "600"}
@@ -110,7 +116,7 @@ def test_ctrl_c_while_warm_kernels_start_leaves_nothing_running(built: Path, mom
     build = subprocess.Popen(
         [str(WORKBOOK), "build", "--year", str(YEAR), "--unit", UNIT, "--force"],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        start_new_session=True,
+        start_new_session=True, preexec_fn=_sigint_as_in_a_terminal,
     )  # fmt: skip
     reached = MOMENTS[moment]
     try:
@@ -156,7 +162,7 @@ def test_ctrl_c_while_the_preview_prepares_keeps_the_sections_results(built: Pat
     preview = subprocess.Popen(
         [str(WORKBOOK), "preview", "--year", str(YEAR), "--unit", UNIT, "--port", "0"],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        start_new_session=True,
+        start_new_session=True, preexec_fn=_sigint_as_in_a_terminal,
     )  # fmt: skip
     try:
         end = time.monotonic() + WAIT
