@@ -416,7 +416,8 @@ def write_word_files(result: BuildResult) -> list[Path]:
 
 
 def print_pdfs(project: Project, result: BuildResult) -> list[Path]:
-    """A PDF beside each report that is newer than its PDF (``--pdf``)."""
+    """A PDF beside each report that is newer than its PDF (``--pdf``), all printed by one
+    ``pdf.Printer``. Raises ``BuildError`` when printing is impossible or fails."""
     if importlib.util.find_spec("helpers.building.pdf") is None:
         raise BuildError(
             "PDF kan inte skapas: modulen helpers.building.pdf finns inte i den här versionen av "
@@ -424,14 +425,15 @@ def print_pdfs(project: Project, result: BuildResult) -> list[Path]:
         )
     module = importlib.import_module("helpers.building.pdf")
     written = []
-    for unit in result.units:
-        if unit.report is None or unit.failures:
-            continue
-        pdf = unit.report.with_suffix(".pdf")
-        if pdf.is_file() and pdf.stat().st_mtime >= unit.report.stat().st_mtime:
-            continue
-        module.print_pdf(unit.report, pdf)
-        written.append(pdf)
+    with module.Printer() as printer:  # one Chromium for every report (it starts on the first)
+        for unit in result.units:
+            if unit.report is None or unit.failures:
+                continue
+            pdf = unit.report.with_suffix(".pdf")
+            if pdf.is_file() and pdf.stat().st_mtime >= unit.report.stat().st_mtime:
+                continue
+            printer.print_pdf(unit.report, pdf)
+            written.append(pdf)
     return written
 
 
