@@ -16,8 +16,8 @@ from helpers.building.export import (
     page_label,
     summary_cell_id,
     table_of_contents,
-    write_atomically,
 )
+from helpers.core.files import write_atomically
 
 try:
     from conftest import copy_inputs

@@ -7,7 +7,6 @@ last good report still served; fix it and see the list go; Ctrl-C, and count wha
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import shutil
@@ -15,10 +14,7 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import psutil
@@ -28,39 +24,11 @@ from helpers.building.execute import KERNEL_DIR_PREFIX
 from helpers.building.validate import validate_unit
 from helpers.core.paths import Project
 from tests.conftest import copy_inputs
+from tests.preview_client import WAIT, Running
 
 pytest_plugins = ["browser"]
 pytestmark = pytest.mark.e2e
 YEAR, UNIT = 2016, "klk"
-WAIT = 900.0  # a hang guard on a loaded machine, not a speed requirement
-
-
-@dataclass
-class Running:
-    process: subprocess.Popen
-    base: str
-    root: Path
-
-    def state(self) -> dict:
-        with urllib.request.urlopen(f"{self.base}/tillstand", timeout=WAIT) as response:
-            return json.loads(response.read())
-
-    def report(self) -> str:
-        with urllib.request.urlopen(f"{self.base}/rapport", timeout=WAIT) as response:
-            return response.read().decode("utf-8")
-
-    def wait(self, predicate, what: str) -> dict:
-        end = time.monotonic() + WAIT
-        while time.monotonic() < end:
-            assert self.process.poll() is None, "the preview ended"
-            try:
-                state = self.state()
-            except OSError:
-                state = None
-            if state is not None and predicate(state):
-                return state
-            time.sleep(0.1)
-        raise AssertionError(f"the preview never showed {what}")
 
 
 @pytest.fixture(scope="module")

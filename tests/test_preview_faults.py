@@ -8,7 +8,6 @@ tmpfs remounted read-only, which even root cannot write), real sockets, a real `
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import re
 import shutil
@@ -16,19 +15,16 @@ import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import copy_inputs
+from tests.preview_client import WAIT, Running
 
 pytestmark = pytest.mark.e2e
 YEAR, UNIT = 2016, "klk"
-WAIT = 900.0  # a hang guard on a loaded machine, not a speed requirement
 WORKBOOK = Path(sys.executable).parent / "workbook"
 
 
@@ -129,34 +125,6 @@ def test_a_port_in_use_is_named_with_what_to_do(ws: Path):
 
 
 # --------------------------------------------------------------------- while it runs
-
-
-@dataclass
-class Running:
-    process: subprocess.Popen[str]
-    base: str
-    root: Path
-
-    def state(self) -> dict:
-        with urllib.request.urlopen(f"{self.base}/tillstand", timeout=WAIT) as response:
-            return json.loads(response.read())
-
-    def report(self) -> str:
-        with urllib.request.urlopen(f"{self.base}/rapport", timeout=WAIT) as response:
-            return response.read().decode("utf-8")
-
-    def wait(self, predicate, what: str) -> dict:
-        end = time.monotonic() + WAIT
-        while time.monotonic() < end:
-            assert self.process.poll() is None, "the preview ended"
-            try:
-                state = self.state()
-            except OSError:
-                state = None
-            if state is not None and predicate(state):
-                return state
-            time.sleep(0.1)
-        raise AssertionError(f"the preview never showed {what}")
 
 
 @pytest.fixture(scope="module")

@@ -181,7 +181,8 @@ def _execute_on(
 
 def export_unit(project: Project, fingerprinter: Fingerprinter, plan: UnitPlan) -> Path:
     """Render the unit's report from its executed sections and write it atomically."""
-    from helpers.building.export import navigation_texts, render_report, write_atomically
+    from helpers.building.export import navigation_texts, render_report
+    from helpers.core.files import write_atomically
     from helpers.data.signoff import draft_mark
     from helpers.data.unit_data import load_unit
 

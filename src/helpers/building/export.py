@@ -18,10 +18,8 @@ nothing is loaded, even if something got through.
 from __future__ import annotations
 
 import copy
-import os
 import re
 import secrets
-import tempfile
 from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
@@ -337,21 +335,3 @@ def render_report(
     }
     body, _ = exporter().from_notebook_node(nb, resources=resources)
     return body
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write next to the target and rename: the old file stays until the new one is complete.
-
-    The file is readable by everyone (0644), as a published report should be; ``mkstemp``
-    alone would leave it private to the builder.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from helpers import __version__
-from helpers.building.export import CONTENT_SECURITY_POLICY, CSS_FILE, write_atomically
+from helpers.building.export import CONTENT_SECURITY_POLICY, CSS_FILE
 from helpers.building.readiness import UnitProgress, unit_progress
 from helpers.core.errors import DataError, WorkbookError
+from helpers.core.files import write_atomically
 from helpers.core.labels import Labels
 from helpers.core.markup import Markup, html, join
 from helpers.core.paths import CONSOLIDATED, YEAR_END, Project, period_order

@@ -7,7 +7,8 @@ import os
 from pathlib import Path
 
 from helpers.building.build_plan import REPORT_FINGERPRINT, UnitPlan, report_fingerprint
-from helpers.building.export import navigation_texts, render_report, write_atomically
+from helpers.building.export import navigation_texts, render_report
+from helpers.core.files import write_atomically
 from helpers.core.paths import CONSOLIDATED, Project
 from helpers.data.fingerprint import Fingerprinter, store, text_digest
 from helpers.data.signoff import report_draft_mark

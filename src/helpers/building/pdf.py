@@ -40,6 +40,7 @@ from bs4 import BeautifulSoup
 from helpers.building.export import css_string
 from helpers.building.pdf_finish import Metadata, contents_pages, finish, with_page_numbers
 from helpers.core.errors import BuildError
+from helpers.core.files import write_atomically
 
 CHROMIUM = Path("/usr/bin/chromium")
 TIMEOUT_SECONDS = 90
@@ -209,17 +210,7 @@ class Printer:
                 break
             pages = printed
         data = finish(data, report.metadata, [text for _, text in report.headings])
-        handle, tmp = tempfile.mkstemp(
-            prefix=f".{pdf_path.name}.", suffix=".tmp", dir=pdf_path.parent
-        )
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(data)
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, pdf_path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomically(pdf_path, data)
 
     def _print(self, html_path: Path) -> bytes:
         """``html_path`` printed by the open Chromium (started first if none is); the PDF."""

@@ -29,6 +29,7 @@ from bs4 import BeautifulSoup, Tag
 from helpers.building.pdf import read_report
 from helpers.building.pdf_finish import Metadata
 from helpers.core.errors import BuildError
+from helpers.core.files import write_atomically
 
 PANDOC_TIMEOUT_SECONDS = 300
 # Removed before conversion: screen navigation, the phone copy of each chart, the contents (Word
@@ -156,14 +157,4 @@ def write_docx(html_path: Path, docx_path: Path) -> None:
                 f"({detail[0][:200]})."
             )
         set_properties(out, metadata)
-        handle, tmp = tempfile.mkstemp(
-            prefix=f".{docx_path.name}.", suffix=".tmp", dir=docx_path.parent
-        )
-        try:
-            with os.fdopen(handle, "wb") as target:
-                target.write(out.read_bytes())
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, docx_path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomically(docx_path, out.read_bytes())

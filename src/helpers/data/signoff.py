@@ -17,13 +17,10 @@ covers the file (``fingerprint.Fingerprinter.report``).
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import datetime as dt
 import errno
 import io
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -36,6 +33,7 @@ from helpers.core.errors import (
     display_path,
     quote,
 )
+from helpers.core.files import write_atomically
 from helpers.core.paths import CONSOLIDATED, Project
 from helpers.core.schema import Column, TableSpec
 from helpers.data.cell_values import check_plain_text
@@ -183,23 +181,12 @@ def set_status(
 
 
 def _write_atomically(path: Path, text: str, root: Path) -> None:
-    """Write ``text`` to ``path`` through a temporary file beside it, so a failed write leaves
-    the old file as it was. A ``DataError`` naming ``path`` (never the temporary file), why and
-    what to do (``WriteError``) when the folder cannot be written."""
-    tmp: str | None = None
+    """``files.write_atomically``, its failure a ``WriteError`` naming ``path`` (never the
+    temporary file), why and what to do."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-        os.replace(tmp, path)
-        tmp = None
+        write_atomically(path, text)
     except OSError as exc:
         raise WriteError(f"{_write_problem(exc, path, root)}.") from None
-    finally:
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
 
 
 def _write_problem(exc: OSError, path: Path, root: Path) -> Problem:

@@ -1,0 +1,27 @@
+"""Files written whole or not at all: a reader (a browser, Excel, the next build) sees either the
+old file or the new one, never half of it."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+def write_atomically(path: Path, content: str | bytes) -> None:
+    """Write ``content`` (text as UTF-8, newlines as given) next to ``path`` and rename it into
+    place: the old file stays until the new one is complete, and a failed write leaves no
+    temporary file. The file is readable by everyone (0644), as a published report or a data
+    file under version control should be; ``mkstemp`` alone would leave it private to the
+    writer. Creates missing parent folders. Raises ``OSError`` as the file system gives it."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
