@@ -168,6 +168,19 @@ def test_klar_keeps_an_ordinary_name(
     assert problems == [] and signoffs[section].by == name
 
 
+def test_the_signoff_file_is_readable_by_everyone_like_the_data_beside_it(
+    workspace: Path, capsys: pytest.CaptureFixture[str]
+):
+    """The file goes under version control and to colleagues on a shared checkout: written
+    aside and renamed, it still gets the usual 0644, not the temporary file's private 0600."""
+    from helpers.data.signoff import signoff_file
+
+    section = first_section(workspace)
+    assert run(capsys, "klar", "--year", str(YEAR), "--unit", UNIT, section)[0] == 0
+    path = signoff_file(Project(workspace), YEAR, UNIT)
+    assert path.stat().st_mode & 0o777 == 0o644
+
+
 # A carriage return inside a cell is refused by the CSV reader before the cell is read.
 @pytest.mark.parametrize("name", [f for f in FORMULAS if not f.startswith("\r")])
 def test_validate_refuses_a_formula_in_a_hand_edited_signoff_file(
