@@ -194,6 +194,10 @@ def available_years(project: Project | None = None) -> list[int]:
 
 # A params file holds a handful of settings; anything this big is not one.
 MAX_PARAMS_BYTES = 1_000_000
+# Every top-level key a params file may have (docs/data-format.md, "Parametrar"); any other is a
+# misspelling the definition loader names, with the closest of these.
+PARAMS_KEYS = ("år", "enhet", "period", "periodslut", "titel", "prognosdatum", "diarienummer",
+               "påhittad", "rapport", "drift")  # fmt: skip
 
 
 def read_params_file(path: Path, shown_as: str, root: Path | None = None) -> dict[str, Any]:

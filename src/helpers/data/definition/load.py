@@ -37,7 +37,7 @@ from helpers.data.definition.vocabulary import (
     read_municipality,
     read_statuses,
 )
-from helpers.data.params import read_params_file
+from helpers.data.params import PARAMS_KEYS, read_params_file
 from helpers.data.readers import decode_text
 
 DEFINITION_FILE = "rapport.yaml"
@@ -168,7 +168,8 @@ def read_definition(
 def _read_override(
     project: Project, year: int, unit: str
 ) -> tuple[Reader, dict[str, Located], Located | None]:
-    """The ``rapport:`` and ``drift:`` keys of the unit's params file.
+    """The ``rapport:`` and ``drift:`` keys of the unit's params file (and a problem for each
+    top-level key that is not one of ``PARAMS_KEYS``, with its line).
 
     A file the params check refuses (missing, not YAML, an alias, too deep …) is that check's to
     report, once; what a definition refuses beyond it (a repeated key) is reported here.
@@ -181,6 +182,7 @@ def _read_override(
     except (DataError, OSError):
         return reader, {}, None  # reported by the params check
     top = root.value if root is not None and isinstance(root.value, dict) else {}
+    reader.known_keys(top, PARAMS_KEYS, "parameterfilen")
     override = reader.mapping(top.get(OVERRIDE_KEY), OVERRIDE_KEY)
     reader.known_keys(override, OVERRIDE_KEYS, OVERRIDE_KEY)
     return reader, override, top.get(DRIFT_KEY)
