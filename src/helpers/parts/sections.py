@@ -155,8 +155,12 @@ def shown_figures(data: UnitData, section: SectionSpec) -> pd.DataFrame:
 
 
 def key_figures_html(data: UnitData, section: SectionSpec) -> Markup:
+    """The section's key figures as a table; nothing when it has none (``nyckeltal.csv`` is
+    optional, or its ``grupp`` has no figures): an empty table would only be a focus stop."""
     labels = data.labels(section)
     shown = shown_figures(data, section)
+    if shown.empty:
+        return Markup("")
     figures = shown.set_index("nyckeltal_id")
     values = data.table("nyckeltalsvarden")
     own_values = values[values["nyckeltal_id"].isin(figures.index)]
