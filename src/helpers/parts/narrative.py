@@ -97,10 +97,9 @@ def unsafe_html(markdown: str) -> list[tuple[int, str]]:
     def line_of(position: int) -> int:
         return markdown.count("\n", 0, position) + 1
 
-    for match in _TAG.finditer(markdown):
+    for match, line in _raw_html_tags(markdown):
         name = match.group(1).lower()
         attributes = html.unescape(match.group(2))
-        line = line_of(match.start())
         if name in _FORBIDDEN_ELEMENTS:
             found.append((line, f"<{name}>"))
             continue
@@ -117,6 +116,30 @@ def unsafe_html(markdown: str) -> list[tuple[int, str]]:
         found.append((line_of(match.start()), "en skriptlänk"))
     found += _markdown_images(markdown)
     return sorted(found)
+
+
+def _raw_html_tags(markdown: str) -> list[tuple[re.Match[str], int]]:
+    """Every tag in what the Markdown parser passes on as raw HTML (``html_block`` and
+    ``html_inline``), with its line in the file. A tag in a code span or code block is text the
+    report shows as written (escaped), so it is not one: the same parser that renders the text
+    decides."""
+    found = []
+    start = 1
+    for block in _MD.parse(markdown):
+        start = block.map[0] + 1 if block.map else start  # a table cell: its row's line
+        if block.type == "html_block":
+            for match in _TAG.finditer(block.content):
+                found.append((match, start + block.content.count("\n", 0, match.start())))
+            continue
+        line = start
+        for token in block.children or ():
+            if token.type in ("softbreak", "hardbreak"):
+                line += 1
+            elif token.type == "html_inline":
+                for match in _TAG.finditer(token.content):
+                    found.append((match, line + token.content.count("\n", 0, match.start())))
+                line += token.content.count("\n")
+    return found
 
 
 def _markdown_images(markdown: str) -> list[tuple[int, str]]:
