@@ -276,7 +276,7 @@ def _load_yaml(text: str, shown_as: str) -> Any:
                 Problem(
                     shown_as,
                     exc.message,
-                    row=_line(exc),
+                    row=_line(exc, text),
                     hint=exc.hint
                     or "skriv varje nyckel en gång och värdena direkt, som i exemplet i "
                     "docs/data-format.md",
@@ -291,7 +291,7 @@ def _load_yaml(text: str, shown_as: str) -> Any:
                 Problem(
                     shown_as,
                     "filen är inte giltig YAML",
-                    row=_line(exc),
+                    row=_line(exc, text),
                     hint="jämför med exemplet i docs/data-format.md (nyckel: värde, en per rad)",
                 )
             ]
@@ -315,14 +315,19 @@ def compose_yaml(text: str, shown_as: str) -> yaml.Node | None:
         raise DataError(
             [
                 Problem(
-                    shown_as, exc.message, row=_line(exc), hint=exc.hint or "skriv värdena direkt"
+                    shown_as,
+                    exc.message,
+                    row=_line(exc, text),
+                    hint=exc.hint or "skriv värdena direkt",
                 )
             ]
         ) from None
     except yaml.reader.ReaderError as exc:
         raise DataError([_reader_problem(exc, text, shown_as)]) from None
     except yaml.YAMLError as exc:
-        raise DataError([Problem(shown_as, "filen är inte giltig YAML", row=_line(exc))]) from None
+        raise DataError(
+            [Problem(shown_as, "filen är inte giltig YAML", row=_line(exc, text))]
+        ) from None
 
 
 def check_characters(text: str, shown_as: str) -> None:
@@ -362,9 +367,16 @@ def _reader_problem(exc: yaml.reader.ReaderError, text: str, shown_as: str) -> P
     )
 
 
-def _line(exc: yaml.YAMLError) -> int | None:
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    return mark.line + 1 if mark is not None else None
+def _line(exc: yaml.YAMLError, text: str) -> int | None:
+    """The line of the file to name for a YAML error: where the parser found the problem, or,
+    when that is the end of the file (a quote or bracket never closed), where what was never
+    closed began (its context); never a line past the file's last."""
+    problem = getattr(exc, "problem_mark", None)
+    context = getattr(exc, "context_mark", None)
+    last = max(1, len(text.splitlines()))
+    at_end = problem is not None and problem.index >= len(text.rstrip())
+    mark = context if (problem is None or at_end) and context is not None else problem
+    return min(mark.line + 1, last) if mark is not None else None
 
 
 def dump_yaml(mapping: dict[str, Any]) -> str:
