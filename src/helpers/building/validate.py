@@ -30,6 +30,7 @@ from helpers.data.definition import read_definition
 from helpers.data.params import (
     available_units,
     available_years,
+    create_unit_command,
     read_report_params,
     units_of_year,
 )
@@ -60,13 +61,15 @@ def validate_unit(project: Project, year: int, unit: str) -> list[Problem]:
             Problem(
                 display_path(folder, project.root) + "/",
                 "mappen med enhetens data saknas",
-                hint=f"skapa den med `workbook new-year` eller `workbook new-unit` (finns enheten "
-                f"'{unit}' för {year}?)",
+                hint=f"skapa den med {create_unit_command(project, year, unit)}",
             )
         )
         return sorted_problems(problems)
     if definition is None:  # without the vocabularies and sections the data cannot be judged
         return sorted_problems(problems)
+    if not os.path.lexists(project.params_file(year, unit)):
+        return sorted_problems(problems)  # no such report: its data would only be measured
+        # against the sections of a report it does not have
     required, optional = definition.tables()
     specs = [s for s in unit_specs(definition.vocabularies()) if s.stem in required | optional]
     tables, table_problems = _load_tables(project, folder, specs, optional=optional)

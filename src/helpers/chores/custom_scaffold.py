@@ -112,11 +112,16 @@ def with_custom_section(params: str, definition: ReportDefinition, section: str)
     return params + dump_yaml({"rapport": {"avsnitt": ids}})
 
 
-def scaffold_custom_tables(project: Project, unit: str, source: int) -> dict[str, str]:
+def scaffold_custom_tables(
+    project: Project, unit: str, source: int, *, keep_values: bool = False
+) -> dict[str, str]:
     """The unit's own tables (custom sections) for the new year, by file name: each schema as
     it is, each table with its header and its rows' key (the schema's ``nyckel:``, e.g. the
     twelve months) and every other cell empty, to be filled in; a table without a key keeps
-    only its header. An Excel table is carried as CSV."""
+    only its header. An Excel table is carried as CSV.
+
+    ``keep_values`` carries every row as it is (a new period of the same year, whose figures
+    so far still hold)."""
     folder = project.unit_data(source, unit)
     files: dict[str, str] = {}
     for stem in schema_stems(folder):
@@ -133,6 +138,9 @@ def scaffold_custom_tables(project: Project, unit: str, source: int) -> dict[str
         readable_file(path, project.root)
         table = read_table(path, display_path(path, project.root), custom.spec.names)
         key = custom.spec.key
-        rows = [{name: row.get(name, "") for name in key} for row in table.rows] if key else []
+        if keep_values:
+            rows = [dict(row) for row in table.rows]
+        else:
+            rows = [{name: row.get(name, "") for name in key} for row in table.rows] if key else []
         files[f"{stem}.csv"] = csv_text([c for c in table.columns if c], rows)
     return files

@@ -7,7 +7,8 @@ them. For every unit with params in the source period (or one ``--unit``):
 - **params**: carried, with the period set (``period``/``periodslut`` removed for helår, where
   the cut-off is 31 December; ``--slut`` gives another period's) and the title taken from the
   period (``--titel``, else the source's with its period word left for the analyst to change);
-- **tables**: carried as they are — goals, activities, indicators, key figures — except that
+- **tables**: carried as they are — goals, activities, indicators, key figures, and the unit's
+  own tables of custom sections with their schemas — except that
   goal assessments are cleared (the year's assessment is made anew; until then the report says
   so) and the operating statement keeps budget and forecast but empties ``utfall``, which the
   new period must fill in;
@@ -26,6 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from helpers.building.arguments import year_argument
+from helpers.chores.custom_scaffold import scaffold_custom_tables
 from helpers.chores.new_unit import PLACEHOLDER_MARK, csv_text
 from helpers.chores.new_year import refuse_taken, unit_files, write_planned
 from helpers.core.errors import ParameterError, display_path
@@ -130,6 +132,9 @@ def new_period(
             table = read_table(path, display_path(path, base.root), SPECS[stem].names)
             columns = [c for c in table.columns if c]
             files[folder / f"{stem}.csv"] = csv_text(columns, carried_rows(stem, table.rows))
+        own = scaffold_custom_tables(source_project, u, year, keep_values=True)
+        for name, text in own.items():
+            files[folder / name] = text
         text_folder = source_folder / "text"
         for path in input_files(text_folder, base.root, suffix=".md"):
             text = read_text_file(path, display_path(path, base.root), base.root)

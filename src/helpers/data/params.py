@@ -166,8 +166,33 @@ def missing_unit_message(project: Project, years: list[int], unit: str) -> str:
     shown = display_path(project.params_file(years[-1], unit), project.root)
     return (
         f"{shown} finns inte — enheten {unit!r} har inga parametrar för "
-        f"{', '.join(map(str, years))}. Kör `workbook new-year` eller välj en annan enhet."
+        f"{', '.join(map(str, years))}{_period_words(project)}. Kör "
+        f"{create_unit_command(project, years[-1], unit)}, eller välj en annan enhet."
     )
+
+
+def _period_words(project: Project) -> str:
+    return "" if project.is_year_end else f" (perioden {project.period})"
+
+
+def create_unit_command(project: Project, year: int, unit: str) -> str:
+    """The command that makes ``unit``'s report for ``year`` in the project's period, from what
+    exists: another period of the same year (``new-period``), an earlier year of this period
+    (``new-year``), or nothing (``new-unit``). Quoted with backticks, as messages show commands.
+    """
+    period, end = project.period, "" if project.is_year_end else " --slut ÅÅÅÅ-MM-DD"
+    for other in project.periods_of_year(year):
+        if other != period and os.path.lexists(project.for_period(other).params_file(year, unit)):
+            return f"`workbook new-period {period} --from {other} --year {year} --unit {unit}{end}`"
+    earlier = [
+        y
+        for y in available_years(project)
+        if y < year and os.path.lexists(project.params_file(y, unit))
+    ]
+    if earlier:
+        periods = "" if project.is_year_end else f" --from-period {period}{end}"
+        return f"`workbook new-year {year} --from {max(earlier)} --unit {unit}{periods}`"
+    return f'`workbook new-unit {unit} --name "…" --year {year}`'
 
 
 def _new_year_command(project: Project, year: int) -> str:
@@ -224,11 +249,7 @@ def load_params(year: int | str, unit: str, project: Project | None = None) -> R
     unit = check_unit(unit)
     path = project.params_file(year, unit)
     if not os.path.lexists(path):
-        raise ParameterError(
-            f"{display_path(path, project.root)} finns inte — enheten {unit!r} har inga "
-            f"parametrar för {year}. Skapa filen (se docs/data-format.md) eller kör "
-            "`workbook new-year`."
-        )
+        raise ParameterError(missing_unit_message(project, [year], unit))
     params, problems = read_report_params(year, unit, project)
     if problems or params is None:
         raise DataError(problems)
@@ -246,8 +267,8 @@ def read_report_params(
             Problem(
                 shown,
                 "filen saknas",
-                hint=f"skapa den (se docs/data-format.md) eller kör `workbook new-year` "
-                f"(finns enheten '{unit}' för {year}?)",
+                hint=f"kör {create_unit_command(project, year, unit)}, eller skapa filen (se "
+                "docs/data-format.md)",
             )
         ]
     try:
