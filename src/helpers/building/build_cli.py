@@ -74,7 +74,12 @@ def command(args: argparse.Namespace) -> int:
         write_index,
         write_word_files,
     )
-    from helpers.building.cluster import cluster_executor, describe, scheduler_from_environment
+    from helpers.building.cluster import (
+        check_scheduler_address,
+        cluster_executor,
+        describe,
+        scheduler_from_environment,
+    )
     from helpers.building.execute import timeout_from_environment
     from helpers.building.progress import (
         WIDE_PLAN,
@@ -94,6 +99,9 @@ def command(args: argparse.Namespace) -> int:
     # The environment's limit is checked before anything runs, as --timeout is by argparse.
     timeout = args.timeout if args.timeout is not None else timeout_from_environment()
     warm = warm_seconds()  # WORKBOOK_WARM_KERNELS, checked as early
+    scheduler = args.scheduler or scheduler_from_environment()
+    if scheduler:  # its form, also for --dry-run (whether it answers is found by connecting)
+        check_scheduler_address(scheduler)
     project = Project.current()
     years = all_years(project) if args.all else [check_year(args.year)]
     out = _console()
@@ -124,7 +132,6 @@ def command(args: argparse.Namespace) -> int:
 
     if args.cold:
         stop_warm_kernels(project, args.jobs, timeout)
-    scheduler = args.scheduler or scheduler_from_environment()
     with ExitStack() as stack:
         executor = None
         if scheduler:

@@ -220,11 +220,13 @@ def command(args: argparse.Namespace) -> int:
     """Check the selected unit-years of every period (or ``--period``'s), and each
     year-period's consolidated report; print every problem; 0 when clean, 2 (bad input, as from
     every command) otherwise."""
+    from helpers.building.settings import check_build_settings
     from helpers.checks.kommun_checks import validate_consolidated
     from helpers.data.kolada_groups import read_groups
     from helpers.data.periods import undefined_period
 
     project = Project.current()
+    check_build_settings()  # what build would refuse before reading any data
     years = [check_year(args.year)] if args.year is not None else available_years(project)
     if not years:
         selected_unit_years(project, None, args.unit)  # raises: no years to check

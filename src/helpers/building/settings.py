@@ -1,0 +1,22 @@
+"""The environment settings a build reads, checked together: ``validate`` checks them as
+``build`` will, so that a night build set up with a mistyped setting is caught by the check run
+before it (``WORKBOOK_SECTION_TIMEOUT``, ``WORKBOOK_WARM_KERNELS``, ``WORKBOOK_SCHEDULER``;
+docs/operator.md)."""
+
+from __future__ import annotations
+
+
+def check_build_settings() -> None:
+    """Read every build setting from the environment with the build's own parser.
+
+    Raises ``ParameterError`` (exit 2) naming the variable and what it may be, exactly as
+    ``build`` would for the same environment."""
+    from helpers.building.cluster import check_scheduler_address, scheduler_from_environment
+    from helpers.building.execute import timeout_from_environment
+    from helpers.building.warm_kernels import warm_seconds
+
+    timeout_from_environment()
+    warm_seconds()
+    scheduler = scheduler_from_environment()
+    if scheduler is not None:
+        check_scheduler_address(scheduler)
