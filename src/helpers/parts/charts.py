@@ -160,6 +160,37 @@ def indicator_chart(
     return _configured(layered)
 
 
+LABEL_LINES = 3
+LABEL_PX_PER_CHAR = 7  # a wide-ish character of an 11 px axis label: lines fit their room
+LABEL_LINE_PX = 13  # an axis label's line height
+
+
+def _label_lines(name: str, room: int, max_lines: int | None = LABEL_LINES) -> str:
+    """``name`` broken into lines (joined by a line break) that fit ``room`` px: at most
+    ``max_lines``, the last ending in … when the name is longer. White space in the name (line
+    breaks too) is one space: only these breaks are where its label breaks."""
+    text = " ".join(name.split())
+    lines = textwrap.wrap(
+        text,
+        width=max(8, room // LABEL_PX_PER_CHAR),
+        max_lines=max_lines,
+        placeholder=" …",
+        break_long_words=False,  # a word longer than a line is cut (…) by the axis, not split
+    )
+    return "\n".join(lines or [text])
+
+
+def wrapped_labels(names: list[str], room: int) -> list[str]:
+    """Each name as its axis label (``_label_lines``), one label per name: names that would be
+    cut to the same label keep all their lines, and names that would still be one label stay
+    as they are (two bars are never drawn as one)."""
+    for max_lines in (LABEL_LINES, None):
+        labels = [_label_lines(name, room, max_lines) for name in names]
+        if len(set(labels)) == len(set(names)):
+            return labels
+    return names
+
+
 def budget_chart(
     rows: pd.DataFrame,
     *,
@@ -179,14 +210,19 @@ def budget_chart(
     import altair as alt
 
     budget_label, outcome_label = labels
-    long = rows.rename(columns={"budget": budget_label, "utfall": outcome_label}).melt(
+    narrow = width < WIDTH
+    label_room = 110 if narrow else 200
+    # A long name stands on up to LABEL_LINES lines beside its bars instead of being cut short
+    # (the data table has every name whole); only what is past the last line is cut (…).
+    wrapped = rows.assign(post=wrapped_labels([str(name) for name in rows["post"]], label_room))
+    long = wrapped.rename(columns={"budget": budget_label, "utfall": outcome_label}).melt(
         id_vars=["post"], value_vars=[budget_label, outcome_label],
         var_name="mått", value_name="belopp",
     )  # fmt: skip
     long = long.astype({"belopp": "float64"})
-    order = list(rows["post"])
+    order = list(wrapped["post"])
+    most_lines = max((label.count("\n") + 1 for label in order), default=1)
     axis_format = ",d" if decimals == 0 else f",.{decimals}f"
-    narrow = width < WIDTH
     # On a narrow chart the legend's entries stand one under the other and the title wraps, so
     # neither makes the drawing wider than the bars and their names (its text stays >= 11 px).
     legend = (
@@ -194,18 +230,16 @@ def budget_chart(
         if narrow
         else alt.Legend(**LEGEND_PROPERTIES)
     )
-    label_room = 110 if narrow else 200
     lines = textwrap.wrap(title, width=max(20, (width + label_room) // 8)) if narrow else [title]
     chart = (
         alt.Chart(long)
         .mark_bar()
         .encode(
-            # On a narrow chart long names are cut (…); the data table has them whole.
             y=alt.Y(
                 "post:N",
                 sort=order,
                 title=None,
-                axis=alt.Axis(labelLimit=label_room),
+                axis=alt.Axis(labelLimit=label_room, labelExpr="split(datum.label, '\\n')"),
             ),
             yOffset=alt.YOffset("mått:N", sort=[budget_label, outcome_label]),
             x=alt.X("belopp:Q", title=unit, axis=alt.Axis(format=axis_format)),
@@ -219,7 +253,8 @@ def budget_chart(
         )
         .properties(
             width=width,
-            height=alt.Step(14),
+            # Each name's two bars are as tall as its label's lines, at least 14 px each.
+            height=alt.Step(max(14, -(-most_lines * LABEL_LINE_PX // 2) + 1)),
             title=alt.Title(lines or [title], limit=width + label_room),
         )
     )
