@@ -25,7 +25,10 @@ import os
 import re
 import signal
 import sys
-from typing import Any, NoReturn, TextIO, cast
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO, cast
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 from helpers.building.arguments import timeout_argument as timeout_argument
 from helpers.building.arguments import whole_number as whole_number
@@ -249,10 +252,19 @@ def os_error_message(exc: OSError) -> str:
     if not exc.filename:
         return f"ett systemfel inträffade ({exc.strerror or exc}). Försök igen."
     path = Path(exc.filename)
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS):
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS) or (
+        exc.errno in (errno.EACCES, errno.EPERM) and _refuses_writing(path)
+    ):
         return write_error_text(exc, path, root)
     message, hint = os_error_text(exc)
     return f"{display_path(path, root)}: {message} — {hint}."
+
+
+def _refuses_writing(path: Path) -> bool:
+    """``path`` (or, when it does not exist, the folder it would be made in) may be read but not
+    written: a permission error on it came from writing, and is said so."""
+    target = path if os.path.lexists(path) else path.parent
+    return os.access(target, os.R_OK) and not os.access(target, os.W_OK)
 
 
 def _in_main_thread() -> bool:
