@@ -294,8 +294,17 @@ def _development(data: UnitData, indicator: pd.Series, labels: Labels) -> str:
     return labels(
         "sammanfattning.utveckling",
         indikator=name,
-        utveckling=labels(f"sammanfattning.{key}", period=own.iloc[-2]["period"]),
+        utveckling=bound_symbol(labels(f"sammanfattning.{key}", period=own.iloc[-2]["period"])),
     )
+
+
+def bound_symbol(text: str) -> str:
+    """``text`` with a leading symbol (``▲``, ``↓``, ``=`` …: one character that is no letter or
+    digit) bound to the word after it by a no-break space, so that a narrow column never leaves
+    the symbol alone at a line's end."""
+    if len(text) > 2 and not text[0].isalnum() and text[1] == " ":
+        return f"{text[0]}\u00a0{text[2:]}"
+    return text
 
 
 def _target_outcomes(data: UnitData, indicator: pd.Series, labels: Labels) -> str | None:
