@@ -182,6 +182,7 @@ def selected_unit_years(
         raise ParameterError(
             f"Det finns inga år att kontrollera: {display_path(project.params, project.root)}/ "
             "saknar mappar som 2016/. Skapa parametrar (se docs/data-format.md)."
+            + project.emptiness_note()
         )
     selected: list[tuple[int, str]] = []
     problems: list[Problem] = []

@@ -199,6 +199,18 @@ class Project:
     def params(self) -> Path:
         return self.root / "params"
 
+    def emptiness_note(self) -> str:
+        """A sentence for messages about missing years or units when the root has neither
+        ``data/`` nor ``params/``: most likely not the project folder at all (a mistyped
+        ``WORKBOOK_ROOT``, or a command run in another folder); else empty."""
+        if self.data.exists() or self.params.exists():
+            return ""
+        named = " (WORKBOOK_ROOT)" if os.environ.get("WORKBOOK_ROOT") else ""
+        return (
+            f" Projektmappen {self.root.as_posix()}{named} har varken data/ eller params/ — "
+            "är det rätt mapp? Sätt WORKBOOK_ROOT till projektets mapp eller kör kommandot där."
+        )
+
     @property
     def reports(self) -> Path:
         return self.root / "reports"

@@ -77,6 +77,7 @@ def units_of_year(year: int, project: Project | None = None) -> list[str]:
         raise ParameterError(
             f"Det finns inga enheter för {year}: mappen {shown} saknas. Kör "
             f"{_new_year_command(project, year)} eller ange ett annat år."
+            + project.emptiness_note()
         )
     problems: list[Problem] = []
     units: list[str] = []
