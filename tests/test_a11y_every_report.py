@@ -267,7 +267,10 @@ def survey(built_year: Project, browser) -> Callable[[int], dict[Path, Seen]]:  
     (colours, backgrounds and the large-text size), its markup rules (which skip hidden
     elements) and HTML_CodeSniffer (markup, computed colours and visibility) — find the same,
     and are run at the first of those widths only; the rules that measure the laid-out boxes
-    (``GEOMETRY_RULES``) run at every width, as do the layout, focus and link checks. With
+    (``GEOMETRY_RULES``) run at every width, as do the layout, focus and link checks. (Both
+    tools also count as hidden what lies off the page or outside a clipping box; rules that move
+    boxes could only do that by pushing text off the screen or out of its cell, which the layout
+    check asserts against at every phone width.) With
     today's stylesheet that shares 320 px with 390 px: only the small phones' block (text values
     under their label: ``display: block``, ``max-width``) differs between them; 1280, 768 and 390
     px differ in colours (zebra rows), font sizes (large text) or what is hidden (the narrow
