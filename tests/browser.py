@@ -120,14 +120,16 @@ def open_page(browser: object, url: str, viewport: dict | None = None) -> Opened
     return OpenedPage(page, blocked)
 
 
-def run_axe(page: object) -> list[dict]:
-    """axe-core's WCAG 2.0/2.1 A and AA violations on the page (an empty list when clean).
+def run_axe(page: object, rules: list[str] | None = None) -> list[dict]:
+    """axe-core's WCAG 2.0/2.1 A and AA violations on the page (an empty list when clean); with
+    ``rules`` (axe rule ids), those rules' violations only.
 
     axe-core is injected once per loaded page: a page checked again (at another width) reuses
     it, as axe-core allows (``axe.run`` starts afresh each time)."""
     if not page.evaluate("() => typeof axe === 'object' && typeof axe.run === 'function'"):
         page.evaluate(axe_script())
-    options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
+    only = {"type": "rule", "values": rules} if rules else {"type": "tag", "values": WCAG_TAGS}
+    options = {"runOnly": only, "resultTypes": ["violations"]}
     result = page.evaluate("options => axe.run(document, options)", options)
     return result["violations"]
 

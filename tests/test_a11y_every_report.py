@@ -10,6 +10,7 @@ is opened once and laid out at each width in turn for all the checks of that wid
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -112,6 +113,73 @@ class Seen:
     focus: tuple[int, list] | None  # focus_ring_contrasts, at the widths that check it
     repeated: dict[str, list] | None  # repeated_names, likewise
     links: dict | None  # hrefs, sections and back links, on the desktop
+    styled_as: int  # the width whose style-dependent checks stand for this one (``survey``)
+
+
+# axe-core rules (WCAG 2.0/2.1 A and AA) that measure the laid-out boxes themselves, so they run
+# at every width: whether a region's content overflows it (2.1.1).
+GEOMETRY_RULES = ["scrollable-region-focusable"]
+
+# Declarations that move boxes without changing what is shown or how it looks: no colour,
+# background, opacity, font, visibility, clipping, overflow, position, stacking or margin.
+# ``display`` too, unless it hides (``none``) or unboxes (``contents``) the element.
+LAYOUT_ONLY = re.compile(
+    r"(min-|max-)?width|flex(-grow|-shrink|-basis|-direction|-wrap|-flow)?|order"
+    r"|grid-(template|auto|row|column|area)(-[a-z]+)?|(row-|column-)?gap"
+    r"|(justify|align)-(content|items|self)|padding(-(top|right|bottom|left))?"
+    r"|text-align|white-space(-collapse)?|text-wrap(-mode|-style)?|overflow-wrap|word-break"
+)
+
+
+def layout_only(declarations: list[list[str]]) -> bool:
+    """Whether every ``[property, value]`` only moves boxes (``LAYOUT_ONLY``)."""
+    return all(
+        LAYOUT_ONLY.fullmatch(name) or (name == "display" and value not in ("none", "contents"))
+        for name, value in declarations
+    )
+
+
+def media_state(page) -> dict:  # noqa: ANN001
+    """The page's stylesheets as the current viewport applies them: the ``@media`` rules that
+    match (by their place in the sheets), the declarations of every ``@media`` rule, and
+    whatever would make the style depend on the viewport in another way (``unsafe``: a
+    viewport unit in any declaration or ``style`` attribute, a container query, an import, or a
+    rule inside ``@media`` that is neither a style rule, another ``@media`` nor an ``@page``
+    (which lays out printed pages only))."""
+    return page.evaluate(
+        """() => {
+        const out = {matching: [], rules: {}, unsafe: []};
+        const units = /[0-9.](s|l|d)?(vw|vh|vi|vb|vmin|vmax)\b/;
+        const walk = (rules, path, inMedia) => { [...rules].forEach((rule, i) => {
+            const key = `${path}/${i}`;
+            if (rule instanceof CSSMediaRule) {
+                if (matchMedia(rule.media.mediaText).matches) out.matching.push(key);
+                out.rules[key] = [];
+                for (const inner of rule.cssRules) if (inner instanceof CSSStyleRule)
+                    for (const name of inner.style) out.rules[key].push(
+                        [name, inner.style.getPropertyValue(name).trim()]);
+                walk(rule.cssRules, key, true);
+            } else if (rule instanceof CSSContainerRule || rule instanceof CSSImportRule
+                       || (inMedia && !(rule instanceof CSSStyleRule
+                                        || rule instanceof CSSPageRule))) {
+                out.unsafe.push(rule.cssText.slice(0, 80));
+            }
+            if (units.test(rule.cssText)) out.unsafe.push(rule.cssText.slice(0, 80));
+        }); };
+        [...document.styleSheets].forEach((sheet, i) => walk(sheet.cssRules, `s${i}`, false));
+        for (const el of document.querySelectorAll('[style]'))
+            if (units.test(el.getAttribute('style'))) out.unsafe.push(el.outerHTML.slice(0, 80));
+        return out; }"""
+    )
+
+
+def styled_alike(one: dict, other: dict) -> bool:
+    """Whether two ``media_state`` of a page show it alike: nothing unsafe, and the ``@media``
+    rules that match at one width but not the other only move boxes (``layout_only``)."""
+    if one["unsafe"] or other["unsafe"]:
+        return False
+    differing = set(one["matching"]) ^ set(other["matching"])
+    return all(layout_only(one["rules"][key]) for key in differing)
 
 
 FOCUS_WIDTHS = (DESKTOP["width"], PHONES[0])
@@ -128,11 +196,17 @@ def screen(width: int) -> dict[str, int]:
     return {"width": width, "height": PHONE["height"]}
 
 
-def look(page, width: int) -> Seen:  # noqa: ANN001
+def look(page, width: int, styled: dict[int, tuple[dict, Seen]]) -> Seen:  # noqa: ANN001
     """Every check that concerns ``width`` on the open page, laid out at ``width``: the layout
     first (scrolled to the top and left, nothing focused, as a reader opening the page sees
     it), then axe-core and HTML_CodeSniffer, then the focus ring (it focuses every element in
-    turn), names and links."""
+    turn), names and links.
+
+    ``styled`` holds, for each width already looked at with every rule, its ``media_state`` and
+    what it found. When the page is styled alike at ``width`` and one of them
+    (``styled_alike``), the style-dependent checks — every axe-core rule but
+    ``GEOMETRY_RULES``, and HTML_CodeSniffer — find what they found there and are not run again
+    (see ``survey``); the geometry rules always run."""
     page.set_viewport_size(screen(width))
     page.evaluate(
         """() => {
@@ -144,8 +218,17 @@ def look(page, width: int) -> Seen:  # noqa: ANN001
     )
     assert page.evaluate("[innerWidth, scrollX, scrollY]") == [width, 0, 0]
     layout = phone_layout_problems(page, width) if width in LAYOUT_WIDTHS else {}
-    axe = describe_violations(run_axe(page))
-    htmlcs = [(e["code"], e["element"]) for e in run_htmlcs(page)]
+    state = media_state(page)
+    alike = next((w for w, (other, _) in styled.items() if styled_alike(state, other)), None)
+    if alike is None:
+        axe = describe_violations(run_axe(page))
+        htmlcs = [(e["code"], e["element"]) for e in run_htmlcs(page)]
+    else:
+        found = styled[alike][1]
+        axe = "\n".join(
+            part for part in (describe_violations(run_axe(page, GEOMETRY_RULES)), found.axe) if part
+        )
+        htmlcs = found.htmlcs
     focus = focus_ring_contrasts(page) if width in FOCUS_WIDTHS else None
     repeated = repeated_names(page) if width in FOCUS_WIDTHS else None
     links = None
@@ -157,7 +240,10 @@ def look(page, width: int) -> Seen:  # noqa: ANN001
                     back: [...document.querySelectorAll('.wb-back a')].length};
             }"""
         )
-    return Seen(axe, htmlcs, [], layout, focus, repeated, links)
+    seen = Seen(axe, htmlcs, [], layout, focus, repeated, links, alike or width)
+    if alike is None:
+        styled[width] = (state, seen)
+    return seen
 
 
 @pytest.fixture(scope="module")
@@ -170,15 +256,35 @@ def survey(built_year: Project, browser) -> Callable[[int], dict[Path, Seen]]:  
     is its HTML laid out by the stylesheet's media queries for that viewport: resizing the open
     page lays it out as a fresh opening at that width would (the state a check leaves — scroll
     positions, focus — is reset first; the focus check closes again the ``<details>`` it
-    opens), and the page is read and parsed once instead of once per width."""
+    opens), and the page is read and parsed once instead of once per width.
+
+    What a page shows at a width differs from another width only by the ``@media`` rules that
+    match at one and not the other (with no viewport unit, container query or import in its
+    styles: ``media_state`` finds those and then nothing is shared). When those rules only move
+    boxes (``layout_only``: widths, paddings, flex and grid, ``display`` other than ``none``),
+    every element has the same colours, backgrounds, opacity, font size and weight and
+    visibility at both widths, so the checks that read those — axe-core's colour contrast
+    (colours, backgrounds and the large-text size), its markup rules (which skip hidden
+    elements) and HTML_CodeSniffer (markup, computed colours and visibility) — find the same,
+    and are run at the first of those widths only; the rules that measure the laid-out boxes
+    (``GEOMETRY_RULES``) run at every width, as do the layout, focus and link checks. (Both
+    tools also count as hidden what lies off the page or outside a clipping box; rules that move
+    boxes could only do that by pushing text off the screen or out of its cell, which the layout
+    check asserts against at every phone width.) With
+    today's stylesheet that shares 320 px with 390 px: only the small phones' block (text values
+    under their label: ``display: block``, ``max-width``) differs between them; 1280, 768 and 390
+    px differ in colours (zebra rows), font sizes (large text) or what is hidden (the narrow
+    charts, the fixed back link) and are each checked in full. The check is made on every page
+    at every width, so a colour added to a phone's block makes 320 px checked in full again."""
     seen: dict[int, dict[Path, Seen]] = {width: {} for width in WIDTHS}
     for path in pages(built_year):
         opened = open_page(browser, path.as_uri(), screen(WIDTHS[0]))
         try:
             # What makes resizing equal to reopening (see above): no page runs a script.
             assert opened.page.evaluate("document.scripts.length") == 0, path
+            styled: dict[int, tuple[dict, Seen]] = {}
             for width in WIDTHS:
-                seen[width][path] = look(opened.page, width)
+                seen[width][path] = look(opened.page, width, styled)
             blocked = list(opened.blocked.urls)
         finally:
             opened.page.context.close()
@@ -189,6 +295,27 @@ def survey(built_year: Project, browser) -> Callable[[int], dict[Path, Seen]]:  
 
 def named(project: Project, path: Path) -> str:
     return path.name if path.name == INDEX_NAME else str(path.relative_to(project.reports))
+
+
+def test_only_declarations_that_move_boxes_let_widths_share_the_style_checks() -> None:
+    """``styled_alike`` (what lets ``survey`` run the style-dependent checks once for two
+    widths) refuses any differing ``@media`` rule that changes colour, background, opacity, font,
+    visibility, clipping, position or margins, and anything viewport-dependent elsewhere."""
+    moves = [["display", "block"], ["max-width", "none"], ["padding-left", "0.2rem"]]
+    assert layout_only(moves)
+    for shows in (
+        ["color", "rgb(0, 0, 0)"], ["background-color", "transparent"], ["background", "none"],
+        ["opacity", "0.5"], ["font-size", "0.85rem"], ["font-weight", "700"], ["display", "none"],
+        ["display", "contents"], ["visibility", "hidden"], ["clip", "rect(0px, 0px, 0px, 0px)"],
+        ["position", "absolute"], ["overflow-x", "hidden"], ["margin-top", "-1rem"],
+        ["z-index", "2"], ["content", "attr(data-label)"], ["text-shadow", "none"],
+    ):  # fmt: skip
+        assert not layout_only([*moves, shows]), shows
+    base = {"matching": ["s0/1"], "rules": {"s0/1": [], "s0/2": moves}, "unsafe": []}
+    assert styled_alike(base, {**base, "matching": ["s0/1", "s0/2"]})
+    coloured = {**base, "rules": {**base["rules"], "s0/2": [*moves, ["color", "red"]]}}
+    assert not styled_alike(coloured, {**coloured, "matching": ["s0/1", "s0/2"]})
+    assert not styled_alike(base, {**base, "unsafe": ["h1 { font-size: 4vw; }"]})
 
 
 @pytest.mark.browser

@@ -3,6 +3,10 @@
 Built once per module with real kernels and nbconvert in a private copy of the inputs. Every
 expectation is derived from the inputs: the units' tables, their computed statements, the
 definition's labels.
+
+These reports — the consolidated and klk's, helår and delår among them — are read in Chromium by
+``test_a11y_every_report`` (the same ``built_year``): axe-core and HTML_CodeSniffer at every
+width, no request outside the page, no script. They are not run a second time here.
 """
 
 from __future__ import annotations
@@ -15,19 +19,14 @@ from pathlib import Path
 
 import pytest
 
-pytest.register_assert_rewrite("browser")
+from helpers.building.build import build_years, plan_periods, select_periods
+from helpers.core import read_log
+from helpers.core.paths import CONSOLIDATED, YEAR_END, Project
+from helpers.data.definition import read_definition
+from helpers.data.unit_data import load_unit
+from helpers.parts.budget import statement_of
+from helpers.parts.kommun_views import AMOUNT_FACTORS
 
-from browser import DESKTOP, describe_violations, open_page, run_axe, run_htmlcs  # noqa: E402
-
-from helpers.building.build import build_years, plan_periods, select_periods  # noqa: E402
-from helpers.core import read_log  # noqa: E402
-from helpers.core.paths import CONSOLIDATED, YEAR_END, Project  # noqa: E402
-from helpers.data.definition import read_definition  # noqa: E402
-from helpers.data.unit_data import load_unit  # noqa: E402
-from helpers.parts.budget import statement_of  # noqa: E402
-from helpers.parts.kommun_views import AMOUNT_FACTORS  # noqa: E402
-
-pytest_plugins = ["browser"]
 pytestmark = pytest.mark.e2e
 YEAR = 2016
 PERIODS = (YEAR_END, "delar")
@@ -373,22 +372,3 @@ def test_every_report_carries_the_draft_mark_until_its_sections_are_approved(
     assert 'class="wb-draft"' not in delar.report_file(YEAR, CONSOLIDATED).read_text("utf-8")
     helar = Project(root).report_file(YEAR, CONSOLIDATED).read_text("utf-8")
     assert 'class="wb-draft"' in helar  # the helår report has its own sign-off
-
-
-@pytest.mark.browser
-def test_consolidated_and_period_reports_pass_axe_and_htmlcs_and_request_nothing(
-    built: Project, browser
-) -> None:
-    for period in PERIODS:
-        seen = built.for_period(period)
-        for unit in (CONSOLIDATED, "klk"):
-            opened = open_page(browser, seen.report_file(YEAR, unit).as_uri(), DESKTOP)
-            try:
-                violations = run_axe(opened.page)
-                assert violations == [], describe_violations(violations)
-                errors = run_htmlcs(opened.page)  # the second engine the issue names (WCAG2AA)
-                assert errors == [], [(e["code"], e["element"]) for e in errors[:10]]
-                assert opened.blocked.urls == []
-                assert opened.page.evaluate("document.scripts.length") == 0
-            finally:
-                opened.page.context.close()
