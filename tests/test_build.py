@@ -1,7 +1,10 @@
 """``workbook build``: incremental, isolated failures, validation first, one build at a time.
 
 Real kernels on two invented units (benchmarks/synthetic.py) in a temporary project, with a copy
-of the section notebooks so a test can add a section that fails.
+of the section notebooks so a test can add a section that fails. Their reports have four of the
+example's sections (``SECTIONS``): what is tested is how a build decides what to run and what it
+keeps, the same for any section; every section of every kind is built by the session's
+``built_year`` (``test_a11y_every_report`` checks every kind of report is there).
 """
 
 from __future__ import annotations
@@ -43,19 +46,27 @@ class LocalNotebooks(Project):
         return self.root / "notebooks"
 
 
+# A text the tests edit (framtid), sections that do not read it, a chart and a table (drift).
+SECTIONS = ("sammanfattning", "uppdrag", "framtid", "drift")
+
+
 def make_project(root: Path, units: int = 2) -> LocalNotebooks:
-    synthetic.generate(root, units, [2016])
+    """``units`` invented units whose reports have the sections ``SECTIONS``."""
+    for unit in synthetic.generate(root, units, [2016]):
+        params = root / "params" / "2016" / f"{unit}.yaml"
+        with params.open("a", encoding="utf-8") as out:
+            out.write("rapport:\n  avsnitt:\n" + "".join(f"    - {s}\n" for s in SECTIONS))
     shutil.copytree(REPO_ROOT / "notebooks", root / "notebooks")
     return LocalNotebooks(root)
 
 
-def add_failing_section(project: Project, failing_unit: str) -> tuple[bytes, bytes]:
+def add_failing_section(project: Project, failing_unit: str) -> dict[Path, bytes]:
     """A section 'trasig' (kind text) at the end of every report, failing for one unit.
 
-    Returns the original text notebook and definition, to put back."""
+    Returns the original text notebook and units' params, by path, to put back."""
     notebook = project.notebooks / "text.ipynb"
-    definition = project.data / "rapport.yaml"
-    original = notebook.read_bytes(), definition.read_bytes()
+    params = sorted((project.root / "params" / "2016").glob("*.yaml"))
+    original = {path: path.read_bytes() for path in (notebook, *params)}
     nb = nbformat.read(notebook, as_version=4)
     nb.cells.append(
         nbformat.v4.new_code_cell(
@@ -64,10 +75,9 @@ def add_failing_section(project: Project, failing_unit: str) -> tuple[bytes, byt
         )
     )
     nbformat.write(nb, notebook)
-    text = definition.read_text(encoding="utf-8")
-    end = text.index("\netiketter:")
-    section = "  - id: trasig\n    typ: text\n    text: framtid.md\n"
-    definition.write_text(text[:end] + "\n" + section + text[end:], encoding="utf-8")
+    for path in params:
+        with path.open("a", encoding="utf-8") as out:
+            out.write("    - {id: trasig, typ: text, text: framtid.md}\n")
     return original
 
 
@@ -135,7 +145,8 @@ def test_changing_one_units_data_reruns_only_that_unit(built):
     }
     assert readers and {s.name for s in plans["syn02"].to_run} == readers
     assert {s.reason for s in plans["syn02"].to_run} == {f"ändrat: {shown}"}
-    results = {r.unit: r for r in build(2016, project=project, jobs=2)}
+    # One kernel: which sections run is the plan's, however many kernels run them.
+    results = {r.unit: r for r in build(2016, project=project, jobs=1)}
     assert results["syn01"].sections_run == 0 and not results["syn01"].report_written
     assert results["syn02"].sections_run == len(readers) < section_count(project, "syn02")
     assert results["syn02"].report_written
@@ -145,7 +156,7 @@ def test_changing_one_units_data_reruns_only_that_unit(built):
 def test_a_failing_section_stops_only_its_unit_and_keeps_the_good_report(built, capsys):
     project, _ = built
     good = project.report_file(2016, "syn01").read_bytes()
-    notebook, definition = add_failing_section(project, "syn01")
+    original = add_failing_section(project, "syn01")
     try:
         results = {r.unit: r for r in build(2016, project=project, jobs=2)}
         failed = results["syn01"]
@@ -162,17 +173,19 @@ def test_a_failing_section_stops_only_its_unit_and_keeps_the_good_report(built, 
         plans = {p.unit: p for p in plan_build(project, [2016])}
         assert [s.name for s in plans["syn01"].to_run] == ["trasig"], plans["syn01"].to_run
         assert plans["syn02"].to_run == [], plans["syn02"].to_run
+        # The failed unit only: the whole year would also build the consolidated report for
+        # the first time (its own sections and kernel), which is not what is tested here.
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(Project, "current", classmethod(lambda cls: project))
-            status = cli.main(["build", "--year", "2016", "--jobs", "1"])
+            status = cli.main(["build", "--year", "2016", "--unit", "syn01", "--jobs", "1"])
         assert status == 1
         captured = capsys.readouterr()
         assert "syn01" in captured.err and "trasig" in captured.err
         assert "ValueError: trasigt avsnitt för syn01" in captured.err
         assert project.report_file(2016, "syn01").read_bytes() == good
     finally:
-        (project.notebooks / "text.ipynb").write_bytes(notebook)
-        (project.data / "rapport.yaml").write_bytes(definition)
+        for path, content in original.items():
+            path.write_bytes(content)
 
 
 def test_dry_run_prints_the_plan_without_building(built, capsys, monkeypatch):

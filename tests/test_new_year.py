@@ -18,6 +18,11 @@ from helpers.core.paths import REPO_ROOT, Project
 from helpers.data.definition import read_definition
 from helpers.data.params import available_units
 
+try:
+    from conftest import copy_inputs
+except ImportError:  # tests/ imported as a package
+    from tests.conftest import copy_inputs
+
 UNITS = tuple(available_units(2016, Project(REPO_ROOT)))  # every example unit
 
 
@@ -36,12 +41,36 @@ def rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-@pytest.fixture
-def rolled(workspace: Path) -> tuple[Path, dict[str, str]]:
+def roll(workspace: Path) -> tuple[Path, dict[str, str]]:
     """The workspace after ``workbook new-year 2017 --from 2016``, and the hashes before it."""
     before = hashes(workspace)
     assert main(["new-year", "2017", "--from", "2016"]) == 0
     return workspace, before
+
+
+@pytest.fixture(scope="module")
+def rolled_once(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+    """``roll`` once for the tests that only read what it wrote (``rolled``)."""
+    with pytest.MonkeyPatch.context() as patch:
+        workspace = copy_inputs(tmp_path_factory.mktemp("nytt-ar") / "ws")
+        patch.setenv("WORKBOOK_ROOT", str(workspace))
+        return roll(workspace)
+
+
+@pytest.fixture
+def rolled(
+    rolled_once: tuple[Path, dict[str, str]], monkeypatch: pytest.MonkeyPatch
+) -> tuple[Path, dict[str, str]]:
+    """The new year as ``workbook new-year`` writes it, shared by the tests that only read it
+    (rolling every unit is most of such a test's work; reading changes nothing)."""
+    monkeypatch.setenv("WORKBOOK_ROOT", str(rolled_once[0]))
+    return rolled_once
+
+
+@pytest.fixture
+def rolled_here(workspace: Path) -> tuple[Path, dict[str, str]]:
+    """``roll`` in the test's own workspace, for a test that writes into it."""
+    return roll(workspace)
 
 
 def test_nothing_of_the_source_year_changes(rolled: tuple[Path, dict[str, str]]) -> None:
@@ -144,9 +173,9 @@ def test_the_new_year_validates(rolled) -> None:
 
 
 def test_an_existing_target_year_is_never_overwritten(
-    rolled, capsys: pytest.CaptureFixture[str]
+    rolled_here, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    root, _ = rolled
+    root, _ = rolled_here
     (root / "data/2017/klk/text/framtid.md").write_text("# Framtid\n\nSkrivet.\n", encoding="utf-8")
     before = hashes(root)
     capsys.readouterr()
@@ -207,10 +236,12 @@ def test_year_arithmetic() -> None:
 
 @pytest.mark.e2e
 def test_the_new_year_builds_a_report_that_shows_what_to_write(rolled) -> None:
+    """In the shared new year (``rolled``): the build writes only under build/ and reports/,
+    which the other tests of it do not read."""
     from helpers.building.build import build
 
     root, _ = rolled
-    results = build(2017, project=Project(root))
+    results = build(2017, project=Project(root), jobs=1)  # one kernel: the same reports
     assert [r.unit for r in results] == list(UNITS)
     assert all(not r.failures for r in results), [r.failures for r in results]
     html = Project(root).report_file(2017, "klk").read_text(encoding="utf-8")

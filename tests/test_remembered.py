@@ -2,11 +2,14 @@
 read set as computing them afresh, whatever was edited in between.
 
 The section runs here as in a kernel: ``read_log`` records from its start; the parts kept in
-memory are this process's, as a warm kernel's are.
+memory are this process's, as a warm kernel's are. The charts come from the render store of the
+session's build (``built_year``, copied): what is counted here is which goals are computed, and
+that a chart from the store is the chart drawn is ``test_render_cache``'s to check.
 """
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,17 +18,21 @@ import pytest
 from helpers import report
 from helpers.core import read_log
 from helpers.core.paths import Project
-from helpers.parts import goals, remembered
+from helpers.data import render_cache
+from helpers.parts import figures, goals, remembered
 
 try:
-    from conftest import copy_inputs
+    from conftest import copy_built, copy_inputs
 except ImportError:  # tests/ imported as a package
-    from tests.conftest import copy_inputs
+    from tests.conftest import copy_built, copy_inputs
 
 
 @pytest.fixture
-def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, built_year: Project) -> Iterator[Path]:
+    """The example's inputs, with the charts of the session's build in the render store."""
     root = copy_inputs(tmp_path / "ws")
+    charts = Path(render_cache.CACHE_FOLDER, figures.STORE)
+    shutil.copytree(built_year.build / charts, root / "build" / charts)
     monkeypatch.setenv("WORKBOOK_ROOT", str(root))
     monkeypatch.setattr(remembered, "_PARTS", type(remembered._PARTS)())
     yield root
@@ -131,14 +138,19 @@ def test_nothing_is_remembered_outside_a_section_run(
 
 
 @pytest.mark.e2e
-def test_the_preview_runs_its_goal_sections_once_before_the_first_edit(root: Path) -> None:
+def test_the_preview_runs_its_goal_sections_once_before_the_first_edit(
+    built_year: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """``Preview.prime``: the goal sections run again on the preview's kernel (so it remembers
     their goals), every section stays current and the report is as it was; an edit already
-    waiting stops it before it starts."""
+    waiting stops it before it starts. On a copy of the session's build (``built_year``): the
+    first build finds the report current, and primes (a cold first build is
+    ``test_preview``'s)."""
     from helpers.building.build_plan import plan_build
     from helpers.season.preview import Preview
 
-    project = Project(root)
+    project = copy_built(built_year, tmp_path / "ws")
+    monkeypatch.setenv("WORKBOOK_ROOT", str(project.root))
     preview = Preview(project, 2016, "klk")
     try:
         preview.first_build()

@@ -31,7 +31,6 @@ from test_supervise import (
 )
 
 from helpers.building import warm_kernels
-from helpers.building.cpus import available_cpus
 from helpers.building.warm_kernels import ServerConfig, server_config, warm_seconds
 from helpers.core.errors import ParameterError
 from helpers.core.paths import Project
@@ -98,6 +97,9 @@ def gone(processes: list[psutil.Process]) -> None:
     assert not alive, [p.cmdline() for p in alive]
 
 
+ONE_JOB = ("--jobs", "1")
+
+
 @pytest.fixture
 def two_sections(project: Path) -> Path:  # noqa: F811 (the fixture imported above)
     """KLK with its two real text sections only; its server ended after the test."""
@@ -121,10 +123,11 @@ def test_a_second_build_runs_on_the_kernels_the_first_left_warm(two_sections: Pa
     assert servers(root) == [server]
     assert server_and_kernels(root)[1] == kernels  # the same kernels ran the edited section
 
-    # The report is the one a cold build of the same inputs writes, byte for byte.
+    # The report is the one a cold build of the same inputs writes, byte for byte (on one
+    # kernel: how many kernels build a report does not change it).
     cold = root.parent / "kall" / "ws"
     shutil.copytree(root, cold, ignore=shutil.ignore_patterns("build", "reports"))
-    run_build(cold, "0", "--force")
+    run_build(cold, "0", "--force", *ONE_JOB)
     assert (cold / "reports/2016/klk.html").read_bytes() == (
         root / "reports/2016/klk.html"
     ).read_bytes()
@@ -137,16 +140,16 @@ def test_a_second_build_runs_on_the_kernels_the_first_left_warm(two_sections: Pa
     gone(everything)
 
 
-ONE_JOB = ("--jobs", "1")
-
-
-@pytest.mark.parametrize("how", ["--cold, then idle", "--cold, warm off", "kill -9"])
+@pytest.mark.parametrize("how", ["--cold, then idle", "kill -9"])
 def test_the_server_ends_with_its_workers_and_kernels(two_sections: Path, how: str) -> None:
     """Every way a server ends takes its workers and kernels with it. ``--cold`` leaves a new
     server warm, which then serves the idle end (so one build fewer); SIGTERM is the end of
-    ``test_a_second_build_runs_on_the_kernels_the_first_left_warm``'s server. One worker (and
-    kernel) each: how a server ends is one path for all its workers, and servers of two are
-    ended there and in ``test_a_build_stopped_mid_section_ends_the_server_and_its_kernels``."""
+    ``test_a_second_build_runs_on_the_kernels_the_first_left_warm``'s server; ``--cold`` with
+    warm kernels off ends two servers' workers and kernels in
+    ``test_cold_servers.test_cold_ends_every_server_of_the_project`` (two builds fewer here).
+    One worker (and kernel) each: how a server ends is one path for all its workers, and
+    servers of two are ended there and in
+    ``test_a_build_stopped_mid_section_ends_the_server_and_its_kernels``."""
     root = two_sections
     build = start_build(root, "600", *ONE_JOB)
     wait_until(lambda: servers(root) or build.poll() is not None, "a server")
@@ -166,8 +169,6 @@ def test_the_server_ends_with_its_workers_and_kernels(two_sections: Path, how: s
         out, err = cold.communicate(timeout=HANG_GUARD)
         assert cold.returncode == 0, (out, err)
         assert renewed.is_running()  # left warm; it ends 5 s after the build, being idle
-    elif how == "--cold, warm off":  # however long kernels stay warm, they are the same ones
-        run_build(root, "0", "--cold", *ONE_JOB)  # (and it leaves none: waited for below)
     elif how == "kill -9":
         server.kill()
     gone(everything)
@@ -193,12 +194,12 @@ def test_a_request_for_other_code_ends_the_server(
     two_sections: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = two_sections
-    run_build(root, "600")
+    run_build(root, "600", *ONE_JOB)  # one kernel: a server's code is one for all its kernels
     server, _ = server_and_kernels(root)
     everything = [server, *server.children(recursive=True)]
     for name, value in build_env(root, "600").items():
         monkeypatch.setenv(name, value)
-    config = server_config(Project(root), available_cpus(), 600.0, {"WORKBOOK_ROOT": str(root)}, 1)
+    config = server_config(Project(root), 1, 600.0, {"WORKBOOK_ROOT": str(root)}, 1)
     assert warm_kernels.server_state(config) is not None  # the address the build used
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
         connection.connect(config.address)
