@@ -16,6 +16,7 @@ from helpers.checks import custom_checks, data_checks, definition_checks
 from helpers.checks.data_checks import LoadedTable
 from helpers.core.errors import DataError, ParameterError, Problem, display_path
 from helpers.core.paths import (
+    CONSOLIDATED,
     YEAR_END,
     Project,
     check_period,
@@ -228,14 +229,17 @@ def command(args: argparse.Namespace) -> int:
 
     project = Project.current()
     check_build_settings()  # what build would refuse before reading any data
+    # --unit kommun: the consolidated report of each year and period, as build --unit kommun
+    only_consolidated = args.unit == CONSOLIDATED
+    unit = None if only_consolidated else args.unit
     years = [check_year(args.year)] if args.year is not None else available_years(project)
     if not years:
-        selected_unit_years(project, None, args.unit)  # raises: no years to check
+        selected_unit_years(project, None, unit)  # raises: no years to check
     if args.period is not None:
         periods = [check_period(args.period)]
     else:
         periods = period_order({p for y in years for p in project.periods_of_year(y)}) or [YEAR_END]
-        periods = periods_of_unit(project, years, args.unit, periods)
+        periods = periods_of_unit(project, years, unit, periods)
     problems: list[Problem] = []
     checked_names: list[str] = []
     problems += read_groups(project)[1]
@@ -246,17 +250,22 @@ def command(args: argparse.Namespace) -> int:
         in_period = [y for y in years if len(periods) == 1 or period in seen.periods_of_year(y)]
         if not in_period:
             continue
-        if args.unit is not None and args.year is None:
-            with_unit = [y for y in in_period if os.path.lexists(seen.params_file(y, args.unit))]
+        if unit is not None and args.year is None:
+            with_unit = [y for y in in_period if os.path.lexists(seen.params_file(y, unit))]
             in_period = with_unit or in_period
         for year in in_period:
-            selected, found = selected_unit_years(seen, str(year), args.unit)
-            problems += found
             suffix = "" if seen.is_year_end else f" {period}"
-            for each_year, unit in selected:
-                problems += validate_unit(seen, each_year, unit)
-                checked_names.append(f"{unit} {each_year}{suffix}")
-            if args.unit is None:
+            if only_consolidated:
+                units_of_year(year, seen)  # raises, naming the year or period, when it has none
+                problems += validate_consolidated(seen, int(year))
+                checked_names.append(f"{CONSOLIDATED} {year}{suffix}")
+                continue
+            selected, found = selected_unit_years(seen, str(year), unit)
+            problems += found
+            for each_year, each_unit in selected:
+                problems += validate_unit(seen, each_year, each_unit)
+                checked_names.append(f"{each_unit} {each_year}{suffix}")
+            if unit is None:
                 problems += validate_consolidated(seen, int(year))
     problems = sorted_problems(problems)
     checked = ", ".join(checked_names)

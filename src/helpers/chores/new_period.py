@@ -35,6 +35,7 @@ from helpers.core.paths import YEAR_END, Project, check_period, check_unit, chec
 from helpers.core.schema import SPECS
 from helpers.core.yaml_text import dump_yaml
 from helpers.data.params import read_params_file, units_of_year
+from helpers.data.periods import check_defined_period
 from helpers.data.readers import find_table, read_table
 from helpers.data.unit_data import load_unit, read_text_file
 from helpers.parts.narrative import split_heading
@@ -106,6 +107,7 @@ def new_period(
     target_project = base.for_period(check_period(target))
     if source == target:
         raise ParameterError("Perioden du skapar och perioden du utgår från är samma.")
+    check_defined_period(base, target)
     if not target_project.is_year_end and not end:
         raise ParameterError(
             f"Perioden {target} behöver sitt slutdatum: ange --slut ÅÅÅÅ-MM-DD, t.ex. "

@@ -17,7 +17,14 @@ from pathlib import Path
 
 from helpers.building.arguments import year_argument
 from helpers.core.errors import DataError, ParameterError, Problem, display_path
-from helpers.core.paths import PACKAGE_DIR, Project, check_unit, check_year, readable_file
+from helpers.core.paths import (
+    CONSOLIDATED,
+    PACKAGE_DIR,
+    Project,
+    check_unit,
+    check_year,
+    readable_file,
+)
 from helpers.core.placeholders import PLACEHOLDER_MARK as PLACEHOLDER_MARK
 from helpers.core.placeholders import is_placeholder as is_placeholder
 from helpers.core.placeholders import placeholder_files as placeholder_files
@@ -204,6 +211,11 @@ def new_unit(
     """
     project = project or Project.current()
     unit = check_unit(unit)
+    if unit == CONSOLIDATED:
+        raise ParameterError(
+            f"'{CONSOLIDATED}' är namnet på den sammanställda rapporten och kan inte vara en "
+            "enhet — ge enheten ett annat id, t.ex. kommunstyrelsen eller ks."
+        )
     name = name.strip()
     if not name:
         raise ParameterError('Ange enhetens namn med --name, t.ex. --name "Socialförvaltningen".')

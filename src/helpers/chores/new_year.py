@@ -40,6 +40,7 @@ from helpers.core.paths import YEAR_END, Project, check_unit, check_year, readab
 from helpers.core.schema import BUDGET_AMOUNT_COLUMNS, SPECS
 from helpers.core.yaml_text import dump_yaml
 from helpers.data.params import read_params_file, units_of_year
+from helpers.data.periods import check_defined_period
 from helpers.data.readers import Table, find_table, read_table
 from helpers.data.unit_data import FILE_COLUMNS, UnitData, load_unit, read_text_file
 from helpers.parts.narrative import split_heading
@@ -372,6 +373,7 @@ def new_year(
     project = project or Project.current()
     target_project = project.for_period(period) if period else project
     target, source = check_year(target), check_year(source)
+    check_defined_period(project, target_project.period)
     if target <= source:
         raise ParameterError(
             f"Det nya året ({target}) måste komma efter året du utgår från ({source})."

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from helpers.core.errors import Problem, display_path
+from helpers.core.errors import ParameterError, Problem, display_path
 from helpers.core.paths import YEAR_END, Project, check_period
 from helpers.data.definition.load import definition_part
 
@@ -100,3 +100,16 @@ def undefined_period(project: Project, year: int) -> list[Problem]:
                 )
             )
     return problems
+
+
+def check_defined_period(project: Project, period: str) -> None:
+    """Refuse (``ParameterError``) to create files for a period ``perioder:`` does not name:
+    ``validate`` and ``build`` would then refuse every report of it (``undefined_period``)."""
+    periods, _ = read_periods(project)
+    if period not in periods:
+        named = ", ".join(periods)
+        raise ParameterError(
+            f"Perioden '{period}' finns inte under perioder: i data/rapport.yaml (där finns: "
+            f"{named}). Lägg till '{period}: {{namn: …}}' under perioder: först, eller välj en "
+            "av dem."
+        )
