@@ -262,31 +262,59 @@ def against_what(statement: Statement, labels: Labels) -> str:
     return labels("resultat.mot_budget")
 
 
+def forecasts(data: UnitData, statement: Statement) -> bool:
+    """The report is for a period before year end and its statement has a forecast: its result
+    is the year's forecast, not the outcome to the cut-off date."""
+    return not data.params.is_year_end and "prognos" in statement.amount_columns
+
+
+FORECAST_SENTENCE = "sammanfattning.ingress_prognos"
+
+
+def _says_forecast(data: UnitData, statement: Statement, texts: Labels) -> bool:
+    """A delår with a forecast whose definition words the forecast (``FORECAST_SENTENCE``):
+    the result sentence is the year's forecast. Without that label it stays the outcome so far
+    (no words are made up for it)."""
+    return forecasts(data, statement) and FORECAST_SENTENCE in texts.values
+
+
 def result_words(
     data: UnitData, statement: Statement, section: SectionSpec | None = None
 ) -> str | None:
     """``Kommunledningskontoret redovisar ett överskott på 76 tkr mot tilldelad ram 2016``
-    (``drift.resultatmening``).
+    (``drift.resultatmening``). In a delår with a forecast, the year's forecast instead, in the
+    summary's words (``sammanfattning.ingress_prognos``): the outcome to the cut-off date set
+    against the whole year's budget or frame is no result.
 
     Plain text (escaped where it enters HTML); None while the amounts are missing.
     """
     texts = data.labels(section)
+    against = against_what(statement, texts)
+    if _says_forecast(data, statement, texts):
+        phrase = result_phrase(statement.result_of("prognos"), statement.format, texts)
+        if phrase is None:
+            return None
+        date = data.params.forecast_date or data.params.period_end
+        words = texts(FORECAST_SENTENCE, resultat=phrase, mot=against, datum=date)
+        return words.rstrip().removesuffix(".")
     phrase = result_phrase(statement.result_of("utfall"), statement.format, texts)
     if phrase is None:
         return None
-    return texts("drift.resultatmening", resultat=phrase, mot=against_what(statement, texts))
+    return texts("drift.resultatmening", resultat=phrase, mot=against)
 
 
 def result_sentence(
     data: UnitData, statement: Statement, section: SectionSpec | None = None
 ) -> Markup:
-    """The result in words, with the deviation against budget where there is a frame."""
+    """The result in words, with the deviation against budget where there is a frame (in a delår
+    with a forecast: the forecast's deviation, as ``result_words`` says the forecast)."""
     texts = data.labels(section)
     words = result_words(data, statement, section)
     if words is None:
         return html('<p class="wb-todo">{}</p>', texts("resultat.saknas"))
     amounts = statement.format
-    deviation = statement.deviation_of("utfall")
+    measured = "prognos" if _says_forecast(data, statement, texts) else "utfall"
+    deviation = statement.deviation_of(measured)
     if statement.has_frame and deviation is not None:
         shown = f"{amounts.text(deviation, signed=True)}\u00a0{amounts.unit}"
         words += " " + texts("drift.resultat_avvikelse", avvikelse=shown)

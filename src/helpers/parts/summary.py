@@ -19,7 +19,7 @@ from helpers.core.markup import Markup, html, join
 from helpers.data.definition import SectionSpec
 from helpers.data.unit_data import UnitData, period_start
 from helpers.parts.budget import Statement, result_phrase, result_word, statement_of
-from helpers.parts.budget_view import against_what
+from helpers.parts.budget_view import against_what, forecasts
 from helpers.parts.goals import (
     assessment_badge,
     goal_anchor,
@@ -94,12 +94,6 @@ def wrong_direction(data: UnitData) -> list[Movement]:
                 )
             )
     return moves
-
-
-def forecasts(data: UnitData, statement: Statement) -> bool:
-    """The report is for a period before year end and its statement has a forecast: its result
-    is the year's forecast, not the outcome to the cut-off date."""
-    return not data.params.is_year_end and "prognos" in statement.amount_columns
 
 
 def forecast_deviation(statement: Statement) -> float:
