@@ -306,19 +306,30 @@ BAD_TIMEOUTS = ["99999999999999999999", "1e400", f"{MAX_TIMEOUT + 1:g}", "abc", 
 def test_a_bad_time_limit_exits_2_alike_from_the_option_and_the_environment(
     ws: Path,  # noqa: F811
     value: str,
+    run_here: Runner,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    option = run([*BUILD, "--timeout", value], ws)
-    env = {**os.environ, "WORKBOOK_ROOT": str(ws), TIMEOUT_VARIABLE: value}
-    variable = subprocess.run(
-        [str(Path(sys.executable).parent / "workbook"), *BUILD],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,  # a hang guard, not a speed expectation
-    )
-    for result in (option, Run(variable.returncode, variable.stdout, variable.stderr, 0)):
+    """The first value through the installed command, both ways; the others through the
+    ``cli.main`` it calls (the values are read by the same ``parse_timeout``)."""
+    if value != BAD_TIMEOUTS[0]:
+        option = run_here([*BUILD, "--timeout", value], ws)
+        monkeypatch.setenv(TIMEOUT_VARIABLE, value)
+        variable = run_here(BUILD, ws)
+        monkeypatch.delenv(TIMEOUT_VARIABLE)
+    else:
+        option = run([*BUILD, "--timeout", value], ws)
+        env = {**os.environ, "WORKBOOK_ROOT": str(ws), TIMEOUT_VARIABLE: value}
+        done = subprocess.run(
+            [str(Path(sys.executable).parent / "workbook"), *BUILD],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,  # a hang guard, not a speed expectation
+        )
+        variable = Run(done.returncode, done.stdout, done.stderr, 0)
+    for result in (option, variable):
         assert_refused(result, ws, f"'{value}' är inget giltigt antal sekunder")
-    assert TIMEOUT_VARIABLE in variable.stderr and "--timeout" in option.err, option.err
+    assert TIMEOUT_VARIABLE in variable.err and "--timeout" in option.err, option.err
 
 
 # --- 7. a named pipe or a looping link where a file should be ------------------------------------
@@ -349,9 +360,13 @@ def test_a_pipe_or_looping_link_is_named_for_what_it_is(
     relative: str,
     run_here: Runner,  # noqa: F811
 ) -> None:
+    """The first two inputs run one command each through the installed command (validate,
+    then build), the others every command in this process: the same ``cli.main``, the same
+    assertions."""
     make(ws / relative)
     # A read of the pipe would block: the run would never end.
     for argv, installed in each_command(INPUTS.index(relative), [VALIDATE, BUILD]):
+        installed = installed and relative in INPUTS[:2]
         result = (run if installed else run_here)(argv, ws)
         assert_refused(result, ws, f"{relative}: {says}")
         assert "saknas" not in result.err, result.err
