@@ -165,7 +165,11 @@ def test_a_definition_or_schema_value_with_a_control_character_is_refused(char: 
 
 def test_validate_refuses_an_escaped_control_character_in_the_definition(
     ws: Path,  # noqa: F811
+    run_here: Runner,  # noqa: F811
 ) -> None:
+    """Through ``cli.main`` in this process, like the next two: the installed ``validate`` on
+    a refused data file is run by the other tests here (a control character in a table cell,
+    a line break in the title) and in test_bad_input."""
     definition = ws / "data/rapport.yaml"
     text = definition.read_text(encoding="utf-8")
     assert "    rubrik: Sammanfattning\n" in text
@@ -174,7 +178,7 @@ def test_validate_refuses_an_escaped_control_character_in_the_definition(
         encoding="utf-8",
     )
     row = text[: text.index("    rubrik: Sammanfattning\n")].count("\n") + 1
-    result = run(VALIDATE, ws)
+    result = run_here(VALIDATE, ws)
     assert_refused(result, ws, f"data/rapport.yaml, rad {row}")
     assert "ESC (U+001B)" in result.text
 
@@ -236,10 +240,13 @@ def test_a_yaml_key_written_twice_is_refused_naming_both_lines(text: str) -> Non
     assert f"'{twice}'" in problem.message and f"rad {first} och rad {second}" in problem.message
 
 
-def test_a_params_key_written_twice_exits_2_from_validate(ws: Path) -> None:  # noqa: F811
+def test_a_params_key_written_twice_exits_2_from_validate(
+    ws: Path,  # noqa: F811
+    run_here: Runner,  # noqa: F811
+) -> None:
     params = ws / PARAMS
     params.write_text(params.read_text(encoding="utf-8") + "titel: Något annat\n", encoding="utf-8")
-    assert_refused(run(VALIDATE, ws), ws, "nyckeln 'titel' står två gånger")
+    assert_refused(run_here(VALIDATE, ws), ws, "nyckeln 'titel' står två gånger")
 
 
 # --- 4. Markdown images that are not embedded ----------------------------------------------------
@@ -280,12 +287,15 @@ def test_an_image_is_refused_exactly_when_the_report_would_drop_it(markdown: str
     assert all(line == image_line for line, _ in found), found
 
 
-def test_validate_refuses_a_web_image_in_markdown_naming_the_line(ws: Path) -> None:  # noqa: F811
+def test_validate_refuses_a_web_image_in_markdown_naming_the_line(
+    ws: Path,  # noqa: F811
+    run_here: Runner,  # noqa: F811
+) -> None:
     text = ws / "data/2016/klk/text/handelser.md"
     lines = text.read_text(encoding="utf-8").splitlines()
     lines.insert(2, "![logga](http://evil.example/track.png)")
     text.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    assert_refused(run(VALIDATE, ws), ws, "data/2016/klk/text/handelser.md, rad 3: texten")
+    assert_refused(run_here(VALIDATE, ws), ws, "data/2016/klk/text/handelser.md, rad 3: texten")
 
 
 # --- 1 and 5. the time limit, on the command line and in the environment -------------------------
