@@ -1,8 +1,8 @@
 """No live markup in a published report, whatever string a data or params file holds.
 
-A hostile string goes into every field of every file the KLK 2016 report is built from, one
-field at a time — the fields are found by walking the files (every column of every table, every
-key of the params file, every narrative file), not listed by hand. Each variant is either
+A hostile string goes into every field of every file the KLK 2016 report is built from — the
+fields are found by walking the files (every column of every table, every key of the params
+file, every narrative file), not listed by hand. Each variant is either
 refused by validation, naming the poisoned file, or rendered; a rendered report may contain only
 the elements and attributes of an allow-list, checked with a real HTML parser. The variants are
 rendered in-process (the sections' own cells run against the real helpers, and the real export
@@ -140,9 +140,10 @@ def poison(field: Field) -> None:
     poison_all([field])
 
 
-def poison_all(batch: list[Field]) -> dict[Path, int]:
+def poison_all(batch: list[Field], *, spread: bool = False) -> dict[Path, int]:
     """``poison`` for every field of ``batch``: a YAML file's keys in one edit of its text, a
-    table's columns in one row. Returns the line each poisoned table row starts on."""
+    table's columns in one row — with ``spread``, each in a row of its own (``_poison_cells``).
+    Returns the line each poisoned table row starts on (the first, when spread)."""
     by_file: dict[Path, list[Field]] = {}
     for field in batch:
         by_file.setdefault(field.path, []).append(field)
@@ -152,7 +153,7 @@ def poison_all(batch: list[Field]) -> dict[Path, int]:
         if kind == "markdown":
             path.write_text(HOSTILE_MARKDOWN, encoding="utf-8")
         elif kind == "csv":
-            lines[path] = _poison_cells(path, in_file)
+            lines[path] = _poison_cells(path, in_file, spread=spread)
         else:
             text = path.read_text(encoding="utf-8")
             spans = scalar_spans(text)
@@ -189,18 +190,21 @@ def scalar_spans(text: str) -> dict[str, tuple[int, int]]:
     return spans
 
 
-def _poison_cells(path: Path, columns: list[Field]) -> int:
+def _poison_cells(path: Path, columns: list[Field], *, spread: bool = False) -> int:
     """The hostile strings in ``columns`` of one row (the unit's, or the first); the line the
-    row starts on, as messages count it (the header is line 1)."""
+    row starts on, as messages count it (the header is line 1). With ``spread``, the first
+    column in that row, the next in the unit's next row (``unit_rows``), and so on: no row
+    holds two poisoned cells, so none can hide another."""
     text = path.read_text(encoding="utf-8-sig")
     delimiter = ";" if text.splitlines()[0].count(";") > text.splitlines()[0].count(",") else ","
     rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     header, body = rows[0], [r for r in rows[1:] if any(c.strip() for c in r)]
     if not body:
         body = [[""] * len(header)]
-    row = next((r for r in body if UNIT in r), body[0])
-    for field in columns:
-        row[header.index(field.name)] = field.hostile
+    eligible = [r for r in body if UNIT in r] or body
+    row = eligible[0]
+    for index, field in enumerate(columns):
+        eligible[index if spread else 0][header.index(field.name)] = field.hostile
     out = io.StringIO()
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
     writer.writerows([header, *body[: body.index(row)]])
@@ -401,16 +405,27 @@ def test_the_clean_report_is_within_the_allow_list(clean: Path, tmp_path, monkey
     assert len(soup.find_all("table")) > 10 and len(soup.find_all("svg")) > 3
 
 
+def unit_rows(path: Path) -> int:
+    """How many rows of a table are the unit's (hold its id), or all its rows if none is."""
+    text = path.read_text(encoding="utf-8-sig")
+    delimiter = ";" if text.splitlines()[0].count(";") > text.splitlines()[0].count(",") else ","
+    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    body = [r for r in rows[1:] if any(c.strip() for c in r)]
+    return max(1, len([r for r in body if UNIT in r]) or len(body))
+
+
 def render_rounds(accepted: list[Field]) -> list[list[Field]]:
-    """The accepted fields in rounds, each rendered once: a round holds at most one column of
-    each table (a poisoned id or unit column hides the rest of its row) and one text of each
-    Markdown file, but every accepted key of a YAML file (a poisoned label or name hides no
-    other)."""
+    """The accepted fields in rounds, each rendered once (poisoned with ``spread``): a round
+    holds at most one column of a table per row of the unit's (a poisoned id or unit column
+    hides the rest of its row) and one text of each Markdown file, but every accepted key of a
+    YAML file (a poisoned label or name hides no other)."""
     slots: dict[Path, list[list[Field]]] = {}
     for field in accepted:
         file_slots = slots.setdefault(field.path, [])
         if field.kind == "yaml" and file_slots:
             file_slots[0].append(field)
+        elif field.kind == "csv" and file_slots and len(file_slots[-1]) < unit_rows(field.path):
+            file_slots[-1].append(field)
         else:
             file_slots.append([field])
     depth = max(len(s) for s in slots.values())
@@ -437,13 +452,15 @@ def test_a_hostile_string_in_any_field_is_refused_or_shown_as_text(
     assert sorted(map(str, accepted + list(walked.refused))) == sorted(map(str, walked.every))
 
     # Rendering, in rounds (``render_rounds``: a round of N fields costs one render instead of
-    # N); a round that validation refuses as a whole is split in two until each part passes.
+    # N; 2 rounds for KLK, a table's columns each in a row of the unit's); a round that
+    # validation refuses as a whole is split in two until each part passes.
     rounds = render_rounds(accepted)
     leaks: dict[str, list[str]] = {}
     rendered: list[Field] = []
+    shown: list[Field] = []
     while rounds:
         batch = rounds.pop(0)
-        with poisoned(batch):
+        with poisoned(batch, spread=True):
             if len(batch) > 1 and validate_unit(project, YEAR, UNIT):
                 half = len(batch) // 2
                 rounds[:0] = [batch[:half], batch[half:]]
@@ -454,18 +471,21 @@ def test_a_hostile_string_in_any_field_is_refused_or_shown_as_text(
         rendered += batch
         if found := live_markup(page):
             leaks[", ".join(map(str, batch))] = found
+        text = BeautifulSoup(page, "html.parser").get_text()
+        shown += [f for f in batch if f.kind == "csv" and f.hostile in text]
     assert leaks == {}
     assert sorted(map(str, rendered)) == sorted(map(str, accepted))
+    assert len(shown) > 10  # the tables' hostile cells are in the reports, as text
 
 
 @contextmanager
-def poisoned(batch: list[Field]) -> Iterator[dict[Path, int]]:
+def poisoned(batch: list[Field], *, spread: bool = False) -> Iterator[dict[Path, int]]:
     """The fields of ``batch`` poisoned (``poison_all``, whose result it gives) for the block."""
     originals: dict[Path, bytes] = {}
     for field in batch:
         originals.setdefault(field.path, field.path.read_bytes())
     try:
-        yield poison_all(batch)
+        yield poison_all(batch, spread=spread)
     finally:
         for path, data in originals.items():
             path.write_bytes(data)
