@@ -378,9 +378,11 @@ def test_a_year_without_params_is_refused_naming_the_folder(
 def test_the_same_bad_table_gives_the_same_exit_code_from_validate_and_build(
     ws: Path, run_here: Runner
 ) -> None:
+    """Both through ``cli.main`` in this process: the installed build on a bad table cell is
+    run by test_hostile_values (a control character in mal.csv), on other faults here."""
     drift = ws / "data/2016/klk/drift.csv"
     drift.write_text(drift.read_text(encoding="utf-8").replace(",20126,", ",4 3O7,"), "utf-8")
-    validate, build = run_here(VALIDATE, ws), run(BUILD, ws)
+    validate, build = run_here(VALIDATE, ws), run_here(BUILD, ws)
     assert validate.code == build.code == 2
     assert "data/2016/klk/drift.csv" in validate.out and "data/2016/klk/drift.csv" in build.err
 
