@@ -165,7 +165,11 @@ def test_a_definition_or_schema_value_with_a_control_character_is_refused(char: 
 
 def test_validate_refuses_an_escaped_control_character_in_the_definition(
     ws: Path,  # noqa: F811
+    run_here: Runner,  # noqa: F811
 ) -> None:
+    """Through ``cli.main`` in this process, like the next two: the installed ``validate`` on
+    a refused data file is run by the other tests here (a control character in a table cell,
+    a line break in the title) and in test_bad_input."""
     definition = ws / "data/rapport.yaml"
     text = definition.read_text(encoding="utf-8")
     assert "    rubrik: Sammanfattning\n" in text
@@ -174,7 +178,7 @@ def test_validate_refuses_an_escaped_control_character_in_the_definition(
         encoding="utf-8",
     )
     row = text[: text.index("    rubrik: Sammanfattning\n")].count("\n") + 1
-    result = run(VALIDATE, ws)
+    result = run_here(VALIDATE, ws)
     assert_refused(result, ws, f"data/rapport.yaml, rad {row}")
     assert "ESC (U+001B)" in result.text
 
@@ -236,10 +240,13 @@ def test_a_yaml_key_written_twice_is_refused_naming_both_lines(text: str) -> Non
     assert f"'{twice}'" in problem.message and f"rad {first} och rad {second}" in problem.message
 
 
-def test_a_params_key_written_twice_exits_2_from_validate(ws: Path) -> None:  # noqa: F811
+def test_a_params_key_written_twice_exits_2_from_validate(
+    ws: Path,  # noqa: F811
+    run_here: Runner,  # noqa: F811
+) -> None:
     params = ws / PARAMS
     params.write_text(params.read_text(encoding="utf-8") + "titel: Något annat\n", encoding="utf-8")
-    assert_refused(run(VALIDATE, ws), ws, "nyckeln 'titel' står två gånger")
+    assert_refused(run_here(VALIDATE, ws), ws, "nyckeln 'titel' står två gånger")
 
 
 # --- 4. Markdown images that are not embedded ----------------------------------------------------
@@ -280,12 +287,15 @@ def test_an_image_is_refused_exactly_when_the_report_would_drop_it(markdown: str
     assert all(line == image_line for line, _ in found), found
 
 
-def test_validate_refuses_a_web_image_in_markdown_naming_the_line(ws: Path) -> None:  # noqa: F811
+def test_validate_refuses_a_web_image_in_markdown_naming_the_line(
+    ws: Path,  # noqa: F811
+    run_here: Runner,  # noqa: F811
+) -> None:
     text = ws / "data/2016/klk/text/handelser.md"
     lines = text.read_text(encoding="utf-8").splitlines()
     lines.insert(2, "![logga](http://evil.example/track.png)")
     text.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    assert_refused(run(VALIDATE, ws), ws, "data/2016/klk/text/handelser.md, rad 3: texten")
+    assert_refused(run_here(VALIDATE, ws), ws, "data/2016/klk/text/handelser.md, rad 3: texten")
 
 
 # --- 1 and 5. the time limit, on the command line and in the environment -------------------------
@@ -306,19 +316,30 @@ BAD_TIMEOUTS = ["99999999999999999999", "1e400", f"{MAX_TIMEOUT + 1:g}", "abc", 
 def test_a_bad_time_limit_exits_2_alike_from_the_option_and_the_environment(
     ws: Path,  # noqa: F811
     value: str,
+    run_here: Runner,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    option = run([*BUILD, "--timeout", value], ws)
-    env = {**os.environ, "WORKBOOK_ROOT": str(ws), TIMEOUT_VARIABLE: value}
-    variable = subprocess.run(
-        [str(Path(sys.executable).parent / "workbook"), *BUILD],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,  # a hang guard, not a speed expectation
-    )
-    for result in (option, Run(variable.returncode, variable.stdout, variable.stderr, 0)):
+    """The first value through the installed command, both ways; the others through the
+    ``cli.main`` it calls (the values are read by the same ``parse_timeout``)."""
+    if value != BAD_TIMEOUTS[0]:
+        option = run_here([*BUILD, "--timeout", value], ws)
+        monkeypatch.setenv(TIMEOUT_VARIABLE, value)
+        variable = run_here(BUILD, ws)
+        monkeypatch.delenv(TIMEOUT_VARIABLE)
+    else:
+        option = run([*BUILD, "--timeout", value], ws)
+        env = {**os.environ, "WORKBOOK_ROOT": str(ws), TIMEOUT_VARIABLE: value}
+        done = subprocess.run(
+            [str(Path(sys.executable).parent / "workbook"), *BUILD],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,  # a hang guard, not a speed expectation
+        )
+        variable = Run(done.returncode, done.stdout, done.stderr, 0)
+    for result in (option, variable):
         assert_refused(result, ws, f"'{value}' är inget giltigt antal sekunder")
-    assert TIMEOUT_VARIABLE in variable.stderr and "--timeout" in option.err, option.err
+    assert TIMEOUT_VARIABLE in variable.err and "--timeout" in option.err, option.err
 
 
 # --- 7. a named pipe or a looping link where a file should be ------------------------------------
@@ -349,9 +370,13 @@ def test_a_pipe_or_looping_link_is_named_for_what_it_is(
     relative: str,
     run_here: Runner,  # noqa: F811
 ) -> None:
+    """The first two inputs run one command each through the installed command (validate,
+    then build), the others every command in this process: the same ``cli.main``, the same
+    assertions."""
     make(ws / relative)
     # A read of the pipe would block: the run would never end.
     for argv, installed in each_command(INPUTS.index(relative), [VALIDATE, BUILD]):
+        installed = installed and relative in INPUTS[:2]
         result = (run if installed else run_here)(argv, ws)
         assert_refused(result, ws, f"{relative}: {says}")
         assert "saknas" not in result.err, result.err
