@@ -97,7 +97,8 @@ def unsafe_html(markdown: str) -> list[tuple[int, str]]:
     def line_of(position: int) -> int:
         return markdown.count("\n", 0, position) + 1
 
-    for match, line in _raw_html_tags(markdown):
+    tokens = _MD.parse(markdown) if "<" in markdown or "![" in markdown else []
+    for match, line in _raw_html_tags(tokens):
         name = match.group(1).lower()
         attributes = html.unescape(match.group(2))
         if name in _FORBIDDEN_ELEMENTS:
@@ -114,18 +115,18 @@ def unsafe_html(markdown: str) -> list[tuple[int, str]]:
             found.append((line, "en bild som inte är inbäddad (<img> utan data:image)"))
     for match in _MARKDOWN_SCRIPT_LINK.finditer(markdown):
         found.append((line_of(match.start()), "en skriptlänk"))
-    found += _markdown_images(markdown)
+    found += _markdown_images(tokens)
     return sorted(found)
 
 
-def _raw_html_tags(markdown: str) -> list[tuple[re.Match[str], int]]:
+def _raw_html_tags(tokens: list[Token]) -> list[tuple[re.Match[str], int]]:
     """Every tag in what the Markdown parser passes on as raw HTML (``html_block`` and
     ``html_inline``), with its line in the file. A tag in a code span or code block is text the
     report shows as written (escaped), so it is not one: the same parser that renders the text
     decides."""
     found = []
     start = 1
-    for block in _MD.parse(markdown):
+    for block in tokens:
         start = block.map[0] + 1 if block.map else start  # a table cell: its row's line
         if block.type == "html_block":
             for match in _TAG.finditer(block.content):
@@ -142,13 +143,13 @@ def _raw_html_tags(markdown: str) -> list[tuple[re.Match[str], int]]:
     return found
 
 
-def _markdown_images(markdown: str) -> list[tuple[int, str]]:
+def _markdown_images(tokens: list[Token]) -> list[tuple[int, str]]:
     """Markdown images (``![x](url)``, ``![x][ref]``, ``![x](//host/x.png)``) that the report
     will not show: every source but an embedded ``data:image/``, read by the same parser that
     renders the text, so every spelling of an image is seen as ``markdown_to_html`` sees it."""
     found = []
     start = 1
-    for block in _MD.parse(markdown):
+    for block in tokens:
         start = block.map[0] + 1 if block.map else start  # a table cell: its row's line
         line = start
         for token in block.children or ():
