@@ -215,7 +215,12 @@ def report_fingerprint(fingerprinter: Fingerprinter, plan: UnitPlan) -> dict[str
     parts = {s.name: s.fingerprint["total"] for s in plan.all_sections}
     if plan.pdf_link:  # the link to the PDF is part of the report's HTML
         parts["(pdf)"] = "länk"
-    return fingerprinter.report(parts, signoff_file(fingerprinter.project, plan.year, plan.unit))
+    project = fingerprinter.project
+    return fingerprinter.report(
+        parts,
+        signoff_file(project, plan.year, plan.unit),
+        folder=project.unit_data(plan.year, plan.unit),
+    )
 
 
 def report_reason(

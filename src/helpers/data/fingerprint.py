@@ -40,6 +40,7 @@ PART_NAMES = {
     "format": "byggformatet",
     "reads": "lästa filer",
     "signoff": "klarmarkeringen",
+    "files": "enhetens filer",
 }
 
 
@@ -212,9 +213,17 @@ class Fingerprinter:
             current[name] = self._tokens[key]
         return current
 
-    def report(self, sections: dict[str, str], signoff: Path | None = None) -> dict[str, str]:
-        """The report's fingerprint: its sections' fingerprints, the export code and the
-        sign-off file (``signoff``), which only the export's draft mark reads."""
+    def report(
+        self,
+        sections: dict[str, str],
+        signoff: Path | None = None,
+        folder: Path | None = None,
+    ) -> dict[str, str]:
+        """The report's fingerprint: its sections' fingerprints, the export code, the sign-off
+        file (``signoff``), which only the export's draft mark reads, and the names of the files
+        in the unit's data ``folder``: a file no section reads (a second ``drift.xlsx`` beside
+        ``drift.csv``, a schema without its table) makes the report stale, so the build
+        validates the unit again and refuses what ``validate`` refuses."""
         parts = {
             "format": str(FORMAT),
             "sections": text_digest(json.dumps(sections, sort_keys=True)),
@@ -222,6 +231,11 @@ class Fingerprinter:
         }
         if signoff is not None:
             parts["signoff"] = files_digest([signoff], self.project.root)
+        if folder is not None:
+            names = sorted(
+                p.relative_to(folder).as_posix() for p in input_files(folder, self.project.root)
+            )
+            parts["files"] = text_digest(json.dumps(names))
         return with_total(parts)
 
 
