@@ -71,6 +71,7 @@ def command(args: argparse.Namespace) -> int:
         plan_periods,
         print_pdfs,
         select_periods,
+        validate_plans,
         write_index,
         write_word_files,
     )
@@ -128,6 +129,8 @@ def command(args: argparse.Namespace) -> int:
         runs = sum(len(p.to_run) for p in plans)
         cached = sum(len(p.sections) - len(p.to_run) for p in plans)
         out.print(f"{runs} avsnitt skulle köras, {cached} är cachade.")
+        # What the build would refuse before running anything, with the build's exit code.
+        validate_plans(project, plans)
         return 0
 
     if args.cold:
