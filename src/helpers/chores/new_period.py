@@ -23,6 +23,7 @@ exists is never overwritten, and the source period is only read.
 from __future__ import annotations
 
 import argparse
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,14 +32,25 @@ from helpers.chores.custom_scaffold import scaffold_custom_tables
 from helpers.chores.new_unit import PLACEHOLDER_MARK, csv_text
 from helpers.chores.new_year import refuse_taken, unit_files, write_planned
 from helpers.core.errors import ParameterError, display_path
-from helpers.core.paths import YEAR_END, Project, check_period, check_unit, check_year, input_files
+from helpers.core.paths import (
+    CONSOLIDATED,
+    YEAR_END,
+    Project,
+    check_period,
+    check_unit,
+    check_year,
+    input_files,
+)
 from helpers.core.schema import SPECS
 from helpers.core.yaml_text import dump_yaml
 from helpers.data.params import read_params_file, units_of_year
 from helpers.data.periods import check_defined_period
 from helpers.data.readers import find_table, read_table
 from helpers.data.unit_data import load_unit, read_text_file
+from helpers.parts.kommun_data import ASSESSMENTS_STEM
 from helpers.parts.narrative import split_heading
+
+ASSESSMENT_COLUMNS = ("mal_id", "bedömning", "motivering")  # bedomningar.csv (docs/data-format.md)
 
 REVISE_LINE = (
     f"> {PLACEHOLDER_MARK}: den här texten är kopierad från perioden {{source}} — uppdatera den "
@@ -107,12 +119,12 @@ def new_period(
     target_project = base.for_period(check_period(target))
     if source == target:
         raise ParameterError("Perioden du skapar och perioden du utgår från är samma.")
-    check_defined_period(base, target)
     if not target_project.is_year_end and not end:
         raise ParameterError(
             f"Perioden {target} behöver sitt slutdatum: ange --slut ÅÅÅÅ-MM-DD, t.ex. "
             f"--slut {year}-08-31."
         )
+    check_defined_period(base, target)
     units = [check_unit(unit)] if unit else units_of_year(year, source_project)
     refuse_taken(unit_files(target_project, year, units), base.root, "Perioden", "new-period")
     planned: list[tuple[UnitPeriod, dict[Path, str]]] = []
@@ -145,7 +157,40 @@ def new_period(
             files[folder / "text" / relative] = with_revise_line(text, line)
             result.to_revise.append(folder / "text" / relative)
         planned.append((result, files))
+    if unit is None:  # the whole period: the consolidated report's own data comes along
+        kommun = _kommun_files(base, year, source_project, target_project, source, target)
+        if kommun is not None:
+            planned.append(kommun)
     return write_planned(planned)
+
+
+def _kommun_files(
+    base: Project, year: int, source_project: Project, target_project: Project, source: str,
+    target: str,
+) -> tuple[UnitPeriod, dict[Path, str]] | None:  # fmt: skip
+    """The consolidated report's own data for the new period (``data/<år>/[<period>/]kommun/``),
+    from the source period's: its assessments with ``bedömning`` and ``motivering`` emptied (the
+    period's assessment is made anew, as the units' goals'), its texts with the revise line.
+    None when the source has none, or the target has its own already (never overwritten)."""
+    source_folder = source_project.unit_data(year, CONSOLIDATED)
+    folder = target_project.unit_data(year, CONSOLIDATED)
+    if not source_folder.is_dir() or os.path.lexists(folder):
+        return None
+    result = UnitPeriod(CONSOLIDATED)
+    files: dict[Path, str] = {}
+    path = find_table(source_folder, ASSESSMENTS_STEM)
+    if path is not None:
+        table = read_table(path, display_path(path, base.root), ASSESSMENT_COLUMNS)
+        rows = [{**row, "bedömning": "", "motivering": ""} for row in table.rows]
+        files[folder / f"{ASSESSMENTS_STEM}.csv"] = csv_text([c for c in table.columns if c], rows)
+    text_folder = source_folder / "text"
+    line = REVISE_LINE.format(source=source, target=target)
+    for text_path in input_files(text_folder, base.root, suffix=".md"):
+        text = read_text_file(text_path, display_path(text_path, base.root), base.root)
+        relative = text_path.relative_to(text_folder)
+        files[folder / "text" / relative] = with_revise_line(text, line)
+        result.to_revise.append(folder / "text" / relative)
+    return result, files
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -170,9 +215,15 @@ def command(args: argparse.Namespace) -> int:
     for result in results:
         folder = display_path(target.unit_data(args.year, result.unit), project.root)
         print(f"{result.unit}: {folder}/ ({len(result.created)} filer).")
+        count = len(result.to_revise)
+        revise = f"  Texter att se över ({count} st, rader med '{PLACEHOLDER_MARK}')."
+        if result.unit == CONSOLIDATED:
+            print(f"  Att fylla i: kommunens bedömningar i {ASSESSMENTS_STEM}.csv.")
+            print(revise)
+            continue
         print("  Att fylla i: utfall i drift.csv, bedömning i mal.csv, status i aktiviteter.csv,")
         print("  periodens värden för indikatorer och nyckeltal; titel och rubriker i params.")
-        print(f"  Texter att se över ({len(result.to_revise)} st, rader med '{PLACEHOLDER_MARK}').")
+        print(revise)
         for problem in validate_unit(target, args.year, result.unit):
             print(f"  Kontroll: {problem}")
     print(f"Bygg utkastet med: workbook build --year {args.year} --period {args.period}")
