@@ -132,7 +132,8 @@ def test_the_overview_says_better_or_worse_by_the_desired_direction(inputs: Path
         up_is_good = indicator["önskad_riktning"] == "ökande"
         word = "bättre" if (last > before) == up_is_good else "sämre"
         name = indicator["indikator"].rstrip(".")
-        assert re.search(re.escape(name) + r": [▲▼] " + word, page), name
+        # the symbol bound to its word by a no-break space (test_summary_symbols)
+        assert re.search(re.escape(name) + ": [▲▼]\u00a0" + word, page), name
     # Where a target is given, the overview says whether the latest was reached.
     assert "✘ inte nått" in page and "✔ nått" in page
 

@@ -387,7 +387,7 @@ def params_problems(raw: dict[str, Any], year: int, unit: str, shown: str) -> li
                 shown,
                 f"'prognosdatum': {exc}",
                 column="prognosdatum",
-                hint="skriv ett datum som finns, ÅÅÅÅ-MM-DD, t.ex. prognosdatum: 2016-08-31",
+                hint=f"skriv ett datum som finns, ÅÅÅÅ-MM-DD, t.ex. prognosdatum: {year}-08-31",
             )
         )
     else:
