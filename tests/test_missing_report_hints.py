@@ -68,3 +68,13 @@ def test_a_unit_that_exists_nowhere_names_new_unit(
     assert code == 2
     [command] = _commands(said)
     assert command.startswith("workbook new-unit ny-enhet ") and f"--year {YEAR}" in command
+
+
+def test_a_year_before_every_year_never_suggests_going_backwards(
+    workspace: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``new-year`` only goes forward: for a year before the first, the hint is ``new-unit``,
+    with the years there are (it suggested ``new-year 2015 --from 2016``, which is refused)."""
+    code, said = _run(["build", "--year", str(YEAR - 1), "--dry-run"], capsys)
+    assert code == 2
+    assert "new-year" not in said and "`workbook new-unit`" in said and str(YEAR) in said

@@ -14,6 +14,8 @@ import pytest
 
 from helpers.chores.new_unit import PLACEHOLDER_MARK
 from helpers.cli import main
+from helpers.core.paths import Project
+from helpers.data.periods import read_periods
 
 YEAR = 2016
 
@@ -45,8 +47,13 @@ def test_the_kommuns_own_data_comes_along_to_be_assessed_anew(
     assert [row["mal_id"] for row in carried] == [row["mal_id"] for row in assessed]
     assert all(row["bedömning"] == "" and row["motivering"] == "" for row in carried)
     assert sorted(p.relative_to(target) for p in (target / "text").rglob("*.md")) == texts
+    names = read_periods(Project(workspace))[0]
     for text in texts:
-        assert PLACEHOLDER_MARK in (target / text).read_text("utf-8")
+        carried_text = (target / text).read_text("utf-8")
+        assert PLACEHOLDER_MARK in carried_text
+        # the periods as readers call them (Delår, Helår), not their ids
+        assert f"perioden {names['delar'].name}" in carried_text
+        assert f"perioden {names['helar'].name}" in carried_text
     capsys.readouterr()
     assert main(["validate", "--year", str(YEAR), "--period", "helar"]) == 0
 

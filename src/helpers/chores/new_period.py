@@ -44,7 +44,7 @@ from helpers.core.paths import (
 from helpers.core.schema import SPECS
 from helpers.core.yaml_text import dump_yaml
 from helpers.data.params import read_params_file, units_of_year
-from helpers.data.periods import check_defined_period
+from helpers.data.periods import check_defined_period, period_spec
 from helpers.data.readers import find_table, read_table
 from helpers.data.unit_data import load_unit, read_text_file
 from helpers.parts.kommun_data import ASSESSMENTS_STEM
@@ -78,6 +78,11 @@ def next_params(
     if raw.get("påhittad"):
         params["påhittad"] = raw["påhittad"]
     return params
+
+
+def _named(project: Project, period: str) -> str:
+    """A period as readers call it (``perioder:``'s ``namn``, e.g. Helår), not its id."""
+    return period_spec(project, period).name
 
 
 def with_revise_line(text: str, line: str) -> str:
@@ -152,7 +157,7 @@ def new_period(
         text_folder = source_folder / "text"
         for path in input_files(text_folder, base.root, suffix=".md"):
             text = read_text_file(path, display_path(path, base.root), base.root)
-            line = REVISE_LINE.format(source=source, target=target)
+            line = REVISE_LINE.format(source=_named(base, source), target=_named(base, target))
             relative = path.relative_to(text_folder)
             files[folder / "text" / relative] = with_revise_line(text, line)
             result.to_revise.append(folder / "text" / relative)
@@ -184,7 +189,7 @@ def _kommun_files(
         rows = [{**row, "bedömning": "", "motivering": ""} for row in table.rows]
         files[folder / f"{ASSESSMENTS_STEM}.csv"] = csv_text([c for c in table.columns if c], rows)
     text_folder = source_folder / "text"
-    line = REVISE_LINE.format(source=source, target=target)
+    line = REVISE_LINE.format(source=_named(base, source), target=_named(base, target))
     for text_path in input_files(text_folder, base.root, suffix=".md"):
         text = read_text_file(text_path, display_path(text_path, base.root), base.root)
         relative = text_path.relative_to(text_folder)

@@ -198,12 +198,14 @@ def create_unit_command(project: Project, year: int, unit: str) -> str:
 
 def _new_year_command(project: Project, year: int) -> str:
     """The ``new-year`` command that would make ``year``: from the latest year before it that
-    exists (or the latest of all); ``new-unit`` when the project has no year at all."""
+    exists; ``new-unit`` when no year before it exists (``new-year`` only goes forward), naming
+    the years there are."""
     years = [y for y in available_years(project) if y != year]
-    if not years:
-        return "`workbook new-unit`"
     earlier = [y for y in years if y < year]
-    return f"`workbook new-year {year} --from {max(earlier or years)}`"
+    if earlier:
+        return f"`workbook new-year {year} --from {max(earlier)}`"
+    there = f" (åren som finns: {', '.join(map(str, years))})" if years else ""
+    return f"`workbook new-unit`{there}"
 
 
 def available_years(project: Project | None = None) -> list[int]:
