@@ -569,15 +569,16 @@ def summary_html(data: UnitData, section: SectionSpec | None = None) -> Markup:
         cards.append(
             _card(sid, "indikatorer", labels("sammanfattning.indikatorer"), moved, wide=True)
         )
-        cards.append(
-            _card(
-                sid,
-                "oversikt",
-                labels("sammanfattning.översikt"),
-                goal_overview(data, labels),
-                wide=True,
+        if n_goals:  # no goals: the count above says so; an overview would be a bare header
+            cards.append(
+                _card(
+                    sid,
+                    "oversikt",
+                    labels("sammanfattning.översikt"),
+                    goal_overview(data, labels),
+                    wide=True,
+                )
             )
-        )
     from helpers.parts.sections import heading_and_body
 
     heading = heading_and_body(data, section)[0] or ""
