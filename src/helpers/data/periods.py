@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from helpers.core.errors import ParameterError, Problem, display_path
 from helpers.core.paths import YEAR_END, Project, check_period
-from helpers.data.definition.load import definition_part
+from helpers.data.definition.load import definition_loads, definition_part
 
 PERIODS_KEY = "perioder"
 PERIOD_KEYS = ("namn", "drift")
@@ -86,8 +86,8 @@ def period_spec(project: Project, period: str) -> PeriodSpec:
 
 def undefined_period(project: Project, year: int) -> list[Problem]:
     """A problem for each period folder of ``params/<år>/`` that ``perioder:`` does not name."""
-    if not (project.data / "rapport.yaml").is_file():
-        return []  # the definition's own check reports the missing file
+    if not definition_loads(project):
+        return []  # the definition's own check reports a missing or unreadable file
     periods, problems = read_periods(project)
     for period in project.periods_of_year(year):
         if period not in periods:

@@ -80,6 +80,21 @@ def definition_part(project: Project, key: str) -> tuple[Any, str]:
     return (value.get(key) if isinstance(value, dict) else None), shown
 
 
+def definition_loads(project: Project) -> bool:
+    """``data/rapport.yaml`` exists and reads as YAML. When it does not, the definition's own
+    check says why, once; checks of its parts (periods, …) say nothing more, or they would
+    report as missing what the file may well define."""
+    path = definition_path(project)
+    if not os.path.lexists(path):
+        return False
+    shown = display_path(path, project.root)
+    try:
+        load_yaml(decode_text(read_input(path, project.root), shown, table=False), shown)
+    except DataError:
+        return False
+    return True
+
+
 def read_file(path: Path, shown: str, root: Path) -> Located | None:
     """A YAML file inside the project ``root`` as located values; a missing file, or one the
     data-root rule refuses (``paths.read_input``), is a DataError."""
