@@ -9,30 +9,24 @@ from pathlib import Path
 
 import pytest
 
-from helpers.cli import main
+from tests.test_missing_report_hints import run_and_read
 
 ASSESSMENTS = "data/2016/kommun/bedomningar.csv"
-
-
-def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
-    code = main(argv)
-    captured = capsys.readouterr()
-    return code, captured.out + captured.err
 
 
 def test_validate_unit_kommun_checks_the_consolidated_report(
     workspace: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert _run(["validate", "--unit", "kommun"], capsys)[0] == 0
+    assert run_and_read(["validate", "--unit", "kommun"], capsys)[0] == 0
     path = workspace / ASSESSMENTS
     header = path.read_text("utf-8").splitlines()[0]
     path.write_text(f"{header}\nKF99999,,\n", "utf-8")
     chosen = ["--year", "2016", "--period", "helar"]
-    code, said = _run(["validate", "--unit", "kommun", *chosen], capsys)
+    code, said = run_and_read(["validate", "--unit", "kommun", *chosen], capsys)
     assert code == 2
     problems = [line for line in said.splitlines() if line.startswith(("data/", "params/"))]
     assert problems and all(line.startswith(ASSESSMENTS) for line in problems), said
-    code, everything = _run(["validate", *chosen], capsys)
+    code, everything = run_and_read(["validate", *chosen], capsys)
     assert code == 2 and set(problems) <= set(everything.splitlines())
 
 
@@ -40,7 +34,9 @@ def test_new_unit_kommun_is_refused_and_writes_nothing(
     workspace: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     before = sorted(p.relative_to(workspace) for p in workspace.rglob("*"))
-    code, said = _run(["new-unit", "kommun", "--name", "Kommunen", "--year", "2016"], capsys)
+    code, said = run_and_read(
+        ["new-unit", "kommun", "--name", "Kommunen", "--year", "2016"], capsys
+    )
     assert code == 2 and "sammanställda rapporten" in said
     assert sorted(p.relative_to(workspace) for p in workspace.rglob("*")) == before
 
@@ -57,6 +53,6 @@ def test_a_period_the_definition_does_not_name_is_refused(
     workspace: Path, capsys: pytest.CaptureFixture[str], argv: list[str]
 ) -> None:
     before = sorted(p.relative_to(workspace) for p in workspace.rglob("*"))
-    code, said = _run(argv, capsys)
+    code, said = run_and_read(argv, capsys)
     assert code == 2 and "'tertial2' finns inte under perioder:" in said, said
     assert sorted(p.relative_to(workspace) for p in workspace.rglob("*")) == before

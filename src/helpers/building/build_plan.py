@@ -237,10 +237,9 @@ def report_reason(
     stored = read_stored(project.executed_dir(plan.year, plan.unit) / REPORT_FINGERPRINT)
     if not report.is_file() or stored is None:
         return "ingen rapport"
-    if stored.get("total") != report_fingerprint(fingerprinter, plan)["total"]:
-        return "ändrat: " + ", ".join(
-            changed_parts(report_fingerprint(fingerprinter, plan), stored)
-        )
+    current = report_fingerprint(fingerprinter, plan)  # once: it lists the unit's files
+    if stored.get("total") != current["total"]:
+        return "ändrat: " + ", ".join(changed_parts(current, stored))
     return None
 
 

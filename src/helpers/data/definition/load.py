@@ -63,20 +63,28 @@ def definition_path(project: Project) -> Path:
     return project.data / DEFINITION_FILE
 
 
+def _definition_document(project: Project) -> tuple[Any, str, bool]:
+    """``data/rapport.yaml`` read as YAML (every scalar as text), the file's name as shown in
+    messages, and whether it could be read: a missing or unreadable file gives ``(None, shown,
+    False)`` — the definition's own check (:func:`read_definition`) reports it, once."""
+    path = definition_path(project)
+    shown = display_path(path, project.root)
+    if not os.path.lexists(path):
+        return None, shown, False
+    try:
+        # Every scalar as text (yaml_text), as those modules read them: "0000" stays a code.
+        value = load_yaml(decode_text(read_input(path, project.root), shown, table=False), shown)
+    except DataError:
+        return None, shown, False
+    return value, shown, True
+
+
 def definition_part(project: Project, key: str) -> tuple[Any, str]:
     """One top-level key of ``data/rapport.yaml`` (every scalar as text; None when absent)
     and the file's name as shown in messages. A missing or unreadable file gives None: the
     definition's own check (:func:`read_definition`) reports it, once. For the keys other
     modules own (``perioder``, ``sammanställning``, ``jämförelsegrupper``): one YAML reader."""
-    path = definition_path(project)
-    shown = display_path(path, project.root)
-    if not os.path.lexists(path):
-        return None, shown
-    try:
-        # Every scalar as text (yaml_text), as those modules read them: "0000" stays a code.
-        value = load_yaml(decode_text(read_input(path, project.root), shown, table=False), shown)
-    except DataError:
-        return None, shown
+    value, shown, _ = _definition_document(project)
     return (value.get(key) if isinstance(value, dict) else None), shown
 
 
@@ -84,15 +92,7 @@ def definition_loads(project: Project) -> bool:
     """``data/rapport.yaml`` exists and reads as YAML. When it does not, the definition's own
     check says why, once; checks of its parts (periods, …) say nothing more, or they would
     report as missing what the file may well define."""
-    path = definition_path(project)
-    if not os.path.lexists(path):
-        return False
-    shown = display_path(path, project.root)
-    try:
-        load_yaml(decode_text(read_input(path, project.root), shown, table=False), shown)
-    except DataError:
-        return False
-    return True
+    return _definition_document(project)[2]
 
 
 def read_file(path: Path, shown: str, root: Path) -> Located | None:
