@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import os
 import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,6 +28,20 @@ settings.load_profile("workbook")
 # Builds in tests end their kernels with them (tests count processes; a test started from a
 # terminal would otherwise leave warm kernels, ``warm_kernels``); tests of warm kernels set it.
 os.environ["WORKBOOK_WARM_KERNELS"] = "0"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """One render store for the whole session (``WORKBOOK_CACHE_DIR``): every test builds in a
+    temporary project of its own, and each would otherwise draw the example's charts and parse
+    its sections again (about half of a one-unit build's CPU). Values are keyed by everything
+    they depend on, so a shared store gives the bytes a cold one gives (``test_render_cache``,
+    which checks the store itself, uses each project's own). Made by the controlling process, so
+    xdist's workers, and the builds, kernels and commands they start, inherit it."""
+    if hasattr(config, "workerinput"):  # an xdist worker: the controller chose the folder
+        return
+    folder = tempfile.mkdtemp(prefix="workbook-stores-")
+    os.environ["WORKBOOK_CACHE_DIR"] = folder
+    config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
 
 
 # The longest modules, longest first (``--durations`` on a quiet 2-core machine): ``make test``

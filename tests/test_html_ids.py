@@ -124,6 +124,7 @@ def test_a_fragment_whose_ids_are_free_is_passed_through_and_the_survey_is_store
 ) -> None:
     monkeypatch.setenv("WORKBOOK_ROOT", str(tmp_path))
     monkeypatch.delenv(render_cache.CACHE_VARIABLE, raising=False)
+    monkeypatch.delenv(render_cache.CACHE_DIR_VARIABLE, raising=False)
     render_cache._store.cache_clear()
     html_ids._remembered.cache_clear()
     rewritten = []

@@ -53,6 +53,13 @@ def _recipe(last: float) -> ChartRecipe:
     )
 
 
+@pytest.fixture(autouse=True)
+def own_store(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests look at a project's own store (``build/.cache``), not the session's."""
+    monkeypatch.delenv(render_cache.CACHE_DIR_VARIABLE, raising=False)
+    render_cache._store.cache_clear()
+
+
 @pytest.fixture
 def store_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("WORKBOOK_ROOT", str(tmp_path))

@@ -92,6 +92,7 @@ def command(args: argparse.Namespace) -> int:
     )
     from helpers.building.warm_kernels import stop_warm_kernels, warm_seconds
     from helpers.core.paths import Project, check_period, check_year, period_order, periods_of_unit
+    from helpers.data.render_cache import check_stores_folder
 
     if args.all == (args.year is not None):
         raise ParameterError("Ange antingen --year ÅR (t.ex. --year 2016) eller --all.")
@@ -104,6 +105,7 @@ def command(args: argparse.Namespace) -> int:
     if scheduler:  # its form, also for --dry-run (whether it answers is found by connecting)
         check_scheduler_address(scheduler)
     project = Project.current()
+    check_stores_folder(project.root)  # WORKBOOK_CACHE_DIR, as validate checks it
     years = all_years(project) if args.all else [check_year(args.year)]
     out = _console()
     periods: list[str] | None

@@ -11,6 +11,10 @@ the same input: a report built from the store is byte for byte the report built 
 **Where.** ``build/.cache/<store>/`` of the project (``build/`` is not in git). Delete the folder
 whenever you like (``make clean-cache``): the next build draws everything again. Setting the
 environment variable ``WORKBOOK_CACHE=0`` turns the store off (nothing read or written).
+``WORKBOOK_CACHE_DIR`` puts the stores in another folder (relative paths from the project
+folder), which several projects may share: a checkout per season, a CI runner's kept folder, the
+test suite's temporary projects. Keys hold everything a value depends on, the project included
+where it matters, so a shared store only ever answers with what would have been drawn.
 
 **Safe with concurrent builds.** A value is written to a temporary file in the same folder and
 renamed into place, so a reader sees a whole value or none; two builds writing the same key
@@ -34,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 CACHE_VARIABLE = "WORKBOOK_CACHE"
+CACHE_DIR_VARIABLE = "WORKBOOK_CACHE_DIR"
 CACHE_FOLDER = ".cache"
 MAX_BYTES = 200 * 1024 * 1024  # per store; the example's charts and fragments take ~5 MB
 
@@ -113,8 +118,8 @@ def _store(folder: str) -> ContentCache:
 
 
 def store(name: str) -> ContentCache | None:
-    """The project's store ``name`` (``build/.cache/<name>/``), or None when caching is off or
-    there is no project here."""
+    """The project's store ``name`` (``build/.cache/<name>/``, or ``<WORKBOOK_CACHE_DIR>/<name>/``),
+    or None when caching is off or there is no project here."""
     if not enabled():
         return None
     from helpers.core.errors import WorkbookError
@@ -124,7 +129,31 @@ def store(name: str) -> ContentCache | None:
         project = Project.current()
     except WorkbookError:
         return None
-    return _store(str(project.build / CACHE_FOLDER / name))
+    return _store(str(stores_folder(project.root, project.build) / name))
+
+
+def stores_folder(root: Path, build: Path) -> Path:
+    """The folder of the stores: ``WORKBOOK_CACHE_DIR`` when set (a relative path is taken from
+    the project folder ``root``), else ``<build>/.cache``."""
+    chosen = os.environ.get(CACHE_DIR_VARIABLE, "").strip()
+    if not chosen:
+        return build / CACHE_FOLDER
+    return root / Path(chosen).expanduser()
+
+
+def check_stores_folder(root: Path) -> None:
+    """``ParameterError`` (exit 2) when ``WORKBOOK_CACHE_DIR`` names something that is not a
+    folder; a folder that does not exist yet is made by the first value stored."""
+    from helpers.core.errors import ParameterError, quote
+
+    chosen = os.environ.get(CACHE_DIR_VARIABLE, "").strip()
+    folder = stores_folder(root, root / "build")
+    if chosen and folder.exists() and not folder.is_dir():
+        raise ParameterError(
+            f"Miljövariabeln {CACHE_DIR_VARIABLE}: '{quote(chosen)}' är en fil, inte en mapp — "
+            "ange en mapp för de sparade diagrammen och avsnitten (den skapas om den saknas), "
+            f"eller ta bort variabeln för att använda build/{CACHE_FOLDER}/ i projektet."
+        )
 
 
 @lru_cache(maxsize=1)
