@@ -28,6 +28,10 @@ settings.load_profile("workbook")
 # Builds in tests end their kernels with them (tests count processes; a test started from a
 # terminal would otherwise leave warm kernels, ``warm_kernels``); tests of warm kernels set it.
 os.environ["WORKBOOK_WARM_KERNELS"] = "0"
+# A build in a test starts one kernel unless the test says ``--jobs``/``jobs=``: the suite's own
+# xdist workers already fill the machine's cores, and a second kernel per build is a second
+# process start and warm-up (about a fifth of a one-unit build's CPU) for nothing.
+os.environ["WORKBOOK_JOBS"] = "1"
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -41,7 +41,7 @@ from helpers.building.build_plan import (
     plan_build,
     report_fingerprint,
 )
-from helpers.building.cpus import available_cpus
+from helpers.building.cpus import default_jobs
 from helpers.building.execute import SectionFailure, timeout_from_environment
 from helpers.building.supervise import SectionPool, Task
 from helpers.building.warm_kernels import WarmKernels, kernel_env
@@ -284,7 +284,7 @@ def run_build(
         from helpers.building.warm_kernels import warm_seconds
 
         warm = warm_seconds()
-    jobs = jobs or available_cpus()
+    jobs = jobs or default_jobs()
     with _local_pool(tasks, project, jobs, limit, executor, warm) as pool:
         validate_plans(project, plans)  # the pool's kernels boot meanwhile; no section runs yet
         return _run_validated(project, plans, tasks, started, pool, progress, limit, executor)

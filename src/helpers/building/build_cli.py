@@ -8,7 +8,7 @@ from contextlib import ExitStack
 from rich.console import Console
 
 from helpers.building.arguments import timeout_argument, whole_number, year_argument
-from helpers.building.cpus import available_cpus
+from helpers.building.cpus import default_jobs
 from helpers.core.errors import ParameterError
 
 
@@ -25,10 +25,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--jobs",
         type=whole_number,
-        default=available_cpus(),
         metavar="N",
-        help="antal parallella kärnor (standard: de processorer bygget får använda — "
-        "affinitet och cgroup-kvot)",
+        help="antal parallella kärnor (standard: WORKBOOK_JOBS, annars de processorer bygget "
+        "får använda — affinitet och cgroup-kvot)",
     )
     parser.add_argument(
         "--timeout",
@@ -96,7 +95,9 @@ def command(args: argparse.Namespace) -> int:
 
     if args.all == (args.year is not None):
         raise ParameterError("Ange antingen --year ÅR (t.ex. --year 2016) eller --all.")
-    if args.jobs < 1:
+    if args.jobs is None:
+        args.jobs = default_jobs()  # WORKBOOK_JOBS, checked before anything runs
+    elif args.jobs < 1:
         raise ParameterError(f"--jobs {args.jobs} går inte — ange minst 1.")
     # The environment's limit is checked before anything runs, as --timeout is by argparse.
     timeout = args.timeout if args.timeout is not None else timeout_from_environment()

@@ -1,4 +1,4 @@
-"""How many CPUs this process may use: the default of ``--jobs``.
+"""How many CPUs this process may use: the default of ``--jobs`` (unless ``WORKBOOK_JOBS`` says).
 
 ``os.cpu_count()`` is the host's count; a build in a container, a CI job or under ``taskset``
 gets less. The answer is the smallest of
@@ -114,6 +114,29 @@ def _ratio(quota: str, period: str) -> float | None:
     if quota_us <= 0 or period_us <= 0:  # -1: no limit (v1)
         return None
     return quota_us / period_us
+
+
+JOBS_VARIABLE = "WORKBOOK_JOBS"
+
+
+def default_jobs() -> int:
+    """How many kernels a build starts when ``--jobs`` is not given: ``WORKBOOK_JOBS`` when
+    set (a shared build server keeps its builds to a few cores; the test suite, whose own
+    workers already fill the machine, builds on one), else :func:`available_cpus`.
+
+    ``ParameterError`` (exit 2) when ``WORKBOOK_JOBS`` is not a whole number of at least 1."""
+    text = os.environ.get(JOBS_VARIABLE, "").strip()
+    if not text:
+        return available_cpus()
+    if not text.isdigit() or int(text) < 1:
+        from helpers.core.errors import ParameterError, quote
+
+        raise ParameterError(
+            f"Miljövariabeln {JOBS_VARIABLE}: '{quote(text)}' är inget antal kärnor — ange ett "
+            "heltal från 1, t.ex. 2, eller ta bort variabeln så används de processorer bygget "
+            f"får använda (här {available_cpus()})."
+        )
+    return int(text)
 
 
 if __name__ == "__main__":  # `python -m helpers.building.cpus`: the Makefile's pytest -n

@@ -1,7 +1,7 @@
 """The environment settings a build reads, checked together: ``validate`` checks them as
 ``build`` will, so that a night build set up with a mistyped setting is caught by the check run
 before it (``WORKBOOK_SECTION_TIMEOUT``, ``WORKBOOK_WARM_KERNELS``, ``WORKBOOK_SCHEDULER``,
-``WORKBOOK_CACHE_DIR``; docs/operator.md)."""
+``WORKBOOK_CACHE_DIR``, ``WORKBOOK_JOBS``; docs/operator.md)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ def check_build_settings() -> None:
     Raises ``ParameterError`` (exit 2) naming the variable and what it may be, exactly as
     ``build`` would for the same environment."""
     from helpers.building.cluster import check_scheduler_address, scheduler_from_environment
+    from helpers.building.cpus import default_jobs
     from helpers.building.execute import timeout_from_environment
     from helpers.building.warm_kernels import warm_seconds
     from helpers.core.errors import WorkbookError
@@ -20,6 +21,7 @@ def check_build_settings() -> None:
 
     timeout_from_environment()
     warm_seconds()
+    default_jobs()
     scheduler = scheduler_from_environment()
     if scheduler is not None:
         check_scheduler_address(scheduler)

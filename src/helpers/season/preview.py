@@ -310,17 +310,15 @@ class Preview:
         """Bring the report up to date as ``workbook build`` would (every stale section, on a
         pool of worker kernels), while the preview's own kernel starts and warms up beside it;
         later rebuilds run on that kernel."""
-        import os
-
         from helpers.building.build import build_years
 
         started = time.perf_counter()
         warm = threading.Thread(target=self._warm_up, name="preview-kernel", daemon=True)
         warm.start()
         try:
-            result = build_years(
-                [self.year], self.unit, self.project, jobs=os.cpu_count() or 1, warm=0
-            )  # its own kernels, none left warm: the preview keeps one of its own
+            # As many kernels as a build starts (``cpus.default_jobs``), none left warm: the
+            # preview keeps one of its own.
+            result = build_years([self.year], self.unit, self.project, warm=0)
         except (BuildLocked, WorkbookError, OSError):
             result = None  # rebuild() below says what is wrong (or waits for the lock)
         warm.join()
