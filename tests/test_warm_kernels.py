@@ -175,8 +175,8 @@ def test_the_server_ends_with_its_workers_and_kernels(two_sections: Path, how: s
 
 
 def test_a_build_stopped_mid_section_ends_the_server_and_its_kernels(project: Path) -> None:  # noqa: F811
-    root = project  # two sections that never end
-    build = start_build(root, "600")
+    root = project  # two sections that never end, one on each of two kernels
+    build = start_build(root, "600", "--jobs", "2")
     wait_until(
         lambda: all((root / name).exists() for name in SLEEPERS) or build.poll() is not None,
         "sections start",
