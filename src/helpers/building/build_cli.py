@@ -68,6 +68,7 @@ def command(args: argparse.Namespace) -> int:
     from helpers.building.build import (
         all_years,
         build_years,
+        every_problem,
         plan_periods,
         print_pdfs,
         select_periods,
@@ -116,10 +117,11 @@ def command(args: argparse.Namespace) -> int:
     consolidated = args.unit is None and args.section is None
 
     if args.dry_run:
-        selections = select_periods(project, years, args.unit, periods)
-        plans = plan_periods(
-            project, selections, args.unit, args.section, args.force, consolidated, args.pdf
-        )
+        with every_problem(project, years, args.unit, periods, consolidated):
+            selections = select_periods(project, years, args.unit, periods)
+            plans = plan_periods(
+                project, selections, args.unit, args.section, args.force, consolidated, args.pdf
+            )
         wide = out.width >= WIDE_PLAN
         out.print(plan_table(plans, reasons=wide))
         if not wide:
