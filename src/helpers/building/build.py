@@ -578,19 +578,22 @@ def check_writable(project: Project, plans: list[UnitPlan]) -> None:
 
 def check_folders_writable(project: Project, folders: set[Path]) -> None:
     """Each of ``folders`` can be written (a probe file ``.skrivtest-…`` is made and removed)
-    and has room, or a ``BuildError`` naming the folder and why (read-only, no permission, full
-    disk). Shared by ``build`` and ``preview`` so both say the same."""
+    and has room, or a ``BuildError`` naming the folder (``build/``, never the probe) and why
+    (read-only, no permission, full disk). Shared by ``build`` and ``preview`` so both say the
+    same; ``buildlock`` names ``build/`` the same way."""
     for folder in sorted(folders):
         try:
             folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:  # the folder or one above it
+            where = Path(exc.filename or folder)
+            raise BuildError(write_error_text(exc, where, project.root, folder=True)) from None
+        try:
             handle, probe = tempfile.mkstemp(prefix=".skrivtest-", dir=folder)
             os.close(handle)
             os.unlink(probe)
             space = os.statvfs(folder)
-        except OSError as exc:
-            raise BuildError(
-                write_error_text(exc, Path(exc.filename or folder), project.root)
-            ) from None
+        except OSError as exc:  # named as the folder, as build_lock names it: not the probe
+            raise BuildError(write_error_text(exc, folder, project.root, folder=True)) from None
         free = space.f_bavail * space.f_frsize
         if free < MIN_FREE_BYTES:
             shown_free = f"{free / 1_000_000:.1f}".replace(".", ",")
