@@ -115,6 +115,11 @@ def command(args: argparse.Namespace) -> int:
         if periods is not None:
             periods = periods_of_unit(project, years, args.unit, periods)
     consolidated = args.unit is None and args.section is None
+    if args.unit is None:  # a unit of data/enheter.csv without params is named, not passed over
+        from helpers.data.params import unreported_notices
+
+        for notice in unreported_notices(project, years):
+            out.print(Text(notice), soft_wrap=True)
 
     if args.dry_run:
         with every_problem(project, years, args.unit, periods, consolidated):

@@ -340,6 +340,11 @@ def command(args: argparse.Namespace) -> int:
         for period, year, unit in reports
         if unit != CONSOLIDATED or only_consolidated
     )
+    if args.unit is None:  # a unit of data/enheter.csv without params: checked by no one
+        from helpers.data.params import unreported_notices
+
+        for notice in unreported_notices(project, years):
+            print(notice)
     for problem in problems:
         print(problem)
     if problems:
