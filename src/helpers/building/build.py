@@ -46,7 +46,7 @@ from helpers.building.execute import SectionFailure, timeout_from_environment
 from helpers.building.supervise import SectionPool, Task
 from helpers.building.warm_kernels import WarmKernels, kernel_env
 from helpers.core import read_log
-from helpers.core.errors import BuildError, DataError, Problem, WorkbookError, display_path
+from helpers.core.errors import BuildError, DataError, WorkbookError, display_path
 from helpers.core.paths import (
     CONSOLIDATED,
     REPO_ROOT,
@@ -242,22 +242,47 @@ def stale_sections(plan: UnitPlan) -> list[str]:
 
 
 def validate_plans(project: Project, plans: list[UnitPlan]) -> None:
-    """Every problem in the data of the unit-years with work, before any section runs."""
+    """Every problem in the data of the unit-years with work, before any section runs: the
+    list ``workbook validate`` prints for those reports (``validate.reports_problems``: the same
+    checks, sorted the same way, each problem once), as a ``DataError``."""
     with_work = [plan for plan in plans if plan.to_run or plan.report_reason]
     if not with_work:
         return  # a no-op rebuild: its inputs are those of a build that passed validation
-    from helpers.building.validate import validate_unit  # imports pandas: only when there is work
+    from helpers.building.validate import (
+        reports_problems,
+    )  # imports pandas: only when there is work
 
-    problems: list[Problem] = []
-    for plan in with_work:
-        if plan.unit == CONSOLIDATED:
-            from helpers.checks.kommun_checks import validate_consolidated
-
-            problems += validate_consolidated(project.for_period(plan.period), plan.year)
-            continue
-        problems += validate_unit(project.for_period(plan.period), plan.year, plan.unit)
+    years = sorted({plan.year for plan in plans})
+    problems = reports_problems(project, [plan.key for plan in with_work], years)
     if problems:
         raise DataError(problems)
+
+
+@contextmanager
+def every_problem(
+    project: Project,
+    years: list[int],
+    unit: str | None,
+    periods: list[str] | None,
+    consolidated: bool = False,
+) -> Iterator[None]:
+    """Around choosing and planning a build: a ``DataError`` raised there (a report definition
+    or params file name that is wrong) becomes every problem ``workbook validate`` finds for the
+    same selection (``validate.selection_problems``, sorted the same way), not only the first
+    stage's — so an analyst fixing those does not meet the data's problems one run later."""
+    try:
+        yield
+    except DataError as exc:
+        from helpers.building.validate import selection_problems, sorted_problems
+
+        chosen = [check_period(p) for p in (periods or [project.period])]
+        try:
+            found, _ = selection_problems(
+                project, years, unit, chosen, consolidated=consolidated or unit == CONSOLIDATED
+            )
+        except WorkbookError:  # a year or period without params: the planning's own error
+            raise exc from None
+        raise DataError(sorted_problems([*exc.problems, *found])) from None
 
 
 def run_build(
@@ -477,9 +502,11 @@ def build_years(
     from helpers.building.buildlock import build_lock
 
     project = project or Project.current()
-    selections = select_periods(project, years, unit, periods)
+    with every_problem(project, years, unit, periods, consolidated):
+        selections = select_periods(project, years, unit, periods)
     with build_lock(project) if lock else _no_lock():
-        plans = plan_periods(project, selections, unit, section, force, consolidated, pdf)
+        with every_problem(project, years, unit, periods, consolidated):
+            plans = plan_periods(project, selections, unit, section, force, consolidated, pdf)
         check_writable(project, plans)
         return run_build(project, plans, jobs, progress, timeout, executor, warm)
 
@@ -551,19 +578,22 @@ def check_writable(project: Project, plans: list[UnitPlan]) -> None:
 
 def check_folders_writable(project: Project, folders: set[Path]) -> None:
     """Each of ``folders`` can be written (a probe file ``.skrivtest-…`` is made and removed)
-    and has room, or a ``BuildError`` naming the folder and why (read-only, no permission, full
-    disk). Shared by ``build`` and ``preview`` so both say the same."""
+    and has room, or a ``BuildError`` naming the folder (``build/``, never the probe) and why
+    (read-only, no permission, full disk). Shared by ``build`` and ``preview`` so both say the
+    same; ``buildlock`` names ``build/`` the same way."""
     for folder in sorted(folders):
         try:
             folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:  # the folder or one above it
+            where = Path(exc.filename or folder)
+            raise BuildError(write_error_text(exc, where, project.root, folder=True)) from None
+        try:
             handle, probe = tempfile.mkstemp(prefix=".skrivtest-", dir=folder)
             os.close(handle)
             os.unlink(probe)
             space = os.statvfs(folder)
-        except OSError as exc:
-            raise BuildError(
-                write_error_text(exc, Path(exc.filename or folder), project.root)
-            ) from None
+        except OSError as exc:  # named as the folder, as build_lock names it: not the probe
+            raise BuildError(write_error_text(exc, folder, project.root, folder=True)) from None
         free = space.f_bavail * space.f_frsize
         if free < MIN_FREE_BYTES:
             shown_free = f"{free / 1_000_000:.1f}".replace(".", ",")

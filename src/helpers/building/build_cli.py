@@ -67,6 +67,7 @@ def command(args: argparse.Namespace) -> int:
     from helpers.building.build import (
         all_years,
         build_years,
+        every_problem,
         plan_periods,
         print_pdfs,
         select_periods,
@@ -117,12 +118,18 @@ def command(args: argparse.Namespace) -> int:
         if periods is not None:
             periods = periods_of_unit(project, years, args.unit, periods)
     consolidated = args.unit is None and args.section is None
+    if args.unit is None:  # a unit of data/enheter.csv without params is named, not passed over
+        from helpers.data.params import unreported_notices
+
+        for notice in unreported_notices(project, years):
+            out.print(Text(notice), soft_wrap=True)
 
     if args.dry_run:
-        selections = select_periods(project, years, args.unit, periods)
-        plans = plan_periods(
-            project, selections, args.unit, args.section, args.force, consolidated, args.pdf
-        )
+        with every_problem(project, years, args.unit, periods, consolidated):
+            selections = select_periods(project, years, args.unit, periods)
+            plans = plan_periods(
+                project, selections, args.unit, args.section, args.force, consolidated, args.pdf
+            )
         wide = out.width >= WIDE_PLAN
         out.print(plan_table(plans, reasons=wide))
         if not wide:

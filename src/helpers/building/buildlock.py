@@ -29,7 +29,7 @@ def build_lock(project: Project) -> Iterator[None]:
         project.build.mkdir(parents=True, exist_ok=True)
         handle = open(path, "a+", encoding="utf-8")  # noqa: SIM115 - held for the whole block
     except OSError as exc:
-        raise BuildError(write_error_text(exc, path, project.root)) from None
+        raise _lock_error(exc, project) from None
     try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -48,9 +48,22 @@ def build_lock(project: Project) -> Iterator[None]:
             handle.write(f"pid {os.getpid()}, startad {started}")
             handle.flush()
         except OSError as exc:
-            raise BuildError(write_error_text(exc, path, project.root)) from None
+            raise _lock_error(exc, project) from None
         yield
     finally:
         # Closing releases the lock; the flush of a full disk may fail, the release does not.
         with contextlib.suppress(OSError):
             handle.close()
+
+
+def _lock_error(exc: OSError, project: Project) -> BuildError:
+    """The lock could not be made or written: named as ``build/``, the folder the user knows
+    and ``preview`` names (``build.check_folders_writable``), unless the lock file itself is
+    what refuses writing in a writable folder."""
+    path = project.build / ".lock"
+    own_file = (
+        os.path.lexists(path) and not os.access(path, os.W_OK) and os.access(project.build, os.W_OK)
+    )
+    if own_file:
+        return BuildError(write_error_text(exc, path, project.root))
+    return BuildError(write_error_text(exc, project.build, project.root, folder=True))

@@ -1,7 +1,9 @@
 """``workbook validate``: every problem in the data, before any section runs.
 
-``validate_unit`` is what ``workbook build`` runs first; ``command`` checks every selected
-unit-year and prints all problems at once, sorted by file and row.
+``validate_unit`` checks one unit-year; ``reports_problems`` is the one list of several reports'
+problems (and their years' project-wide ones), sorted by file and row, each once: what
+``command`` prints, what ``workbook build`` refuses with, what ``workbook status`` counts for
+its exit status and ``workbook klar`` refuses to mark a section ready over.
 """
 
 from __future__ import annotations
@@ -218,57 +220,131 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def project_problems(project: Project, years: Iterable[int]) -> list[Problem]:
+    """What is wrong for every report of ``years`` at once: the comparison groups
+    (``jämförelsegrupper:``) and period folders of ``params/<år>/`` that ``perioder:`` does not
+    name. Part of every check: ``validate``, ``build``, ``status`` and ``klar``."""
+    from helpers.data.kolada_groups import read_groups
+    from helpers.data.periods import undefined_period
+
+    problems = list(read_groups(project)[1])
+    for year in years:
+        problems += undefined_period(project, year)
+    return problems
+
+
+def report_problems(project: Project, year: int, unit: str) -> list[Problem]:
+    """One report's problems in the project's period: a unit's (``validate_unit``) or, for
+    ``kommun``, the consolidated report's."""
+    if unit == CONSOLIDATED:
+        from helpers.checks.kommun_checks import validate_consolidated
+
+        return validate_consolidated(project, year)
+    return validate_unit(project, year, unit)
+
+
+ReportKey = tuple[str, int, str]  # (period, year, unit): ``UnitPlan.key``
+
+
+def reports_problems(
+    project: Project, reports: Iterable[ReportKey], years: Iterable[int]
+) -> list[Problem]:
+    """Every problem of ``reports`` and of their ``years`` (``project_problems``), sorted by
+    file, row and column and each once: the one list ``validate`` prints and ``build`` refuses
+    with, so both name the same problems in the same order."""
+    problems = project_problems(project, years)
+    for period, year, unit in reports:
+        problems += report_problems(project.for_period(period), year, unit)
+    return sorted_problems(problems)
+
+
+def selected_reports(
+    project: Project,
+    years: list[int],
+    unit: str | None,
+    periods: list[str],
+    *,
+    consolidated: bool = True,
+) -> tuple[list[ReportKey], list[Problem]]:
+    """The reports a check of ``years`` × ``periods`` covers (``unit``: that unit's, ``kommun``:
+    only the consolidated reports; ``consolidated``: without a unit, each year-period's
+    consolidated report too), and the problems found while choosing them (params files that
+    are no valid unit id). With several periods, a year without a period is passed over; with a
+    unit, so are the years without its params (unless none has them: then the missing file is
+    reported). Raises ``ParameterError`` when a year or period has no params at all."""
+    only_consolidated = unit == CONSOLIDATED
+    unit = None if only_consolidated else unit
+    reports: list[ReportKey] = []
+    problems: list[Problem] = []
+    for period in periods:
+        seen = project.for_period(period)
+        in_period = [y for y in years if len(periods) == 1 or period in seen.periods_of_year(y)]
+        if unit is not None:
+            with_unit = [y for y in in_period if os.path.lexists(seen.params_file(y, unit))]
+            in_period = with_unit or in_period
+        for year in in_period:
+            if only_consolidated:
+                units_of_year(year, seen)  # raises, naming the year or period, when it has none
+                reports.append((period, year, CONSOLIDATED))
+                continue
+            selected, found = selected_unit_years(seen, str(year), unit)
+            problems += found
+            reports += [(period, each_year, each_unit) for each_year, each_unit in selected]
+            if unit is None and consolidated:
+                reports.append((period, year, CONSOLIDATED))
+    return reports, problems
+
+
+def selection_problems(
+    project: Project,
+    years: list[int],
+    unit: str | None,
+    periods: list[str],
+    *,
+    consolidated: bool = True,
+) -> tuple[list[Problem], list[ReportKey]]:
+    """Every problem of the reports ``selected_reports`` chooses, as ``reports_problems``
+    sorts them; and those reports."""
+    reports, found = selected_reports(project, years, unit, periods, consolidated=consolidated)
+    return sorted_problems(found + reports_problems(project, reports, years)), reports
+
+
+def command_periods(
+    project: Project, years: list[int], unit: str | None, period: str | None
+) -> list[str]:
+    """The periods a command checks or builds: ``--period``'s, else every period the years have
+    params for (helår when none), narrowed to those ``unit`` has (``periods_of_unit``)."""
+    if period is not None:
+        return [check_period(period)]
+    periods = period_order({p for y in years for p in project.periods_of_year(y)}) or [YEAR_END]
+    return periods_of_unit(project, years, unit, periods)
+
+
 def command(args: argparse.Namespace) -> int:
     """Check the selected unit-years of every period (or ``--period``'s), and each
     year-period's consolidated report; print every problem; 0 when clean, 2 (bad input, as from
     every command) otherwise."""
     from helpers.building.settings import check_build_settings
-    from helpers.checks.kommun_checks import validate_consolidated
-    from helpers.data.kolada_groups import read_groups
-    from helpers.data.periods import undefined_period
 
     project = Project.current()
     check_build_settings()  # what build would refuse before reading any data
     # --unit kommun: the consolidated report of each year and period, as build --unit kommun
     only_consolidated = args.unit == CONSOLIDATED
-    unit = None if only_consolidated else args.unit
     years = [check_year(args.year)] if args.year is not None else available_years(project)
     if not years:
-        selected_unit_years(project, None, unit)  # raises: no years to check
-    if args.period is not None:
-        periods = [check_period(args.period)]
-    else:
-        periods = period_order({p for y in years for p in project.periods_of_year(y)}) or [YEAR_END]
-        periods = periods_of_unit(project, years, unit, periods)
-    problems: list[Problem] = []
-    checked_names: list[str] = []
-    problems += read_groups(project)[1]
-    for year in years:
-        problems += undefined_period(project, year)
-    for period in periods:
-        seen = project.for_period(period)
-        in_period = [y for y in years if len(periods) == 1 or period in seen.periods_of_year(y)]
-        if not in_period:
-            continue
-        if unit is not None and args.year is None:
-            with_unit = [y for y in in_period if os.path.lexists(seen.params_file(y, unit))]
-            in_period = with_unit or in_period
-        for year in in_period:
-            suffix = "" if seen.is_year_end else f" {period}"
-            if only_consolidated:
-                units_of_year(year, seen)  # raises, naming the year or period, when it has none
-                problems += validate_consolidated(seen, int(year))
-                checked_names.append(f"{CONSOLIDATED} {year}{suffix}")
-                continue
-            selected, found = selected_unit_years(seen, str(year), unit)
-            problems += found
-            for each_year, each_unit in selected:
-                problems += validate_unit(seen, each_year, each_unit)
-                checked_names.append(f"{each_unit} {each_year}{suffix}")
-            if unit is None:
-                problems += validate_consolidated(seen, int(year))
-    problems = sorted_problems(problems)
-    checked = ", ".join(checked_names)
+        selected_unit_years(project, None, args.unit)  # raises: no years to check
+    periods = command_periods(project, years, None if only_consolidated else args.unit, args.period)
+    problems, reports = selection_problems(project, years, args.unit, periods)
+    checked = ", ".join(
+        f"{unit} {year}" + ("" if period == YEAR_END else f" {period}")
+        for period, year, unit in reports
+        if unit != CONSOLIDATED or only_consolidated
+    )
+    if args.unit is None:  # a unit of data/enheter.csv without params: checked by no one
+        from helpers.data.params import unreported_notices
+
+        for notice in unreported_notices(project, years):
+            print(notice)
     for problem in problems:
         print(problem)
     if problems:

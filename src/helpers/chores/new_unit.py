@@ -13,6 +13,7 @@ import argparse
 import csv
 import datetime as dt
 import io
+import os
 from pathlib import Path
 
 from helpers.building.arguments import year_argument
@@ -217,19 +218,28 @@ def new_unit(
             "enhet — ge enheten ett annat id, t.ex. kommunstyrelsen eller ks."
         )
     name = name.strip()
-    if not name:
-        raise ParameterError('Ange enhetens namn med --name, t.ex. --name "Socialförvaltningen".')
     if year is None:
         years = available_years(project)
         year = years[-1] if years else dt.date.today().year
     year = check_year(year)
     units_path, rows = read_units(project)
     shown = display_path(units_path, project.root)
-    if any(row.get("enhet") == unit for row in rows):
+    listed = next((row for row in rows if row.get("enhet") == unit), None)
+    if listed is not None and _has_any_report(project, unit):
         raise ParameterError(
             f"Enheten {unit!r} finns redan i {shown} — välj ett annat id, eller kör "
             f"`workbook new-year` för att skapa ett nytt år för enheten."
         )
+    if listed is not None:  # listed, but no report in any year yet: scaffold it, keep its row
+        listed_name = (listed.get("namn") or "").strip()
+        if name and listed_name and name != listed_name:
+            raise ParameterError(
+                f"Enheten {unit!r} står redan i {shown} med namnet {listed_name!r} — utelämna "
+                "--name, eller ändra namnet i listan först."
+            )
+        name = name or listed_name
+    if not name:
+        raise ParameterError('Ange enhetens namn med --name, t.ex. --name "Socialförvaltningen".')
     for existing in (project.params_file(year, unit), project.unit_data(year, unit)):
         if existing.exists():
             raise ParameterError(
@@ -258,15 +268,32 @@ def new_unit(
         for path, text in extra.items():
             write_new(path, text)
             created.append(path)
+    if listed is not None:
+        return created
     append_unit_row(units_path, {"enhet": unit, "namn": name, "förkortning": short.strip()})
     return [units_path, *created]
+
+
+def _has_any_report(project: Project, unit: str) -> bool:
+    """``unit`` has a params file in some year and period (its next report is ``new-year``'s or
+    ``new-period``'s to make, not ``new-unit``'s)."""
+    return any(
+        os.path.lexists(project.for_period(period).params_file(year, unit))
+        for year in available_years(project)
+        for period in project.periods_of_year(year)
+    )
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "unit", metavar="ID", help="enhetens id: små bokstäver, siffror, bindestreck"
     )
-    parser.add_argument("--name", required=True, help='enhetens namn, t.ex. "Socialförvaltningen"')
+    parser.add_argument(
+        "--name",
+        default="",
+        help='enhetens namn, t.ex. "Socialförvaltningen" (utan: namnet i data/enheter.csv, '
+        "för en enhet som redan står där)",
+    )
     parser.add_argument(
         "--year",
         type=year_argument,
@@ -291,12 +318,15 @@ def command(args: argparse.Namespace) -> int:
     unit = check_unit(args.unit)
     params_file = next(p for p in created if p.suffix == ".yaml")
     year = int(params_file.parent.name)
-    print(f"Enheten {unit} ({args.name.strip()}) är skapad för {year}:")
-    print(f"  {display_path(created[0], project.root)} (ny rad)")
+    units_path, rows = read_units(project)
+    name = next(row.get("namn", "") for row in rows if row.get("enhet") == unit)
+    print(f"Enheten {unit} ({name}) är skapad för {year}:")
+    new_row = units_path in created
+    shown = display_path(units_path, project.root)
+    print(f"  {shown} (ny rad)" if new_row else f"  {shown} (stod redan där)")
     print(f"  {display_path(params_file, project.root)}")
-    print(
-        f"  {display_path(project.unit_data(year, unit), project.root)}/ ({len(created) - 2} filer)"
-    )
+    files = len(created) - 1 - new_row
+    print(f"  {display_path(project.unit_data(year, unit), project.root)}/ ({files} filer)")
     print("Nästa steg (se docs/analytiker.md):")
     print("  1. Fyll i tabellerna (mal.csv, aktiviteter.csv, drift.csv …) – exempel finns i")
     print("     src/helpers/templates/unit/.")

@@ -439,9 +439,11 @@ def os_error_text(exc: OSError, *, folder: bool = False) -> tuple[str, str]:
     return (f"{what} går inte att läsa ({reason})", "kontrollera filen och försök igen")
 
 
-def write_error_text(exc: OSError, path: Path, root: Path) -> str:
-    """A Swedish message for an operating-system error while writing ``path``."""
-    shown = display_path(path, root)
+def write_error_text(exc: OSError, path: Path, root: Path, *, folder: bool = False) -> str:
+    """A Swedish message for an operating-system error while writing ``path``; ``folder``:
+    ``path`` is the folder that could not be written in, shown as one (``build/``), not the
+    helper file the command tried to make there (its lock, a probe)."""
+    shown = display_path(path, root) + ("/" if folder else "")
     if exc.errno == errno.ENOSPC:
         return f"Disken är full: {shown} kunde inte skrivas. Frigör utrymme och kör igen."
     if exc.errno == errno.EDQUOT:

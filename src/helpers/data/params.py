@@ -176,10 +176,11 @@ def _period_words(project: Project) -> str:
     return "" if project.is_year_end else f" (perioden {project.period})"
 
 
-def create_unit_command(project: Project, year: int, unit: str) -> str:
+def create_unit_command(project: Project, year: int, unit: str, *, listed: bool = False) -> str:
     """The command that makes ``unit``'s report for ``year`` in the project's period, from what
     exists: another period of the same year (``new-period``), an earlier year of this period
-    (``new-year``), or nothing (``new-unit``). Quoted with backticks, as messages show commands.
+    (``new-year``), or nothing (``new-unit``; ``listed``: the unit is in ``data/enheter.csv``
+    already, so its name is not asked for). Quoted with backticks, as messages show commands.
     """
     period, end = project.period, "" if project.is_year_end else " --slut ÅÅÅÅ-MM-DD"
     for other in project.periods_of_year(year):
@@ -193,7 +194,58 @@ def create_unit_command(project: Project, year: int, unit: str) -> str:
     if earlier:
         periods = "" if project.is_year_end else f" --from-period {period}{end}"
         return f"`workbook new-year {year} --from {max(earlier)} --unit {unit}{periods}`"
+    if listed:
+        return f"`workbook new-unit {unit} --year {year}`"
     return f'`workbook new-unit {unit} --name "…" --year {year}`'
+
+
+def listed_without_report(project: Project, year: int) -> list[tuple[str, str, int]]:
+    """The units of ``data/enheter.csv`` with no params file for ``year`` in any period, so no
+    command that takes every unit of the year builds or checks them: (unit id, the list's file
+    as shown, its line there). Empty when the list is missing or cannot be read (``validate``
+    reports that) and for a year without params."""
+    from helpers.core.schema import SPECS
+    from helpers.data.readers import find_table, read_table
+
+    path = find_table(project.data, "enheter")
+    if path is None or not project.periods_of_year(year):
+        return []
+    shown = display_path(path, project.root)
+    try:
+        table = read_table(path, shown, SPECS["enheter"].names)
+    except (DataError, OSError):
+        return []
+    base = project.for_period(YEAR_END)
+    periods = [YEAR_END, *project.periods_of_year(year)]
+    found = []
+    for row, line in zip(table.rows, table.lines, strict=False):
+        unit = (row.get("enhet") or "").strip()
+        try:
+            check_unit(unit)
+        except ParameterError:
+            continue  # validate names an id that is no valid unit id
+        if unit == CONSOLIDATED:
+            continue
+        if not any(os.path.lexists(base.for_period(p).params_file(year, unit)) for p in periods):
+            found.append((unit, shown, line))
+    return found
+
+
+def unreported_notices(project: Project, years: list[int]) -> list[str]:
+    """A Swedish notice per unit of ``data/enheter.csv`` that has no report in one of
+    ``years`` (``listed_without_report``), naming the command that creates it. A notice, not a
+    problem: the list is shared by every year, so a unit added later is in it for earlier years
+    too, and those years still build."""
+    notices = []
+    for year in years:
+        for unit, shown, line in listed_without_report(project, year):
+            command = create_unit_command(project.for_period(YEAR_END), year, unit, listed=True)
+            notices.append(
+                f"Obs: enheten '{unit}' står i {shown} (rad {line}) men har inga params för "
+                f"{year}, så den kontrolleras och byggs inte. Ska den ha en rapport {year}: kör "
+                f"{command}."
+            )
+    return notices
 
 
 def _new_year_command(project: Project, year: int) -> str:

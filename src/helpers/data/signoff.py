@@ -121,6 +121,29 @@ def signoff_problems(project: Project, year: int, unit: str, sections: list[str]
     return read_signoffs(project, year, unit, sections)[1]
 
 
+def check_request(
+    year: int, unit: str, sections: list[str], chosen: list[str], status: str, by: str
+) -> str:
+    """``by`` as it is written, once the request is one ``set_status`` can carry out: raises
+    ``ParameterError`` when ``status`` is not one of ``STATUSES``, ``by`` is no plain one-line
+    name or a chosen section is not in the report (naming the report's sections). Reads no
+    file, so ``workbook klar`` refuses a wrong argument before it looks at the data."""
+    if status not in STATUSES:
+        raise ParameterError(f"Okänd status '{quote(status)}' — välj en av: {', '.join(STATUSES)}.")
+    try:
+        by = check_plain_text(by)
+    except ValueError as exc:
+        raise ParameterError(f"--by: {exc}.") from None
+    unknown = [s for s in chosen if s not in sections]
+    if unknown:
+        names = ", ".join(f"'{quote(s)}'" for s in unknown)
+        raise ParameterError(
+            f"{'Avsnittet' if len(unknown) == 1 else 'Avsnitten'} {names} finns inte i "
+            f"rapporten {year} {unit}. Avsnitten är: {', '.join(sections)} (eller --alla)."
+        )
+    return by
+
+
 def set_status(
     project: Project,
     year: int,
@@ -139,19 +162,7 @@ def set_status(
     is opened in Excel, where ``=HYPERLINK(…)`` would be a formula) or a chosen section is not
     in the report (naming the report's sections), and ``DataError`` when the file as it is
     cannot be read or written; nothing is written then."""
-    if status not in STATUSES:
-        raise ParameterError(f"Okänd status '{quote(status)}' — välj en av: {', '.join(STATUSES)}.")
-    try:
-        by = check_plain_text(by)
-    except ValueError as exc:
-        raise ParameterError(f"--by: {exc}.") from None
-    unknown = [s for s in chosen if s not in sections]
-    if unknown:
-        names = ", ".join(f"'{quote(s)}'" for s in unknown)
-        raise ParameterError(
-            f"{'Avsnittet' if len(unknown) == 1 else 'Avsnitten'} {names} finns inte i "
-            f"rapporten {year} {unit}. Avsnitten är: {', '.join(sections)} (eller --alla)."
-        )
+    by = check_request(year, unit, sections, chosen, status, by)
     current, problems = read_signoffs(project, year, unit, sections)
     if problems:
         raise DataError(problems)

@@ -6,6 +6,7 @@ import argparse
 import getpass
 import os
 import subprocess
+import sys
 from typing import TYPE_CHECKING
 
 from helpers.building.arguments import year_argument
@@ -14,6 +15,7 @@ from helpers.core.errors import ParameterError, quote
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from helpers.core.errors import Problem
     from helpers.core.paths import Project
 
 STATUS_ARGUMENTS = {"utkast": "utkast", "granskning": "klar för granskning", "godkänd": "godkänd"}
@@ -70,7 +72,7 @@ def _who() -> str:
 def klar_command(args: argparse.Namespace) -> int:
     from helpers.core.paths import YEAR_END, Project, check_period, check_unit
     from helpers.data.params import check_report_params
-    from helpers.data.signoff import report_sections, set_status
+    from helpers.data.signoff import DRAFT, check_request, report_sections, set_status
 
     if args.alla and args.sections:
         raise ParameterError(
@@ -88,10 +90,33 @@ def klar_command(args: argparse.Namespace) -> int:
             + ", ".join(sections)
         )
     status = STATUS_ARGUMENTS[args.status]
-    path = set_status(project, args.year, unit, sections, chosen, status, args.by or _who())
+    by = check_request(args.year, unit, sections, chosen, status, args.by or _who())
+    if status != DRAFT:
+        _refuse_bad_data(project, args.year, unit, status)
+    path = set_status(project, args.year, unit, sections, chosen, status, by)
     print(f"{', '.join(chosen)}: {status} ({path.relative_to(project.root)})")
     print("Inget avsnitt körs om för det här; nästa bygge uppdaterar bara utkastmärket.")
     return 0
+
+
+def _refuse_bad_data(project: Project, year: int, unit: str, status: str) -> None:
+    """A section is not marked ready while its report's data has problems: ``DataError`` with
+    every problem ``workbook validate`` finds for the report (``validate.reports_problems``),
+    after a line saying nothing was marked and what to do. Taking a mark back (``utkast``) is
+    never refused."""
+    from helpers.building.validate import reports_problems
+    from helpers.core.errors import DataError
+
+    problems = reports_problems(project, [(project.period, year, unit)], [year])
+    if problems:
+        period = "" if project.is_year_end else f" --period {project.period}"
+        print(
+            f"Inget avsnitt fick status '{status}': underlaget för {unit} {year} har fel. "
+            f"Rätta dem (`workbook validate --year {year} --unit {unit}{period}` visar dem) och "
+            "kör igen. Att ta tillbaka en klarmarkering (--status utkast) går alltid.",
+            file=sys.stderr,
+        )
+        raise DataError(problems)
 
 
 def add_status_arguments(parser: argparse.ArgumentParser) -> None:
@@ -105,7 +130,11 @@ def add_status_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def status_command(args: argparse.Namespace) -> int:
+    """Print the season's progress of the year (``--unit``, ``--period``: of those); 0 when the
+    data it reports on is in order, 2 when it has problems — the rule of ``workbook validate``,
+    whose problems these are (each unit's, and those of files every report reads)."""
     from rich.console import Console
+    from rich.markup import escape
 
     from helpers.core.paths import YEAR_END, Project, check_period, check_unit, periods_of_unit
     from helpers.data.params import check_report_params, units_of_year
@@ -126,8 +155,31 @@ def status_command(args: argparse.Namespace) -> int:
     console = Console()
     if not console.is_terminal:
         console = Console(width=max(console.width, 160))
+    from helpers.building.validate import project_problems, sorted_problems
+
+    problems: list[Problem] = []
     for period in periods:
-        _print_status(console, project.for_period(period), args.year, unit, len(periods) > 1)
+        seen = project.for_period(period)
+        problems += _print_status(console, seen, args.year, unit, len(periods) > 1)
+    common = sorted_problems(project_problems(project, [args.year]))
+    if common:
+        console.print("[bold]Fel som gäller alla rapporter[/bold]", highlight=False)
+        for problem in common:
+            console.print(escape(f"  problem: {problem}"), highlight=False)
+    problems = sorted_problems([*problems, *common])
+    if problems:
+        # As validate: problems in the data it reports on are exit status 2 (scripts, CI).
+        console.print(
+            escape(
+                f"\n{len(problems)} fel i underlaget. Rätta dem och kör igen "
+                f"(`workbook validate --year {args.year}"
+                + (f" --unit {unit}" if unit else "")
+                + (f" --period {args.period}" if args.period else "")
+                + "` visar bara felen)."
+            ),
+            highlight=False,
+        )
+        return 2
     return 0
 
 
@@ -145,8 +197,9 @@ def _status_units(project: Project, year: int) -> list[str]:
 
 def _print_status(
     console: Console, project: Project, year: int, unit: str | None, named: bool
-) -> None:
-    """One period's table and, per unit, its sections by status, texts and problems."""
+) -> list[Problem]:
+    """One period's table and, per unit, its sections by status, texts and problems; the
+    problems shown."""
     from rich.markup import escape
     from rich.table import Table
 
@@ -162,8 +215,10 @@ def _print_status(
     for name in ("enhet", *STATUSES, "texter att skriva", "problem", "klart"):
         table.add_column(name, justify="right" if name != "enhet" else "left")
     details = []
+    problems: list[Problem] = []
     for each in units:
         progress = unit_progress(project, year, each)
+        problems += progress.problems
         grouped = progress.by_status()
         table.add_row(
             each,
@@ -197,3 +252,4 @@ def _print_status(
     console.print(table)
     for block in details:
         console.print(block, highlight=False, markup=True)
+    return problems
