@@ -34,8 +34,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synthetic import generate  # noqa: E402
 
 WORKBOOK = Path(sys.executable).parent / "workbook"
-# The first version's `--help`: the parser with every command's module, then the same help.
-FIRST_HELP = "import helpers.cli as c; c.parser(None).print_help()"
+# The first version's `--help`: every command's module with what it imported at the top (the
+# checks, unit data, narrative, rich), then the same help.
+FIRST_HELP = (
+    "import helpers.checks.custom_checks, helpers.checks.data_checks, "
+    "helpers.checks.definition_checks, helpers.data.unit_data, helpers.parts.narrative, "
+    "helpers.parts.kommun_data, rich.console, jinja2, helpers.cli as c; "
+    "c.parser(None).print_help()"
+)
 
 
 def _child_cpu(argv: list[str]) -> float:

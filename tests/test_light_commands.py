@@ -92,3 +92,16 @@ def test_a_bad_argument_is_refused_without_heavy_imports(argv: list[str], tmp_pa
     assert "användning: workbook" in output, output
     assert "Fel:" in output and "Traceback" not in output, output
     assert not imported & set(HEAVY), (argv, sorted(imported & set(HEAVY)))
+
+
+def test_light_commands_benchmark_prints_name_value_lines_and_a_summary() -> None:
+    benchmark = Path(__file__).resolve().parents[1] / "benchmarks" / "light_commands.py"
+    done = subprocess.run(
+        [sys.executable, str(benchmark), "--rounds", "1", "--units", "1"],
+        capture_output=True, text=True, timeout=600,  # a hang guard only
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    lines = done.stdout.strip().splitlines()
+    assert all(": " in line for line in lines), lines
+    names = {line.split(": ", 1)[0] for line in lines}
+    assert {"help_cpu_s", "help_first_version_cpu_s", "validate_cpu_s", "summary"} <= names
