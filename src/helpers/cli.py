@@ -128,7 +128,9 @@ def _swedish_help(text: str) -> str:
 
 def parser(only: str | None = None) -> argparse.ArgumentParser:
     """The command line. With ``only``, just that subcommand's module is imported: a no-op
-    rebuild should not pay for pandas being imported by commands that are not running."""
+    rebuild should not pay for pandas being imported by commands that are not running. With
+    ``only`` naming no command (``""``), none is: ``workbook --help`` and a bad command word need
+    only the commands' names and help texts."""
     main_parser = SwedishArgumentParser(
         prog="workbook", description="Bygg verksamhetsuppföljningen per enhet och år."
     )
@@ -198,11 +200,10 @@ def main(argv: list[str] | None = None) -> int:
     """The command line; ``argv`` None: this process is the command (``sys.argv``)."""
     as_program = argv is None
     argv = sys.argv[1:] if argv is None else argv
-    names = {name for name, _, _ in COMMANDS}
     installed_streams = _protect_streams()
     try:
         try:
-            args = parser(argv[0] if argv and argv[0] in names else None).parse_args(argv)
+            args = parser(_command_word(argv)).parse_args(argv)
         except SystemExit as exc:  # --help (0) or a bad argument (2, message already printed)
             return exc.code if isinstance(exc.code, int) else EXIT_BAD_INPUT
         return _run(args)
@@ -213,6 +214,14 @@ def main(argv: list[str] | None = None) -> int:
             from helpers.core.startup import quick_exit
 
             quick_exit()
+
+
+def _command_word(argv: list[str]) -> str:
+    """The subcommand ``argv`` runs, or ``""`` when it names none (``--help``, a misspelt
+    command): before the command word the main parser knows only ``-h``, so the first argument
+    that is a command's name is the one argparse will run."""
+    names = {name for name, _, _ in COMMANDS}
+    return next((word for word in argv if word in names), "")
 
 
 def _run(args: argparse.Namespace) -> int:

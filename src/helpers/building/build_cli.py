@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 from contextlib import ExitStack
-
-from rich.console import Console
+from typing import TYPE_CHECKING
 
 from helpers.building.arguments import timeout_argument, whole_number, year_argument
 from helpers.building.cpus import default_jobs
 from helpers.core.errors import ParameterError
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -193,6 +195,8 @@ def command(args: argparse.Namespace) -> int:
 
 def _console(stderr: bool = False) -> Console:
     """A console; in a log (not a terminal) wide enough that tables do not wrap every word."""
+    from rich.console import Console  # only a build prints: `build --help` does without rich
+
     console = Console(stderr=stderr)
     if not console.is_terminal:
         console = Console(stderr=stderr, width=max(console.width, 160))

@@ -79,8 +79,11 @@ def kernel_dir_parent() -> str | None:
 # time and cost ~0.1-0.2 s a section; afterwards it scans only what the sections allocate.
 # altair and vl-convert are not among them: a section imports them only when it draws a chart
 # that is not in the store (``helpers.parts.figures``), ~2 s a kernel saved on every rebuild.
+# jinja2 is named because ``helpers.report`` no longer imports it (``markup`` does so for its
+# first fragment, so that ``validate`` does without): every section renders fragments or Styler
+# tables, and what the warm-up imports is frozen out of the resets' collections.
 WARM_UP = """
-import gc, helpers.report, pandas, IPython.display
+import gc, helpers.report, jinja2, pandas, IPython.display
 gc.collect()
 gc.freeze()
 """

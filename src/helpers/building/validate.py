@@ -12,10 +12,9 @@ import argparse
 import os
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from helpers.building.arguments import year_argument
-from helpers.checks import custom_checks, data_checks, definition_checks
-from helpers.checks.data_checks import LoadedTable
 from helpers.core.errors import DataError, ParameterError, Problem, display_path
 from helpers.core.paths import (
     CONSOLIDATED,
@@ -39,7 +38,9 @@ from helpers.data.params import (
 )
 from helpers.data.readers import read_table, second_file_problems, table_files
 from helpers.data.signoff import signoff_problems
-from helpers.data.unit_data import read_spec_table, typed_frame
+
+if TYPE_CHECKING:  # the checks import pandas: only a validation pays for it, not `--help`
+    from helpers.checks.data_checks import LoadedTable
 
 
 def validate_unit(project: Project, year: int, unit: str) -> list[Problem]:
@@ -50,6 +51,8 @@ def validate_unit(project: Project, year: int, unit: str) -> list[Problem]:
     everything wrong in the files comes back as problems. Only the tables and texts of the
     sections the unit's report has are required and checked.
     """
+    from helpers.checks import custom_checks, data_checks, definition_checks
+
     year, unit = check_year(year), check_unit(unit)
     params, problems = read_report_params(year, unit, project)
     definition, definition_problems = read_definition(project, year, unit)
@@ -113,6 +116,9 @@ def _load_tables(
     rules comparing tables do not pile follow-up errors onto the one that matters. A table in
     ``optional`` may be missing without a problem.
     """
+    from helpers.checks.data_checks import LoadedTable
+    from helpers.data.unit_data import read_spec_table, typed_frame
+
     tables: dict[str, LoadedTable] = {}
     problems: list[Problem] = []
     for spec in specs:
@@ -137,6 +143,8 @@ def _load_tables(
 
 
 def _shared_rules(shared: dict[str, LoadedTable]) -> list[Problem]:
+    from helpers.checks import data_checks
+
     problems: list[Problem] = []
     for table in shared.values():
         problems += data_checks.duplicate_keys(table)

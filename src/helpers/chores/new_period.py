@@ -28,7 +28,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from helpers.building.arguments import year_argument
-from helpers.chores.custom_scaffold import scaffold_custom_tables
 from helpers.chores.new_unit import PLACEHOLDER_MARK, csv_text
 from helpers.chores.new_year import refuse_taken, unit_files, write_planned
 from helpers.core.errors import ParameterError, display_path
@@ -46,9 +45,6 @@ from helpers.core.yaml_text import dump_yaml
 from helpers.data.params import read_params_file, units_of_year
 from helpers.data.periods import check_defined_period, period_spec
 from helpers.data.readers import find_table, read_table
-from helpers.data.unit_data import load_unit, read_text_file
-from helpers.parts.kommun_data import ASSESSMENTS_STEM
-from helpers.parts.narrative import split_heading
 
 ASSESSMENT_COLUMNS = ("mal_id", "bedömning", "motivering")  # bedomningar.csv (docs/data-format.md)
 
@@ -88,6 +84,8 @@ def _named(project: Project, period: str) -> str:
 def with_revise_line(text: str, line: str) -> str:
     """The text with ``line`` first — under its ``#`` heading (kept exactly as written), which
     stays the section's heading."""
+    from helpers.parts.narrative import split_heading  # markdown-it: not for `--help`
+
     heading, _ = split_heading(text)
     if heading is None:
         return f"{line}\n\n{text}"
@@ -118,6 +116,9 @@ def new_period(
     Raises ``ParameterError`` for a bad or equal period, a non-year-end target without ``end``,
     or a target that exists; ``DataError`` when the source period's data is not valid.
     """
+    from helpers.chores.custom_scaffold import scaffold_custom_tables  # pandas: not for `--help`
+    from helpers.data.unit_data import load_unit, read_text_file
+
     base = project or Project.current()
     year = check_year(year)
     source_project = base.for_period(check_period(source))
@@ -177,6 +178,9 @@ def _kommun_files(
     from the source period's: its assessments with ``bedömning`` and ``motivering`` emptied (the
     period's assessment is made anew, as the units' goals'), its texts with the revise line.
     None when the source has none, or the target has its own already (never overwritten)."""
+    from helpers.data.unit_data import read_text_file
+    from helpers.parts.kommun_data import ASSESSMENTS_STEM
+
     source_folder = source_project.unit_data(year, CONSOLIDATED)
     folder = target_project.unit_data(year, CONSOLIDATED)
     if not source_folder.is_dir() or os.path.lexists(folder):
@@ -211,6 +215,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def command(args: argparse.Namespace) -> int:
     from helpers.building.validate import validate_unit
+    from helpers.parts.kommun_data import ASSESSMENTS_STEM
 
     project = Project.current()
     results = new_period(

@@ -35,7 +35,6 @@ from helpers.data.definition import read_definition
 from helpers.data.definition.model import ReportDefinition, SectionSpec, TextRef
 from helpers.data.params import available_years
 from helpers.data.readers import find_table, parse_number, read_table
-from helpers.parts.narrative import split_heading
 
 TEMPLATE_DIR = PACKAGE_DIR / "templates" / "unit"
 
@@ -73,6 +72,8 @@ def section_template(file: str) -> str:
 def section_text(section: SectionSpec, ref: TextRef, year: int, unit_name: str) -> str:
     """A new section text: the template's, with a ``#`` heading when the section takes its
     heading from the text (no ``rubrik:``) and the template has none."""
+    from helpers.parts.narrative import split_heading  # markdown-it: not for `--help`
+
     text = template_text(section_template(ref.file), year, unit_name)
     if ref is section.text and section.heading is None and split_heading(text)[0] is None:
         text = f"# {section.id.replace('_', ' ').capitalize()}\n\n{text}"

@@ -22,10 +22,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from helpers.building.arguments import year_argument
-from helpers.chores.custom_scaffold import scaffold_custom_tables
 from helpers.chores.new_unit import (
     ITEM_TEMPLATES,
     PLACEHOLDER_MARK,
@@ -42,8 +41,9 @@ from helpers.core.yaml_text import dump_yaml
 from helpers.data.params import read_params_file, units_of_year
 from helpers.data.periods import check_defined_period
 from helpers.data.readers import Table, find_table, read_table
-from helpers.data.unit_data import FILE_COLUMNS, UnitData, load_unit, read_text_file
-from helpers.parts.narrative import split_heading
+
+if TYPE_CHECKING:  # pandas and markdown-it: imported where used, not for `--help`
+    from helpers.data.unit_data import UnitData
 
 _YEAR = re.compile(r"\b(19[9]\d|20\d\d)\b")
 
@@ -225,6 +225,8 @@ def scaffold_tables(
 
 def gap_notes(data: UnitData, source: int, target: int) -> list[str]:
     """What the analyst must know when the new year does not follow the source year."""
+    from helpers.data.unit_data import FILE_COLUMNS
+
     has_previous = "utfall_fg_år" in data.table("drift").attrs.get(FILE_COLUMNS, ())
     if target == source + 1 or not data.definition.of_kind("drift") or not has_previous:
         return []
@@ -247,6 +249,8 @@ def heading_moved(markdown: str, delta: int) -> str:
 
 def instruction_text(source_text: str | None, template: str, delta: int) -> str:
     """The source file's heading (years moved) above the template's instruction."""
+    from helpers.parts.narrative import split_heading
+
     heading = split_heading(source_text)[0] if source_text else None
     instruction = template
     template_heading, template_body = split_heading(template)
@@ -262,6 +266,8 @@ def scaffold_texts(
     project: Project, data: UnitData, source: int, target: int
 ) -> tuple[dict[str, str], list[str]]:
     """The new year's narrative files by relative path, and which of them must be written."""
+    from helpers.data.unit_data import read_text_file
+
     delta = target - source
     unit_name = data.info.name
     source_text = project.unit_data(source, data.info.unit) / "text"
@@ -370,6 +376,9 @@ def new_year(
     (default: the same period), e.g. next year's delår from this year's helår, with ``end`` its
     cut-off date (default: the source period's, moved to the new year).
     """
+    from helpers.chores.custom_scaffold import scaffold_custom_tables
+    from helpers.data.unit_data import load_unit
+
     project = project or Project.current()
     target_project = project.for_period(period) if period else project
     target, source = check_year(target), check_year(source)

@@ -15,12 +15,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jinja2
 from markupsafe import Markup, escape
 
 from helpers.core.paths import PACKAGE_DIR
+
+if TYPE_CHECKING:  # imported by the first fragment: `validate` renders none
+    import jinja2
 
 FRAGMENTS = PACKAGE_DIR / "templates" / "fragments"
 
@@ -43,6 +45,8 @@ def join(parts: Iterable[Markup | str], separator: str = "") -> Markup:
 
 @lru_cache(maxsize=1)
 def _environment() -> jinja2.Environment:
+    import jinja2
+
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(FRAGMENTS)),
         autoescape=True,
