@@ -467,6 +467,7 @@ _PROBLEMS: tuple[tuple[str, str], ...] = (
     ("expected ',' or '}'", "en tabell inom { } saknar kommatecken eller avslutande }"),
     ("expected the node content", "ett värde saknas, eller börjar med ett otillåtet tecken"),
     ("expected a single document", "filen innehåller mer än ett dokument (en rad med ---)"),
+    ("but found another document", "filen innehåller mer än ett dokument (en rad med ---)"),
     ("expected alphabetic or numeric character",
      "efter & eller * ska ett namn stå (sätt värdet inom citattecken)"),
     ("expected a comment or a line break",
@@ -508,6 +509,7 @@ _CONTEXTS: tuple[tuple[str, str], ...] = (
     ("while parsing a node", "värdet"),
     ("while composing a mapping", "tabellen"),
     ("while constructing a mapping", "tabellen"),
+    ("expected a single document", "dokumentet"),
 )
 _UNKNOWN_CONTEXT = "det"
 
