@@ -169,3 +169,22 @@ def test_a_result_wrong_beyond_the_sign_is_shown_with_the_sign_corrected(
     message = found[1][2]
     assert f"räknat med tecknet rättat på rad {lines[cost_row['post']]}" in message
     assert f"{right:,}".replace(",", " ") in message  # the result with the sign right
+
+
+def test_a_file_wholly_in_the_other_convention_gets_only_its_signs_named(workspace: Path) -> None:
+    """Costs declared negative, the file written with them positive (parts too): every income
+    and cost cell is named; the sums, which the file satisfies as typed, are not."""
+    rows = with_totals(statement(workspace, "positiva"), "utfall")
+    params = workspace / PARAMS
+    params.write_text(params.read_text("utf-8") + "drift:\n  kostnader: negativa\n", "utf-8")
+    lines = write_rows(workspace, rows)
+    expected = {
+        (lines[row["post"]], column)
+        for row in rows
+        if row["typ"] in SIGNED
+        for column in BUDGET_AMOUNT_COLUMNS
+        if row.get(column)
+    }
+    found = problems_of(workspace)
+    assert {(line, column) for line, column, _ in found} == expected
+    assert all("minustecken" in message for _, _, message in found)

@@ -136,9 +136,11 @@ def _contradicted_once_signed(
     statement: Statement,
     signs_wrong: set[tuple[int | None, str]],
 ) -> list[tuple[Comparison, str]]:
-    """The comparisons that still contradict once every cell named for its sign has the sign
-    its kind has: those a sign error does not explain (a typed Summa that is wrong too). One
-    whose figures the sign changes is shown as computed with the sign right, and says so."""
+    """The comparisons that contradict both as typed and once every cell named for its sign
+    has the sign its kind has: those a sign error does not explain (a typed Summa that is wrong
+    too). One the file satisfies as typed is left out (a file written wholly in the other
+    convention: its parts agree with its net cost). One whose figures the sign changes is shown
+    as computed with the sign right, and says so."""
     corrected = drift.frame.copy()
     for line, column in signs_wrong:
         rows = corrected[LINE_COLUMN] == line
@@ -150,6 +152,8 @@ def _contradicted_once_signed(
         if not _contradicts(comparison):
             continue
         typed = as_typed.get(_key(comparison))
+        if typed is None or typed.status != "motsägelse":
+            continue  # the file agrees with itself as typed: the signs are the whole story
         same = typed is not None and (typed.first, typed.second) == (
             comparison.first,
             comparison.second,
