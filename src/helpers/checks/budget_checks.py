@@ -146,7 +146,9 @@ def _contradicted_once_signed(
         rows = corrected[LINE_COLUMN] == line
         corrected.loc[rows, column] = -corrected.loc[rows, column]
     as_typed = {_key(c): c for c in statement.comparisons}
-    lines = _lines(tuple(line for line, _ in signs_wrong if line is not None))
+    wrong_lines = tuple(line for line, _ in signs_wrong if line is not None)
+    signs = "tecknet rättat" if len(signs_wrong) == 1 else "tecknen rättade"
+    note = f" (räknat med {signs} på {_lines(wrong_lines)})"
     found = []
     for comparison in compute_statement(corrected, settings).comparisons:
         if not _contradicts(comparison):
@@ -154,11 +156,8 @@ def _contradicted_once_signed(
         typed = as_typed.get(_key(comparison))
         if typed is None or typed.status != "motsägelse":
             continue  # the file agrees with itself as typed: the signs are the whole story
-        same = typed is not None and (typed.first, typed.second) == (
-            comparison.first,
-            comparison.second,
-        )
-        found.append((comparison, "" if same else f" (räknat med tecknet rättat på {lines})"))
+        same = (typed.first, typed.second) == (comparison.first, comparison.second)
+        found.append((comparison, "" if same else note))
     return found
 
 
