@@ -196,3 +196,26 @@ def test_the_installed_command_says_the_same_without_a_traceback(workspace: Path
     assert run.returncode == 2
     assert f"params/2016/klk.yaml, rad {line}, nyckel prognosdatum:" in run.stdout
     assert "Traceback" not in run.stdout + run.stderr
+
+
+def test_validate_gives_any_yaml_key_problem_its_line(workspace: Path) -> None:
+    """Whatever check names a key of a YAML file without its line, validate's list has it."""
+    from helpers.building.validate import sorted_problems
+    from helpers.core.errors import Problem
+    from helpers.core.paths import Project
+
+    text = (workspace / DEFINITION).read_text("utf-8").splitlines()
+    delar = text.index("  delar:")  # 0-based
+    name = next(i for i in range(delar + 1, len(text)) if text[i].strip().startswith("namn:"))
+    found = sorted_problems(
+        [
+            Problem(DEFINITION.as_posix(), "något om namnet", column="perioder.delar.namn"),
+            Problem(DEFINITION.as_posix(), "en nyckel som saknas", column="perioder.delar.nyckel"),
+            Problem("data/2016/klk/mal.csv", "en tabell", column="titel"),
+        ],
+        Project(workspace),
+    )
+    rows = {(p.column, p.row) for p in found}
+    # A missing key gets the line of the nearest one written; a table's problem is left alone.
+    assert rows == {("perioder.delar.namn", name + 1), ("perioder.delar.nyckel", delar + 1),
+                    ("titel", None)}  # fmt: skip
