@@ -512,6 +512,17 @@ _CONTEXTS: tuple[tuple[str, str], ...] = (
     ("expected a single document", "dokumentet"),
 )
 _UNKNOWN_CONTEXT = "det"
+# The file ends inside something opened: what to close.
+_NEVER_CLOSED: tuple[tuple[str, str], ...] = (
+    (
+        "while scanning a quoted scalar",
+        "citattecknet stängs aldrig (skriv det avslutande ' eller \")",
+    ),
+    (
+        "while scanning a double-quoted scalar",
+        'citattecknet stängs aldrig (skriv det avslutande ")',
+    ),
+)
 
 
 def _swedish(phrase: str | None, known: tuple[tuple[str, str], ...], unknown: str) -> str:
@@ -526,6 +537,9 @@ def yaml_problem_text(exc: yaml.YAMLError, text: str) -> str:
     translated (``_PROBLEMS``, ``_CONTEXTS``), an unknown one by a Swedish fallback; lines and
     characters are counted from 1, a mark past the file's end named as its end."""
     problem = _swedish(getattr(exc, "problem", None), _PROBLEMS, _UNKNOWN_PROBLEM)
+    if (getattr(exc, "problem", None) or "").startswith("found unexpected end of stream"):
+        # What was never closed says more than "the file ends".
+        problem = _swedish(getattr(exc, "context", None), _NEVER_CLOSED, problem)
     places: list[str] = []
     problem_mark = getattr(exc, "problem_mark", None)
     if problem_mark is not None:
