@@ -40,7 +40,7 @@ def test_an_unknown_key_is_named_with_its_line_and_the_closest_known_key(
     assert main(["validate", "--year", "2016", "--unit", "klk"]) == 2
     out = capsys.readouterr().out
     [line] = [x for x in out.splitlines() if written in x]
-    assert line.startswith("params/2016/klk.yaml, rad 3, kolumn ")
+    assert line.startswith("params/2016/klk.yaml, rad 3, nyckel ")
     assert f"okänd nyckel '{written}'" in line
     if meant is not None:
         assert f"menade du '{meant}'" in line

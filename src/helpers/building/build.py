@@ -282,7 +282,7 @@ def every_problem(
             )
         except WorkbookError:  # a year or period without params: the planning's own error
             raise exc from None
-        raise DataError(sorted_problems([*exc.problems, *found])) from None
+        raise DataError(sorted_problems([*exc.problems, *found], project)) from None
 
 
 def run_build(

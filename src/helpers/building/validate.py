@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from helpers.building.arguments import year_argument
-from helpers.core.errors import DataError, ParameterError, Problem, display_path
+from helpers.core.errors import DataError, ParameterError, Problem, WorkbookError, display_path
 from helpers.core.paths import (
     CONSOLIDATED,
     YEAR_END,
@@ -25,9 +25,11 @@ from helpers.core.paths import (
     check_year,
     period_order,
     periods_of_unit,
+    read_input,
     readable_file,
 )
 from helpers.core.schema import SHARED_TABLES, TableSpec, unit_specs
+from helpers.core.yaml_text import with_lines
 from helpers.data.definition import read_definition
 from helpers.data.params import (
     available_units,
@@ -36,7 +38,7 @@ from helpers.data.params import (
     read_report_params,
     units_of_year,
 )
-from helpers.data.readers import read_table, second_file_problems, table_files
+from helpers.data.readers import decode_text, read_table, second_file_problems, table_files
 from helpers.data.signoff import signoff_problems
 
 if TYPE_CHECKING:  # the checks import pandas: only a validation pays for it, not `--help`
@@ -70,11 +72,11 @@ def validate_unit(project: Project, year: int, unit: str) -> list[Problem]:
                 hint=f"skapa den med {create_unit_command(project, year, unit)}",
             )
         )
-        return sorted_problems(problems)
+        return sorted_problems(problems, project)
     if definition is None:  # without the vocabularies and sections the data cannot be judged
-        return sorted_problems(problems)
+        return sorted_problems(problems, project)
     if not os.path.lexists(project.params_file(year, unit)):
-        return sorted_problems(problems)  # no such report: its data would only be measured
+        return sorted_problems(problems, project)  # no such report: its data would only be measured
         # against the sections of a report it does not have
     required, optional = definition.tables()
     specs = [s for s in unit_specs(definition.vocabularies()) if s.stem in required | optional]
@@ -104,7 +106,7 @@ def validate_unit(project: Project, year: int, unit: str) -> list[Problem]:
     required_texts = definition_checks.required_texts(definition, tables)
     problems += data_checks.narrative_problems(folder / "text", required_texts, project.root)
     problems += signoff_problems(project, year, unit, [s.id for s in definition.sections])
-    return sorted_problems(problems)
+    return sorted_problems(problems, project)
 
 
 def _load_tables(
@@ -174,10 +176,33 @@ def _unit_reference(
     return [str(name) for name in frame.loc[frame["enhet"] == unit, "delverksamhet"]]
 
 
-def sorted_problems(problems: Iterable[Problem]) -> list[Problem]:
-    """Problems by file, row and column, each once (shared files are checked per unit)."""
-    unique = dict.fromkeys(problems)
+def sorted_problems(problems: Iterable[Problem], project: Project | None = None) -> list[Problem]:
+    """Problems by file, row and column, each once (shared files are checked per unit); with
+    ``project``, each about a key of a YAML file with the line of its value (``yaml_lines``)."""
+    unique = list(dict.fromkeys(problems))
+    if project is not None:
+        unique = list(dict.fromkeys(yaml_lines(project, unique)))
     return sorted(unique, key=lambda p: (p.file, p.row or 0, p.column or "", p.message))
+
+
+def yaml_lines(project: Project, problems: list[Problem]) -> list[Problem]:
+    """Every problem that names a key of one of the project's YAML files (``column``:
+    ``prognosdatum``, ``perioder.delar.namn``) but no line, with the line of that key
+    (``yaml_text.with_lines``), whichever check found it: what validate prints names file, line
+    and key. A file that cannot be read leaves its problems as they are (its own problem says
+    why)."""
+    files = {
+        p.file
+        for p in problems
+        if p.row is None and p.column and p.file.lower().endswith((".yaml", ".yml"))
+    }
+    for shown in sorted(files):
+        try:
+            text = decode_text(read_input(project.root / shown, project.root), shown, table=False)
+        except (WorkbookError, OSError):
+            continue
+        problems = with_lines(problems, text, shown)
+    return problems
 
 
 def selected_unit_years(
@@ -263,7 +288,7 @@ def reports_problems(
     problems = project_problems(project, years)
     for period, year, unit in reports:
         problems += report_problems(project.for_period(period), year, unit)
-    return sorted_problems(problems)
+    return sorted_problems(problems, project)
 
 
 def selected_reports(
@@ -314,7 +339,7 @@ def selection_problems(
     """Every problem of the reports ``selected_reports`` chooses, as ``reports_problems``
     sorts them; and those reports."""
     reports, found = selected_reports(project, years, unit, periods, consolidated=consolidated)
-    return sorted_problems(found + reports_problems(project, reports, years)), reports
+    return sorted_problems(found + reports_problems(project, reports, years), project), reports
 
 
 def command_periods(

@@ -15,9 +15,11 @@ from helpers.checks.table_checks import LoadedTable, Row, is_present
 from helpers.core.errors import Problem, quote
 from helpers.core.text_norm import name_key
 from helpers.data.budget_settings import DriftSettings
+from helpers.data.unit_data import LINE_COLUMN
 from helpers.parts.budget import (
     AMOUNT_COLUMNS,
     PART,
+    Comparison,
     PartLink,
     Side,
     Statement,
@@ -110,10 +112,60 @@ def budget_problems(
     statement = compute_statement(drift.frame, settings)
     problems += _column_problems(drift, settings, statement)
     problems += _label_problems(settings, statement, forecast_date)
-    # A sign error contradicts the sums too; the sign is the one problem worth showing.
-    signs_wrong = {p.column for p in problems if p.column in AMOUNT_COLUMNS}
-    problems += [p for p in _comparison_problems(drift, statement) if p.column not in signs_wrong]
+    # A cell with the wrong sign contradicts the sums it is a term of; the sign is the one
+    # problem worth showing for those. Every other sum is still checked (a wrong Summa further
+    # down the same column is its own problem).
+    signs_wrong = {(p.row, p.column) for p in problems if p.column in AMOUNT_COLUMNS}
+    contradictions = (
+        _contradicted_once_signed(drift, settings, statement, signs_wrong)
+        if signs_wrong
+        else [(c, "") for c in statement.comparisons if _contradicts(c)]
+    )
+    problems += _comparison_problems(drift, statement, contradictions)
     return problems
+
+
+def _contradicts(comparison: Comparison) -> bool:
+    """A contradiction to report (one that follows from another is judged once that is fixed)."""
+    return comparison.status == "motsägelse" and not comparison.follow_up
+
+
+def _contradicted_once_signed(
+    drift: LoadedTable,
+    settings: DriftSettings,
+    statement: Statement,
+    signs_wrong: set[tuple[int | None, str]],
+) -> list[tuple[Comparison, str]]:
+    """The comparisons that contradict both as typed and once every cell named for its sign
+    has the sign its kind has: those a sign error does not explain (a typed Summa that is wrong
+    too). One the file satisfies as typed is left out (a file written wholly in the other
+    convention: its parts agree with its net cost). One whose figures the sign changes is shown
+    as computed with the sign right, and says so."""
+    corrected = drift.frame.copy()
+    for line, column in signs_wrong:
+        rows = corrected[LINE_COLUMN] == line
+        corrected.loc[rows, column] = -corrected.loc[rows, column]
+    as_typed = {_key(c): c for c in statement.comparisons}
+    wrong_lines = tuple(line for line, _ in signs_wrong if line is not None)
+    signs = "tecknet rättat" if len(signs_wrong) == 1 else "tecknen rättade"
+    note = f" (räknat med {signs} på {_lines(wrong_lines)})"
+    found = []
+    for comparison in compute_statement(corrected, settings).comparisons:
+        if not _contradicts(comparison):
+            continue
+        typed = as_typed.get(_key(comparison))
+        if typed is None or typed.status != "motsägelse":
+            continue  # the file agrees with itself as typed: the signs are the whole story
+        same = (typed.first, typed.second) == (comparison.first, comparison.second)
+        found.append((comparison, "" if same else note))
+    return found
+
+
+_ComparisonKey = tuple[str, str, str, str]
+
+
+def _key(comparison: Comparison) -> _ComparisonKey:
+    return comparison.row, comparison.column, comparison.first.name, comparison.second.name
 
 
 def _unlisted_part(
@@ -232,14 +284,15 @@ def _side(side: Side, own_line: int | None, decimals: int) -> str:
     return f"{side.name} {_amount(side.value, decimals)}{where}"
 
 
-def _comparison_problems(drift: LoadedTable, statement: Statement) -> list[Problem]:
-    """Figures shown two ways that differ by more than rounding explains, one problem a cell."""
+def _comparison_problems(
+    drift: LoadedTable, statement: Statement, contradictions: list[tuple[Comparison, str]]
+) -> list[Problem]:
+    """Figures shown two ways that differ by more than rounding explains, one problem a cell;
+    each contradiction with a note to add to its text (or "")."""
     unit, decimals = statement.format.unit, statement.format.decimals
     found: dict[tuple[int | None, str], list[str]] = {}
     hints: dict[tuple[int | None, str], str] = {}
-    for comparison in statement.comparisons:
-        if comparison.status != "motsägelse" or comparison.follow_up:
-            continue
+    for comparison, note in contradictions:
         key = (comparison.line, comparison.column)
         allowed = comparison.largest_accepted
         limit = (
@@ -250,7 +303,7 @@ def _comparison_problems(drift: LoadedTable, statement: Statement) -> list[Probl
         found.setdefault(key, []).append(
             f"{_side(comparison.first, comparison.line, decimals)} stämmer inte med "
             f"{_side(comparison.second, comparison.line, decimals)}: skillnaden "
-            f"{_amount(comparison.difference, decimals)} {unit} är för stor ({limit})"
+            f"{_amount(comparison.difference, decimals)} {unit} är för stor ({limit}){note}"
         )
         if comparison.first.name == "avvikelsen":
             hints[key] = "rätta avvikelsen, eller ta bort kolumnen avvikelse (den räknas ut)"

@@ -33,6 +33,7 @@ from helpers.core.schema import SHARED_TABLES, SPECS
 from helpers.core.yaml_text import dump_yaml, load_yaml
 from helpers.data.definition import read_definition
 from helpers.data.definition.model import ReportDefinition, SectionSpec, TextRef
+from helpers.data.kommun_definition import read_consolidated
 from helpers.data.params import available_years
 from helpers.data.readers import find_table, parse_number, read_table
 
@@ -69,15 +70,36 @@ def section_template(file: str) -> str:
     return own if (TEMPLATE_DIR / own).is_file() else GENERIC_TEXT
 
 
-def section_text(section: SectionSpec, ref: TextRef, year: int, unit_name: str) -> str:
+def section_text(
+    section: SectionSpec, ref: TextRef, year: int, unit_name: str, title: str | None = None
+) -> str:
     """A new section text: the template's, with a ``#`` heading when the section takes its
-    heading from the text (no ``rubrik:``) and the template has none."""
+    heading from the text (no ``rubrik:``) and the template has none: ``title`` (what the
+    definition calls the section elsewhere, ``section_titles``), else its id in words."""
     from helpers.parts.narrative import split_heading  # markdown-it: not for `--help`
 
     text = template_text(section_template(ref.file), year, unit_name)
     if ref is section.text and section.heading is None and split_heading(text)[0] is None:
-        text = f"# {section.id.replace('_', ' ').capitalize()}\n\n{text}"
+        heading = title or section.id.replace("_", " ").capitalize()
+        text = f"# {heading}\n\n{text}"
     return text
+
+
+def section_titles(project: Project, year: int, definition: ReportDefinition) -> dict[str, str]:
+    """What ``data/rapport.yaml`` calls each section where a unit's section has no
+    ``rubrik:``: the consolidated report's section of the same id (``sammanställning:
+    avsnitt:``, e.g. ``kf_mal`` → ``Kommunfullmäktiges mål``), its ``{år}`` and ``{kommun}``
+    filled; a title with any other placeholder, or a definition without one, gives none."""
+    consolidated, _ = read_consolidated(project)
+    if consolidated is None:
+        return {}
+    titles = {}
+    for section in consolidated.sections:
+        title = section.heading.replace("{år}", str(year))
+        title = title.replace("{kommun}", definition.municipality.name).strip()
+        if title and "{" not in title:
+            titles[section.id] = title
+    return titles
 
 
 def params_text(year: int, unit: str, name: str) -> str:
@@ -187,10 +209,12 @@ def scaffold_unit_year(
     for stem in sorted(required):
         template = (TEMPLATE_DIR / f"{stem}.csv").read_text(encoding="utf-8")
         create(folder / f"{stem}.csv", strip_example_rows(fill(template, year, name, unit)))
+    titles = section_titles(project, year, definition)
     for section in definition.sections:
         for ref in section.texts:
             if not (folder / "text" / ref.file).exists():
-                create(folder / "text" / ref.file, section_text(section, ref, year, name))
+                text = section_text(section, ref, year, name, titles.get(section.id))
+                create(folder / "text" / ref.file, text)
     for sub in ("mal", "prioriteringar", "internkontroll"):
         if sub in required:
             (folder / "text" / sub).mkdir(parents=True, exist_ok=True)

@@ -97,7 +97,9 @@ class Problem:
         if self.row is not None:
             place += f", rad {self.row}"
         if self.column is not None:
-            place += f", kolumn {self.column}"
+            # A YAML file has keys (``drift.belopp``), a table columns.
+            yaml_file = self.file.lower().endswith((".yaml", ".yml"))
+            place += f", {'nyckel' if yaml_file else 'kolumn'} {self.column}"
         text = f"{place}: {self.message}"
         if self.hint:
             text += f" — {self.hint}"

@@ -58,7 +58,7 @@ def error_html(error: WorkbookError) -> Markup:
         "<p><strong>Underlaget har {} fel.</strong> Rätta {} i filerna och kör cellen igen "
         "(<code>workbook validate</code> visar samma lista).</p>"
         "<table><thead><tr>"
-        '<th scope="col">Fil</th><th scope="col">Rad</th><th scope="col">Kolumn</th>'
+        '<th scope="col">Fil</th><th scope="col">Rad</th><th scope="col">Kolumn/nyckel</th>'
         '<th scope="col">Fel</th><th scope="col">Gör så här</th>'
         "</tr></thead><tbody>{}</tbody></table>{}</div>",
         count,

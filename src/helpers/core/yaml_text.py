@@ -37,6 +37,7 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Callable
+from dataclasses import replace
 from functools import lru_cache
 from typing import Any, TypeVar
 
@@ -276,7 +277,7 @@ def _load_yaml(text: str, shown_as: str) -> Any:
                 Problem(
                     shown_as,
                     exc.message,
-                    row=_line(exc, text),
+                    row=error_line(exc, text),
                     hint=exc.hint
                     or "skriv varje nyckel en gång och värdena direkt, som i exemplet i "
                     "docs/data-format.md",
@@ -290,8 +291,8 @@ def _load_yaml(text: str, shown_as: str) -> Any:
             [
                 Problem(
                     shown_as,
-                    "filen är inte giltig YAML",
-                    row=_line(exc, text),
+                    yaml_problem_text(exc, text),
+                    row=error_line(exc, text),
                     hint="jämför med exemplet i docs/data-format.md (nyckel: värde, en per rad)",
                 )
             ]
@@ -317,7 +318,7 @@ def compose_yaml(text: str, shown_as: str) -> yaml.Node | None:
                 Problem(
                     shown_as,
                     exc.message,
-                    row=_line(exc, text),
+                    row=error_line(exc, text),
                     hint=exc.hint or "skriv värdena direkt",
                 )
             ]
@@ -326,8 +327,65 @@ def compose_yaml(text: str, shown_as: str) -> yaml.Node | None:
         raise DataError([_reader_problem(exc, text, shown_as)]) from None
     except yaml.YAMLError as exc:
         raise DataError(
-            [Problem(shown_as, "filen är inte giltig YAML", row=_line(exc, text))]
+            [Problem(shown_as, yaml_problem_text(exc, text), row=error_line(exc, text))]
         ) from None
+
+
+_KEY_PART = re.compile(r"\[([0-9]+)\]|([^.\[\]]+)")
+
+
+@lru_cache(maxsize=PARSED_TEXTS)
+def _composed(text: str) -> yaml.Node | None:
+    """The node tree of ``text`` (libyaml first, as ``load_yaml``), or None when it cannot be
+    read: that is the file's own problem, reported by its reader. Shared: never changed."""
+    try:
+        return compose_fast(text)
+    except Unsure:
+        pass
+    try:
+        loader = _TextLoader(text)
+        try:
+            return loader.get_single_node()
+        finally:
+            loader.dispose()
+    except (yaml.YAMLError, RecursionError):
+        return None
+
+
+def key_line(text: str, key: str) -> int | None:
+    """The 1-based line of the value at key path ``key`` in the YAML ``text`` (``prognosdatum``,
+    ``perioder.delar.namn``, ``avsnitt[3].rubrik``: items counted from 1, as
+    ``located.key_path`` writes them): the line of its key, or of the ``-`` of a list item.
+    A path only partly written (a key that is missing) gives the line of the deepest part that
+    is; None when nothing of it is there or the text is not YAML."""
+    node = _composed(text)
+    line: int | None = None
+    for index, name in _KEY_PART.findall(key):
+        if isinstance(node, yaml.MappingNode) and name:
+            found = [(k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode)
+                     and k.value == name]  # fmt: skip
+            if not found:
+                break
+            key_node, node = found[0]
+            line = key_node.start_mark.line + 1
+        elif isinstance(node, yaml.SequenceNode) and index and 0 < int(index) <= len(node.value):
+            node = node.value[int(index) - 1]
+            line = node.start_mark.line + 1
+        else:
+            break
+    return line
+
+
+def with_lines(problems: list[Problem], text: str, shown_as: str) -> list[Problem]:
+    """``problems`` with the line filled in of each one about a value of the YAML file
+    ``shown_as`` (whose text is ``text``) that names its key (``column``) but no line: every
+    problem with a value in a YAML file the analyst edits names file, line and key."""
+    return [
+        replace(problem, row=key_line(text, problem.column))
+        if problem.file == shown_as and problem.row is None and problem.column
+        else problem
+        for problem in problems
+    ]
 
 
 def check_characters(text: str, shown_as: str) -> None:
@@ -367,7 +425,7 @@ def _reader_problem(exc: yaml.reader.ReaderError, text: str, shown_as: str) -> P
     )
 
 
-def _line(exc: yaml.YAMLError, text: str) -> int | None:
+def error_line(exc: yaml.YAMLError, text: str) -> int | None:
     """The line of the file to name for a YAML error: where the parser found the problem, or,
     when that is the end of the file (a quote or bracket never closed), where what was never
     closed began (its context); never a line past the file's last."""
@@ -377,6 +435,127 @@ def _line(exc: yaml.YAMLError, text: str) -> int | None:
     at_end = problem is not None and problem.index >= len(text.rstrip())
     mark = context if (problem is None or at_end) and context is not None else problem
     return min(mark.line + 1, last) if mark is not None else None
+
+
+# What PyYAML says went wrong (``YAMLError.problem``), as the analyst reads it: Swedish, and what
+# to do. Matched from the start of the parser's phrase; a phrase not listed gets
+# ``_UNKNOWN_PROBLEM`` — never the parser's English. (libyaml's messages never reach a message:
+# a document libyaml cannot read is read again by PyYAML, ``compose_fast``.)
+_PROBLEMS: tuple[tuple[str, str], ...] = (
+    ("found unexpected end of stream", "filen tar slut innan det som påbörjades har avslutats"),
+    ("found unexpected document separator",
+     "en rad med --- eller ... står mitt i ett värde (ett citattecken har inte stängts)"),
+    ("found unknown escape character",
+     "okänt tecken efter \\ inom dubbla citattecken (skriv \\\\ för ett snedstreck, eller "
+     "använd enkla citattecken)"),
+    ("expected escape sequence of",
+     "fel antal siffror efter \\x, \\u eller \\U inom dubbla citattecken"),
+    ("could not find expected ':'", "kolon (:) saknas efter nyckeln"),
+    ("mapping values are not allowed here",
+     "ett kolon (:) står där inget värde får börja (sätt citattecken runt en text med ': ' i, "
+     "eller rätta indraget)"),
+    ("mapping keys are not allowed here", "en nyckel står där den inte får stå (rätta indraget)"),
+    ("found character '\\t' that cannot start any token",
+     "ett tabbtecken används som indrag (använd mellanslag)"),
+    ("found character", "ett värde börjar med ett tecken som inte får inleda ett värde (sätt "
+     "värdet inom citattecken)"),
+    ("expected <block end>",
+     "indraget stämmer inte: raden står på en annan nivå än raderna runt den"),
+    ("expected '<document start>'",
+     "något står utanför nycklarna (rätta indraget, eller ta bort det som står efter värdet)"),
+    ("expected ',' or ']'", "en lista inom [ ] saknar kommatecken eller avslutande ]"),
+    ("expected ',' or '}'", "en tabell inom { } saknar kommatecken eller avslutande }"),
+    ("expected the node content", "ett värde saknas, eller börjar med ett otillåtet tecken"),
+    ("expected a single document", "filen innehåller mer än ett dokument (en rad med ---)"),
+    ("but found another document", "filen innehåller mer än ett dokument (en rad med ---)"),
+    ("expected alphabetic or numeric character",
+     "efter & eller * ska ett namn stå (sätt värdet inom citattecken)"),
+    ("expected a comment or a line break",
+     "efter | eller > får bara en kommentar stå på samma rad"),
+    ("expected chomping or indentation indicators", "tecknen efter | eller > är fel"),
+    ("expected indentation indicator", "tecknen efter | eller > är fel"),
+    ("found undefined alias", "ankare och alias (& och *) används inte"),
+    ("found duplicate anchor", "ankare och alias (& och *) används inte"),
+    ("found unhashable key", "en nyckel ska vara ett ord, inte en lista eller tabell"),
+    ("found duplicate key", "en nyckel står två gånger"),
+    ("could not determine a constructor", "typmarkeringen (!) känns inte igen"),
+    ("found undefined tag handle", "typmarkeringen (!) känns inte igen"),
+    ("found non-specific tag", "typmarkeringen (!) känns inte igen"),
+    ("expected non-empty name appended to the tag", "typmarkeringen (!) känns inte igen"),
+    ("expected URI", "typmarkeringen (!) känns inte igen"),
+    ("expected '!'", "typmarkeringen (!) känns inte igen"),
+    ("expected ' '", "typmarkeringen (!) eller direktivet (%) känns inte igen"),
+    ("found duplicate YAML directive", "direktivet %YAML står två gånger"),
+    ("found incompatible YAML document", "direktivet %YAML anger en version som inte stöds"),
+    ("expected a digit", "direktivet %YAML känns inte igen"),
+)  # fmt: skip
+_UNKNOWN_PROBLEM = "filen följer inte YAML:s regler här"
+
+# What PyYAML was reading (``YAMLError.context``), named as the analyst sees it.
+_CONTEXTS: tuple[tuple[str, str], ...] = (
+    ("while scanning a quoted scalar", "texten inom citattecken"),
+    ("while scanning a double-quoted scalar", "texten inom citattecken"),
+    ("while scanning a simple key", "nyckeln"),
+    ("while parsing a block mapping", "nycklarna"),
+    ("while parsing a block collection", "listan"),
+    ("while parsing a flow sequence", "listan inom [ ]"),
+    ("while parsing a flow mapping", "tabellen inom { }"),
+    ("while scanning a block scalar", "texten efter | eller >"),
+    ("while scanning an anchor", "ankaret (&)"),
+    ("while scanning an alias", "aliaset (*)"),
+    ("while scanning a tag", "typmarkeringen (!)"),
+    ("while parsing a tag", "typmarkeringen (!)"),
+    ("while scanning a directive", "direktivet (%)"),
+    ("while parsing a node", "värdet"),
+    ("while composing a mapping", "tabellen"),
+    ("while constructing a mapping", "tabellen"),
+    ("expected a single document", "dokumentet"),
+)
+_UNKNOWN_CONTEXT = "det"
+# The file ends inside something opened: what to close.
+_NEVER_CLOSED: tuple[tuple[str, str], ...] = (
+    (
+        "while scanning a quoted scalar",
+        "citattecknet stängs aldrig (skriv det avslutande ' eller \")",
+    ),
+    (
+        "while scanning a double-quoted scalar",
+        'citattecknet stängs aldrig (skriv det avslutande ")',
+    ),
+)
+
+
+def _swedish(phrase: str | None, known: tuple[tuple[str, str], ...], unknown: str) -> str:
+    text = (phrase or "").strip()
+    return next((swedish for start, swedish in known if text.startswith(start)), unknown)
+
+
+def yaml_problem_text(exc: yaml.YAMLError, text: str) -> str:
+    """What is wrong with a document PyYAML cannot read, in Swedish: ``filen är inte giltig
+    YAML: kolon (:) saknas efter nyckeln (rad 3, tecken 1; i nyckeln som börjar på rad 2,
+    tecken 1)``. The parser's own (English) words never appear: its problem and context are
+    translated (``_PROBLEMS``, ``_CONTEXTS``), an unknown one by a Swedish fallback; lines and
+    characters are counted from 1, a mark past the file's end named as its end."""
+    problem = _swedish(getattr(exc, "problem", None), _PROBLEMS, _UNKNOWN_PROBLEM)
+    if (getattr(exc, "problem", None) or "").startswith("found unexpected end of stream"):
+        # What was never closed says more than "the file ends".
+        problem = _swedish(getattr(exc, "context", None), _NEVER_CLOSED, problem)
+    places: list[str] = []
+    problem_mark = getattr(exc, "problem_mark", None)
+    if problem_mark is not None:
+        at_end = problem_mark.index >= len(text.rstrip())
+        places.append("vid filens slut" if at_end else _place(problem_mark))
+    context_mark = getattr(exc, "context_mark", None)
+    context = getattr(exc, "context", None)
+    if context_mark is not None and context and not context.startswith("while scanning for"):
+        what = _swedish(context, _CONTEXTS, _UNKNOWN_CONTEXT)
+        places.append(f"i {what} som börjar på {_place(context_mark)}")
+    where = f" ({'; '.join(places)})" if places else ""
+    return f"filen är inte giltig YAML: {problem}{where}"
+
+
+def _place(mark: yaml.Mark) -> str:
+    return f"rad {mark.line + 1}, tecken {mark.column + 1}"
 
 
 def dump_yaml(mapping: dict[str, Any]) -> str:

@@ -146,8 +146,13 @@ def _convert_number(column: Column, token: str, text: str) -> float | None:
 def _number_advice(token: str) -> str:
     if token.startswith("'"):
         return "ta bort apostrofen före talet"
-    if re.fullmatch(r"[+-]?[0-9]{1,3}([.,])[0-9]{3}(\1[0-9]{3})+", token):
-        return "skriv tusental med mellanslag (1 234 567) eller utan avgränsare"
+    grouped = _GROUPED.fullmatch(token)
+    if grouped and (grouped.group(3) is None or grouped.group(3) != grouped.group(1)):
+        separator = grouped.group(1)
+        return (
+            f"'{separator}' används som tusentalsavgränsare, men {THOUSANDS_EXPECTED}: skriv "
+            f"{thousands_rewritten(token, separator)}"
+        )
     if re.search(r"[0-9] ?[A-Za-zåäöÅÄÖ:]+\.?$", token):
         return "skriv talet utan enhet (beloppen är i tkr, procent med %)"
     return "skriv bara siffror, t.ex. 4307, -1 392 eller 0,7"
@@ -190,30 +195,62 @@ def _convert_choice(column: Column, token: str, text: str) -> str:
     raise ValueError(f'"{quote(text)}" är inget tillåtet värde{guess} — {advice}')
 
 
-def ambiguous_thousands(texts: Sequence[str]) -> dict[str, str]:
-    """Number cells that could be thousands or three decimals (``41,575``), with why.
+# How the workbook wants thousands written (docs/data-format.md, "Tal"): the one wording every
+# message about a thousands separator uses, so no two of them say different things.
+THOUSANDS_EXPECTED = "tusental skrivs med mellanslag eller utan avgränsare"
+# Thousands grouped by '.' or ',' (``1.234.567``, ``1,234``), with decimals after the other sign
+# (``1.234,5``): group 1 is the separator, group 3 the decimal sign.
+_GROUPED = re.compile(r"[+-]?[1-9][0-9]{0,2}([.,])[0-9]{3}(\1[0-9]{3})*(?:([.,])[0-9]+)?")
+
+
+def thousands_rewritten(token: str, separator: str) -> str:
+    """``token`` written as the workbook reads it, its thousands ``separator`` (``.`` or ``,``)
+    replaced: ``41,575`` → ``41 575 eller 41575``; ``1.234,5`` → ``1 234,5 eller 1234,5``."""
+    number, decimals = token, ""
+    other = "," if separator == "." else "."
+    if other in token:
+        number, decimals = token.split(other, 1)
+        decimals = other + decimals
+    grouped, plain = number.replace(separator, " "), number.replace(separator, "")
+    return f"{grouped}{decimals} eller {plain}{decimals}"
+
+
+def ambiguous_thousands(texts: Sequence[str]) -> dict[str, tuple[str, str]]:
+    """Number cells that could be thousands or three decimals (``41,575``), with why and what
+    to write instead.
 
     ``texts`` are a table's typed-in number cells. When another of them uses the same sign for
     decimals (``0,7``), the sign is a decimal sign and nothing is ambiguous; when another uses
     the other sign (``0.7``), ``41,575`` is thousands; when none shows, it could be either.
-    Returns {cell text: Swedish reason} for the cells that must be rewritten.
+    Returns {cell text: (Swedish message, hint)} for the cells that must be rewritten: the form
+    found, the form expected (``THOUSANDS_EXPECTED``), and the cell's own value rewritten.
     """
     tokens = [clean_token(t) for t in texts]
-    decimal_signs = set()
+    decimal_examples: dict[str, str] = {}
     for token in tokens:
-        match = _DECIMAL.fullmatch(token.rstrip("%").rstrip())
-        if match and not _AMBIGUOUS.fullmatch(token.rstrip("%").rstrip()):
-            decimal_signs.add(match.group(1))
-    found: dict[str, str] = {}
+        number = token.rstrip("%").rstrip()
+        match = _DECIMAL.fullmatch(number)
+        if match and not _AMBIGUOUS.fullmatch(number):
+            decimal_examples.setdefault(match.group(1), number)
+    found: dict[str, tuple[str, str]] = {}
     for text, token in zip(texts, tokens, strict=True):
-        match = _AMBIGUOUS.fullmatch(token.rstrip("%").rstrip())
-        if not match or match.group(1) in decimal_signs:
+        number = token.rstrip("%").rstrip()
+        match = _AMBIGUOUS.fullmatch(number)
+        if not match or match.group(1) in decimal_examples:
             continue
-        if decimal_signs:
+        sign = match.group(1)
+        rewritten = thousands_rewritten(number, sign)
+        if decimal_examples:
+            other, example = next(iter(decimal_examples.items()))
             found[text] = (
-                f"'{match.group(1)}' används som tusentalsavgränsare (filen skriver decimaler "
-                f"med '{next(iter(decimal_signs))}')"
+                f"'{sign}' används här som tusentalsavgränsare (filen skriver decimaler med "
+                f"'{other}', t.ex. {example}), men {THOUSANDS_EXPECTED}",
+                f"skriv {rewritten}",
             )
         else:
-            found[text] = "det går inte att se om det är tusental eller tre decimaler"
+            found[text] = (
+                f"'{sign}' kan vara tusentalsavgränsare eller decimaltecken (tre decimaler), och "
+                f"tabellen visar inte vilket; {THOUSANDS_EXPECTED}",
+                f"menas tusental, skriv {rewritten}; menas tre decimaler, skriv {number}0",
+            )
     return found

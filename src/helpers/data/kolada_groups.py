@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from helpers.core import read_log
 from helpers.core.errors import DataError, Problem, display_path
 from helpers.core.paths import Project
-from helpers.data.definition.load import definition_part
+from helpers.data.definition.load import definition_part, with_definition_lines
 
 KEY = "jämförelsegrupper"
 _KEY = re.compile(r"^[a-zåäö][a-zåäö0-9_-]{0,39}$")
@@ -37,6 +37,12 @@ class ComparisonGroup:
 
 
 def read_groups(project: Project) -> tuple[dict[str, ComparisonGroup], list[Problem]]:
+    """See ``_read_groups``, every problem with its value's line (``with_definition_lines``)."""
+    value, problems = _read_groups(project)
+    return value, with_definition_lines(project, problems)
+
+
+def _read_groups(project: Project) -> tuple[dict[str, ComparisonGroup], list[Problem]]:
     """The named comparison groups and every problem with them (none without the key)."""
     value, shown = definition_part(project, KEY)
     if value is None:

@@ -24,7 +24,7 @@ from typing import Any
 
 from helpers.core.errors import DataError, Problem
 from helpers.core.paths import Project
-from helpers.data.definition.load import definition_part
+from helpers.data.definition.load import definition_part, with_definition_lines
 
 KEY = "sammanställning"
 PARAMS = "params"  # in ``reads``: the unit's params file (title, drift settings)
@@ -121,6 +121,12 @@ class ConsolidatedDefinition:
 
 
 def read_consolidated(project: Project) -> tuple[ConsolidatedDefinition | None, list[Problem]]:
+    """See ``_read_consolidated``; each problem with its line (``with_definition_lines``)."""
+    value, problems = _read_consolidated(project)
+    return value, with_definition_lines(project, problems)
+
+
+def _read_consolidated(project: Project) -> tuple[ConsolidatedDefinition | None, list[Problem]]:
     """The kommun's consolidated report (None when rapport.yaml has no ``sammanställning:``),
     and every problem with it: unknown kinds, repeated ids, missing labels, bad placeholders."""
     value, shown = definition_part(project, KEY)

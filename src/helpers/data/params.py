@@ -13,7 +13,7 @@ from typing import Any
 from helpers.core.errors import DataError, ParameterError, Problem, display_path
 from helpers.core.paths import CONSOLIDATED, YEAR_END, Project, check_unit, check_year, read_input
 from helpers.core.text_norm import control_character
-from helpers.core.yaml_text import load_yaml
+from helpers.core.yaml_text import load_yaml, with_lines
 from helpers.data.readers import decode_text
 
 
@@ -284,9 +284,16 @@ def read_params_file(path: Path, shown_as: str, root: Path | None = None) -> dic
     """The YAML mapping of a params file (every value text, see ``yaml_text``), or a
     ``DataError`` naming the file: outside the project, unreadable, too large, not UTF-8, not
     valid YAML, aliases, deep nesting, or not a mapping."""
+    return _params_mapping(_params_text(path, shown_as, root), shown_as)
+
+
+def _params_text(path: Path, shown_as: str, root: Path | None = None) -> str:
     root = root if root is not None else Project.current().root
     raw = read_input(path, root, max_bytes=MAX_PARAMS_BYTES)
-    text = decode_text(raw, shown_as, table=False)
+    return decode_text(raw, shown_as, table=False)
+
+
+def _params_mapping(text: str, shown_as: str) -> dict[str, Any]:
     loaded = load_yaml(text, shown_as)
     if not isinstance(loaded, dict):
         raise DataError([Problem(shown_as, "filen ska innehålla nycklar som 'år: 2016'")])
@@ -327,12 +334,13 @@ def read_report_params(
             )
         ]
     try:
-        raw = read_params_file(path, shown, project.root)
+        text = _params_text(path, shown, project.root)
+        raw = _params_mapping(text, shown)
     except DataError as exc:
         return None, exc.problems
     problems = params_problems(raw, year, unit, shown) + period_problems(raw, year, project, shown)
     if problems:
-        return None, problems
+        return None, with_lines(problems, text, shown)
     return ReportParams(
         year=year,
         unit=unit,

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from helpers.core.errors import ParameterError, Problem, display_path
 from helpers.core.paths import YEAR_END, Project, check_period
-from helpers.data.definition.load import definition_loads, definition_part
+from helpers.data.definition.load import definition_loads, definition_part, with_definition_lines
 
 PERIODS_KEY = "perioder"
 PERIOD_KEYS = ("namn", "drift")
@@ -45,6 +45,12 @@ class PeriodSpec:
 
 
 def read_periods(project: Project) -> tuple[dict[str, PeriodSpec], list[Problem]]:
+    """See ``_read_periods``, every problem with its value's line (``with_definition_lines``)."""
+    value, problems = _read_periods(project)
+    return value, with_definition_lines(project, problems)
+
+
+def _read_periods(project: Project) -> tuple[dict[str, PeriodSpec], list[Problem]]:
     """The periods ``data/rapport.yaml`` names (helår always), and every problem with them."""
     periods = {YEAR_END: PeriodSpec(YEAR_END, DEFAULT_NAMES[YEAR_END])}
     value, shown = definition_part(project, PERIODS_KEY)

@@ -258,11 +258,10 @@ def _ambiguous_numbers(spec: TableSpec, table: Table) -> dict[tuple[int, str], P
     return {
         (line, name): Problem(
             table.shown_as,
-            f'"{quote(text)}": {reasons[text]}',
+            f'"{quote(text)}": {reasons[text][0]}',
             row=line,
             column=name,
-            hint="skriv tusental utan avgränsare eller med mellanslag (41575 eller 41 575), "
-            "och decimaler med komma (0,7)",
+            hint=reasons[text][1],
         )
         for line, name, text in cells
         if text in reasons

@@ -22,7 +22,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from helpers.building.arguments import year_argument
 from helpers.core.errors import DataError, ParameterError, Problem
@@ -45,27 +45,32 @@ def local_choice(project: Project | None = None) -> LocalChoice:
     """Year, unit and period from ``workbook.local.yaml``, each None when not set; a
     ``DataError`` naming the file when it cannot be read or holds a year, unit or period that is
     not one."""
-    from helpers.core.yaml_text import load_yaml
+    from helpers.core.yaml_text import load_yaml, with_lines
 
     project = project or Project.current()
     path = project.root / LOCAL_FILE
     if not path.is_file():
         return LocalChoice()
     shown = LOCAL_FILE
-    settings = load_yaml(path.read_text(encoding="utf-8", errors="replace"), shown) or {}
+    text = path.read_text(encoding="utf-8", errors="replace")
+    settings = load_yaml(text, shown) or {}
     if not isinstance(settings, dict):
         raise DataError(
             [Problem(shown, "filen ska innehålla 'år: 2017', 'enhet: klk' och 'period: helar'")]
         )
-    year, unit, period = settings.get("år"), settings.get("enhet"), settings.get("period")
-    try:
-        return LocalChoice(
-            check_year(year) if year not in (None, "") else None,
-            check_unit(unit) if unit not in (None, "") else None,
-            check_period(period) if period not in (None, "") else None,
-        )
-    except ParameterError as exc:
-        raise DataError([Problem(shown, str(exc), hint="rätta filen eller ta bort den")]) from None
+    chosen: dict[str, Any] = {}
+    problems: list[Problem] = []
+    for key, check in (("år", check_year), ("enhet", check_unit), ("period", check_period)):
+        value = settings.get(key)
+        try:
+            chosen[key] = check(value) if value not in (None, "") else None
+        except ParameterError as exc:
+            problems.append(
+                Problem(shown, str(exc), column=key, hint="rätta filen eller ta bort den")
+            )
+    if problems:
+        raise DataError(with_lines(problems, text, shown))
+    return LocalChoice(chosen["år"], chosen["enhet"], chosen["period"])
 
 
 def preview_choice(

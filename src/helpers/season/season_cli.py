@@ -161,12 +161,12 @@ def status_command(args: argparse.Namespace) -> int:
     for period in periods:
         seen = project.for_period(period)
         problems += _print_status(console, seen, args.year, unit, len(periods) > 1)
-    common = sorted_problems(project_problems(project, [args.year]))
+    common = sorted_problems(project_problems(project, [args.year]), project)
     if common:
         console.print("[bold]Fel som gäller alla rapporter[/bold]", highlight=False)
         for problem in common:
             console.print(escape(f"  problem: {problem}"), highlight=False)
-    problems = sorted_problems([*problems, *common])
+    problems = sorted_problems([*problems, *common], project)
     if problems:
         # As validate: problems in the data it reports on are exit status 2 (scripts, CI).
         console.print(

@@ -19,7 +19,7 @@ from typing import Any
 
 from helpers.core.errors import DataError, Problem, display_path
 from helpers.core.paths import Project, read_input
-from helpers.core.yaml_text import load_yaml
+from helpers.core.yaml_text import load_yaml, with_lines
 from helpers.data.budget_settings import Origin, parse_drift_settings
 from helpers.data.definition.located import Located, plain_value, read_located
 from helpers.data.definition.model import ReportDefinition
@@ -93,6 +93,21 @@ def definition_loads(project: Project) -> bool:
     check says why, once; checks of its parts (periods, …) say nothing more, or they would
     report as missing what the file may well define."""
     return _definition_document(project)[2]
+
+
+def with_definition_lines(project: Project, problems: list[Problem]) -> list[Problem]:
+    """``problems`` about values of ``data/rapport.yaml`` read through :func:`definition_part`
+    (which names a key, ``perioder.delar.namn``, but has no lines) with the line of each value
+    (``yaml_text.with_lines``), so they name file, line and key as the definition's own do."""
+    if not any(p.row is None and p.column for p in problems):
+        return problems
+    path = definition_path(project)
+    shown = display_path(path, project.root)
+    try:
+        text = decode_text(read_input(path, project.root), shown, table=False)
+    except (DataError, OSError):
+        return problems
+    return with_lines(problems, text, shown)
 
 
 def read_file(path: Path, shown: str, root: Path) -> Located | None:

@@ -19,7 +19,14 @@ import yaml
 
 from helpers.core.errors import DataError, Problem
 from helpers.core.text_norm import CONTROL_HINT, control_character
-from helpers.core.yaml_text import Unsure, check_characters, compose_fast, parsed_once
+from helpers.core.yaml_text import (
+    Unsure,
+    check_characters,
+    compose_fast,
+    error_line,
+    parsed_once,
+    yaml_problem_text,
+)
 from helpers.data.readers import decode_text
 
 Path_ = tuple[str | int, ...]
@@ -155,28 +162,15 @@ def _parse_located(text: str, shown_as: str) -> Located | None:
     except (Unsure, DataError):
         pass
     loader = None
-    row: int | None
-    detail: str | None
     try:
         loader = yaml.SafeLoader(text)  # refuses control characters already here
         node = loader.get_single_node()
+    except yaml.reader.ReaderError as exc:
+        row = text.count("\n", 0, exc.position) + 1
+        raise _not_yaml(shown_as, "filen är inte giltig YAML: ett tecken som inte får finnas",
+                        row) from None  # fmt: skip
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        if isinstance(exc, yaml.reader.ReaderError):
-            row, detail = text.count("\n", 0, exc.position) + 1, "ett tecken som inte får finnas"
-        else:
-            row = mark.line + 1 if mark is not None else None
-            detail = getattr(exc, "problem", None)
-        raise DataError(
-            [
-                Problem(
-                    shown_as,
-                    "filen är inte giltig YAML" + (f" ({detail})" if detail else ""),
-                    row=row,
-                    hint="kontrollera indrag och kolon; jämför med exemplet i docs/data-format.md",
-                )
-            ]
-        ) from None
+        raise _not_yaml(shown_as, yaml_problem_text(exc, text), error_line(exc, text)) from None
     except RecursionError:  # PyYAML's parser recurses per level of nesting
         raise _too_deep(shown_as) from None
     finally:
@@ -188,6 +182,19 @@ def _parse_located(text: str, shown_as: str) -> Located | None:
         return _located(node, (), shown_as, set())
     except RecursionError:
         raise _too_deep(shown_as) from None
+
+
+def _not_yaml(shown_as: str, message: str, row: int | None) -> DataError:
+    return DataError(
+        [
+            Problem(
+                shown_as,
+                message,
+                row=row,
+                hint="kontrollera indrag och kolon; jämför med exemplet i docs/data-format.md",
+            )
+        ]
+    )
 
 
 def _too_deep(shown_as: str) -> DataError:
