@@ -181,8 +181,9 @@ def _execute_on(
 
 def export_unit(project: Project, fingerprinter: Fingerprinter, plan: UnitPlan) -> Path:
     """Render the unit's report from its executed sections and write it atomically."""
-    from helpers.building.export import navigation_texts, render_report
+    from helpers.building.export import navigation_texts, render_report, report_title
     from helpers.core.files import write_atomically
+    from helpers.data.periods import period_spec
     from helpers.data.signoff import draft_mark
     from helpers.data.unit_data import load_unit
 
@@ -194,9 +195,10 @@ def export_unit(project: Project, fingerprinter: Fingerprinter, plan: UnitPlan) 
         return export_consolidated(project, fingerprinter, plan)
     data = load_unit(plan.year, plan.unit, project, lazy=True)
     report = project.report_file(plan.year, plan.unit)
+    period = None if project.is_year_end else period_spec(project, plan.period).name
     html = render_report(
         [s.output for s in plan.all_sections],
-        title=data.params.title,
+        title=report_title(data.params.title, period, data.labels()),
         unit_name=data.info.display_name,
         municipality=data.info.municipality,
         fingerprint=data_fingerprint(project, plan.year, plan.unit, fingerprinter),

@@ -220,6 +220,19 @@ def navigation_texts(labels: Labels) -> dict[str, str]:
     return {key: labels(f"rapport.{key}", **kept) for key in NAVIGATION_KEYS}
 
 
+def report_title(title: str, period_name: str | None, labels: Labels) -> str:
+    """The report's title (page heading, page title, printed footer, PDF metadata): the params'
+    ``titel``, with the period's name (``perioder:`` in rapport.yaml, e.g. ``Delår``) after it
+    by the template ``rapport.titel_med_period`` when the report is for a period before year end
+    (``period_name`` given) and the title does not already name it (``Delårsrapport 2016``
+    names ``Delår``, case and word endings aside). Without that label: the title as written."""
+    if not period_name or period_name.casefold() in title.casefold():
+        return title
+    if "rapport.titel_med_period" not in labels.values:
+        return title
+    return labels("rapport.titel_med_period", titel=title, period=period_name)
+
+
 def fill_kept(text: str, **values: str) -> str:
     """``text`` with the kept placeholders named in ``values`` filled, in one pass (a value
     that itself contains ``{titel}`` stays as written)."""

@@ -41,6 +41,9 @@ class LabelSpec:
     placeholders: tuple[str, ...] = ()
     # A template's placeholders must all be written: each is a value the text would lose.
     required: tuple[str, ...] = ()
+    # A label a definition may leave out: the report then says what it said before the label
+    # existed (a delår's drift chart: ``budget_view.chart_words``), so older definitions build.
+    optional: bool = False
 
     @property
     def counted(self) -> bool:
@@ -49,6 +52,13 @@ class LabelSpec:
 
 def _specs(kind: str, group: str, keys: dict[str, tuple[str, ...]]) -> dict[str, LabelSpec]:
     return {f"{group}.{key}": LabelSpec(kind, fields) for key, fields in keys.items()}
+
+
+def _optional(kind: str, group: str, keys: dict[str, tuple[str, ...]]) -> dict[str, LabelSpec]:
+    """Labels a definition may leave out (``LabelSpec.optional``)."""
+    return {
+        f"{group}.{key}": LabelSpec(kind, fields, optional=True) for key, fields in keys.items()
+    }
 
 
 def _templates(kind: str, group: str, keys: dict[str, tuple[str, ...]]) -> dict[str, LabelSpec]:
@@ -318,6 +328,29 @@ LABELS: dict[str, LabelSpec] = {
             "visa_data": ("namn",),
         },
     ),
+    # The drift chart of a report before year end (``budget_view.chart_words``): the year's
+    # forecast against budget where the statement has a forecast (``*_prognos``), else the
+    # outcome to the cut-off date, said as such (``*_delår``). Without them the chart keeps the
+    # year-end words above.
+    **_optional(
+        "drift",
+        "drift",
+        {
+            "diagram_prognos": (
+                "delverksamhet",
+                "beloppsenhet",
+                "prognos",
+                "budget",
+                *DRIFT_FIELDS,
+            ),
+            "diagram_prognos_över": ("poster", *DRIFT_FIELDS),
+            "diagram_titel_prognos": ("delverksamhet", *DRIFT_FIELDS),
+            "diagram_data_prognos": ("beloppsenhet", *DRIFT_FIELDS),
+            "diagram_delår": ("delverksamhet", "beloppsenhet", "utfall", "budget", *DRIFT_FIELDS),
+            "diagram_titel_delår": ("delverksamhet", *DRIFT_FIELDS),
+            "diagram_data_delår": ("beloppsenhet", *DRIFT_FIELDS),
+        },
+    ),
     **_specs(
         "sammanfattning",
         "sammanfattning",
@@ -366,6 +399,12 @@ LABELS: dict[str, LabelSpec] = {
         },
     ),
     **TEMPLATES,
+    # The title of a report before year end that does not name its period ("Verksamhets-
+    # uppföljning 2017" carried by new-year into a delår): "{titel} – {period}". Optional: a
+    # definition without it keeps the params' title (``export.report_title``).
+    "rapport.titel_med_period": LabelSpec(
+        "rapport", ("titel", "period"), ("titel", "period"), optional=True
+    ),
 }
 
 GROUPS = sorted({key.split(".")[0] for key in LABELS})

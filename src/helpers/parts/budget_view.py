@@ -7,6 +7,8 @@ shown without decimals is a 0 in balance, not a red "0 (underskott)".
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from helpers.core.labels import Labels
@@ -23,6 +25,7 @@ from helpers.parts.budget import (
     result_phrase,
     statement_of,
 )
+from helpers.parts.budget_amounts import Amount
 from helpers.parts.charts import NARROW_BAR_WIDTH, WIDTH, budget_chart
 from helpers.parts.figures import ChartRecipe, figure_html
 from helpers.parts.tables import Cell, TableSpecHtml, render_table
@@ -33,7 +36,13 @@ MAX_INDENT = 4
 
 def labels(data: UnitData, statement: Statement) -> dict[str, str]:
     """Every column's header and the label of the first column, placeholders filled in."""
-    values = {
+    values = _header_values(data)
+    keys = dict.fromkeys(("post", *statement.columns, "budget", "utfall", "prognos"))
+    return {key: statement.settings.label(key, **values) for key in keys}
+
+
+def _header_values(data: UnitData) -> dict[str, object]:
+    return {
         "år": data.year,
         "fg_år": data.year - 1,
         "enhet": data.info.name,
@@ -41,8 +50,6 @@ def labels(data: UnitData, statement: Statement) -> dict[str, str]:
         "prognosdatum": data.params.forecast_date,
         "periodslut": data.params.period_end,
     }
-    keys = dict.fromkeys(("post", *statement.columns, "budget", "utfall"))
-    return {key: statement.settings.label(key, **values) for key in keys}
 
 
 def _row_classes(row: StatementRow) -> tuple[str, ...]:
@@ -179,32 +186,85 @@ def statement_table(
     return join([Markup(render_table(table)), listed])  # render_table escapes every cell
 
 
+@dataclass(frozen=True)
+class ChartWords:
+    """What the drift chart sets against budget (``compared``: ``utfall`` or ``prognos``) and
+    the label keys of its title, caption, "higher than budget" clause (None: none is said) and
+    data table."""
+
+    compared: str
+    title: str
+    caption: str
+    over: str | None
+    data: str
+
+
+YEAR_END_CHART = ChartWords(
+    "utfall", "drift.diagram_titel", "drift.diagram", "drift.diagram_över", "drift.diagram_data"
+)
+FORECAST_CHART = ChartWords(
+    "prognos",
+    "drift.diagram_titel_prognos",
+    "drift.diagram_prognos",
+    "drift.diagram_prognos_över",
+    "drift.diagram_data_prognos",
+)
+# The outcome to the cut-off date against the whole year's budget: no "higher than budget".
+TO_DATE_CHART = ChartWords(
+    "utfall", "drift.diagram_titel_delår", "drift.diagram_delår", None, "drift.diagram_data_delår"
+)
+
+
+def chart_words(data: UnitData, statement: Statement, texts: Labels) -> ChartWords:
+    """The drift chart's comparison. At year end budget against outcome; before it (a delår)
+    the year's forecast against budget when the statement has a forecast, else the outcome to
+    the cut-off date, said as such — each only where the definition words it (the optional
+    ``drift.diagram_*_prognos`` / ``*_delår`` labels; without them the year-end words, no words
+    made up)."""
+    if data.params.is_year_end:
+        return YEAR_END_CHART
+    words = FORECAST_CHART if forecasts(data, statement) else TO_DATE_CHART
+    keys = [words.title, words.caption, words.data] + ([words.over] if words.over else [])
+    return words if all(key in texts.values for key in keys) else YEAR_END_CHART
+
+
 def budget_figure(
     data: UnitData, statement: Statement, section: SectionSpec | None = None
 ) -> Markup:
-    """Budget against outcome per part of the unit, as a chart with its data as a table."""
+    """Budget against outcome per part of the unit (in a delår: against the year's forecast,
+    ``chart_words``), as a chart with its data as a table."""
     parts = statement.parts
     if not parts:
         return Markup("")
     amounts = statement.format
     headers = labels(data, statement)
     part_label = statement.settings.label("delverksamhet")
+    texts = data.labels(section)
+    words = chart_words(data, statement, texts)
+    compared = words.compared
+    period = {
+        "fg_år": data.year - 1,
+        "prognosdatum": data.params.forecast_date or data.params.period_end,
+        "periodslut": data.params.period_end,
+    }
+    # Only the year-end labels predate the period's placeholders.
+    fields = {} if words is YEAR_END_CHART else period
+    compared_label = headers[compared]
     rows = pd.DataFrame(
         {
             "post": [p.label for p in parts],
             "budget": [_number(p.value("budget")) for p in parts],
-            "utfall": [_number(p.value("utfall")) for p in parts],
+            "utfall": [_number(p.value(compared)) for p in parts],
         }
     )
-    texts = data.labels(section)
-    title = texts("drift.diagram_titel", delverksamhet=part_label)
+    title = texts(words.title, delverksamhet=part_label, **fields)
     charts = [
         ChartRecipe(
             budget_chart,
             (rows,),
             {
                 "title": title,
-                "labels": (headers["budget"], headers["utfall"]),
+                "labels": (headers["budget"], compared_label),
                 "unit": amounts.unit,
                 "decimals": amounts.decimals,
                 "width": width,
@@ -212,25 +272,29 @@ def budget_figure(
         )
         for width in (WIDTH, NARROW_BAR_WIDTH)
     ]
-    over = [p.label for p in parts if amounts.sign(p.value("avvikelse")) < 0]
     total = statement.row("summa")
-    outcome = texts("drift.utfallet" if statement.cost_sign > 0 else "drift.nettokostnaden")
+    totals = {
+        compared: amounts.with_unit(total.value(compared) if total else None),
+        "budget": amounts.with_unit(total.value("budget") if total else None),
+    }
     description = texts(
-        "drift.diagram",
-        delverksamhet=part_label,
-        beloppsenhet=amounts.unit,
-        utfall=amounts.with_unit(total.value("utfall") if total else None),
-        budget=amounts.with_unit(total.value("budget") if total else None),
-    ) + (
-        texts(
-            "drift.diagram_över", utfallet=outcome, poster=texts.joined("rapport.uppräkning", over)
-        )
-        if over
-        else "."
+        words.caption, delverksamhet=part_label, beloppsenhet=amounts.unit, **totals, **fields
     )
+    over = [p.label for p in parts if amounts.sign(_deviation(statement, p, compared)) < 0]
+    if words.over is None:
+        description += "."
+    elif over:
+        listed = texts.joined("rapport.uppräkning", over)
+        if words is YEAR_END_CHART:
+            outcome = texts("drift.utfallet" if statement.cost_sign > 0 else "drift.nettokostnaden")
+            description += texts(words.over, utfallet=outcome, poster=listed)
+        else:
+            description += texts(words.over, poster=listed, **fields)
+    else:
+        description += "."
     data_table = TableSpecHtml(
-        caption=texts("drift.diagram_data", beloppsenhet=amounts.unit),
-        columns=[part_label[:1].upper() + part_label[1:], headers["budget"], headers["utfall"]],
+        caption=texts(words.data, beloppsenhet=amounts.unit, **fields),
+        columns=[part_label[:1].upper() + part_label[1:], headers["budget"], compared_label],
         numeric_columns=frozenset({1, 2}),
         labels=texts,
     )
@@ -239,7 +303,7 @@ def budget_figure(
             part.label,
             [
                 Cell(amounts.text(part.value("budget")), ("num",)),
-                Cell(amounts.text(part.value("utfall")), ("num",)),
+                Cell(amounts.text(part.value(compared)), ("num",)),
             ],
         )
     shown_as_table = texts("drift.visa_data", namn=title)  # each button its own name
@@ -247,6 +311,20 @@ def budget_figure(
     return Markup(
         figure_html(charts[0], description, data_table, shown_as_table, narrow_chart=charts[1])
     )
+
+
+def _deviation(statement: Statement, row: StatementRow, compared: str) -> Amount:
+    """How much better than budget ``row``'s ``compared`` amount is (negative: over budget):
+    the statement's own deviation column for it, else budget − it signed as the kommun writes
+    costs (``Statement.deviation_of``'s rule for one row)."""
+    column = "avvikelse" if compared == "utfall" else "avvikelse_prognos"
+    value = row.value(column)
+    if value is not None:
+        return value
+    budget, other = row.value("budget"), row.value(compared)
+    if budget is None or other is None:
+        return None
+    return statement.cost_sign * (budget - other)
 
 
 def _number(value: object) -> float | None:

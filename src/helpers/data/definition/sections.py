@@ -268,7 +268,7 @@ def required_labels(
     params or the section's own ``etiketter``)."""
     line = where.line if where is not None else 1
     for key, spec in LABELS.items():
-        if key in labels:
+        if key in labels or spec.optional:
             continue
         if spec.kind == "rapport":
             users = ["alla rapporter"]
