@@ -37,7 +37,7 @@ from helpers.data.params import (
 )
 from helpers.data.readers import read_table, second_file_problems, table_files
 from helpers.data.signoff import signoff_problems
-from helpers.data.unit_data import read_spec_table, typed_frame
+from helpers.data.unit_data import read_spec_table, typed_frame, unknown_columns
 
 
 def validate_unit(project: Project, year: int, unit: str) -> list[Problem]:
@@ -107,7 +107,8 @@ def _load_tables(
 ) -> tuple[dict[str, LoadedTable], list[Problem]]:
     """Typed tables that could be read with all their columns; and every problem on the way.
 
-    A table missing, unreadable or without a required column is left out of the result, so that
+    A table missing, unreadable, without a required column or with an unknown one (a misspelt
+    ``överordnad`` would make every sub-unit look unlisted) is left out of the result, so that
     rules comparing tables do not pile follow-up errors onto the one that matters. A table in
     ``optional`` may be missing without a problem.
     """
@@ -129,7 +130,8 @@ def _load_tables(
             continue
         frame, found = typed_frame(spec, table)
         problems += found
-        if all(c.name in table.columns or c.optional_column for c in spec.columns):
+        complete = all(c.name in table.columns or c.optional_column for c in spec.columns)
+        if complete and not unknown_columns(spec, table):  # a misspelt column: its values lost
             tables[spec.stem] = LoadedTable(spec, frame, table.shown_as)
     return tables, problems
 
