@@ -71,8 +71,16 @@ def test_new_period_refuses_a_cut_off_date_in_another_form_and_writes_nothing(
     "argv",
     [
         [*NEW_YEAR, "--slut", f"{TARGET}-08-31"],
-        ["new-period", "helar", "--from", "delar", "--year", str(SOURCE), "--slut",
-         f"{SOURCE}-12-31"],
+        [
+            "new-period",
+            "helar",
+            "--from",
+            "delar",
+            "--year",
+            str(SOURCE),
+            "--slut",
+            f"{SOURCE}-12-31",
+        ],
     ],  # fmt: skip
     ids=["new-year", "new-period"],
 )
@@ -125,7 +133,9 @@ def test_new_year_empties_last_years_diarienummer_and_lists_it_to_fill_in(
     assert "diarienummer" in raw and not raw["diarienummer"]  # kept as the place to fill in
     assert load_params(TARGET, UNIT, project).diary_number is None  # no footer number
     assert diary not in target.read_text("utf-8")
-    listed = [line for line in said.splitlines() if "Att fylla i:" in line and "diarienummer" in line]
+    listed = [
+        line for line in said.splitlines() if "Att fylla i:" in line and "diarienummer" in line
+    ]
     assert listed and target.relative_to(workspace).as_posix() in listed[0] and diary in listed[0]
     assert "Kontroll:" not in said, said
 

@@ -27,8 +27,15 @@ TABLES = [
     *(
         (f"data/{YEAR}/{UNIT}/{stem}.csv", SPECS[stem].names, VALIDATE_UNIT)
         for stem in (
-            "mal", "aktiviteter", "indikatorer", "indikatorvarden", "nyckeltal",
-            "nyckeltalsvarden", "drift", "internkontroll", "internkontroll_atgarder",
+            "mal",
+            "aktiviteter",
+            "indikatorer",
+            "indikatorvarden",
+            "nyckeltal",
+            "nyckeltalsvarden",
+            "drift",
+            "internkontroll",
+            "internkontroll_atgarder",
             "prioriteringar",
         )
     ),  # fmt: skip

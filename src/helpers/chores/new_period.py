@@ -116,7 +116,8 @@ def new_period(
     """Scaffold period ``target`` of ``year`` from period ``source``; see the module docstring.
 
     Raises ``ParameterError`` for a bad, unknown or equal period, a bad ``end`` (``checked_end``:
-    required and ``ÅÅÅÅ-MM-DD`` in ``year`` but for helår), or a target that exists; ``DataError`` when the source period's data is not valid.
+    required and ``ÅÅÅÅ-MM-DD`` in ``year`` but for helår), or a target that exists;
+    ``DataError`` when the source period's data is not valid.
     """
     base = project or Project.current()
     year = check_year(year)

@@ -209,7 +209,9 @@ def typed_frame(spec: TableSpec, table: Table) -> tuple[pd.DataFrame, list[Probl
                 )
             )
     problems += [
-        unknown_column_problem(spec, table, name) for name in unknown if name not in named_as_missing
+        unknown_column_problem(spec, table, name)
+        for name in unknown
+        if name not in named_as_missing
     ]
     if missing:
         return pd.DataFrame(columns=spec.names), problems
