@@ -220,7 +220,7 @@ def test_new_period_scaffolds_the_year_end_from_the_delar_report(workspace: Path
 
 def test_new_period_needs_a_cut_off_date_for_a_period_before_year_end(workspace: Path) -> None:
     with pytest.raises(ParameterError, match="--slut"):
-        new_period(YEAR, "tertial2", YEAR_END, project=Project(workspace))
+        new_period(YEAR, "delar", YEAR_END, project=Project(workspace))
 
 
 def test_new_year_scaffolds_next_years_delar_from_this_years_helar(workspace: Path) -> None:

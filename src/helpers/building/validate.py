@@ -114,12 +114,13 @@ def _load_tables(
 ) -> tuple[dict[str, LoadedTable], list[Problem]]:
     """Typed tables that could be read with all their columns; and every problem on the way.
 
-    A table missing, unreadable or without a required column is left out of the result, so that
+    A table missing, unreadable, without a required column or with an unknown one (a misspelt
+    ``överordnad`` would make every sub-unit look unlisted) is left out of the result, so that
     rules comparing tables do not pile follow-up errors onto the one that matters. A table in
     ``optional`` may be missing without a problem.
     """
     from helpers.checks.data_checks import LoadedTable
-    from helpers.data.unit_data import read_spec_table, typed_frame
+    from helpers.data.unit_data import read_spec_table, typed_frame, unknown_columns
 
     tables: dict[str, LoadedTable] = {}
     problems: list[Problem] = []
@@ -139,7 +140,8 @@ def _load_tables(
             continue
         frame, found = typed_frame(spec, table)
         problems += found
-        if all(c.name in table.columns or c.optional_column for c in spec.columns):
+        complete = all(c.name in table.columns or c.optional_column for c in spec.columns)
+        if complete and not unknown_columns(spec, table):  # a misspelt column: its values lost
             tables[spec.stem] = LoadedTable(spec, frame, table.shown_as)
     return tables, problems
 

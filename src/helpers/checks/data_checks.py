@@ -33,6 +33,9 @@ _DATE_LIKE = re.compile(r"([0-9]{4})-[0-9]{1,2}-[0-9]{1,2}")
 MAX_YEARS_AHEAD = 10
 
 
+UNSAFE_HTML_HINT = "ta bort koden och skriv vanlig Markdown (länk: [text](https://…))"
+
+
 def dangling_references(table: LoadedTable, tables: dict[str, LoadedTable]) -> list[Problem]:
     """Cells that name an id the referenced table does not have."""
     problems = []
@@ -150,6 +153,29 @@ def _end_date_problem(shown_as: str, line: int, row: Row, year: int) -> Problem 
     return None
 
 
+def markdown_cell_problems(table: LoadedTable) -> list[Problem]:
+    """HTML and images in the cells the report renders as Markdown (``Column.markdown``), named
+    by row and column: the report drops them, as it does in a narrative file."""
+    problems = []
+    columns = [column.name for column in table.spec.columns if column.markdown]
+    for line, row in table.records():
+        for name in columns:
+            value = row.get(name)
+            if not isinstance(value, str) or not value:
+                continue
+            for _, what in unsafe_html(value):
+                problems.append(
+                    Problem(
+                        table.shown_as,
+                        f"texten innehåller {what}, som inte visas i rapporten",
+                        row=line,
+                        column=name,
+                        hint=UNSAFE_HTML_HINT,
+                    )
+                )
+    return problems
+
+
 def narrative_problems(text_folder: Path, required: Iterable[str], root: Path) -> list[Problem]:
     """Required texts present and non-empty; every text readable and free of unsafe HTML."""
     wanted = set(required)
@@ -193,7 +219,7 @@ def narrative_problems(text_folder: Path, required: Iterable[str], root: Path) -
                     shown,
                     f"texten innehåller {what}, som inte visas i rapporten",
                     row=line,
-                    hint="ta bort koden och skriv vanlig Markdown (länk: [text](https://…))",
+                    hint=UNSAFE_HTML_HINT,
                 )
             )
     return problems

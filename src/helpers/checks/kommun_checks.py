@@ -1,9 +1,10 @@
 """Validating the consolidated report's own data, before any section runs.
 
-The definition (``sammanställning:``), the kommun's ``klarmarkering.csv`` (as a unit's) and its
+The definition (``sammanställning:``), the kommun's ``klarmarkering.csv`` (as a unit's), its
 ``bedomningar.csv``: allowed assessments, one row per goal, and every ``mal_id`` a goal of the
 top level that some unit of the year and period reports (an assessment of a goal nobody reports
-is a typo, not a goal).
+is a typo, not a goal); and its Markdown — ``text/*.md`` and the ``motivering`` cells — held to
+the units' narrative rules (``data_checks.narrative_problems``, ``markdown_cell_problems``).
 
 A goal of the top level (kommunfullmäktige's) is the kommun's, shared by every unit that works
 towards it: the consolidated report shows it once, under its id. Two units giving one id
@@ -115,6 +116,10 @@ def validate_consolidated(project: Project, year: int) -> list[Problem]:
     problems += signoff_problems(project, year, CONSOLIDATED, sections)
     frame, found = read_assessments(project, year, kommun_definition)
     problems += found
+    # The kommun's own texts as a unit's: every Markdown file readable and free of HTML and
+    # images the report would drop (none is required: without an introduction there is none).
+    text_folder = kommun_folder(project, year) / "text"
+    problems += data_checks.narrative_problems(text_folder, (), project.root)
     top = next(iter(kommun_definition.levels))
     shared = _top_level_goals(project, year, units, top)
     problems += shared_goal_problems(shared)
@@ -124,6 +129,7 @@ def validate_consolidated(project: Project, year: int) -> list[Problem]:
     path = find_table(kommun_folder(project, year), spec.stem)
     shown = display_path(path, project.root) if path else spec.stem
     problems += data_checks.duplicate_keys(LoadedTable(spec, frame, shown))
+    problems += data_checks.markdown_cell_problems(LoadedTable(spec, frame, shown))
     goals = {goal.goal_id for goal in shared}
     for _, row in frame.iterrows():
         if row["mal_id"] and row["mal_id"] not in goals:

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from helpers.building.arguments import year_argument
 from helpers.chores.new_unit import PLACEHOLDER_MARK, csv_text
-from helpers.chores.new_year import refuse_taken, unit_files, write_planned
+from helpers.chores.new_year import checked_end, refuse_taken, unit_files, write_planned
 from helpers.core.errors import ParameterError, display_path
 from helpers.core.paths import (
     CONSOLIDATED,
@@ -113,8 +113,9 @@ def new_period(
 ) -> list[UnitPeriod]:
     """Scaffold period ``target`` of ``year`` from period ``source``; see the module docstring.
 
-    Raises ``ParameterError`` for a bad or equal period, a non-year-end target without ``end``,
-    or a target that exists; ``DataError`` when the source period's data is not valid.
+    Raises ``ParameterError`` for a bad, unknown or equal period, a bad ``end`` (``checked_end``:
+    required and ``ÅÅÅÅ-MM-DD`` in ``year`` but for helår), or a target that exists;
+    ``DataError`` when the source period's data is not valid.
     """
     from helpers.chores.custom_scaffold import scaffold_custom_tables  # pandas: not for `--help`
     from helpers.data.unit_data import load_unit, read_text_file
@@ -125,12 +126,8 @@ def new_period(
     target_project = base.for_period(check_period(target))
     if source == target:
         raise ParameterError("Perioden du skapar och perioden du utgår från är samma.")
-    if not target_project.is_year_end and not end:
-        raise ParameterError(
-            f"Perioden {target} behöver sitt slutdatum: ange --slut ÅÅÅÅ-MM-DD, t.ex. "
-            f"--slut {year}-08-31."
-        )
-    check_defined_period(base, target)
+    check_defined_period(base, target)  # first: an unknown period needs no --slut
+    end = checked_end(end, year, target_project)
     units = [check_unit(unit)] if unit else units_of_year(year, source_project)
     refuse_taken(unit_files(target_project, year, units), base.root, "Perioden", "new-period")
     planned: list[tuple[UnitPeriod, dict[Path, str]]] = []

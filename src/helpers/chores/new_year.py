@@ -38,7 +38,7 @@ from helpers.core.errors import ParameterError, Problem, display_path
 from helpers.core.paths import YEAR_END, Project, check_unit, check_year, readable_file
 from helpers.core.schema import BUDGET_AMOUNT_COLUMNS, SPECS
 from helpers.core.yaml_text import dump_yaml
-from helpers.data.params import read_params_file, units_of_year
+from helpers.data.params import checked_period_end, read_params_file, units_of_year
 from helpers.data.periods import check_defined_period
 from helpers.data.readers import Table, find_table, read_table
 
@@ -65,6 +65,8 @@ class UnitYear:
     # Copied text cells that Excel would run as a formula (kept as written, see formula_cells).
     formulas: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # Values the new year must have that nothing can carry (last year's diarienummer).
+    to_fill: list[str] = field(default_factory=list)
 
 
 def shift_years(text: str, delta: int) -> str:
@@ -84,7 +86,8 @@ def next_date(value: Any, delta: int) -> dt.date | None:
 
 
 def next_params(raw: dict[str, Any], source: int, target: int) -> dict[str, Any]:
-    """The params mapping for the target year: år, titel and prognosdatum moved."""
+    """The params mapping for the target year: år, titel and prognosdatum moved; diarienummer
+    emptied (the new year's report gets its own case number: ``diary_note`` says so)."""
     delta = target - source
     params = dict(raw)
     params["år"] = target
@@ -96,7 +99,21 @@ def next_params(raw: dict[str, Any], source: int, target: int) -> dict[str, Any]
     )
     if "prognosdatum" in raw:
         params["prognosdatum"] = next_date(raw["prognosdatum"], delta)
+    if "diarienummer" in raw:  # each year's report is its own case: never last year's number
+        params["diarienummer"] = ""
     return params
+
+
+def diary_note(raw: dict[str, Any], source: int, target: int, shown: str) -> str | None:
+    """What to write where last year's ``diarienummer`` was (``next_params`` empties it)."""
+    value = raw.get("diarienummer")
+    written = " ".join(str(value).split()) if value is not None else ""
+    if not written:
+        return None
+    return (
+        f"diarienummer i {shown} är tomt: skriv {target} års diarienummer där "
+        f"({source} års var '{written[:60]}'); tomt visas inget i sidfoten"
+    )
 
 
 def _read(folder: Path, stem: str, project: Project) -> Table | None:
@@ -336,6 +353,22 @@ def unit_files(project: Project, year: int, units: list[str]) -> list[Path]:
     ]
 
 
+def checked_end(end: str | None, year: int, target: Project) -> str | None:
+    """The target period's ``--slut`` as ``periodslut`` (``params.checked_period_end``); None
+    for helår, whose cut-off is 31 December.
+
+    Raises ``ParameterError`` for a date that is missing, not ``ÅÅÅÅ-MM-DD`` or outside
+    ``year``, and for ``--slut`` given to helår — before anything is read or written."""
+    if target.is_year_end:
+        if end is not None:
+            raise ParameterError(
+                f"--slut gäller inte helåret: det slutar {year}-12-31. Ta bort --slut, eller "
+                "ange den period du menade med --period. Inget har skrivits."
+            )
+        return None
+    return checked_period_end(end, year, target.period)
+
+
 def period_params(
     params: dict[str, Any],
     target: Project,
@@ -387,6 +420,8 @@ def new_year(
         raise ParameterError(
             f"Det nya året ({target}) måste komma efter året du utgår från ({source})."
         )
+    if end is not None or target_project.is_year_end:  # else: the source's, moved a year
+        end = checked_end(end, target, target_project)
     units = [check_unit(unit)] if unit else units_of_year(source, project)
     refuse_taken(
         unit_files(target_project, target, units), target_project.root, str(target), "new-year"
@@ -417,6 +452,10 @@ def new_year(
             files[folder / "text" / name] = text
         result = UnitYear(u, to_write=[folder / "text" / n for n in to_write], formulas=formulas)
         result.notes = gap_notes(data, source, target)
+        target_params = target_project.params_file(target, u)
+        diary = diary_note(raw, source, target, display_path(target_params, project.root))
+        if diary is not None:
+            result.to_fill.append(diary)
         own = [name for name in custom if name.endswith(".csv")]
         if own:
             result.notes.append(
@@ -474,6 +513,8 @@ def command(args: argparse.Namespace) -> int:
         print(f"{result.unit}: {params_file} och {folder}/ ({len(result.created) - 1} filer).")
         print("  Att fylla i: belopp i drift.csv (utfall, budget, prognos), bedömning i mal.csv,")
         print(f"  status i aktiviteter.csv, {args.year} års värden för indikatorer och nyckeltal.")
+        for item in result.to_fill:
+            print(f"  Att fylla i: {item}")
         for note in result.notes:
             print(f"  Obs: {note}")
         print(f"  Texter att skriva ({len(result.to_write)} st, rader med '{PLACEHOLDER_MARK}'):")

@@ -52,6 +52,9 @@ class Column:
     # A one-line text (a person's name) in a file analysts open in Excel: refused when it
     # starts like a spreadsheet formula (= + - @, tab, CR; OWASP "CSV injection").
     one_line_plain: bool = False
+    # A text the report renders as Markdown (``bedomningar.csv``'s ``motivering``): checked for
+    # HTML and images as a narrative file is (``data_checks.markdown_cell_problems``).
+    markdown: bool = False
 
 
 @dataclass(frozen=True)

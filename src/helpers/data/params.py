@@ -379,6 +379,33 @@ def _forecast_date(value: object) -> str | None:
     return dt.date(year, month, day).isoformat()
 
 
+def checked_period_end(value: str | None, year: int, period: str) -> str:
+    """A period's cut-off date given on the command line (``--slut``) as the params file will
+    hold it: ``ÅÅÅÅ-MM-DD``, a date that exists, in ``year`` — the forms ``periodslut`` accepts
+    (``period_problems``), checked before anything is written.
+
+    Raises ``ParameterError`` (Swedish, saying what to write) for a missing or other date.
+    """
+    example = f"--slut {year}-08-31"
+    if value is None or not value.strip():
+        raise ParameterError(
+            f"Perioden {period} behöver sitt slutdatum: ange --slut ÅÅÅÅ-MM-DD, t.ex. {example}."
+        )
+    try:
+        end = _forecast_date(value)
+    except ValueError as exc:
+        raise ParameterError(
+            f"--slut: {exc}. Skriv periodens sista dag som ÅÅÅÅ-MM-DD, t.ex. {example}. "
+            "Inget har skrivits."
+        ) from None
+    if end is None or int(end[:4]) != year:
+        raise ParameterError(
+            f"--slut: {end} ligger inte i rapportåret {year}. Skriv periodens sista dag i {year}, "
+            f"t.ex. {example}. Inget har skrivits."
+        )
+    return end
+
+
 def _text_value(raw: dict[str, Any], key: str) -> str | None:
     """A key's value as text (ids and years are compared as text), None if absent or a list."""
     value = raw.get(key)

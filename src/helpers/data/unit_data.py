@@ -182,10 +182,12 @@ def typed_frame(spec: TableSpec, table: Table) -> tuple[pd.DataFrame, list[Probl
     missing = [
         c.name for c in spec.columns if c.name not in table.columns and not c.optional_column
     ]
-    unknown = [name for name in table.columns if name not in spec.names]
+    unknown = unknown_columns(spec, table)
+    named_as_missing: set[str] = set()
     for name in missing:
         close = difflib.get_close_matches(name, unknown, n=1, cutoff=0.6)
         found = f" (rubriken '{quote(close[0], 40)}' ska heta '{name}'?)" if close else ""
+        named_as_missing.update(close)
         problems.append(
             Problem(
                 table.shown_as,
@@ -206,6 +208,11 @@ def typed_frame(spec: TableSpec, table: Table) -> tuple[pd.DataFrame, list[Probl
                     hint=hint,
                 )
             )
+    problems += [
+        unknown_column_problem(spec, table, name)
+        for name in unknown
+        if name not in named_as_missing
+    ]
     if missing:
         return pd.DataFrame(columns=spec.names), problems
     ambiguous = _ambiguous_numbers(spec, table)
@@ -244,6 +251,41 @@ def typed_frame(spec: TableSpec, table: Table) -> tuple[pd.DataFrame, list[Probl
     # columns the file really has tells a column the analyst left out from one left empty.
     frame.attrs[FILE_COLUMNS] = tuple(name for name in spec.names if name in table.columns)
     return frame, problems
+
+
+def unknown_columns(spec: TableSpec, table: Table) -> list[str]:
+    """The header's named columns the table's schema does not have (a column no longer read,
+    ``retired_columns``, has its own message; an unnamed column is the reader's to judge).
+
+    Every table the workbook defines lists all its columns, the unit's own tables (kind
+    ``egen``) in their ``.schema.yaml``: a column outside it would be read by nothing, and is
+    nearly always a misspelt one (``progonos``) whose values would silently go missing.
+    """
+    return [
+        name
+        for name in table.columns
+        if name and name not in spec.names and name not in spec.retired_columns
+    ]
+
+
+def unknown_column_problem(spec: TableSpec, table: Table, name: str) -> Problem:
+    """``okänd kolumn 'progonos' (menade du 'prognos'?)``, naming the header row."""
+    free = [known for known in spec.names if known not in table.columns]
+    close = difflib.get_close_matches(name.casefold(), free, n=1, cutoff=0.6)
+    meant = f" (menade du '{close[0]}'?)" if close else ""
+    hint = (
+        f"döp om rubriken till '{close[0]}'"
+        if close
+        else "rätta rubriken eller ta bort kolumnen (kolumnerna är: " + ", ".join(spec.names) + ")"
+    )
+    return Problem(
+        table.shown_as,
+        f"okänd kolumn '{quote(name, 40)}'{meant}: den läses inte, och dess värden skulle "
+        "inte synas i rapporten",
+        row=table.header_line,
+        column=name,
+        hint=hint,
+    )
 
 
 def _ambiguous_numbers(spec: TableSpec, table: Table) -> dict[tuple[int, str], Problem]:
@@ -403,4 +445,5 @@ __all__ = [
     "period_end",
     "period_start",
     "typed_frame",
+    "unknown_columns",
 ]

@@ -46,7 +46,7 @@ def assessments_spec(values: list[str]) -> TableSpec:
         (
             Column("mal_id", "id", required=True),
             Column("bedömning", "choice", choices=tuple(values)),
-            Column("motivering"),
+            Column("motivering", markdown=True),
         ),
         key=("mal_id",),
         required_file=False,
