@@ -20,6 +20,7 @@ The planning names (``plan_build``, ``UnitPlan``, ``SectionPlan``, …) are re-e
 from __future__ import annotations
 
 import contextlib
+import errno
 import importlib
 import importlib.util
 import os
@@ -544,9 +545,16 @@ def check_writable(project: Project, plans: list[UnitPlan]) -> None:
     with_work = [p for p in plans if p.to_run or p.report_reason]
     if not with_work:
         return
-    folders = {project.build, project.reports}
-    folders |= {project.for_period(p.period).report_file(p.year, p.unit).parent for p in with_work}
+    reports = {project.for_period(p.period).report_file(p.year, p.unit) for p in with_work}
+    folders = {project.build, project.reports} | {report.parent for report in reports}
     check_folders_writable(project, folders)
+    for report in sorted(reports):
+        if report.is_dir():  # found now, not when the report is written after every section
+            raise BuildError(
+                write_error_text(
+                    IsADirectoryError(errno.EISDIR, "", str(report)), report, project.root
+                )
+            )
 
 
 def check_folders_writable(project: Project, folders: set[Path]) -> None:
@@ -561,8 +569,9 @@ def check_folders_writable(project: Project, folders: set[Path]) -> None:
             os.unlink(probe)
             space = os.statvfs(folder)
         except OSError as exc:
+            where = Path(exc.filename or folder)
             raise BuildError(
-                write_error_text(exc, Path(exc.filename or folder), project.root)
+                write_error_text(exc, where, project.root, folder=where == folder)
             ) from None
         free = space.f_bavail * space.f_frsize
         if free < MIN_FREE_BYTES:

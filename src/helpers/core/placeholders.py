@@ -54,7 +54,5 @@ def texts_to_write(
     The one list the report's draft notice, ``workbook status``, the index page and the
     sign-off warnings show."""
     found = {p.relative_to(folder).as_posix() for p in placeholder_files(folder, uses)}
-    found.update(
-        f"text/{name}" for name in expected if not os.path.lexists(folder / "text" / name)
-    )
+    found.update(f"text/{name}" for name in expected if not os.path.lexists(folder / "text" / name))
     return sorted(found)
