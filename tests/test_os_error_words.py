@@ -107,3 +107,18 @@ def test_a_report_path_that_is_a_folder_is_refused_before_any_section(workspace:
     assert f"{shown} kunde inte skrivas: det är en mapp" in said, said
     assert ".tmp" not in said and os.strerror(errno.EISDIR) not in said
     assert not (workspace / "build").exists() or not list((workspace / "build").rglob("*.ipynb"))
+
+
+def test_preview_refuses_a_report_path_that_is_a_folder_as_build_does(workspace: Path):
+    from helpers.core.errors import BuildError
+    from helpers.season.preview import check_writable
+
+    project = Project(workspace)
+    report = project.report_file(2016, "klk")
+    if report.is_file():
+        report.unlink()
+    report.mkdir(parents=True)
+    with pytest.raises(BuildError) as raised:
+        check_writable(project, 2016, "klk")
+    said = str(raised.value)
+    assert f"{report.relative_to(workspace).as_posix()} kunde inte skrivas: det är en mapp" in said

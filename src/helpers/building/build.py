@@ -548,13 +548,17 @@ def check_writable(project: Project, plans: list[UnitPlan]) -> None:
     reports = {project.for_period(p.period).report_file(p.year, p.unit) for p in with_work}
     folders = {project.build, project.reports} | {report.parent for report in reports}
     check_folders_writable(project, folders)
+    check_report_paths(project, reports)
+
+
+def check_report_paths(project: Project, reports: set[Path]) -> None:
+    """No report file's path is taken by a folder, or the ``BuildError`` its write would give
+    (``write_error_text``), now rather than after every section has run. Shared by ``build``
+    and ``preview``."""
     for report in sorted(reports):
-        if report.is_dir():  # found now, not when the report is written after every section
-            raise BuildError(
-                write_error_text(
-                    IsADirectoryError(errno.EISDIR, "", str(report)), report, project.root
-                )
-            )
+        if report.is_dir():
+            error = IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(report))
+            raise BuildError(write_error_text(error, report, project.root))
 
 
 def check_folders_writable(project: Project, folders: set[Path]) -> None:
