@@ -259,7 +259,8 @@ def os_error_message(exc: OSError) -> str:
     except WorkbookError:  # no project (WORKBOOK_ROOT names no folder): show paths as they are
         root = Path("/")
     if not exc.filename:
-        return f"ett systemfel inträffade ({exc.strerror or exc}). Försök igen."
+        name = errno.errorcode.get(exc.errno or 0, type(exc).__name__)
+        return f"ett systemfel inträffade ({name}). Försök igen."
     path = Path(exc.filename)
     if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS) or (
         exc.errno in (errno.EACCES, errno.EPERM) and _refuses_writing(path)

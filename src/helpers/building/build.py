@@ -20,6 +20,7 @@ The planning names (``plan_build``, ``UnitPlan``, ``SectionPlan``, …) are re-e
 from __future__ import annotations
 
 import contextlib
+import errno
 import importlib
 import importlib.util
 import os
@@ -573,9 +574,20 @@ def check_writable(project: Project, plans: list[UnitPlan]) -> None:
     with_work = [p for p in plans if p.to_run or p.report_reason]
     if not with_work:
         return
-    folders = {project.build, project.reports}
-    folders |= {project.for_period(p.period).report_file(p.year, p.unit).parent for p in with_work}
+    reports = {project.for_period(p.period).report_file(p.year, p.unit) for p in with_work}
+    folders = {project.build, project.reports} | {report.parent for report in reports}
     check_folders_writable(project, folders)
+    check_report_paths(project, reports)
+
+
+def check_report_paths(project: Project, reports: set[Path]) -> None:
+    """No report file's path is taken by a folder, or the ``BuildError`` its write would give
+    (``write_error_text``), now rather than after every section has run. Shared by ``build``
+    and ``preview``."""
+    for report in sorted(reports):
+        if report.is_dir():
+            error = IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(report))
+            raise BuildError(write_error_text(error, report, project.root))
 
 
 def check_folders_writable(project: Project, folders: set[Path]) -> None:

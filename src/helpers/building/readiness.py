@@ -10,13 +10,16 @@ and both are listed beside it).
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from helpers.core.errors import Problem
 from helpers.core.paths import CONSOLIDATED, Project
 from helpers.data.definition import read_definition
 from helpers.data.signoff import APPROVED, STATUSES, SignOff, read_signoffs
+
+if TYPE_CHECKING:
+    from helpers.data.definition import ReportDefinition
 
 
 @dataclass
@@ -46,17 +49,16 @@ class UnitProgress:
         return round(100 * approved / len(self.signoffs))
 
 
-def texts_to_write(project: Project, year: int, unit: str, text_files: list[str]) -> list[str]:
-    """The unit's narrative files still holding the scaffold instruction, and the section texts
-    the report names that do not exist yet (paths relative to the unit's folder)."""
-    from helpers.core.placeholders import placeholder_files
+def texts_to_write(
+    project: Project, year: int, unit: str, definition: ReportDefinition
+) -> list[str]:
+    """The unit's texts still to write (paths relative to its folder): of the texts its report
+    uses, those holding the scaffold instruction and those that do not exist yet
+    (``placeholders.texts_to_write`` with the definition's ``uses_text``)."""
+    from helpers.core.placeholders import texts_to_write as unwritten
 
     folder = project.unit_data(year, unit)
-    found = {p.relative_to(folder).as_posix() for p in placeholder_files(folder)}
-    for name in text_files:
-        if not os.path.lexists(folder / "text" / name):
-            found.add(f"text/{name}")
-    return sorted(found)
+    return unwritten(folder, definition.uses_text, definition.text_files)
 
 
 def approved_with_texts(
@@ -107,10 +109,7 @@ def unit_progress(project: Project, year: int, unit: str, *, validate: bool = Tr
         return progress
     sections = [s.id for s in definition.sections]
     progress.signoffs, signoff_problems = read_signoffs(project, year, unit, sections)
-    text_files = [
-        ref.file for s in definition.sections for ref in (s.text, s.after) if ref is not None
-    ]
-    progress.texts_to_write = texts_to_write(project, year, unit, text_files)
+    progress.texts_to_write = texts_to_write(project, year, unit, definition)
     owned = {
         s.id: [f"text/{ref.file}" for ref in (s.text, s.after) if ref] for s in definition.sections
     }
@@ -137,7 +136,9 @@ def consolidated_progress(project: Project, year: int, *, validate: bool = True)
         return progress
     sections = [s.id for s in definition.sections]
     progress.signoffs, signoff_problems = read_signoffs(project, year, CONSOLIDATED, sections)
-    progress.texts_to_write = texts_to_write(project, year, CONSOLIDATED, [])
+    from helpers.core.placeholders import texts_to_write as unwritten
+
+    progress.texts_to_write = unwritten(project.unit_data(year, CONSOLIDATED))
     progress.approved_with_texts = approved_with_texts(
         project, year, CONSOLIDATED, progress, {s: [] for s in sections}
     )

@@ -79,7 +79,11 @@ def validate_unit(project: Project, year: int, unit: str) -> list[Problem]:
         return sorted_problems(problems, project)  # no such report: its data would only be measured
         # against the sections of a report it does not have
     required, optional = definition.tables()
-    specs = [s for s in unit_specs(definition.vocabularies()) if s.stem in required | optional]
+    specs = [
+        s
+        for s in unit_specs(definition.vocabularies(), definition.drift.unit)
+        if s.stem in required | optional
+    ]
     tables, table_problems = _load_tables(project, folder, specs, optional=optional)
     problems += table_problems
     for table in tables.values():

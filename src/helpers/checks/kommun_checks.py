@@ -49,7 +49,10 @@ def _top_level_goals(project: Project, year: int, units: list[str], top: str) ->
         unit_definition, _ = read_definition(project, year, unit)
         if unit_definition is None:
             continue
-        specs = {s.stem: s for s in unit_specs(unit_definition.vocabularies())}
+        specs = {
+            s.stem: s
+            for s in unit_specs(unit_definition.vocabularies(), unit_definition.drift.unit)
+        }
         folder = project.unit_data(year, unit)
         mal, _ = read_spec_table(folder, specs["mal"], project)
         path = find_table(folder, specs["mal"].stem)

@@ -142,5 +142,5 @@ def scaffold_custom_tables(
             rows = [dict(row) for row in table.rows]
         else:
             rows = [{name: row.get(name, "") for name in key} for row in table.rows] if key else []
-        files[f"{stem}.csv"] = csv_text([c for c in table.columns if c], rows)
+        files[f"{stem}.csv"] = csv_text([c for c in table.columns if c], rows, like=table)
     return files

@@ -148,7 +148,9 @@ def new_period(
                 continue
             table = read_table(path, display_path(path, base.root), SPECS[stem].names)
             columns = [c for c in table.columns if c]
-            files[folder / f"{stem}.csv"] = csv_text(columns, carried_rows(stem, table.rows))
+            files[folder / f"{stem}.csv"] = csv_text(
+                columns, carried_rows(stem, table.rows), like=table
+            )
         own = scaffold_custom_tables(source_project, u, year, keep_values=True)
         for name, text in own.items():
             files[folder / name] = text
@@ -188,7 +190,9 @@ def _kommun_files(
     if path is not None:
         table = read_table(path, display_path(path, base.root), ASSESSMENT_COLUMNS)
         rows = [{**row, "bedömning": "", "motivering": ""} for row in table.rows]
-        files[folder / f"{ASSESSMENTS_STEM}.csv"] = csv_text([c for c in table.columns if c], rows)
+        files[folder / f"{ASSESSMENTS_STEM}.csv"] = csv_text(
+            [c for c in table.columns if c], rows, like=table
+        )
     text_folder = source_folder / "text"
     line = REVISE_LINE.format(source=_named(base, source), target=_named(base, target))
     for text_path in input_files(text_folder, base.root, suffix=".md"):

@@ -35,7 +35,7 @@ from helpers.data.definition import read_definition
 from helpers.data.definition.model import ReportDefinition, SectionSpec, TextRef
 from helpers.data.kommun_definition import read_consolidated
 from helpers.data.params import available_years
-from helpers.data.readers import find_table, parse_number, read_table
+from helpers.data.readers import Table, find_table, parse_number, read_table
 
 TEMPLATE_DIR = PACKAGE_DIR / "templates" / "unit"
 
@@ -141,10 +141,21 @@ def write_new(path: Path, text: str) -> None:
         handle.write(text)
 
 
-def csv_text(columns: list[str], rows: list[dict[str, str]]) -> str:
-    """A table as comma-separated UTF-8 text, quoted where needed."""
+def csv_text(columns: list[str], rows: list[dict[str, str]], like: Table | None = None) -> str:
+    """A table as UTF-8 CSV text, quoted where needed: written as the file ``like`` was read
+    (its separator, its ``sep=`` line: an analyst's semicolon file stays one), else with
+    commas."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
+    delimiter = (like.delimiter if like is not None else None) or ","
+    if like is not None and like.sep_line:
+        buffer.write(f"sep={delimiter}\n")
+    writer = csv.DictWriter(
+        buffer,
+        fieldnames=columns,
+        delimiter=delimiter,
+        lineterminator="\n",
+        extrasaction="ignore",
+    )
     writer.writeheader()
     writer.writerows(rows)
     return buffer.getvalue()

@@ -237,7 +237,10 @@ def scaffold_tables(
             warnings += formula_cells(
                 project, target_folder, stem, _columns(tables[stem], stem), rows[stem]
             )
-    return {stem: csv_text(_columns(tables[stem], stem), rows[stem]) for stem in tables}
+    return {
+        stem: csv_text(_columns(tables[stem], stem), rows[stem], like=tables[stem])
+        for stem in tables
+    }
 
 
 def gap_notes(data: UnitData, source: int, target: int) -> list[str]:

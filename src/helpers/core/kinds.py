@@ -22,7 +22,9 @@ class SectionKind:
 
     ``tables`` are the unit-year tables (file stems) the kind reads; ``optional_tables`` are
     read when they exist. ``keys`` are the section keys allowed beyond :data:`COMMON_KEYS`,
-    ``required`` those that must be given.
+    ``required`` those that must be given. ``text_folders`` are the folders under ``text/``
+    whose files the kind shows (one text per goal, goal area, priority or control): a report
+    without a section of the kind does not use them.
     """
 
     name: str
@@ -33,6 +35,7 @@ class SectionKind:
     keys: tuple[str, ...] = TEXT_KEYS
     required: tuple[str, ...] = ()
     once: bool = False
+    text_folders: tuple[str, ...] = ()
     # The analyst's own notebook (``notebook:`` of the section, under ``notebooks/egna/``)
     # rather than one notebook shared by every section of the kind.
     custom: bool = False
@@ -70,6 +73,7 @@ for _kind in (
         optional_tables=("malomraden",),
         keys=(*TEXT_KEYS, "nivå"),
         required=("nivå",),
+        text_folders=("mal", "malomraden"),
     ),
     SectionKind(
         "prioriteringar",
@@ -77,6 +81,7 @@ for _kind in (
         "politiska prioriteringar med en text var",
         tables=("prioriteringar",),
         once=True,
+        text_folders=("prioriteringar",),
     ),
     SectionKind(
         "internkontroll",
@@ -84,6 +89,7 @@ for _kind in (
         "internkontroller med åtgärder och uppföljning",
         tables=("internkontroll", "internkontroll_atgarder"),
         once=True,
+        text_folders=("internkontroll",),
     ),
     SectionKind(
         "nyckeltal",

@@ -435,26 +435,97 @@ def os_error_text(exc: OSError, *, folder: bool = False) -> tuple[str, str]:
         return (f"{what} finns inte (längre)", "kontrollera sökvägen")
     if exc.errno == errno.ELOOP:
         return ("är en genväg som pekar på sig själv", "ta bort genvägen")
-    reason = exc.strerror or type(exc).__name__
-    return (f"{what} går inte att läsa ({reason})", "kontrollera filen och försök igen")
+    if exc.errno == errno.ENAMETOOLONG:
+        return ("namnet eller sökvägen är för lång", "lägg projektet i en mapp med kortare sökväg")
+    if exc.errno == errno.EIO:
+        return (
+            f"{what} går inte att läsa: disken svarade med ett läsfel",
+            "kontrollera disken (eller nätverksmappen) och försök igen",
+        )
+    name = errno.errorcode.get(exc.errno or 0, "okänt fel")
+    return (f"{what} går inte att läsa (systemfel {name})", "kontrollera filen och försök igen")
 
 
 def write_error_text(exc: OSError, path: Path, root: Path, *, folder: bool = False) -> str:
-    """A Swedish message for an operating-system error while writing ``path``; ``folder``:
-    ``path`` is the folder that could not be written in, shown as one (``build/``), not the
-    helper file the command tried to make there (its lock, a probe)."""
+    """A Swedish message for an operating-system error while writing ``path`` (the file or,
+    ``folder``, the folder the analyst knows: never a temporary file). Every common ``errno``
+    has its own reason and what to do; any other is named by its ``errno`` name (``EIO``), never
+    by the operating system's English text. A ``folder`` is shown as one (``build/``), not as
+    the helper file the command tried to make there (its lock, a probe)."""
     shown = display_path(path, root) + ("/" if folder else "")
-    if exc.errno == errno.ENOSPC:
+    code = exc.errno
+    if code == errno.ENOSPC:
         return f"Disken är full: {shown} kunde inte skrivas. Frigör utrymme och kör igen."
-    if exc.errno == errno.EDQUOT:
+    if code == errno.EDQUOT:
         return f"Diskkvoten är slut: {shown} kunde inte skrivas. Frigör utrymme och kör igen."
-    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+    if code in (errno.EACCES, errno.EPERM):
         return (
-            f"{shown} kunde inte skrivas: skrivrätt saknas (eller så är disken skrivskyddad). "
-            "Ge skrivrätt till mappen eller kör som en användare som har det."
+            f"{shown} kunde inte skrivas: skrivrätt saknas. Ge skrivrätt till mappen eller kör "
+            "som en användare som har det."
         )
-    reason = exc.strerror or type(exc).__name__
-    return f"{shown} kunde inte skrivas ({reason})."
+    if code == errno.EROFS:
+        return (
+            f"{shown} kunde inte skrivas: disken är skrivskyddad. Skriv till en disk som går att "
+            "skriva på, eller be den som sköter disken att göra den skrivbar."
+        )
+    in_the_way = _file_in_the_way(path if folder else path.parent)
+    if not folder and (code == errno.EISDIR or (code == errno.EEXIST and path.is_dir())):
+        return (
+            f"{shown} kunde inte skrivas: det är en mapp, men här ska det vara en fil. Ta bort "
+            "mappen eller döp om den och kör igen."
+        )
+    if code in (errno.ENOTDIR, errno.EEXIST) and in_the_way is not None:
+        blocker = "det" if in_the_way == path else display_path(in_the_way, root)
+        return (
+            f"{shown} kunde inte skrivas: {blocker} är en fil, men här ska det vara en mapp. Ta "
+            "bort filen eller döp om den och kör igen."
+        )
+    if code == errno.EEXIST:
+        return f"{shown} kunde inte skrivas: den finns redan. Ta bort den eller döp om den."
+    reason = WRITE_REASONS.get(code or 0)
+    if reason is not None:
+        return f"{shown} kunde inte skrivas: {reason}."
+    name = errno.errorcode.get(code or 0, "okänt fel")
+    return (
+        f"{shown} kunde inte skrivas (systemfel {name}). Kontrollera mappen och disken och kör "
+        "igen."
+    )
+
+
+# Reasons (and what to do) for the less common errors of a write, in the analyst's words.
+WRITE_REASONS = {
+    errno.ENOTDIR: "en del av sökvägen är inte en mapp. Kontrollera sökvägen",
+    errno.ENOENT: "mappen finns inte (längre). Kontrollera sökvägen och kör igen",
+    errno.ENAMETOOLONG: (
+        "namnet eller sökvägen är för lång för disken. Lägg projektet i en mapp med kortare sökväg"
+    ),
+    errno.ELOOP: "sökvägen går genom en genväg som pekar på sig själv. Ta bort genvägen",
+    errno.EINVAL: "namnet går inte att använda på den här disken. Lägg projektet på en annan disk",
+    errno.EBUSY: "filen används av ett annat program. Stäng programmet och kör igen",
+    errno.ETXTBSY: "filen används av ett annat program. Stäng programmet och kör igen",
+    errno.EMFILE: "för många filer är öppna. Stäng andra program och kör igen",
+    errno.ENFILE: "för många filer är öppna. Stäng andra program och kör igen",
+    errno.EFBIG: "filen blev större än disken tillåter",
+    errno.EIO: "disken svarade med ett läs- eller skrivfel. Kontrollera disken (eller "
+    "nätverksmappen) och kör igen",
+    errno.ESTALE: "nätverksmappen är inte längre tillgänglig. Anslut den igen och kör igen",
+}
+
+
+def _file_in_the_way(folder: Path) -> Path | None:
+    """The first of ``folder`` and the folders above it that exists but is not a folder: the
+    file that stands where a folder must be (``reports`` as a plain file); None if none."""
+    for candidate in [*reversed(folder.parents), folder]:
+        try:
+            is_dir = candidate.is_dir()
+            exists = is_dir or candidate.exists() or candidate.is_symlink()
+        except OSError:
+            return None
+        if not exists:
+            return None
+        if not is_dir:
+            return candidate
+    return None
 
 
 def _megabytes(size: int) -> str:

@@ -7,6 +7,8 @@ readers has to import the yearly chores.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from helpers.core import read_log
@@ -21,14 +23,18 @@ def is_placeholder(markdown: str) -> bool:
     return PLACEHOLDER_MARK in markdown
 
 
-def placeholder_files(folder: Path) -> list[Path]:
-    """Narrative files under ``folder/text`` that still contain a scaffold instruction, sorted."""
+def placeholder_files(folder: Path, uses: Callable[[str], bool] | None = None) -> list[Path]:
+    """Narrative files under ``folder/text`` that still contain a scaffold instruction, sorted;
+    with ``uses`` only those it accepts (given the path relative to ``text/``, with ``/``):
+    a file the report does not show is not read."""
     text_dir = folder / "text"
     if not text_dir.is_dir():
         read_log.record_absent(text_dir)
         return []
     files = sorted(text_dir.rglob("*.md"))
     read_log.record_listing(text_dir, [p.relative_to(text_dir).as_posix() for p in files])
+    if uses is not None:
+        files = [p for p in files if uses(p.relative_to(text_dir).as_posix())]
     drafts = []
     for path in files:
         placeholder = is_placeholder(path.read_text(encoding="utf-8", errors="replace"))
@@ -36,3 +42,17 @@ def placeholder_files(folder: Path) -> list[Path]:
         if placeholder:
             drafts.append(path)
     return drafts
+
+
+def texts_to_write(
+    folder: Path, uses: Callable[[str], bool] | None = None, expected: Iterable[str] = ()
+) -> list[str]:
+    """The texts still to write of the report whose data is ``folder``, as paths relative to it
+    (``text/inledning.md``), sorted: the files the report uses (``uses``, e.g.
+    ``ReportDefinition.uses_text``; None: every file under ``text/``) that still hold the
+    scaffold instruction, and the ``expected`` texts (relative to ``text/``) that do not exist.
+    The one list the report's draft notice, ``workbook status``, the index page and the
+    sign-off warnings show."""
+    found = {p.relative_to(folder).as_posix() for p in placeholder_files(folder, uses)}
+    found.update(f"text/{name}" for name in expected if not os.path.lexists(folder / "text" / name))
+    return sorted(found)

@@ -55,6 +55,9 @@ class Column:
     # A text the report renders as Markdown (``bedomningar.csv``'s ``motivering``): checked for
     # HTML and images as a narrative file is (``data_checks.markdown_cell_problems``).
     markdown: bool = False
+    # The unit a number column's values are in (``tkr``, ``mkr``, ``dagar``), for messages: the
+    # drift amounts take ``drift: belopp`` (``unit_specs``), a custom column its ``enhet:``.
+    unit: str | None = None
 
 
 @dataclass(frozen=True)
@@ -235,17 +238,23 @@ SHARED_TABLES: tuple[TableSpec, ...] = (
 SPECS: dict[str, TableSpec] = {spec.stem: spec for spec in UNIT_TABLES + SHARED_TABLES}
 
 
-def unit_specs(vocabularies: Mapping[str, Sequence[str]]) -> tuple[TableSpec, ...]:
+def unit_specs(
+    vocabularies: Mapping[str, Sequence[str]], amount_unit: str | None = None
+) -> tuple[TableSpec, ...]:
     """The unit-year tables with the kommun's vocabularies as allowed values.
 
     ``vocabularies`` maps a definition list (``nivåer``, ``bedömningar``, ``statusar``) to its
-    values, e.g. ``{"bedömningar": ["uppfyllt", "delvis uppfyllt", "ej uppfyllt"]}``.
+    values, e.g. ``{"bedömningar": ["uppfyllt", "delvis uppfyllt", "ej uppfyllt"]}``;
+    ``amount_unit`` is the unit of drift.csv's amounts (``drift: belopp``: kr, tkr, mkr),
+    named when a cell holds a unit.
     """
     specs = []
     for spec in UNIT_TABLES:
         columns = tuple(
             replace(column, choices=tuple(vocabularies.get(source, ())))
             if (source := DEFINED_CHOICES.get((spec.stem, column.name)))
+            else replace(column, unit=amount_unit)
+            if spec.stem == "drift" and column.kind == "number"
             else column
             for column in spec.columns
         )

@@ -99,7 +99,8 @@ def convert_cell(column: Column, text: str) -> object:
         except ValueError:
             value = None
         if value is None or not value.is_integer():
-            raise ValueError(f'"{quote(text)}" är inget heltal — skriv bara siffror, t.ex. 3')
+            advice = _lookalike_typo(token) or "skriv bara siffror, t.ex. 3"
+            raise ValueError(f'"{quote(text)}" är inget heltal — {advice}')
         return int(value)
     if column.kind == "year":
         if not _YEAR.fullmatch(token) or not 1900 <= int(token) <= 2100:
@@ -140,10 +141,22 @@ def _convert_number(column: Column, token: str, text: str) -> float | None:
     except NumberOutOfRange:
         raise
     except ValueError:
-        raise ValueError(f'"{quote(text)}" är inget tal — {_number_advice(token)}') from None
+        raise ValueError(
+            f'"{quote(text)}" är inget tal — {_number_advice(token, column)}'
+        ) from None
 
 
-def _number_advice(token: str) -> str:
+# Letters typed for the digits they look like (a slip on the keyboard or an OCR'd figure).
+LOOKALIKE_DIGITS = {"o": "0", "O": "0", "l": "1", "I": "1", "|": "1", "S": "5", "B": "8"}
+# The amount units analysts write after a number; with ``drift: belopp`` one of the first three.
+_AMOUNT_WORDS = {"kr": "kr", "tkr": "tkr", "mkr": "mkr", "kkr": "tkr", "msek": "mkr", "sek": "kr"}
+
+
+def _number_advice(token: str, column: Column) -> str:
+    """What to do about a number cell that does not read as a number: a letter typed for a
+    digit is called a typo, a unit after the number is named with the unit the column's
+    numbers are in (``Column.unit``: drift.csv's ``drift: belopp``, a custom column's
+    ``enhet:``), never a unit the file does not use."""
     if token.startswith("'"):
         return "ta bort apostrofen före talet"
     grouped = _GROUPED.fullmatch(token)
@@ -153,9 +166,40 @@ def _number_advice(token: str) -> str:
             f"'{separator}' används som tusentalsavgränsare, men {THOUSANDS_EXPECTED}: skriv "
             f"{thousands_rewritten(token, separator)}"
         )
-    if re.search(r"[0-9] ?[A-Za-zåäöÅÄÖ:]+\.?$", token):
-        return "skriv talet utan enhet (beloppen är i tkr, procent med %)"
+    typo = _lookalike_typo(token)
+    if typo is not None:
+        return typo
+    written = re.search(r"[0-9] ?([A-Za-zåäöÅÄÖ:]+)\.?$", token)
+    if written:
+        percent = ", procent med %" if column.percent else ""
+        if column.unit is None:
+            return f"skriv talet utan enhet{percent}"
+        said = _AMOUNT_WORDS.get(written.group(1).lower())
+        if said is not None and said != column.unit and column.unit in _AMOUNT_WORDS.values():
+            return (
+                f"beloppen i filen är i {column.unit}, inte {said}: räkna om talet till "
+                f"{column.unit} och skriv det utan enhet"
+            )
+        return f"skriv talet utan enhet (talen i kolumnen är i {column.unit}{percent})"
     return "skriv bara siffror, t.ex. 4307, -1 392 eller 0,7"
+
+
+def _lookalike_typo(token: str) -> str | None:
+    """``4o`` or ``l2,5``: letters that look like digits among digits, read as what was meant
+    when the result is a number; None otherwise."""
+    letters = [c for c in token if c in LOOKALIKE_DIGITS]
+    if not letters or not any(c.isdigit() for c in token):
+        return None
+    meant = "".join(LOOKALIKE_DIGITS.get(c, c) for c in token)
+    try:
+        if parse_number(meant) is None:
+            return None
+    except ValueError:
+        return None
+    named = ", ".join(
+        f"bokstaven {c} i stället för siffran {LOOKALIKE_DIGITS[c]}" for c in dict.fromkeys(letters)
+    )
+    return f"det ser ut som ett skrivfel: {named} (menade du {quote(meant)}?)"
 
 
 def _convert_period(token: str, text: str) -> str:

@@ -16,7 +16,7 @@ import csv
 import io
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from helpers.core.errors import DataError, Problem, quote
@@ -125,7 +125,7 @@ def parse_csv(text: str, path: Path, shown_as: str, expected: Sequence[str] = ()
         problems += _separator_mismatch(lines, delimiter, expected, shown_as)
     if problems:
         raise DataError(problems)
-    return build_table(
+    table = build_table(
         path,
         shown_as,
         records,
@@ -136,6 +136,7 @@ def parse_csv(text: str, path: Path, shown_as: str, expected: Sequence[str] = ()
             shown_as, line, found, wanted, header_width, delimiter
         ),
     )
+    return replace(table, delimiter=delimiter, sep_line=separator is not None)
 
 
 def _separator_mismatch(

@@ -226,7 +226,14 @@ def _read_column(
         reader.problem(mapping["namn"], f"kolumnnamnet '{name}' får inte börja med _")
         return None
     required = reader.flag(mapping.get("obligatorisk"), "obligatorisk")
-    return Column(name, kind, required=required, choices=tuple(choices), percent=percent)
+    return Column(
+        name,
+        kind,
+        required=required,
+        choices=tuple(choices),
+        percent=percent,
+        unit=units.get(name),
+    )
 
 
 def custom_tables(

@@ -43,6 +43,11 @@ class Table:
     header_line: int = 1
     # (line, column) of cells that held a number, not text (in .xlsx): exact, never ambiguous.
     exact: frozenset[tuple[int, str]] = frozenset()
+    # How a CSV file was written, so a chore that copies or rewrites it keeps the analyst's
+    # dialect (Swedish Excel writes ``;`` and opens a comma file in one column): its separator
+    # and whether it began with Excel's ``sep=`` line. None for a workbook (.xlsx).
+    delimiter: str | None = None
+    sep_line: bool = False
 
 
 def count(number: int) -> str:

@@ -422,7 +422,7 @@ def load_unit(
     folder = project.unit_data(params.year, params.unit)
     required, optional = definition.tables()
     specs = {}
-    for spec in unit_specs(definition.vocabularies()):
+    for spec in unit_specs(definition.vocabularies(), definition.drift.unit):
         if spec.stem in required | optional:
             specs[spec.stem] = replace(spec, required_file=False) if spec.stem in optional else spec
     tables = Tables(folder, project, specs)

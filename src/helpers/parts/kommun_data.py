@@ -152,7 +152,10 @@ def load_kommun(
         if params.invented:  # as load_unit: this report's figures are an invented example
             info = replace(info, invented=True)
         part = UnitPart(unit, params, info, unit_definition, project.unit_data(year, unit), project)
-        specs = {s.stem: s for s in unit_specs(unit_definition.vocabularies())}
+        specs = {
+            s.stem: s
+            for s in unit_specs(unit_definition.vocabularies(), unit_definition.drift.unit)
+        }
         for stem in tables:
             frame, found = read_spec_table(part.folder, _optional(specs[stem]), project)
             part.tables[stem] = frame

@@ -492,16 +492,20 @@ def lead_text(data: UnitData, s: Summary, labels: Labels) -> Markup:
 
 
 def drafts_notice(data: UnitData, labels: Labels) -> Markup:
-    """For a report still being written: which narrative files hold only an instruction, each
-    named by its path in the project (the definition's words ``klarmarkering.utkast`` and
+    """For a report still being written: which of the texts the report uses hold only an
+    instruction or do not exist yet (``placeholders.texts_to_write``), each named by its path in
+    the project (the definition's words ``klarmarkering.utkast`` and
     ``klarmarkering.texter_ej_skrivna``)."""
-    from helpers.core.placeholders import placeholder_files
+    from helpers.core.placeholders import texts_to_write
 
-    drafts = placeholder_files(data.folder)
+    definition = data.definition
+    drafts = texts_to_write(data.folder, definition.uses_text, definition.text_files)
     if not drafts:
         return Markup("")
     root = data.project.root
-    items = join(html("<li><code>{}</code></li>", display_path(path, root)) for path in drafts)
+    items = join(
+        html("<li><code>{}</code></li>", display_path(data.folder / path, root)) for path in drafts
+    )
     return html(
         '<div class="wb-todo" role="note"><p><strong>{}</strong> {}</p><ul>{}</ul></div>',
         labels("klarmarkering.utkast"),

@@ -640,10 +640,11 @@ def preview_command(args: argparse.Namespace) -> int:
 def check_writable(project: Project, year: int, unit: str) -> None:
     """``build/``, ``reports/`` and the report's folder can be written, or the ``BuildError``
     ``workbook build`` gives (exit 2), before the server starts."""
-    from helpers.building.build import check_folders_writable
+    from helpers.building.build import check_folders_writable, check_report_paths
 
     report = project.report_file(year, unit)
     check_folders_writable(project, {project.build, project.reports, report.parent})
+    check_report_paths(project, {report})
 
 
 # The embedded example: what every section notebook's parameters cell shows.

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from helpers.core.errors import ParameterError
-from helpers.core.kinds import notebook_of, tables_for
+from helpers.core.kinds import KINDS, notebook_of, tables_for
 from helpers.core.labels import Labels, LabelValue
 from helpers.data.budget_settings import DriftSettings
 
@@ -124,6 +124,24 @@ class ReportDefinition:
     def tables(self) -> tuple[set[str], set[str]]:
         """(required, optional) table stems of the report's sections."""
         return tables_for(self.kinds)
+
+    @property
+    def text_files(self) -> list[str]:
+        """The sections' own texts (``text:``, ``eftertext:``), relative to ``text/``, in
+        report order."""
+        return list(dict.fromkeys(ref.file for s in self.sections for ref in s.texts))
+
+    def uses_text(self, name: str) -> bool:
+        """Whether the report shows the narrative file ``text/<name>`` (``name`` with ``/``):
+        a section's own text, or a file in a folder a section's kind shows (``mal/``,
+        ``prioriteringar/`` … ``SectionKind.text_folders``). A section the unit left out uses
+        nothing (docs/analytiker.md: it "lämnar inga spår")."""
+        if name in self.text_files:
+            return True
+        folder, _, rest = name.partition("/")
+        return bool(rest) and any(
+            folder in KINDS[kind].text_folders for kind in self.kinds if kind in KINDS
+        )
 
     def label_set(self, common: dict[str, str], section: SectionSpec | None = None) -> Labels:
         labels = Labels(self.labels, common)

@@ -212,15 +212,18 @@ def text_reference(reader: Reader, where: Located | None, what: str) -> tuple[st
     return name, yearly
 
 
-def unique(reader: Reader, items: list[tuple[str, Located]], what: str) -> None:
-    """Each id once: a repeated one is a problem on its second line."""
+def unique(reader: Reader, items: list[tuple[str, Located]], what: str, each: str) -> None:
+    """Each id once: a repeated one is a problem on its second line. ``what`` names an item in
+    the definite form (``bedömningen``), ``each`` in the indefinite one (``bedömning``): Swedish
+    says "varje bedömning"."""
     first: dict[str, Located] = {}
     for value, where in items:
         if value in first:
             reader.problem(
                 where,
                 f"{what} '{value}' finns redan på rad {first[value].line}",
-                hint=f"varje {what} får bara finnas en gång",
+                hint=f"varje {each} får bara finnas en gång: ta bort den ena eller ge den ett "
+                "annat namn",
             )
         else:
             first[value] = where

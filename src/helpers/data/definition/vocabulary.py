@@ -47,7 +47,7 @@ def read_levels(reader: Reader, where: Located | None, root: Located) -> dict[st
             seen.append((level_id, mapping["id"]))
         if level_id and heading and short and level_id not in levels:
             levels[level_id] = Level(level_id, heading, short)
-    unique(reader, seen, "nivån")
+    unique(reader, seen, "nivån", "nivå")
     return levels
 
 
@@ -82,7 +82,7 @@ def read_assessments(reader: Reader, where: Located | None, root: Located) -> di
                 given["symbol"],
                 TONES[given["färg"]],
             )
-    unique(reader, seen, "bedömningen")
+    unique(reader, seen, "bedömningen", "bedömning")
     return found
 
 
@@ -102,5 +102,5 @@ def read_statuses(reader: Reader, where: Located | None, root: Located) -> dict[
             seen.append((value, mapping["värde"]))
             if text is not None and value not in found:
                 found[value] = Status(value, text, done)
-    unique(reader, seen, "statusen")
+    unique(reader, seen, "statusen", "status")
     return found
