@@ -41,11 +41,19 @@ def pytest_configure(config: pytest.Config) -> None:
     they depend on, so a shared store gives the bytes a cold one gives (``test_render_cache``,
     which checks the store itself, uses each project's own). Made by the controlling process, so
     xdist's workers, and the builds, kernels and commands they start, inherit it."""
+    global SESSION_STORES
     if hasattr(config, "workerinput"):  # an xdist worker: the controller chose the folder
+        SESSION_STORES = Path(os.environ["WORKBOOK_CACHE_DIR"])
         return
     folder = tempfile.mkdtemp(prefix="workbook-stores-")
     os.environ["WORKBOOK_CACHE_DIR"] = folder
+    SESSION_STORES = Path(folder)
     config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
+
+
+# The session's render stores (``pytest_configure``): where ``built_year`` left its charts, for a
+# test that looks at a project's own store (``test_render_cache``) to start from them.
+SESSION_STORES = Path()
 
 
 # The longest modules, longest first (``--durations`` on a quiet 2-core machine): ``make test``

@@ -38,7 +38,7 @@ from bs4 import BeautifulSoup, Tag
 
 from helpers.building.build_plan import data_fingerprint, kind_notebook
 from helpers.building.export import CONTENT_SECURITY_POLICY, navigation_texts, render_report
-from helpers.building.validate import validate_unit
+from helpers.building.validate import reports_problems
 from helpers.core.errors import Problem
 from helpers.core.paths import Project
 from helpers.core.yaml_text import load_yaml
@@ -101,6 +101,13 @@ class Field:
         """The hostile string, ending in the field's own name: fields poisoned together never
         hold the same value (a YAML list whose values must differ would refuse them)."""
         return f"{HOSTILE} {self.name}"
+
+
+def report_check(project: Project) -> list[Problem]:
+    """What ``validate`` and ``build`` refuse the report with (``validate.reports_problems``):
+    the unit's data and what every report of the year shares (``data/rapport.yaml``'s
+    comparison groups, the period folders)."""
+    return reports_problems(project, [(project.period, YEAR, UNIT)], [YEAR])
 
 
 def input_files(root: Path) -> list[Path]:
@@ -361,7 +368,7 @@ def walk(root: Path, every: list[Field]) -> Walk:
     while queue:
         batch = queue.pop()
         with poisoned(batch) as lines:
-            problems = validate_unit(project, YEAR, UNIT)
+            problems = report_check(project)
         validations += 1
         unlocated += [p for p in problems if not p.file]
         if not problems:
@@ -461,7 +468,7 @@ def test_a_hostile_string_in_any_field_is_refused_or_shown_as_text(
     while rounds:
         batch = rounds.pop(0)
         with poisoned(batch, spread=True):
-            if len(batch) > 1 and validate_unit(project, YEAR, UNIT):
+            if len(batch) > 1 and report_check(project):
                 half = len(batch) // 2
                 rounds[:0] = [batch[:half], batch[half:]]
                 continue
@@ -507,7 +514,7 @@ def test_a_real_build_with_every_accepted_field_poisoned_has_no_live_markup(
     accepted = [Field(root / f.path.relative_to(clean), f.kind, f.name) for f in walked.accepted]
     poison_all(accepted)
     poisoned = accepted
-    if validate_unit(project, YEAR, UNIT):
+    if report_check(project):
         shutil.rmtree(root / "data")
         shutil.rmtree(root / "params")
         shutil.copytree(clean / "data", root / "data")
@@ -516,7 +523,7 @@ def test_a_real_build_with_every_accepted_field_poisoned_has_no_live_markup(
         for field in accepted:
             original = field.path.read_bytes()
             poison(field)
-            if validate_unit(project, YEAR, UNIT):
+            if report_check(project):
                 field.path.write_bytes(original)
             else:
                 poisoned.append(field)

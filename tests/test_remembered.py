@@ -9,7 +9,6 @@ that a chart from the store is the chart drawn is ``test_render_cache``'s to che
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,8 +17,7 @@ import pytest
 from helpers import report
 from helpers.core import read_log
 from helpers.core.paths import Project
-from helpers.data import render_cache
-from helpers.parts import figures, goals, remembered
+from helpers.parts import goals, remembered
 
 try:
     from conftest import copy_built, copy_inputs
@@ -29,10 +27,9 @@ except ImportError:  # tests/ imported as a package
 
 @pytest.fixture
 def root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, built_year: Project) -> Iterator[Path]:
-    """The example's inputs, with the charts of the session's build in the render store."""
+    """The example's inputs; the charts of the session's build are in the session's render
+    store (``conftest.pytest_configure``), which every test project shares."""
     root = copy_inputs(tmp_path / "ws")
-    charts = Path(render_cache.CACHE_FOLDER, figures.STORE)
-    shutil.copytree(built_year.build / charts, root / "build" / charts)
     monkeypatch.setenv("WORKBOOK_ROOT", str(root))
     monkeypatch.setattr(remembered, "_PARTS", type(remembered._PARTS)())
     yield root

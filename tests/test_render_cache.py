@@ -29,8 +29,10 @@ from helpers.parts.charts import indicator_chart
 from helpers.parts.figures import ChartRecipe, chart_svg, render_svg
 
 try:
+    import conftest
     from conftest import copy_inputs
 except ImportError:  # tests/ imported as a package
+    from tests import conftest
     from tests.conftest import copy_inputs
 
 
@@ -393,7 +395,8 @@ def test_a_goal_sections_charts_export_as_the_whole_page_parse(
 ):
     """The KLK goal section as its notebook shows it (dozens of charts): the export that sets
     its charts aside gives nbconvert's bytes, parsed afresh and from the store. Its charts come
-    from the chart store of the session's build (``built_year``): what is exported is the same
+    from the chart store of the session's build (``built_year``, in ``conftest.SESSION_STORES``):
+    what is exported is the same
     (a stored chart is the chart drawn:
     ``test_a_stored_chart_is_the_chart_drawn_and_new_data_draws_anew``)."""
     from helpers import report
@@ -401,7 +404,7 @@ def test_a_goal_sections_charts_export_as_the_whole_page_parse(
 
     root = copy_inputs(tmp_path / "ws")
     charts = Path(render_cache.CACHE_FOLDER, STORE)
-    shutil.copytree(built_year.build / charts, root / "build" / charts)
+    shutil.copytree(conftest.SESSION_STORES / STORE, root / "build" / charts)
     monkeypatch.setenv("WORKBOOK_ROOT", str(root))
     monkeypatch.delenv(render_cache.CACHE_VARIABLE, raising=False)
     render_cache._store.cache_clear()
