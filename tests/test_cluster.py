@@ -52,10 +52,14 @@ def _build(
 
 
 def _reports(root: Path) -> dict[str, bytes]:
-    """Every file under ``reports/`` (reports of both periods, consolidated ones, the index)."""
+    """Every file under ``reports/`` (reports of both periods, consolidated ones, the index);
+    not the hidden print copies (``.<rapport>.utskrift-N.html``) a printer writes beside a
+    report while it prints it, as the session's PDF tests may be doing in ``built_year``."""
     folder = root / "reports"
     return {
-        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in folder.rglob("*")
+        if p.is_file() and not p.name.startswith(".")
     }
 
 

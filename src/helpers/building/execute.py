@@ -415,8 +415,7 @@ class SectionRunner:
         try:
             return self._run_aside(notebook, output, running, parameters, cwd)
         finally:
-            running.unlink(missing_ok=True)
-            reads_file(running).unlink(missing_ok=True)
+            remove_running(output)
 
     def _run_aside(
         self, notebook: Path, output: Path, running: Path, parameters: dict[str, Any], cwd: Path
@@ -531,6 +530,15 @@ class SectionRunner:
 def _running_path(output: Path) -> Path:
     """Where a run writes its notebook until it completes: beside ``output``, hidden."""
     return output.with_name(f".{output.stem}.running{output.suffix}")
+
+
+def remove_running(output: Path) -> None:
+    """Remove what an unfinished run of the section written to ``output`` left aside (its
+    notebook and read set): by the run itself, and by whoever killed the process it ran in
+    (``SectionPool``), which then never got to."""
+    for path in (_running_path(output), reads_file(_running_path(output))):
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)
 
 
 def reads_file(output: Path) -> Path:

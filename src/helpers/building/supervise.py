@@ -54,6 +54,7 @@ from helpers.building.execute import (
     SectionFailure,
     kill_group,
     reads_file,
+    remove_running,
 )
 
 # After a section's own time limit, how long a silent worker gets before the pool kills it.
@@ -254,6 +255,8 @@ class SectionPool:
         if worker.process.poll() is None:
             _signal(worker.process, signal.SIGKILL)
             worker.process.wait()
+        if worker.task is not None:  # killed mid-run: what its run set aside is left to us
+            remove_running(worker.task.output)
         if worker.kernel_pid is not None:
             kill_group(worker.kernel_pid)
         if worker.kernel_dir:
