@@ -190,6 +190,13 @@ def copy_built(project, target: Path):  # noqa: ANN001, ANN201 (Project in, Proj
     return Project(target)
 
 
+def report_files(folder: Path, pattern: str) -> list[Path]:
+    """The reports under ``folder`` that ``pattern`` matches, sorted: not the hidden print copy
+    (``.<rapport>.utskrift-N.html``) a printer writes beside a report while it prints it, as a
+    test on the other xdist worker may be doing in ``built_year`` (``printed_klk``)."""
+    return sorted(p for p in folder.glob(pattern) if not p.name.startswith("."))
+
+
 @pytest.fixture(scope="session")
 def built_klk(built_year) -> Path:  # noqa: ANN001
     """The KLK 2016 (helår) report of the session's build (``built_year``); its path."""

@@ -33,6 +33,7 @@ from browser import (  # noqa: E402
     run_axe,
     run_htmlcs,
 )
+from conftest import report_files  # noqa: E402
 from pdf_structure import (  # noqa: E402
     captions_apart_from_their_content,
     headings_apart_from_their_content,
@@ -53,7 +54,7 @@ PHONES = (390, 320)
 
 def pages(project: Project) -> list[Path]:
     """The index and every built report of the year (all periods), as found on disk."""
-    found = sorted(project.reports.glob(f"{YEAR}/**/*.html"))
+    found = report_files(project.reports, f"{YEAR}/**/*.html")
     return [project.reports / INDEX_NAME, *found]
 
 

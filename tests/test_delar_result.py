@@ -8,6 +8,8 @@ from __future__ import annotations
 import html
 import re
 
+from conftest import report_files
+
 from helpers.core.paths import CONSOLIDATED, Project
 from helpers.data.unit_data import load_unit
 from helpers.parts.budget import result_phrase, statement_of
@@ -25,7 +27,7 @@ def test_each_delar_drift_sentence_says_the_forecast(built_year: Project) -> Non
     checked = 0
     for period in built_year.periods_of_year(YEAR):
         seen = built_year.for_period(period)
-        for report in sorted(seen.reports.glob(f"{YEAR}/{period}/*.html")):
+        for report in report_files(seen.reports, f"{YEAR}/{period}/*.html"):
             unit = report.stem
             if unit == CONSOLIDATED:
                 continue

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import html
 
+from conftest import report_files
+
 from helpers.core.paths import Project
 from helpers.core.yaml_text import load_yaml
 from helpers.parts.summary import bound_symbol
@@ -28,7 +30,7 @@ def test_every_built_report_shows_the_symbols_bound(built_year: Project) -> None
     leading = {start[:2] for start in starts if len(start) > 2 and not start[0].isalnum()}
     assert leading, "the example's labels have no leading symbol: nothing to check"
     seen = 0
-    for report in sorted(built_year.reports.rglob("*/*.html")):
+    for report in report_files(built_year.reports, "**/*/*.html"):
         text = html.unescape(report.read_text("utf-8"))
         for start in starts:
             bound = bound_symbol(start)
