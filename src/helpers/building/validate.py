@@ -290,10 +290,29 @@ def reports_problems(
 ) -> list[Problem]:
     """Every problem of ``reports`` and of their ``years`` (``project_problems``), sorted by
     file, row and column and each once: the one list ``validate`` prints and ``build`` refuses
-    with, so both name the same problems in the same order."""
+    with, so both name the same problems in the same order. The consolidated report is built
+    from every unit's data, so its problems include each unit's of that year and period: a
+    kommun report is not passed (or signed off with ``klar``) while a unit's data would fail
+    its build."""
     problems = project_problems(project, years)
-    for period, year, unit in reports:
-        problems += report_problems(project.for_period(period), year, unit)
+    found: dict[ReportKey, list[Problem]] = {}
+
+    def problems_of(key: ReportKey) -> list[Problem]:
+        if key not in found:  # a unit is checked once, however many reports read it
+            period, year, unit = key
+            found[key] = report_problems(project.for_period(period), year, unit)
+        return found[key]
+
+    for key in reports:
+        problems += problems_of(key)
+        period, year, unit = key
+        if unit == CONSOLIDATED:  # built from every unit's data: their problems are its own
+            try:
+                units = units_of_year(year, project.for_period(period))
+            except WorkbookError:
+                units = []  # no unit this year or period: the consolidated check says so
+            for each in units:
+                problems += problems_of((period, year, each))
     return sorted_problems(problems, project)
 
 
