@@ -6,7 +6,6 @@ and phone widths."""
 from __future__ import annotations
 
 import html
-import os
 import re
 from pathlib import Path
 
@@ -21,9 +20,9 @@ from helpers.building.validate import validate_unit  # noqa: E402
 from helpers.core.paths import Project  # noqa: E402
 
 try:
-    from conftest import copy_inputs
+    from conftest import copy_inputs, project_root
 except ImportError:  # tests/ imported as a package
-    from tests.conftest import copy_inputs
+    from tests.conftest import copy_inputs, project_root
 
 pytest_plugins = ["browser"]
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
@@ -39,19 +38,12 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
     raw["titel"] = year_end["titel"]  # as new-year --period delar carries it
     params.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), "utf-8")
     project = Project(root).for_period(PERIOD)
-    previous = os.environ.get("WORKBOOK_ROOT")
-    os.environ["WORKBOOK_ROOT"] = str(root)
-    try:
+    with project_root(root):  # a module fixture: no monkeypatch
         from helpers.building.build import build
 
         assert validate_unit(project, YEAR, UNIT) == []
         results = build(YEAR, UNIT, project)
         assert all(not r.failures for r in results), [r.failures for r in results]
-    finally:
-        if previous is None:
-            os.environ.pop("WORKBOOK_ROOT", None)
-        else:
-            os.environ["WORKBOOK_ROOT"] = previous
     definition = yaml.safe_load((root / "data/rapport.yaml").read_text("utf-8"))
     return project.report_file(YEAR, UNIT), {"title": year_end["titel"], **definition}
 

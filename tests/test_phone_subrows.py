@@ -10,7 +10,6 @@ largest part split into two sub-rows, and opened in Debian's Chromium."""
 
 from __future__ import annotations
 
-import os
 from decimal import Decimal
 from pathlib import Path
 
@@ -24,10 +23,10 @@ from helpers.building.validate import validate_unit  # noqa: E402
 from helpers.core.paths import Project  # noqa: E402
 
 try:
-    from conftest import copy_inputs
+    from conftest import copy_inputs, project_root
     from drift_cases import amount, csv_rows, install_drift
 except ImportError:  # tests/ imported as a package
-    from tests.conftest import copy_inputs
+    from tests.conftest import copy_inputs, project_root
     from tests.drift_cases import amount, csv_rows, install_drift
 
 pytest_plugins = ["browser"]
@@ -67,19 +66,12 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, list[str
     drift = root / f"data/{YEAR}/{UNIT}/drift.csv"
     text, parent, names = _with_subrows(drift.read_text(encoding="utf-8"))
     install_drift(root, text, unit=UNIT)
-    previous = os.environ.get("WORKBOOK_ROOT")
-    os.environ["WORKBOOK_ROOT"] = str(root)
-    try:
+    with project_root(root):  # a module fixture: no monkeypatch
         from helpers.building.build import build
 
         assert validate_unit(Project(root), YEAR, UNIT) == []
         results = build(YEAR, UNIT, Project(root))
         assert all(not r.failures for r in results), [r.failures for r in results]
-    finally:
-        if previous is None:
-            os.environ.pop("WORKBOOK_ROOT", None)
-        else:
-            os.environ["WORKBOOK_ROOT"] = previous
     return Project(root).report_file(YEAR, UNIT), parent, names
 
 

@@ -307,11 +307,7 @@ def compose_yaml(text: str, shown_as: str) -> yaml.Node | None:
     check_characters(text, shown_as)
     try:
         # The reader checks the characters as it is made: a control character raises here.
-        loader = _TextLoader(text)
-        try:
-            return loader.get_single_node()
-        finally:
-            loader.dispose()
+        return _loaded_node(text)
     except _RefusedYaml as exc:
         raise DataError(
             [
@@ -331,6 +327,15 @@ def compose_yaml(text: str, shown_as: str) -> yaml.Node | None:
         ) from None
 
 
+def _loaded_node(text: str) -> yaml.Node | None:
+    """The node tree by the pure-Python loader (aliases refused, depth bounded)."""
+    loader = _TextLoader(text)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
+
+
 _KEY_PART = re.compile(r"\[([0-9]+)\]|([^.\[\]]+)")
 
 
@@ -343,11 +348,7 @@ def _composed(text: str) -> yaml.Node | None:
     except Unsure:
         pass
     try:
-        loader = _TextLoader(text)
-        try:
-            return loader.get_single_node()
-        finally:
-            loader.dispose()
+        return _loaded_node(text)
     except (yaml.YAMLError, RecursionError):
         return None
 
