@@ -5,8 +5,10 @@ end, ``workbook new-period helar --from delar --year 2016`` scaffolds the year-e
 them. For every unit with params in the source period (or one ``--unit``):
 
 - **params**: carried, with the period set (``period``/``periodslut`` removed for helår, where
-  the cut-off is 31 December; ``--slut`` gives another period's) and the title taken from the
-  period (``--titel``, else the source's with its period word left for the analyst to change);
+  the cut-off is 31 December; ``--slut`` gives another period's), the title taken from the
+  period (``--titel``, else the source's with its period word left for the analyst to change;
+  an empty ``--titel`` is refused) and ``diarienummer`` emptied (a case number belongs to one
+  report: the command lists it to fill in, with the source's for reference);
 - **tables**: carried as they are — goals, activities, indicators, key figures, and the unit's
   own tables of custom sections with their schemas — except that
   goal assessments are cleared (the year's assessment is made anew; until then the report says
@@ -29,7 +31,15 @@ from pathlib import Path
 
 from helpers.building.arguments import year_argument
 from helpers.chores.new_unit import PLACEHOLDER_MARK, csv_text
-from helpers.chores.new_year import checked_end, refuse_taken, unit_files, write_planned
+from helpers.chores.new_year import (
+    check_source,
+    checked_end,
+    diary_note,
+    refuse_taken,
+    unit_files,
+    write_planned,
+    written_line,
+)
 from helpers.core.errors import ParameterError, display_path
 from helpers.core.paths import (
     CONSOLIDATED,
@@ -41,6 +51,7 @@ from helpers.core.paths import (
     input_files,
 )
 from helpers.core.schema import SPECS
+from helpers.core.text_norm import control_character
 from helpers.core.yaml_text import dump_yaml
 from helpers.data.params import read_params_file, units_of_year
 from helpers.data.periods import check_defined_period, period_spec
@@ -54,16 +65,54 @@ REVISE_LINE = (
 )
 
 
+# How the command is told the period it creates: its first argument (for checked_end's message).
+PERIOD_GIVEN = "som kommandots första argument (`workbook new-period PERIOD --from …`)"
+
+
 @dataclass
 class UnitPeriod:
+    """What ``new_period`` created for one unit (or the consolidated report's own data)."""
+
     unit: str
     created: list[Path] = field(default_factory=list)
     to_revise: list[Path] = field(default_factory=list)
+    # Values the new period's report must have that nothing can carry (the diarienummer).
+    to_fill: list[str] = field(default_factory=list)
+    # The target had this folder already (the consolidated report's data): left as it is.
+    kept: bool = False
+
+
+def checked_title(title: str | None, year: int) -> str | None:
+    """``--titel`` as the params file will hold it: None when not given; stripped otherwise.
+
+    Raises ``ParameterError`` for a title that is empty or blank (a report needs one: the
+    source's is kept only when ``--titel`` is left out) or that holds a line break or another
+    character a title may not (``params_problems`` would refuse the file)."""
+    if title is None:
+        return None
+    text = title.strip()
+    example = f"--titel 'Årsredovisning {year}'"
+    if not text:
+        raise ParameterError(
+            f"--titel är tom: en rapport behöver en titel. Skriv titeln, t.ex. {example}, eller "
+            "utelämna --titel för att behålla titeln från perioden du utgår från (och ändra den "
+            "i params-filen). Inget har skrivits."
+        )
+    control = control_character(text, one_line=True)
+    if control is not None:
+        raise ParameterError(
+            f"--titel ska stå på en rad men innehåller tecknet {control[1]}: skriv titeln på en "
+            f"rad utan radbrytningar och styrtecken, t.ex. {example}. Inget har skrivits."
+        )
+    return text
 
 
 def next_params(
     raw: dict, target: Project, end: str | None, title: str | None
 ) -> dict[str, object]:
+    """The params mapping for the target period: its ``period`` and ``periodslut`` (none for
+    helår), ``title`` when given (else the source's), ``diarienummer`` emptied where there was
+    one (each report is its own case: ``diary_note`` says what to write there)."""
     params = {k: v for k, v in raw.items() if k not in ("period", "periodslut", "påhittad")}
     if not target.is_year_end:
         params["period"] = target.period
@@ -71,6 +120,8 @@ def next_params(
             params["periodslut"] = end
     if title:
         params["titel"] = title
+    if "diarienummer" in raw:  # the source period's case number is not this report's
+        params["diarienummer"] = ""
     if raw.get("påhittad"):
         params["påhittad"] = raw["påhittad"]
     return params
@@ -114,8 +165,9 @@ def new_period(
     """Scaffold period ``target`` of ``year`` from period ``source``; see the module docstring.
 
     Raises ``ParameterError`` for a bad, unknown or equal period, a bad ``end`` (``checked_end``:
-    required and ``ÅÅÅÅ-MM-DD`` in ``year`` but for helår), or a target that exists;
-    ``DataError`` when the source period's data is not valid.
+    required and ``ÅÅÅÅ-MM-DD`` in ``year`` but for helår), an empty ``title``
+    (``checked_title``), a source with nothing to start from (``check_source``, naming what
+    exists), or a target that exists; ``DataError`` when the source period's data is not valid.
     """
     from helpers.chores.custom_scaffold import scaffold_custom_tables  # pandas: not for `--help`
     from helpers.data.unit_data import load_unit, read_text_file
@@ -125,9 +177,19 @@ def new_period(
     source_project = base.for_period(check_period(source))
     target_project = base.for_period(check_period(target))
     if source == target:
-        raise ParameterError("Perioden du skapar och perioden du utgår från är samma.")
+        others = [p for p in base.periods_of_year(year) if p != target]
+        example = f", t.ex. --from {others[0]}" if others else ""
+        raise ParameterError(
+            f"Perioden du skapar och perioden du utgår från (--from) är samma ({target}): ange "
+            f"en annan period att utgå från med --from{example}."
+        )
     check_defined_period(base, target)  # first: an unknown period needs no --slut
-    end = checked_end(end, year, target_project)
+    end = checked_end(end, year, target_project, PERIOD_GIVEN)
+    title = checked_title(title, year)
+    check_source(
+        source_project, year, check_unit(unit) if unit else None, year_option="--year",
+        period_option="--from", new_unit_year=year, creating=target,
+    )  # fmt: skip
     units = [check_unit(unit)] if unit else units_of_year(year, source_project)
     refuse_taken(unit_files(target_project, year, units), base.root, "Perioden", "new-period")
     planned: list[tuple[UnitPeriod, dict[Path, str]]] = []
@@ -136,12 +198,17 @@ def new_period(
         files: dict[Path, str] = {}
         params_path = source_project.params_file(year, u)
         raw = read_params_file(params_path, display_path(params_path, base.root), base.root)
-        files[target_project.params_file(year, u)] = dump_yaml(
-            next_params(raw, target_project, end, title)
-        )
+        target_params = target_project.params_file(year, u)
+        files[target_params] = dump_yaml(next_params(raw, target_project, end, title))
         source_folder = source_project.unit_data(year, u)
         folder = target_project.unit_data(year, u)
         result = UnitPeriod(u)
+        diary = diary_note(
+            raw, f"{_named(base, source)} {year}", f"{_named(base, target)} {year}",
+            display_path(target_params, base.root),
+        )  # fmt: skip
+        if diary is not None:
+            result.to_fill.append(diary)
         for stem in SPECS:
             path = find_table(source_folder, stem)
             if path is None:
@@ -176,14 +243,17 @@ def _kommun_files(
     """The consolidated report's own data for the new period (``data/<år>/[<period>/]kommun/``),
     from the source period's: its assessments with ``bedömning`` and ``motivering`` emptied (the
     period's assessment is made anew, as the units' goals'), its texts with the revise line.
-    None when the source has none, or the target has its own already (never overwritten)."""
+    None when the source has none; no files (``kept``) when the target has its own already
+    (never overwritten, and the command says so)."""
     from helpers.data.unit_data import read_text_file
     from helpers.parts.kommun_data import ASSESSMENTS_STEM
 
     source_folder = source_project.unit_data(year, CONSOLIDATED)
     folder = target_project.unit_data(year, CONSOLIDATED)
-    if not source_folder.is_dir() or os.path.lexists(folder):
+    if not source_folder.is_dir():
         return None
+    if os.path.lexists(folder):
+        return UnitPeriod(CONSOLIDATED, kept=True), {}
     result = UnitPeriod(CONSOLIDATED)
     files: dict[Path, str] = {}
     path = find_table(source_folder, ASSESSMENTS_STEM)
@@ -206,12 +276,19 @@ def _kommun_files(
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("period", metavar="PERIOD", help=f"perioden att skapa, t.ex. {YEAR_END}")
     parser.add_argument(
-        "--from", dest="source", required=True, metavar="PERIOD", help="t.ex. delar"
+        "--from", dest="source", required=True, metavar="PERIOD", help="perioden att utgå från, "
+        "t.ex. delar"
+    )  # fmt: skip
+    parser.add_argument(
+        "--year", type=year_argument, required=True, metavar="ÅR", help="året, t.ex. 2016"
     )
-    parser.add_argument("--year", type=year_argument, required=True, metavar="ÅR")
     parser.add_argument("--unit", help="en enhet (utan: alla enheter med params för perioden)")
     parser.add_argument("--slut", metavar="ÅÅÅÅ-MM-DD", help="periodens slutdatum (inte helår)")
-    parser.add_argument("--titel", help="rapporternas titel, t.ex. 'Årsredovisning 2016'")
+    parser.add_argument(
+        "--titel",
+        help="rapporternas titel, t.ex. 'Årsredovisning 2016' (utan: titeln från perioden du "
+        "utgår från; tom går inte)",
+    )
 
 
 def command(args: argparse.Namespace) -> int:
@@ -224,17 +301,28 @@ def command(args: argparse.Namespace) -> int:
     )
     target = project.for_period(args.period)
     for result in results:
-        folder = display_path(target.unit_data(args.year, result.unit), project.root)
-        print(f"{result.unit}: {folder}/ ({len(result.created)} filer).")
-        count = len(result.to_revise)
-        revise = f"  Texter att se över ({count} st, rader med '{PLACEHOLDER_MARK}')."
+        folder = target.unit_data(args.year, result.unit)
+        if result.kept:
+            shown = display_path(folder, project.root)
+            print(f"{result.unit}: {shown}/ finns redan och lämnas som den är (inget skrevs).")
+            continue
+        print(written_line(result.unit, result.created, folder, project.root))
         if result.unit == CONSOLIDATED:
             print(f"  Att fylla i: kommunens bedömningar i {ASSESSMENTS_STEM}.csv.")
-            print(revise)
+        else:
+            print(
+                "  Att fylla i: utfall i drift.csv, bedömning i mal.csv, status i aktiviteter.csv,"
+            )
+            what = "rubriker" if args.titel is not None else "titel och rubriker"
+            print(f"  periodens värden för indikatorer och nyckeltal; {what} i params.")
+        for item in result.to_fill:
+            print(f"  Att fylla i: {item}")
+        count = len(result.to_revise)
+        print(f"  Texter att se över ({count} st, rader med '{PLACEHOLDER_MARK}'):")
+        for path in result.to_revise:
+            print(f"    {display_path(path, project.root)}")
+        if result.unit == CONSOLIDATED:
             continue
-        print("  Att fylla i: utfall i drift.csv, bedömning i mal.csv, status i aktiviteter.csv,")
-        print("  periodens värden för indikatorer och nyckeltal; titel och rubriker i params.")
-        print(revise)
         for problem in validate_unit(target, args.year, result.unit):
             print(f"  Kontroll: {problem}")
     print(f"Bygg utkastet med: workbook build --year {args.year} --period {args.period}")

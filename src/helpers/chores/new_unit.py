@@ -34,7 +34,7 @@ from helpers.core.yaml_text import dump_yaml, load_yaml
 from helpers.data.definition import read_definition
 from helpers.data.definition.model import ReportDefinition, SectionSpec, TextRef
 from helpers.data.kommun_definition import read_consolidated
-from helpers.data.params import available_years
+from helpers.data.params import available_years, create_unit_command
 from helpers.data.readers import Table, find_table, parse_number, read_table
 
 TEMPLATE_DIR = PACKAGE_DIR / "templates" / "unit"
@@ -263,8 +263,8 @@ def new_unit(
     listed = next((row for row in rows if row.get("enhet") == unit), None)
     if listed is not None and _has_any_report(project, unit):
         raise ParameterError(
-            f"Enheten {unit!r} finns redan i {shown} — välj ett annat id, eller kör "
-            f"`workbook new-year` för att skapa ett nytt år för enheten."
+            f"Enheten {unit!r} finns redan i {shown} och har rapporter — välj ett annat id för "
+            f"en ny enhet. {_next_report_hint(project, year, unit)}."
         )
     if listed is not None:  # listed, but no report in any year yet: scaffold it, keep its row
         listed_name = (listed.get("namn") or "").strip()
@@ -272,6 +272,13 @@ def new_unit(
             raise ParameterError(
                 f"Enheten {unit!r} står redan i {shown} med namnet {listed_name!r} — utelämna "
                 "--name, eller ändra namnet i listan först."
+            )
+        listed_short = (listed.get("förkortning") or "").strip()
+        if short.strip() and short.strip() != listed_short:
+            has = f"förkortningen {listed_short!r}" if listed_short else "utan förkortning"
+            raise ParameterError(
+                f"Enheten {unit!r} står redan i {shown}, {has}, och new-unit ändrar inte "
+                "raden — utelämna --short, eller ändra förkortningen i listan först."
             )
         name = name or listed_name
     if not name:
@@ -310,6 +317,26 @@ def new_unit(
     return [units_path, *created]
 
 
+def _next_report_hint(project: Project, year: int, unit: str) -> str:
+    """How to make ``unit``'s report for ``year`` when the unit has reports already (new-unit
+    starts units, it does not add years): ``new-year`` or ``new-period`` from what exists."""
+    params = project.params_file(year, unit)
+    shown = display_path(params, project.root)
+    if os.path.lexists(params):
+        return (
+            f"Enhetens rapport för {year} finns redan ({shown}: ändra i den); ett senare år "
+            f"skapas med `workbook new-year {year + 1} --from {year} --unit {unit}`"
+        )
+    command = create_unit_command(project, year, unit, listed=True)
+    if "new-unit" in command:  # only later years: new-year goes forward only
+        return (
+            f"Enhetens rapport för {year} skapas för hand ({shown} och "
+            f"{display_path(project.unit_data(year, unit), project.root)}/, se "
+            "docs/data-format.md): new-year skapar bara ett senare år ur ett tidigare"
+        )
+    return f"Enhetens rapport för {year} skapas med {command}"
+
+
 def _has_any_report(project: Project, unit: str) -> bool:
     """``unit`` has a params file in some year and period (its next report is ``new-year``'s or
     ``new-period``'s to make, not ``new-unit``'s)."""
@@ -336,7 +363,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="ÅR",
         help="första året (utan: det senaste året som finns)",
     )
-    parser.add_argument("--short", default="", help="förkortning, t.ex. SOC")
+    parser.add_argument(
+        "--short",
+        default="",
+        help="förkortning, t.ex. SOC (för en enhet som redan står i data/enheter.csv: den som "
+        "står där)",
+    )
     parser.add_argument(
         "--eget-avsnitt",
         dest="custom_section",

@@ -35,10 +35,23 @@ from helpers.chores.new_unit import (
     write_new,
 )
 from helpers.core.errors import ParameterError, Problem, display_path
-from helpers.core.paths import YEAR_END, Project, check_unit, check_year, readable_file
+from helpers.core.paths import (
+    CONSOLIDATED,
+    YEAR_END,
+    Project,
+    check_unit,
+    check_year,
+    readable_file,
+)
 from helpers.core.schema import BUDGET_AMOUNT_COLUMNS, SPECS
 from helpers.core.yaml_text import dump_yaml
-from helpers.data.params import checked_period_end, read_params_file, units_of_year
+from helpers.data.params import (
+    available_years,
+    checked_period_end,
+    create_unit_command,
+    read_params_file,
+    units_of_year,
+)
 from helpers.data.periods import check_defined_period
 from helpers.data.readers import Table, find_table, read_table
 
@@ -104,15 +117,18 @@ def next_params(raw: dict[str, Any], source: int, target: int) -> dict[str, Any]
     return params
 
 
-def diary_note(raw: dict[str, Any], source: int, target: int, shown: str) -> str | None:
-    """What to write where last year's ``diarienummer`` was (``next_params`` empties it)."""
+def diary_note(raw: dict[str, Any], source: str, target: str, shown: str) -> str | None:
+    """What to write where the source report's ``diarienummer`` was (``next_params`` and
+    ``new_period.next_params`` empty it): ``source`` and ``target`` name the two reports as a
+    reader would (``2016``, ``Delår 2016``); ``shown`` is the new params file. None when the
+    source had none."""
     value = raw.get("diarienummer")
     written = " ".join(str(value).split()) if value is not None else ""
     if not written:
         return None
     return (
-        f"diarienummer i {shown} är tomt: skriv {target} års diarienummer där "
-        f"({source} års var '{written[:60]}'); tomt visas inget i sidfoten"
+        f"diarienummer i {shown} är tomt: skriv diarienumret för {target} där "
+        f"(för {source} var det '{written[:60]}'); tomt visas inget i sidfoten"
     )
 
 
@@ -356,9 +372,12 @@ def unit_files(project: Project, year: int, units: list[str]) -> list[Path]:
     ]
 
 
-def checked_end(end: str | None, year: int, target: Project) -> str | None:
+def checked_end(
+    end: str | None, year: int, target: Project, period_given: str = "med --period"
+) -> str | None:
     """The target period's ``--slut`` as ``periodslut`` (``params.checked_period_end``); None
-    for helår, whose cut-off is 31 December.
+    for helår, whose cut-off is 31 December. ``period_given`` says how the command is told the
+    period to create (new-year: ``--period``; new-period: its first argument).
 
     Raises ``ParameterError`` for a date that is missing, not ``ÅÅÅÅ-MM-DD`` or outside
     ``year``, and for ``--slut`` given to helår — before anything is read or written."""
@@ -366,10 +385,161 @@ def checked_end(end: str | None, year: int, target: Project) -> str | None:
         if end is not None:
             raise ParameterError(
                 f"--slut gäller inte helåret: det slutar {year}-12-31. Ta bort --slut, eller "
-                "ange den period du menade med --period. Inget har skrivits."
+                f"ange den period du menade {period_given}. Inget har skrivits."
             )
         return None
     return checked_period_end(end, year, target.period)
+
+
+def _listed(items: list[str]) -> str:
+    """``a``, ``a och b``, ``a, b och c``."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} och {items[-1]}"
+
+
+def years_with_params(project: Project) -> dict[int, list[str]]:
+    """Every year that has a params file in some period, with those periods (helår first)."""
+    return {
+        year: periods
+        for year in available_years(project)
+        if (periods := project.periods_of_year(year))
+    }
+
+
+def check_source(
+    project: Project,
+    year: int,
+    unit: str | None,
+    *,
+    year_option: str,
+    period_option: str,
+    new_unit_year: int,
+    creating: str | None = None,
+) -> None:
+    """Refuse, before anything is read, a source a chore cannot start from: ``year`` without
+    params in ``project``'s period (no params at all, or not that period), or ``unit`` without
+    its params file there. The message names what exists and the option that chooses it:
+    ``year_option`` (new-year: ``--from``; new-period: ``--year``) and ``period_option``
+    (``--from-period``; ``--from``). ``new_unit_year``: the year a unit that has no params
+    anywhere would be started in (``new-unit --year``); ``creating``: the period being created
+    in the same year (new-period), never suggested as the one to start from.
+
+    Raises ``ParameterError``."""
+    root, period = project.root, project.period
+    there = years_with_params(project)
+    # The years the command could start from instead: new-year only goes forward.
+    usable_years = {
+        y: ps for y, ps in there.items() if y != year and (creating or y < new_unit_year)
+    }
+    if unit == CONSOLIDATED:
+        raise ParameterError(
+            f"'{CONSOLIDATED}' är den sammanställda rapporten, ingen enhet: den har inga egna "
+            "params och byggs ur enheternas. Ta bort --unit för att skapa alla enheters filer, "
+            "eller ange en enhets id, t.ex. --unit klk."
+        )
+    periods = there.get(year, [])
+    if not periods:
+        params_folder = display_path(project.params / str(year), root) + "/"
+        if (project.params / str(year)).is_dir():
+            where = f"{params_folder} har ingen params-fil (<enhet>.yaml)"
+        else:
+            data_folder = project.data / str(year)
+            where = f"{params_folder} saknas"
+            if not data_folder.is_dir():
+                where += f" (liksom {display_path(data_folder, root)}/)"
+        if not there:
+            raise ParameterError(
+                f"Det finns inga enheter för {year} att utgå från: {where}, och inget annat år "
+                f'har params. Skapa den första enheten med `workbook new-unit <id> --name "…"`.'
+                + project.emptiness_note()
+            )
+        years = ", ".join(f"{y} ({', '.join(ps)})" for y, ps in there.items())
+        same = [y for y, ps in usable_years.items() if period in ps]
+        if same:
+            choose = f"Ange ett av dem med {year_option}, t.ex. {year_option} {max(same)}."
+        elif usable_years:
+            latest = max(usable_years)
+            choose = (
+                f"Ange ett av dem med {year_option} och perioden med {period_option}, t.ex. "
+                f"{year_option} {latest} {period_option} {usable_years[latest][0]}."
+            )
+        else:
+            choose = (
+                f"Inget av dem ligger före {new_unit_year}: new-year skapar ett senare år ur ett "
+                "tidigare."
+            )
+        raise ParameterError(
+            f"Det finns inga enheter för {year} att utgå från: {where}. År med params (och "
+            f"deras perioder): {years}. {choose}"
+        )
+    if period not in periods:
+        other_years = [str(y) for y, ps in usable_years.items() if period in ps]
+        also = (
+            f" (perioden {period} finns för {_listed(other_years)}: ange året med {year_option})"
+            if other_years
+            else ""
+        )
+        usable = [p for p in periods if p != creating]
+        choose = (
+            f"Ange perioden du utgår från med {period_option}, t.ex. {period_option} {usable[0]}"
+            if usable
+            else f"Det finns ingen annan period för {year} att utgå från"
+        )
+        raise ParameterError(
+            f"{year} har ingen period {period} att utgå från: "
+            f"{display_path(project.params_dir(year), root)}/ saknas eller har ingen "
+            f"params-fil. För {year} finns: {', '.join(periods)}. {choose}{also}."
+        )
+    if unit is None or os.path.lexists(project.params_file(year, unit)):
+        return
+    shown = display_path(project.params_file(year, unit), root)
+    own_periods = [
+        p
+        for p in periods
+        if p not in (period, creating)
+        and os.path.lexists(project.for_period(p).params_file(year, unit))
+    ]
+    own_years = [  # years of the period the command could start from instead
+        y for y in usable_years if os.path.lexists(project.params_file(y, unit))
+    ]
+    anywhere = any(
+        os.path.lexists(project.for_period(p).params_file(y, unit))
+        for y, ps in there.items()
+        for p in ps
+    )
+    if own_periods:
+        hint = (
+            f"För {year} har den params i: {', '.join(own_periods)}. Ange perioden du utgår "
+            f"från med {period_option}, t.ex. {period_option} {own_periods[0]}."
+        )
+    elif own_years and creating is None:
+        hint = (
+            f"Perioden {period} har params för enheten {_listed([str(y) for y in own_years])}. "
+            f"Ange året du utgår från med {year_option}, t.ex. {year_option} {max(own_years)}."
+        )
+    elif anywhere:
+        hint = (
+            f"Skapa först enhetens rapport för {year} (perioden {period}) med "
+            f"{create_unit_command(project, year, unit)}, eller välj en annan enhet med --unit."
+        )
+    else:
+        hint = (
+            "Enheten har inga params något år: skapa den med "
+            f'`workbook new-unit {unit} --name "…" --year {new_unit_year}`, eller välj en annan '
+            "enhet med --unit."
+        )
+    raise ParameterError(
+        f"Enheten {unit!r} har inget att utgå från för {year} (perioden {period}): {shown} "
+        f"saknas. {hint}"
+    )
+
+
+def written_line(unit: str, created: list[Path], folder: Path, root: Path) -> str:
+    """What a chore wrote for ``unit``, as its command prints it: every file outside the unit's
+    data ``folder`` by name (its params file), then the folder with how many files were
+    written in it — ``klk: params/2017/klk.yaml och data/2017/klk/ (41 filer).``"""
+    inside = sum(1 for path in created if path.is_relative_to(folder))
+    named = [display_path(path, root) for path in created if not path.is_relative_to(folder)]
+    return f"{unit}: {_listed([*named, f'{display_path(folder, root)}/ ({inside} filer)'])}."
 
 
 def period_params(
@@ -378,10 +548,11 @@ def period_params(
     delta: int,
     end: str | None = None,
     source_end: Any = None,
+    year: int | None = None,
 ) -> dict[str, Any]:
     """``params`` for the target period: helår has no ``period``/``periodslut``; another period
     has its id and cut-off date (``end``, else the source's ``source_end`` moved ``delta``
-    years).
+    years; ``year``, the target year, gives the example date of the message).
 
     Raises ``ParameterError`` when a period other than helår gets no cut-off date.
     """
@@ -390,9 +561,10 @@ def period_params(
         return params
     cut_off = end or (next_date(source_end, delta) if source_end else None)
     if cut_off is None:
+        example = f"{year or params.get('år') or 2017}-08-31"
         raise ParameterError(
             f"Perioden {target.period} behöver sitt slutdatum: ange --slut ÅÅÅÅ-MM-DD, t.ex. "
-            "--slut 2017-08-31."
+            f"--slut {example}. Inget har skrivits."
         )
     return {**params, "period": target.period, "periodslut": cut_off}
 
@@ -410,7 +582,12 @@ def new_year(
 
     ``project`` is seen for the source period (helår unless given); ``period`` is the target's
     (default: the same period), e.g. next year's delår from this year's helår, with ``end`` its
-    cut-off date (default: the source period's, moved to the new year).
+    cut-off date (default: the source period's, moved to the new year). The command line takes
+    the source period from ``--from-period``, else from ``--period`` (``source_period``).
+
+    Raises ``ParameterError`` for a bad or unknown year, period or unit, a target year that is
+    not after ``source``, a bad ``end``, a source with nothing to start from (``check_source``,
+    naming what exists) or a target that exists; ``DataError`` when the source is not valid.
     """
     from helpers.chores.custom_scaffold import scaffold_custom_tables
     from helpers.data.unit_data import load_unit
@@ -421,10 +598,15 @@ def new_year(
     check_defined_period(project, target_project.period)
     if target <= source:
         raise ParameterError(
-            f"Det nya året ({target}) måste komma efter året du utgår från ({source})."
+            f"Det nya året ({target}) måste komma efter året du utgår från (--from {source}): "
+            "new-year skapar ett senare år ur ett tidigare."
         )
-    if end is not None or target_project.is_year_end:  # else: the source's, moved a year
-        end = checked_end(end, target, target_project)
+    if end is not None or target_project.is_year_end or project.is_year_end:
+        end = checked_end(end, target, target_project)  # else: the source's, moved a year
+    check_source(
+        project, source, check_unit(unit) if unit else None, year_option="--from",
+        period_option="--from-period", new_unit_year=target,
+    )  # fmt: skip
     units = [check_unit(unit)] if unit else units_of_year(source, project)
     refuse_taken(
         unit_files(target_project, target, units), target_project.root, str(target), "new-year"
@@ -440,7 +622,7 @@ def new_year(
         )
         moved = period_params(
             next_params(raw, source, target), target_project, target - source, end,
-            raw.get("periodslut"),
+            raw.get("periodslut"), target,
         )  # fmt: skip
         files[target_project.params_file(target, u)] = dump_yaml(moved)
         folder = target_project.unit_data(target, u)
@@ -456,7 +638,7 @@ def new_year(
         result = UnitYear(u, to_write=[folder / "text" / n for n in to_write], formulas=formulas)
         result.notes = gap_notes(data, source, target)
         target_params = target_project.params_file(target, u)
-        diary = diary_note(raw, source, target, display_path(target_params, project.root))
+        diary = diary_note(raw, str(source), str(target), display_path(target_params, project.root))
         if diary is not None:
             result.to_fill.append(diary)
         own = [name for name in custom if name.endswith(".csv")]
@@ -492,28 +674,40 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--unit", help="en enhet (utan: alla enheter med params för året)")
     parser.add_argument(
         "--from-period",
-        default=YEAR_END,
         metavar="PERIOD",
-        help=f"perioden att utgå från (standard: {YEAR_END}, helåret)",
+        help=f"perioden att utgå från (standard: samma som --period, annars {YEAR_END})",
     )
     parser.add_argument(
-        "--period", metavar="PERIOD", help="perioden att skapa (standard: samma som --from-period)"
+        "--period",
+        metavar="PERIOD",
+        help=f"perioden att skapa, t.ex. delar (standard: samma som --from-period, annars "
+        f"{YEAR_END})",
     )
-    parser.add_argument("--slut", metavar="ÅÅÅÅ-MM-DD", help="periodens slutdatum (inte helår)")
+    parser.add_argument(
+        "--slut",
+        metavar="ÅÅÅÅ-MM-DD",
+        help="periodens slutdatum (inte helår; behövs när du utgår från helåret, annars "
+        "flyttas det tidigare årets periodslut ett år fram)",
+    )
+
+
+def source_period(period: str | None, from_period: str | None) -> str:
+    """The period ``new-year`` starts from: ``--from-period`` when given, else the period it
+    creates (``--period delar`` copies the earlier year's delår), else helår."""
+    return from_period or period or YEAR_END
 
 
 def command(args: argparse.Namespace) -> int:
     from helpers.building.validate import validate_unit
 
-    project = Project.current(args.from_period)
+    project = Project.current(source_period(args.period, args.from_period))
     results = new_year(
         args.year, args.source, args.unit, project, period=args.period, end=args.slut
     )
     project = project.for_period(args.period) if args.period else project
     for result in results:
-        folder = display_path(project.unit_data(args.year, result.unit), project.root)
-        params_file = display_path(project.params_file(args.year, result.unit), project.root)
-        print(f"{result.unit}: {params_file} och {folder}/ ({len(result.created) - 1} filer).")
+        folder = project.unit_data(args.year, result.unit)
+        print(written_line(result.unit, result.created, folder, project.root))
         print("  Att fylla i: belopp i drift.csv (utfall, budget, prognos), bedömning i mal.csv,")
         print(f"  status i aktiviteter.csv, {args.year} års värden för indikatorer och nyckeltal.")
         for item in result.to_fill:
