@@ -244,6 +244,57 @@ def test_the_option_check_finds_a_misnamed_option() -> None:
     ]
 
 
+# Each chore's module and the command whose messages it writes (custom_scaffold: new-unit's
+# --eget-avsnitt); a message quoting another command (`workbook new-year …`) is checked against
+# that command.
+CHORE_MODULES = {
+    "new_year": "new-year",
+    "new_period": "new-period",
+    "new_unit": "new-unit",
+    "custom_scaffold": "new-unit",
+}
+
+
+def _literal_texts(path: Path) -> list[str]:
+    """Every string literal of a module but its docstrings (which talk about code), an
+    f-string with ``X`` for each value put in."""
+    import ast
+
+    tree = ast.parse(path.read_text("utf-8"))
+    parts = {id(part) for node in ast.walk(tree) if isinstance(node, ast.JoinedStr)
+             for part in node.values}  # fmt: skip
+    documented = (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+    parts |= {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, documented) and node.body and isinstance(node.body[0], ast.Expr)
+    }
+    texts = []
+    for node in ast.walk(tree):
+        if id(node) in parts:
+            continue
+        if isinstance(node, ast.JoinedStr):
+            texts.append(
+                "".join(
+                    part.value if isinstance(part, ast.Constant) else "X" for part in node.values
+                )
+            )
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            texts.append(node.value)
+    return texts
+
+
+@pytest.mark.parametrize(("module", "command"), CHORE_MODULES.items())
+def test_every_option_a_chores_text_names_exists(module: str, command: str) -> None:
+    """Also the messages no test above provokes: each option a text of the module names is one
+    of its command's, or of the command the text quotes."""
+    path = REPO_ROOT / "src" / "helpers" / "chores" / f"{module}.py"
+    texts = _literal_texts(path)
+    assert any("--" in text for text in texts)
+    wrong = {text: found for text in texts if (found := unknown_options(command, text))}
+    assert wrong == {}
+
+
 def test_a_cut_off_date_for_year_end_names_how_new_period_is_told_the_period(
     workspace: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
