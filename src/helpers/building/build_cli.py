@@ -23,7 +23,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="en period, t.ex. delar eller helar (utan: alla perioder som har params för året, "
         "och den sammanställda rapporten)",
     )
-    parser.add_argument("--section", help="ett avsnitt, t.ex. 30_kf_mal (utan: alla avsnitt)")
+    parser.add_argument("--section", help="ett avsnitt, t.ex. kf_mal (utan: alla avsnitt)")
     parser.add_argument(
         "--jobs",
         type=whole_number,

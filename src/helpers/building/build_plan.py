@@ -14,6 +14,7 @@ sign-off file), so an unchanged report is not exported again.
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
 from dataclasses import dataclass
@@ -200,10 +201,13 @@ def plan_build(
         plan.report_reason = report_reason(project, fingerprinter, plan, force)
         plans.append(plan)
     if section is not None and plans and not any(p.sections for p in plans):
-        known = sorted({s.name for p in plans for s in p.all_sections})
+        # In the report's order (the reader's and the analyst's), each once over the units.
+        known = list(dict.fromkeys(s.name for p in plans for s in p.all_sections))
+        close = difflib.get_close_matches(section, known, n=1)
+        guess = f" (menade du '{close[0]}'?)" if close else ""
         raise BuildError(
-            f"Avsnittet {section!r} finns inte i rapporten — avsnitten är: {', '.join(known)} "
-            "(se `workbook build --dry-run`)."
+            f"Avsnittet {section!r} finns inte i rapporten{guess} — avsnitten är, i rapportens "
+            f"ordning: {', '.join(known)} (se `workbook build --dry-run`)."
         )
     return plans
 
