@@ -30,7 +30,7 @@ from pathlib import Path
 from helpers.building.arguments import year_argument
 from helpers.chores.new_unit import PLACEHOLDER_MARK, csv_text
 from helpers.chores.new_year import checked_end, refuse_taken, unit_files, write_planned
-from helpers.core.errors import ParameterError, display_path
+from helpers.core.errors import ParameterError, counted, display_path
 from helpers.core.paths import (
     CONSOLIDATED,
     YEAR_END,
@@ -225,7 +225,7 @@ def command(args: argparse.Namespace) -> int:
     target = project.for_period(args.period)
     for result in results:
         folder = display_path(target.unit_data(args.year, result.unit), project.root)
-        print(f"{result.unit}: {folder}/ ({len(result.created)} filer).")
+        print(f"{result.unit}: {folder}/ ({counted(len(result.created), 'fil', 'filer')}).")
         count = len(result.to_revise)
         revise = f"  Texter att se över ({count} st, rader med '{PLACEHOLDER_MARK}')."
         if result.unit == CONSOLIDATED:

@@ -34,7 +34,7 @@ from helpers.chores.new_unit import (
     template_text,
     write_new,
 )
-from helpers.core.errors import ParameterError, Problem, display_path
+from helpers.core.errors import ParameterError, Problem, counted, display_path
 from helpers.core.paths import YEAR_END, Project, check_unit, check_year, readable_file
 from helpers.core.schema import BUDGET_AMOUNT_COLUMNS, SPECS
 from helpers.core.yaml_text import dump_yaml
@@ -513,7 +513,8 @@ def command(args: argparse.Namespace) -> int:
     for result in results:
         folder = display_path(project.unit_data(args.year, result.unit), project.root)
         params_file = display_path(project.params_file(args.year, result.unit), project.root)
-        print(f"{result.unit}: {params_file} och {folder}/ ({len(result.created) - 1} filer).")
+        files = counted(len(result.created) - 1, "fil", "filer")
+        print(f"{result.unit}: {params_file} och {folder}/ ({files}).")
         print("  Att fylla i: belopp i drift.csv (utfall, budget, prognos), bedömning i mal.csv,")
         print(f"  status i aktiviteter.csv, {args.year} års värden för indikatorer och nyckeltal.")
         for item in result.to_fill:

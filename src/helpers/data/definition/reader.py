@@ -73,7 +73,7 @@ class Reader:
                 )
             return None
         if not isinstance(where.value, str):
-            self.problem(where, f"'{what}' ska vara en text, inte en lista eller nycklar")
+            self.problem(where, f"'{what}' ska vara en text, inte en lista eller tabell")
             return None
         return where.value.strip()
 

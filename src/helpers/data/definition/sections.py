@@ -136,13 +136,16 @@ def finish_section(
     reader, where = value("rubrik")
     heading = reader.text(where, "rubrik")
     reader.pattern(where, "rubrik", COMMON)
+    # Written, but not a text (a list, a mapping): reader.text said so; one fault, one message.
+    not_text = heading is None and where is not None and where.value not in (None, "")
+    ok = ok and not not_text
     from_unit = "rubrik" in draft and draft["rubrik"][0] is unit_reader
     texts = {}
     for key in ("text", "eftertext"):
         reader, where = value(key)
         ref = text_reference(reader, where, key)
         texts[key] = None if ref is None else TextRef(*ref)
-    if heading is None and "text" not in draft:  # a text given but unreadable: reported above
+    if heading is None and "text" not in draft and not not_text:  # unreadable text: above
         reader, where = value("id")
         reader.problem(
             where or parent,
