@@ -329,6 +329,50 @@ def test_a_heading_that_is_not_text_is_one_message(
     assert not [t for t in said if "har ingen rubrik" in t], said
 
 
+# A value of the wrong kind at (file, a line's exact text): it alone is reported, on its line —
+# no follow-up for what could not be read because of it (the level's sections, the label
+# "missing", the unit's "no sections").
+WRONG_KIND = [
+    (DEFINITION, '    rubrik: "Kommunstyrelsens mål {nummer}: {titel}"', "    rubrik: {a: b}"),
+    (DEFINITION, '    kort: "KF-mål {nummer}"', "    kort: [KF]"),
+    (DEFINITION, "    titel: Verksamhetsuppföljning – alla rapporter, {kommun}", "    titel: {}"),
+    (DEFINITION, "  namn: Hjo kommun", "  namn: [Hjo]"),
+]
+
+
+@pytest.mark.parametrize(("file", "line", "written"), WRONG_KIND)
+def test_a_value_of_the_wrong_kind_is_one_message(
+    workspace: Path, capsys: pytest.CaptureFixture[str], file: str, line: str, written: str
+) -> None:
+    path = workspace / file
+    text = path.read_text("utf-8")
+    number = text.splitlines().index(line)
+    path.write_text(edited(text, number, written), "utf-8")
+    code, said = run(["validate", "--year", str(YEAR), "--unit", UNIT], capsys)
+    assert code == 2
+    problems = [t for t in said if t.startswith(("data/", "params/"))]
+    assert len(problems) == 1, said
+    assert problems[0].startswith(f"{file}, rad {number + 1}, nyckel "), said
+
+
+def test_a_units_own_section_with_a_heading_of_the_wrong_kind_is_one_message(
+    workspace: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = workspace / "params" / str(YEAR) / f"{UNIT}.yaml"
+    text = path.read_text("utf-8")
+    assert "rapport:" not in text
+    own = "rapport:\n  avsnitt:\n    - id: sammanfattning\n      rubrik: [x]\n"
+    path.write_text(text + own, "utf-8")
+    line = len(text.splitlines()) + 4
+    code, said = run(["validate", "--year", str(YEAR), "--unit", UNIT], capsys)
+    assert code == 2
+    problems = [t for t in said if t.startswith(("data/", "params/"))]
+    assert problems == [
+        f"params/{YEAR}/{UNIT}.yaml, rad {line}, nyckel rapport.avsnitt[1].rubrik: 'rubrik' ska "
+        "vara en text, inte en lista eller tabell"
+    ], said
+
+
 def test_a_missing_heading_is_still_named(
     workspace: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -168,7 +168,10 @@ def _label_value(reader: Reader, key: str, where: Located) -> LabelValue | None:
     allowed = (*COMMON, *spec.placeholders)
     if isinstance(where.value, dict):
         if not spec.counted:
-            reader.problem(where, f"etiketten {key} har inga former för ental och flertal")
+            reader.problem(
+                where,
+                f"etiketten {key} ska vara en text (den har inga former för ental och flertal)",
+            )
             return None
         reader.known_keys(where.value, (SINGULAR, PLURAL), f"etiketten {key}")
         forms = {}
