@@ -57,6 +57,9 @@ def run(argv: list[str], root: Path, *, user: int | None = None) -> Run:
     command = [str(WORKBOOK), *argv]
     if user is not None:
         command = ["setpriv", f"--reuid={user}", f"--regid={user}", "--clear-groups", *command]
+        # The session's render stores are root's: that user could not write them, and validate
+        # and build refuse a WORKBOOK_CACHE_DIR that cannot be written before reading any data.
+        env.pop("WORKBOOK_CACHE_DIR", None)
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         process = subprocess.Popen(command, stdout=out, stderr=err, env=env)
         _, status, usage = os.wait4(process.pid, 0)

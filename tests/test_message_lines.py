@@ -156,14 +156,15 @@ def test_broken_yaml_is_described_in_swedish_with_line_and_character(
     assert not any(word in t for t in output for word in ("while ", "found ", "expected "))
     mark = exc.problem_mark
     assert mark is not None
-    if mark.index < len(text.rstrip()):  # a problem inside the file: its line and character
-        assert any(
-            f"rad {mark.line + 1}, tecken {mark.column + 1}" in t
-            and t.startswith(f"{file.as_posix()}, rad {mark.line + 1}:")
-            for t in mine
-        ), output
-    else:  # at its end: named so, on the line of what was never closed
-        assert any("vid filens slut" in t for t in mine), output
+    # The line named, with a character on it, is where the parser stopped or, for what began
+    # above and was never finished (a quote or bracket never closed, a key without its colon),
+    # where that began.
+    named = {mark.line + 1} | ({exc.context_mark.line + 1} if exc.context_mark else set())
+    assert any(
+        t.startswith(f"{file.as_posix()}, rad {line}:") and f"rad {line}, tecken " in t
+        for t in mine
+        for line in named
+    ), output
 
 
 def test_an_unknown_parser_phrase_gets_a_swedish_fallback() -> None:

@@ -75,7 +75,8 @@ def test_all_problems_of_a_file_at_once(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("content", "row", "message"),
     [
-        ("år: 2016\nenhet: [klk\ntitel: x\n", 3, "inte giltig YAML"),
+        # A bracket never closed: named on the line it opens.
+        ("år: 2016\nenhet: [klk\ntitel: x\n", 2, "listan inom [ ] som börjar på rad 2"),
         ("- en lista\n- inte nycklar\n", None, "nycklar"),
         ("a: &x [1, 2]\nb: *x\n", 2, "YAML-alias"),
         ("a: " + "[" * 500 + "]" * 500 + "\n", 1, "inbäddade i mer än"),

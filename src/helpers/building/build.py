@@ -418,9 +418,9 @@ def _import_export() -> None:
 def write_index(project: Project, result: BuildResult, pdfs_written: bool = False) -> Path | None:
     """(Re)write reports/index.html when the index module exists and something changed (a
     report, or a PDF beside one)."""
-    if importlib.util.find_spec("helpers.building.index_page") is None:
+    index = index_file(project)
+    if index is None:
         return None
-    index = project.reports / "index.html"
     if index.is_file() and not pdfs_written and not any(u.report_written for u in result.units):
         return index
     module = importlib.import_module("helpers.building.index_page")
@@ -569,15 +569,27 @@ MIN_FREE_BYTES = 20 * 1024 * 1024
 
 
 def check_writable(project: Project, plans: list[UnitPlan]) -> None:
-    """``build/`` and the report folders can be written and have room, or a ``BuildError`` that
-    says which cannot and why (read-only, no permission, full disk) — before any kernel starts."""
+    """``build/`` and the report folders can be written and have room, and no file the build
+    writes (a report, ``reports/index.html``) has a folder in its place, or a ``BuildError``
+    that says which cannot and why (read-only, no permission, full disk, a folder) — before any
+    kernel starts, so a build that would fail writing writes nothing."""
+    index = index_file(project)
     with_work = [p for p in plans if p.to_run or p.report_reason]
-    if not with_work:
+    if not with_work:  # the index may still be written (``write_index``: when it is missing)
+        check_report_paths(project, {index} if index is not None else set())
         return
     reports = {project.for_period(p.period).report_file(p.year, p.unit) for p in with_work}
     folders = {project.build, project.reports} | {report.parent for report in reports}
     check_folders_writable(project, folders)
-    check_report_paths(project, reports)
+    check_report_paths(project, reports | ({index} if index is not None else set()))
+
+
+def index_file(project: Project) -> Path | None:
+    """``reports/index.html``, which a build (re)writes after its reports; None in a version of
+    the workbook without the index page."""
+    if importlib.util.find_spec("helpers.building.index_page") is None:
+        return None
+    return project.reports / "index.html"
 
 
 def check_report_paths(project: Project, reports: set[Path]) -> None:

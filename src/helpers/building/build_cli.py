@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from helpers.building.arguments import timeout_argument, whole_number, year_argument
 from helpers.building.cpus import default_jobs
-from helpers.core.errors import ParameterError
+from helpers.core.errors import ParameterError, counted
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -140,7 +140,7 @@ def command(args: argparse.Namespace) -> int:
                 out.print(Text(f"  {line}"), soft_wrap=True)
         runs = sum(len(p.to_run) for p in plans)
         cached = sum(len(p.sections) - len(p.to_run) for p in plans)
-        out.print(f"{runs} avsnitt skulle köras, {cached} är cachade.")
+        out.print(f"{runs} avsnitt skulle köras, {counted(cached, 'är cachat', 'är cachade')}.")
         # What the build would refuse before running anything, with the build's exit code.
         validate_plans(project, plans)
         return 0

@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from helpers.core.errors import BuildError, ParameterError, quote
+from helpers.core.errors import BuildError, ParameterError, counted, quote
 
 SCHEDULER_VARIABLE = "WORKBOOK_SCHEDULER"
 # How long to try to reach the scheduler, and to wait for its first worker, unless Dask's own
@@ -213,4 +213,4 @@ def describe(executor: Any) -> str:
         return ""
     workers = client.scheduler_info().get("workers", {})
     threads = sum(w.get("nthreads", 0) for w in workers.values())
-    return f"{len(workers)} arbetare, {threads} trådar"
+    return f"{len(workers)} arbetare, {counted(threads, 'tråd', 'trådar')}"

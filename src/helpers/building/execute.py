@@ -375,9 +375,13 @@ class SectionRunner:
             process = getattr(self.km.provisioner, "process", None)
             raise KernelDied(describe_exit(process.poll() if process is not None else None))
         if self._deadline is not None and time.monotonic() > self._deadline:
+            from helpers.core.errors import counted
+
             if self._starting:
-                raise KernelStartTimeout(f"kärnan startade inte inom {STARTUP_SECONDS:g} sekunder")
-            raise SectionTimeout(f"avsnittet blev inte klart inom {self.timeout:g} sekunder")
+                started = counted(STARTUP_SECONDS, "sekund", "sekunder")
+                raise KernelStartTimeout(f"kärnan startade inte inom {started}")
+            limit = counted(self.timeout, "sekund", "sekunder")
+            raise SectionTimeout(f"avsnittet blev inte klart inom {limit}")
 
     def run_code(self, code: str) -> None:
         """Run set-up code on the kernel, silently; raise if it fails (or the kernel dies)."""

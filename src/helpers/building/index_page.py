@@ -66,7 +66,8 @@ def built_reports(project: Project) -> list[tuple[int, str, Path]]:
             continue
         folder = project.report_file(int(year_dir.name), CONSOLIDATED).parent
         for report in folder.glob("*.html"):
-            if _UNIT_FILE.match(report.stem) and report.stem != CONSOLIDATED:
+            # A folder named like a report (``index.html/``) is no report.
+            if _UNIT_FILE.match(report.stem) and report.stem != CONSOLIDATED and report.is_file():
                 found.append((int(year_dir.name), report.stem, report))
     return sorted(found, key=lambda item: (-item[0], item[1]))
 
@@ -74,13 +75,18 @@ def built_reports(project: Project) -> list[tuple[int, str, Path]]:
 def built_periods(project: Project, year: int) -> list[str]:
     """The periods of ``year`` with a built report (helår first)."""
     folder = project.reports / str(year)
-    found = {YEAR_END} if any(folder.glob("*.html")) else set()
+    found = {YEAR_END} if _has_report(folder) else set()
     found |= {
         sub.name
         for sub in folder.iterdir()
-        if sub.is_dir() and _PERIOD_DIR.match(sub.name) and any(sub.glob("*.html"))
+        if sub.is_dir() and _PERIOD_DIR.match(sub.name) and _has_report(sub)
     }
     return period_order(found)
+
+
+def _has_report(folder: Path) -> bool:
+    """Whether ``folder`` holds an HTML file (a folder named ``….html`` is none)."""
+    return any(path.is_file() for path in folder.glob("*.html"))
 
 
 def report_entry(project: Project, year: int, unit: str, report: Path) -> ReportEntry:

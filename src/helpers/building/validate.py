@@ -261,12 +261,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def project_problems(project: Project, years: Iterable[int]) -> list[Problem]:
     """What is wrong for every report of ``years`` at once: the comparison groups
-    (``jämförelsegrupper:``) and period folders of ``params/<år>/`` that ``perioder:`` does not
-    name. Part of every check: ``validate``, ``build``, ``status`` and ``klar``."""
-    from helpers.data.kolada_groups import read_groups
+    (``jämförelsegrupper:``), the Kolada mapping ``data/kolada.csv`` (whose comparisons the
+    reports name) and period folders of ``params/<år>/`` that ``perioder:`` does not name. Part
+    of every check: ``validate``, ``build``, ``status`` and ``klar``."""
+    from helpers.data.kolada_groups import mapping_problems, read_groups
     from helpers.data.periods import undefined_period
 
-    problems = list(read_groups(project)[1])
+    problems = list(read_groups(project)[1]) + mapping_problems(project)
     for year in years:
         problems += undefined_period(project, year)
     return problems

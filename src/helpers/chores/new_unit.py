@@ -17,7 +17,7 @@ import os
 from pathlib import Path
 
 from helpers.building.arguments import year_argument
-from helpers.core.errors import DataError, ParameterError, Problem, display_path
+from helpers.core.errors import DataError, ParameterError, Problem, counted, display_path
 from helpers.core.paths import (
     CONSOLIDATED,
     PACKAGE_DIR,
@@ -394,7 +394,8 @@ def command(args: argparse.Namespace) -> int:
     print(f"  {shown} (ny rad)" if new_row else f"  {shown} (stod redan där)")
     print(f"  {display_path(params_file, project.root)}")
     files = len(created) - 1 - new_row
-    print(f"  {display_path(project.unit_data(year, unit), project.root)}/ ({files} filer)")
+    shown = display_path(project.unit_data(year, unit), project.root)
+    print(f"  {shown}/ ({counted(files, 'fil', 'filer')})")
     print("Nästa steg (se docs/analytiker.md):")
     print("  1. Fyll i tabellerna (mal.csv, aktiviteter.csv, drift.csv …) – exempel finns i")
     print("     src/helpers/templates/unit/.")

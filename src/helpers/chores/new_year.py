@@ -34,7 +34,7 @@ from helpers.chores.new_unit import (
     template_text,
     write_new,
 )
-from helpers.core.errors import ParameterError, Problem, display_path
+from helpers.core.errors import ParameterError, Problem, counted, display_path
 from helpers.core.paths import (
     CONSOLIDATED,
     YEAR_END,
@@ -539,7 +539,8 @@ def written_line(unit: str, created: list[Path], folder: Path, root: Path) -> st
     written in it — ``klk: params/2017/klk.yaml och data/2017/klk/ (41 filer).``"""
     inside = sum(1 for path in created if path.is_relative_to(folder))
     named = [display_path(path, root) for path in created if not path.is_relative_to(folder)]
-    return f"{unit}: {_listed([*named, f'{display_path(folder, root)}/ ({inside} filer)'])}."
+    files = counted(inside, "fil", "filer")
+    return f"{unit}: {_listed([*named, f'{display_path(folder, root)}/ ({files})'])}."
 
 
 def period_params(

@@ -43,6 +43,21 @@ def safe_text(text: str, *, keep_newlines: bool = True) -> str:
     return pattern.sub(_escape_char, text)
 
 
+def count(number: int) -> str:
+    """A count the Swedish way: ``10 000`` (a no-break space between the thousands)."""
+    return f"{number:,}".replace(",", "\u00a0")
+
+
+def counted(number: float, one: str, many: str) -> str:
+    """``number`` and the words after it in the form Swedish gives them: ``1 cell``, ``3
+    celler``, ``10 000 rader`` (``count``), ``1,5 sekunder``; ``one`` only for exactly 1. Every
+    count a message shows with a noun (or an adjective that agrees with it: ``1 värde …
+    orört``) goes through here; words the same in both forms (``fel``, ``avsnitt``) need no
+    call."""
+    shown = count(int(number)) if float(number).is_integer() else f"{number:g}".replace(".", ",")
+    return f"{shown} {one if number == 1 else many}"
+
+
 def quote(value: object, limit: int = MAX_QUOTED) -> str:
     """``value`` as text for a message: control characters escaped visibly (``safe_text``), cut
     to ``limit`` characters with its full length named.
@@ -52,8 +67,7 @@ def quote(value: object, limit: int = MAX_QUOTED) -> str:
     """
     text = str(value)
     if len(text) > limit:
-        length = f"{len(text):,}".replace(",", "\u00a0")
-        return f"{safe_text(text[: limit - 1], keep_newlines=False)}… ({length} tecken)"
+        return f"{safe_text(text[: limit - 1], keep_newlines=False)}… ({count(len(text))} tecken)"
     return safe_text(text, keep_newlines=False)
 
 
@@ -62,8 +76,7 @@ def _bounded(text: str) -> str:
     if len(text) <= MAX_FIELD:
         return text
     head, tail = MAX_FIELD * 2 // 3, MAX_FIELD // 3
-    left_out = f"{len(text) - head - tail:,}".replace(",", "\u00a0")
-    return f"{text[:head]} … [{left_out} tecken utelämnade] … {text[-tail:]}"
+    return f"{text[:head]} … [{count(len(text) - head - tail)} tecken utelämnade] … {text[-tail:]}"
 
 
 class WorkbookError(Exception):

@@ -237,6 +237,21 @@ SHARED_TABLES: tuple[TableSpec, ...] = (
 
 SPECS: dict[str, TableSpec] = {spec.stem: spec for spec in UNIT_TABLES + SHARED_TABLES}
 
+# ``data/kolada.csv``: which Kolada KPI fills which indicator or key figure
+# (``kolada_mapping``, which reads the cells; its header is held to this as every table's is).
+KOLADA_MAPPING = TableSpec(
+    "kolada",
+    (
+        Column("typ", "choice", required=True, choices=("indikator", "nyckeltal")),
+        Column("id", "id", required=True),
+        Column("kpi"),
+        Column("jämförelse", optional_column=True),
+        Column("enheter", optional_column=True),
+        Column("kommentar", optional_column=True),
+    ),
+    required_file=False,
+)
+
 
 def unit_specs(
     vocabularies: Mapping[str, Sequence[str]], amount_unit: str | None = None

@@ -44,7 +44,7 @@ from typing import Any, TypeVar
 import yaml
 from yaml.composer import ComposerError
 
-from helpers.core.errors import DataError, Problem
+from helpers.core.errors import DataError, Problem, quote
 from helpers.core.text_norm import CONTROL_HINT, control_character
 
 MAX_DEPTH = 20
@@ -427,9 +427,14 @@ def _reader_problem(exc: yaml.reader.ReaderError, text: str, shown_as: str) -> P
 
 
 def error_line(exc: yaml.YAMLError, text: str) -> int | None:
-    """The line of the file to name for a YAML error: where the parser found the problem, or,
-    when that is the end of the file (a quote or bracket never closed), where what was never
-    closed began (its context); never a line past the file's last."""
+    """The line of the file to name for a YAML error: the line of the typo when it is known
+    (``_typo``: the line a quote or bracket that never closes opens on, a key without its
+    colon); else where the parser found the problem, or, when that is the end of the file (a
+    quote or bracket never closed), where what was never closed began (its context); never a
+    line past the file's last."""
+    typo = _typo(exc, text)
+    if typo is not None:
+        return typo[1]
     problem = getattr(exc, "problem_mark", None)
     context = getattr(exc, "context_mark", None)
     last = max(1, len(text.splitlines()))
@@ -513,17 +518,6 @@ _CONTEXTS: tuple[tuple[str, str], ...] = (
     ("expected a single document", "dokumentet"),
 )
 _UNKNOWN_CONTEXT = "det"
-# The file ends inside something opened: what to close.
-_NEVER_CLOSED: tuple[tuple[str, str], ...] = (
-    (
-        "while scanning a quoted scalar",
-        "citattecknet stängs aldrig (skriv det avslutande ' eller \")",
-    ),
-    (
-        "while scanning a double-quoted scalar",
-        'citattecknet stängs aldrig (skriv det avslutande ")',
-    ),
-)
 
 
 def _swedish(phrase: str | None, known: tuple[tuple[str, str], ...], unknown: str) -> str:
@@ -533,14 +527,17 @@ def _swedish(phrase: str | None, known: tuple[tuple[str, str], ...], unknown: st
 
 def yaml_problem_text(exc: yaml.YAMLError, text: str) -> str:
     """What is wrong with a document PyYAML cannot read, in Swedish: ``filen är inte giltig
-    YAML: kolon (:) saknas efter nyckeln (rad 3, tecken 1; i nyckeln som börjar på rad 2,
-    tecken 1)``. The parser's own (English) words never appear: its problem and context are
-    translated (``_PROBLEMS``, ``_CONTEXTS``), an unknown one by a Swedish fallback; lines and
-    characters are counted from 1, a mark past the file's end named as its end."""
+    YAML: indraget stämmer inte: raden står på en annan nivå än raderna runt den (rad 3, tecken
+    3; i nycklarna som börjar på rad 1, tecken 1)``. The parser's own (English) words never
+    appear: its problem and context are translated (``_PROBLEMS``, ``_CONTEXTS``), an unknown
+    one by a Swedish fallback; lines and characters are counted from 1, a mark past the file's
+    end named as its end. A typo analysts make (``_typo``: a quote or bracket never closed, a
+    tab, a missing colon or space after it, a colon in a value) is named as such, where it is,
+    rather than by what the parser stumbled on further down."""
+    typo = _typo(exc, text)
+    if typo is not None:
+        return f"filen är inte giltig YAML: {typo[0]}"
     problem = _swedish(getattr(exc, "problem", None), _PROBLEMS, _UNKNOWN_PROBLEM)
-    if (getattr(exc, "problem", None) or "").startswith("found unexpected end of stream"):
-        # What was never closed says more than "the file ends".
-        problem = _swedish(getattr(exc, "context", None), _NEVER_CLOSED, problem)
     places: list[str] = []
     problem_mark = getattr(exc, "problem_mark", None)
     if problem_mark is not None:
@@ -557,6 +554,271 @@ def yaml_problem_text(exc: yaml.YAMLError, text: str) -> str:
 
 def _place(mark: yaml.Mark) -> str:
     return f"rad {mark.line + 1}, tecken {mark.column + 1}"
+
+
+# What the parser was inside of when the file broke: text within quotes.
+_QUOTED = ("while scanning a quoted scalar", "while scanning a double-quoted scalar")
+# A line as an analyst writes YAML: a key and its colon, or a list item.
+_YAML_LINE = re.compile(r"^[ \t]*(?:-[ \t]|-$|[^\s:#'\"][^:#]*:(?:[ \t]|$))")
+# A colon with no space after it inside what should be ``nyckel: värde`` (not ``://``).
+_TIGHT_COLON = re.compile(r"[^\s:]:[^\s:/]")
+# A key with no space after its colon, at the start of a line (``rubrik:"Ekonomi"``).
+_TIGHT_KEY = re.compile(r"^[ ]*(?:-[ ]+)?([^\s:#'\"\[\]{},]+:[^\s:/])")
+# A list item's dash with no space after it (``-id: x``; not ``---``).
+_TIGHT_DASH = re.compile(r"^([ ]*)-[^\s-]")
+# Before a key on its line: indentation and list dashes only.
+_KEY_START = re.compile(r"^[ ]*(?:[-?][ ]+)*$")
+# What the parser expected in a flow list or table (``[a, b]``, ``{a: 1}``) and did not find.
+_FLOW_EXPECTED = ("expected ',' or ']'", "expected ',' or '}'")
+_BREAK = re.compile(r"\r\n|\r|\n")
+_Typo = tuple[str, int]  # (what is wrong and what to do, 1-based line to name)
+
+
+def _typo(exc: yaml.YAMLError, text: str) -> _Typo | None:
+    """A typo analysts make behind a YAML error, in Swedish with its place and what to do, and
+    the line to name; None when the error is none of them (its phrases are translated then).
+
+    PyYAML says where reading failed, often lines below the typo and in words about what it
+    expected there: a quote never closed runs on to the next quote in the file (the rest of
+    that line then reads as "wrong indentation"), a key without its colon, or without a space
+    after it, runs on as text to the next line's colon. Named here: a quote never closed (with
+    the line it opens on), text after a closing quote, a tab used as a space, a bracket never
+    closed (with its line), a key without its colon or the space after it (with its line), a
+    list dash without a space, a colon and space inside a value, a line indented under a
+    value."""
+    problem = (getattr(exc, "problem", None) or "").strip()
+    context = (getattr(exc, "context", None) or "").strip()
+    problem_mark = getattr(exc, "problem_mark", None)
+    context_mark = getattr(exc, "context_mark", None)
+    if problem_mark is None:
+        return None
+    at_end = problem_mark.index >= len(text.rstrip())
+    if context_mark is not None and context.startswith(_QUOTED):
+        return _open_quote(text, problem, problem_mark, context_mark, at_end)
+    tokens = _tokens_before(text, problem_mark.index)
+    # A key that never found its colon: where that key began.
+    key_mark = context_mark if context.startswith("while scanning a simple key") else None
+    lines = {problem_mark.line} | ({key_mark.line} if key_mark is not None else set())
+    runaway = _runaway_quote(tokens, lines)
+    if runaway is not None:
+        return runaway
+    if problem.startswith("found character '\\t'"):
+        return _tab(text, problem_mark)
+    for line in sorted(lines):  # ``rubrik:"…"``, ``-id: x``: the line reads as something else
+        start = _offset_of_line(text, line)
+        key = _TIGHT_KEY.match(_line_from(text, start))
+        if key is not None:
+            return _key_without_colon(text, start + key.start(1), line)
+        if _TIGHT_DASH.match(_line_from(text, start)):
+            return _dash_without_space(text, start, line)
+    if context_mark is not None and problem.startswith(_FLOW_EXPECTED):
+        return _open_bracket(problem, problem_mark, context_mark, at_end)
+    if problem.startswith("mapping values are not allowed here"):
+        return _colon_in_text(text, tokens, problem_mark)
+    if key_mark is not None and problem.startswith("could not find expected ':'"):
+        return _key_without_colon(text, key_mark.index, key_mark.line)
+    if problem.startswith("expected <block end>"):
+        return _after_value(tokens, problem_mark)
+    return None
+
+
+def _tokens_before(text: str, index: int) -> list[yaml.Token]:
+    """The tokens PyYAML's scanner reads from ``text`` before character ``index``, as far as it
+    can read (the tokens it had queued when it stopped included)."""
+    loader = yaml.SafeLoader(text)
+    tokens: list[yaml.Token] = []
+    try:
+        while (token := loader.get_token()) is not None and token.start_mark.index < index:
+            tokens.append(token)
+    except yaml.YAMLError:
+        tokens += [t for t in loader.tokens if t.start_mark.index < index]
+    finally:
+        loader.dispose()
+    return tokens
+
+
+def _line_from(text: str, index: int) -> str:
+    """The text from ``index`` to the end of its line."""
+    end = min((found for brk in "\r\n" if (found := text.find(brk, index)) != -1), default=None)
+    return text[index:end]
+
+
+def _offset_of_line(text: str, line: int) -> int:
+    """The index of the first character of 0-based ``line``."""
+    offset = 0
+    for _ in range(line):
+        found = _BREAK.search(text, offset)
+        if found is None:
+            return len(text)
+        offset = found.end()
+    return offset
+
+
+def _line_start(text: str, index: int) -> int:
+    return max(text.rfind("\n", 0, index), text.rfind("\r", 0, index)) + 1
+
+
+def _shown(text: str) -> str:
+    return "'" + quote(text.strip(), 60) + "'"
+
+
+def _open_quote(
+    text: str, problem: str, problem_mark: yaml.Mark, opened: yaml.Mark, at_end: bool
+) -> _Typo | None:
+    """The file ends, or breaks, inside text within quotes that opened on an earlier line and
+    swallowed lines written as keys: its quote was never closed."""
+    swallowed = text[opened.index : problem_mark.index].splitlines()[1:]
+    if not (
+        at_end
+        or problem.startswith("found unexpected document separator")
+        or any(_YAML_LINE.match(line) for line in swallowed)
+    ):
+        return None
+    mark = text[opened.index] if opened.index < len(text) else '"'
+    return (
+        f"citattecknet {mark} på {_place(opened)} stängs aldrig: texten inom citattecken "
+        f"fortsätter till {'filens slut' if at_end else f'rad {problem_mark.line + 1}'}"
+        f" (skriv det avslutande {mark} där värdet slutar, på samma rad)",
+        opened.line + 1,
+    )
+
+
+def _runaway_quote(tokens: list[yaml.Token], lines: set[int]) -> _Typo | None:
+    """Text within quotes that ends, lines below its opening quote, on the line where reading
+    failed: its closing quote is missing, and the next one in the file closed it instead."""
+    for token in reversed(tokens):
+        if (
+            isinstance(token, yaml.ScalarToken)
+            and token.style in ("'", '"')
+            and token.start_mark.line < token.end_mark.line
+            and token.end_mark.line in lines
+        ):
+            mark, end = token.style, token.end_mark
+            return (
+                f"citattecknet {mark} på {_place(token.start_mark)} stängs inte på sin rad: "
+                f"texten inom citattecken fortsätter till nästa {mark}, på rad {end.line + 1}, "
+                f"tecken {end.column} (skriv det avslutande {mark} där värdet slutar, på samma "
+                "rad)",
+                token.start_mark.line + 1,
+            )
+    return None
+
+
+def _tab(text: str, mark: yaml.Mark) -> _Typo | None:
+    """A tab between the values of a line (a tab in the indentation: the translated phrase)."""
+    if not text[_line_start(text, mark.index) : mark.index].strip(" \t"):
+        return None
+    return (
+        f"ett tabbtecken står som mellanrum på {_place(mark)} (skriv mellanslag i stället för "
+        "tabb, eller sätt värdet inom citattecken)",
+        mark.line + 1,
+    )
+
+
+def _open_bracket(
+    problem: str, problem_mark: yaml.Mark, opened: yaml.Mark, at_end: bool
+) -> _Typo | None:
+    """A list ``[`` or table ``{`` that the next line's key, or the file's end, finds open."""
+    found = problem.rpartition("but got ")[2]
+    if not (at_end or (problem_mark.line > opened.line and found in ("':'", "'<stream end>'"))):
+        return None  # on its own line: a missing comma, as the translated phrase says
+    if "']'" in problem:
+        what, close = "listan inom [ ]", "]"
+    else:
+        what, close = "tabellen inom { }", "}"
+    return (
+        f"{what} som börjar på {_place(opened)} stängs aldrig (skriv {close} där den slutar, "
+        "och kommatecken mellan värdena)",
+        opened.line + 1,
+    )
+
+
+def _colon_in_text(text: str, tokens: list[yaml.Token], colon: yaml.Mark) -> _Typo | None:
+    """``: `` where no key may start: inside a value, or after text that ran on from a line
+    above (a key without its colon or the space after it, a list dash without its space, a
+    line indented under a value)."""
+    scalar = tokens[-1] if tokens else None
+    if not isinstance(scalar, yaml.ScalarToken) or scalar.style is not None:
+        return None
+    start = scalar.start_mark
+    line_start = _line_start(text, start.index)
+    key_position = _KEY_START.match(text[line_start : start.index]) is not None
+    if start.line == colon.line:
+        if key_position:
+            return None
+        value = _line_from(text, start.index).split(" #")[0].strip()
+        suggestion = '"' + value + '"' if '"' not in value else "'" + value.replace("'", "''") + "'"
+        return (
+            f"ett kolon med mellanslag efter (': ') står i värdet på {_place(colon)}; i YAML "
+            "skiljer det en nyckel från dess värde (sätt hela värdet inom citattecken: "
+            f"{quote(suggestion)})",
+            colon.line + 1,
+        )
+    if key_position:
+        return _key_without_colon(text, start.index, start.line)
+    if _TIGHT_DASH.match(_line_from(text, line_start)):
+        return _dash_without_space(text, line_start, start.line)
+    return (
+        f"raden står längre in än raden ovanför ({_place(colon)}) och läses därför som en "
+        f"fortsättning på värdet på rad {start.line + 1} (rätta indraget: nycklar på samma "
+        "nivå står lika långt in)",
+        colon.line + 1,
+    )
+
+
+def _dash_without_space(text: str, start: int, line: int) -> _Typo:
+    """A list item written ``-id: x`` on the line starting at ``start`` (0-based ``line``)."""
+    written = _line_from(text, start)
+    dash = _TIGHT_DASH.match(written)
+    column = len(dash.group(1)) + 1 if dash is not None else 1
+    return (
+        f"mellanslag saknas efter - på rad {line + 1}, tecken {column} ({_shown(written)}): en "
+        "rad i en lista skrivs - värde, med ett mellanslag efter -",
+        line + 1,
+    )
+
+
+def _key_without_colon(text: str, index: int, line: int) -> _Typo:
+    """A key at ``index`` (0-based ``line``) written without its colon, or without the space
+    after the colon (``id:a``)."""
+    written = _line_from(text, index)
+    column = index - _line_start(text, index)
+    tight = _TIGHT_COLON.search(written)
+    if tight is not None:
+        return (
+            f"mellanslag saknas efter kolon på rad {line + 1}, tecken "
+            f"{column + tight.start() + 2} ({_shown(written)}): skriv nyckel: värde, med ett "
+            "mellanslag efter kolon",
+            line + 1,
+        )
+    return (
+        f"kolon (:) saknas efter nyckeln på rad {line + 1}, tecken {column + 1} "
+        f"({_shown(written)}): skriv nyckel: värde",
+        line + 1,
+    )
+
+
+def _after_value(tokens: list[yaml.Token], mark: yaml.Mark) -> _Typo | None:
+    """Text on the line of a value, after its closing quote or bracket."""
+    previous = tokens[-1] if tokens else None
+    if previous is None or previous.end_mark.line != mark.line:
+        return None
+    if isinstance(previous, yaml.ScalarToken) and previous.style in ("'", '"'):
+        quote_mark = previous.style
+        inside = "''" if quote_mark == "'" else '\\"'
+        return (
+            f"text står efter det avslutande citattecknet {quote_mark} ({_place(mark)}): sätt "
+            f"citattecken runt hela värdet (ett {quote_mark} inuti värdet skrivs {inside})",
+            mark.line + 1,
+        )
+    if isinstance(previous, (yaml.FlowSequenceEndToken, yaml.FlowMappingEndToken)):
+        return (
+            f"text står efter ] eller }} ({_place(mark)}): ett värde som börjar med [ eller {{ "
+            "läses som en lista eller tabell (sätt hela värdet inom citattecken om det är en "
+            "text)",
+            mark.line + 1,
+        )
+    return None
 
 
 def dump_yaml(mapping: dict[str, Any]) -> str:

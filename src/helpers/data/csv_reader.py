@@ -19,14 +19,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from helpers.core.errors import DataError, Problem, quote
+from helpers.core.errors import DataError, Problem, count, counted, quote
 from helpers.data.table_layout import (
     MAX_CELL_CHARS,
     MAX_LEADING_ROWS,
     Record,
     Table,
     build_table,
-    count,
     is_filled,
     leading_row_problems,
     locate_header,
@@ -195,7 +194,7 @@ def _width_problem(
     if found < expected:
         return Problem(
             shown_as,
-            f"raden har {found} celler men rubrikraden har {header_width}",
+            f"raden har {counted(found, 'cell', 'celler')} men rubrikraden har {header_width}",
             row=line,
             hint=f"filen kan vara avkortad: lägg till de saknade cellerna (avgränsade med "
             f"{shown_delimiter}), även tomma",
@@ -208,7 +207,10 @@ def _width_problem(
         hint += ' (decimaltal med komma skrivs "0,7")'
     others = "rubrikraden" if expected == header_width else "de andra raderna"
     return Problem(
-        shown_as, f"raden har {found} celler men {others} har {expected}", row=line, hint=hint
+        shown_as,
+        f"raden har {counted(found, 'cell', 'celler')} men {others} har {expected}",
+        row=line,
+        hint=hint,
     )
 
 

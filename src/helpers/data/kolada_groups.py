@@ -72,6 +72,23 @@ def _read_groups(project: Project) -> tuple[dict[str, ComparisonGroup], list[Pro
     return groups, problems
 
 
+def mapping_problems(project: Project) -> list[Problem]:
+    """Every problem of ``data/kolada.csv`` (``kolada_mapping.load_mapping``: its header as
+    every table's, its rows), read with the comparison groups as ``workbook kolada`` reads it;
+    none when there is no such file (it is optional). Part of every check (``validate``)."""
+    from helpers.data.kolada_mapping import MAPPING_FILE, load_mapping
+
+    path = project.data / MAPPING_FILE
+    if not path.is_file():
+        return []
+    groups, _ = read_groups(project)  # their own problems are reported by read_groups
+    try:
+        load_mapping(path, display_path(path, project.root), groups)
+    except DataError as exc:
+        return list(exc.problems)
+    return []
+
+
 def comparison_names(project: Project, unit: str) -> dict[str, str]:
     """For each indicator of ``unit`` whose comparison ``data/kolada.csv`` fetches for a named
     group: the group's name. Empty when there is no mapping or it cannot be read (``workbook

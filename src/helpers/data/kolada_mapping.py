@@ -1,9 +1,11 @@
 """The mapping file ``data/kolada.csv``: which Kolada KPI fills which indicator or key figure.
 
-Columns ``typ`` (``indikator`` or ``nyckeltal``), ``id``, ``kpi`` (empty: documented as not in
-Kolada, never fetched), ``jämförelse`` (empty, ``riket``, a municipality code or a group id
-``G…``, whose value fills the ``jämförelse`` column) and ``enheter`` (``*`` or unit ids). Every
-problem in the file is reported at once, as a DataError.
+Columns (``schema.KOLADA_MAPPING``) ``typ`` (``indikator`` or ``nyckeltal``), ``id``, ``kpi``
+(empty: documented as not in Kolada, never fetched), ``jämförelse`` (empty, ``riket``, a
+municipality code or a group id ``G…``, whose value fills the ``jämförelse`` column),
+``enheter`` (``*`` or unit ids) and ``kommentar``; a column missing or unknown is refused as in
+every table (``unit_data.column_problems``). Every problem in the file is reported at once, as a
+DataError.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import TYPE_CHECKING, Literal, cast
 
 from helpers.core.errors import DataError, ParameterError, Problem, quote
 from helpers.core.paths import check_unit
+from helpers.core.schema import KOLADA_MAPPING
 from helpers.core.text_norm import clean_token
 from helpers.data.readers import read_table
 
@@ -60,21 +63,14 @@ def load_mapping(
             f"Kolada-kopplingen {shown_as} saknas — skapa den med kolumnerna typ, id, kpi, "
             "jämförelse och enheter (se docs/data-format.md)."
         )
-    table = read_table(path, shown_as, ("typ", "id", "kpi", "jämförelse", "enheter"))
-    missing = [c for c in ("typ", "id", "kpi") if c not in table.columns]
-    if missing:
-        raise DataError(
-            [
-                Problem(
-                    shown_as,
-                    f"kolumnen {name} saknas",
-                    row=1,
-                    hint="rubrikraden ska vara typ,id,kpi,jämförelse,enheter,kommentar",
-                )
-                for name in missing
-            ]
-        )
-    problems: list[Problem] = []
+    from helpers.data.unit_data import column_problems, missing_columns
+
+    table = read_table(path, shown_as, KOLADA_MAPPING.names)
+    # The header as every table's: a column missing, or one no one reads (a misspelt
+    # ``jämförelse`` would fetch no comparison, silently).
+    problems: list[Problem] = column_problems(KOLADA_MAPPING, table)
+    if missing_columns(KOLADA_MAPPING, table):
+        raise DataError(problems)
     rows: list[MappingRow] = []
     for cells, line in zip(table.rows, table.lines, strict=True):
         # Read as the unit's own tables read ids: pasted spaces, dashes, invisible characters.

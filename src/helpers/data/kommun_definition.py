@@ -176,6 +176,10 @@ def _sections(value: Any, problem: Any) -> list[ConsolidatedSection]:
             problem(f"{where}.typ", f"'{kind}' är ingen typ av sammanställt avsnitt",
                     f"använd en av: {', '.join(CONSOLIDATED_KINDS)}")  # fmt: skip
             continue
+        if heading is not None and not isinstance(heading, str):
+            problem(f"{where}.rubrik", "rubriken ska vara en text, inte en lista eller tabell",
+                    "skriv rubrik: följt av rubrikens text på samma rad")  # fmt: skip
+            continue
         if not isinstance(heading, str) or not heading.strip():
             problem(f"{where}.rubrik", "rubriken saknas", "skriv rubrik: …")
             continue

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from helpers.core import read_log
-from helpers.core.errors import DataError, Problem, display_path, quote
+from helpers.core.errors import DataError, Problem, counted, display_path, quote
 from helpers.core.text_norm import CONTROL_HINT, clean_token, control_character
 from helpers.data.csv_reader import MAX_CSV_BYTES, header_column, parse_csv, split_sep_line
 from helpers.data.table_layout import Table
@@ -231,13 +231,15 @@ def _digit_problem(cleaned: str, text: str) -> str | None:
     significant = (whole + fraction.rstrip("0")).lstrip("0")
     if len(whole) > MAX_INTEGER_DIGITS:
         return (
-            f'"{quote(text)}" är för stort: talet har {len(whole)} siffror före decimaltecknet, '
+            f'"{quote(text)}" är för stort: talet har {counted(len(whole), "siffra", "siffror")} '
+            "före decimaltecknet, "
             f"högst {MAX_INTEGER_DIGITS} går (under 1 000 000 000 000) — kontrollera att inga "
             "siffror har klistrats ihop eller skrivits två gånger"
         )
     if len(significant) > MAX_SIGNIFICANT_DIGITS:
         return (
-            f'"{quote(text)}" har {len(significant)} värdesiffror, högst '
+            f'"{quote(text)}" har {counted(len(significant), "värdesiffra", "värdesiffror")}, '
+            "högst "
             f"{MAX_SIGNIFICANT_DIGITS} går (så många som Excel räknar med) — avrunda talet "
             "till färre decimaler"
         )

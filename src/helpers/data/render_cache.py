@@ -29,6 +29,7 @@ fits again.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import os
@@ -142,18 +143,55 @@ def stores_folder(root: Path, build: Path) -> Path:
 
 
 def check_stores_folder(root: Path) -> None:
-    """``ParameterError`` (exit 2) when ``WORKBOOK_CACHE_DIR`` names something that is not a
-    folder; a folder that does not exist yet is made by the first value stored."""
+    """``ParameterError`` (exit 2) when ``WORKBOOK_CACHE_DIR`` names a folder the stores cannot
+    be kept in: a file, a folder under a file, a folder that cannot be written, or one that does
+    not exist yet and cannot be made (the nearest folder above it cannot be written, or is on a
+    read-only disk). Found by looking, without writing anything; the message is
+    ``paths.write_error_text``'s. The one check of the setting: ``validate`` (through
+    ``settings.check_build_settings``) and ``build`` call it before anything runs. With the
+    stores off (``WORKBOOK_CACHE=0``) the folder is never used, and not checked."""
     from helpers.core.errors import ParameterError, quote
+    from helpers.core.paths import write_error_text
 
     chosen = os.environ.get(CACHE_DIR_VARIABLE, "").strip()
+    if not chosen or not enabled():
+        return
     folder = stores_folder(root, root / "build")
-    if chosen and folder.exists() and not folder.is_dir():
+    problem = _why_unwritable(folder)
+    if problem is not None:
         raise ParameterError(
-            f"Miljövariabeln {CACHE_DIR_VARIABLE}: '{quote(chosen)}' är en fil, inte en mapp — "
-            "ange en mapp för de sparade diagrammen och avsnitten (den skapas om den saknas), "
-            f"eller ta bort variabeln för att använda build/{CACHE_FOLDER}/ i projektet."
+            f"Miljövariabeln {CACHE_DIR_VARIABLE} ('{quote(chosen)}'): "
+            + write_error_text(problem, folder, root, folder=True)
+            + " Ange en mapp som går att skriva för de sparade diagrammen och avsnitten (den "
+            "skapas om den saknas), eller ta bort variabeln för att använda "
+            f"build/{CACHE_FOLDER}/ i projektet."
         )
+
+
+def _why_unwritable(folder: Path) -> OSError | None:
+    """Why values could not be stored in ``folder`` (made with its parents when missing), as the
+    ``OSError`` a write would raise; None when they could. Nothing is written."""
+    existing = folder
+    while True:
+        try:
+            existing.stat()
+            break
+        except (FileNotFoundError, NotADirectoryError):
+            if existing.parent == existing:
+                return None
+            existing = existing.parent
+        except OSError as exc:  # no permission to look, a loop of links …
+            return exc
+    if not existing.is_dir():
+        return NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(folder))
+    if os.access(existing, os.W_OK | os.X_OK):
+        return None
+    try:
+        read_only = bool(os.statvfs(existing).f_flag & os.ST_RDONLY)
+    except OSError:
+        read_only = False
+    code = errno.EROFS if read_only else errno.EACCES
+    return OSError(code, os.strerror(code), str(existing))
 
 
 @lru_cache(maxsize=1)

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from helpers.core.errors import DataError, Problem, quote
+from helpers.core.errors import DataError, Problem, count, quote
 from helpers.core.text_norm import clean_token
 
 # How many filled rows from the top are searched for the header row.
@@ -48,11 +48,6 @@ class Table:
     # and whether it began with Excel's ``sep=`` line. None for a workbook (.xlsx).
     delimiter: str | None = None
     sep_line: bool = False
-
-
-def count(number: int) -> str:
-    """A count the Swedish way: ``10 000`` (no-break space)."""
-    return f"{number:,}".replace(",", "\u00a0")
 
 
 def is_filled(cells: Sequence[str]) -> bool:

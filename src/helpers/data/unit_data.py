@@ -176,12 +176,19 @@ def period_end(period: str) -> int:
     return int(match.group(2) or match.group(1))
 
 
-def typed_frame(spec: TableSpec, table: Table) -> tuple[pd.DataFrame, list[Problem]]:
-    """Convert a read table to a DataFrame of typed columns, collecting every problem."""
+def missing_columns(spec: TableSpec, table: Table) -> list[str]:
+    """The columns of ``spec`` the table must have and the header lacks."""
+    return [c.name for c in spec.columns if c.name not in table.columns and not c.optional_column]
+
+
+def column_problems(spec: TableSpec, table: Table) -> list[Problem]:
+    """What is wrong with a table's header against its schema, each on the header row: a
+    column missing (``kolumnen 'prognos' saknas``, with the header that was likely meant for
+    it), one no longer read (``retired_columns``), one the schema does not have
+    (``unknown_column_problem``). The one header check of every table: the unit's, the shared
+    ones, custom ones and ``data/kolada.csv`` (``kolada_mapping``)."""
     problems: list[Problem] = []
-    missing = [
-        c.name for c in spec.columns if c.name not in table.columns and not c.optional_column
-    ]
+    missing = missing_columns(spec, table)
     unknown = unknown_columns(spec, table)
     named_as_missing: set[str] = set()
     for name in missing:
@@ -213,7 +220,13 @@ def typed_frame(spec: TableSpec, table: Table) -> tuple[pd.DataFrame, list[Probl
         for name in unknown
         if name not in named_as_missing
     ]
-    if missing:
+    return problems
+
+
+def typed_frame(spec: TableSpec, table: Table) -> tuple[pd.DataFrame, list[Problem]]:
+    """Convert a read table to a DataFrame of typed columns, collecting every problem."""
+    problems = column_problems(spec, table)
+    if missing_columns(spec, table):
         return pd.DataFrame(columns=spec.names), problems
     ambiguous = _ambiguous_numbers(spec, table)
     records: list[dict[str, object]] = []
@@ -445,5 +458,7 @@ __all__ = [
     "period_end",
     "period_start",
     "typed_frame",
+    "column_problems",
+    "missing_columns",
     "unknown_columns",
 ]

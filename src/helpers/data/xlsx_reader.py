@@ -27,14 +27,13 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from helpers.core.errors import DataError, Problem, quote
+from helpers.core.errors import DataError, Problem, count, quote
 from helpers.data.table_layout import (
     MAX_LEADING_ROWS,
     MAX_ROWS,
     Record,
     Table,
     build_table,
-    count,
     header_name,
     leading_row_problems,
     locate_header,

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from helpers.building.arguments import year_argument
-from helpers.core.errors import DataError, ParameterError, display_path
+from helpers.core.errors import DataError, ParameterError, counted, display_path
 from helpers.core.paths import Project, check_unit, check_year, readable_file
 from helpers.data.kolada_groups import read_groups
 from helpers.data.kolada_mapping import MAPPING_FILE, MUNICIPALITY_ID, load_mapping
@@ -152,8 +152,11 @@ def run(
             if _ask(console, stdin, len(overwrites)):
                 accepted += overwrites
             else:
+                left = counted(len(overwrites), "värde", "värden")
                 _say(
-                    console, f"{_values(len(overwrites))} som skrivits in för hand lämnades orörda."
+                    console,
+                    f"{left} som skrivits in för hand lämnades "
+                    + ("orört." if len(overwrites) == 1 else "orörda."),
                 )
         else:
             _say(
@@ -261,4 +264,4 @@ def _say(console: Console, text: str) -> None:
 
 def _values(count: int) -> str:
     """``1 värde`` / ``3 värden``."""
-    return f"{count} värde" if count == 1 else f"{count} värden"
+    return counted(count, "värde", "värden")

@@ -638,10 +638,13 @@ def preview_command(args: argparse.Namespace) -> int:
 
 
 def check_writable(project: Project, year: int, unit: str) -> None:
-    """``build/``, ``reports/`` and the report's folder can be written, or the ``BuildError``
-    ``workbook build`` gives (exit 2), before the server starts."""
+    """``build/``, ``reports/`` and the report's folder can be written, and the render stores'
+    folder (``WORKBOOK_CACHE_DIR``) kept, or the error ``workbook build`` gives (exit 2), before
+    the server starts."""
     from helpers.building.build import check_folders_writable, check_report_paths
+    from helpers.data.render_cache import check_stores_folder
 
+    check_stores_folder(project.root)
     report = project.report_file(year, unit)
     check_folders_writable(project, {project.build, project.reports, report.parent})
     check_report_paths(project, {report})

@@ -32,6 +32,7 @@ from helpers.data.definition.sections import (
     required_labels,
 )
 from helpers.data.definition.vocabulary import (
+    level_ids,
     read_assessments,
     read_levels,
     read_municipality,
@@ -175,9 +176,16 @@ def read_definition(
             labels.update({k: v for k, (v, _) in unit_labels.items()})
         drift, origins = _drift_layer(drift, origins, unit_drift, unit_reader.shown_as)
 
-    sections = [(s, d) for d in drafts if (s := finish_section(d, levels, unit_reader)) is not None]
-    section_reader = unit_reader if unit_reader is not None and "avsnitt" in override else reader
-    check_sections(section_reader, sections, top.get("avsnitt"))
+    named_levels = level_ids(top.get("nivåer"))
+    sections = [
+        (s, d) for d in drafts if (s := finish_section(d, named_levels, unit_reader)) is not None
+    ]
+    own_list = unit_reader is not None and "avsnitt" in override
+    section_reader = unit_reader if own_list and unit_reader is not None else reader
+    listed = override.get("avsnitt") if own_list else top.get("avsnitt")
+    # "No sections" only when none is written: a section left out for its own fault is one
+    # problem, already said.
+    check_sections(section_reader, sections, listed if not drafts else None)
     specs = [s for s, _ in sections]
     required_labels(reader, top.get("etiketter"), labels, specs)
     own = [s.labels for s in specs if s.kind == "drift"]  # a drift section's own etiketter

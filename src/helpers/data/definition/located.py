@@ -191,7 +191,7 @@ def _not_yaml(shown_as: str, message: str, row: int | None) -> DataError:
                 shown_as,
                 message,
                 row=row,
-                hint="kontrollera indrag och kolon; jämför med exemplet i docs/data-format.md",
+                hint="jämför med exemplet i docs/data-format.md (nyckel: värde, en per rad)",
             )
         ]
     )

@@ -73,7 +73,7 @@ class Reader:
                 )
             return None
         if not isinstance(where.value, str):
-            self.problem(where, f"'{what}' ska vara en text, inte en lista eller nycklar")
+            self.problem(where, f"'{what}' ska vara en text, inte en lista eller tabell")
             return None
         return where.value.strip()
 
@@ -168,7 +168,10 @@ def _label_value(reader: Reader, key: str, where: Located) -> LabelValue | None:
     allowed = (*COMMON, *spec.placeholders)
     if isinstance(where.value, dict):
         if not spec.counted:
-            reader.problem(where, f"etiketten {key} har inga former för ental och flertal")
+            reader.problem(
+                where,
+                f"etiketten {key} ska vara en text (den har inga former för ental och flertal)",
+            )
             return None
         reader.known_keys(where.value, (SINGULAR, PLURAL), f"etiketten {key}")
         forms = {}

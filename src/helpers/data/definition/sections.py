@@ -9,12 +9,13 @@ the unit's params.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Collection
 
 from helpers.core.kinds import COMMON_KEYS, KINDS
 from helpers.core.labels import COMMON, LABELS, LabelValue
 from helpers.core.schema import SPECS
 from helpers.data.definition.located import Located
-from helpers.data.definition.model import Level, SectionSpec, TextRef
+from helpers.data.definition.model import SectionSpec, TextRef
 from helpers.data.definition.reader import SECTION_ID, Reader, read_labels, text_reference
 
 # A section being put together: key → (reader of the file it was written in, where).
@@ -88,9 +89,11 @@ def _known(reader: Reader, where: Located, section_id: str, known: dict) -> bool
 
 
 def finish_section(
-    draft: Draft, levels: dict[str, Level], unit_reader: Reader | None
+    draft: Draft, levels: Collection[str], unit_reader: Reader | None
 ) -> SectionSpec | None:
-    """A finished section, or None when it has problems (recorded in the readers)."""
+    """A finished section, or None when it has problems (recorded in the readers). ``levels``:
+    the ids ``nivåer:`` names (``vocabulary.level_ids``), a level with a fault of its own
+    included (that fault is its own problem, not also one for each section of the level)."""
     any_reader, any_where = next(iter(draft.values()))
     parent = Located(None, any_where.line, any_where.path[:-1])
 
@@ -136,13 +139,16 @@ def finish_section(
     reader, where = value("rubrik")
     heading = reader.text(where, "rubrik")
     reader.pattern(where, "rubrik", COMMON)
+    # Written, but not a text (a list, a mapping): reader.text said so; one fault, one message.
+    not_text = heading is None and where is not None and where.value not in (None, "")
+    ok = ok and not not_text
     from_unit = "rubrik" in draft and draft["rubrik"][0] is unit_reader
     texts = {}
     for key in ("text", "eftertext"):
         reader, where = value(key)
         ref = text_reference(reader, where, key)
         texts[key] = None if ref is None else TextRef(*ref)
-    if heading is None and "text" not in draft:  # a text given but unreadable: reported above
+    if heading is None and "text" not in draft and not not_text:  # unreadable text: above
         reader, where = value("id")
         reader.problem(
             where or parent,
@@ -258,6 +264,17 @@ def check_sections(
         reader.problem(where, "rapporten har inga avsnitt", hint="lista minst ett avsnitt")
 
 
+def _written_labels(where: Located | None) -> set[str]:
+    """The keys (``rapport.titel``) written under ``etiketter:``, read or not."""
+    groups = where.value if where is not None and isinstance(where.value, dict) else {}
+    return {
+        f"{group}.{name}"
+        for group, entries in groups.items()
+        if isinstance(entries.value, dict)
+        for name in entries.value
+    }
+
+
 def required_labels(
     reader: Reader,
     where: Located | None,
@@ -267,8 +284,9 @@ def required_labels(
     """Every label the report's sections show must be written (in rapport.yaml, the unit's
     params or the section's own ``etiketter``)."""
     line = where.line if where is not None else 1
+    written = _written_labels(where)  # a label written wrong is its own problem, not also missing
     for key, spec in LABELS.items():
-        if key in labels or spec.optional:
+        if key in labels or key in written or spec.optional:
             continue
         if spec.kind == "rapport":
             users = ["alla rapporter"]

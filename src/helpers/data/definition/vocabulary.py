@@ -51,6 +51,19 @@ def read_levels(reader: Reader, where: Located | None, root: Located) -> dict[st
     return levels
 
 
+def level_ids(where: Located | None) -> list[str]:
+    """The ids the levels of ``nivåer:`` are written with (lower case), each level counted
+    whether or not the rest of it reads: what a section's ``nivå`` may name. A level with a
+    faulty heading is one problem, not also one for each section of that level."""
+    items = where.value if where is not None and isinstance(where.value, list) else []
+    ids = []
+    for item in items:
+        written = item.value.get("id") if isinstance(item.value, dict) else None
+        if written is not None and isinstance(written.value, str) and written.value.strip():
+            ids.append(written.value.strip().lower())
+    return ids
+
+
 def read_assessments(reader: Reader, where: Located | None, root: Located) -> dict[str, Assessment]:
     if where is None:
         reader.text(None, "bedömningar", required=root)
