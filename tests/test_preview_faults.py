@@ -200,8 +200,10 @@ def test_a_report_built_in_another_terminal_reloads_the_page(preview: Running):
     preview.wait(lambda s: not s["busy"], "an idle preview")
     before = preview.state()["version"]
     # The other terminal's build holds the build lock; an edit saved meanwhile waits for it.
+    # It rebuilds the report the preview serves (helår), not the unit's delår report too.
     other = subprocess.Popen(
-        [str(WORKBOOK), "build", "--year", str(YEAR), "--unit", UNIT, "--force"],
+        [str(WORKBOOK), "build", "--year", str(YEAR), "--unit", UNIT, "--period", "helar",
+         "--force"],
         env=_env(preview.root), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         start_new_session=True,
     )  # fmt: skip
