@@ -4,45 +4,38 @@ it was starting), and the sections of the report in ``reports/`` keep their exec
 and read sets, so the next ``--dry-run`` finds nothing changed.
 
 Real processes throughout; each moment is an observable state (a process has appeared), not a
-sleep.
+sleep. KLK's helår report only (``SELECTION``): what a stopped build leaves is the same for any
+report, and the preview shows the helår one.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import psutil
 import pytest
 
-from tests.conftest import copy_inputs
+from tests.conftest import copy_built
 
 pytestmark = pytest.mark.e2e
 YEAR, UNIT = 2016, "klk"
+SELECTION = ["--year", str(YEAR), "--unit", UNIT, "--period", "helar"]
 WAIT = 900.0  # a hang guard on a loaded machine, not a speed requirement
 WORKBOOK = Path(sys.executable).parent / "workbook"
 
 
 @pytest.fixture(scope="module")
-def built() -> Iterator[Path]:
-    """A workspace with a built report (no warm kernels)."""
-    root = copy_inputs(Path(tempfile.mkdtemp(prefix="avbrutet-")) / "ws")
-    env = {**os.environ, "WORKBOOK_ROOT": str(root), "WORKBOOK_WARM_KERNELS": "0"}
-    done = subprocess.run(
-        [str(WORKBOOK), "build", "--year", str(YEAR), "--unit", UNIT],
-        env=env, capture_output=True, text=True, timeout=WAIT,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    yield root
-    shutil.rmtree(root.parent, ignore_errors=True)
+def built(built_year, tmp_path_factory: pytest.TempPathFactory) -> Path:  # noqa: ANN001
+    """A workspace with built reports: a private copy of the session's (``built_year``, built
+    without warm kernels), so no build of its own."""
+    return copy_built(built_year, tmp_path_factory.mktemp("avbrutet") / "ws").root
 
 
 def _started_by(root: Path) -> list[psutil.Process]:
@@ -93,7 +86,7 @@ MOMENTS: dict[str, Callable[[Path, list[str]], bool]] = {
 
 def _dry_run(root: Path, env: dict[str, str]) -> str:
     done = subprocess.run(
-        [str(WORKBOOK), "build", "--year", str(YEAR), "--unit", UNIT, "--dry-run"],
+        [str(WORKBOOK), "build", *SELECTION, "--dry-run"],
         env=env, capture_output=True, text=True, timeout=WAIT,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
@@ -114,7 +107,7 @@ def test_ctrl_c_while_warm_kernels_start_leaves_nothing_running(built: Path, mom
     reads = sorted(p.name for p in (built / "build").rglob("*.reads.json"))
     assert executed and reads
     build = subprocess.Popen(
-        [str(WORKBOOK), "build", "--year", str(YEAR), "--unit", UNIT, "--force"],
+        [str(WORKBOOK), "build", *SELECTION, "--force"],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         start_new_session=True, preexec_fn=_sigint_as_in_a_terminal,
     )  # fmt: skip
