@@ -29,11 +29,10 @@ from browser import (  # noqa: E402
     open_page,
     phone_layout_problems,
     repeated_names,
-    require_chromium,
     run_axe,
     run_htmlcs,
 )
-from conftest import report_files  # noqa: E402
+from conftest import PrintedYear, report_files  # noqa: E402
 from pdf_structure import (  # noqa: E402
     captions_apart_from_their_content,
     headings_apart_from_their_content,
@@ -59,29 +58,12 @@ def pages(project: Project) -> list[Path]:
 
 
 @pytest.fixture(scope="module")
-def printed(
-    built_year: Project, printed_klk: Path, tmp_path_factory: pytest.TempPathFactory
-) -> dict[Path, Path]:
+def printed(built_year: Project, printed_year: PrintedYear) -> dict[Path, Path]:
     """Every built report printed once, as ``workbook build --pdf`` prints it (on a fixed
-    date): report → its PDF. KLK's helår report is the session's print (``printed_klk``,
-    shared with ``test_pdf``); the others are printed here by one Chromium (``pdf.Printer``)."""
-    import datetime
-
-    from helpers.building import pdf
-
-    require_chromium()
-    folder = tmp_path_factory.mktemp("pdf")
-    klk = built_year.report_file(YEAR, "klk").resolve()
-    found = {}
-    with pdf.Printer() as printer:
-        for number, report in enumerate(pages(built_year)[1:]):
-            if report.resolve() == klk:
-                found[report] = printed_klk
-                continue
-            target = folder / f"{number}-{report.stem}.pdf"
-            printer.print_pdf(report, target, printed_on=datetime.date(2017, 2, 15))
-            found[report] = target
-    assert klk in {report.resolve() for report in found}
+    date): report → its PDF. The session's print of the year (``conftest.printed_year``, which
+    ``test_pdf`` reads too)."""
+    found = {report: printed_year.pdf_of(report) for report in pages(built_year)[1:]}
+    assert all(target.is_file() for target in found.values())
     return found
 
 
