@@ -124,14 +124,18 @@ def layout_only(declarations: list[list[str]]) -> bool:
 
 def media_state(page) -> dict:  # noqa: ANN001
     """The page's stylesheets as the current viewport applies them: the ``@media`` rules that
-    match (by their place in the sheets), the declarations of every ``@media`` rule, and
-    whatever would make the style depend on the viewport in another way (``unsafe``: a
-    viewport unit in any declaration or ``style`` attribute, a container query, an import, or a
-    rule inside ``@media`` that is neither a style rule, another ``@media`` nor an ``@page``
-    (which lays out printed pages only))."""
+    match (by their place in the sheets), the declarations of every ``@media`` rule, the
+    elements not shown (``hidden``: their places in document order, where ``checkVisibility``
+    finds them or an ancestor ``display: none``, ``content-visibility: hidden`` or
+    ``visibility: hidden``), and whatever would make the style depend on the viewport in
+    another way (``unsafe``: a viewport unit in any declaration or ``style`` attribute, a
+    container query, an import, or a rule inside ``@media`` that is neither a style rule,
+    another ``@media`` nor an ``@page`` (which lays out printed pages only))."""
     return page.evaluate(
         """() => {
-        const out = {matching: [], rules: {}, unsafe: []};
+        const out = {matching: [], rules: {}, unsafe: [], hidden: []};
+        [...document.querySelectorAll('*')].forEach((el, i) => {
+            if (!el.checkVisibility({visibilityProperty: true})) out.hidden.push(i); });
         const units = /[0-9.](s|l|d)?(vw|vh|vi|vb|vmin|vmax)\b/;
         const walk = (rules, path, inMedia) => { [...rules].forEach((rule, i) => {
             const key = `${path}/${i}`;
@@ -157,9 +161,11 @@ def media_state(page) -> dict:  # noqa: ANN001
 
 
 def styled_alike(one: dict, other: dict) -> bool:
-    """Whether two ``media_state`` of a page show it alike: nothing unsafe, and the ``@media``
-    rules that match at one width but not the other only move boxes (``layout_only``)."""
-    if one["unsafe"] or other["unsafe"]:
+    """Whether two ``media_state`` of a page show it alike: nothing unsafe, the same elements
+    shown, and the ``@media`` rules that match at one width but not the other only move boxes
+    (``layout_only``). (The elements shown are compared as well, since a ``display`` that
+    moves boxes, ``block`` say, also shows an element that a rule outside it hides.)"""
+    if one["unsafe"] or other["unsafe"] or one["hidden"] != other["hidden"]:
         return False
     differing = set(one["matching"]) ^ set(other["matching"])
     return all(layout_only(one["rules"][key]) for key in differing)
@@ -244,21 +250,23 @@ def survey(built_year: Project, browser) -> Callable[[int], dict[Path, Seen]]:  
     What a page shows at a width differs from another width only by the ``@media`` rules that
     match at one and not the other (with no viewport unit, container query or import in its
     styles: ``media_state`` finds those and then nothing is shared). When those rules only move
-    boxes (``layout_only``: widths, paddings, flex and grid, ``display`` other than ``none``),
-    every element has the same colours, backgrounds, opacity, font size and weight and
-    visibility at both widths, so the checks that read those — axe-core's colour contrast
-    (colours, backgrounds and the large-text size), its markup rules (which skip hidden
-    elements) and HTML_CodeSniffer (markup, computed colours and visibility) — find the same,
-    and are run at the first of those widths only; the rules that measure the laid-out boxes
-    (``GEOMETRY_RULES``) run at every width, as do the layout, focus and link checks. (Both
-    tools also count as hidden what lies off the page or outside a clipping box; rules that move
-    boxes could only do that by pushing text off the screen or out of its cell, which the layout
-    check asserts against at every phone width.) With
-    today's stylesheet that shares 320 px with 390 px: only the small phones' block (text values
-    under their label: ``display: block``, ``max-width``) differs between them; 1280, 768 and 390
-    px differ in colours (zebra rows), font sizes (large text) or what is hidden (the narrow
-    charts, the fixed back link) and are each checked in full. The check is made on every page
-    at every width, so a colour added to a phone's block makes 320 px checked in full again."""
+    boxes (``layout_only``: widths, paddings, flex and grid, ``display`` other than ``none``)
+    and the same elements are shown at both (a ``display: block`` could show one that a rule
+    outside it hides: ``media_state`` lists the hidden ones), every element has the same
+    colours, backgrounds, opacity, font size and weight and visibility at both widths, so the
+    checks that read those — axe-core's colour contrast (colours, backgrounds and the large-text
+    size), its markup rules (which skip hidden elements) and HTML_CodeSniffer (markup, computed
+    colours and visibility) — find the same, and are run at the first of those widths only; the
+    rules that measure the laid-out boxes (``GEOMETRY_RULES``) run at every width, as do the
+    layout, focus and link checks. (Both tools also count as hidden what lies off the page or
+    outside a clipping box; rules that move boxes could only do that by pushing text off the
+    screen or out of its cell, which the layout check asserts against at every phone width.)
+    With today's stylesheet that shares 320 px with 390 px: only the small phones' block (text
+    values under their label: ``display: block``, ``max-width``) differs between them; 1280, 768
+    and 390 px differ in colours (zebra rows), font sizes (large text) or what is hidden (the
+    narrow charts, the fixed back link) and are each checked in full. The check is made on every
+    page at every width, so a colour added to a phone's block makes 320 px checked in full
+    again."""
     seen: dict[int, dict[Path, Seen]] = {width: {} for width in WIDTHS}
     for path in pages(built_year):
         opened = open_page(browser, path.as_uri(), screen(WIDTHS[0]))
@@ -294,7 +302,7 @@ def test_only_declarations_that_move_boxes_let_widths_share_the_style_checks() -
         ["z-index", "2"], ["content", "attr(data-label)"], ["text-shadow", "none"],
     ):  # fmt: skip
         assert not layout_only([*moves, shows]), shows
-    base = {"matching": ["s0/1"], "rules": {"s0/1": [], "s0/2": moves}, "unsafe": []}
+    base = {"matching": ["s0/1"], "rules": {"s0/1": [], "s0/2": moves}, "unsafe": [], "hidden": []}
     assert styled_alike(base, {**base, "matching": ["s0/1", "s0/2"]})
     coloured = {**base, "rules": {**base["rules"], "s0/2": [*moves, ["color", "red"]]}}
     assert not styled_alike(coloured, {**coloured, "matching": ["s0/1", "s0/2"]})
