@@ -149,8 +149,15 @@ def htmlcs_script() -> str:
 
 
 def run_htmlcs(page: object) -> list[dict]:
-    """HTML_CodeSniffer's WCAG2AA errors on the page (notices and warnings are not counted)."""
-    page.evaluate(htmlcs_script())
+    """HTML_CodeSniffer's WCAG2AA errors on the page (notices and warnings are not counted).
+
+    HTML_CodeSniffer is injected once per loaded page, as axe-core is (``run_axe``): a page
+    checked again reuses it (``HTMLCS.process`` loads the standard and clears the messages of
+    the run before each run)."""
+    if not page.evaluate(
+        "() => typeof HTMLCS === 'object' && typeof HTMLCS.process === 'function'"
+    ):
+        page.evaluate(htmlcs_script())
     return page.evaluate(
         """() => new Promise(resolve => HTMLCS.process('WCAG2AA', document, () => resolve(
             HTMLCS.getMessages().filter(m => m.type === HTMLCS.ERROR).map(m => ({

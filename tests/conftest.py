@@ -12,7 +12,9 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -207,21 +209,140 @@ def built_klk(built_year) -> Path:  # noqa: ANN001
 PRINTED_ON = datetime.date(2017, 2, 15)
 
 
+@dataclass(frozen=True)
+class PrintedYear:
+    """``built_year``'s reports printed as ``workbook build --pdf`` prints them
+    (``build.print_pdfs``), once per session (``printed_year``): each report's PDF lies beside
+    the report in a copy of the built project (``project``). What the print's three calls
+    returned and how many printers the first started are kept for ``test_pdf``."""
+
+    source: Any  # ``built_year`` (a Project)
+    project: Any  # its copy, where the reports were printed (a Project), read-only
+    units: list[Any]  # the build result printed (build.UnitResult), one per report of the year
+    failed: Path  # the report of a unit whose build failed (a copy of a report): never printed
+    written: list[Path]  # the first call's PDFs (every report's)
+    printers: int  # the pdf.Printer instances the first call started
+    again: list[Path]  # the second call's (every PDF is newer than its report: none)
+    touched: Path  # the report made newer than its PDF after the second call
+    reprinted: list[Path]  # the third call's
+
+    def pdf_of(self, report: Path) -> Path:
+        """The PDF printed of ``report``, one of ``built_year``'s reports."""
+        relative = Path(report).relative_to(self.source.reports)
+        return (self.project.reports / relative).with_suffix(".pdf")
+
+
+def _print_year(built_year, folder: Path) -> None:  # noqa: ANN001 (a Project)
+    """``_build_year``'s reports printed in a copy of the project by ``build.print_pdfs``, three
+    times: every report (one unit marked failed, its report not printed), then again (nothing
+    to print), then after one report was rebuilt (that one); what each call returned is written
+    to ``printed.json``."""
+    import json
+
+    from helpers.building import build, pdf
+    from helpers.building.execute import SectionFailure
+    from helpers.core.paths import CONSOLIDATED
+    from helpers.data.params import units_of_year
+
+    project = copy_built(built_year, folder / "ws")
+    units = []
+    for period in ("helar", "delar"):
+        seen = project.for_period(period)
+        for unit in [*units_of_year(2016, seen), CONSOLIDATED]:
+            units.append(build.UnitResult(2016, unit, period, report=seen.report_file(2016, unit)))
+    # A unit whose build failed keeps the report of an earlier build: it is not printed.
+    failed = project.reports / "2016" / "misslyckad.html"
+    shutil.copyfile(units[0].report, failed)
+    broken = build.UnitResult(2016, "misslyckad", report=failed)
+    broken.failures = {"drift": SectionFailure(None, "DeadKernelError", "kärnan dog")}
+    result = build.BuildResult([*units[:1], broken, *units[1:]], 0.0, 0)
+    started = []
+    real_start = pdf.Printer.__init__
+
+    def counting(self: pdf.Printer) -> None:
+        started.append(self)
+        real_start(self)
+
+    epoch = datetime.datetime.combine(PRINTED_ON, datetime.time(), datetime.UTC).timestamp()
+    pdf.Printer.__init__ = counting  # type: ignore[method-assign]
+    try:
+        with project_root(project.root), environment(SOURCE_DATE_EPOCH=str(int(epoch))):
+            written = build.print_pdfs(project, result)
+            printers = len(started)
+            again = build.print_pdfs(project, result)
+            touched = project.report_file(2016, "von")
+            later = touched.with_suffix(".pdf").stat().st_mtime + 10
+            os.utime(touched, (later, later))  # rebuilt after its PDF
+            reprinted = build.print_pdfs(project, result)
+    finally:
+        pdf.Printer.__init__ = real_start  # type: ignore[method-assign]
+    record = {
+        "units": [[u.unit, u.period, str(u.report)] for u in units],
+        "failed": str(failed),
+        "written": [str(p) for p in written],
+        "printers": printers,
+        "again": [str(p) for p in again],
+        "touched": str(touched),
+        "reprinted": [str(p) for p in reprinted],
+    }
+    (folder / "printed.json").write_text(json.dumps(record), encoding="utf-8")
+
+
+@contextmanager
+def environment(**values: str) -> Iterator[None]:
+    """The environment variables ``values`` set for the block (restored after it)."""
+    previous = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in previous.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
 @pytest.fixture(scope="session")
-def printed_klk(built_klk: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """``built_klk`` printed as ``workbook build --pdf`` prints it (on ``PRINTED_ON``), once per
-    session (shared by the xdist workers, ``shared``): the path of its PDF, read-only. Used by
-    ``test_pdf`` and ``test_a11y_every_report``; skips without Chromium (fails in CI)."""
+def printed_year(built_year, tmp_path_factory: pytest.TempPathFactory) -> PrintedYear:  # noqa: ANN001
+    """Every report of ``built_year`` printed once per session (shared by the xdist workers) as
+    ``workbook build --pdf`` prints it — ``build.print_pdfs``, one Chromium for all, the
+    printing date ``PRINTED_ON`` (``SOURCE_DATE_EPOCH``) — in a copy of the project
+    (``_print_year``). Read-only. Used by ``test_pdf`` (KLK's PDF, ``printed_klk``, and what
+    ``print_pdfs`` printed) and ``test_a11y_every_report`` (every report's PDF); skips without
+    Chromium (fails in CI)."""
+    import json
+
     from browser import require_chromium
 
-    from helpers.building import pdf
+    from helpers.building import build
+    from helpers.core.paths import Project
 
     require_chromium()
+    folder = shared(tmp_path_factory, "printed-year", lambda f: _print_year(built_year, f))
+    record = json.loads((folder / "printed.json").read_text(encoding="utf-8"))
+    return PrintedYear(
+        built_year,
+        Project(folder / "ws"),
+        [
+            build.UnitResult(2016, unit, period, report=Path(report))
+            for unit, period, report in record["units"]
+        ],
+        Path(record["failed"]),
+        [Path(p) for p in record["written"]],
+        record["printers"],
+        [Path(p) for p in record["again"]],
+        Path(record["touched"]),
+        [Path(p) for p in record["reprinted"]],
+    )
 
-    def make(folder: Path) -> None:
-        pdf.print_pdf(built_klk, folder / "ut" / "klk.pdf", printed_on=PRINTED_ON)
 
-    return shared(tmp_path_factory, "printed-klk", make) / "ut" / "klk.pdf"
+@pytest.fixture(scope="session")
+def printed_klk(built_klk: Path, printed_year: PrintedYear) -> Path:
+    """``built_klk`` printed as ``workbook build --pdf`` prints it (on ``PRINTED_ON``): its PDF
+    in ``printed_year``, read-only. Used by ``test_pdf``; skips without Chromium (fails in
+    CI)."""
+    return printed_year.pdf_of(built_klk)
 
 
 @pytest.fixture(scope="session")

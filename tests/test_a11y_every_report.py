@@ -29,11 +29,10 @@ from browser import (  # noqa: E402
     open_page,
     phone_layout_problems,
     repeated_names,
-    require_chromium,
     run_axe,
     run_htmlcs,
 )
-from conftest import report_files  # noqa: E402
+from conftest import PrintedYear, report_files  # noqa: E402
 from pdf_structure import (  # noqa: E402
     captions_apart_from_their_content,
     headings_apart_from_their_content,
@@ -59,29 +58,12 @@ def pages(project: Project) -> list[Path]:
 
 
 @pytest.fixture(scope="module")
-def printed(
-    built_year: Project, printed_klk: Path, tmp_path_factory: pytest.TempPathFactory
-) -> dict[Path, Path]:
+def printed(built_year: Project, printed_year: PrintedYear) -> dict[Path, Path]:
     """Every built report printed once, as ``workbook build --pdf`` prints it (on a fixed
-    date): report → its PDF. KLK's helår report is the session's print (``printed_klk``,
-    shared with ``test_pdf``); the others are printed here by one Chromium (``pdf.Printer``)."""
-    import datetime
-
-    from helpers.building import pdf
-
-    require_chromium()
-    folder = tmp_path_factory.mktemp("pdf")
-    klk = built_year.report_file(YEAR, "klk").resolve()
-    found = {}
-    with pdf.Printer() as printer:
-        for number, report in enumerate(pages(built_year)[1:]):
-            if report.resolve() == klk:
-                found[report] = printed_klk
-                continue
-            target = folder / f"{number}-{report.stem}.pdf"
-            printer.print_pdf(report, target, printed_on=datetime.date(2017, 2, 15))
-            found[report] = target
-    assert klk in {report.resolve() for report in found}
+    date): report → its PDF. The session's print of the year (``conftest.printed_year``, which
+    ``test_pdf`` reads too)."""
+    found = {report: printed_year.pdf_of(report) for report in pages(built_year)[1:]}
+    assert all(target.is_file() for target in found.values())
     return found
 
 
@@ -142,14 +124,18 @@ def layout_only(declarations: list[list[str]]) -> bool:
 
 def media_state(page) -> dict:  # noqa: ANN001
     """The page's stylesheets as the current viewport applies them: the ``@media`` rules that
-    match (by their place in the sheets), the declarations of every ``@media`` rule, and
-    whatever would make the style depend on the viewport in another way (``unsafe``: a
-    viewport unit in any declaration or ``style`` attribute, a container query, an import, or a
-    rule inside ``@media`` that is neither a style rule, another ``@media`` nor an ``@page``
-    (which lays out printed pages only))."""
+    match (by their place in the sheets), the declarations of every ``@media`` rule, the
+    elements not shown (``hidden``: their places in document order, where ``checkVisibility``
+    finds them or an ancestor ``display: none``, ``content-visibility: hidden`` or
+    ``visibility: hidden``), and whatever would make the style depend on the viewport in
+    another way (``unsafe``: a viewport unit in any declaration or ``style`` attribute, a
+    container query, an import, or a rule inside ``@media`` that is neither a style rule,
+    another ``@media`` nor an ``@page`` (which lays out printed pages only))."""
     return page.evaluate(
         """() => {
-        const out = {matching: [], rules: {}, unsafe: []};
+        const out = {matching: [], rules: {}, unsafe: [], hidden: []};
+        [...document.querySelectorAll('*')].forEach((el, i) => {
+            if (!el.checkVisibility({visibilityProperty: true})) out.hidden.push(i); });
         const units = /[0-9.](s|l|d)?(vw|vh|vi|vb|vmin|vmax)\b/;
         const walk = (rules, path, inMedia) => { [...rules].forEach((rule, i) => {
             const key = `${path}/${i}`;
@@ -175,9 +161,11 @@ def media_state(page) -> dict:  # noqa: ANN001
 
 
 def styled_alike(one: dict, other: dict) -> bool:
-    """Whether two ``media_state`` of a page show it alike: nothing unsafe, and the ``@media``
-    rules that match at one width but not the other only move boxes (``layout_only``)."""
-    if one["unsafe"] or other["unsafe"]:
+    """Whether two ``media_state`` of a page show it alike: nothing unsafe, the same elements
+    shown, and the ``@media`` rules that match at one width but not the other only move boxes
+    (``layout_only``). (The elements shown are compared as well, since a ``display`` that
+    moves boxes, ``block`` say, also shows an element that a rule outside it hides.)"""
+    if one["unsafe"] or other["unsafe"] or one["hidden"] != other["hidden"]:
         return False
     differing = set(one["matching"]) ^ set(other["matching"])
     return all(layout_only(one["rules"][key]) for key in differing)
@@ -262,21 +250,23 @@ def survey(built_year: Project, browser) -> Callable[[int], dict[Path, Seen]]:  
     What a page shows at a width differs from another width only by the ``@media`` rules that
     match at one and not the other (with no viewport unit, container query or import in its
     styles: ``media_state`` finds those and then nothing is shared). When those rules only move
-    boxes (``layout_only``: widths, paddings, flex and grid, ``display`` other than ``none``),
-    every element has the same colours, backgrounds, opacity, font size and weight and
-    visibility at both widths, so the checks that read those — axe-core's colour contrast
-    (colours, backgrounds and the large-text size), its markup rules (which skip hidden
-    elements) and HTML_CodeSniffer (markup, computed colours and visibility) — find the same,
-    and are run at the first of those widths only; the rules that measure the laid-out boxes
-    (``GEOMETRY_RULES``) run at every width, as do the layout, focus and link checks. (Both
-    tools also count as hidden what lies off the page or outside a clipping box; rules that move
-    boxes could only do that by pushing text off the screen or out of its cell, which the layout
-    check asserts against at every phone width.) With
-    today's stylesheet that shares 320 px with 390 px: only the small phones' block (text values
-    under their label: ``display: block``, ``max-width``) differs between them; 1280, 768 and 390
-    px differ in colours (zebra rows), font sizes (large text) or what is hidden (the narrow
-    charts, the fixed back link) and are each checked in full. The check is made on every page
-    at every width, so a colour added to a phone's block makes 320 px checked in full again."""
+    boxes (``layout_only``: widths, paddings, flex and grid, ``display`` other than ``none``)
+    and the same elements are shown at both (a ``display: block`` could show one that a rule
+    outside it hides: ``media_state`` lists the hidden ones), every element has the same
+    colours, backgrounds, opacity, font size and weight and visibility at both widths, so the
+    checks that read those — axe-core's colour contrast (colours, backgrounds and the large-text
+    size), its markup rules (which skip hidden elements) and HTML_CodeSniffer (markup, computed
+    colours and visibility) — find the same, and are run at the first of those widths only; the
+    rules that measure the laid-out boxes (``GEOMETRY_RULES``) run at every width, as do the
+    layout, focus and link checks. (Both tools also count as hidden what lies off the page or
+    outside a clipping box; rules that move boxes could only do that by pushing text off the
+    screen or out of its cell, which the layout check asserts against at every phone width.)
+    With today's stylesheet that shares 320 px with 390 px: only the small phones' block (text
+    values under their label: ``display: block``, ``max-width``) differs between them; 1280, 768
+    and 390 px differ in colours (zebra rows), font sizes (large text) or what is hidden (the
+    narrow charts, the fixed back link) and are each checked in full. The check is made on every
+    page at every width, so a colour added to a phone's block makes 320 px checked in full
+    again."""
     seen: dict[int, dict[Path, Seen]] = {width: {} for width in WIDTHS}
     for path in pages(built_year):
         opened = open_page(browser, path.as_uri(), screen(WIDTHS[0]))
@@ -312,7 +302,7 @@ def test_only_declarations_that_move_boxes_let_widths_share_the_style_checks() -
         ["z-index", "2"], ["content", "attr(data-label)"], ["text-shadow", "none"],
     ):  # fmt: skip
         assert not layout_only([*moves, shows]), shows
-    base = {"matching": ["s0/1"], "rules": {"s0/1": [], "s0/2": moves}, "unsafe": []}
+    base = {"matching": ["s0/1"], "rules": {"s0/1": [], "s0/2": moves}, "unsafe": [], "hidden": []}
     assert styled_alike(base, {**base, "matching": ["s0/1", "s0/2"]})
     coloured = {**base, "rules": {**base["rules"], "s0/2": [*moves, ["color", "red"]]}}
     assert not styled_alike(coloured, {**coloured, "matching": ["s0/1", "s0/2"]})

@@ -14,6 +14,7 @@ import pytest
 pytest.register_assert_rewrite("browser")
 
 from browser import open_page, require_chromium  # noqa: E402
+from conftest import PrintedYear  # noqa: E402
 from pdf_structure import (  # noqa: E402
     captions_apart_from_their_content,
     headings_apart_from_their_content,
@@ -284,45 +285,25 @@ def test_pdf_metadata_figures_artifacts_and_bookmarks(printed: Path, built_klk: 
         assert pages_with_untagged_text(document) == []
 
 
-def test_build_pdf_prints_each_new_report_once_on_one_printer(
-    built_year, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:  # noqa: ANN001 (built_year: a Project)
-    """``build --pdf`` (``build.print_pdfs``): every report of the build that has no newer PDF
-    is printed, each with its own title, on one Chromium; a unit that failed and a report whose
-    PDF is newer are left alone."""
-    import os
-
+def test_build_pdf_prints_each_new_report_once_on_one_printer(printed_year: PrintedYear) -> None:
+    """``build --pdf`` (``build.print_pdfs``), as the session printed the year
+    (``conftest.printed_year``): every report of the build that has no newer PDF is printed,
+    each with its own title, on one Chromium; a unit that failed and a report whose PDF is newer
+    are left alone."""
     import pikepdf
-    from bs4 import BeautifulSoup
-    from conftest import copy_built
+    from bs4 import BeautifulSoup, SoupStrainer
 
-    from helpers.building import build
-    from helpers.building.execute import SectionFailure
-
-    require_chromium()
-    project = copy_built(built_year, tmp_path / "ws")
-    monkeypatch.setenv("WORKBOOK_ROOT", str(project.root))
-    units = [build.UnitResult(2016, unit, report=project.report_file(2016, unit))
-             for unit in ("klk", "von", "exempel")]  # fmt: skip
-    units[2].failures = {"drift": SectionFailure(None, "DeadKernelError", "kärnan dog")}
-    result = build.BuildResult(units, 0.0, 0)
-    started = []
-    real_start = pdf.Printer.__init__
-
-    def counting(self: pdf.Printer) -> None:
-        started.append(self)
-        real_start(self)
-
-    monkeypatch.setattr(pdf.Printer, "__init__", counting)
-    written = build.print_pdfs(project, result)
-    assert written == [unit.report.with_suffix(".pdf") for unit in units[:2]]
-    assert len(started) == 1 and not units[2].report.with_suffix(".pdf").exists()
-    for unit in units[:2]:
-        soup = BeautifulSoup(unit.report.read_text(encoding="utf-8"), "html.parser")
+    units = printed_year.units
+    assert len(units) > 2
+    assert printed_year.written == [unit.report.with_suffix(".pdf") for unit in units]
+    assert printed_year.printers == 1 and printed_year.failed.is_file()
+    assert not printed_year.failed.with_suffix(".pdf").exists()
+    for unit in units:
+        text = unit.report.read_text(encoding="utf-8")
+        title = BeautifulSoup(text, "html.parser", parse_only=SoupStrainer("title")).title
         with pikepdf.open(unit.report.with_suffix(".pdf")) as document:
             assert len(document.pages) > 1
-            assert str(document.docinfo["/Title"]) == soup.title.get_text(strip=True)
-    assert build.print_pdfs(project, result) == []  # every PDF is newer than its report
-    later = written[1].stat().st_mtime + 10
-    os.utime(units[1].report, (later, later))  # von's report rebuilt after its PDF
-    assert build.print_pdfs(project, result) == [written[1]]
+            assert str(document.docinfo["/Title"]) == title.get_text(strip=True)
+    assert printed_year.again == []  # every PDF was newer than its report
+    # von's report rebuilt after its PDF: printed again, alone.
+    assert printed_year.reprinted == [printed_year.touched.with_suffix(".pdf")]
