@@ -77,9 +77,10 @@ def indicator_chart(
 
     ``series`` has columns ``period``, ``värde``, ``jämförelse`` and optionally ``målvärde``
     (NaN where missing); a missing measurement is a gap in the line, never a zero. Only series
-    with at least one value are drawn (and put in the legend). ``own_label`` names the kommun's
-    series (e.g. the kommun's name), ``comparison_label`` the comparison (``Jämförelse
-    (medel)``), ``target_label`` the target values (``Målvärde``).
+    with at least one value are drawn (and put in the legend). ``own_label`` names the
+    indicator's own series (``indicators.own_series_name``: the unit's name, the kommun's for
+    values fetched from Kolada, or what the data says), ``comparison_label`` the comparison
+    (``Jämförelse (medel)``), ``target_label`` the target values (``Målvärde``).
 
     Honest by construction: the value axis always includes zero; an indicator where lower is
     better (a ranking) is drawn on a reversed axis, so better is up, and ``reversed_note`` says
