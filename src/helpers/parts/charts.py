@@ -108,6 +108,11 @@ def indicator_chart(
     shapes = {own_label: "circle", comparison_label: "square", target_label: "triangle-up"}
     sizes = {own_label: 55, comparison_label: 110, target_label: 120}
     legend = alt.Legend(**LEGEND_PROPERTIES)
+    if width < WIDTH:
+        # A phone's chart lists its series one under the other, each label as wide as the
+        # plot: a unit's own name beside the comparison would widen the chart past the screen,
+        # and the whole chart, its text too, would be drawn smaller.
+        legend = alt.Legend(**LEGEND_PROPERTIES, columns=1, labelLimit=width)
     y_axis = alt.Y(
         "y:Q",
         title=unit or None,
