@@ -20,6 +20,7 @@ from helpers.core.paths import Project
 from helpers.data.unit_data import load_unit
 from helpers.parts.budget import statement_of
 from helpers.parts.budget_view import budget_figure
+from helpers.parts.dates import format_date
 
 try:
     from drift_cases import amount, csv_rows, shown
@@ -118,8 +119,8 @@ def test_a_delar_without_forecast_says_outcome_to_date(workspace: Path) -> None:
     text = _text(figure)
     labels = _drift_labels(workspace)
     part_word = statement_of(data).settings.label("delverksamhet")
-    end = data.params.period_end
-    assert end and str(end) in text
+    end = format_date(data.params.period_end)  # a date in text, as a reader reads it
+    assert end and end in text and data.params.period_end not in text
     title = labels["diagram_titel_delår"].format(år=YEAR, delverksamhet=part_word, periodslut=end)
     assert title in text, text
     # The outcome so far is not set against the year's budget as if it were the year's.

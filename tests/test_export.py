@@ -53,9 +53,12 @@ def test_contents_follow_the_summary_without_its_cards() -> None:
 
 def test_page_label_is_a_safe_css_string() -> None:
     assert css_string('a "b" </style>') == '"a \\22 b\\22  \\3c /style\\3e "'
-    label = page_label("Verksamhetsuppföljning 2016", "KLK", "Dnr KS 2016/12")
+    pattern = "{lista} · {nästa}"  # rapport.sida_vid_sida of the example
+    label = page_label(("Verksamhetsuppföljning 2016", "KLK", "Dnr KS 2016/12"), pattern)
     assert label == '"Verksamhetsuppföljning 2016 · KLK · Dnr KS 2016/12"'
-    assert page_label("Verksamhetsuppföljning 2016", "KLK") == '"Verksamhetsuppföljning 2016 · KLK"'
+    assert page_label(("Verksamhetsuppföljning 2016", "KLK", ""), pattern) == (
+        '"Verksamhetsuppföljning 2016 · KLK"'
+    )
 
 
 def test_written_report_is_readable_by_everyone(tmp_path: Path) -> None:

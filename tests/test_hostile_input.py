@@ -67,11 +67,12 @@ HTML_TAGS = {
     "li", "dl", "dt", "dd", "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td",
     "figure", "figcaption", "details", "summary", "strong", "em", "b", "i", "u", "s", "small",
     "sub", "sup", "code", "pre", "blockquote", "br", "hr", "abbr", "img", "del",
+    "time",  # the workbook's own <time datetime="ÅÅÅÅ-MM-DD"> around a date in text
 }  # fmt: skip
 HTML_ATTRIBUTES = {
     "class", "id", "href", "src", "alt", "title", "lang", "role", "tabindex", "scope",
     "colspan", "rowspan", "width", "height", "start", "rel", "charset", "name", "content",
-    "http-equiv", "open",
+    "http-equiv", "open", "datetime",
     "data-label",  # a stacked cell's column name on a phone: text, shown by CSS attr()
 }  # fmt: skip
 SVG_TAGS = {

@@ -24,6 +24,7 @@ from helpers.data.kommun_definition import (
 OWN = {
     "rapport.uppräkning": "{lista} / {nästa}",
     "rapport.uppräkning_delar": "{lista} | {nästa}",
+    "rapport.sida_vid_sida": "{lista} ≀ {nästa}",
     "resultat.med_ord": "{belopp} ≈ {ord}",
     "index.påhittad": "[{påhittad}]",
     "index.år_och_period": "{år} ~ {period}",

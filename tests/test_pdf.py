@@ -77,7 +77,7 @@ def test_pdf_pages_are_numbered_and_traceable(printed: Path) -> None:
     assert f"Sida 1 av {count}" in pages[0]
     assert f"Sida {count} av {count}" in pages[count - 1]
     # The footer: the report, and the printing date (the fingerprint is in the colophon).
-    assert "Utskriven 2017-02-15" in pages[1] and "fingeravtryck" not in pages[1]
+    assert "Utskriven 15 februari 2017" in pages[1] and "fingeravtryck" not in pages[1]
     assert "Sammanfattning" in pages[0] and "Indikatorer som gått åt fel håll" in pages[0]
 
 

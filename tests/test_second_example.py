@@ -142,10 +142,13 @@ def test_each_key_figure_section_shows_its_group(report_html: str, data) -> None
 
 
 @pytest.mark.e2e
-def test_chart_legends_name_the_kommun_and_each_comparison(report_html: str, data) -> None:
-    """Every indicator chart's legend names the kommun of the definition, and its comparison
-    series by the indicator's own comparison name (or the definition's)."""
+def test_chart_legends_name_the_unit_and_each_comparison(report_html: str, data) -> None:
+    """Every indicator chart's legend names the unit whose indicator it is (its values are
+    typed, not fetched from Kolada for the kommun, and no serie_namn renames the line), not the
+    kommun, and its comparison series by the indicator's own comparison name (or the
+    definition's)."""
     kommun = data.info.municipality
+    assert not any(data.table("indikatorer").get("serie_namn", ()))
     values = data.table("indikatorvarden")
     measured = values[values["värde"].notna()].groupby("indikator_id").size()
     figures = re.findall(r"<figure.*?</figure>", report_html, re.S)
@@ -155,7 +158,7 @@ def test_chart_legends_name_the_kommun_and_each_comparison(report_html: str, dat
             continue
         name = indicator["indikator"].rstrip(".")
         (figure,) = [f for f in figures if f"<figcaption>Diagram: {name}," in f]
-        assert f">{kommun}<" in figure
+        assert f">{data.info.name}<" in figure and f">{kommun}<" not in figure
         own = values[values["indikator_id"] == indicator["indikator_id"]]
         if own["jämförelse"].notna().any():
             compared = indicator["jämförelse_namn"] or data.definition.comparison

@@ -20,7 +20,7 @@ from __future__ import annotations
 import copy
 import re
 import secrets
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -32,7 +32,7 @@ from nbconvert import HTMLExporter
 from helpers import __version__
 from helpers.building.export_fragments import NOTEBOOK_CLASS, parse_fragment
 from helpers.building.html_ids import unique_ids
-from helpers.core.labels import Labels
+from helpers.core.labels import Labels, join_with
 from helpers.core.paths import PACKAGE_DIR
 
 TEMPLATES = PACKAGE_DIR / "templates"
@@ -197,9 +197,12 @@ NAVIGATION_KEYS = (
     "sidtitel",
     "sidnummer",
     "kolofon",
+    "sida_vid_sida",
 )
 # Placeholders filled by the export (or, {datum}, by the printer), not by the labels.
 _KEPT = (
+    "lista",
+    "nästa",
     "diarienummer",
     "datum",
     "titel",
@@ -276,11 +279,22 @@ def css_string(text: str) -> Markup:
     return Markup(f'"{escaped}"')
 
 
-def page_label(title: str, unit_name: str, diary: str = "") -> Markup:
+def side_by_side(pattern: str, parts: Iterable[str]) -> str:
+    """The non-empty ``parts`` on one line, put together pair by pair by the template
+    ``rapport.sida_vid_sida`` (``pattern``, e.g. ``{lista} · {nästa}``: ``{lista}`` what is
+    joined so far, ``{nästa}`` the next part); a part's own braces stay as written."""
+    return join_with(
+        lambda so_far, part: fill_kept(pattern, lista=so_far, nästa=part),
+        (part for part in parts if part),
+    )
+
+
+def page_label(parts: Iterable[str], pattern: str) -> Markup:
     """What every printed page says at its foot: title, unit and, when the params give one,
-    the diarienummer (``diary``, already worded by its label). The printing date is added by
+    the diarienummer (``parts``, the diarienummer already worded by its label), side by side
+    (``pattern``: ``rapport.sida_vid_sida``), as a CSS string. The printing date is added by
     ``pdf`` when it prints; the data fingerprint is in the colophon."""
-    return css_string(" · ".join(part for part in (title, unit_name, diary) if part))
+    return css_string(side_by_side(pattern, parts))
 
 
 def section_ends(nb: nbformat.NotebookNode) -> list[str]:
@@ -320,6 +334,8 @@ def render_report(
     unique_report_ids(nb)
     diary = fill_kept(texts["diarienummer"], diarienummer=diary_number) if diary_number else ""
     subject = fill_kept(texts["ämne"], titel=title)
+    joined = texts["sida_vid_sida"]
+    own_name = unit_name if unit_name != municipality else ""  # the kommun's report: said once
     resources = {
         "workbook": {
             "title": title,
@@ -331,8 +347,11 @@ def render_report(
             "css": Markup(CSS_FILE.read_text(encoding="utf-8")),  # the workbook's own file
             "toc": table_of_contents(nb),
             "toc_after": summary_cell_id(nb),
-            "page_label": page_label(title, unit_name, diary),
-            "page_label_text": " · ".join(p for p in (title, unit_name, diary) if p),
+            "page_label": page_label((title, unit_name, diary), joined),
+            "page_label_text": side_by_side(joined, (title, unit_name, diary)),
+            # The printed page's foot with {datum} left for the printer (``pdf.print_copy``).
+            "page_foot": side_by_side(joined, (title, unit_name, diary, texts["utskriven"])),
+            "footer_text": side_by_side(joined, (title, own_name, municipality, diary)),
             "texts": texts,
             "page_title": fill_kept(texts["sidtitel"], titel=title, enhetsnamn=unit_name),
             "page_numbers": page_numbers_css(texts["sidnummer"]),

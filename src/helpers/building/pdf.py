@@ -41,6 +41,7 @@ from helpers.building.export import css_string
 from helpers.building.pdf_finish import Metadata, contents_pages, finish, with_page_numbers
 from helpers.core.errors import BuildError
 from helpers.core.files import write_atomically
+from helpers.parts.dates import format_date
 
 CHROMIUM = Path("/usr/bin/chromium")
 TIMEOUT_SECONDS = 90
@@ -120,6 +121,9 @@ class PrintedReport:
     page_label: str  # what each page's foot says, without the date
     printed_label: str  # "Utskriven {datum}"
     page_word: str  # "sida", read before a page number in the contents
+    # The whole foot, {datum} left to fill: the page label and the printed label side by side
+    # as the definition puts them (``rapport.sida_vid_sida``, written by the export).
+    page_foot: str = "{datum}"
 
 
 def read_report(source: str) -> PrintedReport:
@@ -143,13 +147,16 @@ def read_report(source: str) -> PrintedReport:
         meta("workbook-page-label", title),
         meta("workbook-printed", "{datum}"),
         meta("workbook-page-word", "sida"),
+        meta("workbook-page-foot", meta("workbook-printed", "{datum}")),
     )
 
 
 def print_copy(report: PrintedReport, printed_on: datetime.date) -> str:
-    """The report with the printing date added to every page's foot (a print-only style)."""
-    printed = report.printed_label.replace("{datum}", printed_on.isoformat())
-    label = css_string(" · ".join(part for part in (report.page_label, printed) if part))
+    """The report with the printing date added to every page's foot (a print-only style), the
+    date as a reader reads it (``dates.format_date``: ``15 februari 2017``)."""
+    # The last {datum}: the printed label's, which ends the foot (a title's own braces stay).
+    before, placeholder, after = report.page_foot.rpartition("{datum}")
+    label = css_string(before + (format_date(printed_on) if placeholder else "") + after)
     style = f"<style>@media print {{ @page {{ @bottom-left {{ content: {label}; }} }} }}</style>"
     return report.source.replace("</head>", style + "\n</head>", 1)
 

@@ -9,7 +9,10 @@ returns problems and never raises for bad data; rows are the lines of the analys
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from decimal import Decimal
+
+import pandas as pd
 
 from helpers.checks.table_checks import LoadedTable, Row, is_present
 from helpers.core.errors import Problem, quote
@@ -112,6 +115,8 @@ def budget_problems(
     statement = compute_statement(drift.frame, settings)
     problems += _column_problems(drift, settings, statement)
     problems += _label_problems(settings, statement, forecast_date)
+    unit_signs = {(p.row, p.column) for p in problems if p.column in AMOUNT_COLUMNS}
+    problems += _part_sign_problems(drift, settings, unit_signs)
     # A cell with the wrong sign contradicts the sums it is a term of; the sign is the one
     # problem worth showing for those. Every other sum is still checked (a wrong Summa further
     # down the same column is its own problem).
@@ -122,6 +127,68 @@ def budget_problems(
         else [(c, "") for c in statement.comparisons if _contradicts(c)]
     )
     problems += _comparison_problems(drift, statement, contradictions)
+    return problems
+
+
+def _negated(frame: pd.DataFrame, cells: Iterable[tuple[int | None, str]]) -> pd.DataFrame:
+    """A copy of drift.csv's rows with the amount in each (line, column) of ``cells`` negated."""
+    corrected = frame.copy()
+    for line, column in cells:
+        rows = corrected[LINE_COLUMN] == line
+        corrected.loc[rows, column] = -corrected.loc[rows, column]
+    return corrected
+
+
+def _contradicted(statement: Statement, column: str) -> set[_ComparisonKey]:
+    return {_key(c) for c in statement.comparisons if c.column == column and _contradicts(c)}
+
+
+def _part_sign_problems(
+    drift: LoadedTable, settings: DriftSettings, unit_signs: set[tuple[int | None, str]]
+) -> list[Problem]:
+    """Parts (``delverksamhet`` rows, at any depth) whose amount has the wrong sign.
+
+    A part's amount is a net cost, written with the sign of costs; but a part may earn more
+    than it costs, so its own sign proves nothing. The sums it is a term of do: where the parts
+    contradict the net cost (or a subtotal, or a published Summa) in a column and negating one
+    part's amount, and only that one, removes contradictions there without making any, that
+    amount has the wrong sign — named by row and column as an income or cost row with the wrong
+    sign is (:func:`_sign_problems`, whose corrections are made first: ``unit_signs``), so the
+    contradictions it explains are not reported beside it. A statement of net costs only has no
+    sum to compare with: there a wrong sign cannot be told from a net income."""
+    frame = _negated(drift.frame, unit_signs)
+    statement = compute_statement(frame, settings)
+    parts = frame[frame["typ"] == PART]
+    problems = []
+    for column in AMOUNT_COLUMNS:
+        before = _contradicted(statement, column)
+        if not before or column not in parts:
+            continue
+        found = []
+        for _, row in parts.iterrows():
+            value = row[column]
+            if not is_present(value) or value == 0:
+                continue
+            line = int(row[LINE_COLUMN])
+            after = _contradicted(compute_statement(_negated(frame, [(line, column)]), settings),
+                                  column)  # fmt: skip
+            if after < before:
+                found.append((line, row, value))
+        if len(found) != 1:  # none, or several that would each do: no sign to name
+            continue
+        [(line, row, value)] = found
+        costs = "kostnader: positiva" if settings.cost_sign > 0 else "kostnader: negativa"
+        problems.append(
+            Problem(
+                drift.shown_as,
+                f"delverksamheten '{quote(str(row['post']))}' har fel tecken ({_amount(value)}): "
+                f"med {_amount(-value)} stämmer summorna den ingår i (en delverksamhets belopp "
+                f"är en nettokostnad och skrivs med kostnadernas tecken, {costs})",
+                row=line,
+                column=column,
+                hint=f"skriv {_amount(-value)}",
+            )
+        )
     return problems
 
 

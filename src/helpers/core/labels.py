@@ -71,10 +71,16 @@ def _templates(kind: str, group: str, keys: dict[str, tuple[str, ...]]) -> dict[
 TEMPLATES: dict[str, LabelSpec] = {
     # A list of names or dates, built pair by pair: "A, B" then "A, B, C".
     # "; " between parts that have commas of their own.
+    # The parts of a line put side by side (the footer's title, unit, kommun, diarienummer and,
+    # printed, the date): "A · B".
     **_templates(
         "rapport",
         "rapport",
-        {"uppräkning": ("lista", "nästa"), "uppräkning_delar": ("lista", "nästa")},
+        {
+            "uppräkning": ("lista", "nästa"),
+            "uppräkning_delar": ("lista", "nästa"),
+            "sida_vid_sida": ("lista", "nästa"),
+        },
     ),
     # A result with its word: "+76 tkr (överskott)" (summary and index page).
     **_templates("rapport", "resultat", {"med_ord": ("belopp", "ord")}),
@@ -398,6 +404,13 @@ LABELS: dict[str, LabelSpec] = {
             "målvärde": ("indikator", "period", "målvärde", "utfall"),
         },
     ),
+    # A delår's forecast result against the frame in the summary's economy card ("Prognos per
+    # {datum}: resultat mot {mot}"). Optional: without it the card says ``sammanfattning.prognos``
+    # as before (``summary.economy_card``).
+    **_optional("sammanfattning", "sammanfattning", {"prognos_resultat": ("datum", "mot")}),
+    # An indicator's own line named as the kommun's where its values are the kommun's (fetched
+    # from Kolada for the kommun's code). Optional: without it ``indikatorer.serie`` names it.
+    **_optional("mal", "indikatorer", {"kommunserie": ()}),
     **TEMPLATES,
     # The title of a report before year end that does not name its period ("Verksamhets-
     # uppföljning 2017" carried by new-year into a delår): "{titel} – {period}". Optional: a

@@ -124,6 +124,9 @@ UNIT_TABLES: tuple[TableSpec, ...] = (
             Column("enhet", "choice", choices=("%",)),
             Column("önskad_riktning", "choice", choices=DIRECTIONS),
             Column("jämförelse_namn", optional_column=True),
+            # The name of the indicator's own line in its chart (empty: the unit's, or the
+            # kommun's for values fetched from Kolada; ``indicators.own_series_name``).
+            Column("serie_namn", optional_column=True),
         ),
         key=("indikator_id",),
         references={"mal_id": ("mal", "mal_id")},

@@ -348,7 +348,7 @@ def read_report_params(
         forecast_date=_forecast_date(raw.get("prognosdatum")),
         raw=raw,
         period=project.period,
-        period_end=_forecast_date(raw.get("periodslut")) or f"{year}-12-31",
+        period_end=_forecast_date(raw.get("periodslut")) or year_end(year),
     ), []
 
 
@@ -495,7 +495,8 @@ def params_problems(raw: dict[str, Any], year: int, unit: str, shown: str) -> li
 def period_problems(raw: dict[str, Any], year: int, project: Project, shown: str) -> list[Problem]:
     """What is wrong with ``period`` and ``periodslut``: the period is the folder the file is in
     (``params/<år>/<period>/``; helår has none); a period other than helår needs its cut-off date
-    ``periodslut`` (ÅÅÅÅ-MM-DD, inside the year)."""
+    ``periodslut`` (ÅÅÅÅ-MM-DD, inside the year); a helår's is 31 December, so one written in a
+    helår file must be that day (any other is refused: it would reach the report's headings)."""
     problems: list[Problem] = []
     written = _text_value(raw, "period")
     if written is not None and written != project.period:
@@ -536,7 +537,25 @@ def period_problems(raw: dict[str, Any], year: int, project: Project, shown: str
                 hint=f"skriv periodens sista dag i {year}",
             )
         )
+    elif end is not None and project.is_year_end and end != year_end(year):
+        # A helår runs to 31 December: another cut-off would put a date the report does not
+        # cover into its {periodslut} headings (it was taken silently).
+        problems.append(
+            Problem(
+                shown,
+                f"'periodslut' {end} står i helårets params, men helåret slutar {year_end(year)}",
+                column="periodslut",
+                hint=f"ta bort raden periodslut (helåret räknas alltid till och med "
+                f"{year_end(year)}); gäller rapporten en period före årets slut, flytta filen "
+                f"till params/{year}/<period>/ (t.ex. params/{year}/delar/)",
+            )
+        )
     return problems
+
+
+def year_end(year: int) -> str:
+    """The cut-off date of a helår report, ISO: 31 December of ``year``."""
+    return f"{year}-12-31"
 
 
 def _quoted(value: object) -> str:

@@ -27,6 +27,7 @@ from helpers.parts.budget import (
 )
 from helpers.parts.budget_amounts import Amount
 from helpers.parts.charts import NARROW_BAR_WIDTH, WIDTH, budget_chart
+from helpers.parts.dates import date_markup, format_date
 from helpers.parts.figures import ChartRecipe, figure_html
 from helpers.parts.tables import Cell, TableSpecHtml, render_table
 
@@ -42,13 +43,16 @@ def labels(data: UnitData, statement: Statement) -> dict[str, str]:
 
 
 def _header_values(data: UnitData) -> dict[str, object]:
+    """The placeholders of the statement's headers; dates as a reader reads them
+    (``dates.format_date``), an unknown forecast date None (``DriftSettings.label``)."""
+    forecast = data.params.forecast_date
     return {
         "år": data.year,
         "fg_år": data.year - 1,
         "enhet": data.info.name,
         "kommun": data.info.municipality,
-        "prognosdatum": data.params.forecast_date,
-        "periodslut": data.params.period_end,
+        "prognosdatum": format_date(forecast) if forecast else None,
+        "periodslut": format_date(data.params.period_end),
     }
 
 
@@ -244,8 +248,8 @@ def budget_figure(
     compared = words.compared
     period = {
         "fg_år": data.year - 1,
-        "prognosdatum": data.params.forecast_date or data.params.period_end,
-        "periodslut": data.params.period_end,
+        "prognosdatum": format_date(data.params.forecast_date or data.params.period_end),
+        "periodslut": format_date(data.params.period_end),
     }
     # Only the year-end labels predate the period's placeholders.
     fields = {} if words is YEAR_END_CHART else period
@@ -358,13 +362,14 @@ def _says_forecast(data: UnitData, statement: Statement, texts: Labels) -> bool:
 
 def result_words(
     data: UnitData, statement: Statement, section: SectionSpec | None = None
-) -> str | None:
+) -> Markup | None:
     """``Kommunledningskontoret redovisar ett överskott på 76 tkr mot tilldelad ram 2016``
     (``drift.resultatmening``). In a delår with a forecast, the year's forecast instead, in the
-    summary's words (``sammanfattning.ingress_prognos``): the outcome to the cut-off date set
-    against the whole year's budget or frame is no result.
+    summary's words (``sammanfattning.ingress_prognos``), its date as ``dates.date_markup``
+    shows it: the outcome to the cut-off date set against the whole year's budget or frame is
+    no result.
 
-    Plain text (escaped where it enters HTML); None while the amounts are missing.
+    HTML (the labels' words and values escaped); None while the amounts are missing.
     """
     texts = data.labels(section)
     against = against_what(statement, texts)
@@ -372,13 +377,13 @@ def result_words(
         phrase = result_phrase(statement.result_of("prognos"), statement.format, texts)
         if phrase is None:
             return None
-        date = data.params.forecast_date or data.params.period_end
-        words = texts(FORECAST_SENTENCE, resultat=phrase, mot=against, datum=date)
-        return words.rstrip().removesuffix(".")
+        date = date_markup(data.params.forecast_date or data.params.period_end)
+        words = texts.markup(FORECAST_SENTENCE, resultat=phrase, mot=against, datum=date)
+        return Markup(words.rstrip().removesuffix("."))  # its own text: escaped already
     phrase = result_phrase(statement.result_of("utfall"), statement.format, texts)
     if phrase is None:
         return None
-    return texts("drift.resultatmening", resultat=phrase, mot=against)
+    return texts.markup("drift.resultatmening", resultat=phrase, mot=against)
 
 
 def result_sentence(

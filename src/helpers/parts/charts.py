@@ -77,9 +77,10 @@ def indicator_chart(
 
     ``series`` has columns ``period``, ``värde``, ``jämförelse`` and optionally ``målvärde``
     (NaN where missing); a missing measurement is a gap in the line, never a zero. Only series
-    with at least one value are drawn (and put in the legend). ``own_label`` names the kommun's
-    series (e.g. the kommun's name), ``comparison_label`` the comparison (``Jämförelse
-    (medel)``), ``target_label`` the target values (``Målvärde``).
+    with at least one value are drawn (and put in the legend). ``own_label`` names the
+    indicator's own series (``indicators.own_series_name``: the unit's name, the kommun's for
+    values fetched from Kolada, or what the data says), ``comparison_label`` the comparison
+    (``Jämförelse (medel)``), ``target_label`` the target values (``Målvärde``).
 
     Honest by construction: the value axis always includes zero; an indicator where lower is
     better (a ranking) is drawn on a reversed axis, so better is up, and ``reversed_note`` says
@@ -107,6 +108,11 @@ def indicator_chart(
     shapes = {own_label: "circle", comparison_label: "square", target_label: "triangle-up"}
     sizes = {own_label: 55, comparison_label: 110, target_label: 120}
     legend = alt.Legend(**LEGEND_PROPERTIES)
+    if width < WIDTH:
+        # A phone's chart lists its series one under the other, each label as wide as the
+        # plot: a unit's own name beside the comparison would widen the chart past the screen,
+        # and the whole chart, its text too, would be drawn smaller.
+        legend = alt.Legend(**LEGEND_PROPERTIES, columns=1, labelLimit=width)
     y_axis = alt.Y(
         "y:Q",
         title=unit or None,

@@ -19,6 +19,7 @@ import pandas as pd
 from helpers.core.labels import Labels
 from helpers.data.unit_data import UnitData, period_start
 from helpers.parts.charts import NARROW_WIDTH, WIDTH, indicator_chart
+from helpers.parts.dates import dates_listed
 from helpers.parts.figures import ChartRecipe, figure_html
 from helpers.parts.numbers import decimals_of, format_number, format_with_unit, is_missing
 from helpers.parts.tables import Cell, TableSpecHtml, render_table
@@ -35,6 +36,24 @@ def comparison_name(data: UnitData, indicator: pd.Series) -> str:
         return own
     group = data.comparison_groups.get(indicator["indikator_id"])
     return group or data.definition.comparison
+
+
+KOMMUN_SERIES = "indikatorer.kommunserie"
+
+
+def own_series_name(indicator: pd.Series, own: pd.DataFrame, labels: Labels) -> str:
+    """The name of an indicator's own line (legend, caption, text alternative): what the data
+    says (``serie_namn`` in indikatorer.csv), else the kommun's name
+    (``indikatorer.kommunserie``) when its values were fetched from Kolada — which fetches the
+    kommun's values — else the unit's (``indikatorer.serie``, ``{enhet}`` in the example).
+    ``own`` is the indicator's rows of indikatorvarden.csv."""
+    named = indicator.get("serie_namn")
+    if isinstance(named, str) and named.strip():
+        return named.strip()
+    fetched = own.get("kolada_hämtad", ())
+    if KOMMUN_SERIES in labels.values and any(v and not is_missing(v) for v in fetched):
+        return labels(KOMMUN_SERIES)
+    return labels("indikatorer.serie")
 
 
 def target_reached(value: float, target: float, direction: str) -> bool | None:
@@ -190,9 +209,7 @@ def indicator_table(
                 cells.append(Cell(labels("rapport.saknas"), ("num", "wrap")))
         table.add(indicator["indikator"], cells)
     if fetched:
-        table.note = labels(
-            "indikatorer.kolada", datum=labels.joined("rapport.uppräkning", sorted(fetched))
-        )
+        table.note = labels("indikatorer.kolada", datum=dates_listed(fetched, labels))
     return render_table(table)
 
 
@@ -346,7 +363,7 @@ def indicator_figures(
         name = indicator["indikator"].rstrip(".")
         unit = indicator["enhet"]
         compared_with = comparison_name(data, indicator)
-        own_series = labels("indikatorer.serie")
+        own_series = own_series_name(indicator, own, labels)
         comparison_series = labels("indikatorer.jämförelseserie", jämförelse=compared_with)
         decimals = indicator_decimals(own)
 

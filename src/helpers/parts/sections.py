@@ -15,6 +15,7 @@ from helpers.core.markup import Markup, html, join
 from helpers.data.definition import SectionSpec
 from helpers.data.formulas import parse_formula
 from helpers.data.unit_data import UnitData
+from helpers.parts.dates import dates_listed
 from helpers.parts.narrative import markdown_to_html, slugify, split_heading
 from helpers.parts.numbers import format_number, is_missing
 from helpers.parts.tables import Cell, TableSpecHtml, render_table
@@ -173,7 +174,7 @@ def key_figures_html(data: UnitData, section: SectionSpec) -> Markup:
         labels=labels,
     )
     column = own_values.get("kolada_hämtad", pd.Series(dtype=str))
-    fetched = sorted({str(d) for d in column if d})
+    fetched = dates_listed(column, labels)
     for figure_id, row in wide.iterrows():
         figure = figures.loc[figure_id]
         decimals = 0 if is_missing(figure["decimaler"]) else int(figure["decimaler"])
@@ -182,5 +183,5 @@ def key_figures_html(data: UnitData, section: SectionSpec) -> Markup:
         classes = ("wb-subrow",) if figure["överordnad"] else ()
         table.add(figure["nyckeltal"], cells, classes)
     if fetched:
-        table.note = labels("nyckeltal.kolada", datum=labels.joined("rapport.uppräkning", fetched))
+        table.note = labels("nyckeltal.kolada", datum=fetched)
     return Markup(render_table(table))

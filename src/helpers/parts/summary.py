@@ -20,6 +20,7 @@ from helpers.data.definition import SectionSpec
 from helpers.data.unit_data import UnitData, period_start
 from helpers.parts.budget import Statement, result_phrase, result_word, statement_of
 from helpers.parts.budget_view import against_what, forecasts
+from helpers.parts.dates import date_markup
 from helpers.parts.goals import (
     assessment_badge,
     goal_anchor,
@@ -138,8 +139,38 @@ def _signed_amount(value: float, statement: Statement) -> Markup:
     return html("<strong>{}</strong>", text)
 
 
+def _forecast_label(data: UnitData, labels: Labels) -> Markup:
+    """``Prognos per 31 augusti 2016`` (``sammanfattning.prognos``, the date in ``<time>``), or
+    ``sammanfattning.prognos_utan_datum`` when the params give no forecast date."""
+    if data.params.forecast_date:
+        return labels.markup("sammanfattning.prognos", datum=date_markup(data.params.forecast_date))
+    return html("{}", labels("sammanfattning.prognos_utan_datum"))
+
+
+def _forecast_result_label(data: UnitData, statement: Statement, labels: Labels) -> Markup:
+    """The label of a delår's forecast result against the frame: ``Prognos per 31 augusti
+    2016: resultat mot tilldelad ram`` (``sammanfattning.prognos_resultat``, the forecast date
+    or else the cut-off date); a definition without that optional label keeps
+    ``sammanfattning.prognos``."""
+    if FORECAST_RESULT not in labels.values:
+        return _forecast_label(data, labels)
+    date = date_markup(data.params.forecast_date or data.params.period_end)
+    return labels.markup(FORECAST_RESULT, datum=date, mot=against_what(statement, labels))
+
+
+FORECAST_RESULT = "sammanfattning.prognos_resultat"
+
+
 def economy_card(data: UnitData, s: Summary, labels: Labels, section_id: str) -> Markup:
-    """Result, deviation against budget and forecast, as the kommun keeps its statement."""
+    """Result, deviation against budget and forecast, as the kommun keeps its statement; each
+    figure once, under the label that says what it is.
+
+    At year end: the result against the frame (with its word) and the deviation against budget,
+    or without a frame only the deviation (it is the result), then the forecast made during the
+    year where the statement has one. In a delår with a forecast the same for the year's
+    forecast: its result against the frame and its deviation against budget, or without a frame
+    only the deviation (the forecast result *is* that deviation: it was shown twice).
+    """
     statement = s.statement or statement_of(data)
     word = result_word(s.result, statement.format, labels)
 
@@ -147,50 +178,29 @@ def economy_card(data: UnitData, s: Summary, labels: Labels, section_id: str) ->
         """The result with its word (``resultat.med_ord``), when the result has one."""
         return labels.markup("resultat.med_ord", belopp=amount, ord=word) if word else amount
 
+    def entry(label: Markup | str, value: Markup) -> Markup:
+        return html("<dt>{}</dt><dd>{}</dd>", label, value)
+
     entries = []
-    deviation = labels("sammanfattning.avvikelse")
     if forecasts(data, statement):
-        forecast = (
-            labels("sammanfattning.prognos", datum=data.params.forecast_date)
-            if data.params.forecast_date
-            else labels("sammanfattning.prognos_utan_datum")
-        )
-        entries.append(
-            html("<dt>{}</dt><dd>{}</dd>", forecast, worded(_signed_amount(s.result, statement)))
-        )
-        entries.append(
-            html(
-                "<dt>{}</dt><dd>{}</dd>",
-                labels("sammanfattning.avvikelse_prognos"),
-                _signed_amount(s.deviation, statement),
-            )
-        )
+        deviation = labels("sammanfattning.avvikelse_prognos")
+        if statement.has_frame:
+            label = _forecast_result_label(data, statement, labels)
+            entries.append(entry(label, worded(_signed_amount(s.result, statement))))
+            entries.append(entry(deviation, _signed_amount(s.deviation, statement)))
+        else:
+            entries.append(entry(deviation, worded(_signed_amount(s.deviation, statement))))
     elif statement.has_frame:
-        entries.append(
-            html(
-                "<dt>{}</dt><dd>{}</dd>",
-                labels("sammanfattning.resultat", mot=against_what(statement, labels)),
-                worded(_signed_amount(s.result, statement)),
-            )
-        )
-        entries.append(
-            html("<dt>{}</dt><dd>{}</dd>", deviation, _signed_amount(s.deviation, statement))
-        )
+        against = labels("sammanfattning.resultat", mot=against_what(statement, labels))
+        entries.append(entry(against, worded(_signed_amount(s.result, statement))))
+        deviation = labels("sammanfattning.avvikelse")
+        entries.append(entry(deviation, _signed_amount(s.deviation, statement)))
     else:
-        entries.append(
-            html(
-                "<dt>{}</dt><dd>{}</dd>", deviation, worded(_signed_amount(s.deviation, statement))
-            )
-        )
+        deviation = labels("sammanfattning.avvikelse")
+        entries.append(entry(deviation, worded(_signed_amount(s.deviation, statement))))
     if "prognos" in statement.columns and not forecasts(data, statement):
-        forecast = (
-            labels("sammanfattning.prognos", datum=data.params.forecast_date)
-            if data.params.forecast_date
-            else labels("sammanfattning.prognos_utan_datum")
-        )
-        entries.append(
-            html("<dt>{}</dt><dd>{}</dd>", forecast, _signed_amount(s.forecast_result, statement))
-        )
+        forecast = _forecast_label(data, labels)
+        entries.append(entry(forecast, _signed_amount(s.forecast_result, statement)))
     body = html('<dl class="wb-keyfigures">{}</dl>', join(entries))
     return _card(section_id, "ekonomi", labels("sammanfattning.ekonomi"), body)
 
@@ -425,22 +435,24 @@ def _and_join(parts: list[str], labels: Labels) -> str:
 def lead_text(data: UnitData, s: Summary, labels: Labels) -> Markup:
     """The summary in a few sentences, for the reader who reads nothing else."""
     definition = data.definition
-    sentences = []
+    sentences: list[Markup | str] = []
     if s.statement is not None:
         statement = s.statement
         against = against_what(statement, labels)
         if forecasts(data, statement):
             phrase = result_phrase(statement.result_of("prognos"), statement.format, labels)
-            sentence = labels(
+            sentence = labels.markup(
                 "sammanfattning.ingress_prognos",
                 resultat=phrase,
                 mot=against,
-                datum=data.params.forecast_date or data.params.period_end,
+                datum=date_markup(data.params.forecast_date or data.params.period_end),
             )
         else:
             phrase = result_phrase(statement.result_of("utfall"), statement.format, labels)
-            sentence = labels("sammanfattning.ingress_resultat", resultat=phrase, mot=against)
-        sentences.append(sentence if phrase else labels("resultat.saknas"))
+            sentence = labels.markup(
+                "sammanfattning.ingress_resultat", resultat=phrase, mot=against
+            )
+        sentences.append(sentence if phrase else html("{}", labels("resultat.saknas")))
     if definition.of_kind("mal"):
         n_goals = sum(s.goals_by_assessment.values())
         assessed = [
@@ -488,7 +500,7 @@ def lead_text(data: UnitData, s: Summary, labels: Labels) -> Markup:
         )
     if not sentences:
         return Markup("")
-    return html('<p class="wb-lead">{}</p>', " ".join(sentences))
+    return html('<p class="wb-lead">{}</p>', join(sentences, " "))
 
 
 def drafts_notice(data: UnitData, labels: Labels) -> Markup:

@@ -67,6 +67,18 @@ def apply_overrides(
             current[section_id].update(
                 {key: (reader, value) for key, value in mapping.items() if key != "id"}
             )
+    if "avsnitt" in override and "utan" in override:
+        # The unit's own list already says which sections it has: a section left out of it is
+        # out. ``utan`` beside it was applied to that list silently, and an id the list does
+        # not name was said to be missing from the definition.
+        reader.problem(
+            override["utan"],
+            "'utan' kan inte stå tillsammans med 'avsnitt': med en egen lista under avsnitt har "
+            "rapporten bara de avsnitt som står i listan",
+            hint="ta bort 'utan' och stryk de avsnitten ur listan under avsnitt (eller ta bort "
+            "'avsnitt' och behåll kommunens lista med 'utan' och 'ändra')",
+        )
+        return drafts
     left_out = set()
     for item in reader.sequence(override.get("utan"), "utan"):
         name = reader.text(item, "utan")
