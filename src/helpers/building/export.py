@@ -220,7 +220,16 @@ def navigation_texts(labels: Labels) -> dict[str, str]:
     placeholders filled; ``{titel}``, ``{diarienummer}``, ``{datum}`` … stay for the export and
     the printer. Raises KeyError for a label the definition lacks (validate reports it first)."""
     kept = {name: "{" + name + "}" for name in _KEPT}
-    return {key: labels(f"rapport.{key}", **kept) for key in NAVIGATION_KEYS}
+    texts = {}
+    for key in NAVIGATION_KEYS:
+        name = f"rapport.{key}"
+        if name == SIDE_BY_SIDE and name not in labels.values:
+            name = "rapport.uppräkning"  # a definition older than the label (it is optional)
+        texts[key] = labels(name, **kept)
+    return texts
+
+
+SIDE_BY_SIDE = "rapport.sida_vid_sida"
 
 
 def report_title(title: str, period_name: str | None, labels: Labels) -> str:

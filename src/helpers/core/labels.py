@@ -79,8 +79,12 @@ TEMPLATES: dict[str, LabelSpec] = {
         {
             "uppräkning": ("lista", "nästa"),
             "uppräkning_delar": ("lista", "nästa"),
-            "sida_vid_sida": ("lista", "nästa"),
         },
+    ),
+    # Optional: a definition without it puts the parts side by side as it lists names
+    # (``rapport.uppräkning``), as it did before the label existed (``export.navigation_texts``).
+    "rapport.sida_vid_sida": LabelSpec(
+        "rapport", ("lista", "nästa"), ("lista", "nästa"), optional=True
     ),
     # A result with its word: "+76 tkr (överskott)" (summary and index page).
     **_templates("rapport", "resultat", {"med_ord": ("belopp", "ord")}),
