@@ -43,16 +43,17 @@ def labels(data: UnitData, statement: Statement) -> dict[str, str]:
 
 
 def _header_values(data: UnitData) -> dict[str, object]:
-    """The placeholders of the statement's headers; dates as a reader reads them
-    (``dates.format_date``), an unknown forecast date None (``DriftSettings.label``)."""
-    forecast = data.params.forecast_date
+    """The placeholders of the statement's column headers. A header is a table's label, not
+    running text: its dates stay as the params write them (``Prognos per 2016-08-31``, as the
+    kommun's own published statement heads its column), so a kommun that wants words writes
+    them in the label; an unknown forecast date None (``DriftSettings.label``)."""
     return {
         "år": data.year,
         "fg_år": data.year - 1,
         "enhet": data.info.name,
         "kommun": data.info.municipality,
-        "prognosdatum": format_date(forecast) if forecast else None,
-        "periodslut": format_date(data.params.period_end),
+        "prognosdatum": data.params.forecast_date,
+        "periodslut": data.params.period_end,
     }
 
 

@@ -18,7 +18,6 @@ from helpers.core.labels import Labels, fill
 from helpers.core.markup import Markup, html, join
 from helpers.data.definition import Assessment
 from helpers.parts.budget_amounts import AmountFormat
-from helpers.parts.dates import format_date
 from helpers.parts.goals import assessment_badge, goal_anchor, indicator_figures, indicator_table
 from helpers.parts.kommun_data import KommunData, UnitPart
 from helpers.parts.narrative import markdown_to_html, split_heading
@@ -297,21 +296,18 @@ def statement_totals(data: KommunData) -> dict[str, dict[str, Decimal | None]]:
     return rows
 
 
-def _shown_date(value: str | None) -> str | None:
-    """A date of the units' params as a reader reads it (``dates.format_date``); None stays."""
-    return format_date(value) if value else None
-
-
 def drift_html(data: KommunData) -> Markup:
     """The operating statement per unit (nämnd) with the kommun's totals."""
     settings = data.kommun_definition.drift
     amounts = kommun_format(data)
+    # Column headers are labels, not running text: dates as the params write them, as the
+    # units' statements head theirs (``budget_view._header_values``).
     values = {
         "år": data.year,
         "fg_år": data.year - 1,
         "enhet": data.municipality,
-        "prognosdatum": _shown_date(next((p.params.forecast_date for p in data.units), None)),
-        "periodslut": _shown_date(next((p.params.period_end for p in data.units), None)),
+        "prognosdatum": next((p.params.forecast_date for p in data.units), None),
+        "periodslut": next((p.params.period_end for p in data.units), None),
     }
     columns = statement_columns(data)
     table = TableSpecHtml(
