@@ -157,6 +157,8 @@ def report_error(exc: WorkbookError) -> None:
         print(f"Fel i underlaget ({len(exc.problems)} st):", file=sys.stderr)
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
+        if exc.closing:
+            print(exc.closing, file=sys.stderr)
     else:
         print(f"Fel: {safe_text(str(exc))}", file=sys.stderr)
 

@@ -247,18 +247,49 @@ def stale_sections(plan: UnitPlan) -> list[str]:
 def validate_plans(project: Project, plans: list[UnitPlan]) -> None:
     """Every problem in the data of the unit-years with work, before any section runs: the
     list ``workbook validate`` prints for those reports (``validate.reports_problems``: the same
-    checks, sorted the same way, each problem once), as a ``DataError``."""
+    checks, sorted the same way, each problem once), as a ``DataError`` whose closing line says
+    nothing was built and, when the build had several units, which of them could be built one
+    at a time (``not_built_text``)."""
     with_work = [plan for plan in plans if plan.to_run or plan.report_reason]
     if not with_work:
         return  # a no-op rebuild: its inputs are those of a build that passed validation
     from helpers.building.validate import (
-        reports_problems,
+        reports_problems_each,
     )  # imports pandas: only when there is work
 
     years = sorted({plan.year for plan in plans})
-    problems = reports_problems(project, [plan.key for plan in with_work], years)
+    problems, each = reports_problems_each(project, [plan.key for plan in with_work], years)
     if problems:
-        raise DataError(problems)
+        own = [p for found in each.values() for p in found]
+        common = any(p not in own for p in problems)  # a file every report reads
+        passed = [] if common else [key for key, found in each.items() if not found]
+        raise DataError(problems, not_built_text(list(each), passed))
+
+
+def not_built_text(reports: list[tuple[str, int, str]], passed: list[tuple[str, int, str]]) -> str:
+    """The line closing a build refused for bad data: nothing was built; with several units in
+    ``reports``, that they can be built one at a time with ``--unit``, naming (``passed``) those
+    whose data is in order, each with its command."""
+    units = sorted({unit for _, _, unit in reports if unit != CONSOLIDATED})
+    text = "Inget byggdes: ingen rapport byggs så länge underlaget har fel."
+    if len(units) < 2:
+        return text + " Rätta felen ovan och kör igen."
+    ready = [key for key in passed if key[2] != CONSOLIDATED]
+    if not ready:
+        return (
+            text + " Rätta felen ovan och kör igen; enheterna kan också byggas en i taget med "
+            "--unit (t.ex. `workbook build --year ÅR --unit ENHET`)."
+        )
+    commands = []
+    for period, year, unit in ready:
+        end = "" if period == YEAR_END else f" --period {period}"
+        commands.append(f"`workbook build --year {year} --unit {unit}{end}`")
+    return (
+        text
+        + " De rapporter vars underlag är i ordning kan byggas en i taget med --unit: "
+        + ", ".join(dict.fromkeys(commands))
+        + "."
+    )
 
 
 @contextmanager

@@ -180,7 +180,10 @@ def timeout_from_environment(default: float = DEFAULT_TIMEOUT) -> float:
     try:
         return parse_timeout(text)
     except ValueError as exc:
-        raise ParameterError(f"Miljövariabeln {TIMEOUT_VARIABLE}: {exc}.") from None
+        raise ParameterError(
+            f"Miljövariabeln {TIMEOUT_VARIABLE}: {exc}. Ändra {TIMEOUT_VARIABLE}, eller ta bort "
+            f"variabeln så gäller standardgränsen ({default:g} sekunder)."
+        ) from None
 
 
 def describe_exit(code: int | None) -> str:

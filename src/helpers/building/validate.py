@@ -295,8 +295,18 @@ def reports_problems(
     from every unit's data, so its problems include each unit's of that year and period: a
     kommun report is not passed (or signed off with ``klar``) while a unit's data would fail
     its build."""
+    return reports_problems_each(project, reports, years)[0]
+
+
+def reports_problems_each(
+    project: Project, reports: Iterable[ReportKey], years: Iterable[int]
+) -> tuple[list[Problem], dict[ReportKey, list[Problem]]]:
+    """``reports_problems``'s list, and beside it each report's own problems (its unit's; the
+    consolidated report's: its own and every unit's of its year and period; not the problems of
+    files every report reads, which are only in the list)."""
     problems = project_problems(project, years)
     found: dict[ReportKey, list[Problem]] = {}
+    each: dict[ReportKey, list[Problem]] = {}
 
     def problems_of(key: ReportKey) -> list[Problem]:
         if key not in found:  # a unit is checked once, however many reports read it
@@ -305,16 +315,18 @@ def reports_problems(
         return found[key]
 
     for key in reports:
-        problems += problems_of(key)
+        own = list(problems_of(key))
         period, year, unit = key
         if unit == CONSOLIDATED:  # built from every unit's data: their problems are its own
             try:
                 units = units_of_year(year, project.for_period(period))
             except WorkbookError:
                 units = []  # no unit this year or period: the consolidated check says so
-            for each in units:
-                problems += problems_of((period, year, each))
-    return sorted_problems(problems, project)
+            for other in units:
+                own += problems_of((period, year, other))
+        each[key] = own
+        problems += own
+    return sorted_problems(problems, project), each
 
 
 def selected_reports(
@@ -333,6 +345,8 @@ def selected_reports(
     reported). Raises ``ParameterError`` when a year or period has no params at all."""
     only_consolidated = unit == CONSOLIDATED
     unit = None if only_consolidated else unit
+    if unit is not None:
+        _refuse_a_misspelt_unit(project, years, unit, periods)
     reports: list[ReportKey] = []
     problems: list[Problem] = []
     for period in periods:
@@ -352,6 +366,24 @@ def selected_reports(
             if unit is None and consolidated:
                 reports.append((period, year, CONSOLIDATED))
     return reports, problems
+
+
+def _refuse_a_misspelt_unit(
+    project: Project, years: list[int], unit: str, periods: list[str]
+) -> None:
+    """``ParameterError`` asking "menade du …?" (``params.missing_unit_message``) when ``unit``
+    has params in none of ``periods`` × ``years`` and is close to a unit that has: a slip of
+    the keyboard is answered as ``build``, ``status`` and ``klar`` answer it, not with the
+    problems of a unit that does not exist."""
+    from helpers.data.params import missing_unit_message, unit_guess
+
+    for period in periods:
+        seen = project.for_period(period)
+        if any(os.path.lexists(seen.params_file(y, unit)) for y in years):
+            return
+    seen = project.for_period(periods[0]) if periods else project
+    if unit_guess(seen, years, unit) is not None:
+        raise ParameterError(missing_unit_message(seen, years, unit))
 
 
 def selection_problems(

@@ -122,8 +122,10 @@ class Problem:
 class DataError(WorkbookError):
     """The data of a unit-year is wrong; carries every problem found, not only the first."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], closing: str = ""):
         self.problems = list(problems)
+        # A line printed after the problems (what happened and what can be done), or "".
+        self.closing = closing
         super().__init__("\n".join(str(p) for p in self.problems))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import difflib
 import os
 import re
 from dataclasses import dataclass
@@ -143,6 +144,12 @@ def _missing_period_message(project: Project, year: int, shown: str) -> str:
     periods = project.periods_of_year(year)
     there = f"Perioderna för {year} är: {', '.join(periods)}" if periods else ""
     source = periods[0] if periods else YEAR_END
+    close = difflib.get_close_matches(project.period, periods, n=1)
+    if close:  # a slip of the keyboard, not a period to create
+        return (
+            f"Perioden '{project.period}' finns inte för {year} — menade du '{close[0]}'? "
+            f"{there}. Ange en av dem med --period (t.ex. --period {close[0]})."
+        )
     return (
         f"Perioden '{project.period}' finns inte för {year}: mappen {shown} saknas. "
         + (f"{there}. " if there else "")
@@ -162,9 +169,36 @@ def check_report_params(project: Project, year: int, unit: str) -> None:
         raise ParameterError(missing_unit_message(project, [year], unit))
 
 
+def unit_guess(project: Project, years: list[int], unit: str) -> str | None:
+    """The known unit ``unit`` is probably a misspelling of (``difflib``'s closest of the units
+    with params for ``years`` in any period), when ``unit`` has params nowhere — not in another
+    period of those years, not in another year of this period; None otherwise."""
+    if unit == CONSOLIDATED:
+        return None
+    known: set[str] = set()
+    for year in years:
+        for period in {project.period, *project.periods_of_year(year)}:
+            known.update(available_units(year, project.for_period(period)))
+    if unit in known or any(
+        os.path.lexists(project.params_file(y, unit)) for y in available_years(project)
+    ):
+        return None
+    close = difflib.get_close_matches(unit, sorted(known), n=1)
+    return close[0] if close else None
+
+
 def missing_unit_message(project: Project, years: list[int], unit: str) -> str:
-    """``unit`` has no params file for any of ``years`` (of the project's period)."""
+    """``unit`` has no params file for any of ``years`` (of the project's period): "menade du
+    …?" when it is close to a unit that has (``unit_guess``), else the command that creates
+    it."""
     shown = display_path(project.params_file(years[-1], unit), project.root)
+    guess = unit_guess(project, years, unit)
+    if guess is not None:
+        return (
+            f"{shown} finns inte — enheten {unit!r} har inga parametrar för "
+            f"{', '.join(map(str, years))}{_period_words(project)} — menade du '{guess}'? "
+            f"Ange den med --unit {guess}."
+        )
     return (
         f"{shown} finns inte — enheten {unit!r} har inga parametrar för "
         f"{', '.join(map(str, years))}{_period_words(project)}. Kör "

@@ -146,12 +146,13 @@ def check_stores_folder(root: Path) -> None:
     """``ParameterError`` (exit 2) when ``WORKBOOK_CACHE_DIR`` names a folder the stores cannot
     be kept in: a file, a folder under a file, a folder that cannot be written, or one that does
     not exist yet and cannot be made (the nearest folder above it cannot be written, or is on a
-    read-only disk). Found by looking, without writing anything; the message is
-    ``paths.write_error_text``'s. The one check of the setting: ``validate`` (through
-    ``settings.check_build_settings``) and ``build`` call it before anything runs. With the
-    stores off (``WORKBOOK_CACHE=0``) the folder is never used, and not checked."""
+    read-only disk). Found by looking, without writing anything. The message says what is wrong
+    with the folder and that the variable is what to change — never to delete or rename what is
+    in the way, which may be any file of the system (``/etc/passwd``). The one check of the
+    setting: ``validate`` (through ``settings.check_build_settings``) and ``build`` call it
+    before anything runs. With the stores off (``WORKBOOK_CACHE=0``) the folder is never used,
+    and not checked."""
     from helpers.core.errors import ParameterError, quote
-    from helpers.core.paths import write_error_text
 
     chosen = os.environ.get(CACHE_DIR_VARIABLE, "").strip()
     if not chosen or not enabled():
@@ -161,11 +162,32 @@ def check_stores_folder(root: Path) -> None:
     if problem is not None:
         raise ParameterError(
             f"Miljövariabeln {CACHE_DIR_VARIABLE} ('{quote(chosen)}'): "
-            + write_error_text(problem, folder, root, folder=True)
-            + " Ange en mapp som går att skriva för de sparade diagrammen och avsnitten (den "
-            "skapas om den saknas), eller ta bort variabeln för att använda "
-            f"build/{CACHE_FOLDER}/ i projektet."
+            + _unwritable_text(problem, folder, root)
+            + f" Ändra {CACHE_DIR_VARIABLE} till en mapp som går att skriva i (den skapas om den "
+            "saknas; där sparas diagrammen och avsnitten), eller ta bort variabeln för att "
+            f"använda build/{CACHE_FOLDER}/ i projektet."
         )
+
+
+def _unwritable_text(problem: OSError, folder: Path, root: Path) -> str:
+    """What is wrong with the stores' ``folder`` (``problem``: ``_why_unwritable``'s), as a
+    Swedish sentence without advice: the advice is to change the variable, not the folder."""
+    from helpers.core.errors import display_path
+
+    shown = display_path(folder, root) + "/"
+    if problem.errno == errno.ENOTDIR:
+        blocker = next(
+            (p for p in [*reversed(folder.parents), folder] if p.exists() and not p.is_dir()),
+            folder,
+        )
+        where = "det" if blocker == folder else display_path(blocker, root)
+        return f"{shown} kunde inte skrivas: {where} är en fil, men här ska det vara en mapp."
+    if problem.errno in (errno.EACCES, errno.EPERM):
+        return f"{shown} kunde inte skrivas: skrivrätt saknas."
+    if problem.errno == errno.EROFS:
+        return f"{shown} kunde inte skrivas: disken är skrivskyddad."
+    name = errno.errorcode.get(problem.errno or 0, "okänt fel")
+    return f"{shown} kunde inte skrivas (systemfel {name})."
 
 
 def _why_unwritable(folder: Path) -> OSError | None:

@@ -28,6 +28,7 @@ from helpers.data.cell_values import PERIOD, ambiguous_thousands, convert_cell
 from helpers.data.definition import ReportDefinition, SectionSpec, load_definition
 from helpers.data.params import ReportParams, load_params
 from helpers.data.readers import (
+    TABLE_SUFFIXES,
     Table,
     decode_text,
     find_table,
@@ -323,6 +324,23 @@ def _ambiguous_numbers(spec: TableSpec, table: Table) -> dict[tuple[int, str], P
     }
 
 
+def near_miss_hint(miss: Path, stem: str) -> str:
+    """What to do with ``miss``, a file that looks like the table ``stem`` but is not read
+    (``readers.near_misses``): a name in the wrong case (``Drift.csv``, ``drift.XLSX``) is
+    renamed; a spreadsheet in another format (``drift.xls``, ``.ods``, ``.numbers``) is saved
+    again from its program — renaming it to ``.csv`` would leave a file no one can read; a
+    ``.txt`` (often a CSV under another name) is renamed or saved as CSV."""
+    suffix = miss.suffix.lower()
+    if suffix in TABLE_SUFFIXES:
+        return f"det finns '{miss.name}' — döp om den till {stem}{suffix}"
+    if suffix == ".txt":
+        return f"det finns '{miss.name}' — döp om den till {stem}.csv om den är en CSV-fil"
+    return (
+        f"det finns '{miss.name}', men det formatet läses inte — öppna den i kalkylprogrammet "
+        f"och spara den som {stem}.xlsx (Excel-arbetsbok) eller som CSV (UTF-8), {stem}.csv"
+    )
+
+
 def read_spec_table(
     folder: Path, spec: TableSpec, project: Project
 ) -> tuple[pd.DataFrame, list[Problem]]:
@@ -334,7 +352,7 @@ def read_spec_table(
         hint = "skapa den som CSV eller .xlsx (se docs/data-format.md)"
         misses = near_misses(folder, spec.stem)
         if misses:
-            hint = f"det finns '{misses[0].name}' — döp om eller spara den som {spec.stem}.csv"
+            hint = near_miss_hint(misses[0], spec.stem)
         return pd.DataFrame(columns=[LINE_COLUMN, *spec.names]), [
             Problem(shown, "filen saknas", hint=hint)
         ]

@@ -72,7 +72,7 @@ def _who() -> str:
 def klar_command(args: argparse.Namespace) -> int:
     from helpers.core.paths import YEAR_END, Project, check_period, check_unit
     from helpers.data.params import check_report_params
-    from helpers.data.signoff import DRAFT, check_request, report_sections, set_status
+    from helpers.data.signoff import APPROVED, DRAFT, check_request, report_sections, set_status
 
     if args.alla and args.sections:
         raise ParameterError(
@@ -96,7 +96,21 @@ def klar_command(args: argparse.Namespace) -> int:
     path = set_status(project, args.year, unit, sections, chosen, status, by)
     print(f"{', '.join(chosen)}: {status} ({path.relative_to(project.root)})")
     print("Inget avsnitt körs om för det här; nästa bygge uppdaterar bara utkastmärket.")
+    if status == APPROVED:
+        _warn_texts_to_write(project, args.year, unit, chosen)
     return 0
+
+
+def _warn_texts_to_write(project: Project, year: int, unit: str, chosen: list[str]) -> None:
+    """Print the warning ``workbook status`` shows (``readiness.approved_with_texts``) for each
+    of the ``chosen`` sections just approved that still has texts to write; the approval stands."""
+    from helpers.building.readiness import approved_with_texts_warning, unit_progress
+
+    progress = unit_progress(project, year, unit, validate=False)
+    for section in chosen:
+        texts = progress.approved_with_texts.get(section)
+        if texts:
+            print(f"varning: {approved_with_texts_warning(section, texts)}")
 
 
 def _refuse_bad_data(project: Project, year: int, unit: str, status: str) -> None:
@@ -203,7 +217,7 @@ def _print_status(
     from rich.markup import escape
     from rich.table import Table
 
-    from helpers.building.readiness import unit_progress
+    from helpers.building.readiness import approved_with_texts_warning, unit_progress
     from helpers.data.periods import period_spec
     from helpers.data.signoff import STATUSES
 
@@ -243,8 +257,7 @@ def _print_status(
             lines.append(escape(f"  texter att skriva: {', '.join(progress.texts_to_write)}"))
         for section, texts in progress.approved_with_texts.items():
             lines.append(
-                "  [yellow]varning:[/yellow] "
-                + escape(f"{section} är godkänd men har texter att skriva: {', '.join(texts)}")
+                "  [yellow]varning:[/yellow] " + escape(approved_with_texts_warning(section, texts))
             )
         for problem in progress.problems:
             lines.append(escape(f"  problem: {problem}"))
