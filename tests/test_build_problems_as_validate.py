@@ -129,7 +129,8 @@ def build_lines(argv: list[str], capsys: pytest.CaptureFixture[str]) -> list[str
     assert "Traceback" not in captured.err
     head, _, listed = captured.err.partition("Fel i underlaget (")
     count, _, listed = listed.partition(" st):\n")
-    lines = [line.removeprefix("  ") for line in listed.splitlines()]
+    # the problems are indented; a closing line (nothing was built) follows them, flush left
+    lines = [line.removeprefix("  ") for line in listed.splitlines() if line.startswith("  ")]
     assert int(count) == len(lines), captured.err
     return lines
 

@@ -172,7 +172,7 @@ def timeout_from_environment(default: float = DEFAULT_TIMEOUT) -> float:
     Read with ``parse_timeout``, like ``--timeout``; ``ParameterError`` naming the variable when
     it is set to something else than a usable number of seconds.
     """
-    from helpers.core.errors import ParameterError
+    from helpers.core.errors import ParameterError, counted
 
     text = os.environ.get(TIMEOUT_VARIABLE, "")
     if not text.strip():
@@ -182,7 +182,7 @@ def timeout_from_environment(default: float = DEFAULT_TIMEOUT) -> float:
     except ValueError as exc:
         raise ParameterError(
             f"Miljövariabeln {TIMEOUT_VARIABLE}: {exc}. Ändra {TIMEOUT_VARIABLE}, eller ta bort "
-            f"variabeln så gäller standardgränsen ({default:g} sekunder)."
+            f"variabeln så gäller standardgränsen ({counted(default, 'sekund', 'sekunder')})."
         ) from None
 
 
