@@ -8,7 +8,9 @@ them. For every unit with params in the source period (or one ``--unit``):
   the cut-off is 31 December; ``--slut`` gives another period's), the title taken from the
   period (``--titel``, else the source's with its period word left for the analyst to change;
   an empty ``--titel`` is refused) and ``diarienummer`` emptied (a case number belongs to one
-  report: the command lists it to fill in, with the source's for reference);
+  report: the command lists it to fill in, with the source's for reference); ``prognosdatum``
+  set to the new ``periodslut`` (helår keeps the source's forecast date; listed to fill in);
+  ``påhittad`` not carried (the command says so);
 - **tables**: carried as they are — goals, activities, indicators, key figures, and the unit's
   own tables of custom sections with their schemas — except that
   goal assessments are cleared (the year's assessment is made anew; until then the report says
@@ -18,8 +20,9 @@ them. For every unit with params in the source period (or one ``--unit``):
   ``PLACEHOLDER_MARK`` (``Text saknas – skriv här``), so the report lists it among the drafts
   until the analyst has revised it and removed the line.
 
-Everything is prepared in memory first and written with exclusive create: a target period that
-exists is never overwritten, and the source period is only read.
+Everything is prepared in memory first and written with exclusive create, all or nothing
+(``new_year.write_planned``): a target period that exists is never overwritten, a failed write
+leaves nothing behind, and the source period is only read.
 """
 
 from __future__ import annotations
@@ -35,6 +38,10 @@ from helpers.chores.new_year import (
     check_source,
     checked_end,
     diary_note,
+    forecast_at_cut_off,
+    heading_moved,
+    invented_note,
+    period_name,
     refuse_taken,
     unit_files,
     write_planned,
@@ -54,7 +61,7 @@ from helpers.core.schema import SPECS
 from helpers.core.text_norm import control_character
 from helpers.core.yaml_text import dump_yaml
 from helpers.data.params import read_params_file, units_of_year
-from helpers.data.periods import check_defined_period, period_spec
+from helpers.data.periods import check_defined_period
 from helpers.data.readers import find_table, read_table
 
 ASSESSMENT_COLUMNS = ("mal_id", "bedömning", "motivering")  # bedomningar.csv (docs/data-format.md)
@@ -80,6 +87,7 @@ class UnitPeriod:
     to_fill: list[str] = field(default_factory=list)
     # The target had this folder already (the consolidated report's data): left as it is.
     kept: bool = False
+    notes: list[str] = field(default_factory=list)
 
 
 def checked_title(title: str | None, year: int) -> str | None:
@@ -112,7 +120,9 @@ def next_params(
 ) -> dict[str, object]:
     """The params mapping for the target period: its ``period`` and ``periodslut`` (none for
     helår), ``title`` when given (else the source's), ``diarienummer`` emptied where there was
-    one (each report is its own case: ``diary_note`` says what to write there)."""
+    one (each report is its own case: ``diary_note`` says what to write there), ``påhittad``
+    left out (the new report's data is the analyst's to fill in: ``invented_note`` says so).
+    ``prognosdatum`` is set by ``forecast_at_cut_off``."""
     params = {k: v for k, v in raw.items() if k not in ("period", "periodslut", "påhittad")}
     if not target.is_year_end:
         params["period"] = target.period
@@ -122,14 +132,7 @@ def next_params(
         params["titel"] = title
     if "diarienummer" in raw:  # the source period's case number is not this report's
         params["diarienummer"] = ""
-    if raw.get("påhittad"):
-        params["påhittad"] = raw["påhittad"]
     return params
-
-
-def _named(project: Project, period: str) -> str:
-    """A period as readers call it (``perioder:``'s ``namn``, e.g. Helår), not its id."""
-    return period_spec(project, period).name
 
 
 def with_revise_line(text: str, line: str) -> str:
@@ -199,16 +202,24 @@ def new_period(
         params_path = source_project.params_file(year, u)
         raw = read_params_file(params_path, display_path(params_path, base.root), base.root)
         target_params = target_project.params_file(year, u)
-        files[target_params] = dump_yaml(next_params(raw, target_project, end, title))
+        shown = display_path(target_params, base.root)
+        params = next_params(raw, target_project, end, title)
+        result = UnitPeriod(u)
+        source_name, target_name = (
+            f"{period_name(base, source)} {year}",
+            f"{period_name(base, target)} {year}",
+        )
+        forecast = forecast_at_cut_off(params, raw.get("prognosdatum"), end, source_name, shown)
+        files[target_params] = dump_yaml(params)
         source_folder = source_project.unit_data(year, u)
         folder = target_project.unit_data(year, u)
-        result = UnitPeriod(u)
-        diary = diary_note(
-            raw, f"{_named(base, source)} {year}", f"{_named(base, target)} {year}",
-            display_path(target_params, base.root),
-        )  # fmt: skip
-        if diary is not None:
-            result.to_fill.append(diary)
+        diary = diary_note(raw, source_name, target_name, shown)
+        for item in (diary, forecast):
+            if item is not None:
+                result.to_fill.append(item)
+        invented = invented_note(raw, shown)
+        if invented is not None:
+            result.notes.append(invented)
         for stem in SPECS:
             path = find_table(source_folder, stem)
             if path is None:
@@ -224,32 +235,37 @@ def new_period(
         text_folder = source_folder / "text"
         for path in input_files(text_folder, base.root, suffix=".md"):
             text = read_text_file(path, display_path(path, base.root), base.root)
-            line = REVISE_LINE.format(source=_named(base, source), target=_named(base, target))
+            line = REVISE_LINE.format(
+                source=period_name(base, source), target=period_name(base, target)
+            )
             relative = path.relative_to(text_folder)
             files[folder / "text" / relative] = with_revise_line(text, line)
             result.to_revise.append(folder / "text" / relative)
         planned.append((result, files))
     if unit is None:  # the whole period: the consolidated report's own data comes along
-        kommun = _kommun_files(base, year, source_project, target_project, source, target)
+        kommun = kommun_files(
+            base, source_project.unit_data(year, CONSOLIDATED),
+            target_project.unit_data(year, CONSOLIDATED),
+            period_name(base, source), period_name(base, target),
+        )  # fmt: skip
         if kommun is not None:
             planned.append(kommun)
     return write_planned(planned)
 
 
-def _kommun_files(
-    base: Project, year: int, source_project: Project, target_project: Project, source: str,
-    target: str,
-) -> tuple[UnitPeriod, dict[Path, str]] | None:  # fmt: skip
-    """The consolidated report's own data for the new period (``data/<år>/[<period>/]kommun/``),
-    from the source period's: its assessments with ``bedömning`` and ``motivering`` emptied (the
-    period's assessment is made anew, as the units' goals'), its texts with the revise line.
-    None when the source has none; no files (``kept``) when the target has its own already
-    (never overwritten, and the command says so)."""
+def kommun_files(
+    base: Project, source_folder: Path, folder: Path, source: str, target: str, delta: int = 0
+) -> tuple[UnitPeriod, dict[Path, str]] | None:
+    """The consolidated report's own data for a new report (``data/<år>/[<period>/]kommun/``,
+    ``folder``) from another report's (``source_folder``): its assessments with ``bedömning``
+    and ``motivering`` emptied (the assessment is made anew, as the units' goals'), its texts
+    with the revise line (``source`` and ``target`` name the two reports as a reader would:
+    ``Delår``, ``Helår 2016``) and, for a new year, the years of their heading moved ``delta``
+    years. None when the source has none; no files (``kept``) when the target has its own
+    already (never overwritten, and the command says so). Used by new-period and new-year."""
     from helpers.data.unit_data import read_text_file
     from helpers.parts.kommun_data import ASSESSMENTS_STEM
 
-    source_folder = source_project.unit_data(year, CONSOLIDATED)
-    folder = target_project.unit_data(year, CONSOLIDATED)
     if not source_folder.is_dir():
         return None
     if os.path.lexists(folder):
@@ -264,11 +280,13 @@ def _kommun_files(
             [c for c in table.columns if c], rows, like=table
         )
     text_folder = source_folder / "text"
-    line = REVISE_LINE.format(source=_named(base, source), target=_named(base, target))
+    line = REVISE_LINE.format(source=source, target=target)
     for text_path in input_files(text_folder, base.root, suffix=".md"):
         text = read_text_file(text_path, display_path(text_path, base.root), base.root)
         relative = text_path.relative_to(text_folder)
-        files[folder / "text" / relative] = with_revise_line(text, line)
+        files[folder / "text" / relative] = with_revise_line(
+            heading_moved(text, delta) if delta else text, line
+        )
         result.to_revise.append(folder / "text" / relative)
     return result, files
 
@@ -317,6 +335,8 @@ def command(args: argparse.Namespace) -> int:
             print(f"  periodens värden för indikatorer och nyckeltal; {what} i params.")
         for item in result.to_fill:
             print(f"  Att fylla i: {item}")
+        for note in result.notes:
+            print(f"  Obs: {note}")
         count = len(result.to_revise)
         print(f"  Texter att se över ({count} st, rader med '{PLACEHOLDER_MARK}'):")
         for path in result.to_revise:

@@ -10,10 +10,12 @@ helpers here (filling ``{år}``, placeholder detection, never-overwrite writes) 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import datetime as dt
 import io
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 from helpers.building.arguments import year_argument
@@ -134,11 +136,67 @@ def strip_example_rows(csv_text: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_new(path: Path, text: str) -> None:
-    """Create a file that must not exist yet (never overwrites), with its folders."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("x", encoding="utf-8", newline="\n") as handle:
-        handle.write(text)
+def write_new(path: Path, text: str, made: NewFiles | None = None) -> None:
+    """Create a file that must not exist yet (never overwrites), with its folders; ``made``
+    records the file and every folder created for it (see ``all_or_nothing``).
+
+    Raises ``OSError`` naming ``path`` (a full disk is reported on the write, without a file
+    name: it is added, so the command line can say where)."""
+    if made is None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    else:
+        made.folder(path.parent)
+    handle = path.open("x", encoding="utf-8", newline="\n")
+    if made is not None:
+        made.paths.append(path)  # created: removed again if the write below fails
+    try:
+        with handle:
+            handle.write(text)
+    except OSError as exc:
+        if exc.filename is not None:
+            raise
+        raise OSError(exc.errno, exc.strerror, str(path)) from exc
+
+
+class NewFiles:
+    """The files and folders a chore has created so far (oldest first), so that a chore that
+    fails can remove exactly them — never anything that existed before it ran."""
+
+    def __init__(self) -> None:
+        self.paths: list[Path] = []
+
+    def folder(self, path: Path) -> None:
+        """Create folder ``path`` and the missing folders above it, recording each one made."""
+        missing = []
+        while not os.path.lexists(path) and path.parent != path:
+            missing.append(path)
+            path = path.parent
+        for folder in reversed(missing):
+            folder.mkdir()
+            self.paths.append(folder)
+
+    def undo(self) -> None:
+        """Remove every recorded file and folder, newest first (folders only when empty)."""
+        for path in reversed(self.paths):
+            with contextlib.suppress(OSError):
+                if path.is_dir() and not path.is_symlink():
+                    path.rmdir()
+                else:
+                    path.unlink()
+        self.paths.clear()
+
+
+@contextlib.contextmanager
+def all_or_nothing() -> Iterator[NewFiles]:
+    """Record what a chore creates (pass the ``NewFiles`` to ``write_new``); when the block
+    raises (a folder that cannot be written, a full disk, an interrupt), remove all of it and
+    re-raise, so that a rerun finds the target as it was before."""
+    made = NewFiles()
+    try:
+        yield made
+    except BaseException:
+        made.undo()
+        raise
 
 
 def csv_text(columns: list[str], rows: list[dict[str, str]], like: Table | None = None) -> str:
@@ -175,12 +233,13 @@ def read_units(project: Project) -> tuple[Path, list[dict[str, str]]]:
     return path, read_table(path, display_path(path, project.root), SPECS["enheter"].names).rows
 
 
-def append_unit_row(path: Path, values: dict[str, str]) -> None:
+def append_unit_row(path: Path, values: dict[str, str], made: NewFiles | None = None) -> None:
     """Append one row to ``enheter.csv`` under its own header, keeping its delimiter and line
-    endings; columns the row has no value for stay empty."""
+    endings; columns the row has no value for stay empty. A file created here is recorded in
+    ``made``; an append that fails leaves the file as it was."""
     if not path.exists():
         columns = [c.name for c in SHARED_TABLES[0].columns if not c.optional_column]
-        write_new(path, csv_text(columns, []))
+        write_new(path, csv_text(columns, []), made)
     raw = path.read_bytes().decode("utf-8-sig")
     first_line = raw.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
@@ -191,8 +250,14 @@ def append_unit_row(path: Path, values: dict[str, str]) -> None:
         [values.get(column, "") for column in header]
     )
     prefix = "" if raw.endswith(("\n", "\r")) or not raw else newline
-    with path.open("a", encoding="utf-8", newline="") as handle:
-        handle.write(prefix + buffer.getvalue())
+    size = path.stat().st_size
+    try:
+        with path.open("a", encoding="utf-8", newline="") as handle:
+            handle.write(prefix + buffer.getvalue())
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.truncate(path, size)  # the list as it was: no half row
+        raise
 
 
 def kommun_definition(project: Project) -> ReportDefinition:
@@ -204,14 +269,21 @@ def kommun_definition(project: Project) -> ReportDefinition:
 
 
 def scaffold_unit_year(
-    project: Project, year: int, unit: str, name: str, definition: ReportDefinition
+    project: Project,
+    year: int,
+    unit: str,
+    name: str,
+    definition: ReportDefinition,
+    made: NewFiles | None = None,
 ) -> list[Path]:
     """Create ``params/<år>/<id>.yaml`` and ``data/<år>/<id>/`` from the template, with the tables
-    and texts the definition's sections use; the files created."""
+    and texts the definition's sections use; the files created (and, in ``made``, every file
+    and folder, for ``all_or_nothing``)."""
     created: list[Path] = []
+    made = made if made is not None else NewFiles()
 
     def create(path: Path, text: str) -> None:
-        write_new(path, text)
+        write_new(path, text, made)
         created.append(path)
 
     create(project.params_file(year, unit), params_text(year, unit, name))
@@ -228,7 +300,7 @@ def scaffold_unit_year(
                 create(folder / "text" / ref.file, text)
     for sub in ("mal", "prioriteringar", "internkontroll"):
         if sub in required:
-            (folder / "text" / sub).mkdir(parents=True, exist_ok=True)
+            made.folder(folder / "text" / sub)
     return created
 
 
@@ -303,17 +375,21 @@ def new_unit(
     extra: dict[Path, str] = {}
     if custom_section is not None:
         extra = planned_custom_section(project, year, unit, custom_section, definition)
-    created = scaffold_unit_year(project, year, unit, name, definition)
-    if custom_section is not None:
-        params = project.params_file(year, unit)
-        text = params.read_text(encoding="utf-8")
-        params.write_text(with_custom_section(text, definition, custom_section), encoding="utf-8")
-        for path, text in extra.items():
-            write_new(path, text)
-            created.append(path)
-    if listed is not None:
-        return created
-    append_unit_row(units_path, {"enhet": unit, "namn": name, "förkortning": short.strip()})
+    with all_or_nothing() as made:  # a failed write leaves nothing behind: a rerun works
+        created = scaffold_unit_year(project, year, unit, name, definition, made)
+        if custom_section is not None:
+            params = project.params_file(year, unit)
+            text = params.read_text(encoding="utf-8")
+            params.write_text(
+                with_custom_section(text, definition, custom_section), encoding="utf-8"
+            )
+            for path, text in extra.items():
+                write_new(path, text, made)
+                created.append(path)
+        if listed is not None:
+            return created
+        row = {"enhet": unit, "namn": name, "förkortning": short.strip()}
+        append_unit_row(units_path, row, made)
     return [units_path, *created]
 
 

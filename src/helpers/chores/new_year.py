@@ -9,8 +9,12 @@ the new year follows the source year directly; across a gap (``2019 --from 2016`
 year's outcome is unknown, so the column is left empty and the command says so. The sections'
 texts are carried with the years of their heading moved, except those the definition marks
 ``ny_varje_år``, which get a short Swedish instruction (see
-``helpers.chores.new_unit.PLACEHOLDER_MARK``) under the moved heading. The source year is only read.
-A target year that exists is never overwritten.
+``helpers.chores.new_unit.PLACEHOLDER_MARK``) under the moved heading. Without ``--unit`` the
+consolidated report's own data (``data/<år>[/<period>]/kommun/``) comes along as new-period
+carries it. ``påhittad`` is not carried (the new year's data is the analyst's; the command says
+so); ``prognosdatum`` moves a year with ``periodslut``, or becomes a new cut-off before it.
+The source year is only read. A target year that exists is never overwritten, and the writes are
+all or nothing: a failed write removes every file and folder the command created.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from helpers.building.arguments import year_argument
 from helpers.chores.new_unit import (
     ITEM_TEMPLATES,
     PLACEHOLDER_MARK,
+    all_or_nothing,
     csv_text,
     looks_like_formula,
     section_template,
@@ -49,10 +54,11 @@ from helpers.data.params import (
     available_years,
     checked_period_end,
     create_unit_command,
+    marked_invented,
     read_params_file,
     units_of_year,
 )
-from helpers.data.periods import check_defined_period
+from helpers.data.periods import check_defined_period, period_spec
 from helpers.data.readers import Table, find_table, read_table
 
 if TYPE_CHECKING:  # pandas and markdown-it: imported where used, not for `--help`
@@ -80,6 +86,8 @@ class UnitYear:
     notes: list[str] = field(default_factory=list)
     # Values the new year must have that nothing can carry (last year's diarienummer).
     to_fill: list[str] = field(default_factory=list)
+    # The new year had this folder already (the consolidated report's data): left as it is.
+    kept: bool = False
 
 
 def shift_years(text: str, delta: int) -> str:
@@ -100,9 +108,11 @@ def next_date(value: Any, delta: int) -> dt.date | None:
 
 def next_params(raw: dict[str, Any], source: int, target: int) -> dict[str, Any]:
     """The params mapping for the target year: år, titel and prognosdatum moved; diarienummer
-    emptied (the new year's report gets its own case number: ``diary_note`` says so)."""
+    emptied (the new year's report gets its own case number: ``diary_note`` says so);
+    ``påhittad`` left out (the new year's data is the analyst's to fill in: ``invented_note``
+    says so)."""
     delta = target - source
-    params = dict(raw)
+    params = {key: value for key, value in raw.items() if key != "påhittad"}
     params["år"] = target
     title = str(raw.get("titel") or "").strip()
     params["titel"] = (
@@ -129,6 +139,53 @@ def diary_note(raw: dict[str, Any], source: str, target: str, shown: str) -> str
     return (
         f"diarienummer i {shown} är tomt: skriv diarienumret för {target} där "
         f"(för {source} var det '{written[:60]}'); tomt visas inget i sidfoten"
+    )
+
+
+def invented_note(raw: dict[str, Any], shown: str) -> str | None:
+    """What to say when the source params were marked ``påhittad: ja`` (an invented example):
+    the new report's params (``shown``) leave the mark out, since its data is the analyst's to
+    fill in. None when the source was not marked."""
+    if not marked_invented(raw):
+        return None
+    return (
+        f"påhittad: ja togs inte med till {shown}: den nya rapportens siffror är era att fylla "
+        "i. Skriv påhittad: ja där om även den ska vara ett påhittat exempel."
+    )
+
+
+def forecast_at_cut_off(
+    params: dict[str, Any],
+    source_date: Any,
+    cut_off: Any,
+    source: str,
+    shown: str,
+    source_end: Any = None,
+) -> str | None:
+    """Set the new report's ``prognosdatum`` to its cut-off date ``cut_off`` (``periodslut``)
+    when the source report had one (``source_date``) and ``params`` holds another date, and say
+    so for "Att fylla i" (``source`` names the source report as a reader would, ``shown`` the
+    new params file). None when nothing changed, and for helår (``cut_off`` None): a year-end
+    statement shows the forecast an earlier period made (the real KLK 2016 one: ``Prognos per
+    2016-08-31``), so the date is kept.
+
+    ``source_end`` (new-year: the source report's own cut-off): the date in ``params`` is the
+    source's moved with the year and is kept — unless the source's forecast was made at its
+    cut-off (then the new one's is, too) or the moved date falls after the new cut-off."""
+    if source_date is None or source_date == "":
+        return None
+    new_end = next_date(cut_off, 0)
+    current = next_date(params.get("prognosdatum"), 0)
+    if new_end is None or current == new_end:
+        return None
+    at_end = source_end is not None and next_date(source_date, 0) == next_date(source_end, 0)
+    if source_end is not None and current is not None and current < new_end and not at_end:
+        return None
+    params["prognosdatum"] = new_end
+    return (
+        f"prognosdatum i {shown} är satt till periodens slut, {new_end.isoformat()} (för "
+        f"{source} var det {next_date(source_date, 0)}): ändra det om prognosen i drift.csv "
+        "gäller ett annat datum"
     )
 
 
@@ -625,7 +682,14 @@ def new_year(
             next_params(raw, source, target), target_project, target - source, end,
             raw.get("periodslut"), target,
         )  # fmt: skip
-        files[target_project.params_file(target, u)] = dump_yaml(moved)
+        target_params = target_project.params_file(target, u)
+        shown = display_path(target_params, project.root)
+        forecast = forecast_at_cut_off(
+            moved, raw.get("prognosdatum"), moved.get("periodslut"),
+            f"{period_name(project, project.period)} {source}", shown,
+            source_end=raw.get("periodslut") or f"{source}-12-31",
+        )  # fmt: skip
+        files[target_params] = dump_yaml(moved)
         folder = target_project.unit_data(target, u)
         formulas: list[Problem] = []
         for stem, text in scaffold_tables(project, data, source, target, formulas).items():
@@ -638,10 +702,13 @@ def new_year(
             files[folder / "text" / name] = text
         result = UnitYear(u, to_write=[folder / "text" / n for n in to_write], formulas=formulas)
         result.notes = gap_notes(data, source, target)
-        target_params = target_project.params_file(target, u)
-        diary = diary_note(raw, str(source), str(target), display_path(target_params, project.root))
-        if diary is not None:
-            result.to_fill.append(diary)
+        diary = diary_note(raw, str(source), str(target), shown)
+        for item in (diary, forecast):
+            if item is not None:
+                result.to_fill.append(item)
+        invented = invented_note(raw, shown)
+        if invented is not None:
+            result.notes.append(invented)
         own = [name for name in custom if name.endswith(".csv")]
         if own:
             result.notes.append(
@@ -649,16 +716,52 @@ def new_year(
                 "tomma): " + ", ".join(own)
             )
         planned.append((result, files))
+    if unit is None:  # every unit: the consolidated report's own data comes along
+        kommun = _kommun_year(project, target_project, source, target)
+        if kommun is not None:
+            planned.append(kommun)
     return write_planned(planned)
+
+
+def period_name(project: Project, period: str) -> str:
+    """A period as readers call it (``perioder:``'s ``namn``, e.g. Helår), not its id."""
+    return period_spec(project, period).name
+
+
+def _kommun_year(
+    project: Project, target_project: Project, source: int, target: int
+) -> tuple[UnitYear, dict[Path, str]] | None:
+    """The consolidated report's own data (``data/<år>[/<period>]/kommun/``) for the new year,
+    carried as new-period carries it (``new_period.kommun_files``: assessments emptied, texts
+    with the line to revise them, their headings' years moved). None when the source year has
+    none; no files (``kept``) when the new year has its own already."""
+    from helpers.chores.new_period import kommun_files  # new_period builds on this module
+
+    carried = kommun_files(
+        project, project.unit_data(source, CONSOLIDATED),
+        target_project.unit_data(target, CONSOLIDATED),
+        f"{period_name(project, project.period)} {source}",
+        f"{period_name(project, target_project.period)} {target}", target - source,
+    )  # fmt: skip
+    if carried is None:
+        return None
+    result, files = carried
+    return UnitYear(CONSOLIDATED, to_write=result.to_revise, kept=result.kept), files
 
 
 def write_planned(planned: list[tuple[Planned, dict[Path, str]]]) -> list[Planned]:
     """Write every planned file (each new: ``write_new`` never overwrites), recording it in its
-    result's ``created``; only called once everything has been read and checked."""
-    for result, files in planned:
-        for path, text in files.items():
-            write_new(path, text)
-            result.created.append(path)
+    result's ``created``; only called once everything has been read and checked.
+
+    All or nothing (``all_or_nothing``): when a write fails (a folder that cannot be written, a
+    full disk), every file and folder written so far is removed again and the ``OSError`` goes
+    on to the command line (exit 2, naming the folder), so a rerun finds the target as it was;
+    nothing that existed before is touched."""
+    with all_or_nothing() as made:
+        for result, files in planned:
+            for path, text in files.items():
+                write_new(path, text, made)
+                result.created.append(path)
     return [result for result, _ in planned]
 
 
@@ -700,6 +803,7 @@ def source_period(period: str | None, from_period: str | None) -> str:
 
 def command(args: argparse.Namespace) -> int:
     from helpers.building.validate import validate_unit
+    from helpers.parts.kommun_data import ASSESSMENTS_STEM
 
     project = Project.current(source_period(args.period, args.from_period))
     results = new_year(
@@ -708,7 +812,19 @@ def command(args: argparse.Namespace) -> int:
     project = project.for_period(args.period) if args.period else project
     for result in results:
         folder = project.unit_data(args.year, result.unit)
+        if result.kept:
+            shown = display_path(folder, project.root)
+            print(f"{result.unit}: {shown}/ finns redan och lämnas som den är (inget skrevs).")
+            continue
         print(written_line(result.unit, result.created, folder, project.root))
+        if result.unit == CONSOLIDATED:
+            print(f"  Att fylla i: kommunens bedömningar i {ASSESSMENTS_STEM}.csv.")
+            print(
+                f"  Texter att se över ({len(result.to_write)} st, rader med '{PLACEHOLDER_MARK}'):"
+            )
+            for path in result.to_write:
+                print(f"    {display_path(path, project.root)}")
+            continue
         print("  Att fylla i: belopp i drift.csv (utfall, budget, prognos), bedömning i mal.csv,")
         print(f"  status i aktiviteter.csv, {args.year} års värden för indikatorer och nyckeltal.")
         for item in result.to_fill:

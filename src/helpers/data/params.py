@@ -18,6 +18,11 @@ from helpers.core.yaml_text import load_yaml, with_lines
 from helpers.data.readers import decode_text
 
 
+def marked_invented(raw: dict[str, Any]) -> bool:
+    """A params mapping with ``påhittad: ja``: its report's figures are invented (an example)."""
+    return str(raw.get("påhittad", "")).strip().lower() == "ja"
+
+
 @dataclass(frozen=True)
 class ReportParams:
     """What a report is about: year, unit and the few settings an analyst chooses."""
@@ -37,7 +42,7 @@ class ReportParams:
     @property
     def invented(self) -> bool:
         """``påhittad: ja``: this report's figures are invented (an example)."""
-        return str(self.raw.get("påhittad", "")).strip().lower() == "ja"
+        return marked_invented(self.raw)
 
     @property
     def previous_year(self) -> int:
