@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from helpers import cli
-from helpers.building.readiness import approved_with_texts_warning, unit_progress
+from helpers.building.readiness import unit_progress
 from helpers.core.paths import Project
 from helpers.data.definition import load_definition
+from helpers.season.season_cli import approved_with_texts_warning
 
 YEAR, UNIT = 2016, "klk"
 

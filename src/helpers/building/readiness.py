@@ -97,12 +97,6 @@ def approved_with_texts(
     return found
 
 
-def approved_with_texts_warning(section: str, texts: list[str]) -> str:
-    """The warning for an approved section that still has ``texts`` to write (paths under the
-    unit's folder), in the words ``workbook status`` and ``workbook klar`` both print."""
-    return f"{section} är godkänd men har texter att skriva: {', '.join(texts)}"
-
-
 def unit_progress(project: Project, year: int, unit: str, *, validate: bool = True) -> UnitProgress:
     """The unit-year's progress in the project's period (``kommun``: the consolidated
     report's); ``validate``: also every problem ``workbook validate`` finds."""

@@ -29,6 +29,13 @@ STATUS_ALIASES = {
 }
 
 
+def approved_with_texts_warning(section: str, texts: list[str]) -> str:
+    """The warning for an approved section that still has ``texts`` to write (paths under the
+    unit's folder), in the words ``workbook status`` and ``workbook klar`` both print: the
+    command's own message, not the report's (whose words are the definition's labels)."""
+    return f"{section} är godkänd men har texter att skriva: {', '.join(texts)}"
+
+
 def status_argument(text: str) -> str:
     """``--status``: a key of ``STATUS_ARGUMENTS`` or the status in words (any case, any
     spacing). Raises ``argparse.ArgumentTypeError`` naming the allowed words otherwise."""
@@ -104,7 +111,7 @@ def klar_command(args: argparse.Namespace) -> int:
 def _warn_texts_to_write(project: Project, year: int, unit: str, chosen: list[str]) -> None:
     """Print the warning ``workbook status`` shows (``readiness.approved_with_texts``) for each
     of the ``chosen`` sections just approved that still has texts to write; the approval stands."""
-    from helpers.building.readiness import approved_with_texts_warning, unit_progress
+    from helpers.building.readiness import unit_progress
 
     progress = unit_progress(project, year, unit, validate=False)
     for section in chosen:
@@ -217,7 +224,7 @@ def _print_status(
     from rich.markup import escape
     from rich.table import Table
 
-    from helpers.building.readiness import approved_with_texts_warning, unit_progress
+    from helpers.building.readiness import unit_progress
     from helpers.data.periods import period_spec
     from helpers.data.signoff import STATUSES
 
