@@ -19,12 +19,14 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import difflib
 import errno
 import importlib
 import os
 import re
 import signal
 import sys
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO, cast
 
 if TYPE_CHECKING:
@@ -106,18 +108,84 @@ def swedish_message(message: str) -> str:
 class SwedishArgumentParser(argparse.ArgumentParser):
     """argparse with Swedish usage, help and errors; errors exit 2 like every bad input."""
 
+    _given: Sequence[str] = ()
+
     def error(self, message: str) -> NoReturn:
+        if message.startswith("the following arguments are required"):
+            # An option spelt wrong is what makes a required one missing: name it too.
+            mine = _long_options(self)
+            unknown = [
+                word
+                for word in self._given
+                if word.startswith("--")
+                and not any(option.startswith(word.split("=", 1)[0]) for option in mine)
+            ]
+            near = _closest(unknown, self)
+            if near is not None:
+                message += f" ({near[0]} finns inte — menade du {near[1]}?)"
         self.print_usage(sys.stderr)
         self.exit(
             EXIT_BAD_INPUT,
             f"Fel: {swedish_message(message)}\nSe `{self.prog} --help` för hjälp.\n",
         )
 
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        """As argparse; the words parsed are kept for :meth:`error`'s suggestion."""
+        self._given = list(sys.argv[1:] if args is None else args)
+        return super().parse_known_args(args, namespace)
+
+    def parse_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> argparse.Namespace:
+        """As argparse, but an unknown option is refused by the subcommand that was given it,
+        with that subcommand's usage and its closest option ("menade du --year?")."""
+        parsed, extras = self.parse_known_args(args, namespace)
+        if extras:
+            target = self._subcommand_parser(getattr(parsed, "command", None)) or self
+            near = _closest(extras, target)
+            suggestion = f" (menade du {near[1]}?)" if near is not None else ""
+            target.error(f"unrecognized arguments: {' '.join(extras)}{suggestion}")
+        return parsed
+
+    def _subcommand_parser(self, command: str | None) -> argparse.ArgumentParser | None:
+        """The parser of subcommand ``command`` (None when there is none)."""
+        for action in self._actions:
+            if isinstance(action, argparse._SubParsersAction) and command in action.choices:
+                chosen: argparse.ArgumentParser = action.choices[command]
+                return chosen
+        return None
+
     def format_usage(self) -> str:
         return _swedish_help(super().format_usage())
 
     def format_help(self) -> str:
         return _swedish_help(super().format_help())
+
+
+def _long_options(target: argparse.ArgumentParser) -> list[str]:
+    """``target``'s own long options (``--year``, ``--unit`` …)."""
+    return [
+        option
+        for action in target._actions
+        for option in action.option_strings
+        if option.startswith("--")
+    ]
+
+
+def _closest(words: Sequence[str], target: argparse.ArgumentParser) -> tuple[str, str] | None:
+    """(the word, ``target``'s option) for the first option-like word of ``words`` close to one
+    of ``target``'s own long options (the part before any ``=``); None when none is close."""
+    options = _long_options(target)
+    for word in words:
+        if not word.startswith("-"):
+            continue
+        name = word.split("=", 1)[0]
+        close = difflib.get_close_matches(name, options, n=1, cutoff=0.6)
+        if close:
+            return name, close[0]
+    return None
 
 
 def _swedish_help(text: str) -> str:

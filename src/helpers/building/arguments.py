@@ -19,6 +19,14 @@ def year_argument(text: str) -> int:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+def period_argument(text: str) -> str:
+    """``--period``: a period id, its å, ä and ö read as a, a and o (``delår`` → ``delar``, as
+    ``klar --status`` reads ``godkand``); the id itself is checked where it is used."""
+    from helpers.core.text_norm import fold_swedish
+
+    return fold_swedish(text)
+
+
 def timeout_argument(text: str) -> float:
     """``--timeout``: seconds, read as ``WORKBOOK_SECTION_TIMEOUT`` is (``parse_timeout``)."""
     from helpers.building.execute import parse_timeout

@@ -6,7 +6,12 @@ import argparse
 from contextlib import ExitStack
 from typing import TYPE_CHECKING
 
-from helpers.building.arguments import timeout_argument, whole_number, year_argument
+from helpers.building.arguments import (
+    period_argument,
+    timeout_argument,
+    whole_number,
+    year_argument,
+)
 from helpers.building.cpus import default_jobs
 from helpers.core.errors import ParameterError, counted
 
@@ -20,6 +25,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--unit", help="en enhet (utan: alla enheter med params för året)")
     parser.add_argument(
         "--period",
+        type=period_argument,
         help="en period, t.ex. delar eller helar (utan: alla perioder som har params för året, "
         "och den sammanställda rapporten)",
     )

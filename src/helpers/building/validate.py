@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from helpers.building.arguments import year_argument
+from helpers.building.arguments import period_argument, year_argument
 from helpers.core.errors import DataError, ParameterError, Problem, WorkbookError, display_path
 from helpers.core.paths import (
     CONSOLIDATED,
@@ -255,7 +255,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--unit", metavar="ENHET", help="enhetens id, t.ex. klk (utan: alla)")
     parser.add_argument(
-        "--period", metavar="PERIOD", help="en period, t.ex. delar (utan: alla perioder)"
+        "--period",
+        type=period_argument,
+        metavar="PERIOD",
+        help="en period, t.ex. delar (utan: alla perioder)",
     )
 
 

@@ -32,7 +32,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from helpers.building.arguments import year_argument
+from helpers.building.arguments import period_argument, year_argument
 from helpers.chores.new_unit import PLACEHOLDER_MARK, csv_text
 from helpers.chores.new_year import (
     check_source,
@@ -292,11 +292,20 @@ def kommun_files(
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("period", metavar="PERIOD", help=f"perioden att skapa, t.ex. {YEAR_END}")
     parser.add_argument(
-        "--from", dest="source", required=True, metavar="PERIOD", help="perioden att utgå från, "
-        "t.ex. delar"
-    )  # fmt: skip
+        "period",
+        type=period_argument,
+        metavar="PERIOD",
+        help=f"perioden att skapa, t.ex. {YEAR_END}",
+    )
+    parser.add_argument(
+        "--from",
+        dest="source",
+        type=period_argument,
+        required=True,
+        metavar="PERIOD",
+        help="perioden att utgå från, t.ex. delar",
+    )
     parser.add_argument(
         "--year", type=year_argument, required=True, metavar="ÅR", help="året, t.ex. 2016"
     )

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from helpers.building.arguments import year_argument
+from helpers.building.arguments import period_argument, year_argument
 from helpers.chores.new_unit import (
     ITEM_TEMPLATES,
     PLACEHOLDER_MARK,
@@ -778,11 +778,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--unit", help="en enhet (utan: alla enheter med params för året)")
     parser.add_argument(
         "--from-period",
+        type=period_argument,
         metavar="PERIOD",
         help=f"perioden att utgå från (standard: samma som --period, annars {YEAR_END})",
     )
     parser.add_argument(
         "--period",
+        type=period_argument,
         metavar="PERIOD",
         help=f"perioden att skapa, t.ex. delar (standard: samma som --from-period, annars "
         f"{YEAR_END})",

@@ -46,6 +46,15 @@ _NAMES = {
 }
 
 
+_SWEDISH_FOLDS = str.maketrans("åäöÅÄÖ", "aaoAAO")
+
+
+def fold_swedish(text: str) -> str:
+    """``text`` with å, ä and ö written a, a and o (as ids are, and as a keyboard or terminal
+    without them types the words): ``delår`` → ``delar``, ``godkänd`` → ``godkand``."""
+    return text.translate(_SWEDISH_FOLDS)
+
+
 def clean_text(text: str) -> str:
     """A shown text as one reading: NFC, no invisible characters, every space a plain space.
 

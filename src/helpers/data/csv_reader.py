@@ -27,6 +27,7 @@ from helpers.data.table_layout import (
     Table,
     build_table,
     is_filled,
+    layout_score,
     leading_row_problems,
     locate_header,
     title_like,
@@ -122,6 +123,8 @@ def parse_csv(text: str, path: Path, shown_as: str, expected: Sequence[str] = ()
     problems = leading_row_problems(records, header, shown_as, title_like)
     if separator is not None:
         problems += _separator_mismatch(lines, delimiter, expected, shown_as)
+    problems += _mixed_separators(records, header, delimiter, shown_as)
+    problems += _unknown_separator(records[header], expected, shown_as)
     if problems:
         raise DataError(problems)
     table = build_table(
@@ -160,6 +163,75 @@ def _separator_mismatch(
             hint=f"ändra första raden till sep={actual} eller ta bort den",
         )
     ]
+
+
+def _shown(delimiter: str) -> str:
+    """A separator as a message shows it (a tab has no visible form)."""
+    return "tabb" if delimiter == "\t" else f"'{delimiter}'"
+
+
+def _sep_text(delimiter: str) -> str:
+    """The ``sep=`` line naming ``delimiter``, as a hint writes it (a tab is said in words)."""
+    return "sep= följt av en tabb" if delimiter == "\t" else f"sep={delimiter}"
+
+
+def _mixed_separators(
+    records: Sequence[Record], header: int, delimiter: str, shown_as: str
+) -> list[Problem]:
+    """One problem when the header is split by ``delimiter`` but data rows use another separator
+    (a header typed by hand above rows saved by Swedish Excel, or the other way round): their
+    cells would otherwise be refused row by row as too few. Empty when no row does."""
+    _, header_cells = records[header]
+    width = len(header_cells)
+    named = sum(1 for cell in header_cells if cell.strip())
+    if width < 2:
+        return []
+    for line, cells in records[header + 1 :]:
+        if not is_filled(cells) or len(cells) == width:
+            continue
+        text = delimiter.join(cells)
+        for other in DELIMITERS:
+            split = len(_split(text, other))
+            if other != delimiter and len(cells) < split and named <= split <= width:
+                return [
+                    Problem(
+                        shown_as,
+                        f"raden skiljer cellerna åt med {_shown(other)} men rubrikraden med "
+                        f"{_shown(delimiter)} (den första raden så; de följande kan vara fler)",
+                        row=line,
+                        hint=f"använd ett och samma avgränsningstecken i hela filen (spara om "
+                        f"den från Excel), t.ex. {_shown(other)} även i rubrikraden, och skriv "
+                        f"gärna {_sep_text(other)} på en egen första rad",
+                    )
+                ]
+    return []
+
+
+def _unknown_separator(record: Record, expected: Sequence[str], shown_as: str) -> list[Problem]:
+    """One problem when the header is a single cell holding expected column names joined by a
+    character that is not a separator read here (``post|typ|utfall``): which one the file seems
+    to use, and which ones are read. Empty otherwise."""
+    line, cells = record
+    filled = [cell for cell in cells if cell.strip()]
+    if len(expected) < 2 or len(filled) != 1:
+        return []
+    text = filled[0]
+    candidates = sorted({char for char in text if not (char.isalnum() or char in "_ ")})
+    scores = {char: len(layout_score(text.split(char), expected)) for char in candidates}
+    for char in sorted(candidates, key=lambda c: -scores[c])[:1]:
+        if scores[char] >= 2:
+            return [
+                Problem(
+                    shown_as,
+                    f"rubrikraden är en enda cell: kolumnerna verkar skiljas åt med "
+                    f"{_shown(char)}, som inte läses som avgränsningstecken (de som läses är "
+                    "komma, semikolon och tabb)",
+                    row=line,
+                    hint="spara om filen med komma, semikolon eller tabb mellan cellerna (t.ex. "
+                    f"som CSV från Excel), eller skriv sep={char} på en egen första rad",
+                )
+            ]
+    return []
 
 
 def _csv_records(text: str, delimiter: str, shown_as: str) -> list[Record]:

@@ -12,8 +12,16 @@ from pathlib import Path
 from typing import Any
 
 from helpers.core.errors import DataError, ParameterError, Problem, display_path
-from helpers.core.paths import CONSOLIDATED, YEAR_END, Project, check_unit, check_year, read_input
-from helpers.core.text_norm import control_character
+from helpers.core.paths import (
+    CONSOLIDATED,
+    YEAR_END,
+    Project,
+    check_period,
+    check_unit,
+    check_year,
+    read_input,
+)
+from helpers.core.text_norm import control_character, fold_swedish
 from helpers.core.yaml_text import load_yaml, with_lines
 from helpers.data.readers import decode_text
 
@@ -531,6 +539,29 @@ def params_problems(raw: dict[str, Any], year: int, unit: str, shown: str) -> li
     return problems
 
 
+def _period_hint(written: str, year: int, project: Project) -> str:
+    """What to do when params say ``period: <written>`` in another period's folder: an id with
+    å, ä or ö is the id without them (``delår`` → ``delar``), and a folder is suggested only
+    for a valid id."""
+    folded = fold_swedish(written)
+    if folded == project.period:
+        return f"skriv period: {folded} (periodens id skrivs utan å, ä och ö)"
+    try:
+        check_period(folded)
+    except ParameterError:
+        return f"skriv period: {project.period} (ett id med små bokstäver a–z och siffror)"
+    if folded != written:
+        return (
+            f"skriv period: {project.period}, eller, gäller filen perioden {folded} (id:t skrivs "
+            f"utan å, ä och ö), skriv period: {folded} och flytta filen till "
+            f"params/{year}/{folded}/"
+        )
+    return (
+        f"skriv period: {project.period}, eller flytta filen till params/{year}/{folded}/ "
+        f"(helår: direkt under params/{year}/)"
+    )
+
+
 def period_problems(raw: dict[str, Any], year: int, project: Project, shown: str) -> list[Problem]:
     """What is wrong with ``period`` and ``periodslut``: the period is the folder the file is in
     (``params/<år>/<period>/``; helår has none); a period other than helår needs its cut-off date
@@ -545,8 +576,7 @@ def period_problems(raw: dict[str, Any], year: int, project: Project, shown: str
                 shown,
                 f"'period' är {_quoted(raw.get('period'))} men filen ligger under {where}",
                 column="period",
-                hint=f"skriv period: {project.period}, eller flytta filen till "
-                f"params/{year}/{written}/ (helår: direkt under params/{year}/)",
+                hint=_period_hint(written, year, project),
             )
         )
     try:

@@ -70,9 +70,14 @@ def title_like(record: Record) -> bool:
     return sum(1 for cell in record[1] if cell.strip()) <= 1
 
 
-def _score(cells: Sequence[str], expected: Sequence[str]) -> int:
+def layout_score(cells: Sequence[str], expected: Sequence[str]) -> set[str]:
+    """The expected column names (case-folded) that ``cells`` hold."""
     wanted = {name.casefold() for name in expected}
-    return len(wanted & {clean_token(cell).casefold() for cell in cells})
+    return wanted & {clean_token(cell).casefold() for cell in cells}
+
+
+def _score(cells: Sequence[str], expected: Sequence[str]) -> int:
+    return len(layout_score(cells, expected))
 
 
 def locate_header(

@@ -24,7 +24,7 @@ import sys
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from helpers.building.arguments import year_argument
+from helpers.building.arguments import period_argument, year_argument
 from helpers.core.errors import DataError, ParameterError, Problem
 from helpers.core.paths import REPO_ROOT, YEAR_END, Project, check_period, check_unit, check_year
 
@@ -136,7 +136,9 @@ def write_choice(project: Project, year: int, unit: str, period: str = YEAR_END)
 def add_lab_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--year", type=year_argument, metavar="ÅR", help="året att visa")
     parser.add_argument("--unit", help="enheten att visa, t.ex. klk")
-    parser.add_argument("--period", help="perioden att visa, t.ex. delar (standard: helar)")
+    parser.add_argument(
+        "--period", type=period_argument, help="perioden att visa, t.ex. delar (standard: helar)"
+    )
     parser.add_argument(
         "--no-browser", action="store_true", help="öppna ingen webbläsare (bara servern)"
     )

@@ -35,7 +35,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from helpers.building.arguments import port_argument, year_argument
+from helpers.building.arguments import period_argument, port_argument, year_argument
 from helpers.core.errors import BuildLocked, ParameterError, WorkbookError, safe_text
 from helpers.core.paths import (
     REPO_ROOT,
@@ -609,7 +609,9 @@ def preview_notice(project: Project, year: int, unit: str) -> str:
 def add_preview_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--year", type=year_argument, metavar="ÅR", help="året (standard: 2016)")
     parser.add_argument("--unit", help="enheten (standard: klk)")
-    parser.add_argument("--period", help="perioden, t.ex. delar (standard: helar)")
+    parser.add_argument(
+        "--period", type=period_argument, help="perioden, t.ex. delar (standard: helar)"
+    )
     parser.add_argument(
         "--port",
         type=port_argument,

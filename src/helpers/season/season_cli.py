@@ -9,8 +9,9 @@ import subprocess
 import sys
 from typing import TYPE_CHECKING
 
-from helpers.building.arguments import year_argument
+from helpers.building.arguments import period_argument, year_argument
 from helpers.core.errors import ParameterError, quote
+from helpers.core.text_norm import fold_swedish
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -41,6 +42,7 @@ def status_argument(text: str) -> str:
     spacing). Raises ``argparse.ArgumentTypeError`` naming the allowed words otherwise."""
     word = " ".join(text.split()).lower()
     word = STATUS_ALIASES.get(word, word)
+    word = {fold_swedish(key): key for key in STATUS_ARGUMENTS}.get(fold_swedish(word), word)
     if word not in STATUS_ARGUMENTS:
         raise argparse.ArgumentTypeError(
             f"'{quote(text)}' är ingen status — välj utkast, granskning (eller "
@@ -54,7 +56,9 @@ def add_klar_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--unit", required=True, help="enheten, t.ex. klk (kommun: den sammanställda rapporten)"
     )
-    parser.add_argument("--period", help="perioden, t.ex. delar (standard: helar)")
+    parser.add_argument(
+        "--period", type=period_argument, help="perioden, t.ex. delar (standard: helar)"
+    )
     parser.add_argument("sections", nargs="*", metavar="AVSNITT", help="avsnittens id")
     parser.add_argument("--alla", action="store_true", help="alla avsnitt i rapporten")
     parser.add_argument(
@@ -146,7 +150,9 @@ def add_status_arguments(parser: argparse.ArgumentParser) -> None:
         "--unit", help="en enhet (utan: alla enheter med params för året, och kommunens rapport)"
     )
     parser.add_argument(
-        "--period", help="en period, t.ex. delar (utan: alla perioder som har params för året)"
+        "--period",
+        type=period_argument,
+        help="en period, t.ex. delar (utan: alla perioder som har params för året)",
     )
 
 
