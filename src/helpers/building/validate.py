@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -89,6 +90,7 @@ def validate_unit(project: Project, year: int, unit: str) -> list[Problem]:
     for table in tables.values():
         problems += data_checks.duplicate_keys(table)
         problems += data_checks.dangling_references(table, tables)
+        problems += data_checks.formula_text_problems(table)
     if "nyckeltal" in tables:
         problems += data_checks.formula_problems(tables["nyckeltal"])
         problems += data_checks.decimals_problems(tables["nyckeltal"])
@@ -110,6 +112,7 @@ def validate_unit(project: Project, year: int, unit: str) -> list[Problem]:
     required_texts = definition_checks.required_texts(definition, tables)
     problems += data_checks.narrative_problems(folder / "text", required_texts, project.root)
     problems += signoff_problems(project, year, unit, [s.id for s in definition.sections])
+    problems = in_file_order(problems, [*shared.values(), *tables.values()])
     return sorted_problems(problems, project)
 
 
@@ -157,6 +160,7 @@ def _shared_rules(shared: dict[str, LoadedTable]) -> list[Problem]:
     for table in shared.values():
         problems += data_checks.duplicate_keys(table)
         problems += data_checks.dangling_references(table, shared)
+        problems += data_checks.formula_text_problems(table)
     return problems
 
 
@@ -182,13 +186,39 @@ def _unit_reference(
     return [str(name) for name in frame.loc[frame["enhet"] == unit, "delverksamhet"]]
 
 
+def in_file_order(problems: list[Problem], tables: Iterable[LoadedTable]) -> list[Problem]:
+    """``problems`` with the place of their column in its file's header (``Problem.place``),
+    for each problem about a column of one of ``tables``: ``sorted_problems`` then lists a
+    row's problems in the file's column order (``utfall_fg_år, utfall, budget, prognos``), as
+    the analyst reads it, whichever list the problems are sorted into later."""
+    from helpers.data.unit_data import FILE_ORDER
+
+    places = {
+        table.shown_as: {name: i for i, name in enumerate(table.frame.attrs.get(FILE_ORDER, ()))}
+        for table in tables
+    }
+    placed = []
+    for problem in problems:
+        place = places.get(problem.file, {}).get(problem.column or "")
+        placed.append(problem if place is None else replace(problem, place=place))
+    return placed
+
+
 def sorted_problems(problems: Iterable[Problem], project: Project | None = None) -> list[Problem]:
     """Problems by file, row and column, each once (shared files are checked per unit); with
-    ``project``, each about a key of a YAML file with the line of its value (``yaml_lines``)."""
+    ``project``, each about a key of a YAML file with the line of its value (``yaml_lines``).
+
+    A row's columns come in the file's order where the problem knows its place
+    (``in_file_order``), before them any without (the whole row's, then by name)."""
     unique = list(dict.fromkeys(problems))
     if project is not None:
         unique = list(dict.fromkeys(yaml_lines(project, unique)))
-    return sorted(unique, key=lambda p: (p.file, p.row or 0, p.column or "", p.message))
+    return sorted(unique, key=_order)
+
+
+def _order(problem: Problem) -> tuple[str, int, int, str, str]:
+    place = -1 if problem.place is None else problem.place
+    return problem.file, problem.row or 0, place, problem.column or "", problem.message
 
 
 def yaml_lines(project: Project, problems: list[Problem]) -> list[Problem]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
+from dataclasses import replace
 from decimal import Decimal
 
 import pandas as pd
@@ -18,7 +19,7 @@ from helpers.checks.table_checks import LoadedTable, Row, is_present
 from helpers.core.errors import Problem, quote
 from helpers.core.text_norm import name_key
 from helpers.data.budget_settings import DriftSettings
-from helpers.data.unit_data import LINE_COLUMN
+from helpers.data.unit_data import FILE_ORDER, LINE_COLUMN
 from helpers.parts.budget import (
     AMOUNT_COLUMNS,
     PART,
@@ -126,8 +127,71 @@ def budget_problems(
         if signs_wrong
         else [(c, "") for c in statement.comparisons if _contradicts(c)]
     )
-    problems += _comparison_problems(drift, statement, contradictions)
+    problems += _with_convention_hint(
+        drift, settings, _comparison_problems(drift, statement, contradictions)
+    )
     return problems
+
+
+_PARTS_HINT = "rätta den rad som är fel: delarna ska tillsammans bli nettokostnaden"
+_SIGN_NAMES = {1: "positiva", -1: "negativa"}
+
+
+def _opposite_convention(drift: LoadedTable, settings: DriftSettings) -> bool:
+    """Whether every amount whose sign the cost sign setting decides has the other sign: the
+    file is written wholly in the other convention (``kostnader: negativa`` for a kommun set
+    to ``positiva``, or the reverse).
+
+    Income has the sign opposite to costs; costs, a typed net cost and a typed Summa the
+    costs' sign. A part may earn more than it costs, so the parts are judged by their total
+    per column (those directly under the unit, without ``överordnad``). A frame (always
+    positive) and a result (either sign) decide nothing; zeros neither. False when no amount
+    decides."""
+    expected = {"intäkter": -settings.cost_sign, "kostnader": settings.cost_sign}
+    expected |= {"nettokostnader": settings.cost_sign, "summa": settings.cost_sign}
+    signs: list[int] = []
+    frame = drift.frame
+    for column in AMOUNT_COLUMNS:
+        if column not in frame:
+            continue
+        for kind, sign in expected.items():
+            values = frame.loc[frame["typ"] == kind, column]
+            signs += [sign * (1 if v > 0 else -1) for v in values if is_present(v) and v != 0]
+        parts = frame[frame["typ"] == PART]
+        if "överordnad" in parts:
+            parts = parts[~parts["överordnad"].map(is_present)]
+        total = sum(v for v in parts[column] if is_present(v))
+        if total != 0:
+            signs.append(settings.cost_sign * (1 if total > 0 else -1))
+    return bool(signs) and all(sign < 0 for sign in signs)
+
+
+def _with_convention_hint(
+    drift: LoadedTable, settings: DriftSettings, contradictions: list[Problem]
+) -> list[Problem]:
+    """``contradictions`` (``_comparison_problems``); when parts contradict their net cost and
+    the whole file has the other sign convention (:func:`_opposite_convention`), the first of
+    them in the file (row, then the file's column order) also names the setting: one hint for
+    the file, not one per row or column."""
+    parts = [p for p in contradictions if p.hint == _PARTS_HINT]
+    if not parts or not _opposite_convention(drift, settings):
+        return contradictions
+    order = list(drift.frame.attrs.get(FILE_ORDER, AMOUNT_COLUMNS))
+
+    def position(problem: Problem) -> tuple[int, int]:
+        column = problem.column or ""
+        return problem.row or 0, order.index(column) if column in order else len(order)
+
+    first = min(parts, key=position)
+    declared, other = _SIGN_NAMES[settings.cost_sign], _SIGN_NAMES[-settings.cost_sign]
+    where = settings.origin("kostnader").file
+    hint = (
+        f"{first.hint}. Alla belopp i filen har omvänt tecken mot inställningen "
+        f"(kostnader: {declared}). Skriver kommunen kostnaderna "
+        f"{'med' if other == 'negativa' else 'utan'} minustecken, ange "
+        f"drift: kostnader: {other} i {where} (se docs/data-format.md)"
+    )
+    return [replace(p, hint=hint) if p is first else p for p in contradictions]
 
 
 def _negated(frame: pd.DataFrame, cells: Iterable[tuple[int | None, str]]) -> pd.DataFrame:
@@ -375,7 +439,7 @@ def _comparison_problems(
         if comparison.first.name == "avvikelsen":
             hints[key] = "rätta avvikelsen, eller ta bort kolumnen avvikelse (den räknas ut)"
         elif comparison.first.name == "radernas summa":
-            hints[key] = "rätta den rad som är fel: delarna ska tillsammans bli nettokostnaden"
+            hints[key] = _PARTS_HINT
         else:
             hints.setdefault(
                 key, "rätta den siffra som är fel, eller lämna summan tom (den räknas ut)"

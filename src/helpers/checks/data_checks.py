@@ -20,6 +20,9 @@ from helpers.checks.table_checks import LoadedTable, Row, is_present
 from helpers.checks.table_checks import decimals_problems as decimals_problems  # re-exported
 from helpers.checks.table_checks import duplicate_keys as duplicate_keys  # re-exported
 from helpers.checks.table_checks import formula_problems as formula_problems  # re-exported
+from helpers.checks.table_checks import (  # re-exported
+    formula_text_problems as formula_text_problems,
+)
 from helpers.checks.table_checks import goal_number_problems as goal_number_problems  # re-exported
 from helpers.core.errors import DataError, Problem, display_path, quote
 from helpers.core.paths import input_files, read_input

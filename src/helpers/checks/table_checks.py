@@ -17,6 +17,7 @@ import pandas as pd
 
 from helpers.core.errors import Problem, quote
 from helpers.core.schema import TableSpec
+from helpers.data.cell_values import formula_problem, looks_like_formula
 from helpers.data.formulas import FormulaError, parse_formula
 from helpers.data.unit_data import LINE_COLUMN
 
@@ -88,6 +89,26 @@ def duplicate_keys(table: LoadedTable) -> list[Problem]:
             )
         else:
             first_line[value] = line
+    return problems
+
+
+def formula_text_problems(table: LoadedTable) -> list[Problem]:
+    """Text cells a spreadsheet would run as a formula when the file is opened in Excel
+    (``cell_values.looks_like_formula``, the rule ``new-year`` warns by): a CSV-injection risk
+    and a sign of a pasted formula. Only free-text columns: a number column's ``-2`` is a
+    negative number, a Markdown column (``Column.markdown``) is narrative, and a
+    ``one_line_plain`` column refuses such a cell when it is read."""
+    columns = [
+        column.name
+        for column in table.spec.columns
+        if column.kind == "text" and not column.markdown and not column.one_line_plain
+    ]
+    problems = []
+    for line, row in table.records():
+        for name in columns:
+            value = row.get(name)
+            if isinstance(value, str) and looks_like_formula(value):
+                problems.append(formula_problem(table.shown_as, value, line, name))
     return problems
 
 

@@ -33,11 +33,12 @@ from helpers.core.placeholders import is_placeholder as is_placeholder
 from helpers.core.placeholders import placeholder_files as placeholder_files
 from helpers.core.schema import SHARED_TABLES, SPECS
 from helpers.core.yaml_text import dump_yaml, load_yaml
+from helpers.data.cell_values import looks_like_formula as looks_like_formula
 from helpers.data.definition import read_definition
 from helpers.data.definition.model import ReportDefinition, SectionSpec, TextRef
 from helpers.data.kommun_definition import read_consolidated
 from helpers.data.params import available_years, create_unit_command
-from helpers.data.readers import Table, find_table, parse_number, read_table
+from helpers.data.readers import Table, find_table, read_table
 
 TEMPLATE_DIR = PACKAGE_DIR / "templates" / "unit"
 
@@ -111,23 +112,6 @@ def params_text(year: int, unit: str, name: str) -> str:
     params = load_yaml(fill(template, year, name, unit), "params.yaml")
     params.update({"år": year, "enhet": unit})  # the id as text, whatever it looks like
     return dump_yaml(params)
-
-
-# Excel runs a cell that starts with one of these as a formula when it opens a CSV file.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def looks_like_formula(text: str) -> bool:
-    """Whether Excel would take ``text`` as a formula when opening a CSV (OWASP "CSV injection").
-
-    A number with a sign (``-1954``, ``- 6``, ``+3,5``) is data, not a formula.
-    """
-    if len(text) < 2 or not text.startswith(FORMULA_STARTS):
-        return False
-    try:
-        return parse_number(text) is None
-    except ValueError:
-        return True
 
 
 def strip_example_rows(csv_text: str) -> str:

@@ -34,7 +34,6 @@ from helpers.chores.new_unit import (
     PLACEHOLDER_MARK,
     all_or_nothing,
     csv_text,
-    looks_like_formula,
     section_template,
     template_text,
     write_new,
@@ -50,6 +49,7 @@ from helpers.core.paths import (
 )
 from helpers.core.schema import BUDGET_AMOUNT_COLUMNS, SPECS
 from helpers.core.yaml_text import dump_yaml
+from helpers.data.cell_values import formula_problem, looks_like_formula
 from helpers.data.params import (
     available_years,
     checked_period_end,
@@ -259,16 +259,7 @@ def formula_cells(
         for column in columns:
             text = row.get(column) or ""
             if looks_like_formula(text):
-                problems.append(
-                    Problem(
-                        shown,
-                        f"texten börjar med '{text[0]}' och körs som en formel om filen öppnas i "
-                        "Excel",
-                        row=line,
-                        column=column,
-                        hint="skriv om texten så att den börjar med en bokstav eller siffra",
-                    )
-                )
+                problems.append(formula_problem(shown, text, line, column))
     return problems
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 # A value quoted in a message is shown up to this many characters: a cell may hold megabytes.
@@ -98,12 +98,16 @@ class Problem:
     row: int | None = None
     column: str | None = None
     hint: str | None = None
+    # The column's position in its file (0 = first), set where the file's header is known
+    # (``validate.in_file_order``), so problems are listed as the analyst reads the row; not
+    # part of what the problem is (equality, hashing).
+    place: int | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        for field in fields(self):
-            value = getattr(self, field.name)
+        for item in fields(self):
+            value = getattr(self, item.name)
             if isinstance(value, str):
-                object.__setattr__(self, field.name, _bounded(safe_text(value)))
+                object.__setattr__(self, item.name, _bounded(safe_text(value)))
 
     def __str__(self) -> str:
         place = self.file

@@ -21,7 +21,7 @@ import difflib
 import re
 from collections.abc import Sequence
 
-from helpers.core.errors import quote
+from helpers.core.errors import Problem, quote
 from helpers.core.schema import Column
 from helpers.core.text_norm import (
     CONTROL_HINT,
@@ -57,13 +57,47 @@ def formula_start(text: str) -> str | None:
     return None
 
 
+def looks_like_formula(text: str) -> bool:
+    """Whether a spreadsheet (Excel, LibreOffice) would take the cell ``text`` for a formula
+    when it opens the CSV file (OWASP "CSV injection"): the one rule of ``validate``'s text
+    columns, ``new-year``'s warning, ``new-unit``'s names and ``klar --by``.
+
+    It starts (after leading spaces) with a formula character (:data:`FORMULA_STARTS`) and is
+    more than that one character (a lone ``-`` is a dash) and no number with a sign
+    (``-1954``, ``- 6``, ``+3,5`` are data).
+    """
+    if formula_start(text) is None or len(text.strip(" \u00a0")) < 2:
+        return False
+    try:
+        return parse_number(text) is None
+    except NumberOutOfRange:
+        return False  # a number, too long for the workbook: its own problem where it is read
+    except ValueError:
+        return True
+
+
+def formula_problem(shown: str, text: str, line: int, column: str) -> Problem:
+    """The problem (``validate``) or warning (``new-year``) for a cell of file ``shown``, line
+    ``line``, column ``column`` that :func:`looks_like_formula`."""
+    start = formula_start(text) or text[:1]
+    shown_start = _START_NAMES.get(start, f"'{start}'")
+    return Problem(
+        shown,
+        f"texten börjar med {shown_start} och körs som en formel om filen öppnas i Excel",
+        row=line,
+        column=column,
+        hint="skriv om texten så att den börjar med en bokstav eller siffra",
+    )
+
+
 def check_plain_text(text: str) -> str:
     """``text`` (a name) checked for a file that is opened in a spreadsheet: returned as read
     (``clean_text``); a ``ValueError`` when it holds a control character or line break or
-    starts like a formula (``= + - @``, tab, CR — OWASP "CSV injection")."""
+    starts like a formula (:func:`looks_like_formula`: ``= + - @``, tab, CR — OWASP "CSV
+    injection"; a lone ``-`` or a signed number such as ``-5`` is no formula)."""
     control = control_character(text, one_line=True)
     start = formula_start(text)
-    if start is not None:
+    if start is not None and looks_like_formula(text):
         shown = _START_NAMES.get(start, f"'{start}'")
         raise ValueError(
             f'"{quote(text)}" börjar med {shown} och skulle läsas som en formel i Excel — '

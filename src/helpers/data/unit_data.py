@@ -40,6 +40,7 @@ from helpers.data.readers import (
 
 LINE_COLUMN = "_rad"
 FILE_COLUMNS = "file_columns"  # key in DataFrame.attrs: the schema columns the file has
+FILE_ORDER = "file_order"  # key in DataFrame.attrs: the file's header, in the file's order
 
 
 @dataclass(frozen=True)
@@ -264,6 +265,7 @@ def typed_frame(spec: TableSpec, table: Table) -> tuple[pd.DataFrame, list[Probl
     # Every schema column is in the frame (empty where the file lacks an optional one); which
     # columns the file really has tells a column the analyst left out from one left empty.
     frame.attrs[FILE_COLUMNS] = tuple(name for name in spec.names if name in table.columns)
+    frame.attrs[FILE_ORDER] = tuple(table.columns)
     return frame, problems
 
 
@@ -467,6 +469,7 @@ def load_unit(
 
 __all__ = [
     "FILE_COLUMNS",
+    "FILE_ORDER",
     "LINE_COLUMN",
     "SPECS",
     "UnitData",
