@@ -47,6 +47,13 @@ _EXCEL_SERIAL = range(29_221, 65_745)
 # What makes a spreadsheet (Excel, LibreOffice) take a cell for a formula (OWASP: CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 _START_NAMES = {"\t": "ett tabbtecken", "\r": "en radretur"}
+SIGNS = ("+", "-", "＋", "－")
+# What makes a signed cell a formula in a spreadsheet: another formula start, a function call
+# (SUM(, HYPERLINK(), a cell reference (A1, $B$2, Blad1!A1) or arithmetic on numbers (2+3).
+SIGNED_FORMULA = re.compile(
+    r"[=@＝＠+\-]|[A-Za-z_][A-Za-z0-9_.]*\(|[A-Za-z0-9_]+!|\$?[A-Za-z]{1,3}\$?\d+\b"
+    r"|[\d.,]+\s*[-+*/^&]"
+)
 
 
 def formula_start(text: str) -> str | None:
@@ -66,14 +73,21 @@ def looks_like_formula(text: str) -> bool:
     more than that one character (a lone ``-`` is a dash) and no number with a sign
     (``-1954``, ``- 6``, ``+3,5`` are data).
     """
-    if formula_start(text) is None or len(text.strip(" \u00a0")) < 2:
+    start = formula_start(text)
+    if start is None or len(text.strip(" \u00a0")) < 2:
         return False
     try:
-        return parse_number(text) is None
+        if parse_number(text) is not None:
+            return False
     except NumberOutOfRange:
         return False  # a number, too long for the workbook: its own problem where it is read
     except ValueError:
-        return True
+        pass
+    if start in SIGNS:
+        # A sign before words is how a list item or an aside is typed ("- Införa e-tjänster",
+        # "+ nytt avtal"): text. A sign is a formula's only before what a formula holds.
+        return SIGNED_FORMULA.match(text.lstrip(" \u00a0")[1:].lstrip(" \u00a0")) is not None
+    return True
 
 
 def formula_problem(shown: str, text: str, line: int, column: str) -> Problem:
