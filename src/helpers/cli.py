@@ -295,11 +295,16 @@ def _command_word(argv: list[str]) -> str:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from helpers.building.supervise import Interrupted, raise_on_termination
+    from helpers.building.supervise import Interrupted, raise_on_termination, stop_requested
 
     previous = raise_on_termination() if _in_main_thread() else {}
     try:
-        return int(args.func(args))
+        code = int(args.func(args))
+        stopped = stop_requested() if previous else None
+        if stopped is not None:  # its exception was swallowed on the way (see supervise)
+            print("Avbrutet.", file=sys.stderr)
+            return 128 + stopped
+        return code
     except WorkbookError as exc:
         report_error(exc)
         return EXIT_BAD_INPUT

@@ -76,17 +76,40 @@ class Interrupted(BaseException):
         self.signum = signum
 
 
+# The stop signals this command received (``raise_on_termination``). Python may swallow the
+# exception a signal raises — one that lands in a callback run during an import is printed as
+# "Exception ignored" and lost — so the command would go on as if never stopped; what was
+# received is kept here, and checked where the build commits to going on (``stop_requested``).
+_RECEIVED: list[int] = []
+
+
 def raise_on_termination() -> dict[int, Any]:
     """Turn SIGTERM and SIGHUP into ``Interrupted`` in the main thread, so that every ``finally``
-    and context manager runs as for Ctrl-C; the previous handlers, to restore."""
+    and context manager runs as for Ctrl-C, and record them and Ctrl-C (``stop_requested``);
+    the previous handlers, to restore. A SIGINT this process ignores (a background job, a
+    pytest-xdist worker) stays ignored."""
+    _RECEIVED.clear()
 
     def handler(signum: int, _frame: Any) -> None:
+        _RECEIVED.append(signum)
         raise Interrupted(signum)
+
+    def interrupt(signum: int, _frame: Any) -> None:
+        _RECEIVED.append(signum)
+        raise KeyboardInterrupt
 
     previous: dict[int, Any] = {}
     for signum in (signal.SIGTERM, signal.SIGHUP):
         previous[signum] = signal.signal(signum, handler)
+    if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+        previous[signal.SIGINT] = signal.signal(signal.SIGINT, interrupt)
     return previous
+
+
+def stop_requested() -> int | None:
+    """The first stop signal this command received (``raise_on_termination``), or None: also
+    when the exception it raised was swallowed on the way."""
+    return _RECEIVED[0] if _RECEIVED else None
 
 
 def parent_death_signal(signum: int) -> None:

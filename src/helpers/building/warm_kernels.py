@@ -256,6 +256,10 @@ class WarmKernels:
     def keep(self) -> None:
         """The server this build started stays warm for the next build (the build got as far
         as running its sections, or stopped for a reason that is not an interruption)."""
+        from helpers.building.supervise import stop_requested
+
+        if stop_requested() is not None:  # stopped, though its exception was swallowed
+            raise KeyboardInterrupt
         if self.starter is not None:
             with contextlib.suppress(OSError, ValueError):
                 self.starter.write(KEEP)
