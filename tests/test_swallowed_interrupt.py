@@ -89,3 +89,14 @@ def test_a_stopped_build_does_not_keep_the_server_it_started(ctrl_c_live: None) 
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
+
+
+def test_ctrl_c_outside_the_commands_own_handling_still_says_avbrutet(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def interrupted(_args: argparse.Namespace) -> int:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "_run", interrupted)
+    assert cli.main(["validate", "--year", "2016"]) == 128 + signal.SIGINT
+    assert "Avbrutet." in capsys.readouterr().err

@@ -277,6 +277,9 @@ def main(argv: list[str] | None = None) -> int:
         except SystemExit as exc:  # --help (0) or a bad argument (2, message already printed)
             return exc.code if isinstance(exc.code, int) else EXIT_BAD_INPUT
         return _run(args)
+    except KeyboardInterrupt:  # Ctrl-C outside ``_run``'s own handling (its finally, say)
+        print("Avbrutet.", file=sys.stderr)
+        return 128 + signal.SIGINT
     finally:
         if installed_streams:
             _flush_quietly()
