@@ -37,15 +37,14 @@ from helpers.chores.new_unit import PLACEHOLDER_MARK, csv_text
 from helpers.chores.new_year import (
     check_source,
     checked_end,
-    diary_note,
     forecast_at_cut_off,
     heading_moved,
-    invented_note,
+    note_carried,
     period_name,
+    print_written,
     refuse_taken,
     unit_files,
     write_planned,
-    written_line,
 )
 from helpers.core.errors import ParameterError, display_path
 from helpers.core.paths import (
@@ -213,13 +212,7 @@ def new_period(
         files[target_params] = dump_yaml(params)
         source_folder = source_project.unit_data(year, u)
         folder = target_project.unit_data(year, u)
-        diary = diary_note(raw, source_name, target_name, shown)
-        for item in (diary, forecast):
-            if item is not None:
-                result.to_fill.append(item)
-        invented = invented_note(raw, shown)
-        if invented is not None:
-            result.notes.append(invented)
+        note_carried(result, raw, source_name, target_name, shown, forecast)
         for stem in SPECS:
             path = find_table(source_folder, stem)
             if path is None:
@@ -328,12 +321,8 @@ def command(args: argparse.Namespace) -> int:
     )
     target = project.for_period(args.period)
     for result in results:
-        folder = target.unit_data(args.year, result.unit)
-        if result.kept:
-            shown = display_path(folder, project.root)
-            print(f"{result.unit}: {shown}/ finns redan och lämnas som den är (inget skrevs).")
+        if not print_written(result, target.unit_data(args.year, result.unit), project.root):
             continue
-        print(written_line(result.unit, result.created, folder, project.root))
         if result.unit == CONSOLIDATED:
             print(f"  Att fylla i: kommunens bedömningar i {ASSESSMENTS_STEM}.csv.")
         else:

@@ -74,6 +74,16 @@ class _Created(Protocol):
 Planned = TypeVar("Planned", bound=_Created)  # a chore's result per unit (UnitYear, UnitPeriod)
 
 
+class _Reported(Protocol):
+    """What a chore's output reads of its result per unit (``UnitYear``, ``UnitPeriod``)."""
+
+    unit: str
+    created: list[Path]
+    notes: list[str]
+    to_fill: list[str]
+    kept: bool
+
+
 @dataclass
 class UnitYear:
     """What ``new_year`` created for one unit, and what the analyst must know about it."""
@@ -581,6 +591,33 @@ def check_source(
     )
 
 
+def note_carried(
+    result: _Reported, raw: dict[str, Any], source: str, target: str, shown: str,
+    forecast: str | None,
+) -> None:  # fmt: skip
+    """What a chore's output says about the params it carried for one report: the diarienummer
+    and the forecast date (``forecast``, already worded) to fill in, and an invented mark left
+    behind — the same for new-year and new-period."""
+    for item in (diary_note(raw, source, target, shown), forecast):
+        if item is not None:
+            result.to_fill.append(item)
+    invented = invented_note(raw, shown)
+    if invented is not None:
+        result.notes.append(invented)
+
+
+def print_written(result: _Reported, folder: Path, root: Path) -> bool:
+    """Print what a chore did for ``result``'s report (its ``folder`` under ``root``): the
+    files it wrote (``written_line``), or that the folder existed and was left alone; whether
+    anything was written (the rest of its lines follow only then)."""
+    if result.kept:
+        shown = display_path(folder, root)
+        print(f"{result.unit}: {shown}/ finns redan och lämnas som den är (inget skrevs).")
+        return False
+    print(written_line(result.unit, result.created, folder, root))
+    return True
+
+
 def written_line(unit: str, created: list[Path], folder: Path, root: Path) -> str:
     """What a chore wrote for ``unit``, as its command prints it: every file outside the unit's
     data ``folder`` by name (its params file), then the folder with how many files were
@@ -693,13 +730,7 @@ def new_year(
             files[folder / "text" / name] = text
         result = UnitYear(u, to_write=[folder / "text" / n for n in to_write], formulas=formulas)
         result.notes = gap_notes(data, source, target)
-        diary = diary_note(raw, str(source), str(target), shown)
-        for item in (diary, forecast):
-            if item is not None:
-                result.to_fill.append(item)
-        invented = invented_note(raw, shown)
-        if invented is not None:
-            result.notes.append(invented)
+        note_carried(result, raw, str(source), str(target), shown, forecast)
         own = [name for name in custom if name.endswith(".csv")]
         if own:
             result.notes.append(
@@ -804,12 +835,8 @@ def command(args: argparse.Namespace) -> int:
     )
     project = project.for_period(args.period) if args.period else project
     for result in results:
-        folder = project.unit_data(args.year, result.unit)
-        if result.kept:
-            shown = display_path(folder, project.root)
-            print(f"{result.unit}: {shown}/ finns redan och lämnas som den är (inget skrevs).")
+        if not print_written(result, project.unit_data(args.year, result.unit), project.root):
             continue
-        print(written_line(result.unit, result.created, folder, project.root))
         if result.unit == CONSOLIDATED:
             print(f"  Att fylla i: kommunens bedömningar i {ASSESSMENTS_STEM}.csv.")
             print(
