@@ -117,7 +117,7 @@ def budget_problems(
     problems += _column_problems(drift, settings, statement)
     problems += _label_problems(settings, statement, forecast_date)
     unit_signs = {(p.row, p.column) for p in problems if p.column in AMOUNT_COLUMNS}
-    problems += _part_sign_problems(drift, settings, unit_signs)
+    problems += _part_sign_problems(drift, settings, unit_signs, statement)
     # A cell with the wrong sign contradicts the sums it is a term of; the sign is the one
     # problem worth showing for those. Every other sum is still checked (a wrong Summa further
     # down the same column is its own problem).
@@ -208,7 +208,10 @@ def _contradicted(statement: Statement, column: str) -> set[_ComparisonKey]:
 
 
 def _part_sign_problems(
-    drift: LoadedTable, settings: DriftSettings, unit_signs: set[tuple[int | None, str]]
+    drift: LoadedTable,
+    settings: DriftSettings,
+    unit_signs: set[tuple[int | None, str]],
+    as_typed: Statement,
 ) -> list[Problem]:
     """Parts (``delverksamhet`` rows, at any depth) whose amount has the wrong sign.
 
@@ -219,9 +222,10 @@ def _part_sign_problems(
     amount has the wrong sign — named by row and column as an income or cost row with the wrong
     sign is (:func:`_sign_problems`, whose corrections are made first: ``unit_signs``), so the
     contradictions it explains are not reported beside it. A statement of net costs only has no
-    sum to compare with: there a wrong sign cannot be told from a net income."""
+    sum to compare with: there a wrong sign cannot be told from a net income. ``as_typed`` is
+    the file's statement (``compute_statement``), reused when no sign was corrected."""
     frame = _negated(drift.frame, unit_signs)
-    statement = compute_statement(frame, settings)
+    statement = compute_statement(frame, settings) if unit_signs else as_typed
     parts = frame[frame["typ"] == PART]
     problems = []
     for column in AMOUNT_COLUMNS:

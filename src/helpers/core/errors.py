@@ -6,6 +6,7 @@ without a traceback. Anything that is not a ``WorkbookError`` is a bug in the wo
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from dataclasses import dataclass, field, fields
@@ -156,9 +157,10 @@ def display_path(path: Path, root: Path) -> str:
     Symbolic links are not resolved: a link is named by its own path, not by its target.
     """
     absolute = Path(os.path.abspath(path))
-    for base in (Path(os.path.abspath(root)), Path(os.path.realpath(root))):
-        try:
-            return absolute.relative_to(base).as_posix()
-        except ValueError:
-            continue
+    with contextlib.suppress(ValueError):
+        return absolute.relative_to(os.path.abspath(root)).as_posix()
+    # Only then the root's real path: resolving it walks the file system (a system call per
+    # folder), and validation names every file it reads.
+    with contextlib.suppress(ValueError):
+        return absolute.relative_to(os.path.realpath(root)).as_posix()
     return path.as_posix()
