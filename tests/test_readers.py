@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -164,9 +165,27 @@ def test_xlsx_formula_without_saved_value_is_reported(tmp_path: Path) -> None:
     assert [(p.row, p.column) for p in caught.value.problems] == [(2, "utfall")]
 
 
-def test_broken_xlsx_is_a_data_error(tmp_path: Path) -> None:
-    with pytest.raises(DataError, match="Excel-filen går inte att öppna"):
-        read_table(write(tmp_path, b"PK\x03\x04 not really a zip", "x.xlsx"), "x.xlsx")
+def _zip_without_a_workbook() -> bytes:
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("hej.txt", "ingen arbetsbok")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"PK\x03\x04 not really a zip", b"", b"mal_id;rubrik\n", _zip_without_a_workbook()],
+    ids=["broken zip", "empty", "a csv", "a zip without a workbook"],
+)
+def test_broken_xlsx_is_a_data_error_in_swedish(tmp_path: Path, content: bytes) -> None:
+    """Said in the analyst's words, never by the reader's exception (``BadZipFile``)."""
+    with pytest.raises(DataError) as caught:
+        read_table(write(tmp_path, content, "x.xlsx"), "x.xlsx")
+    [problem] = caught.value.problems
+    assert str(problem).startswith("x.xlsx: Excel-filen går inte att öppna: den är skadad"), problem
+    assert not re.search(r"[A-Z][a-z]+[A-Z][a-z]+(Error|File|Exception)", str(problem)), problem
 
 
 @pytest.mark.parametrize(

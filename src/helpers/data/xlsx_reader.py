@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from helpers.core.errors import DataError, Problem, count, quote
+from helpers.core.paths import os_error_text
 from helpers.data.table_layout import (
     MAX_LEADING_ROWS,
     MAX_ROWS,
@@ -70,15 +71,7 @@ def check_package(path: Path, shown_as: str) -> None:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        raise DataError(
-            [
-                Problem(
-                    shown_as,
-                    f"Excel-filen går inte att öppna ({type(exc).__name__})",
-                    hint=_REOPEN,
-                )
-            ]
-        ) from None
+        raise DataError([_unreadable(shown_as, exc)]) from None
     unpacked = sum(member.file_size for member in members)
     if len(members) > MAX_MEMBERS or unpacked > MAX_UNPACKED_BYTES:
         raise DataError(
@@ -141,7 +134,17 @@ def read_xlsx(path: Path, shown_as: str, expected: Sequence[str] = ()) -> Table:
 
 
 def _unreadable(shown_as: str, exc: Exception) -> Problem:
-    return Problem(shown_as, f"Excel-filen går inte att öppna ({type(exc).__name__})", hint=_REOPEN)
+    """Why an .xlsx file could not be opened, in the analyst's words: what the operating system
+    said, or that the file is damaged or no Excel file (a renamed file, a .xls or .ods saved
+    with the wrong ending) — never the reader's exception name (``BadZipFile``)."""
+    if isinstance(exc, OSError):
+        message, hint = os_error_text(exc)
+        return Problem(shown_as, message, hint=hint)
+    return Problem(
+        shown_as,
+        "Excel-filen går inte att öppna: den är skadad eller ingen Excel-fil (.xlsx)",
+        hint=_REOPEN,
+    )
 
 
 def _table(path: Path, shown_as: str, grid: SheetGrid, expected: Sequence[str]) -> Table:
