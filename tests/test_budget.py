@@ -5,16 +5,12 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import copy_inputs
 
 from helpers.core.paths import Project
 from helpers.data.unit_data import UnitData, load_unit
 from helpers.parts.budget import statement_of
 from helpers.parts.budget_view import budget_figure, budget_html, statement_table
-
-try:
-    from conftest import copy_inputs
-except ImportError:  # tests/ imported as a package
-    from tests.conftest import copy_inputs
 
 MINUS = "\u2212"
 

@@ -11,39 +11,25 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+from drift_cases import (
+    MINUS,
+    NBSP,
+    amount,
+    column_headers,
+    csv_rows,
+    install_drift,
+    notes,
+    shown,
+    statement_rows,
+    subtotal,
+)
+
 from helpers.building.validate import validate_unit
 from helpers.core.paths import Project
 from helpers.data.unit_data import load_unit
 from helpers.parts.budget import statement_of
 from helpers.parts.budget_view import budget_html
 from helpers.parts.summary import summary_html
-
-try:
-    from drift_cases import (
-        MINUS,
-        NBSP,
-        amount,
-        column_headers,
-        csv_rows,
-        install_drift,
-        notes,
-        shown,
-        statement_rows,
-        subtotal,
-    )
-except ImportError:  # tests/ imported as a package
-    from tests.drift_cases import (
-        MINUS,
-        NBSP,
-        amount,
-        column_headers,
-        csv_rows,
-        install_drift,
-        notes,
-        shown,
-        statement_rows,
-        subtotal,
-    )
 
 UNIT_NAME = "Kommunledningskontoret"  # the workspace unit the cases are written into (klk)
 

@@ -24,13 +24,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from test_missing_report_hints import run_and_read
 
 from helpers import cli
 from helpers.chores.new_year import shift_years
 from helpers.core.paths import REPO_ROOT, Project
 from helpers.core.yaml_text import load_yaml
 from helpers.data.params import load_params
-from tests.test_missing_report_hints import run_and_read
 
 YEAR, UNIT, PERIOD = 2016, "klk", "delar"
 NEXT = YEAR + 1

@@ -25,11 +25,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from test_missing_report_hints import run_and_read
 
 from helpers.chores.new_unit import PLACEHOLDER_MARK
 from helpers.core.paths import CONSOLIDATED
 from helpers.core.yaml_text import load_yaml
-from tests.test_missing_report_hints import run_and_read
 
 SOURCE, TARGET = 2016, 2017
 

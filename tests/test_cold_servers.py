@@ -18,8 +18,7 @@ from pathlib import Path
 
 import psutil
 import pytest
-
-from tests.conftest import copy_inputs
+from conftest import copy_inputs
 
 pytestmark = pytest.mark.e2e
 YEAR, UNIT = 2016, "klk"

@@ -20,17 +20,13 @@ import pytest
 import yaml
 from babel.dates import get_month_names
 from bs4 import BeautifulSoup
+from conftest import copy_inputs, project_root
 
 from helpers.building.validate import validate_unit
 from helpers.core.paths import Project
 from helpers.data.unit_data import UnitData, load_unit
 from helpers.parts.budget import Amount, Statement, result_word, statement_of
 from helpers.parts.dates import date_markup, format_date
-
-try:
-    from conftest import copy_inputs, project_root
-except ImportError:  # tests/ imported as a package
-    from tests.conftest import copy_inputs, project_root
 
 YEAR = 2016
 DELAR = "delar"

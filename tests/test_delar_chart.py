@@ -14,6 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import yaml
+from drift_cases import amount, csv_rows, shown
 
 from helpers.building.validate import validate_unit
 from helpers.core.paths import Project
@@ -21,11 +22,6 @@ from helpers.data.unit_data import load_unit
 from helpers.parts.budget import statement_of
 from helpers.parts.budget_view import budget_figure
 from helpers.parts.dates import format_date
-
-try:
-    from drift_cases import amount, csv_rows, shown
-except ImportError:  # tests/ imported as a package
-    from tests.drift_cases import amount, csv_rows, shown
 
 YEAR = 2016
 PERIOD = "delar"

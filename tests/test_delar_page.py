@@ -15,14 +15,10 @@ import yaml
 pytest.register_assert_rewrite("browser")
 
 from browser import DESKTOP, PHONE, open_page, run_axe  # noqa: E402
+from conftest import copy_inputs, project_root  # noqa: E402
 
 from helpers.building.validate import validate_unit  # noqa: E402
 from helpers.core.paths import Project  # noqa: E402
-
-try:
-    from conftest import copy_inputs, project_root
-except ImportError:  # tests/ imported as a package
-    from tests.conftest import copy_inputs, project_root
 
 pytest_plugins = ["browser"]
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]

@@ -16,34 +16,20 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import copy_inputs
+from drift_cases import (
+    NBSP,
+    amount,
+    column_headers,
+    csv_rows,
+    install_unit,
+    notes,
+    shown,
+    statement_rows,
+)
 
 from helpers.building.validate import validate_unit
 from helpers.core.paths import Project
-
-try:
-    from conftest import copy_inputs
-    from drift_cases import (
-        NBSP,
-        amount,
-        column_headers,
-        csv_rows,
-        install_unit,
-        notes,
-        shown,
-        statement_rows,
-    )
-except ImportError:  # tests/ imported as a package
-    from tests.conftest import copy_inputs
-    from tests.drift_cases import (
-        NBSP,
-        amount,
-        column_headers,
-        csv_rows,
-        install_unit,
-        notes,
-        shown,
-        statement_rows,
-    )
 
 pytest.register_assert_rewrite("browser")
 pytest_plugins = ["browser"]

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import copy_inputs
 
 from helpers import __version__
 from helpers.building.export import (
@@ -18,11 +19,6 @@ from helpers.building.export import (
     table_of_contents,
 )
 from helpers.core.files import write_atomically
-
-try:
-    from conftest import copy_inputs
-except ImportError:  # tests/ imported as a package
-    from tests.conftest import copy_inputs
 
 
 def _notebook(*outputs: str) -> nbformat.NotebookNode:

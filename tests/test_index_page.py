@@ -19,15 +19,11 @@ from browser import (  # noqa: E402
     run_axe,
     run_htmlcs,
 )
+from conftest import copy_inputs  # noqa: E402
 
 from helpers.building.index_page import built_reports, write_index  # noqa: E402
 from helpers.core.paths import Project  # noqa: E402
 from helpers.data.definition import read_definition  # noqa: E402
-
-try:
-    from conftest import copy_inputs
-except ImportError:  # tests/ imported as a package
-    from tests.conftest import copy_inputs
 
 pytest_plugins = ["browser"]
 

@@ -15,13 +15,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import copy_inputs
 
 from helpers.core.paths import REPO_ROOT
-
-try:
-    from conftest import copy_inputs
-except ImportError:  # tests/ imported as a package
-    from tests.conftest import copy_inputs
 
 BUILD_PY = """
 import sys

@@ -21,8 +21,7 @@ from pathlib import Path
 
 import psutil
 import pytest
-
-from tests.conftest import copy_built
+from conftest import copy_built
 
 pytestmark = pytest.mark.e2e
 YEAR, UNIT = 2016, "klk"

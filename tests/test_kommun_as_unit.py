@@ -8,8 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from tests.test_missing_report_hints import run_and_read
+from test_missing_report_hints import run_and_read
 
 ASSESSMENTS = "data/2016/kommun/bedomningar.csv"
 

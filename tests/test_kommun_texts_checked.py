@@ -10,8 +10,7 @@ import io
 from pathlib import Path
 
 import pytest
-
-from tests.test_missing_report_hints import run_and_read
+from test_missing_report_hints import run_and_read
 
 YEAR = "2016"
 # Markdown the report drops, one kind per line (what ``narrative.unsafe_html`` names).

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import copy_inputs
 
 from helpers.building.validate import validate_unit
 from helpers.chores.new_unit import PLACEHOLDER_MARK, placeholder_files
@@ -17,11 +18,6 @@ from helpers.cli import main
 from helpers.core.paths import REPO_ROOT, Project
 from helpers.data.definition import read_definition
 from helpers.data.params import available_units
-
-try:
-    from conftest import copy_inputs
-except ImportError:  # tests/ imported as a package
-    from tests.conftest import copy_inputs
 
 UNITS = tuple(available_units(2016, Project(REPO_ROOT)))  # every example unit
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from test_missing_report_hints import run_and_read
 
 from helpers.core.paths import Project
 from helpers.core.yaml_text import load_yaml
 from helpers.data.params import load_params
-from tests.test_missing_report_hints import run_and_read
 
 SOURCE, TARGET, UNIT = 2016, 2017, "klk"
 NEW_YEAR = ["new-year", str(TARGET), "--from", str(SOURCE), "--unit", UNIT]

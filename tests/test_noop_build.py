@@ -8,12 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from helpers.core.paths import Project
+from conftest import copy_built
 
-try:
-    from conftest import copy_built
-except ImportError:  # tests/ imported as a package
-    from tests.conftest import copy_built
+from helpers.core.paths import Project
 
 PROBE = """
 import json, sys

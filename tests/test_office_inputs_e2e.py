@@ -40,10 +40,7 @@ WIDE_TABLE = (
 
 def excel_csv_with_sep_line(path: Path) -> None:
     """``path`` as Swedish Excel saves it, with the ``sep=;`` line Excel honours."""
-    try:
-        from test_validate import excel_export
-    except ImportError:  # tests/ imported as a package
-        from tests.test_validate import excel_export
+    from test_validate import excel_export
 
     excel_export(path)
     raw = path.read_bytes()

@@ -18,16 +18,11 @@ import pytest
 pytest.register_assert_rewrite("browser")
 
 from browser import DESKTOP, PHONE, open_page, phone_layout_problems, run_axe  # noqa: E402
+from conftest import copy_inputs, project_root  # noqa: E402
+from drift_cases import amount, csv_rows, install_drift  # noqa: E402
 
 from helpers.building.validate import validate_unit  # noqa: E402
 from helpers.core.paths import Project  # noqa: E402
-
-try:
-    from conftest import copy_inputs, project_root
-    from drift_cases import amount, csv_rows, install_drift
-except ImportError:  # tests/ imported as a package
-    from tests.conftest import copy_inputs, project_root
-    from tests.drift_cases import amount, csv_rows, install_drift
 
 pytest_plugins = ["browser"]
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]

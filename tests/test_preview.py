@@ -19,12 +19,12 @@ from pathlib import Path
 
 import psutil
 import pytest
+from conftest import copy_inputs
+from preview_client import WAIT, Running
 
 from helpers.building.execute import KERNEL_DIR_PREFIX
 from helpers.building.validate import validate_unit
 from helpers.core.paths import Project
-from tests.conftest import copy_inputs
-from tests.preview_client import WAIT, Running
 
 pytest_plugins = ["browser"]
 pytestmark = pytest.mark.e2e

@@ -19,9 +19,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-from tests.conftest import copy_built, copy_inputs
-from tests.preview_client import WAIT, Running
+from conftest import copy_built, copy_inputs
+from preview_client import WAIT, Running
 
 pytestmark = pytest.mark.e2e
 YEAR, UNIT = 2016, "klk"

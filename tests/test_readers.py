@@ -325,10 +325,7 @@ def test_convert_cell_raises_only_value_error(text: str) -> None:
 
 
 def test_excel_export_of_real_data_loads_the_same_values(workspace: Path) -> None:
-    try:
-        from test_validate import excel_export
-    except ImportError:  # tests/ imported as a package
-        from tests.test_validate import excel_export
+    from test_validate import excel_export
 
     original = load_unit(2016, "klk", Project(workspace))
     for stem in ("drift", "nyckeltalsvarden", "indikatorvarden"):

@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import pytest
+from conftest import copy_built
 
 from helpers import report
 from helpers.building.build import build_years, plan_build
@@ -18,7 +19,6 @@ from helpers.core import read_log
 from helpers.core.kinds import KINDS
 from helpers.core.paths import Project
 from helpers.data.definition import load_definition
-from tests.conftest import copy_built
 
 pytestmark = pytest.mark.e2e
 UNIT, YEAR = "klk", 2016

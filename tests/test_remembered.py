@@ -13,16 +13,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import copy_built, copy_inputs
 
 from helpers import report
 from helpers.core import read_log
 from helpers.core.paths import Project
 from helpers.parts import goals, remembered
-
-try:
-    from conftest import copy_built, copy_inputs
-except ImportError:  # tests/ imported as a package
-    from tests.conftest import copy_built, copy_inputs
 
 
 @pytest.fixture

@@ -15,10 +15,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import conftest
 import nbformat
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import copy_inputs
 from nbconvert import HTMLExporter
 
 from helpers.building import export_fragments
@@ -27,13 +29,6 @@ from helpers.core.paths import REPO_ROOT, Project
 from helpers.data import render_cache
 from helpers.parts.charts import indicator_chart
 from helpers.parts.figures import ChartRecipe, chart_svg, render_svg
-
-try:
-    import conftest
-    from conftest import copy_inputs
-except ImportError:  # tests/ imported as a package
-    from tests import conftest
-    from tests.conftest import copy_inputs
 
 
 def _series(last: float) -> pd.DataFrame:

@@ -9,8 +9,9 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from test_execute import write_notebook
+
 from helpers.building.execute import SectionRunner, reads_file
-from tests.test_execute import write_notebook
 
 WAIT = 900.0  # a hang guard on a loaded machine, not a speed requirement
 

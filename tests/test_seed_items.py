@@ -5,25 +5,14 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-
-try:
-    from seed_items import (
-        SeedItem,
-        extract_items,
-        missing_items,
-        normalise,
-        seed_path,
-        visible_text,
-    )
-except ImportError:  # tests/ imported as a package
-    from tests.seed_items import (
-        SeedItem,
-        extract_items,
-        missing_items,
-        normalise,
-        seed_path,
-        visible_text,
-    )
+from seed_items import (
+    SeedItem,
+    extract_items,
+    missing_items,
+    normalise,
+    seed_path,
+    visible_text,
+)
 
 
 def _texts(items: list[SeedItem], kind: str) -> list[str]:

@@ -391,10 +391,7 @@ def test_dry_run_in_an_80_column_terminal_names_the_changed_files(built_year, tm
     import shutil
     import sys
 
-    try:
-        from conftest import copy_built
-    except ImportError:  # tests/ imported as a package
-        from tests.conftest import copy_built
+    from conftest import copy_built
 
     project = copy_built(built_year, tmp_path / "ws")
     changed = sorted(

@@ -50,3 +50,19 @@ def test_the_longest_modules_named_for_scheduling_exist() -> None:
     modules = {path.stem for path in TESTS.glob("test_*.py")}
     assert [name for name in LONGEST_FIRST if name not in modules] == []
     assert len(set(LONGEST_FIRST)) == len(LONGEST_FIRST)
+
+
+def test_test_modules_import_each_other_by_their_own_name() -> None:
+    """``from conftest import …``, never ``from tests.conftest import …``: pytest imports the
+    test folder's modules by their own names (rootdir-relative, ``tests/`` on ``sys.path``), so
+    ``tests.conftest`` would be a second copy of the module — with module state of its own —
+    and would not import at all under a plain ``pytest`` (no ``tests`` package on the path)."""
+    import re
+
+    wrong = [
+        f"{path.name}:{number}"
+        for path in sorted(TESTS.glob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if re.match(r"\s*(from|import)\s+tests[.\s]", line)
+    ]
+    assert wrong == []

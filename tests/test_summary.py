@@ -6,15 +6,11 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import copy_inputs
 
 from helpers.core.paths import Project
 from helpers.data.unit_data import UnitData, load_unit
 from helpers.parts.summary import NO_ASSESSMENT, summarise, summary_html
-
-try:
-    from conftest import copy_inputs
-except ImportError:  # tests/ imported as a package
-    from tests.conftest import copy_inputs
 
 
 @pytest.fixture(scope="module")

@@ -11,11 +11,11 @@ import io
 from pathlib import Path
 
 import pytest
+from test_missing_report_hints import run_and_read
 
 from helpers.core.schema import SPECS
 from helpers.data.readers import read_table
 from helpers.parts.kommun_data import assessments_spec
-from tests.test_missing_report_hints import run_and_read
 
 YEAR, UNIT = "2016", "klk"
 VALIDATE_UNIT = ["validate", "--year", YEAR, "--unit", UNIT, "--period", "helar"]

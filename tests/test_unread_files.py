@@ -9,9 +9,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import copy_built
 
 from helpers.cli import main
-from tests.conftest import copy_built
 
 YEAR, UNIT = 2016, "klk"
 CHOSEN = ["--year", str(YEAR), "--unit", UNIT]
