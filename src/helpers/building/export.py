@@ -236,13 +236,30 @@ def report_title(title: str, period_name: str | None, labels: Labels) -> str:
     """The report's title (page heading, page title, printed footer, PDF metadata): the params'
     ``titel``, with the period's name (``perioder:`` in rapport.yaml, e.g. ``Delår``) after it
     by the template ``rapport.titel_med_period`` when the report is for a period before year end
-    (``period_name`` given) and the title does not already name it (``Delårsrapport 2016``
-    names ``Delår``, case and word endings aside). Without that label: the title as written."""
-    if not period_name or period_name.casefold() in title.casefold():
+    (``period_name`` given) and the title does not already name it (``title_names_period``:
+    ``Delårsrapport 2016`` names ``Delår``, ``Tertialrapport 1 2017`` names ``Tertial 1``).
+    Without that label: the title as written."""
+    if not period_name or title_names_period(title, period_name):
         return title
     if "rapport.titel_med_period" not in labels.values:
         return title
     return labels("rapport.titel_med_period", titel=title, period=period_name)
+
+
+def title_names_period(title: str, period_name: str) -> bool:
+    """Whether ``title`` names the period ``period_name``, case aside: each of the name's words
+    begins a word of the title (Swedish compounds: ``Delår`` in ``Delårsrapport``, ``Tertial``
+    in ``Tertialrapport``), a number as a whole word (``Tertial 2`` is not named by
+    ``Tertialrapport 2017``)."""
+    words = re.findall(r"\w+", title.casefold())
+
+    def named(part: str) -> bool:
+        if part.isdigit():
+            return part in words
+        return any(word.startswith(part) for word in words)
+
+    parts = re.findall(r"\w+", period_name.casefold())
+    return bool(parts) and all(named(part) for part in parts)
 
 
 def fill_kept(text: str, **values: str) -> str:
