@@ -237,7 +237,8 @@ def budget_figure(
     data: UnitData, statement: Statement, section: SectionSpec | None = None
 ) -> Markup:
     """Budget against outcome per part of the unit (in a delår: against the year's forecast,
-    ``chart_words``), as a chart with its data as a table."""
+    ``chart_words``), as a chart with its data as a table; nothing when the statement has no
+    parts, or no part has an amount in either column."""
     parts = statement.parts
     if not parts:
         return Markup("")
@@ -262,6 +263,10 @@ def budget_figure(
             "utfall": [_number(p.value(compared)) for p in parts],
         }
     )
+    if rows[["budget", "utfall"]].isna().all().all():
+        # Nothing to draw (a new year before its figures are in): no empty chart whose text
+        # would read "Uppgift saknas … mot Uppgift saknas"; the table says what is missing.
+        return Markup("")
     title = texts(words.title, delverksamhet=part_label, **fields)
     charts = [
         ChartRecipe(
