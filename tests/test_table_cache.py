@@ -355,3 +355,20 @@ def test_the_benchmark_prints_name_value_lines_and_a_summary() -> None:
     names = {line.split(": ", 1)[0] for line in lines}
     assert {"validate_year_warm_cpu_s", "validate_year_no_memo_cpu_s"} <= names
     assert lines[-1].startswith("summary: ")
+
+
+def test_a_remembered_table_is_still_in_the_sections_read_set(workspace: Path) -> None:
+    """The bytes are read, and the file recorded, on every reading: a section that is given a
+    remembered table still lists it among its reads (``read_log``), with its content."""
+    from helpers.core import read_log
+
+    project = Project(workspace)
+    path = project.unit_data(YEAR, "klk") / "mal.csv"
+    assert validate_unit(project, YEAR, "klk") == []  # every table remembered
+    for _ in range(2):
+        read_log.start(workspace)
+        try:
+            load_unit(YEAR, "klk", project, lazy=True).table("mal")
+        finally:
+            reads = read_log.stop()
+        assert reads["data/2016/klk/mal.csv"] == read_log.content_token(path.read_bytes())
