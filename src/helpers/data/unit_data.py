@@ -349,6 +349,10 @@ def near_miss_hint(miss: Path, stem: str) -> str:
 def read_spec_table(
     folder: Path, spec: TableSpec, project: Project
 ) -> tuple[pd.DataFrame, list[Problem]]:
+    """The table ``spec.stem`` of ``folder`` typed (``read_typed``: parsed once per content),
+    the caller's own frame, and every problem: a missing file (none when ``spec`` does not
+    require it), one outside the project or unreadable, and its cells'. Never raises for bad
+    data; the frame is empty (the spec's columns) when the file cannot be read."""
     path = find_table(folder, spec.stem)
     if path is None:
         shown = display_path(folder / f"{spec.stem}.csv", project.root)
