@@ -39,7 +39,7 @@ from helpers.data.params import (
     read_report_params,
     units_of_year,
 )
-from helpers.data.readers import decode_text, read_table, second_file_problems, table_files
+from helpers.data.readers import decode_text, second_file_problems, table_files
 from helpers.data.signoff import signoff_problems
 
 if TYPE_CHECKING:  # the checks import pandas: only a validation pays for it, not `--help`
@@ -127,7 +127,7 @@ def _load_tables(
     ``optional`` may be missing without a problem.
     """
     from helpers.checks.data_checks import LoadedTable
-    from helpers.data.unit_data import read_spec_table, typed_frame, unknown_columns
+    from helpers.data.unit_data import read_spec_table, read_typed, unknown_names
 
     tables: dict[str, LoadedTable] = {}
     problems: list[Problem] = []
@@ -141,15 +141,16 @@ def _load_tables(
         shown = display_path(files[0], project.root)
         try:
             readable_file(files[0], project.root)
-            table = read_table(files[0], shown, spec.names)
         except DataError as exc:
             problems += exc.problems
             continue
-        frame, found = typed_frame(spec, table)
-        problems += found
-        complete = all(c.name in table.columns or c.optional_column for c in spec.columns)
-        if complete and not unknown_columns(spec, table):  # a misspelt column: its values lost
-            tables[spec.stem] = LoadedTable(spec, frame, table.shown_as)
+        typed = read_typed(files[0], shown, spec)  # the loader's reading, once per content
+        problems += typed.problems
+        if typed.columns is None:  # unreadable: its problems say why
+            continue
+        complete = all(c.name in typed.columns or c.optional_column for c in spec.columns)
+        if complete and not unknown_names(spec, typed.columns):  # a misspelt column: values lost
+            tables[spec.stem] = LoadedTable.of(spec, typed)
     return tables, problems
 
 

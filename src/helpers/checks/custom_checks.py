@@ -15,8 +15,8 @@ from helpers.core.errors import DataError, Problem, display_path
 from helpers.core.paths import Project, readable_file
 from helpers.data.custom_tables import custom_tables
 from helpers.data.definition import ReportDefinition
-from helpers.data.readers import read_table, second_file_problems, table_files
-from helpers.data.unit_data import typed_frame
+from helpers.data.readers import second_file_problems, table_files
+from helpers.data.unit_data import read_typed
 
 
 def notebook_problems(project: Project, definition: ReportDefinition) -> list[Problem]:
@@ -69,14 +69,13 @@ def custom_table_problems(
         shown = display_path(files[0], project.root)
         try:
             readable_file(files[0], project.root)
-            read = read_table(files[0], shown, table.spec.names)
         except DataError as exc:
             problems += exc.problems
             continue
-        frame, found = typed_frame(table.spec, read)
-        problems += found
-        if all(name in read.columns for name in table.spec.names):
-            problems += duplicate_keys(LoadedTable(table.spec, frame, shown))
+        typed = read_typed(files[0], shown, table.spec)  # the report's reading of it
+        problems += typed.problems
+        if typed.columns is not None and all(n in typed.columns for n in table.spec.names):
+            problems += duplicate_keys(LoadedTable(table.spec, typed.frame, shown))
     return problems
 
 

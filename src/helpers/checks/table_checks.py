@@ -19,7 +19,7 @@ from helpers.core.errors import Problem, quote
 from helpers.core.schema import TableSpec
 from helpers.data.cell_values import formula_problem, looks_like_formula
 from helpers.data.formulas import FormulaError, parse_formula
-from helpers.data.unit_data import LINE_COLUMN
+from helpers.data.table_cache import TypedTable, frame_rows
 
 MAX_DECIMALS = 6
 
@@ -47,11 +47,17 @@ class LoadedTable:
         for line, row in self._rows:
             yield line, dict(row)
 
+    @classmethod
+    def of(cls, spec: TableSpec, typed: TypedTable) -> LoadedTable:
+        """The table ``unit_data.read_typed`` read, by the name it gives it, with its rows
+        as converted once for every reading of the same content (``TypedTable.rows``)."""
+        table = cls(spec, typed.frame, typed.shown_as)
+        table.__dict__["_rows"] = typed.rows  # the cached_property's value, not recomputed
+        return table
+
     @cached_property
     def _rows(self) -> list[tuple[int, dict[str, Any]]]:
-        lines = self.frame[LINE_COLUMN].tolist()
-        rows = self.frame.to_dict("records")
-        return [(int(line), row) for line, row in zip(lines, rows, strict=True)]
+        return frame_rows(self.frame)
 
 
 def is_present(value: object) -> bool:

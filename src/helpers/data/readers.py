@@ -118,6 +118,38 @@ def table_bytes(path: Path, shown_as: str) -> bytes | None:
         raise DataError([_os_problem(exc, shown_as)]) from None
 
 
+def table_content(path: Path, shown_as: str) -> bytes:
+    """A table file's bytes, CSV or .xlsx, refused (``DataError`` naming the file) when it is a
+    folder, larger than its format allows, or cannot be read; ``parse_table`` reads them."""
+    raw = table_bytes(path, shown_as)
+    if raw is not None:
+        return raw
+    from helpers.data.xlsx_reader import MAX_XLSX_BYTES, too_large
+
+    try:
+        refused = too_large(path.stat().st_size, shown_as)
+        if refused is not None:
+            raise refused
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_XLSX_BYTES + 1)
+    except OSError as exc:
+        raise DataError([_os_problem(exc, shown_as)]) from None
+    refused = too_large(len(raw), shown_as)  # it grew while being read
+    if refused is not None:
+        raise refused
+    return raw
+
+
+def parse_table(raw: bytes, path: Path, shown_as: str, expected: Sequence[str] = ()) -> Table:
+    """The table in ``raw``, the bytes of ``path`` (``table_content``), as ``read_table`` reads
+    the file: by its suffix, CSV or .xlsx."""
+    if path.suffix.lower() == ".xlsx":
+        from helpers.data.xlsx_reader import read_xlsx
+
+        return read_xlsx(path, shown_as, expected, raw=raw)
+    return parse_table_bytes(raw, path, shown_as, expected)
+
+
 def parse_table_bytes(raw: bytes, path: Path, shown_as: str, expected: Sequence[str] = ()) -> Table:
     """The CSV table in ``raw`` (read from ``path``), as ``read_table`` reads it."""
     return parse_csv(decode_text(raw, shown_as), path, shown_as, expected)

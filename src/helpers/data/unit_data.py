@@ -10,9 +10,8 @@ and column.
 from __future__ import annotations
 
 import difflib
-import hashlib
 import os
-from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -33,12 +32,11 @@ from helpers.data.readers import (
     decode_text,
     find_table,
     near_misses,
-    parse_table_bytes,
-    read_table,
-    table_bytes,
+    parse_table,
+    table_content,
 )
+from helpers.data.table_cache import LINE_COLUMN, TableMemo, TypedTable, table_key
 
-LINE_COLUMN = "_rad"
 FILE_COLUMNS = "file_columns"  # key in DataFrame.attrs: the schema columns the file has
 FILE_ORDER = "file_order"  # key in DataFrame.attrs: the file's header, in the file's order
 
@@ -277,9 +275,14 @@ def unknown_columns(spec: TableSpec, table: Table) -> list[str]:
     ``egen``) in their ``.schema.yaml``: a column outside it would be read by nothing, and is
     nearly always a misspelt one (``progonos``) whose values would silently go missing.
     """
+    return unknown_names(spec, table.columns)
+
+
+def unknown_names(spec: TableSpec, columns: Sequence[str]) -> list[str]:
+    """``unknown_columns`` of a header given as its column names."""
     return [
         name
-        for name in table.columns
+        for name in columns
         if name and name not in spec.names and name not in spec.retired_columns
     ]
 
@@ -346,6 +349,10 @@ def near_miss_hint(miss: Path, stem: str) -> str:
 def read_spec_table(
     folder: Path, spec: TableSpec, project: Project
 ) -> tuple[pd.DataFrame, list[Problem]]:
+    """The table ``spec.stem`` of ``folder`` typed (``read_typed``: parsed once per content),
+    the caller's own frame, and every problem: a missing file (none when ``spec`` does not
+    require it), one outside the project or unreadable, and its cells'. Never raises for bad
+    data; the frame is empty (the spec's columns) when the file cannot be read."""
     path = find_table(folder, spec.stem)
     if path is None:
         shown = display_path(folder / f"{spec.stem}.csv", project.root)
@@ -361,45 +368,45 @@ def read_spec_table(
     shown = display_path(path, project.root)
     try:
         readable_file(path, project.root)
-        raw = table_bytes(path, shown)
-        if raw is None:  # an .xlsx
-            return typed_frame(spec, read_table(path, shown, spec.names))
     except DataError as exc:
         return pd.DataFrame(columns=[LINE_COLUMN, *spec.names]), exc.problems
-    return typed_csv(raw, path, shown, spec)
+    typed = read_typed(path, shown, spec)
+    return typed.frame, list(typed.problems)
 
 
-# A CSV table's typed frame and problems by its exact bytes (and name and schema): a section
-# reads the same unchanged tables on every run in a warm kernel, the preview and a build read
-# them for validation, export and index. Each caller gets its own copy of the frame.
-_TYPED: OrderedDict[tuple[object, ...], tuple[pd.DataFrame, list[Problem]]] = OrderedDict()
-TYPED_TABLES = 64
+# Every table file read and typed, by content (``table_cache``): validation's, the loader's, a
+# warm kernel's and the preview's readings of an unchanged file are one parse per process.
+_TYPED = TableMemo()
 
 
-def typed_csv(
-    raw: bytes, path: Path, shown_as: str, spec: TableSpec
-) -> tuple[pd.DataFrame, list[Problem]]:
-    """``typed_frame`` of the CSV table in ``raw``, converted once per exact bytes."""
-    key = (
-        str(path),
-        shown_as,
-        hashlib.sha256(raw).digest(),
-        spec.columns,
-        tuple(spec.retired_columns.items()),
-    )
+def read_typed(path: Path, shown_as: str, spec: TableSpec) -> TypedTable:
+    """The table file ``path`` (CSV or .xlsx) read and typed against ``spec``
+    (``typed_frame``), named ``shown_as`` in its problems; the caller's own copy.
+
+    Its bytes are read on every call; they are parsed once per content, name, ``shown_as`` and
+    spec (``table_cache.table_key``). A file that cannot be read is a ``TypedTable`` without
+    ``columns`` whose problems say why (never raises ``DataError``). The caller checks the path
+    first (``paths.readable_file``: inside the project, a regular file, in the read set)."""
+    try:
+        raw = table_content(path, shown_as)
+    except DataError as exc:
+        return TypedTable(_empty(spec), tuple(exc.problems), shown_as, None)
+    key = table_key(raw, path.name, shown_as, spec)
     found = _TYPED.get(key)
     if found is None:
         try:
-            found = typed_frame(spec, parse_table_bytes(raw, path, shown_as, spec.names))
+            table = parse_table(raw, path, shown_as, spec.names)
         except DataError as exc:
-            found = (pd.DataFrame(columns=[LINE_COLUMN, *spec.names]), exc.problems)
-        _TYPED[key] = found
-        if len(_TYPED) > TYPED_TABLES:
-            _TYPED.popitem(last=False)
-    else:
-        _TYPED.move_to_end(key)
-    frame, problems = found
-    return frame.copy(deep=True), list(problems)
+            found = TypedTable(_empty(spec), tuple(exc.problems), shown_as, None)
+        else:
+            frame, problems = typed_frame(spec, table)
+            found = TypedTable(frame, tuple(problems), table.shown_as, tuple(table.columns))
+        _TYPED.put(key, found, len(raw))
+    return found.copy()
+
+
+def _empty(spec: TableSpec) -> pd.DataFrame:
+    return pd.DataFrame(columns=[LINE_COLUMN, *spec.names])
 
 
 def load_unit_info(

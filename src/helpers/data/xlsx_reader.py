@@ -20,6 +20,7 @@ Cells come from ``xlsx_cells.SheetStream`` (openpyxl's streaming sheet parser).
 
 from __future__ import annotations
 
+import io
 import zipfile
 from collections.abc import Sequence
 from contextlib import closing
@@ -53,22 +54,31 @@ def _megabytes(size: int) -> str:
     return f"{size / 1024 / 1024:,.0f} MB".replace(",", "\u00a0")
 
 
-def check_package(path: Path, shown_as: str) -> None:
-    """Refuse a file that is too large, or would unpack too large, before it is parsed."""
-    size = path.stat().st_size
-    if size > MAX_XLSX_BYTES:
-        raise DataError(
-            [
-                Problem(
-                    shown_as,
-                    f"Excel-filen är {_megabytes(size)}, mer än de {_megabytes(MAX_XLSX_BYTES)} "
-                    "en tabell får vara",
-                    hint="spara bara tabellen i en egen fil (eller som CSV UTF-8)",
-                )
-            ]
-        )
+def too_large(size: int, shown_as: str) -> DataError | None:
+    """The ``DataError`` for an .xlsx of ``size`` bytes, when that is more than a table may be."""
+    if size <= MAX_XLSX_BYTES:
+        return None
+    return DataError(
+        [
+            Problem(
+                shown_as,
+                f"Excel-filen är {_megabytes(size)}, mer än de {_megabytes(MAX_XLSX_BYTES)} "
+                "en tabell får vara",
+                hint="spara bara tabellen i en egen fil (eller som CSV UTF-8)",
+            )
+        ]
+    )
+
+
+def check_package(path: Path | bytes, shown_as: str) -> None:
+    """Refuse a file (or its bytes) that is too large, or would unpack too large, before it is
+    parsed."""
+    size = len(path) if isinstance(path, bytes) else path.stat().st_size
+    refused = too_large(size, shown_as)
+    if refused is not None:
+        raise refused
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(io.BytesIO(path) if isinstance(path, bytes) else path) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
         raise DataError([_unreadable(shown_as, exc)]) from None
@@ -110,13 +120,19 @@ class SheetGrid:
         return out
 
 
-def read_xlsx(path: Path, shown_as: str, expected: Sequence[str] = ()) -> Table:
-    """The table in an .xlsx file; raises DataError naming file, sheet, row and column."""
-    check_package(path, shown_as)
+def read_xlsx(
+    path: Path, shown_as: str, expected: Sequence[str] = (), raw: bytes | None = None
+) -> Table:
+    """The table in an .xlsx file; raises DataError naming file, sheet, row and column.
+
+    ``raw``: the file's bytes, already read (``table_cache``): parsed instead of the file, which
+    still names the table and (its stem) the sheet to prefer."""
+    check_package(path if raw is None else raw, shown_as)
     from openpyxl import load_workbook
 
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True, keep_links=False)
+        source = path if raw is None else io.BytesIO(raw)
+        workbook = load_workbook(source, read_only=True, data_only=True, keep_links=False)
     except Exception as exc:  # openpyxl, zipfile and the XML parser raise many types
         raise DataError([_unreadable(shown_as, exc)]) from None
     try:
