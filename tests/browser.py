@@ -14,6 +14,7 @@ as a script: nothing is fetched at run time.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -150,8 +151,9 @@ def run_axe_sharing_contrast(page: object) -> tuple[list[dict], tuple[int, int]]
 
     Installed once per loaded page (after axe-core): the rule's own ``matches`` still decides
     which elements have text to check, and an element is shared only when it is on screen,
-    every stack axe-core reads its background from holds ``<body>``, and the same signature
-    passed (with a contrast measured, not as hidden) before. An element not shared is checked
+    every stack axe-core reads its background from holds ``<body>``, and with the same
+    signature it passed before (with a contrast measured, not as hidden) or was left for review
+    for a reason that signature decides (``REVIEWED_ALIKE``). An element not shared is checked
     as a full run checks it and its outcome recorded for later runs. Why that finds what a full
     run finds is argued at ``CONTRAST_SIGNATURE``."""
     if not page.evaluate("() => typeof axe === 'object' && typeof axe.run === 'function'"):
@@ -182,8 +184,14 @@ def run_axe_sharing_contrast(page: object) -> tuple[list[dict], tuple[int, int]]
                     run.checked++;
                     return true; }}],
                 checks: [{id: 'color-contrast', evaluate(node, options, vNode, context) {
-                    const outcome = evaluate.call(this, node, options, vNode, context);
-                    if (state.run) state.run.outcome.set(node, outcome);
+                    const data = this.data;
+                    let reason;
+                    this.data = value => { reason = value?.messageKey; data.call(this, value); };
+                    let outcome;
+                    try { outcome = evaluate.call(this, node, options, vNode, context); }
+                    finally { this.data = data; }
+                    if (state.run) state.run.outcome.set(node, outcome === true
+                        || (outcome === undefined && REVIEWED_ALIKE.includes(reason)));
                     return outcome; }}],
             });
         }
@@ -195,20 +203,35 @@ def run_axe_sharing_contrast(page: object) -> tuple[list[dict], tuple[int, int]]
         document.head.append(style);
         try {
             const result = await axe.run(document, options);
-            // Only a measured pass is shared (a signature is null where one would be hidden).
-            for (const [node, outcome] of state.run.outcome) {
+            // A signature is null where the element is not on screen (a pass unmeasured).
+            for (const [node, shareable] of state.run.outcome) {
                 const sig = state.run.sigs.get(node);
-                if (outcome !== true || !sig) continue;
+                if (!shareable || !sig) continue;
                 if (!state.passed.has(node)) state.passed.set(node, new Set());
                 state.passed.get(node).add(sig);
             }
             return {violations: result.violations, checked: state.run.checked,
                     shared: state.run.shared};
         } finally { style.remove(); state.run = null; }
-        }""".replace("SIGNATURE", CONTRAST_SIGNATURE),
+        }""".replace("SIGNATURE", CONTRAST_SIGNATURE).replace(
+            "REVIEWED_ALIKE", json.dumps(REVIEWED_ALIKE)
+        ),
         [options, SOLID_TABLE_BACKGROUNDS],
     )
     return result["violations"], (result["checked"], result["shared"])
+
+
+# Why ``color-contrast`` may leave an element for review (``messageKey``) that the same
+# ``CONTRAST_SIGNATURE`` decides again at any width: an image or gradient in the stack under the
+# text (or an element before it whose background does not cover the text: review again), an
+# element drawn over the text, its lines over different stacks, text of emoji only, a text
+# shadow too complex to measure. Not among them: a background that does not cover the text
+# (``elmPartiallyObscured``) or a large pseudo-element (``pseudoContent``), which depend on
+# where the boxes lie and how big they are.
+REVIEWED_ALIKE = [
+    "imgNode", "bgImage", "bgGradient", "bgOverlap", "elmPartiallyObscuring", "nonBmp",
+    "complexTextShadows",
+]  # fmt: skip
 
 
 # What axe-core's ``color-contrast`` (4.12, ``lib/checks/color/color-contrast-evaluate.js``) reads
@@ -239,12 +262,13 @@ def run_axe_sharing_contrast(page: object) -> tuple[list[dict], tuple[int, int]]
 # ``elmPartiallyObscuring``: needs review), ``getBackgroundColor`` adds up the same colours in
 # the same order or gives up (a background that does not cover the text,
 # ``elmPartiallyObscured``: needs review), ``getForegroundColor`` blends the same colours, and a
-# pseudo-element large enough to hide the background (``findPseudoElement``) can only make the
-# check need review: the check measures the same contrast, or needs review, and never fails
-# where it passed. What differs between the runs besides — where the boxes lie and how big they
-# are, how text wraps, the font size of text without shadows — is read by the check only through
-# those stacks and covering tests. (Text drawn by a pseudo-element, ``content``, is not checked
-# by axe-core at any width.)
+# pseudo-element large enough to hide the background (``findPseudoElement``) can only make the check
+# need review: the check measures the same contrast, or needs review, and never fails where it
+# passed; where it needed review for a reason in ``REVIEWED_ALIKE`` it needs review again (the same
+# stacks, the same text and shadows), or passes. What differs between the runs besides — where the
+# boxes lie and how big they are, how text wraps, the font size of text without shadows — is read by
+# the check only through those stacks and covering tests. (Text drawn by a pseudo-element,
+# ``content``, is not checked by axe-core at any width.)
 CONTRAST_SIGNATURE = """(state, options) => {
     const PAINT = ['background-color', 'background-image', 'opacity', 'mix-blend-mode',
         'isolation', 'position', 'z-index', 'float', 'transform', '-webkit-transform',
