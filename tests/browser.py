@@ -251,7 +251,9 @@ REVIEWED_ALIKE = [
 #   that go into a background colour (``background-color``, ``background-image``, ``opacity``,
 #   ``mix-blend-mode``) or into the order and grouping axe-core stacks them in (position,
 #   z-index, float, transforms, filters, masks, clipping paths, isolation, ``will-change``,
-#   ``contain``, whether the display is inline, flex or grid, none or contents, and visibility).
+#   ``contain``, visibility, and of ``display`` what axe-core's stacking reads: inline or not,
+#   none or contents, and for an element with a z-index whether its parent is a flex or grid
+#   container).
 #   The element's own chain is part of the signature too (the foreground's opacity is its
 #   ancestors' opacity). Where the page's background would be added (``<body>`` missing from a
 #   stack: ``getPageBackgroundColors`` then measures whether the body covers the element), the
@@ -283,15 +285,19 @@ CONTRAST_SIGNATURE = """(state, options) => {
         let n = state.numbers.get(el);
         if (n === undefined) state.numbers.set(el, n = state.numbers.size);
         return n; };
-    const shape = display => (display.includes('inline') ? 'i' : 'b')
-        + (['flex', 'inline-flex', 'grid', 'inline-grid'].includes(display) ? 'f' : '')
-        + (display === 'none' ? 'n' : display === 'contents' ? 'c' : '');
+    const FLEX = ['flex', 'inline-flex', 'grid', 'inline-grid'];
+    // What axe-core's stacking reads of ``display``: inline or not, none or contents, and,
+    // for an element with a z-index, whether its parent is a flex or grid container.
+    const shape = (s, parent) => (s.display.includes('inline') ? 'i' : 'b')
+        + (s.display === 'none' ? 'n' : s.display === 'contents' ? 'c' : '')
+        + (s.zIndex !== 'auto' && parent && FLEX.includes(getComputedStyle(parent).display)
+           ? 'f' : '');
     const chain = el => {
         if (!el) return -1;
         let id = state.run.chains.get(el);
         if (id === undefined) {
             const s = getComputedStyle(el);
-            id = intern(`${chain(el.parentElement)}>${el.tagName}:${shape(s.display)}:`
+            id = intern(`${chain(el.parentElement)}>${el.tagName}:${shape(s, el.parentElement)}:`
                         + PAINT.map(p => s.getPropertyValue(p)).join('|'));
             state.run.chains.set(el, id);
         }
