@@ -282,11 +282,13 @@ def survey(built_year: Project, browser) -> Callable[[int], dict[Path, Seen]]:  
     every width where they passed — the text's colours and whether it is large, and the stacks of
     elements under its text with their backgrounds, opacity and stacking, as axe-core reads them
     (``browser.CONTRAST_SIGNATURE`` argues that the rule would measure the same contrast there,
-    or give up, but never fail). With today's stylesheet the tablet takes most text from the
-    desktop (its smaller table and heading sizes leave text small or large as it was, except
-    the headings that stop being large), and the phone re-checks the tables (their rows and
-    cells are displayed otherwise, the zebra rows lose their colour) and takes the rest. Every
-    other rule runs on the whole page, as does ``color-contrast`` at the first width."""
+    or give up, but never fail). With today's stylesheet the tablet re-checks the headings that
+    stop being large text and takes the rest from the desktop (its smaller table text stays
+    small text), and the phone re-checks the even table rows (they lose their zebra colour), the
+    headings and the narrow charts it shows instead of the wide ones; of the year's 5,200
+    elements with text, 1280 px checks all, 768 px about 200 and 390 px about 1,850. Every
+    other rule runs on the whole page, as does ``color-contrast`` at the first width; elements
+    not on screen are checked at every width (the rule passes them without measuring)."""
     seen: dict[int, dict[Path, Seen]] = {width: {} for width in WIDTHS}
     for path in pages(built_year):
         opened = open_page(browser, path.as_uri(), screen(WIDTHS[0]))
