@@ -552,7 +552,7 @@ def describe_violations(violations: list[dict]) -> str:
     lines = []
     for violation in violations:
         lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']}")
-        for node in violation["nodes"][:5]:
+        for node in violation["nodes"][:20]:
             lines.append(f"    {node['target']}: {node['failureSummary'][:200]}")
     return "\n".join(lines)
 
