@@ -370,3 +370,22 @@ def test_a_csv_table_is_converted_once_per_content_and_each_reader_gets_its_own_
     for _ in range(2):  # the problems too, each time
         _, problems = read_spec_table(folder, spec, project)
         assert [p.column for p in problems] == ["namn"]
+
+
+@pytest.mark.parametrize(
+    ("content", "what"),
+    [
+        (_zip_without_a_workbook(), "Excel-arbetsbok"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504), "äldre Excel-fil (.xls)"),
+    ],
+    ids=["xlsx", "xls"],
+)
+def test_a_workbook_saved_under_a_csv_name_is_named_as_one(
+    tmp_path: Path, content: bytes, what: str
+) -> None:
+    """Not "not saved as UTF-8: the character 'æ'": what the file is, and what to do."""
+    with pytest.raises(DataError) as caught:
+        read_table(write(tmp_path, content, "drift.csv"), "drift.csv")
+    [problem] = caught.value.problems
+    assert what in str(problem) and "UTF-8" not in problem.message, problem
+    assert problem.hint and ".xlsx" in problem.hint

@@ -20,12 +20,12 @@ def year_argument(text: str) -> int:
 
 
 def period_argument(text: str) -> str:
-    """``--period``: a period id, its å, ä and ö read as a, a and o and its capitals as small
-    letters (``Delår`` → ``delar``, as ``klar --status`` reads ``godkand``: an id has small
-    letters only); the id itself is checked where it is used."""
+    """``--period``: a period id, its å, ä and ö read as a, a and o, its capitals as small
+    letters and spaces around it left out (``" Delår "`` → ``delar``, as ``klar --status`` reads
+    ``godkand``: an id has small letters only); the id itself is checked where it is used."""
     from helpers.core.text_norm import fold_swedish
 
-    return fold_swedish(text).lower()
+    return fold_swedish(text.strip()).lower()
 
 
 def timeout_argument(text: str) -> float:

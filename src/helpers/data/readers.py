@@ -165,12 +165,34 @@ def _os_problem(exc: OSError, shown_as: str) -> Problem:
     return Problem(shown_as, f"filen går inte att läsa ({quote(exc.strerror or exc, 60)})")
 
 
+# Files a spreadsheet program writes, by their first bytes: an .xlsx (or .ods) is a zip
+# archive, an old .xls a Compound File. Said as what they are rather than as bad UTF-8.
+_SPREADSHEET_FILES = (
+    (
+        b"PK\x03\x04",
+        "en Excel-arbetsbok (eller annan zip-fil)",
+        "döp om den till .xlsx (en tabell får vara en .xlsx-fil), eller spara den i Excel som "
+        "CSV UTF-8",
+    ),
+    (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+        "en äldre Excel-fil (.xls)",
+        "spara den i Excel som .xlsx eller som CSV UTF-8",
+    ),
+)
+
+
 def decode_text(raw: bytes, shown_as: str, *, table: bool = True) -> str:
     """UTF-8 text (with or without BOM); anything else is a DataError saying how to fix it.
 
     ``table`` says the text is a CSV table, so that the column of a bad byte can be named.
     """
     save_as = _SAVE_AS_UTF8 if table else "spara om filen som UTF-8 (i Anteckningar: Spara som…)"
+    for magic, what, hint in _SPREADSHEET_FILES:
+        if raw.startswith(magic):  # a workbook renamed, or saved in Excel with the wrong type
+            if not table:
+                hint = "skriv texten i en vanlig textfil, sparad som UTF-8"
+            raise DataError([Problem(shown_as, f"filen är {what}, inte text", hint=hint)])
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise DataError(
             [
