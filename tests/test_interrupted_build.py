@@ -16,7 +16,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import psutil
@@ -35,6 +35,21 @@ def built(built_year, tmp_path_factory: pytest.TempPathFactory) -> Path:  # noqa
     """A workspace with built reports: a private copy of the session's (``built_year``, built
     without warm kernels), so no build of its own."""
     return copy_built(built_year, tmp_path_factory.mktemp("avbrutet") / "ws").root
+
+
+@pytest.fixture(autouse=True)
+def _nothing_left_for_the_next_test(built: Path) -> Iterator[None]:
+    """After each test, whatever still runs for the workspace is ended: a build that finished
+    before its moment could be seen (that test skips) leaves its server warm on purpose
+    (``WORKBOOK_WARM_KERNELS=600``), and the next test counts what is left running."""
+    yield
+    left = _started_by(built)
+    for process in left:
+        with contextlib.suppress(psutil.Error):
+            for each in [process, *process.children(recursive=True)]:
+                with contextlib.suppress(psutil.Error):
+                    each.kill()
+    psutil.wait_procs(left, timeout=WAIT)
 
 
 def _started_by(root: Path) -> list[psutil.Process]:
