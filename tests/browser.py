@@ -14,7 +14,6 @@ as a script: nothing is fetched at run time.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -141,200 +140,6 @@ def run_axe(page: object, rules: list[str] | None = None) -> list[dict]:
         [options, SOLID_TABLE_BACKGROUNDS],
     )
     return result["violations"]
-
-
-def run_axe_sharing_contrast(page: object) -> tuple[list[dict], tuple[int, int]]:
-    """``run_axe`` with every WCAG 2.0/2.1 A and AA rule, except that ``color-contrast`` skips
-    each element it found enough contrast for at an earlier run on the same loaded page with
-    every contrast input the same (its ``CONTRAST_SIGNATURE``): the violations, and how many
-    elements ``color-contrast`` checked and how many it took from an earlier run (shared).
-
-    Installed once per loaded page (after axe-core): the rule's own ``matches`` still decides
-    which elements have text to check, and an element is shared only when it is on screen,
-    every stack axe-core reads its background from holds ``<body>``, and with the same
-    signature it passed before (with a contrast measured, not as hidden) or was left for review
-    for a reason that signature decides (``REVIEWED_ALIKE``). An element not shared is checked
-    as a full run checks it and its outcome recorded for later runs. Why that finds what a full
-    run finds is argued at ``CONTRAST_SIGNATURE``."""
-    if not page.evaluate("() => typeof axe === 'object' && typeof axe.run === 'function'"):
-        page.evaluate(axe_script())
-    version = page.evaluate("() => axe.version")
-    if not version.startswith(SHARING_ARGUED_FOR):
-        # Another axe-core: its rule may read what the signature leaves out. Every element is
-        # checked (nothing is missed; the survey is only slower) until the argument at
-        # ``CONTRAST_SIGNATURE`` is read against the new version and ``SHARING_ARGUED_FOR``
-        # moved; test_a11y_sharing fails meanwhile, saying so.
-        return run_axe(page), (-1, 0)
-    options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
-    # The signature's source is spliced in, not evaluated by the page (a report's CSP may
-    # forbid eval; playwright's own evaluation is not subject to it).
-    result = page.evaluate(
-        """async ([options, solid]) => {
-        if (!window.__wbContrast) {
-            const rule = axe._audit.rules.find(r => r.id === 'color-contrast');
-            const check = axe._audit.checks['color-contrast'];
-            const [matches, evaluate] = [rule.matches, check.evaluate];
-            const state = window.__wbContrast = {passed: new Map(), ids: new Map(),
-                                                 numbers: new Map(), run: null};
-            const signature = (SIGNATURE)(state, check.options);
-            axe.configure({
-                rules: [{id: 'color-contrast', matches(node, vNode, context) {
-                    if (!matches.call(this, node, vNode, context)) return false;
-                    const run = state.run;
-                    if (!run) return true;
-                    const sig = signature(node);
-                    if (sig !== null && state.passed.get(node)?.has(sig)) {
-                        run.shared++;
-                        return false;
-                    }
-                    if (sig !== null) run.sigs.set(node, sig);
-                    run.checked++;
-                    return true; }}],
-                checks: [{id: 'color-contrast', evaluate(node, options, vNode, context) {
-                    const data = this.data;
-                    let reason;
-                    this.data = value => { reason = value?.messageKey; data.call(this, value); };
-                    let outcome;
-                    try { outcome = evaluate.call(this, node, options, vNode, context); }
-                    finally { this.data = data; }
-                    if (state.run) state.run.outcome.set(node, outcome === true
-                        || (outcome === undefined && REVIEWED_ALIKE.includes(reason)));
-                    return outcome; }}],
-            });
-        }
-        const state = window.__wbContrast;
-        state.run = {sigs: new Map(), outcome: new Map(), chains: new Map(), checked: 0,
-                     shared: 0};
-        const style = document.createElement('style');
-        style.textContent = solid;
-        document.head.append(style);
-        try {
-            const result = await axe.run(document, options);
-            // A signature is null where the element is not on screen (a pass unmeasured).
-            for (const [node, shareable] of state.run.outcome) {
-                const sig = state.run.sigs.get(node);
-                if (!shareable || !sig) continue;
-                if (!state.passed.has(node)) state.passed.set(node, new Set());
-                state.passed.get(node).add(sig);
-            }
-            return {violations: result.violations, checked: state.run.checked,
-                    shared: state.run.shared};
-        } finally { style.remove(); state.run = null; }
-        }""".replace("SIGNATURE", CONTRAST_SIGNATURE).replace(
-            "REVIEWED_ALIKE", json.dumps(REVIEWED_ALIKE)
-        ),
-        [options, SOLID_TABLE_BACKGROUNDS],
-    )
-    return result["violations"], (result["checked"], result["shared"])
-
-
-# The axe-core version (``axe.version`` prefix) whose ``color-contrast`` the argument at
-# ``CONTRAST_SIGNATURE`` was checked against; with any other, nothing is shared.
-SHARING_ARGUED_FOR = "4.12."
-
-
-# Why ``color-contrast`` may leave an element for review (``messageKey``) that the same
-# ``CONTRAST_SIGNATURE`` decides again at any width: an image or gradient in the stack under the
-# text (or an element before it whose background does not cover the text: review again), an
-# element drawn over the text, its lines over different stacks, text of emoji only, a text
-# shadow too complex to measure. Not among them: a background that does not cover the text
-# (``elmPartiallyObscured``) or a large pseudo-element (``pseudoContent``), which depend on
-# where the boxes lie and how big they are.
-REVIEWED_ALIKE = [
-    "imgNode", "bgImage", "bgGradient", "bgOverlap", "elmPartiallyObscuring", "nonBmp",
-    "complexTextShadows",
-]  # fmt: skip
-
-
-# What axe-core's ``color-contrast`` (4.12, ``lib/checks/color/color-contrast-evaluate.js``) reads
-# of an element with text, as a string that is equal at two runs on the same loaded page only
-# when the check would measure the same contrast at both (``null``: never shared). A function of
-# ``(state, check options)`` returning ``node => signature``, evaluated inside an axe-core run
-# (its virtual tree and grid exist). The check reads, and the signature holds:
-#
-# - the element's own text colours — ``color``, ``-webkit-text-fill-color``, the text stroke,
-#   ``text-shadow`` (with the font size when a shadow or stroke is drawn: their thickness is
-#   measured in em) — and whether it is small text by the check's own options and formula
-#   (``ptSize = ceil(px * 72) / 96``; bold is a weight of at least ``boldValue``: small below
-#   ``boldTextPt`` bold, ``largeTextPt`` otherwise). Its text is the page's, which no run changes;
-# - the stacks of elements at the centre of each of its visible text rectangles
-#   (``axe.commons.dom.getTextElementStack``, the very stacks ``getBackgroundStack`` reads), each
-#   element by identity and by its ``chain``: its own and all its ancestors' computed properties
-#   that go into a background colour (``background-color``, ``background-image``, ``opacity``,
-#   ``mix-blend-mode``) or into the order and grouping axe-core stacks them in (position,
-#   z-index, float, transforms, filters, masks, clipping paths, isolation, ``will-change``,
-#   ``contain``, visibility, and of ``display`` what axe-core's stacking reads: inline or not,
-#   none or contents, and for an element with a z-index whether its parent is a flex or grid
-#   container).
-#   The element's own chain is part of the signature too (the foreground's opacity is its
-#   ancestors' opacity). Where the page's background would be added (``<body>`` missing from a
-#   stack: ``getPageBackgroundColors`` then measures whether the body covers the element), the
-#   element is not shared; nor where it is not on screen (``isVisibleOnScreen``), where the
-#   check passes it without measuring.
-#
-# With these equal, ``getBackgroundStack`` returns the same stack or none (``bgOverlap``,
-# ``elmPartiallyObscuring``: needs review), ``getBackgroundColor`` adds up the same colours in
-# the same order or gives up (a background that does not cover the text,
-# ``elmPartiallyObscured``: needs review), ``getForegroundColor`` blends the same colours, and a
-# pseudo-element large enough to hide the background (``findPseudoElement``) can only make the check
-# need review: the check measures the same contrast, or needs review, and never fails where it
-# passed; where it needed review for a reason in ``REVIEWED_ALIKE`` it needs review again (the same
-# stacks, the same text and shadows), or passes. What differs between the runs besides — where the
-# boxes lie and how big they are, how text wraps, the font size of text without shadows — is read by
-# the check only through those stacks and covering tests. (Text drawn by a pseudo-element,
-# ``content``, is not checked by axe-core at any width.)
-CONTRAST_SIGNATURE = """(state, options) => {
-    const PAINT = ['background-color', 'background-image', 'opacity', 'mix-blend-mode',
-        'isolation', 'position', 'z-index', 'float', 'transform', '-webkit-transform',
-        'filter', 'perspective', 'clip-path', 'mask', 'mask-image', '-webkit-mask',
-        '-webkit-mask-image', '-webkit-mask-box-image', 'will-change', 'contain',
-        'visibility', 'content-visibility', '-webkit-overflow-scrolling'];
-    const intern = text => {
-        let id = state.ids.get(text);
-        if (id === undefined) state.ids.set(text, id = state.ids.size);
-        return id; };
-    const number = el => {
-        let n = state.numbers.get(el);
-        if (n === undefined) state.numbers.set(el, n = state.numbers.size);
-        return n; };
-    const FLEX = ['flex', 'inline-flex', 'grid', 'inline-grid'];
-    // What axe-core's stacking reads of ``display``: inline or not, none or contents, and,
-    // for an element with a z-index, whether its parent is a flex or grid container.
-    const shape = (s, parent) => (s.display.includes('inline') ? 'i' : 'b')
-        + (s.display === 'none' ? 'n' : s.display === 'contents' ? 'c' : '')
-        + (s.zIndex !== 'auto' && parent && FLEX.includes(getComputedStyle(parent).display)
-           ? 'f' : '');
-    const chain = el => {
-        if (!el) return -1;
-        let id = state.run.chains.get(el);
-        if (id === undefined) {
-            const s = getComputedStyle(el);
-            id = intern(`${chain(el.parentElement)}>${el.tagName}:${shape(s, el.parentElement)}:`
-                        + PAINT.map(p => s.getPropertyValue(p)).join('|'));
-            state.run.chains.set(el, id);
-        }
-        return id; };
-    return node => {
-        if (!axe.commons.dom.isVisibleOnScreen(node)) return null;
-        const stacks = axe.commons.dom.getTextElementStack(node);
-        if (!stacks.length) return null;
-        const seen = new Set();
-        for (const stack of stacks) {
-            if (!stack.includes(document.body)) return null;
-            seen.add(stack.map(el => `${number(el)}:${chain(el)}`).join(','));
-        }
-        const s = getComputedStyle(node);
-        const px = parseFloat(s.fontSize);
-        const bold = parseFloat(s.fontWeight) >= options.boldValue || s.fontWeight === 'bold';
-        const pt = Math.ceil(px * 72) / 96;
-        const small = (bold && pt < options.boldTextPt) || (!bold && pt < options.largeTextPt);
-        const stroke = s.getPropertyValue('-webkit-text-stroke-width');
-        const sized = s.textShadow !== 'none' || parseFloat(stroke) !== 0;
-        return [s.color, s.getPropertyValue('-webkit-text-fill-color'), stroke,
-                s.getPropertyValue('-webkit-text-stroke-color'), s.textShadow, small,
-                sized ? px : '', chain(node), [...seen].sort().join(';')].join('|');
-    };
-}"""
 
 
 # A wide table's scroll cue (report.css: gradients on ``.wb-table-wrap``, held to its edges by
@@ -552,7 +357,7 @@ def describe_violations(violations: list[dict]) -> str:
     lines = []
     for violation in violations:
         lines.append(f"{violation['id']} ({violation['impact']}): {violation['help']}")
-        for node in violation["nodes"][:20]:
+        for node in violation["nodes"][:5]:
             lines.append(f"    {node['target']}: {node['failureSummary'][:200]}")
     return "\n".join(lines)
 

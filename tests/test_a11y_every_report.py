@@ -30,7 +30,6 @@ from browser import (  # noqa: E402
     phone_layout_problems,
     repeated_names,
     run_axe,
-    run_axe_sharing_contrast,
     run_htmlcs,
 )
 from conftest import PrintedYear, report_files  # noqa: E402
@@ -99,9 +98,6 @@ class Seen:
     repeated: dict[str, list] | None  # repeated_names, likewise
     links: dict | None  # hrefs, sections and back links, on the desktop
     styled_as: int  # the width whose style-dependent checks stand for this one (``survey``)
-    # axe-core's color-contrast: elements it checked, and elements whose pass at an earlier
-    # width stands for this one (``run_axe_sharing_contrast``); (0, 0) where not run
-    contrast: tuple[int, int] = (0, 0)
 
 
 # axe-core rules (WCAG 2.0/2.1 A and AA) that measure the laid-out boxes themselves, so they run
@@ -200,9 +196,7 @@ def look(page, width: int, styled: dict[int, tuple[dict, Seen]]) -> Seen:  # noq
     what it found. When the page is styled alike at ``width`` and one of them
     (``styled_alike``), the style-dependent checks — every axe-core rule but
     ``GEOMETRY_RULES``, and HTML_CodeSniffer — find what they found there and are not run again
-    (see ``survey``); the geometry rules always run. Otherwise every rule runs, and axe-core's
-    ``color-contrast`` checks only the elements whose contrast inputs differ from a width where
-    they passed (``browser.run_axe_sharing_contrast``, ``browser.CONTRAST_SIGNATURE``)."""
+    (see ``survey``); the geometry rules always run."""
     page.set_viewport_size(screen(width))
     page.evaluate(
         """() => {
@@ -216,10 +210,8 @@ def look(page, width: int, styled: dict[int, tuple[dict, Seen]]) -> Seen:  # noq
     layout = phone_layout_problems(page, width) if width in LAYOUT_WIDTHS else {}
     state = media_state(page)
     alike = next((w for w, (other, _) in styled.items() if styled_alike(state, other)), None)
-    contrast = (0, 0)
     if alike is None:
-        violations, contrast = run_axe_sharing_contrast(page)
-        axe = describe_violations(violations)
+        axe = describe_violations(run_axe(page))
         htmlcs = [(e["code"], e["element"]) for e in run_htmlcs(page)]
     else:
         found = styled[alike][1]
@@ -238,7 +230,7 @@ def look(page, width: int, styled: dict[int, tuple[dict, Seen]]) -> Seen:  # noq
                     back: [...document.querySelectorAll('.wb-back a')].length};
             }"""
         )
-    seen = Seen(axe, htmlcs, [], layout, focus, repeated, links, alike or width, contrast)
+    seen = Seen(axe, htmlcs, [], layout, focus, repeated, links, alike or width)
     if alike is None:
         styled[width] = (state, seen)
     return seen
@@ -275,20 +267,7 @@ def survey(built_year: Project, browser) -> Callable[[int], dict[Path, Seen]]:  
     and 390 px differ in colours (zebra rows), font sizes (large text) or what is hidden (the
     narrow charts, the fixed back link) and are each checked in full. The check is made on every
     page at every width, so a colour added to a phone's block makes 320 px checked in full
-    again.
-
-    Where a width is checked in full, axe-core's costliest rule, ``color-contrast``, is still
-    shared element by element: it checks only the elements whose contrast inputs differ from
-    every width where they passed — the text's colours and whether it is large, and the stacks of
-    elements under its text with their backgrounds, opacity and stacking, as axe-core reads them
-    (``browser.CONTRAST_SIGNATURE`` argues that the rule would measure the same contrast there,
-    or give up, but never fail). With today's stylesheet the tablet re-checks the headings that
-    stop being large text and takes the rest from the desktop (its smaller table text stays
-    small text), and the phone re-checks the even table rows (they lose their zebra colour), the
-    headings and the narrow charts it shows instead of the wide ones; of the year's 5,200
-    elements with text, 1280 px checks all, 768 px about 200 and 390 px about 1,850. Every
-    other rule runs on the whole page, as does ``color-contrast`` at the first width; elements
-    not on screen are checked at every width (the rule passes them without measuring)."""
+    again."""
     seen: dict[int, dict[Path, Seen]] = {width: {} for width in WIDTHS}
     for path in pages(built_year):
         opened = open_page(browser, path.as_uri(), screen(WIDTHS[0]))
