@@ -101,6 +101,9 @@ def comparison_names(project: Project, unit: str) -> dict[str, str]:
         if groups:  # creating the mapping must run the sections that show comparisons again
             read_log.record_absent(path)
         return {}
+    # The names shown come from the mapping: a section that shows them reads it (an edit to
+    # kolada.csv runs the section again, as an edit to its own tables does).
+    read_log.record_file(path)
     try:
         rows = load_mapping(path, display_path(path, project.root), groups)
     except DataError:
