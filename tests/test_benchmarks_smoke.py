@@ -27,15 +27,25 @@ def test_synthetic_units_are_valid_labelled_and_different(tmp_path: Path):
     assert "PÅHITTAD DATA" in (tmp_path / "data" / "enheter.csv").read_text(encoding="utf-8")
 
 
-def test_batch_benchmark_prints_name_value_lines_and_a_summary():
+def benchmark_names(script: str, *args: str, timeout: float) -> set[str]:
+    """Run ``benchmarks/<script>`` with ``args``; the names of its ``name: value`` lines, after
+    checking that it succeeded, printed only such lines and ended with its summary."""
     result = subprocess.run(
-        [sys.executable, str(REPO_ROOT / "benchmarks" / "batch.py"), "--units", "1",
-         "--skip-baseline"],
-        capture_output=True, text=True, timeout=2400,  # a hang guard only
+        [sys.executable, str(REPO_ROOT / "benchmarks" / script), *args],
+        capture_output=True, text=True, timeout=timeout,  # a hang guard only
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.strip().splitlines()
     assert all(": " in line for line in lines)
-    names = {line.split(": ", 1)[0] for line in lines}
-    assert {"cold_build_s", "noop_build_s", "floor_s", "cold_peak_rss_mib"} <= names
     assert lines[-1].startswith("summary: ")
+    return {line.split(": ", 1)[0] for line in lines}
+
+
+def test_batch_benchmark_prints_name_value_lines_and_a_summary():
+    names = benchmark_names("batch.py", "--units", "1", "--skip-baseline", timeout=2400)
+    assert {"cold_build_s", "noop_build_s", "floor_s", "cold_peak_rss_mib"} <= names
+
+
+def test_table_cache_benchmark_prints_name_value_lines_and_a_summary() -> None:
+    names = benchmark_names("table_cache.py", "--rounds", "1", timeout=600)
+    assert {"validate_year_warm_cpu_s", "validate_year_no_memo_cpu_s"} <= names

@@ -9,8 +9,6 @@ from __future__ import annotations
 import csv
 import os
 import shutil
-import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -342,19 +340,6 @@ def test_the_key_is_the_content_not_the_file(tmp_path: Path) -> None:
     assert same != table_key(b"a,b\n", "enheter.xlsx", "data/enheter.csv", spec)
     assert same != table_key(b"a,b\n", "enheter.csv", "data/x/enheter.csv", spec)
     assert same != table_key(b"a,b\n", "enheter.csv", "data/enheter.csv", SPECS["delverksamheter"])
-
-
-def test_the_benchmark_prints_name_value_lines_and_a_summary() -> None:
-    result = subprocess.run(
-        [sys.executable, str(REPO_ROOT / "benchmarks" / "table_cache.py"), "--rounds", "1"],
-        capture_output=True, text=True, timeout=600,  # a hang guard only
-    )  # fmt: skip
-    assert result.returncode == 0, result.stdout + result.stderr
-    lines = result.stdout.strip().splitlines()
-    assert all(": " in line for line in lines)
-    names = {line.split(": ", 1)[0] for line in lines}
-    assert {"validate_year_warm_cpu_s", "validate_year_no_memo_cpu_s"} <= names
-    assert lines[-1].startswith("summary: ")
 
 
 def test_a_remembered_table_is_still_in_the_sections_read_set(workspace: Path) -> None:
