@@ -13,6 +13,7 @@ import argparse
 import contextlib
 import csv
 import datetime as dt
+import html
 import io
 import os
 from collections.abc import Iterator
@@ -59,8 +60,12 @@ def fill(text: str, year: int, unit_name: str = "enheten", unit_id: str = "") ->
 
 
 def template_text(relative: str, year: int, unit_name: str = "enheten") -> str:
-    """A template file (relative to ``templates/unit/``) with its tokens filled."""
-    return fill((TEMPLATE_DIR / relative).read_text(encoding="utf-8"), year, unit_name)
+    """A Markdown template (relative to ``templates/unit/``) with its tokens filled; the unit's
+    name as text, its ``<``, ``>`` and ``&`` written as entities, which Markdown shows as the
+    characters (``--name '<b>Kultur</b>'`` stays those letters, never markup the text checks
+    refuse)."""
+    text = (TEMPLATE_DIR / relative).read_text(encoding="utf-8")
+    return fill(text, year, html.escape(unit_name, quote=False))
 
 
 # The instruction for a section text the template has no file of its own for.
